@@ -1,0 +1,20 @@
+"""Typed SQLAlchemy mapped classes: the tables of the product, with no queries and no sessions."""
+
+from models.base import Base
+from models.changelog import ChangeLog
+from models.member import Branch, Member
+from models.setting import Setting
+from models.training import (
+    Activity,
+    ActivitySession,
+    ActivityType,
+    Attendance,
+    Certificate,
+    Enrolment,
+    HoursAdjustment,
+)
+
+__all__ = [
+    "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
+    "ChangeLog", "Enrolment", "HoursAdjustment", "Member", "Setting",
+]

@@ -1,0 +1,1 @@
+"""Everything the product does, free of Qt: validation, queries, import/export, printing, statistics."""

@@ -1,0 +1,358 @@
+"""Normalisers for the values real rolls contain: names, ID numbers, dates, choices, numbers.
+
+Each takes whatever a cell or a text field may hold and returns a clean value, or raises
+`NormalizeError` with a Chinese reason. None of them raises anything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any
+
+from services.errors import NormalizeError
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+
+SEXES = ("男", "女")
+EDUCATIONS = ("研究生", "大学本科", "大学专科", "中专", "高中", "初中及以下")
+MEMBERSHIPS = ("正式党员", "预备党员")
+STAFF_STATUSES = ("在职", "离退休")
+STATUSES = ("在册", "转出", "去世", "出党", "停止党籍")
+LEFT_STATUSES = ("转出", "去世", "出党", "停止党籍")
+COMMITTEE_POSTS = ("支部书记", "支部副书记", "组织委员", "宣传委员", "纪检委员")
+PARTY_POSTS = (*COMMITTEE_POSTS, "党委书记", "党委副书记", "党委委员", "纪委书记", "纪委委员",
+               "青年委员", "保密委员", "群工委员", "党小组长")
+ETHNICITIES = (
+    "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族", "朝鲜族",
+    "满族", "侗族", "瑶族", "白族", "土家族", "哈尼族", "哈萨克族", "傣族", "黎族", "傈僳族",
+    "佤族", "畲族", "高山族", "拉祜族", "水族", "东乡族", "纳西族", "景颇族", "柯尔克孜族", "土族",
+    "达斡尔族", "仫佬族", "羌族", "布朗族", "撒拉族", "毛南族", "仡佬族", "锡伯族", "阿昌族",
+    "普米族", "塔吉克族", "怒族", "乌孜别克族", "俄罗斯族", "鄂温克族", "德昂族", "保安族",
+    "裕固族", "京族", "塔塔尔族", "独龙族", "鄂伦春族", "赫哲族", "门巴族", "珞巴族", "基诺族",
+)
+
+_EDUCATION_SYNONYMS = {
+    "博士": "研究生", "博士研究生": "研究生", "硕士": "研究生", "硕士研究生": "研究生", "研究生": "研究生",
+    "大学本科": "大学本科", "本科": "大学本科", "大学": "大学本科",
+    "大学专科": "大学专科", "专科": "大学专科", "大专": "大学专科",
+    "中专": "中专", "中等专科": "中专", "中技": "中专", "技校": "中专", "职高": "中专",
+    "高中": "高中", "初中及以下": "初中及以下", "初中": "初中及以下", "小学": "初中及以下",
+}
+_MEMBERSHIP_SYNONYMS = {"正式党员": "正式党员", "正式": "正式党员", "预备党员": "预备党员", "预备": "预备党员"}
+_STAFF_SYNONYMS = {"在职": "在职", "离退休": "离退休", "退休": "离退休", "离休": "离退休", "离岗": "在职"}
+_STATUS_SYNONYMS = {s: s for s in STATUSES} | {"正常": "在册", "在籍": "在册", "已转出": "转出",
+                                                 "死亡": "去世", "病故": "去世", "开除党籍": "出党"}
+_NAME_DOTS = "·•‧∙・⋅.．"
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+# ---------------------------------------------------------------- text
+
+
+def clean_text(value: Any) -> str:
+    """NFKC, strip, and collapse inner runs of white space; None and NaN become ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            value = int(value)
+    text = unicodedata.normalize("NFKC", str(value))
+    text = text.replace("\x00", "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_cjk(ch: str) -> bool:
+    return unicodedata.category(ch) == "Lo" and ord(ch) > 0x2E7F
+
+
+def normalize_name(value: Any) -> str:
+    """A person's name: padding inside a Chinese name dropped, minority-name dots kept as '·'."""
+    text = clean_text(value)
+    for dot in _NAME_DOTS:
+        text = text.replace(dot, "·")
+    text = re.sub(r"\s*·\s*", "·", text)
+    # Spaces between CJK characters are padding for alignment (张　伟); spaces between Latin
+    # words belong to the name.
+    text = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
+    if not text:
+        raise NormalizeError("姓名不能为空")
+    if len(text) > 50:
+        raise NormalizeError("姓名过长（超过50个字符）")
+    if any(ch.isdigit() for ch in text):
+        raise NormalizeError(f"姓名“{text}”中含有数字")
+    if text.strip("·") != text or "··" in text:
+        raise NormalizeError(f"姓名“{text}”中的间隔号位置不对")
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if not (cat.startswith("L") or ch in "· " or cat == "Mn"):
+            raise NormalizeError(f"姓名“{text}”中含有不允许的字符“{ch}”")
+    return text
+
+
+# ---------------------------------------------------------------- ID numbers
+
+
+def id_check_digit(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def normalize_id_number(value: Any) -> str:
+    """An 18-character citizen ID number (GB 11643), converting the 15-digit form.
+
+    A number of more than 15 digits stored as an Excel number has already lost its last digits:
+    it is refused, never guessed at.
+    """
+    if isinstance(value, bool):
+        raise NormalizeError("身份证号码不是有效的文本")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value) or not value.is_integer()):
+            raise NormalizeError("身份证号码被存成了数字，末几位已丢失；请把该单元格设为文本格式后重新录入")
+        digits = str(int(value))
+        if len(digits) > 15:
+            raise NormalizeError("身份证号码被存成了数字，末几位已丢失；请把该单元格设为文本格式后重新录入")
+        value = digits
+    text = clean_text(value).replace(" ", "").replace("-", "").upper()
+    if not text:
+        raise NormalizeError("身份证号码不能为空")
+    if re.fullmatch(r"\d+(\.\d+)?E\+?\d+", text):
+        raise NormalizeError("身份证号码被存成了科学计数法数字，末几位已丢失；请把该单元格设为文本格式后重新录入")
+    if len(text) == 15:
+        if not text.isdigit():
+            raise NormalizeError(f"15位身份证号码“{text}”只能由数字组成")
+        body = text[:6] + "19" + text[6:]
+        _id_birth(body, text)
+        return body + id_check_digit(body)
+    if len(text) != 18:
+        raise NormalizeError(f"身份证号码“{text}”应为18位，实际为{len(text)}位")
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        raise NormalizeError(f"身份证号码“{text}”格式不对：前17位应为数字，末位为数字或X")
+    _id_birth(text, text)
+    expected = id_check_digit(text[:17])
+    if text[17] != expected:
+        raise NormalizeError(f"身份证号码“{text}”校验位错误（按前17位计算应为{expected}），请核对")
+    return text
+
+
+def _id_birth(body: str, shown: str) -> dt.date:
+    try:
+        birth = dt.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+    except ValueError:
+        raise NormalizeError(f"身份证号码“{shown}”中的出生日期不存在") from None
+    if birth.year < 1900 or birth > dt.date.today():
+        raise NormalizeError(f"身份证号码“{shown}”中的出生日期不合理")
+    return birth
+
+
+def id_birth_date(id_number: str) -> dt.date:
+    return _id_birth(id_number, id_number)
+
+
+def id_sex(id_number: str) -> str:
+    return "男" if int(id_number[16]) % 2 == 1 else "女"
+
+
+def mask_id_number(id_number: str | None) -> str:
+    """110105********1234: what printouts and lists show by default."""
+    if not id_number:
+        return ""
+    if len(id_number) < 10:
+        return id_number
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+# ---------------------------------------------------------------- dates
+
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"), "d"),
+    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"), "d"),
+    (re.compile(r"(\d{4})[-/.](\d{1,2})"), "m"),
+    (re.compile(r"(\d{4})年(\d{1,2})月?"), "m"),
+    (re.compile(r"(\d{4})(\d{2})(\d{2})"), "d"),
+    (re.compile(r"(\d{4})(\d{2})"), "m"),
+)
+
+
+def _from_excel_serial(value: float) -> dt.date:
+    if not 1 <= value < 2958466:
+        raise NormalizeError(f"日期“{value}”不是有效的Excel日期")
+    return EXCEL_EPOCH + dt.timedelta(days=int(value))
+
+
+def parse_partial_date(value: Any) -> str | None:
+    """A date kept with its precision: '2019-07-01', or '2019-07' when given to the month.
+
+    Accepts date cells, Excel serial numbers and the text forms offices write. Empty gives None.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        raise NormalizeError("日期格式无法识别")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+            return None
+        number = float(value)
+        if number.is_integer() and 19000101 <= number <= 21001231:
+            return parse_partial_date(str(int(number)))
+        if number.is_integer() and 190001 <= number <= 210012:
+            return parse_partial_date(str(int(number)))
+        if 1 <= number < 80000:
+            return _from_excel_serial(number).isoformat()
+        raise NormalizeError(f"日期“{value}”格式无法识别")
+    text = clean_text(value)
+    if not text:
+        return None
+    for pattern, precision in _DATE_PATTERNS:
+        m = pattern.fullmatch(text)
+        if not m:
+            continue
+        year, month = int(m.group(1)), int(m.group(2))
+        if not 1900 <= year <= 2100:
+            raise NormalizeError(f"日期“{text}”的年份不合理")
+        if not 1 <= month <= 12:
+            raise NormalizeError(f"日期“{text}”的月份不存在")
+        if precision == "m":
+            return f"{year:04d}-{month:02d}"
+        try:
+            return dt.date(year, month, int(m.group(3))).isoformat()
+        except ValueError:
+            raise NormalizeError(f"日期“{text}”不存在") from None
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return parse_partial_date(float(text))
+    raise NormalizeError(f"日期“{text}”格式无法识别（可写作 2019-07-01、2019.7、2019年7月1日 等）")
+
+
+def parse_full_date(value: Any) -> dt.date | None:
+    """A date that must name the day."""
+    partial = parse_partial_date(value)
+    if partial is None:
+        return None
+    if len(partial) != 10:
+        raise NormalizeError(f"日期“{clean_text(value)}”需要精确到日")
+    return dt.date.fromisoformat(partial)
+
+
+def partial_start(partial: str) -> dt.date:
+    """The first day a partial date can mean (2005-07 → 2005-07-01)."""
+    if len(partial) == 7:
+        return dt.date(int(partial[:4]), int(partial[5:7]), 1)
+    return dt.date.fromisoformat(partial)
+
+
+def partial_end(partial: str) -> dt.date:
+    """The last day a partial date can mean (2005-07 → 2005-07-31)."""
+    if len(partial) == 7:
+        y, m = int(partial[:4]), int(partial[5:7])
+        nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date.fromisoformat(partial)
+
+
+def format_partial(partial: str | None, sep: str = ".") -> str:
+    """As offices write it: 2005.07.01, or 2005.07 when known to the month."""
+    if not partial:
+        return ""
+    return partial.replace("-", sep)
+
+
+# ---------------------------------------------------------------- choices
+
+
+def _choice(value: Any, synonyms: dict[str, str], label: str, allowed: tuple[str, ...]) -> str | None:
+    text = clean_text(value).replace(" ", "")
+    if not text:
+        return None
+    if text in synonyms:
+        return synonyms[text]
+    raise NormalizeError(f"{label}“{text}”不在可选范围内（{'、'.join(allowed)}）")
+
+
+def normalize_sex(value: Any) -> str | None:
+    return _choice(value, {"男": "男", "女": "女", "男性": "男", "女性": "女"}, "性别", SEXES)
+
+
+def normalize_ethnicity(value: Any) -> str | None:
+    text = clean_text(value).replace(" ", "")
+    if not text:
+        return None
+    if text in ETHNICITIES:
+        return text
+    if text + "族" in ETHNICITIES:
+        return text + "族"
+    if text == "蒙古":
+        return "蒙古族"
+    raise NormalizeError(f"民族“{text}”不是56个民族之一")
+
+
+def normalize_education(value: Any) -> str | None:
+    return _choice(value, _EDUCATION_SYNONYMS, "学历", EDUCATIONS)
+
+
+def normalize_membership(value: Any) -> str | None:
+    return _choice(value, _MEMBERSHIP_SYNONYMS, "党员类别", MEMBERSHIPS)
+
+
+def normalize_staff_status(value: Any) -> str | None:
+    return _choice(value, _STAFF_SYNONYMS, "人员类别", STAFF_STATUSES)
+
+
+def normalize_status(value: Any) -> str | None:
+    return _choice(value, _STATUS_SYNONYMS, "状态", STATUSES)
+
+
+def normalize_phone(value: Any) -> str | None:
+    if isinstance(value, float) and not math.isnan(value) and value.is_integer():
+        value = int(value)
+    text = clean_text(value)
+    if not text:
+        return None
+    compact = re.sub(r"[\s\-()（）]", "", text)
+    if not re.fullmatch(r"\+?\d{5,20}(转\d{1,6})?", compact):
+        raise NormalizeError(f"联系电话“{text}”格式不对")
+    return compact
+
+
+def normalize_optional_text(value: Any, limit: int = 200) -> str | None:
+    text = clean_text(value)
+    if not text:
+        return None
+    if len(text) > limit:
+        raise NormalizeError(f"内容过长（超过{limit}个字符）")
+    return text
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def parse_hours(value: Any) -> float | None:
+    """Credit hours: 3, 3.5, '3学时', '3.5 学时'. Empty gives None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NormalizeError("学时应为数字")
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if math.isnan(number):
+            return None
+    else:
+        text = clean_text(value).replace(" ", "")
+        if not text:
+            return None
+        m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:学时|课时|小时|h)?", text, re.I)
+        if not m:
+            raise NormalizeError(f"学时“{text}”应为数字，如 3 或 3.5")
+        number = float(m.group(1))
+    if math.isinf(number) or number < 0 or number > 1000:
+        raise NormalizeError(f"学时“{value}”不在合理范围（0～1000）")
+    return round(number, 2)

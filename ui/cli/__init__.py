@@ -1,0 +1,116 @@
+"""The command line: `python main.py [--db PATH] COMMAND ...`, calling the same services as the window.
+
+Exit codes: 0 done; 1 input refused, nothing written; 2 usage error or unreadable file;
+3 the database is in use by another copy of the program.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from services.errors import DangxunError
+from services.version import APP_NAME, VERSION
+
+# Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
+COMMAND_MODULES = (
+    "ui.cli.members_cmd",
+)
+
+
+class UsageError(DangxunError):
+    exit_code = 2
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's usage errors, in Chinese, exit code 2
+        self.print_usage(sys.stderr)
+        self.exit(2, f"用法错误：{message}\n")
+
+
+@dataclass
+class CliContext:
+    """What a command needs: the database path, who acts, and a lazily opened database."""
+
+    db_path: Path
+    actor: str
+    _db: Any = field(default=None, repr=False)
+
+    def database(self) -> Any:
+        if self._db is None:
+            from services.storage import open_database
+
+            self._db = open_database(self.db_path)
+            if self._db.upgraded_from:
+                print(f"数据库已从旧版本升级，升级前的副本：{self._db.backup_path}", file=sys.stderr)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def default_actor() -> str:
+    env = os.environ.get("DANGXUN_USER")
+    if env:
+        return env
+    try:
+        return getpass.getuser()
+    except Exception:  # getpass raises a bare OSError/KeyError on odd systems
+        return "unknown"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="main.py", description=f"{APP_NAME}（{VERSION}）")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
+    parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据文件夹中的 dangxun.sqlite3，或环境变量 DANGXUN_DB）")
+    parser.add_argument("--screenshot", metavar="OUT.png", help="在屏幕外打开主窗口，保存截图后退出")
+    parser.add_argument("--tab", metavar="NAME", help="与 --screenshot 一起：先切换到该标签页（如 党员）")
+    parser.add_argument("--user", metavar="NAME", help="以该账号操作（也可用环境变量 DANGXUN_USER）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def db_path_from(args: argparse.Namespace) -> Path:
+    from services.paths import default_db_path
+
+    return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] | None = None) -> int:
+    """Parse `argv` and run the command; with no command, hand over to `gui`."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        if gui is None:
+            parser.print_help()
+            return 2
+        return gui(args)
+    ctx = CliContext(db_path=db_path_from(args), actor=args.user or default_actor())
+    try:
+        return int(args.handler(args, ctx) or 0)
+    except DangxunError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断，数据库未作改动。", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `main.py members list | head`
+        sys.stderr.close()
+        return 0
+    finally:
+        ctx.close()
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")

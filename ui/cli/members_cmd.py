@@ -1,0 +1,97 @@
+"""Commands for the roll: `demo`, `members list`, `branches ...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from services import branches as branch_service
+from services import demo as demo_service
+from services import members as member_service
+from services.normalize import format_partial
+from ui.cli import CliContext, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("demo", help="向空数据库载入示例单位（默认11个党支部、100名党员）")
+    p.add_argument("--members", type=int, default=100, metavar="N")
+    p.add_argument("--branches", type=int, default=11, metavar="K")
+    p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_demo)
+
+    members = sub.add_parser("members", help="党员名册")
+    msub = members.add_subparsers(dest="members_command", metavar="ACTION", required=True)
+    lst = msub.add_parser("list", help="列出党员（按支部、姓氏笔画排序）")
+    lst.add_argument("--branch", metavar="NAME")
+    lst.add_argument("--status", metavar="STATUS", help="在册、转出、去世……（默认全部）")
+    lst.add_argument("--search", metavar="TEXT", help="姓名、拼音首字母、身份证号尾号或电话")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=cmd_members_list)
+
+    br = sub.add_parser("branches", help="党支部")
+    bsub = br.add_subparsers(dest="branches_command", metavar="ACTION", required=True)
+    bl = bsub.add_parser("list", help="列出党支部及人数")
+    bl.add_argument("--json", action="store_true")
+    bl.set_defaults(handler=cmd_branches_list)
+    bc = bsub.add_parser("create", help="新建党支部")
+    bc.add_argument("name")
+    bc.set_defaults(handler=cmd_branches_create)
+    bm = bsub.add_parser("merge", help="把 SOURCE 支部并入 TARGET 支部")
+    bm.add_argument("source")
+    bm.add_argument("target")
+    bm.set_defaults(handler=cmd_branches_merge)
+
+
+def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    with db.session_factory.begin() as session:
+        result = demo_service.seed_demo(session, members=args.members, branches=args.branches,
+                                        seed=args.seed, actor=ctx.actor)
+    print(f"已载入示例数据：{result.branches}个党支部，{result.members}名党员。", file=sys.stderr)
+    return 0
+
+
+def cmd_members_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    with db.session_factory() as session:
+        if args.branch:
+            branch_service.get_branch(session, args.branch)
+        records = member_service.list_members(session, branch=args.branch, status=args.status,
+                                              query=args.search)
+    if args.json:
+        print_json([r.to_json() for r in records])
+        return 0
+    for r in records:
+        print("\t".join((r.branch, r.name, r.sex, r.id_number, r.membership, r.party_post or "",
+                         format_partial(r.joined_party), r.status)))
+    print(f"共{len(records)}人", file=sys.stderr)
+    return 0
+
+
+def cmd_branches_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        infos = branch_service.list_branches(session)
+    if args.json:
+        print_json([{"id": b.id, "name": b.name, "members": b.active_members, "all_records": b.all_members}
+                    for b in infos])
+    else:
+        for b in infos:
+            print(f"{b.name}\t{b.active_members}")
+    return 0
+
+
+def cmd_branches_create(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory.begin() as session:
+        info = branch_service.create_branch(session, args.name, ctx.actor)
+    print(f"已新建党支部“{info.name}”。", file=sys.stderr)
+    return 0
+
+
+def cmd_branches_merge(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory.begin() as session:
+        source = branch_service.get_branch(session, args.source)
+        target = branch_service.get_branch(session, args.target)
+        moved = branch_service.merge_branches(session, source.id, target.id, ctx.actor)
+    print(f"已把“{args.source}”并入“{args.target}”，转入党员{moved}名。", file=sys.stderr)
+    return 0

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy mapped classes: the tables of the product, with no queries and no sessions."""
 
+from models.account import Account
 from models.base import Base
 from models.changelog import ChangeLog
 from models.member import Branch, Member
@@ -15,6 +16,6 @@ from models.training import (
 )
 
 __all__ = [
-    "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
+    "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "HoursAdjustment", "Member", "Setting",
 ]

@@ -23,6 +23,7 @@ from services.version import APP_NAME, VERSION
 # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
 COMMAND_MODULES = (
     "ui.cli.members_cmd",
+    "ui.cli.safety_cmd",
 )
 
 
@@ -42,20 +43,31 @@ class CliContext:
 
     db_path: Path
     actor: str
+    user: str | None = None  # --user as given; the login name when the database has accounts
+    account: Any = None  # services.accounts.AccountInfo once logged in; None: database without accounts
+    lock: Any = field(default=None, repr=False)  # services.lock.DatabaseLock, held until close()
     _db: Any = field(default=None, repr=False)
 
     def database(self) -> Any:
         if self._db is None:
-            from services.storage import open_database
+            from ui.cli.safety_cmd import open_guarded  # lock, open/upgrade, log in
 
-            self._db = open_database(self.db_path)
-            if self._db.upgraded_from:
-                print(f"数据库已从旧版本升级，升级前的副本：{self._db.backup_path}", file=sys.stderr)
+            self._db = open_guarded(self)
         return self._db
+
+    def writable(self) -> Any:
+        """The database, for a command that writes; refused (exit 1) for a read-only account."""
+        from services.accounts import EDITOR, require
+
+        db = self.database()
+        require(self.account.role if self.account else None, EDITOR, "修改数据")
+        return db
 
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def default_actor() -> str:
@@ -96,7 +108,7 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
             parser.print_help()
             return 2
         return gui(args)
-    ctx = CliContext(db_path=db_path_from(args), actor=args.user or default_actor())
+    ctx = CliContext(db_path=db_path_from(args), actor=args.user or default_actor(), user=args.user)
     try:
         return int(args.handler(args, ctx) or 0)
     except DangxunError as exc:

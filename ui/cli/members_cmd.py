@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
+    db = ctx.writable()
     with db.session_factory.begin() as session:
         result = demo_service.seed_demo(session, members=args.members, branches=args.branches,
                                         seed=args.seed, actor=ctx.actor)
@@ -82,14 +82,14 @@ def cmd_branches_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_branches_create(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         info = branch_service.create_branch(session, args.name, ctx.actor)
     print(f"已新建党支部“{info.name}”。", file=sys.stderr)
     return 0
 
 
 def cmd_branches_merge(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         source = branch_service.get_branch(session, args.source)
         target = branch_service.get_branch(session, args.target)
         moved = branch_service.merge_branches(session, source.id, target.id, ctx.actor)

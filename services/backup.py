@@ -107,14 +107,21 @@ def choose_kept(stamps: Iterable[dt.datetime], now: dt.datetime,
             kept.add(stamp)
             last_day, last_week, last_month = day, week, month
             continue
-        if day != last_day and left["d"] > 0:
+        # The tiers follow one another: weeks only once the days are used up, months after weeks.
+        if left["d"] > 0:
+            if day == last_day:
+                continue
             left["d"] -= 1
-        elif week != last_week and left["w"] > 0:
+        elif left["w"] > 0:
+            if week == last_week:
+                continue
             left["w"] -= 1
-        elif month != last_month and left["m"] > 0:
+        elif left["m"] > 0:
+            if month == last_month:
+                continue
             left["m"] -= 1
         else:
-            continue
+            break
         kept.add(stamp)
         last_day, last_week, last_month = day, week, month
     return kept
@@ -281,6 +288,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
         members = member_count(s)
         extra = second_folder(s) if target is None else None
     schema = tuple(sorted(current_revisions(db.engine)))
+    explicit = target
     if target is None:
         target = folder / backup_name(db.path, now, reason)
         n = 1
@@ -304,7 +312,8 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
                            "请检查磁盘后重试。")
     meta = {"created": now.isoformat(), "reason": reason, "data_version": version, "members": members,
             "schema": list(schema), "database": str(db.path)}
-    _sidecar(target).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    if explicit is None:  # a file the user named gets no companion; its facts are read from it
+        _sidecar(target).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     info = BackupInfo(path=target, created=now, reason=reason, size=target.stat().st_size,
                       members=members, data_version=version, schema=schema)
     second_copy: Path | None = None
@@ -313,7 +322,8 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
         try:
             extra.mkdir(parents=True, exist_ok=True)
             second_copy = Path(shutil.copy2(target, extra / target.name))
-            shutil.copy2(_sidecar(target), extra / _sidecar(target).name)
+            if _sidecar(target).exists():
+                shutil.copy2(_sidecar(target), extra / _sidecar(target).name)
         except OSError as exc:
             # A missing USB drive must not make the main backup fail.
             second_error = f"第二备份文件夹 {extra} 不可用：{exc}"
@@ -406,6 +416,37 @@ def _checkpoint(path: Path) -> None:
         conn.close()
 
 
+def _stage(source: Path, tmp: Path, actor: str, safety: BackupResult | None) -> tuple[int, tuple[str, ...] | None]:
+    """Copy the backup to `tmp`, upgrade it, log the restore in it and check it."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    staged = open_database(tmp, migrate=False)
+    try:
+        # The chosen backup itself is the pre-upgrade copy, so the upgrade's own copy is thrown away.
+        with tempfile.TemporaryDirectory() as scratch:
+            ensure_schema(staged, backup_dir=Path(scratch))
+        upgraded = staged.upgraded_from
+        with staged.session_factory.begin() as s:
+            audit.record_event(s, actor, "restore", f"从备份 {source.name} 恢复数据库",
+                               {"source": str(source), "upgraded_from": list(upgraded) if upgraded else None,
+                                "safety_backup": str(safety.info.path) if safety else None})
+            members = member_count(s)
+    finally:
+        staged.dispose()
+    _checkpoint(tmp)
+    problems = integrity_check(tmp)
+    if problems:
+        raise DangxunError(f"恢复后的数据库检查未通过（{'；'.join(problems[:3])}），原数据库未改动。")
+    return members, upgraded
+
+
 def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | None = None) -> RestoreResult:
     """Replace the live database by the backup `source`.
 
@@ -435,33 +476,13 @@ def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | 
     for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
         if leftover.exists():
             leftover.unlink()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        dst = sqlite3.connect(str(tmp))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    staged = open_database(tmp, migrate=False)
-    try:
-        # The chosen backup itself is the pre-upgrade copy, so the upgrade's own copy is thrown away.
-        with tempfile.TemporaryDirectory() as scratch:
-            ensure_schema(staged, backup_dir=Path(scratch))
-        upgraded = staged.upgraded_from
-        with staged.session_factory.begin() as s:
-            audit.record_event(s, actor, "restore", f"从备份 {source.name} 恢复数据库",
-                               {"source": str(source), "upgraded_from": list(upgraded) if upgraded else None,
-                                "safety_backup": str(safety.info.path) if safety else None})
-            members = member_count(s)
-    finally:
-        staged.dispose()
-    _checkpoint(tmp)
-    problems = integrity_check(tmp)
-    if problems:
-        tmp.unlink()
-        raise DangxunError(f"恢复后的数据库检查未通过（{'；'.join(problems[:3])}），原数据库未改动。")
+        members, upgraded = _stage(source, tmp, actor, safety)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            if leftover.exists():
+                leftover.unlink()
+        raise
     # Swap: no connection may stay open, and the old WAL must not be replayed onto the new file.
     db.engine.dispose()
     _checkpoint(live)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -185,7 +186,7 @@ def parse_mounts(text: str) -> list[tuple[str, str]]:
     for line in text.splitlines():
         parts = line.split()
         if len(parts) >= 3:
-            point = parts[1].encode().decode("unicode_escape") if "\\" in parts[1] else parts[1]
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), parts[1])
             found.append((point, parts[2]))
     return found
 

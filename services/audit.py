@@ -21,13 +21,13 @@ ACTION_LABELS = {
     "rename": "改名", "reorder": "排序", "transfer": "转出", "reinstate": "恢复在册",
     "import": "导入", "export": "导出", "print": "打印", "backup": "备份", "restore": "恢复",
     "login": "登录", "login_failed": "登录失败", "lock": "账号锁定", "password": "修改密码",
-    "reset_password": "重置密码", "seed": "示例数据", "check": "检查",
+    "reset_password": "重置密码", "seed": "示例数据", "demo": "载入示例数据", "check": "检查",
 }
 ENTITY_LABELS = {
     "member": "党员", "branch": "党支部", "account": "账号", "event": "系统事件", "activity": "活动",
     "session": "课次", "attendance": "考勤", "certificate": "证书", "setting": "设置",
     "activity_type": "活动类型", "enrolment": "报名", "hours_adjustment": "学时调整",
-    "assessment": "考核",
+    "assessment": "考核", "database": "数据库",
 }
 EVENT_ACTIONS = ("import", "export", "print", "backup", "restore")
 

@@ -10,7 +10,14 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import models
-from services.storage import alembic_config, current_revisions, known_heads, make_engine, open_database, run_migrations
+from services.storage import (
+    alembic_config,
+    current_revisions,
+    known_heads,
+    make_engine,
+    open_database,
+    run_migrations,
+)
 
 
 def test_empty_database_upgrades_to_a_schema_matching_the_models(tmp_path: Path) -> None:

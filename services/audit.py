@@ -30,6 +30,20 @@ ENTITY_LABELS = {
     "assessment": "考核", "database": "数据库",
 }
 EVENT_ACTIONS = ("import", "export", "print", "backup", "restore")
+# Chinese names of the keys events and non-member records use in their details.
+DETAIL_LABELS = {
+    "what": "内容", "full_ids": "含完整身份证号码", "rows": "行数", "pages": "页数", "path": "文件",
+    "file": "文件", "added": "新增", "updated": "更新", "skipped": "跳过", "reason": "原因",
+    "members": "党员人数", "source": "来源", "upgraded_from": "原结构版本", "safety_backup": "恢复前备份",
+    "second_copy": "第二份", "username": "用户名", "role": "角色", "active": "启用",
+    "display_name": "姓名", "sort_order": "排序", "backup.second_folder": "第二备份文件夹",
+}
+
+
+def detail_label(key: str) -> str:
+    from services.members import LABELS
+
+    return DETAIL_LABELS.get(key) or LABELS.get(key, key)
 
 
 def action_label(action: str) -> str:
@@ -102,10 +116,11 @@ class LogRow:
         parts = []
         for key, pair in self.changes.items():
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            label = detail_label(key)
             if old is None:
-                parts.append(f"{key}：{_fmt(new)}")
+                parts.append(f"{label}：{_fmt(new)}")
             else:
-                parts.append(f"{key}：{_fmt(old)} → {_fmt(new)}")
+                parts.append(f"{label}：{_fmt(old)} → {_fmt(new)}")
         return "；".join(parts)
 
 

@@ -32,8 +32,8 @@ def test_events_are_chained_entries_of_the_change_log(demo_db: Database) -> None
     assert [r.action for r in rows] == ["import", "export", "print", "export"]
     export = rows[1]
     assert export.summary == "导出党员名册（含完整身份证号码）"
-    assert export.changes["full_ids"] == [None, True] and "full_ids：是" in export.changes_text
-    assert rows[0].changes_text == "added：30；file：花名册.xlsx"  # keys sorted by the change log
+    assert export.changes["full_ids"] == [None, True] and "含完整身份证号码：是" in export.changes_text
+    assert rows[0].changes_text == "新增：30；文件：花名册.xlsx"  # keys sorted by the change log
 
 
 def test_filters(demo_db: Database) -> None:

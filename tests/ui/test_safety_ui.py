@@ -21,6 +21,8 @@ from ui.log_tab import LogTab
 from ui.login_dialog import LoginDialog, login, needs_login
 from ui.privacy_dialogs import export_allowed
 
+# The offscreen platform's harmless complaint when a window is shown.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 SHOTS = os.environ.get("DANGXUN_SHOTS")  # set to a folder to keep screenshots of the widgets
 
 

@@ -207,8 +207,8 @@ def export_log_xlsx(session: Session, path: Path | str, flt: LogFilter | None = 
                   entity_label(row.entity), row.entity_id, row.summary, row.changes_text)
         for col, value in enumerate(values, start=1):
             write_cell(ws, r, col, value)
-    for col, width in zip("ABCDEFGH", (8, 20, 12, 10, 10, 10, 40, 60), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGH", (8, 20, 12, 10, 10, 10, 40, 60), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     try:
         wb.save(str(path))

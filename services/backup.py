@@ -9,6 +9,7 @@ Kept: everything from today and yesterday, then the newest of each of 12 days, 1
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -167,7 +168,8 @@ def read_backup_info(path: Path) -> BackupInfo:
     else:
         created, reason = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), ""
     members = meta.get("members")
-    schema = tuple(meta.get("schema", ()))  # type: ignore[arg-type]
+    raw_schema = meta.get("schema")
+    schema: tuple[str, ...] = tuple(str(v) for v in raw_schema) if isinstance(raw_schema, list) else ()
     data_version = meta.get("data_version")
     if members is None:
         members, schema_read, data_version = _peek(path)
@@ -355,10 +357,8 @@ def prune_backups(folder: Path, db_path: Path, now: dt.datetime | None = None) -
             continue
         for path in paths:
             for victim in (path, _sidecar(path)):
-                try:
+                with contextlib.suppress(FileNotFoundError):
                     victim.unlink()
-                except FileNotFoundError:
-                    pass
             removed.append(path)
     return removed
 
@@ -399,11 +399,8 @@ def backup_if_due(db: Database, actor: str = "系统", folder: Path | None = Non
 
 def _remove_sidecars(db_path: Path) -> None:
     for suffix in ("-wal", "-shm", "-journal"):
-        side = db_path.with_name(db_path.name + suffix)
-        try:
-            side.unlink()
-        except FileNotFoundError:
-            pass
+        with contextlib.suppress(FileNotFoundError):
+            db_path.with_name(db_path.name + suffix).unlink()
 
 
 def _checkpoint(path: Path) -> None:

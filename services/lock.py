@@ -8,6 +8,7 @@ recognised as stale by the simple fact that it can be locked again; its recorded
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -69,17 +70,15 @@ class DatabaseLock:
             return
         fd, self._fd = self._fd, None
         # Unlink before unlocking: a waiter that then locks the unlinked inode notices and retries.
-        try:
+        # (Windows refuses to delete an open file: it is deleted after closing, or the next holder
+        # simply overwrites it.)
+        with contextlib.suppress(OSError):
             self.lock_path.unlink()
-        except OSError:
-            pass  # Windows refuses to delete an open file; the next holder truncates it instead
         _unlock(fd)
         os.close(fd)
         if self.lock_path.exists():
-            try:
+            with contextlib.suppress(OSError):
                 self.lock_path.unlink()
-            except OSError:
-                pass
 
     def __enter__(self) -> DatabaseLock:
         return self

@@ -270,9 +270,11 @@ class AccountsDialog(QDialog):
         first = self.model.rowCount() == 0
 
         def submit(v: dict[str, str]) -> str | None:
-            error = self._run(lambda s: (
+            def create(s: Session) -> str:
                 accounts.create_account(s, v["username"], v["role"], v["password"], self.actor, v["display_name"])
-                and self.tr("已新建账号“{0}”（{1}）").format(v["username"], v["role"])))
+                return self.tr("已新建账号“{0}”（{1}）").format(v["username"], v["role"])
+
+            error = self._run(create)
             if error is None:
                 self.select(v["username"])
             return error
@@ -286,8 +288,11 @@ class AccountsDialog(QDialog):
             return
 
         def submit(v: dict[str, str]) -> str | None:
-            return self._run(lambda s: (accounts.reset_password(s, username, v["password"], self.actor),
-                                        self.tr("已重置“{0}”的密码并解除锁定").format(username))[1])
+            def reset(s: Session) -> str:
+                accounts.reset_password(s, username, v["password"], self.actor)
+                return self.tr("已重置“{0}”的密码并解除锁定").format(username)
+
+            return self._run(reset)
 
         self.child_dialog = PasswordDialog(submit, self.tr("重置“{0}”的密码").format(username), False, self)
         self.child_dialog.open()
@@ -297,8 +302,12 @@ class AccountsDialog(QDialog):
         if not username:
             return
         role = self.role_combo.currentData()
-        error = self._run(lambda s: (accounts.update_account(s, username, self.actor, role=role),
-                                     self.tr("“{0}”的角色已设为{1}").format(username, role))[1])
+
+        def set_role(s: Session) -> str:
+            accounts.update_account(s, username, self.actor, role=role)
+            return self.tr("“{0}”的角色已设为{1}").format(username, role)
+
+        error = self._run(set_role)
         if error:
             self.show_message(error, error=True)
 
@@ -308,16 +317,22 @@ class AccountsDialog(QDialog):
         if account is None:
             return
         active = not account.active
-        error = self._run(lambda s: (accounts.update_account(s, account.username, self.actor, active=active),
-                                     self.tr("已启用“{0}”").format(account.username) if active
-                                     else self.tr("已停用“{0}”").format(account.username))[1])
+
+        def toggle(s: Session) -> str:
+            accounts.update_account(s, account.username, self.actor, active=active)
+            return (self.tr("已启用“{0}”") if active else self.tr("已停用“{0}”")).format(account.username)
+
+        error = self._run(toggle)
         if error:
             self.show_message(error, error=True)
 
     def on_own_password_button_clicked(self) -> None:
         def submit(v: dict[str, str]) -> str | None:
-            return self._run(lambda s: (accounts.change_password(s, self.actor, v["old"], v["password"]),
-                                        self.tr("密码已修改"))[1])
+            def change(s: Session) -> str:
+                accounts.change_password(s, self.actor, v["old"], v["password"])
+                return self.tr("密码已修改")
+
+            return self._run(change)
 
         self.child_dialog = PasswordDialog(submit, self.tr("修改我的密码"), True, self)
         self.child_dialog.open()

@@ -14,7 +14,14 @@ from sqlalchemy import create_engine, func, select, text
 from models import Branch, ChangeLog, Member
 from services import backup
 from services.errors import DangxunError, UnreadableFileError
-from services.storage import Database, current_revisions, integrity_check, known_heads, open_database, run_migrations
+from services.storage import (
+    Database,
+    current_revisions,
+    integrity_check,
+    known_heads,
+    open_database,
+    run_migrations,
+)
 
 NOW = dt.datetime(2026, 11, 25, 15, 0, 0)
 

@@ -49,9 +49,8 @@ def test_lock_records_holder_and_is_released(tmp_path: Path) -> None:
 
 def test_second_holder_is_refused_with_who_holds_it(tmp_path: Path) -> None:
     db = tmp_path / "a.sqlite3"
-    with acquire_lock(db):
-        with pytest.raises(DatabaseLockedError) as err:
-            acquire_lock(db)
+    with acquire_lock(db), pytest.raises(DatabaseLockedError) as err:
+        acquire_lock(db)
     assert err.value.exit_code == 3
     assert str(os.getpid()) in err.value.message and "正被" in err.value.message
 

@@ -191,8 +191,9 @@ def _peek(path: Path) -> tuple[int | None, tuple[str, ...], int | None]:
         members = conn.execute("SELECT count(*) FROM member").fetchone()[0] if "member" in tables else None
         schema = tuple(sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version"))) \
             if "alembic_version" in tables else ()
-        version = conn.execute("SELECT max(id) FROM change_log WHERE action != 'backup'").fetchone()[0] \
-            if "change_log" in tables else None
+        marks = ",".join("?" * len(NON_DATA_ACTIONS))
+        version = conn.execute(f"SELECT max(id) FROM change_log WHERE action NOT IN ({marks})",
+                               NON_DATA_ACTIONS).fetchone()[0] if "change_log" in tables else None
         return members, schema, version or 0
     except sqlite3.Error:
         return None, (), None
@@ -220,9 +221,13 @@ def list_backups(folder: Path | None = None, db_path: Path | None = None) -> lis
 
 # ---------------------------------------------------------------- state of the live database
 
+# Log entries that record an event but change no data: they do not call for a new backup.
+NON_DATA_ACTIONS = ("backup", "login", "login_failed", "export", "print")
+
+
 def data_version(session: Session) -> int:
-    """The newest change-log id that is not a backup event: it moves whenever data changes."""
-    value = session.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.action != "backup"))
+    """The newest change-log id that records a change of data: it moves whenever data changes."""
+    value = session.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.action.not_in(NON_DATA_ACTIONS)))
     return int(value or 0)
 
 

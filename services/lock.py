@@ -122,10 +122,15 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+# On Windows the lock is a byte range, and a locked range cannot be read by others: lock one byte far
+# beyond the holder's JSON, so that a refused copy can still read and name who holds the database.
+WINDOWS_LOCK_OFFSET = 1 << 30
+
+
 def _try_lock(fd: int) -> bool:
     if sys.platform == "win32":  # pragma: no cover
         try:
-            os.lseek(fd, 0, os.SEEK_SET)
+            os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
             return True
         except OSError:
@@ -140,7 +145,7 @@ def _try_lock(fd: int) -> bool:
 def _unlock(fd: int) -> None:
     try:
         if sys.platform == "win32":  # pragma: no cover
-            os.lseek(fd, 0, os.SEEK_SET)
+            os.lseek(fd, WINDOWS_LOCK_OFFSET, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
         else:
             fcntl.flock(fd, fcntl.LOCK_UN)
@@ -158,7 +163,6 @@ def read_lock_info(lock_path: Path) -> LockInfo | None:
 
 
 def _parse_info(raw: bytes) -> LockInfo | None:
-    # On Windows the first byte is range-locked; the JSON starts after a newline padding byte.
     text = raw.decode("utf-8", errors="replace").strip()
     if not text:
         return None

@@ -294,3 +294,17 @@ def test_cli_backup_restore_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert code == 0 and '"reason": "restore"' in stdout
     assert cli("--db", dbp, "restore", str(tmp_path / "nope.sqlite3"))[0] == 2
     assert not Path(dbp + ".lock").exists()  # every invocation released its lock
+
+
+def test_events_that_change_no_data_call_for_no_backup(demo_db: Database, tmp_path: Path) -> None:
+    from services import audit
+
+    folder = tmp_path / "b"
+    assert backup.backup_on_start(demo_db, folder=folder) is not None
+    with demo_db.session_factory.begin() as s:
+        audit.log_export(s, "甲", "党员名册", full_ids=False)
+        audit.log_print(s, "甲", "签到表")
+    assert not backup.needs_backup(demo_db, folder)
+    with demo_db.session_factory.begin() as s:
+        audit.record_event(s, "甲", "import", "导入花名册")  # an import changes data
+    assert backup.needs_backup(demo_db, folder)

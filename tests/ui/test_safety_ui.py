@@ -287,3 +287,51 @@ def test_full_id_export_needs_confirmation_and_is_logged(demo_db: Database, qtbo
     with demo_db.session_factory() as s:
         summaries = list(s.scalars(select(ChangeLog.summary).where(ChangeLog.action == "export")))
     assert summaries == ["导出党员名册（含完整身份证号码）", "导出党员名册"]
+
+
+# ---------------------------------------------------------------- start of the window
+
+def test_open_for_window_locks_backs_up_and_refuses_a_second_copy(tmp_path: Path, qtbot: object) -> None:
+    from services.demo import seed_demo
+    from services.storage import open_database
+    from ui.safety_startup import AutoBackup, SafeStart, open_for_window
+
+    path = tmp_path / "w.sqlite3"
+    seeded = open_database(path)
+    with seeded.session_factory.begin() as s:
+        seed_demo(s, members=20, branches=3)
+    seeded.dispose()
+    folder = tmp_path / "backups"
+    start = open_for_window(path, "办公室", interactive=False, backups=folder)
+    assert isinstance(start, SafeStart)
+    try:
+        assert start.role is None and start.actor == "办公室"
+        assert start.start_backup is not None and start.start_backup.info.reason == "start"
+        assert open_for_window(path, "办公室", interactive=False, backups=folder) == 3  # the lock
+        timer = AutoBackup(start.db, start.actor, folder=folder, check_ms=10)
+        assert timer.check() is None  # nothing changed since the start-up backup
+    finally:
+        start.close()
+    assert not (tmp_path / "w.sqlite3.lock").exists()
+    again = open_for_window(path, "办公室", interactive=False, backups=folder)
+    assert isinstance(again, SafeStart) and again.start_backup is None  # unchanged: no second backup
+    again.close()
+
+
+def test_open_for_window_with_accounts_logs_in(db: Database, qtbot: object, monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    from ui import safety_startup
+
+    _with_admin(db)
+    assert db.path is not None
+    db.dispose()
+    assert safety_startup.open_for_window(db.path, "x", interactive=False, backups=tmp_path) == 1
+    info = accounts.AccountInfo(1, "boss", "王主任", accounts.ADMIN, True, 0, None, None, None)
+    monkeypatch.setattr(safety_startup, "login", lambda *a, **k: info)
+    start = safety_startup.open_for_window(db.path, "x", backups=tmp_path)
+    assert isinstance(start, safety_startup.SafeStart)
+    assert start.actor == "boss" and start.role == accounts.ADMIN
+    start.close()
+    monkeypatch.setattr(safety_startup, "login", lambda *a, **k: False)
+    assert safety_startup.open_for_window(db.path, "x", backups=tmp_path) == 1
+    assert not (db.path.parent / (db.path.name + ".lock")).exists()

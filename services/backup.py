@@ -408,9 +408,9 @@ def _remove_sidecars(db_path: Path) -> None:
             db_path.with_name(db_path.name + suffix).unlink()
 
 
-def _checkpoint(path: Path) -> None:
+def _checkpoint(path: Path, timeout: float = 5.0) -> None:
     """Fold the WAL into the main file and let SQLite delete it."""
-    conn = sqlite3.connect(str(path))
+    conn = sqlite3.connect(str(path), timeout=timeout)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.execute("PRAGMA journal_mode=DELETE")
@@ -487,8 +487,15 @@ def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | 
         raise
     # Swap: no connection may stay open, and the old WAL must not be replayed onto the new file.
     db.engine.dispose()
-    _checkpoint(live)
-    _remove_sidecars(live)
-    os.replace(tmp, live)
+    try:
+        _checkpoint(live, timeout=2.0)
+        _remove_sidecars(live)
+        os.replace(tmp, live)
+    except (OSError, sqlite3.Error) as exc:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise DangxunError(f"无法替换数据库文件（{exc}）：可能还有窗口或程序在使用它。请关闭其他窗口后再恢复；"
+                           "当前数据库未改动。") from exc
     _remove_sidecars(tmp)
     return RestoreResult(source, safety.info if safety else None, upgraded, members)

@@ -308,3 +308,20 @@ def test_events_that_change_no_data_call_for_no_backup(demo_db: Database, tmp_pa
     with demo_db.session_factory.begin() as s:
         audit.record_event(s, "甲", "import", "导入花名册")  # an import changes data
     assert backup.needs_backup(demo_db, folder)
+
+
+def test_restore_refuses_while_another_connection_reads(demo_db: Database, tmp_path: Path) -> None:
+    saved = backup.backup_now(demo_db, "t", target=tmp_path / "saved.sqlite3").info.path
+    assert demo_db.path is not None
+    other = sqlite3.connect(demo_db.path, timeout=0.2)
+    other.execute("BEGIN")
+    other.execute("SELECT count(*) FROM member").fetchone()  # holds a read lock on the WAL
+    try:
+        with pytest.raises(DangxunError, match="其他窗口"):
+            backup.restore_backup(demo_db, saved, "t", tmp_path / "b")
+    finally:
+        other.rollback()
+        other.close()
+    assert not list(tmp_path.glob("*.restoring*"))
+    with demo_db.session_factory() as s:
+        assert s.scalar(select(func.count(Member.id))) == 100

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from services.accounts import ADMIN, EDITOR
 from services.audit import log_export
 from services.normalize import mask_id_number
@@ -12,7 +14,7 @@ FULL_ID_ROLES = (ADMIN, EDITOR, None)
 
 __all__ = [
     "FULL_ID_ROLES", "can_see_full_ids", "display_id", "display_phone", "log_export", "mask_id_number",
-    "mask_phone",
+    "mask_member_json", "mask_phone",
 ]
 
 
@@ -51,3 +53,15 @@ def display_phone(phone: str | None, role: str | None, printout: bool = False, f
     if can_see_full_ids(role) and (not printout or full):
         return phone
     return mask_phone(phone)
+
+
+def mask_member_json(row: dict[str, Any], role: str | None) -> dict[str, Any]:
+    """A member's JSON/list row as `role` may see it (id_number and phone masked for 查阅)."""
+    if can_see_full_ids(role):
+        return row
+    masked = dict(row)
+    if "id_number" in masked:
+        masked["id_number"] = mask_id_number(masked["id_number"])
+    if "phone" in masked:
+        masked["phone"] = mask_phone(masked["phone"])
+    return masked

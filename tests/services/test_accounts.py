@@ -269,3 +269,12 @@ def test_cli_demo_by_viewer_leaves_nothing(cli: Cli) -> None:
     assert conn.execute("select count(*) from member").fetchone()[0] == 0
     conn.close()
 
+
+
+def test_member_rows_masked_for_viewers() -> None:
+    from services.privacy import mask_member_json
+
+    row = {"name": "王老", "id_number": "11010519491231002X", "phone": "13812345678"}
+    assert mask_member_json(row, accounts.EDITOR) == row
+    assert mask_member_json(row, accounts.VIEWER) == {"name": "王老", "id_number": "110105********002X",
+                                                       "phone": "138****5678"}

@@ -81,6 +81,7 @@ class RestoreResult:
     safety_backup: BackupInfo | None
     upgraded_from: tuple[str, ...] | None
     members: int
+    damaged_copy: Path | None = None
 
 
 # ---------------------------------------------------------------- retention (pure)
@@ -449,16 +450,8 @@ def _stage(source: Path, tmp: Path, actor: str, safety: BackupResult | None) -> 
     return members, upgraded
 
 
-def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | None = None) -> RestoreResult:
-    """Replace the live database by the backup `source`.
-
-    Checks the backup, backs up the current database, works on a temporary copy beside the live
-    file (upgraded when its schema is older), then swaps it in with an atomic rename. The caller
-    must hold the one-writer lock and close its own sessions; `db` stays usable afterwards.
-    """
-    source = Path(source)
-    if db.path is None:
-        raise DangxunError("只能恢复到数据库文件")
+def _check_source(source: Path, live: Path) -> None:
+    """Refuse a missing, foreign or damaged backup file before anything is touched."""
     if not source.is_file():
         raise UnreadableFileError(f"找不到备份文件 {source}")
     with source.open("rb") as fh:
@@ -470,8 +463,70 @@ def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | 
         raise UnreadableFileError(f"无法读取备份文件 {source}：{exc}") from exc
     if problems:
         raise DangxunError(f"备份文件 {source} 已损坏（{'；'.join(problems[:3])}），不能恢复。")
-    if source.resolve() == db.path.resolve():
+    if live.exists() and source.resolve() == live.resolve():
         raise UnreadableFileError("不能用数据库自身恢复")
+
+
+def damaged_reason(path: Path) -> str | None:
+    """Why the database file at `path` cannot be opened safely, or None when it is sound (or absent)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return "文件头不是 SQLite 数据库"
+    try:
+        problems = integrity_check(path)
+    except sqlite3.Error as exc:
+        return str(exc)
+    return "；".join(problems[:3]) if problems else None
+
+
+def restore_over_damaged(db_path: Path, source: Path | str, actor: str,
+                         folder: Path | None = None) -> RestoreResult:
+    """Restore when the live database is itself damaged and cannot be opened.
+
+    The damaged file is kept aside (`<stem>.damaged-YYYYMMDD-HHMMSS.sqlite3` in the backups folder)
+    instead of being backed up through SQLite. The caller holds the one-writer lock.
+    """
+    source = Path(source)
+    db_path = Path(db_path)
+    _check_source(source, db_path)
+    folder = folder or default_backups_dir()
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+        if leftover.exists():
+            leftover.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    aside = folder / f"{db_path.stem}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+    try:
+        members, upgraded = _stage(source, tmp, actor, None)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            if leftover.exists():
+                leftover.unlink()
+        raise
+    if db_path.exists():
+        shutil.copy2(db_path, aside)
+        wal = db_path.with_name(db_path.name + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, aside.with_name(aside.name + "-wal"))
+    _remove_sidecars(db_path)
+    os.replace(tmp, db_path)
+    _remove_sidecars(tmp)
+    return RestoreResult(source, None, upgraded, members, damaged_copy=aside if aside.exists() else None)
+
+
+def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | None = None) -> RestoreResult:
+    """Replace the live database by the backup `source`.
+
+    Checks the backup, backs up the current database, works on a temporary copy beside the live
+    file (upgraded when its schema is older), then swaps it in with an atomic rename. The caller
+    must hold the one-writer lock and close its own sessions; `db` stays usable afterwards.
+    """
+    source = Path(source)
+    if db.path is None:
+        raise DangxunError("只能恢复到数据库文件")
+    _check_source(source, db.path)
     safety = backup_before(db, "restore", actor, folder)
     live = db.path
     tmp = live.with_name(live.name + ".restoring")

@@ -325,3 +325,27 @@ def test_restore_refuses_while_another_connection_reads(demo_db: Database, tmp_p
     assert not list(tmp_path.glob("*.restoring*"))
     with demo_db.session_factory() as s:
         assert s.scalar(select(func.count(Member.id))) == 100
+
+
+def test_cli_restores_over_a_damaged_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from ui.cli import run
+
+    monkeypatch.setenv("DANGXUN_DATA_DIR", str(tmp_path / "data"))
+    dbp = tmp_path / "live.sqlite3"
+    assert run(["--db", str(dbp), "demo", "--members", "30"]) == 0
+    saved = tmp_path / "saved.sqlite3"
+    assert run(["--db", str(dbp), "backup", str(saved)]) == 0
+    data = bytearray(dbp.read_bytes())
+    for offset in range(4096 + 100, len(data), 4096):
+        data[offset:offset + 200] = b"\x5a" * 200
+    dbp.write_bytes(bytes(data))
+    assert backup.damaged_reason(dbp)
+    capsys.readouterr()
+    assert run(["--db", str(dbp), "restore", str(saved)]) == 0
+    err = capsys.readouterr().err
+    assert "已损坏" in err and "另存为" in err
+    assert integrity_check(dbp) == [] and backup.damaged_reason(dbp) is None
+    assert list((tmp_path / "data" / "backups").glob("live.damaged-*.sqlite3"))
+    assert run(["--db", str(dbp), "check"]) == 0
+    assert not Path(str(dbp) + ".lock").exists()

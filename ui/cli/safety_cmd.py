@@ -160,6 +160,17 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise UsageError(f"找不到备份文件 {source}")
+    damaged = backup_service.damaged_reason(ctx.db_path)
+    if damaged:
+        # A damaged database cannot be opened (nor its accounts read): keep it aside and restore.
+        from services.lock import acquire_lock
+
+        ctx.lock = acquire_lock(ctx.db_path)
+        print(f"当前数据库已损坏（{damaged}），将把它另存后恢复。", file=sys.stderr)
+        result = backup_service.restore_over_damaged(ctx.db_path, source, ctx.actor)
+        print(f"损坏的数据库已另存为 {result.damaged_copy}。", file=sys.stderr)
+        print(f"已从 {source} 恢复数据库（{result.members}名党员）。", file=sys.stderr)
+        return 0
     db = ctx.database()
     account_service.require(_role(ctx), account_service.ADMIN, "恢复数据库")
     result = backup_service.restore_backup(db, source, ctx.actor)

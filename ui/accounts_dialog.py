@@ -175,6 +175,7 @@ class AccountsDialog(QDialog):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.verticalHeader().hide()
         self.new_button = QPushButton(self.tr("新建账号"))
+        self.new_button.setProperty("primary", True)  # the accent style of ui/app.py
         self.reset_button = QPushButton(self.tr("重置密码"))
         self.role_combo = QComboBox()
         for r in accounts.ROLES:

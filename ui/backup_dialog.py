@@ -58,6 +58,7 @@ class BackupDialog(QDialog):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.backup_button = QPushButton(self.tr("立即备份"))
+        self.backup_button.setProperty("primary", True)  # the accent style of ui/app.py
         self.restore_button = QPushButton(self.tr("恢复所选备份…"))
         self.restore_file_button = QPushButton(self.tr("从文件恢复…"))
         self.second_button = QPushButton(self.tr("第二备份文件夹…"))

@@ -554,3 +554,40 @@ def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | 
                            "当前数据库未改动。") from exc
     _remove_sidecars(tmp)
     return RestoreResult(source, safety.info if safety else None, upgraded, members)
+
+
+# ---------------------------------------------------------------- log tail against the newest backup
+
+def log_tail_problems(db: Database, folder: Path | None = None) -> list[str]:
+    """Compare the log with the newest backup made since the last restore.
+
+    The hash chain cannot notice entries cut off at the end of the log; the newest backup can:
+    its last log entry must still be in the database with the same hash.
+    """
+    if db.path is None:
+        return []
+    with db.session_factory() as s:
+        last_restore = s.scalar(select(func.max(ChangeLog.at)).where(ChangeLog.action == "restore"))
+        candidates = [b for b in list_backups(folder, db.path)
+                      if last_restore is None or b.created > last_restore]
+        if not candidates:
+            return []
+        newest = candidates[0]
+        try:
+            conn = sqlite3.connect(f"file:{newest.path}?mode=ro", uri=True)
+            try:
+                row = conn.execute("SELECT id, entry_hash FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return []
+        if row is None:
+            return []
+        entry = s.get(ChangeLog, row[0])
+        if entry is None:
+            return [f"备份 {newest.path.name}（{newest.created:%Y-%m-%d %H:%M:%S}）中的日志第{row[0]}条在当前数据库中"
+                    "已不存在：日志末尾可能在程序之外被删除。"]
+        if entry.entry_hash != row[1]:
+            return [f"日志第{row[0]}条与备份 {newest.path.name}（{newest.created:%Y-%m-%d %H:%M:%S}）中的不同："
+                    "该条或它之前的日志可能在程序之外被改动。"]
+    return []

@@ -132,3 +132,21 @@ def test_cli_check_exits_1_naming_the_tampered_entry(tmp_path: Path, monkeypatch
     code = run(["--db", str(dbp), "check", "--json"])
     out = capsys.readouterr().out
     assert code == 1 and f'"broken_entries": [\n    {target}\n  ]' in out
+
+
+def test_log_cut_off_at_the_end_is_detected_against_the_newest_backup(demo_db: Database, tmp_path: Path) -> None:
+    from services import backup
+
+    _events(demo_db)
+    folder = tmp_path / "b"
+    assert backup.log_tail_problems(demo_db, folder) == []  # no backup yet: nothing to compare
+    backup.backup_now(demo_db, "t", folder=folder)
+    assert backup.log_tail_problems(demo_db, folder) == []
+    assert demo_db.path is not None
+    with demo_db.session_factory() as s:
+        ids = [e.id for e in s.scalars(select(ChangeLog).order_by(ChangeLog.id))]
+    _tamper(demo_db.path, f"DELETE FROM change_log WHERE id >= {ids[-3]}")  # the tail, incl. the backup event
+    with demo_db.session_factory() as s:
+        assert audit.check_log_chain(s).ok  # the chain alone cannot see a cut tail
+    problems = backup.log_tail_problems(demo_db, folder)
+    assert len(problems) == 1 and f"日志第{ids[-2]}条" in problems[0] and "已不存在" in problems[0]

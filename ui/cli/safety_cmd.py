@@ -191,6 +191,7 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     with db.session_factory() as session:
         report = audit.check_log_chain(session)
     problems += report.problems
+    problems += backup_service.log_tail_problems(db)
     if args.json:
         print_json({"ok": not problems, "problems": problems, "log_entries": report.entries_checked,
                     "broken_entries": report.broken_entries})

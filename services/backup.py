@@ -474,11 +474,17 @@ def damaged_reason(path: Path) -> str | None:
     with path.open("rb") as fh:
         if fh.read(16) != b"SQLite format 3\x00":
             return "文件头不是 SQLite 数据库"
+    # Read-write on purpose: after a crash the WAL must be recovered first, which a read-only
+    # connection cannot do ("attempt to write a readonly database") although nothing is damaged.
     try:
-        problems = integrity_check(path)
+        conn = sqlite3.connect(str(path), timeout=5.0)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        finally:
+            conn.close()
     except sqlite3.Error as exc:
         return str(exc)
-    return "；".join(problems[:3]) if problems else None
+    return None if rows == ["ok"] else "；".join(rows[:3])
 
 
 def restore_over_damaged(db_path: Path, source: Path | str, actor: str,

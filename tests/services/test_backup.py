@@ -349,3 +349,35 @@ def test_cli_restores_over_a_damaged_database(tmp_path: Path, monkeypatch: pytes
     assert list((tmp_path / "data" / "backups").glob("live.damaged-*.sqlite3"))
     assert run(["--db", str(dbp), "check"]) == 0
     assert not Path(str(dbp) + ".lock").exists()
+
+
+def test_a_crashed_but_sound_database_is_not_called_damaged(demo_db: Database, tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    assert demo_db.path is not None
+    demo_db.dispose()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child writes, then waits to be killed
+        try:
+            child = open_database(demo_db.path, migrate=False)
+            conn = child.engine.raw_connection()
+            conn.execute("PRAGMA wal_autocheckpoint=0")  # keep the commit in the WAL only
+            conn.execute("INSERT INTO setting (key, value) VALUES ('k', 'v')")
+            conn.commit()
+            os.write(write_fd, b"x")
+            time.sleep(120)  # until killed
+        finally:
+            os._exit(0)
+    assert os.read(read_fd, 1) == b"x"
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(read_fd)
+    os.close(write_fd)
+    assert Path(str(demo_db.path) + "-wal").stat().st_size > 0  # a crash left a WAL to replay
+    assert backup.damaged_reason(demo_db.path) is None
+    conn = sqlite3.connect(demo_db.path)
+    assert conn.execute("SELECT value FROM setting WHERE key='k'").fetchone() == ("v",)
+    conn.close()

@@ -28,7 +28,7 @@ else:
 
 # File-system types on which SQLite's WAL mode (shared memory, POSIX locks) is unsafe.
 NETWORK_FS_TYPES = {
-    "nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "fuse.sshfs", "sshfs", "afs", "9p",
+    "nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "fuse.sshfs", "sshfs", "afs",
     "fuse.davfs", "davfs", "ncpfs", "glusterfs", "fuse.glusterfs", "ceph", "fuse.rclone",
 }
 

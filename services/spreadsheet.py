@@ -133,7 +133,8 @@ def match_header(cells: Sequence[Any], synonyms: Mapping[str, Sequence[str]],
     unknown: list[str] = []
     seen: set[str] = set()
     for index, cell in enumerate(cells):
-        shown = _cell_text(cell)
+        # Shown as the sheet has it (minus stray spaces and line breaks), so messages match what the clerk sees.
+        shown = re.sub(r"[\s\u3000]+", "", str(cell)) if isinstance(cell, str) else _cell_text(cell)
         key = header_key(cell)
         if not key:
             continue

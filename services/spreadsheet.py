@@ -108,16 +108,21 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def _filled(cells: Sequence[Any]) -> list[Any]:
+    return [c for c in cells if c is not None and c != "" and not (type(c) is str and c.isspace())]
+
+
 def is_empty_row(cells: Sequence[Any]) -> bool:
-    return all(_cell_text(c) == "" for c in cells)
+    return not _filled(cells)
 
 
-def is_sign_off_row(cells: Sequence[Any]) -> bool:
+def is_sign_off_row(cells: Sequence[Any], filled: list[Any] | None = None) -> bool:
     """制表人、审核人、填表日期、注：… under the table: the end of the data."""
-    filled = [_cell_text(c) for c in cells if _cell_text(c)]
+    if filled is None:
+        filled = _filled(cells)
     if not filled or len(filled) > 4:
         return False
-    first = re.sub(r"\s+", "", filled[0])
+    first = re.sub(r"\s+", "", _cell_text(filled[0]))
     return first.startswith(SIGN_OFF_PREFIXES)
 
 
@@ -392,9 +397,10 @@ def _read_sheet(path: Path, raw: RawSheet, synonyms: Mapping[str, Sequence[str]]
     for number, cells in all_rows():
         if number <= header_row:
             continue
-        if is_empty_row(cells):
+        filled = _filled(cells)
+        if not filled:
             continue
-        if is_sign_off_row(cells):
+        if len(filled) <= 4 and is_sign_off_row(cells, filled):
             table.stopped_at = number
             break
         data_rows += 1
@@ -404,15 +410,15 @@ def _read_sheet(path: Path, raw: RawSheet, synonyms: Mapping[str, Sequence[str]]
             raise CancelledError()
         if progress is not None and data_rows % 5000 == 0:
             progress(0, f"正在读取第{number}行……")
-        values = {key: _blank_to_none(cells[i]) if i < len(cells) else None for i, key in mapped}
+        width = len(cells)
+        values = {}
+        for i, key in mapped:
+            value = cells[i] if i < width else None
+            if type(value) is str and (value == "" or value.isspace()):
+                value = None
+            values[key] = value
         table.rows.append(TableRow(number, list(cells), values))
     return table
-
-
-def _blank_to_none(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
 
 
 def sheet_names(path: Path | str) -> list[str]:

@@ -90,8 +90,8 @@ def clean_text(value: Any) -> str:
     text = " ".join(text.split())
     if not text.isprintable():
         # Control and zero-width format characters (NUL, U+200B, a stray BOM) are invisible in a
-        # cell, break exact matching and cannot be written back to .xlsx.
-        text = " ".join("".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf")).split())
+        # cell and break exact matching; they and lone surrogates cannot be written to .xlsx or SQLite.
+        text = " ".join("".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).split())
     return text
 
 
@@ -222,8 +222,10 @@ def parse_partial_date(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, dt.date):
+        if not 1900 <= value.year <= 2100:
+            raise NormalizeError(f"日期“{value.isoformat()}”的年份不合理")
         return value.isoformat()
     if isinstance(value, bool):
         raise NormalizeError("日期格式无法识别")
@@ -236,7 +238,7 @@ def parse_partial_date(value: Any) -> str | None:
         if number.is_integer() and 190001 <= number <= 210012:
             return parse_partial_date(str(int(number)))
         if 1 <= number < 80000:
-            return _from_excel_serial(number).isoformat()
+            return parse_partial_date(_from_excel_serial(number))
         raise NormalizeError(f"日期“{value}”格式无法识别")
     text = clean_text(value)
     if not text:

@@ -41,7 +41,7 @@ def import_into_fresh(tmp_path: Path, path: Path, name: str = "fresh.sqlite3") -
     return db
 
 
-@pytest.mark.parametrize("mode", ["write_only", "normal"])
+@pytest.mark.parametrize("mode", ["direct", "write_only", "normal"])
 def test_export_round_trip_loses_nothing(demo_db: Database, tmp_path: Path, mode: str) -> None:
     out = tmp_path / f"roll-{mode}.xlsx"
     with demo_db.session_factory() as s:
@@ -85,7 +85,7 @@ def test_branch_export(demo_db: Database, tmp_path: Path) -> None:
     assert rows[0][0].startswith(branch)
 
 
-@pytest.mark.parametrize("mode", ["write_only", "normal"])
+@pytest.mark.parametrize("mode", ["direct", "write_only", "normal"])
 def test_risky_cells_escaped_and_kept(tmp_path: Path, mode: str) -> None:
     db = open_database(tmp_path / "r.sqlite3")
     risky = ["=HYPERLINK(\"http://x\",\"点我\")", "+1+2", "-3", "@SUM(A1)"]

@@ -19,7 +19,7 @@ from services.branches import create_branch
 from services.errors import CancelledError, ConflictError, FieldProblem, ValidationError
 from services.members import LABELS, MEMBER_FIELDS, clean_member
 from services.normalize import clean_text
-from services.spreadsheet import DEFAULT_MAX_ROWS, Table, read_table
+from services.spreadsheet import Table, read_table
 
 ON_DUPLICATE = ("refuse", "update", "skip")
 SYNONYMS: dict[str, tuple[str, ...]] = {f.key: f.headers for f in MEMBER_FIELDS} | {
@@ -252,7 +252,7 @@ def _changes(old: _Existing, clean: dict[str, Any], raw: dict[str, Any], present
 
 def plan_import(session: Session, path: Path | str, sheet: str | None = None, on_duplicate: str = "refuse",
                 progress: Progress | None = None, cancel: threading.Event | None = None,
-                max_rows: int = DEFAULT_MAX_ROWS, today: dt.date | None = None) -> ImportPlan:
+                max_rows: int | None = None, today: dt.date | None = None) -> ImportPlan:
     """Read the file and check every row; nothing is written."""
     if progress is not None:
         progress(0, "正在读取文件……")

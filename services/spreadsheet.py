@@ -223,9 +223,10 @@ def _too_many_rows_message(path: Path, rows: int | None, max_rows: int) -> str:
             "请把它拆成几个较小的文件分别导入。")
 
 
-def open_sheets(path: Path | str, max_rows: int = DEFAULT_MAX_ROWS) -> list[RawSheet]:
+def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]:
     """Every sheet of the file, read lazily; raises UnreadableFileError with a Chinese reason."""
     path = Path(path)
+    max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     head = _check_file(path)
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC) and _is_encrypted_ole(path):
@@ -337,7 +338,7 @@ def read_table(
     sheet: str | None = None,
     required: Sequence[str] = (),
     ignore: Sequence[str] = SERIAL_HEADERS,
-    max_rows: int = DEFAULT_MAX_ROWS,
+    max_rows: int | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> Table:
@@ -347,6 +348,7 @@ def read_table(
     reading stops at the sign-off rows (制表人, 审核人, 注：…) under the table.
     """
     path = Path(path)
+    max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     sheets = open_sheets(path, max_rows)
     if sheet is not None:
         wanted = [s for s in sheets if s.name == sheet] or [

@@ -323,3 +323,16 @@ def start_roll_import(parent: QWidget | None, session_factory: Any, actor: str, 
     dialog = ImportDialog(session_factory, actor, path, parent, runner=runner, database=database)
     dialog.exec()
     return dialog.result
+
+
+def connect_members_tab(tab: Any, session_factory: Any, actor: str, database: Any = None,
+                        runner: Runner | None = None) -> None:
+    """Wire the members tab's 导入花名册 (signal `import_roll_requested`) to this dialog; refresh after."""
+
+    def on_requested() -> None:
+        result = start_roll_import(tab, session_factory, actor, runner=runner, database=database)
+        if result is not None:
+            tab.refresh()
+
+    tab.import_roll_requested.connect(on_requested)
+    tab.set_import_available(True)

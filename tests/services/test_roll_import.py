@@ -342,3 +342,44 @@ def test_killed_import_leaves_database_unchanged(tmp_path: Path) -> None:
     db = open_database(db_path)
     assert count(db) == 2
     db.dispose()
+
+
+# ---------------------------------------------------------------- unreadable files through the command line
+
+
+def _encrypted(path: Path) -> Path:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from test_spreadsheet import make_encrypted_ole
+
+    return make_encrypted_ole(path)
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "empty", "password", "not_spreadsheet", "too_many_rows", "no_header"])
+def test_unreadable_files_exit_two_database_untouched(tmp_path: Path, kind: str,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli(tmp_path, "import-members", str(xlsx(tmp_path / "ok.xlsx", [ZHANG])), "--create-branches") == 0
+    path = tmp_path / f"{kind}.xlsx"
+    if kind == "corrupt":
+        path.write_bytes(b"PK\x03\x04" + os.urandom(4000))
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "password":
+        _encrypted(path)
+    elif kind == "not_spreadsheet":
+        path = tmp_path / "notes.pdf"
+        path.write_bytes(b"%PDF-1.4\n" + os.urandom(500))
+    elif kind == "too_many_rows":
+        import services.spreadsheet as spreadsheet
+
+        monkeypatch.setattr(spreadsheet, "DEFAULT_MAX_ROWS", 50)
+        path = xlsx(path, [[i, "张三", "", "", "x", "", "", "一支部", ""] for i in range(200)])
+    else:
+        path = xlsx(path, [["a", "b"], [1, 2]], headers=["甲", "乙"])
+    capsys.readouterr()
+    assert cli(tmp_path, "import-members", str(path), "--create-branches") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and any("\u4e00" <= ch <= "\u9fff" for ch in err[3:])
+    db = open_database(tmp_path / "cli.sqlite3")
+    assert count(db) == 1
+    db.dispose()

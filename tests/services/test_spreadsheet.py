@@ -260,3 +260,12 @@ def test_dimension_precheck_refuses_before_loading(tmp_path: Path) -> None:
             zout.writestr(item, data)
     with pytest.raises(UnreadableFileError, match="约1,000,000行"):
         read_table(out, SYN, required=REQ)
+
+
+def test_million_row_csv_refused(tmp_path: Path) -> None:
+    path = tmp_path / "million.csv"
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("姓名,身份证号\n")
+        fh.write("张三,1\n" * 1_000_000)
+    with pytest.raises(UnreadableFileError, match="200,000"):
+        read_table(path, SYN, required=REQ)

@@ -149,3 +149,11 @@ def test_clean_text_and_optional_text(value: Any) -> None:
     text.encode("utf-8")  # storable in SQLite and .xlsx
     result = outcome(lambda v: n.normalize_optional_text(v, 20), value)
     assert result in (None, NormalizeError) or (isinstance(result, str) and 0 < len(result) <= 20)
+
+
+@pytest.mark.parametrize(("given_id", "expected"), [
+    ("６１０１０３１９８９０８３０６９９６", "610103198908306996"), ("51010419820224057x", "51010419820224057X"),
+    (" 110101 19900307 1233 ", "110101199003071233"), ("110101900307123", "110101199003071233"),
+])
+def test_id_examples(given_id: str, expected: str) -> None:
+    assert n.normalize_id_number(given_id) == expected

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table as SqlTable
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -213,6 +214,7 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
         if branch not in branches and branch not in plan.new_branch_rows:
             plan.new_branch_rows[branch] = trow.number
             plan.new_branches.append(branch)
+        assert id_number is not None  # a row without problems has a valid ID
         old = existing.get(id_number)
         if old is None:
             clean["_row"] = trow.number
@@ -282,7 +284,7 @@ def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
         return
     connection = session.connection()
     dialect = connection.dialect
-    table = Member.__table__
+    table = cast(SqlTable, Member.__table__)
     keys = list(rows[0])
     compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     processors = [(key, table.c[key].type.bind_processor(dialect)) for key in keys]

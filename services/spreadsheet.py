@@ -266,8 +266,7 @@ def _calamine_sheets(path: Path, max_rows: int) -> list[RawSheet]:
             if sheet.start is not None and sheet.end is not None and sheet.end[0] + 1 > max_rows + HEADER_SEARCH_ROWS + 50:
                 raise UnreadableFileError(_too_many_rows_message(path, sheet.end[0] + 1, max_rows))
             # iter_rows starts at sheet row 1 (leading empty rows included), so the count is the row number.
-            for number, cells in enumerate(sheet.iter_rows(), start=1):
-                yield number, cells
+            yield from enumerate(sheet.iter_rows(), start=1)
 
         return RawSheet(name, rows)
 

@@ -31,7 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import CancelledError, DangxunError
-from services.roll_import import ImportPlan, ImportResult, apply_import, plan_import, write_refused_rows
+from services.roll_import import (
+    ImportPlan,
+    ImportResult,
+    apply_import,
+    plan_import,
+    write_refused_rows,
+)
 from services.spreadsheet import sheet_names
 from ui.import_preview_table_model import ImportPreviewTableModel
 
@@ -75,7 +81,7 @@ class ImportDialog(QDialog):
         self.database = database
         self.runner = runner or default_runner()
         self.plan: ImportPlan | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.error: str | None = None
         self._busy = False
         self.setWindowTitle(self.tr("导入花名册"))
@@ -284,7 +290,7 @@ class ImportDialog(QDialog):
 
     def on_import_done(self, result: ImportResult) -> None:
         self._set_busy(False)
-        self.result = result
+        self.import_result = result
         self.import_finished.emit(result)
         self.accept()
 
@@ -322,7 +328,7 @@ def start_roll_import(parent: QWidget | None, session_factory: Any, actor: str, 
         return None
     dialog = ImportDialog(session_factory, actor, path, parent, runner=runner, database=database)
     dialog.exec()
-    return dialog.result
+    return dialog.import_result
 
 
 def connect_members_tab(tab: Any, session_factory: Any, actor: str, database: Any = None,

@@ -12,7 +12,12 @@ from python_calamine import CalamineWorkbook
 from services.branches import create_branch
 from services.demo import seed_demo
 from services.members import create_member, list_members, record_as_raw
-from services.roll_export import EXPORT_HEADERS, export_members, export_records, write_members_template
+from services.roll_export import (
+    EXPORT_HEADERS,
+    export_members,
+    export_records,
+    write_members_template,
+)
 from services.roll_import import apply_import, plan_import
 from services.storage import Database, open_database
 

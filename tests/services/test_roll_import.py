@@ -20,7 +20,13 @@ from models import Branch, ChangeLog, Member
 from services import changelog, naming
 from services.errors import CancelledError, ConflictError, UnreadableFileError, ValidationError
 from services.members import derived_name_fields, list_members
-from services.roll_import import ImportPlan, apply_import, fast_initials, plan_import, write_refused_rows
+from services.roll_import import (
+    ImportPlan,
+    apply_import,
+    fast_initials,
+    plan_import,
+    write_refused_rows,
+)
 from services.storage import Database, integrity_check, open_database
 from ui.cli import run
 

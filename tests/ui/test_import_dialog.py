@@ -82,10 +82,10 @@ def test_each_sample_previews_and_imports(qtbot: Any, db: Database, name: str, e
     dialog.create_branches_check.setChecked(True)
     assert dialog.confirm_button.isEnabled()
     dialog.confirm_button.click()
-    assert dialog.result is not None and dialog.result.added == expected
+    assert dialog.import_result is not None and dialog.import_result.added == expected
     assert members(db) == expected
     with db.session_factory() as s:
-        assert s.scalar(select(func.count()).select_from(Branch)) == len(dialog.result.branches_created) > 0
+        assert s.scalar(select(func.count()).select_from(Branch)) == len(dialog.import_result.branches_created) > 0
 
 
 @needs_samples
@@ -125,7 +125,7 @@ def test_duplicates_choice_and_field_changes(qtbot: Any, db: Database, tmp_path:
     assert rows == [(2, "谢艳凤", "联系电话", "13973699356", "13900000000"), (3, "邱雪", "党内职务", "组织委员", "支部书记")]
     assert "未变 28 名" in dialog.counts_label.text()
     dialog.confirm_button.click()
-    assert dialog.result is not None and dialog.result.updated == 2
+    assert dialog.import_result is not None and dialog.import_result.updated == 2
     dialog2 = open_dialog(qtbot, db, changed)
     dialog2.duplicate_buttons["skip"].click()
     assert dialog2.plan is not None and len(dialog2.plan.unchanged) == 30
@@ -136,7 +136,7 @@ def test_cancel_leaves_database_unchanged(qtbot: Any, db: Database) -> None:
     dialog = open_dialog(qtbot, db, SAMPLES / "roll_clean.xlsx", SyncRunner(cancel_writes=True))
     dialog.create_branches_check.setChecked(True)
     dialog.confirm_button.click()
-    assert dialog.result is None and "取消" in dialog.message_label.text()
+    assert dialog.import_result is None and "取消" in dialog.message_label.text()
     assert members(db) == 0
     with db.session_factory() as s:
         assert s.scalar(select(func.count()).select_from(Branch)) == 0

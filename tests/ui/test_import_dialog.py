@@ -205,3 +205,58 @@ def test_export_actions(qtbot: Any, db: Database, tmp_path: Path) -> None:
     template = export_template(None, db.session_factory, ask_path=lambda *_a: str(tmp_path / "t.xlsx"), runner=runner)
     assert template and Path(template).exists()
     assert export_roll(None, db.session_factory, ask_path=lambda *_a: None, runner=runner) is None
+
+
+def _two_sheet_roll(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    notes = wb.active
+    notes.title = "说明"
+    notes.append(["本表第二、三页是名单"])
+    for title, rows in (("一支部", [["张三", "110101199003071233", "一支部"]]),
+                        ("二支部", [["李娜", "110101198501020020", "二支部"], ["王五", "110101198501020039", "二支部"]])):
+        ws = wb.create_sheet(title)
+        ws.append(["姓名", "公民身份号码", "所在党支部"])
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_sheet_choice(qtbot: Any, db: Database, tmp_path: Path) -> None:
+    path = _two_sheet_roll(tmp_path / "two.xlsx")
+    dialog = open_dialog(qtbot, db, path)
+    assert dialog.plan is not None and dialog.plan.sheet == "一支部" and len(dialog.plan.added) == 1
+    assert dialog.sheet_combo.count() == 4 and dialog.form.isRowVisible(dialog.sheet_combo)
+    dialog.sheet_combo.setCurrentIndex(dialog.sheet_combo.findData("二支部"))
+    assert dialog.plan.sheet == "二支部" and len(dialog.plan.added) == 2
+    dialog.create_branches_check.setChecked(True)
+    dialog.confirm_button.click()
+    assert members(db) == 2
+
+
+def test_cli_sheet_option(tmp_path: Path, capsys: Any) -> None:
+    import json
+
+    from ui.cli import run
+
+    path = _two_sheet_roll(tmp_path / "two.xlsx")
+    argv = ["--db", str(tmp_path / "c.sqlite3"), "import-members", str(path), "--create-branches", "--json"]
+    assert run([*argv, "--sheet", "二支部"]) == 0
+    assert json.loads(capsys.readouterr().out)["added"] == 2
+    assert run([*argv, "--sheet", "没有"]) == 2
+
+
+def test_connect_members_tab(qtbot: Any, db: Database, monkeypatch: Any) -> None:
+    from ui import import_dialog
+    from ui.members_tab import MembersTab
+
+    tab = MembersTab(db.session_factory, "tester")
+    qtbot.addWidget(tab)
+    calls: list[Any] = []
+    monkeypatch.setattr(import_dialog, "start_roll_import", lambda *a, **k: calls.append(a) or None)
+    import_dialog.connect_members_tab(tab, db.session_factory, "tester")
+    assert tab.can_import() and tab.import_roll_button.isEnabled()
+    tab.import_data()
+    assert len(calls) == 1

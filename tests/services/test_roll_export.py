@@ -77,6 +77,7 @@ def test_export_layout_read_back_with_calamine(demo_db: Database, tmp_path: Path
     assert "A1:" in str(ws.merged_cells)
     assert ws.column_dimensions["C"].width >= 20  # the ID column
     assert ws["F3"].data_type == "s"
+    assert ws["B2"].font.b and ws["B2"].fill.fgColor.rgb == "FFB71C1C" and ws["A1"].font.sz == 16
 
 
 def test_branch_export(demo_db: Database, tmp_path: Path) -> None:

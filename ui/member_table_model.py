@@ -14,13 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from services.members import MemberRecord
 from services.normalize import COMMITTEE_POSTS, clean_text, format_partial, mask_id_number
+
+if TYPE_CHECKING:  # the window must paint before SQLAlchemy (imported by services.members) loads
+    from services.members import MemberRecord
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -244,15 +244,23 @@ class MembersTab(QWidget):
 
     # ------------------------------------------------------------ loading
 
-    def refresh(self) -> None:
-        """Reload branches and members from the database, keeping the selection where possible."""
+    @staticmethod
+    def read_roll(session: Any) -> tuple[list[MemberRecord], list[Any]]:
+        """Everything the tab shows, read in one session; touches no widget (may run in a thread)."""
         from services import branches as branch_service
         from services import members as member_service
 
-        selected = self.selected_record()
+        return member_service.list_members(session), branch_service.list_branches(session)
+
+    def refresh(self) -> None:
+        """Reload branches and members from the database, keeping the selection where possible."""
         with self.session_factory() as session:
-            records = member_service.list_members(session)
-            branches = branch_service.list_branches(session)
+            records, branches = self.read_roll(session)
+        self.show_roll(records, branches)
+
+    def show_roll(self, records: list[MemberRecord], branches: list[Any]) -> None:
+        """Show what read_roll returned."""
+        selected = self.selected_record()
         self.tree_model.set_branches(branches)
         self.tree.expandAll()
         index = self.tree_model.branch_index(self._branch_id) if self._branch_id is not None else QModelIndex()

@@ -44,6 +44,9 @@ QPushButton[primary="true"]:disabled {{ background: #d9a8a8; border-color: #d9a8
 QToolBar {{ border: none; spacing: 4px; }}
 QHeaderView::section {{ padding: 0.25em 0.5em; }}
 QStatusBar QLabel {{ padding: 0 0.5em; }}
+QTreeView#branch_tree::item {{ padding: 0.25em 0.2em; }}
+QTreeView#branch_tree::item:selected {{ background: #f3d6d6; color: #1f1f1f; }}
+QLabel#empty_hint {{ color: #6b6b6b; }}
 """
 
 

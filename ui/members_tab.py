@@ -218,7 +218,7 @@ class MembersTab(QWidget):
                               "可随时用于熟悉操作。"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setObjectName("empty_hint")
         layout.addWidget(hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -302,7 +302,7 @@ class MembersTab(QWidget):
     def status_text(self) -> str:
         shown = self.model.visible_count()
         if not self.model.total_count():
-            return self._totals
+            return self.tr("还没有党员 · 党支部 {0} 个").format(len(self.tree_model.branches()))
         return self.tr("{0} · 当前显示 {1} 名").format(self._totals, shown)
 
     def _emit_counts(self) -> None:

@@ -217,10 +217,10 @@ def run_gui(args: argparse.Namespace) -> int:
     factory.set(db.session_factory)
     try:
         window.statusBar().clearMessage()
-        first = window.tabs.currentWidget()
+        first: Any = window.tabs.currentWidget()
         if preload.roll is not None and callable(getattr(first, "show_roll", None)) \
                 and getattr(first, "read_roll", None) is not None:
-            first.show_roll(*preload.roll)  # type: ignore[union-attr]
+            first.show_roll(*preload.roll)
             window.mark_loaded(window.tabs.currentIndex())
         else:
             window.load_current()

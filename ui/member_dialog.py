@@ -191,10 +191,12 @@ class MemberDialog(QDialog):
         self.general_error.setText("；".join(general))
         self.general_error.setVisible(bool(general))
         # The messages take room: let the dialog grow instead of squeezing the fields.
-        self.layout().activate()
-        needed = self.layout().totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
         if first is not None:
             first.setFocus()
 

@@ -95,10 +95,12 @@ class TransferDialog(QDialog):
                 label.show()
         self.general_error.setText("；".join(general))
         self.general_error.setVisible(bool(general))
-        self.layout().activate()
-        needed = self.layout().totalHeightForWidth(self.width())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
 
     def accept(self) -> None:
         try:

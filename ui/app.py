@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -127,29 +126,6 @@ class DeferredSessionFactory:
         return self._factory.begin()
 
 
-class _Preload(threading.Thread):
-    """Imports SQLAlchemy, opens the database and reads the roll while the GUI thread builds and
-    paints the window (Qt's C++ work releases the GIL, so the two overlap)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(name="dangxun-preload", daemon=True)
-        self.path = path
-        self.db: Any = None
-        self.roll: Any = None
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            from services.storage import open_database
-            from ui.members_tab import MembersTab
-
-            self.db = open_database(self.path)
-            with self.db.session_factory() as session:
-                self.roll = MembersTab.read_roll(session)
-        except BaseException as exc:  # reported by the GUI thread
-            self.error = exc
-
-
 def _mark(what: str) -> None:
     """Start-up timings for tests/benchmarks/bench_startup.py (only with DANGXUN_STARTUP_TRACE set)."""
     if os.environ.get("DANGXUN_STARTUP_TRACE"):
@@ -181,8 +157,6 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_look(app)
 
     path = _db_path(args)
-    preload = _Preload(path)
-    preload.start()
     actor = getattr(args, "user", None) or default_actor()
     factory = DeferredSessionFactory()
     # A screenshot uses no settings: the same picture on every machine, no preferences changed.
@@ -201,29 +175,25 @@ def run_gui(args: argparse.Namespace) -> int:
     app.processEvents()
     _mark("painted")
 
-    preload.join()
-    if preload.error is not None:
-        if not isinstance(preload.error, DangxunError):
-            raise preload.error
-        message = preload.error.message
-        print(f"错误：{message}", file=sys.stderr)
+    # Only now SQLAlchemy, the schema check and the roll: the window is already on screen.
+    # (Reading in a thread while the window paints was tried: on two cores it made painting
+    # slower and the roll no faster, because both halves are Python holding the GIL.)
+    try:
+        from services.storage import open_database
+
+        db = open_database(path)
+    except DangxunError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
         if not screenshot:
-            QMessageBox.critical(window, APP_NAME, message)
+            QMessageBox.critical(window, APP_NAME, exc.message)
         window.close()
-        return preload.error.exit_code
-    db = preload.db
+        return exc.exit_code
     if db.upgraded_from:
         print(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}", file=sys.stderr)
     factory.set(db.session_factory)
     try:
         window.statusBar().clearMessage()
-        first: Any = window.tabs.currentWidget()
-        if preload.roll is not None and callable(getattr(first, "show_roll", None)) \
-                and getattr(first, "read_roll", None) is not None:
-            first.show_roll(*preload.roll)
-            window.mark_loaded(window.tabs.currentIndex())
-        else:
-            window.load_current()
+        window.load_current()
         app.processEvents()
         _mark("loaded")
         if screenshot:

@@ -162,12 +162,6 @@ class MainWindow(QMainWindow):
         self._show_counts(tab)
         self.update_actions()
 
-    def mark_loaded(self, index: int) -> None:
-        """The tab at `index` was filled by the caller (start-up reads the first tab ahead of time)."""
-        self._loaded.add(index)
-        self._show_counts(self.tabs.widget(index))
-        self.update_actions()
-
     def refresh_current(self) -> None:
         self.load_current()
 

@@ -157,8 +157,8 @@ class MainWindow(QMainWindow):
         if index < 0:
             return
         self._loaded.add(index)
-        tab = self.tabs.widget(index)
-        tab.refresh()  # type: ignore[attr-defined]
+        tab: Any = self.tabs.widget(index)
+        tab.refresh()
         self._show_counts(tab)
         self.update_actions()
 

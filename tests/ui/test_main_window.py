@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from members_support import OFFSCREEN_NOISE, db_fixture
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
 from services.storage import Database
+from tests.ui.members_support import OFFSCREEN_NOISE, db_fixture
 from ui.main_window import TAB_SPECS, MainWindow
 from ui.members_tab import MembersTab
 

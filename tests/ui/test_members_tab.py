@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from members_support import OFFSCREEN_NOISE, db_fixture, find, on_next_dialog, type_text, valid_id
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +24,14 @@ from services import changelog
 from services import members as member_service
 from services.normalize import COMMITTEE_POSTS
 from services.storage import Database
+from tests.ui.members_support import (
+    OFFSCREEN_NOISE,
+    db_fixture,
+    find,
+    on_next_dialog,
+    type_text,
+    valid_id,
+)
 from ui.branch_tree_model import BranchTreeModel
 from ui.member_table_model import MemberTableModel
 from ui.members_tab import EMPTY_TEXT, MembersTab

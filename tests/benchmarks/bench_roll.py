@@ -18,7 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "services"))
 
 IMPORT_RATIO_TARGET = 2.5
 MEMORY_TARGET_MB = 400
@@ -106,7 +105,7 @@ def main() -> int:
         child_import(Path(args.child_import[0]), Path(args.child_import[1]))
         return 0
 
-    from roll_factory import write_roll_xlsx
+    from tests.services.roll_factory import write_roll_xlsx
 
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_roll_"))
     workdir.mkdir(parents=True, exist_ok=True)

@@ -32,8 +32,8 @@ from ui.cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT.parent / "shared" / "samples"
-if not SAMPLES.is_dir() and os.environ.get("DANGXUN_SAMPLES"):
-    SAMPLES = Path(os.environ["DANGXUN_SAMPLES"])
+if not SAMPLES.is_dir():  # a git worktree elsewhere: the checkout's shared/ or DANGXUN_SAMPLES
+    SAMPLES = Path(os.environ.get("DANGXUN_SAMPLES", "/work/shared/samples"))
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample files not found at {SAMPLES}")
 
 HEADERS = ["序号", "姓名", "性别", "出生日期", "公民身份号码", "入党时间", "党员类别", "所在党支部", "联系电话"]
@@ -213,8 +213,7 @@ def test_database_changed_after_preview(db: Database, tmp_path: Path) -> None:
 
 
 def test_cancel_during_write_leaves_database_unchanged(db: Database, tmp_path: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from roll_factory import write_roll_csv
+    from tests.services.roll_factory import write_roll_csv
 
     path = write_roll_csv(tmp_path / "big.csv", 5000)
     cancel = threading.Event()
@@ -323,8 +322,7 @@ def test_cli_export_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 
 def test_killed_import_leaves_database_unchanged(tmp_path: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from roll_factory import write_roll_csv
+    from tests.services.roll_factory import write_roll_csv
 
     db_path = tmp_path / "kill.sqlite3"
     db = open_database(db_path)
@@ -354,8 +352,7 @@ def test_killed_import_leaves_database_unchanged(tmp_path: Path) -> None:
 
 
 def _encrypted(path: Path) -> Path:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from test_spreadsheet import make_encrypted_ole
+    from tests.services.test_spreadsheet import make_encrypted_ole
 
     return make_encrypted_ole(path)
 

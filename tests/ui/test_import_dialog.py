@@ -19,8 +19,8 @@ from ui.export_actions import export_roll, export_template
 from ui.import_dialog import ImportDialog
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
-if not SAMPLES.is_dir() and os.environ.get("DANGXUN_SAMPLES"):
-    SAMPLES = Path(os.environ["DANGXUN_SAMPLES"])
+if not SAMPLES.is_dir():  # a git worktree elsewhere: the checkout's shared/ or DANGXUN_SAMPLES
+    SAMPLES = Path(os.environ.get("DANGXUN_SAMPLES", "/work/shared/samples"))
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample files not found at {SAMPLES}")
 
 

@@ -42,12 +42,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Column, Integer, MetaData, Table, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, ActivityType, Attendance, HoursAdjustment, Member
 from services.errors import CancelledError, ValidationError
-from services.targets import RollSpan, YearTargets, load_year_targets, roll_span
+from services.targets import (
+    RollSpan,
+    YearTargets,
+    committee_posts,
+    is_committee,
+    last_full_month,
+    load_year_targets,
+    roll_span,
+)
 
 ATTENDED = ("出席", "迟到", "早退")
 CANCELLED_STATUS = "已取消"
@@ -61,14 +69,20 @@ def share_round(value: float) -> float:
     return round(value + 0.0, 4) + 0.0
 
 
-@dataclass(frozen=True)
 class MemberInfo:
-    id: int
-    name: str
-    branch_id: int
-    party_post: str | None
-    membership: str
-    span: RollSpan
+    """A member as statistics see them (a slotted class: 20 000 are made per computation)."""
+
+    __slots__ = ("id", "name", "branch_id", "party_post", "membership", "span", "committee")
+
+    def __init__(self, id: int, name: str, branch_id: int, party_post: str | None, membership: str,
+                 span: RollSpan, committee: bool) -> None:
+        self.id = id
+        self.name = name
+        self.branch_id = branch_id
+        self.party_post = party_post
+        self.membership = membership
+        self.span = span
+        self.committee = committee
 
 
 @dataclass
@@ -111,59 +125,89 @@ def _period_years(date_from: dt.date, date_to: dt.date) -> list[tuple[int, dt.da
 
 
 def load_members(session: Session) -> dict[int, MemberInfo]:
-    rows = session.execute(select(Member.id, Member.name, Member.branch_id, Member.party_post,
-                                  Member.membership, Member.joined_party, Member.joined_org,
-                                  Member.left_date, Member.status))
-    return {r.id: MemberInfo(r.id, r.name, r.branch_id, r.party_post, r.membership,
-                             roll_span(r.joined_party, r.joined_org, r.left_date, r.status))
-            for r in rows}
+    posts = committee_posts(session)
+    rows = session.connection().execute(
+        select(Member.id, Member.name, Member.branch_id, Member.party_post, Member.membership,
+               Member.joined_party, Member.joined_org, Member.left_date, Member.status)
+    ).all()
+    spans: dict[tuple[Any, ...], RollSpan] = {}  # many members share dates: parse each once
+    out: dict[int, MemberInfo] = {}
+    for mid, name, branch_id, post, membership, joined, joined_org, left, status in rows:
+        key = (joined, joined_org, left, status == "在册")
+        span = spans.get(key)
+        if span is None:
+            span = spans[key] = roll_span(joined, joined_org, left, status)
+        out[mid] = MemberInfo(mid, name, branch_id, post, membership, span,
+                              is_committee(post, posts) if post else False)
+    return out
 
 
-def _countable_case(year_expr: Any, years: dict[int, YearTargets], type_expr: Any, hours_expr: Any) -> Any:
-    """hours when the type counts toward the target of the row's year, else 0."""
-    groups: dict[frozenset[int], list[int]] = {}
-    for year, yt in years.items():
-        groups.setdefault(frozenset(yt.countable_types), []).append(year)
-    whens = []
-    for ids, ys in groups.items():
-        if ids:
-            whens.append(and_(year_expr.in_(ys), type_expr.in_(sorted(ids))))
-    if not whens:
-        return literal(0.0)
-    return case((or_(*whens), hours_expr), else_=0.0)
+_SESSION_BUCKET = Table(
+    "tmp_stats_session_bucket", MetaData(),
+    Column("sid", Integer, primary_key=True),
+    Column("y", Integer),  # index of the session's year in the period
+    Column("yc", Integer),  # the same when the session's type counts toward that year's target, else -1
+    prefixes=["TEMPORARY"],
+)
 
 
 def member_year_hours(session: Session, date_from: dt.date, date_to: dt.date,
-                      years: dict[int, YearTargets]) -> dict[tuple[int, int], list[float]]:
-    """(member, year) → [all hours, hours toward the target], credited in the period."""
-    out: dict[tuple[int, int], list[float]] = {}
-    year_a = func.extract("year", ActivitySession.date)
-    att = (
-        select(Attendance.member_id, year_a,
-               func.sum(Attendance.hours),
-               func.sum(_countable_case(year_a, years, Activity.type_id, Attendance.hours)))
-        .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+                      years: dict[int, YearTargets]) -> dict[tuple[int, int], tuple[float, float]]:
+    """(member, year) → [all hours, hours toward the target], credited in the period.
+
+    One pass over the covering index (member, session, hours): each session's year and whether
+    its type counts come from a small temporary table, and the years are pivoted into columns,
+    so SQLite groups by member in index order without sorting 2 000 000 rows.
+    """
+    year_list = sorted(years)
+    index = {y: k for k, y in enumerate(year_list)}
+    rows = session.execute(
+        select(ActivitySession.id, ActivitySession.date, Activity.type_id)
         .join(Activity, Activity.id == ActivitySession.activity_id)
         .where(ActivitySession.date >= date_from, ActivitySession.date <= date_to)
-        .group_by(Attendance.member_id, year_a)
-    )
-    for member_id, year, total, countable in session.execute(att):
-        out[(member_id, int(year))] = [total or 0.0, countable or 0.0]
-    year_h = func.extract("year", HoursAdjustment.date)
-    # An adjustment not tied to an activity counts toward the target.
-    type_or_none = func.coalesce(Activity.type_id, -1)
-    adj_years = {y: YearTargets(y, yt.rules, yt.countable_types | {-1}, yt.posts) for y, yt in years.items()}
+    ).all()
+    out: dict[tuple[int, int], tuple[float, float]] = {}
+    if rows:
+        buckets = []
+        all_count = True
+        for sid, day, type_id in rows:
+            k = index[day.year]
+            counts = type_id in years[day.year].countable_types
+            all_count = all_count and counts
+            buckets.append({"sid": sid, "y": k, "yc": k if counts else -1})
+        conn = session.connection()
+        _SESSION_BUCKET.drop(conn, checkfirst=True)
+        _SESSION_BUCKET.create(conn)
+        try:
+            conn.execute(insert(_SESSION_BUCKET), buckets)
+            t = _SESSION_BUCKET.c
+            cols = [func.sum(case((t.y == k, Attendance.hours))) for k in range(len(year_list))]
+            if not all_count:
+                cols += [func.sum(case((t.yc == k, Attendance.hours))) for k in range(len(year_list))]
+            query = (select(Attendance.member_id, *cols)
+                     .join(_SESSION_BUCKET, t.sid == Attendance.session_id)
+                     .group_by(Attendance.member_id))
+            n = len(year_list)
+            for row in conn.execute(query):
+                member_id = row[0]
+                for k, year in enumerate(year_list):
+                    total = row[1 + k]
+                    if total is None:
+                        continue
+                    countable = total if all_count else (row[1 + n + k] or 0.0)
+                    out[(member_id, year)] = (total, countable)
+        finally:
+            _SESSION_BUCKET.drop(conn)
+    # Adjustments are few: group them by member, year and type. One not tied to an activity counts.
     adj = (
-        select(HoursAdjustment.member_id, year_h, func.sum(HoursAdjustment.hours),
-               func.sum(_countable_case(year_h, adj_years, type_or_none, HoursAdjustment.hours)))
+        select(HoursAdjustment.member_id, HoursAdjustment.date, Activity.type_id, HoursAdjustment.hours)
         .outerjoin(Activity, Activity.id == HoursAdjustment.activity_id)
         .where(HoursAdjustment.date >= date_from, HoursAdjustment.date <= date_to)
-        .group_by(HoursAdjustment.member_id, year_h)
     )
-    for member_id, year, total, countable in session.execute(adj):
-        cell = out.setdefault((member_id, int(year)), [0.0, 0.0])
-        cell[0] += total or 0.0
-        cell[1] += countable or 0.0
+    for member_id, day, type_id, hours in session.execute(adj):
+        total, countable = out.get((member_id, day.year), (0.0, 0.0))
+        counts = type_id is None or type_id in years[day.year].countable_types
+        out[(member_id, day.year)] = (total + (hours or 0.0), countable + ((hours or 0.0) if counts else 0.0))
     return out
 
 
@@ -204,16 +248,35 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         period_acts = (select(Activity.id)
                        .where(Activity.start_date >= date_from, Activity.start_date <= date_to,
                               Activity.status != CANCELLED_STATUS))
-        per_act = (
-            select(ActivitySession.activity_id, func.sum(Attendance.hours),
-                   func.count(func.distinct(case((Attendance.status.in_(ATTENDED), Attendance.member_id)))))
-            .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-            .where(ActivitySession.activity_id.in_(period_acts))
-            .group_by(ActivitySession.activity_id)
+        session_act = dict(session.execute(
+            select(ActivitySession.id, ActivitySession.activity_id)
+            .where(ActivitySession.activity_id.in_(period_acts))).all())
+        n_sessions: dict[int, int] = {}
+        for aid in session_act.values():
+            n_sessions[aid] = n_sessions.get(aid, 0) + 1
+        # Grouped by session and status: the covering index's own order, no sort.
+        per_session = (
+            select(Attendance.session_id, Attendance.status, func.sum(Attendance.hours), func.count())
+            .where(Attendance.session_id.in_(select(ActivitySession.id)
+                                             .where(ActivitySession.activity_id.in_(period_acts))))
+            .group_by(Attendance.session_id, Attendance.status)
         )
-        for aid, hours, pt in session.execute(per_act):
-            activity_hours[aid] = hours or 0.0
-            activity_pt[aid] = pt or 0
+        for sid, status, hours, count in session.execute(per_session):
+            aid = session_act[sid]
+            activity_hours[aid] += hours or 0.0
+            if status in ATTENDED and n_sessions[aid] == 1:
+                activity_pt[aid] += count
+        multi = [aid for aid, n in n_sessions.items() if n > 1]
+        for chunk_start in range(0, len(multi), 500):
+            chunk = multi[chunk_start:chunk_start + 500]
+            distinct = (
+                select(ActivitySession.activity_id, func.count(func.distinct(Attendance.member_id)))
+                .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+                .where(ActivitySession.activity_id.in_(chunk), Attendance.status.in_(ATTENDED))
+                .group_by(ActivitySession.activity_id)
+            )
+            for aid, count in session.execute(distinct):
+                activity_pt[aid] = count
         adj = (select(HoursAdjustment.activity_id, func.sum(HoursAdjustment.hours))
                .where(HoursAdjustment.activity_id.in_(period_acts))
                .group_by(HoursAdjustment.activity_id))
@@ -235,6 +298,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     _check(cancel)
     report(80, "核对年度目标")
 
+    roll = [(m.id, m.span.start, m.span.end, *m.span.month_bounds(), m.committee) for m in members.values()]
     years: dict[int, YearDetail] = {}
     year_figures: dict[str, dict[str, Any]] = {}
     sum_hours = 0.0
@@ -242,21 +306,31 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     for year, lo, hi in period_years:
         yt = targets[year]
         detail = YearDetail(year, lo, hi)
-        for m in members.values():
-            span = m.span
-            if not span.on_roll_between(lo, hi):
+        first = lo.year * 12 + lo.month - 1
+        last = hi.year * 12 + last_full_month(hi) - 1
+        member_ids, hours_of, countable_of, targets_of, below = (
+            detail.member_ids, detail.hours, detail.countable, detail.targets, detail.below_ids)
+        full = {False: yt.target_for_group(False).full_hours, True: yt.target_for_group(True).full_hours}
+        prorate = yt.prorated_hours
+        no_cell = (0.0, 0.0)
+        get = hours.get
+        # The hot loop (years × members): plain locals, no method calls but the target's cache.
+        for mid, start, end, m_first, m_last, committee in roll:
+            if (start is not None and start > hi) or (end is not None and end < lo):
                 continue
-            mid = m.id
-            detail.member_ids.append(mid)
-            cell = hours.get((mid, year))
-            total, countable = (cell[0], cell[1]) if cell else (0.0, 0.0)
-            detail.hours[mid] = total
-            detail.countable[mid] = countable
-            target = yt.target_for(m.party_post, span.months_in_year(year, lo, hi)).hours
-            detail.targets[mid] = target
+            member_ids.append(mid)
+            total, countable = get((mid, year), no_cell)
+            hours_of[mid] = total
+            countable_of[mid] = countable
+            if full[committee] is None:
+                targets_of[mid] = None
+                continue
+            months = min(last, m_last) - max(first, m_first) + 1
+            target = prorate(committee, months if months > 0 else 0)
+            targets_of[mid] = target
             # A float sum may end 1e-12 short of a whole target: compare at the rounding of hours.
             if target is not None and round(countable, 2) < target:
-                detail.below_ids.append(mid)
+                below.append(mid)
         n = len(detail.member_ids)
         year_total = sum(detail.hours.values())
         covered = sum(1 for v in detail.hours.values() if v > 0)

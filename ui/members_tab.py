@@ -52,6 +52,8 @@ class MembersTab(QWidget):
     import_roll_requested = Signal()
     counts_changed = Signal(str)
     members_changed = Signal()
+    # What the main window's menu can do here changed (e.g. import became available).
+    actions_changed = Signal()
 
     def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -389,6 +391,7 @@ class MembersTab(QWidget):
         self._import_available = available
         self.import_roll_button.setEnabled(available)
         self._update_actions()
+        self.actions_changed.emit()
 
     def can_import(self) -> bool:
         return self._import_available

@@ -284,9 +284,10 @@ def _pdf_styles() -> tuple[object, dict[str, object]]:
     styles = {
         "title": ParagraphStyle("title", fontName=fonts.title, fontSize=20, leading=28, alignment=1,
                                 spaceAfter=12),
-        "body": ParagraphStyle("body", fontName=fonts.body, fontSize=12, leading=20, firstLineIndent=24),
-        "plain": ParagraphStyle("plain", fontName=fonts.body, fontSize=12, leading=20),
-        "cell": ParagraphStyle("cell", fontName=fonts.body, fontSize=9.5, leading=12),
+        "body": ParagraphStyle("body", fontName=fonts.body, fontSize=12, leading=20, firstLineIndent=24,
+                               wordWrap="CJK"),
+        "plain": ParagraphStyle("plain", fontName=fonts.body, fontSize=12, leading=20, wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", fontName=fonts.body, fontSize=9.5, leading=12, wordWrap="CJK"),
         "head": ParagraphStyle("head", fontName=fonts.title, fontSize=10, leading=12,
                                textColor=HexColor("#FFFFFF")),
     }

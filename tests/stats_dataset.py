@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.normalize import id_check_digit
+
 from models import (
     Activity,
     ActivitySession,
@@ -65,7 +67,9 @@ def build_dataset(session: Session) -> Dataset:
     ]
     members = {}
     for n, (key, name, branch, joined, joined_org, left, status, post, membership) in enumerate(specs, start=1):
-        m = Member(name=name, id_number=f"11010519800101{n:03d}X", sex="男", birth_date=D(1980, 1, 1),
+        body = f"11010519800101{n:03d}"
+        m = Member(name=name, id_number=body + id_check_digit(body), sex="男" if n % 2 else "女",
+                   birth_date=D(1980, 1, 1),
                    joined_party=joined, joined_org=joined_org, left_date=left, status=status,
                    party_post=post, membership=membership, branch_id=branches[branch],
                    sort_key=f"{n:04d}")

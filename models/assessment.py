@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Optional
 
 from sqlalchemy import (
-    Index,
     Boolean,
     Date,
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,

@@ -18,7 +18,15 @@ from pathlib import Path
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, ActivityType, Attendance, Branch, HoursAdjustment, Member
+from models import (
+    Activity,
+    ActivitySession,
+    ActivityType,
+    Attendance,
+    Branch,
+    HoursAdjustment,
+    Member,
+)
 from services.errors import NotFoundError
 from services.normalize import format_partial, mask_id_number
 from services.stats import ATTENDED, CANCELLED_STATUS, hours_round
@@ -294,17 +302,21 @@ def _pdf_styles() -> tuple[object, dict[str, object]]:
     return fonts, styles
 
 
-def _table(data: list[list[object]], widths: list[float], styles: dict[str, object]) -> object:
+def _table(data: list[list[object]], widths: list[float], styles: dict[str, object],
+           header: bool = True) -> object:
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    cells = [[Paragraph(str(v), styles["head" if r == 0 else "cell"]) for v in row] for r, row in enumerate(data)]
-    table = Table(cells, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), HexColor("#B71C1C")),
+    cells = [[Paragraph(str(v), styles["head" if r == 0 and header else "cell"]) for v in row]
+             for r, row in enumerate(data)]
+    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
+    commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, HexColor("#888888")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    ]
+    if header:
+        commands.insert(0, ("BACKGROUND", (0, 0), (-1, 0), HexColor("#B71C1C")))
+    table.setStyle(TableStyle(commands))
     return table
 
 
@@ -399,8 +411,8 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
         for col, value in enumerate(values, start=1):
             write_cell(ws, n + 2, col, value)
     ws.freeze_panes = "D3"
-    for col, width in zip("ABCDE", (6, 22, 10, 12, 10), strict=False):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDE", (6, 22, 10, 12, 10), strict=True):
+        ws.column_dimensions[letter].width = width
 
     ws2 = wb.create_sheet("支部汇总")
     write_cell(ws2, 1, 1, f"{year}年度各党支部学时汇总")
@@ -502,9 +514,11 @@ def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=25 * mm, leftMargin=20 * mm, rightMargin=20 * mm,
                             bottomMargin=22 * mm, title=f"{card.name}学时登记卡", author="党委办公室")
     story: list[object] = [Paragraph("党员教育培训学时登记卡", st["title"])]
-    info = [["姓名", card.name, "性别", card.sex, "身份证号", card.id_number_masked],
-            ["所在党支部", card.branch, "党内职务", card.party_post, "入党时间", card.joined_party]]
-    story.append(_table([["项目", "", "", "", "", ""], *info], [22 * mm, 30 * mm, 20 * mm, 22 * mm, 22 * mm, 54 * mm], st))
+    info: list[list[object]] = [
+        ["姓名", card.name, "性别", card.sex, "身份证号", card.id_number_masked],
+        ["所在党支部", card.branch, "党内职务", card.party_post, "入党时间", card.joined_party],
+    ]
+    story.append(_table(info, [22 * mm, 30 * mm, 20 * mm, 22 * mm, 22 * mm, 54 * mm], st, header=False))
     for cy in card.years:
         story.append(Spacer(1, 5 * mm))
         led = cy.ledger
@@ -534,25 +548,26 @@ def write_card_xlsx(card: TrainingCard, path: Path | str) -> Path:
     ws = wb.active
     ws.title = "学时登记卡"
     write_cell(ws, 1, 1, "党员教育培训学时登记卡")
-    for col, value in enumerate(["姓名", card.name, "所在党支部", card.branch, "党内职务", card.party_post,
-                                 "入党时间", card.joined_party, "身份证号", card.id_number_masked], start=1):
-        write_cell(ws, 2, col, value)
+    for col, text in enumerate(["姓名", card.name, "所在党支部", card.branch, "党内职务", card.party_post,
+                                "入党时间", card.joined_party, "身份证号", card.id_number_masked], start=1):
+        write_cell(ws, 2, col, text)
     row = 4
     _header(ws, row, ["年度", "日期", "活动名称", "类型", "课次", "出勤", "学时", "备注"])
     for cy in card.years:
         for r in cy.rows:
             row += 1
-            for col, value in enumerate([cy.year, r.date, r.activity, r.type, r.session, r.status, r.hours,
-                                         r.note], start=1):
+            record: list[object] = [cy.year, r.date, r.activity, r.type, r.session, r.status, r.hours, r.note]
+            for col, value in enumerate(record, start=1):
                 cell = write_cell(ws, row, col, value)
                 if col == 2:
                     cell.number_format = "yyyy-mm-dd"
         if cy.ledger is not None:
             row += 1
             led = cy.ledger
-            for col, value in enumerate([cy.year, None, "年度合计", "", "", led.verdict, led.total,
-                                         f"计入目标{led.countable:g}，目标{led.target if led.target is not None else '无'}"
-                                         + (f"，{led.class_note}" if led.class_note else "")], start=1):
+            target = f"{led.target:g}" if led.target is not None else "无"
+            note = f"计入目标{led.countable:g}，目标{target}" + (f"，{led.class_note}" if led.class_note else "")
+            total_row: list[object] = [cy.year, None, "年度合计", "", "", led.verdict, led.total, note]
+            for col, value in enumerate(total_row, start=1):
                 write_cell(ws, row, col, value)
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 36

@@ -124,7 +124,7 @@ def build_report(session: Session, date_from: dt.date, date_to: dt.date,
     content.sections.append(("三、学时完成情况", year_texts))
 
     if money.total:
-        purposes = {}
+        purposes: dict[str, float] = {}
         for per_year in money.by_year.values():
             for purpose, amount in per_year.items():
                 purposes[purpose] = purposes.get(purpose, 0.0) + amount

@@ -280,8 +280,9 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         adj = (select(HoursAdjustment.activity_id, func.sum(HoursAdjustment.hours))
                .where(HoursAdjustment.activity_id.in_(period_acts))
                .group_by(HoursAdjustment.activity_id))
-        for aid, hours in session.execute(adj):
-            activity_hours[aid] += hours or 0.0
+        for adj_aid, adj_hours in session.execute(adj):
+            if adj_aid is not None:
+                activity_hours[adj_aid] += adj_hours or 0.0
     _check(cancel)
 
     ids_by_type: dict[str, list[int]] = {}
@@ -294,7 +295,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     total_hours = sum(activity_hours.values())
 
     report(30, "统计党员学时")
-    hours = member_year_hours(session, date_from, date_to, targets)
+    member_hours = member_year_hours(session, date_from, date_to, targets)
     _check(cancel)
     report(80, "核对年度目标")
 
@@ -313,7 +314,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         full = {False: yt.target_for_group(False).full_hours, True: yt.target_for_group(True).full_hours}
         prorate = yt.prorated_hours
         no_cell = (0.0, 0.0)
-        get = hours.get
+        get = member_hours.get
         # The hot loop (years × members): plain locals, no method calls but the target's cache.
         for mid, start, end, m_first, m_last, committee in roll:
             if (start is not None and start > hi) or (end is not None and end < lo):
@@ -348,7 +349,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         _check(cancel)
 
     period_hours: dict[int, float] = {}
-    for (mid, _year), cell in hours.items():
+    for (mid, _year), cell in member_hours.items():
         period_hours[mid] = period_hours.get(mid, 0.0) + cell[0]
     covered_at_to = [i for i in at_to if period_hours.get(i, 0.0) > 0]
     figures = {

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.normalize import id_check_digit
-
 from models import (
     Activity,
     ActivitySession,
@@ -35,6 +33,7 @@ from models import (
     HoursAdjustment,
     Member,
 )
+from services.normalize import id_check_digit
 
 D = dt.date
 

@@ -45,7 +45,7 @@ from typing import Any
 from sqlalchemy import Column, Integer, MetaData, Table, case, func, insert, select
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, ActivityType, Attendance, HoursAdjustment, Member
+from models import Activity, ActivitySession, ActivityType, Attendance, Branch, HoursAdjustment, Member
 from services.errors import CancelledError, ValidationError
 from services.targets import (
     RollSpan,
@@ -111,6 +111,7 @@ class StatsDetail:
     covered_ids_at_to: list[int]
     branch_ids: list[int]
     type_names: dict[int, str]
+    branch_names: dict[int, str]
     activity_ids_by_type: dict[str, list[int]]
     activity_hours: dict[int, float]
     activity_person_times: dict[int, int]
@@ -365,8 +366,9 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         "years": year_figures,
     }
     report(100, "完成")
+    branch_names = dict(session.execute(select(Branch.id, Branch.name).order_by(Branch.sort_order, Branch.id)).all())
     return StatsDetail(figures, date_from, date_to, members, at_to, covered_at_to, branch_ids,
-                       type_names, ids_by_type, activity_hours, activity_pt, years)
+                       type_names, branch_names, ids_by_type, activity_hours, activity_pt, years)
 
 
 def compute_stats(session: Session, date_from: dt.date, date_to: dt.date, *,
@@ -374,3 +376,94 @@ def compute_stats(session: Session, date_from: dt.date, date_to: dt.date, *,
                   cancel: threading.Event | None = None) -> dict[str, Any]:
     """Exactly the structure `stats --json` prints (see the module docstring for each figure)."""
     return compute_stats_detail(session, date_from, date_to, progress=progress, cancel=cancel).figures
+
+
+# ---------------------------------------------------------------- what lies behind a figure
+
+
+@dataclass(frozen=True)
+class ActivityBrief:
+    id: int
+    start_date: dt.date
+    title: str
+    type: str
+    organiser: str
+    status: str
+    person_times: int
+    hours: float
+
+
+def activity_briefs(session: Session, detail: StatsDetail, ids: list[int]) -> list[ActivityBrief]:
+    """The activities behind an activity figure, with the person-times and hours counted for them."""
+    out: list[ActivityBrief] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        q = (select(Activity.id, Activity.start_date, Activity.title, ActivityType.name, Activity.organiser,
+                    Activity.status)
+             .join(ActivityType, ActivityType.id == Activity.type_id).where(Activity.id.in_(chunk)))
+        for aid, day, title, tname, organiser, status in session.execute(q):
+            out.append(ActivityBrief(aid, day, title, tname, organiser or "", status,
+                                     detail.activity_person_times.get(aid, 0),
+                                     hours_round(detail.activity_hours.get(aid, 0.0))))
+    out.sort(key=lambda a: (a.start_date, a.id))
+    return out
+
+
+@dataclass(frozen=True)
+class MemberFigure:
+    """One member behind a figure: hours and target of a year (None outside a year figure)."""
+
+    id: int
+    name: str
+    branch: str
+    party_post: str
+    membership: str
+    hours: float | None
+    target: float | None
+
+
+def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None) -> list[MemberFigure]:
+    """The members behind a member figure, by branch order then name; with a year, their hours then."""
+    order = {b: n for n, b in enumerate(detail.branch_names)}
+    y = detail.years.get(year) if year is not None else None
+    out = []
+    for mid in ids:
+        m = detail.members[mid]
+        out.append(MemberFigure(mid, m.name, detail.branch_names.get(m.branch_id, ""), m.party_post or "",
+                                m.membership,
+                                hours_round(y.hours.get(mid, 0.0)) if y else None,
+                                y.targets.get(mid) if y else None))
+    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), f.name))
+    return out
+
+
+def hours_distribution(detail: StatsDetail, year: int) -> list[tuple[str, int]]:
+    """How many members on the roll in `year` earned how many hours: 0, then [0, 16), [16, 32) … 80+."""
+    bounds = [(16.0, "不足16"), (32.0, "16–32"), (56.0, "32–56"), (80.0, "56–80")]
+    counts = {"0学时": 0, **{label: 0 for _b, label in bounds}, "80以上": 0}
+    for value in detail.years[year].hours.values():
+        v = round(value, 2)
+        if v <= 0:
+            counts["0学时"] += 1
+            continue
+        for bound, label in bounds:
+            if v < bound:
+                counts[label] += 1
+                break
+        else:
+            counts["80以上"] += 1
+    return list(counts.items())
+
+
+def below_by_branch(detail: StatsDetail, year: int) -> list[tuple[str, int, int]]:
+    """Per branch: (branch, members on the roll in `year`, of whom below target)."""
+    on_roll: dict[int, int] = {}
+    below: dict[int, int] = {}
+    y = detail.years[year]
+    for mid in y.member_ids:
+        b = detail.members[mid].branch_id
+        on_roll[b] = on_roll.get(b, 0) + 1
+    for mid in y.below_ids:
+        b = detail.members[mid].branch_id
+        below[b] = below.get(b, 0) + 1
+    return [(name, on_roll[b], below.get(b, 0)) for b, name in detail.branch_names.items() if b in on_roll]

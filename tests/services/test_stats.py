@@ -111,3 +111,18 @@ def test_empty_database_and_bad_period(db: Database) -> None:
 
     with pytest.raises(ValidationError):
         stats(db, D(2024, 2, 1), D(2024, 1, 1))
+
+
+def test_distribution_and_branches(data_db: Database) -> None:
+    from services.stats import below_by_branch, hours_distribution, member_figures
+
+    with data_db.session_factory() as s:
+        detail = compute_stats_detail(s, D(2023, 1, 1), D(2024, 12, 31))
+    # 2024 hours: m1 44, m2 46, m3 10, m4 40, m5 0.
+    assert hours_distribution(detail, 2024) == [("0学时", 1), ("不足16", 1), ("16–32", 0), ("32–56", 3),
+                                                ("56–80", 0), ("80以上", 0)]
+    # 2024 below: m1 (第一支部), m3 and m5 (第二支部).
+    assert below_by_branch(detail, 2024) == [("第一支部", 2, 1), ("第二支部", 2, 2), ("第三支部", 1, 0)]
+    rows = member_figures(detail, detail.years[2024].below_ids, 2024)
+    assert [(r.name, r.hours, r.target) for r in rows] == [("甲一", 44.0, 56.0), ("丙三", 10.0, 32.0),
+                                                           ("戊五", 0.0, 26.67)]

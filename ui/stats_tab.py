@@ -65,6 +65,8 @@ def _table(parent: QWidget | None = None) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+    # Room for a branch name or a date even when the column's cells are short.
+    view.horizontalHeader().setMinimumSectionSize(view.fontMetrics().horizontalAdvance("中") * 5)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     return view
 
@@ -295,6 +297,10 @@ class StatsTab(QWidget):
                 return stats_service.compute_stats_detail(session, date_from, date_to, progress=progress,
                                                           cancel=cancel)
 
+        # The grid follows the year the period ends in.
+        self.grade_year.blockSignals(True)
+        self.grade_year.setValue(date_to.year)
+        self.grade_year.blockSignals(False)
         default_runner().submit(
             work, write=False, cancel=cancel,
             on_progress=lambda p, text: self._on_progress(generation, p, text),

@@ -32,7 +32,6 @@ def data_db(tmp_path: Path) -> Iterator[Database]:
 def tab(qtbot: Any, data_db: Database) -> StatsTab:
     widget = StatsTab(data_db.session_factory, "tester")
     qtbot.addWidget(widget)
-    widget.grade_year.setValue(2024)
     widget.resize(1100, 650)
     with qtbot.waitSignal(widget.stats_finished, timeout=10000):
         widget.set_period(D(2023, 1, 1), D(2024, 12, 31))

@@ -42,10 +42,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, Table, case, func, insert, select
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, case, func, insert, select
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, ActivityType, Attendance, Branch, HoursAdjustment, Member
+from models import (
+    Activity,
+    ActivitySession,
+    ActivityType,
+    Attendance,
+    Branch,
+    HoursAdjustment,
+    Member,
+)
 from services.errors import CancelledError, ValidationError
 from services.targets import (
     RollSpan,
@@ -152,22 +160,25 @@ _SESSION_BUCKET = Table(
 )
 
 
-def member_year_hours(session: Session, date_from: dt.date, date_to: dt.date,
-                      years: dict[int, YearTargets]) -> dict[tuple[int, int], tuple[float, float]]:
-    """(member, year) → [all hours, hours toward the target], credited in the period.
+def member_year_hours(conn: Connection | Session, date_from: dt.date, date_to: dt.date,
+                      years: dict[int, YearTargets]) -> dict[int, list[float]]:
+    """member → [hours of each year of the period…, hours toward the target of each year…].
 
-    One pass over the covering index (member, session, hours): each session's year and whether
-    its type counts come from a small temporary table, and the years are pivoted into columns,
-    so SQLite groups by member in index order without sorting 2 000 000 rows.
+    The years are those of `years` in ascending order; the hours are those credited in the
+    period. One pass over the covering index (member, session, hours): each session's year and
+    whether its type counts come from a small temporary table, and the years are pivoted into
+    columns, so SQLite groups by member in index order without sorting 2 000 000 rows.
+    `conn` may be a session or a connection of its own (see `compute_stats_detail(parallel=True)`).
     """
     year_list = sorted(years)
+    n = len(year_list)
     index = {y: k for k, y in enumerate(year_list)}
-    rows = session.execute(
+    rows = conn.execute(
         select(ActivitySession.id, ActivitySession.date, Activity.type_id)
         .join(Activity, Activity.id == ActivitySession.activity_id)
         .where(ActivitySession.date >= date_from, ActivitySession.date <= date_to)
     ).all()
-    out: dict[tuple[int, int], tuple[float, float]] = {}
+    out: dict[int, list[float]] = {}
     if rows:
         buckets = []
         all_count = True
@@ -176,39 +187,42 @@ def member_year_hours(session: Session, date_from: dt.date, date_to: dt.date,
             counts = type_id in years[day.year].countable_types
             all_count = all_count and counts
             buckets.append({"sid": sid, "y": k, "yc": k if counts else -1})
-        conn = session.connection()
-        _SESSION_BUCKET.drop(conn, checkfirst=True)
-        _SESSION_BUCKET.create(conn)
+        raw = conn.connection() if isinstance(conn, Session) else conn
+        _SESSION_BUCKET.drop(raw, checkfirst=True)
+        _SESSION_BUCKET.create(raw)
         try:
-            conn.execute(insert(_SESSION_BUCKET), buckets)
+            raw.execute(insert(_SESSION_BUCKET), buckets)
             t = _SESSION_BUCKET.c
-            cols = [func.sum(case((t.y == k, Attendance.hours))) for k in range(len(year_list))]
+            cols = [func.sum(case((t.y == k, Attendance.hours))) for k in range(n)]
             if not all_count:
-                cols += [func.sum(case((t.yc == k, Attendance.hours))) for k in range(len(year_list))]
+                cols += [func.sum(case((t.yc == k, Attendance.hours))) for k in range(n)]
             query = (select(Attendance.member_id, *cols)
                      .join(_SESSION_BUCKET, t.sid == Attendance.session_id)
                      .group_by(Attendance.member_id))
-            n = len(year_list)
-            for row in conn.execute(query):
-                member_id = row[0]
-                for k, year in enumerate(year_list):
-                    total = row[1 + k]
-                    if total is None:
-                        continue
-                    countable = total if all_count else (row[1 + n + k] or 0.0)
-                    out[(member_id, year)] = (total, countable)
+            if all_count:
+                # Every type counts: the hours toward the target are the hours themselves.
+                for row in raw.execute(query):
+                    values = [v or 0.0 for v in row[1:]]
+                    out[row[0]] = values + values
+            else:
+                for row in raw.execute(query):
+                    out[row[0]] = [v or 0.0 for v in row[1:]]
         finally:
-            _SESSION_BUCKET.drop(conn)
+            _SESSION_BUCKET.drop(raw)
     # Adjustments are few: group them by member, year and type. One not tied to an activity counts.
     adj = (
         select(HoursAdjustment.member_id, HoursAdjustment.date, Activity.type_id, HoursAdjustment.hours)
         .outerjoin(Activity, Activity.id == HoursAdjustment.activity_id)
         .where(HoursAdjustment.date >= date_from, HoursAdjustment.date <= date_to)
     )
-    for member_id, day, type_id, hours in session.execute(adj):
-        total, countable = out.get((member_id, day.year), (0.0, 0.0))
-        counts = type_id is None or type_id in years[day.year].countable_types
-        out[(member_id, day.year)] = (total + (hours or 0.0), countable + ((hours or 0.0) if counts else 0.0))
+    for member_id, day, type_id, hours in conn.execute(adj):
+        cell = out.get(member_id)
+        if cell is None:
+            cell = out[member_id] = [0.0] * (2 * n)
+        k = index[day.year]
+        cell[k] += hours or 0.0
+        if type_id is None or type_id in years[day.year].countable_types:
+            cell[n + k] += hours or 0.0
     return out
 
 
@@ -217,17 +231,52 @@ def _check(cancel: threading.Event | None) -> None:
         raise CancelledError()
 
 
+class _MemberHoursThread(threading.Thread):
+    """Sums the member-year hours on a connection of its own while the caller does the rest."""
+
+    def __init__(self, engine: Any, date_from: dt.date, date_to: dt.date, targets: dict[int, YearTargets]) -> None:
+        super().__init__(name="stats-member-hours", daemon=True)
+        self.args = (engine, date_from, date_to, targets)
+        self.result: dict[int, list[float]] = {}
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        engine, date_from, date_to, targets = self.args
+        try:
+            with engine.connect() as conn:
+                self.result = member_year_hours(conn, date_from, date_to, targets)
+        except BaseException as exc:  # handed back to the caller's thread in outcome()
+            self.error = exc
+
+    def outcome(self) -> dict[int, list[float]]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
 def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date, *,
                          progress: Callable[[int, str], None] | None = None,
-                         cancel: threading.Event | None = None) -> StatsDetail:
-    """The statistics of [date_from, date_to] and the records behind each figure."""
+                         cancel: threading.Event | None = None, parallel: bool = False) -> StatsDetail:
+    """The statistics of [date_from, date_to] and the records behind each figure.
+
+    With `parallel`, the member-year sums run on a second connection in a thread of their own
+    while this thread sums the activities (SQLite releases the GIL while it works): about a third
+    faster on two cores. Only for a session that has written nothing yet, since the second
+    connection sees committed data only (the command line, the statistics tab and the benchmark
+    open a fresh session for it).
+    """
     if date_from > date_to:
         raise ValidationError("统计区间的开始日期晚于结束日期", "date_from")
     report = progress or (lambda _p, _m: None)
     report(0, "读取党员名册")
-    members = load_members(session)
     period_years = _period_years(date_from, date_to)
     targets = {y: load_year_targets(session, y) for y, _lo, _hi in period_years}
+    worker: _MemberHoursThread | None = None
+    if parallel:
+        worker = _MemberHoursThread(session.get_bind(), date_from, date_to, targets)
+        worker.start()
+    members = load_members(session)
     _check(cancel)
 
     at_to = [m.id for m in members.values() if m.span.on_roll_at(date_to)]
@@ -296,7 +345,8 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     total_hours = sum(activity_hours.values())
 
     report(30, "统计党员学时")
-    member_hours = member_year_hours(session, date_from, date_to, targets)
+    member_hours = worker.outcome() if worker is not None else member_year_hours(
+        session, date_from, date_to, targets)
     _check(cancel)
     report(80, "核对年度目标")
 
@@ -305,7 +355,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     year_figures: dict[str, dict[str, Any]] = {}
     sum_hours = 0.0
     sum_members = 0
-    for year, lo, hi in period_years:
+    for k_year, (year, lo, hi) in enumerate(period_years):
         yt = targets[year]
         detail = YearDetail(year, lo, hi)
         first = lo.year * 12 + lo.month - 1
@@ -314,14 +364,18 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
             detail.member_ids, detail.hours, detail.countable, detail.targets, detail.below_ids)
         full = {False: yt.target_for_group(False).full_hours, True: yt.target_for_group(True).full_hours}
         prorate = yt.prorated_hours
-        no_cell = (0.0, 0.0)
         get = member_hours.get
+        k_countable = k_year + len(period_years)
         # The hot loop (years × members): plain locals, no method calls but the target's cache.
         for mid, start, end, m_first, m_last, committee in roll:
             if (start is not None and start > hi) or (end is not None and end < lo):
                 continue
             member_ids.append(mid)
-            total, countable = get((mid, year), no_cell)
+            cell = get(mid)
+            if cell is None:
+                total = countable = 0.0
+            else:
+                total, countable = cell[k_year], cell[k_countable]
             hours_of[mid] = total
             countable_of[mid] = countable
             if full[committee] is None:
@@ -349,10 +403,8 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         years[year] = detail
         _check(cancel)
 
-    period_hours: dict[int, float] = {}
-    for (mid, _year), cell in member_hours.items():
-        period_hours[mid] = period_hours.get(mid, 0.0) + cell[0]
-    covered_at_to = [i for i in at_to if period_hours.get(i, 0.0) > 0]
+    n_years = len(period_years)
+    covered_at_to = [i for i in at_to if i in member_hours and sum(member_hours[i][:n_years]) > 0]
     figures = {
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
@@ -373,9 +425,10 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
 
 def compute_stats(session: Session, date_from: dt.date, date_to: dt.date, *,
                   progress: Callable[[int, str], None] | None = None,
-                  cancel: threading.Event | None = None) -> dict[str, Any]:
+                  cancel: threading.Event | None = None, parallel: bool = False) -> dict[str, Any]:
     """Exactly the structure `stats --json` prints (see the module docstring for each figure)."""
-    return compute_stats_detail(session, date_from, date_to, progress=progress, cancel=cancel).figures
+    return compute_stats_detail(session, date_from, date_to, progress=progress, cancel=cancel,
+                                parallel=parallel).figures
 
 
 # ---------------------------------------------------------------- what lies behind a figure

@@ -75,7 +75,7 @@ class DrillDownDialog(QDialog):
     """The records behind a figure, as a table; double-clicking a row may open the next level."""
 
     def __init__(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-                 payloads: Sequence[Any] | None = None, on_open: Callable[[Any], None] | None = None,
+                 payloads: Sequence[Any] | None = None, on_open: Callable[[Any], object] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -123,7 +123,7 @@ class StatsTab(QWidget):
         self.pages.addTab(self._build_below(), self.tr("未达标党员"))
         self.pages.addTab(self._build_grades(), self.tr("民主评议"))
         layout.addWidget(self.pages)
-        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        QShortcut(QKeySequence("F5"), self, self.refresh)
 
     # ------------------------------------------------------------ building
 
@@ -295,7 +295,7 @@ class StatsTab(QWidget):
         def work(progress: Callable[[int, str], None], _cancel: threading.Event) -> StatsDetail:
             with factory() as session:
                 return stats_service.compute_stats_detail(session, date_from, date_to, progress=progress,
-                                                          cancel=cancel)
+                                                          cancel=cancel, parallel=True)
 
         # The grid follows the year the period ends in.
         self.grade_year.blockSignals(True)
@@ -402,7 +402,7 @@ class StatsTab(QWidget):
     # ------------------------------------------------------------ drill-down
 
     def _show(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
-              payloads: Sequence[Any] | None = None, on_open: Callable[[Any], None] | None = None) -> DrillDownDialog:
+              payloads: Sequence[Any] | None = None, on_open: Callable[[Any], object] | None = None) -> DrillDownDialog:
         dialog = DrillDownDialog(title, headers, rows, payloads, on_open, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._open_dialogs = [d for d in self._open_dialogs if d.isVisible()] + [dialog]

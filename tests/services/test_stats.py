@@ -126,3 +126,10 @@ def test_distribution_and_branches(data_db: Database) -> None:
     rows = member_figures(detail, detail.years[2024].below_ids, 2024)
     assert [(r.name, r.hours, r.target) for r in rows] == [("甲一", 44.0, 56.0), ("丙三", 10.0, 32.0),
                                                            ("戊五", 0.0, 26.67)]
+
+
+def test_parallel_gives_the_same_figures(data_db: Database) -> None:
+    with data_db.session_factory() as s:
+        serial = compute_stats(s, D(2023, 1, 1), D(2024, 12, 31))
+    with data_db.session_factory() as s:
+        assert compute_stats(s, D(2023, 1, 1), D(2024, 12, 31), parallel=True) == serial

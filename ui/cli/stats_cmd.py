@@ -126,7 +126,7 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
 
     _check_period(args)
     with ctx.database().session_factory() as session:
-        figures = compute_stats(session, args.date_from, args.date_to)
+        figures = compute_stats(session, args.date_from, args.date_to, parallel=True)
     if args.json:
         print_json(figures)
         return 0

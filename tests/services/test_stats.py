@@ -133,3 +133,18 @@ def test_parallel_gives_the_same_figures(data_db: Database) -> None:
         serial = compute_stats(s, D(2023, 1, 1), D(2024, 12, 31))
     with data_db.session_factory() as s:
         assert compute_stats(s, D(2023, 1, 1), D(2024, 12, 31), parallel=True) == serial
+
+
+def test_cancel_and_progress(data_db: Database) -> None:
+    import threading
+
+    from services.errors import CancelledError
+
+    seen: list[int] = []
+    with data_db.session_factory() as s:
+        compute_stats(s, D(2023, 1, 1), D(2024, 12, 31), progress=lambda p, _t: seen.append(p))
+        assert seen[0] == 0 and seen[-1] == 100
+        cancel = threading.Event()
+        cancel.set()
+        with pytest.raises(CancelledError):
+            compute_stats(s, D(2023, 1, 1), D(2024, 12, 31), cancel=cancel)

@@ -122,6 +122,8 @@ class StatsTab(QWidget):
         self.pages.addTab(self._build_years(), self.tr("年度学时"))
         self.pages.addTab(self._build_below(), self.tr("未达标党员"))
         self.pages.addTab(self._build_grades(), self.tr("民主评议"))
+        self.pages.addTab(self._build_awards(), self.tr("评先评优"))
+        self.pages.addTab(self._build_branch_assessment(), self.tr("支部考核"))
         layout.addWidget(self.pages)
         QShortcut(QKeySequence("F5"), self, self.refresh)
 
@@ -263,6 +265,102 @@ class StatsTab(QWidget):
         self.grade_message.setStyleSheet(f"color: {ACCENT};")
         v.addWidget(self.grade_message)
         return page
+
+    def _build_awards(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("年度：与“民主评议”页相同。等次要求")))
+        self.award_grades = QComboBox()
+        self.award_grades.addItem(self.tr("优秀"), ("优秀",))
+        self.award_grades.addItem(self.tr("优秀或合格"), ("优秀", "合格"))
+        row.addWidget(self.award_grades)
+        row.addWidget(QLabel(self.tr("出勤要求")))
+        self.award_attendance = QComboBox()
+        self.award_attendance.addItem(self.tr("全年无缺席"), None)
+        for share in (0.9, 0.8, 0.7):
+            self.award_attendance.addItem(self.tr("出勤率不低于%1%").replace("%1", str(int(share * 100))), share)
+        row.addWidget(self.award_attendance)
+        self.btn_awards = QPushButton(self.tr("查看"))
+        self.btn_awards.clicked.connect(self.load_awards)
+        row.addWidget(self.btn_awards)
+        row.addStretch(1)
+        v.addLayout(row)
+        self.award_model = RowsTableModel((self.tr("党支部"), self.tr("姓名"), self.tr("是否符合"), self.tr("理由")), self)
+        self.award_view = _table()
+        self.award_view.setModel(self.award_model)
+        v.addWidget(self.award_view)
+        self.award_summary = QLabel()
+        v.addWidget(self.award_summary)
+        return page
+
+    def load_awards(self) -> None:
+        year = self.grade_year.value()
+        rule = assessments.AwardRule(grades=self.award_grades.currentData(),
+                                     min_attendance_share=self.award_attendance.currentData())
+        with self.session_factory() as session:
+            result = assessments.award_eligibility(session, year, rule)
+        self.award_model.set_rows([(e.branch, e.name, self.tr("符合") if e.eligible else self.tr("不符合"),
+                                    e.reason_text) for e in result], [e.member_id for e in result])
+        self.award_view.resizeColumnsToContents()
+        eligible = sum(1 for e in result if e.eligible)
+        self.award_summary.setText(self.tr("%1年度：%2名党员中%3名符合评先评优条件").replace("%1", str(year)).replace(
+            "%2", str(len(result))).replace("%3", str(eligible)))
+
+    def _build_branch_assessment(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.setContentsMargins(0, 4, 0, 0)
+        v.addWidget(QLabel(self.tr("年度：与“民主评议”页相同。双击“考核结果”或“书记述职评议”选择：好、较好、一般、差。")))
+        self.branch_assess_model = RowsTableModel(
+            (self.tr("党支部"), self.tr("考核结果"), self.tr("书记述职评议"), self.tr("备注")), self)
+        self.branch_assess_view = _table()
+        self.branch_assess_view.setModel(self.branch_assess_model)
+        self.branch_assess_view.doubleClicked.connect(self._on_branch_assessment_activated)
+        v.addWidget(self.branch_assess_view)
+        self.branch_assess_message = QLabel()
+        v.addWidget(self.branch_assess_message)
+        return page
+
+    def load_branch_assessments(self) -> None:
+        with self.session_factory() as session:
+            rows = assessments.list_branch_assessments(session, self.grade_year.value())
+        self.branch_assess_model.set_rows([(r.branch, r.grade or "", r.secretary_review or "", r.remarks)
+                                           for r in rows], rows)
+        self.branch_assess_view.resizeColumnsToContents()
+
+    def set_branch_assessment(self, row: int, grade: str | None, review: str | None) -> bool:
+        current = self.branch_assess_model.payload(row)
+        if current is None:
+            return False
+        try:
+            with self.session_factory.begin() as session:
+                assessments.set_branch_assessment(session, self.actor, current.branch_id, self.grade_year.value(),
+                                                  grade, review, current.remarks)
+        except DangxunError as exc:
+            self.branch_assess_message.setText(self.tr("未保存：") + exc.message)
+            return False
+        self.load_branch_assessments()
+        self.branch_assess_message.setText(self.tr("已保存。"))
+        return True
+
+    def _on_branch_assessment_activated(self, index: QModelIndex) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        current = self.branch_assess_model.payload(index.row())
+        if current is None or index.column() not in (1, 2):
+            return
+        label = self.tr("考核结果") if index.column() == 1 else self.tr("书记述职评议")
+        choices = ["", *assessments.BRANCH_GRADES]
+        old = (current.grade if index.column() == 1 else current.secretary_review) or ""
+        value, ok = QInputDialog.getItem(self, current.branch, label, choices, choices.index(old), False)
+        if not ok:
+            return
+        if index.column() == 1:
+            self.set_branch_assessment(index.row(), value or None, current.secretary_review)
+        else:
+            self.set_branch_assessment(index.row(), current.grade, value or None)
 
     # ------------------------------------------------------------ computing
 
@@ -525,6 +623,8 @@ class StatsTab(QWidget):
             rows = assessments.list_grades(session, year)
         self.grade_model.set_rows(rows)
         self.grade_view.resizeColumnsToContents()
+        self.load_branch_assessments()
+        self.load_awards()
         self.btn_save_grades.setEnabled(False)
         warnings = assessments.excellent_warnings(rows)
         self.grade_message.setText("；".join(warnings) if warnings else (

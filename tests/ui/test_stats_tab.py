@@ -114,3 +114,18 @@ def test_screenshot(tab: StatsTab, tmp_path: Path) -> None:
     image = tab.grab()
     assert not image.isNull()
     image.save(str(tmp_path / "stats_tab.png"))
+
+
+def test_awards_and_branch_assessment(tab: StatsTab, qtmodeltester: Any) -> None:
+    model = tab.grade_model
+    names = [model.index(r, 1).data() for r in range(model.rowCount())]
+    model.setData(model.index(names.index("乙二"), 3), "优秀")
+    assert tab.save_grades()
+    rows = {r[1]: r for r in _cells(tab.award_model)}
+    assert rows["乙二"][2] == "符合" and rows["乙二"][3] == "学时达标（46/32学时）；民主评议等次为优秀；全年无缺席"
+    assert rows["甲一"][2] == "不符合"
+    assert "5名党员中1名符合" in tab.award_summary.text()  # m4 is on the roll in 2024 too
+    qtmodeltester.check(tab.award_model)
+    assert tab.set_branch_assessment(0, "好", "较好")
+    assert _cells(tab.branch_assess_model)[0][:3] == ["第一支部", "好", "较好"]
+    qtmodeltester.check(tab.branch_assess_model)

@@ -82,16 +82,17 @@ class SaveResult:
 
 def list_grades(session: Session, year: int, branch_id: int | None = None) -> list[GradeRow]:
     """Every member on the roll in `year` with their grade (None when not yet graded or probationary)."""
-    q = (select(Member, Branch.name, EvaluationGrade.grade, EvaluationGrade.remarks)
+    q = (select(Member.id, Member.name, Member.branch_id, Branch.name, Member.membership, Member.joined_party,
+                Member.joined_org, Member.left_date, Member.status, EvaluationGrade.grade, EvaluationGrade.remarks)
          .join(Branch, Branch.id == Member.branch_id)
          .outerjoin(EvaluationGrade, (EvaluationGrade.member_id == Member.id) & (EvaluationGrade.year == year))
          .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
     if branch_id is not None:
         q = q.where(Member.branch_id == branch_id)
     out = []
-    for m, branch, grade, remarks in session.execute(q):
-        if roll_span(m.joined_party, m.joined_org, m.left_date, m.status).on_roll_in_year(year):
-            out.append(GradeRow(m.id, m.name, m.branch_id, branch, m.membership, grade, remarks or ""))
+    for mid, name, bid, branch, membership, joined, joined_org, left, status, grade, remarks in session.execute(q):
+        if roll_span(joined, joined_org, left, status).on_roll_in_year(year):
+            out.append(GradeRow(mid, name, bid, branch, membership, grade, remarks or ""))
     return out
 
 

@@ -78,22 +78,24 @@ def year_ledger(session: Session, year: int, branch_id: int | None = None,
     """The ledger of `year`: one row per member on the roll in that year, by branch then 笔画."""
     lo, hi = _year_bounds(year)
     yt = load_year_targets(session, year)
-    query = (select(Member, Branch.name, Branch.sort_order).join(Branch, Branch.id == Member.branch_id)
+    query = (select(Member.id, Member.name, Member.branch_id, Branch.name, Member.party_post, Member.membership,
+                    Member.joined_party, Member.joined_org, Member.left_date, Member.status)
+             .join(Branch, Branch.id == Member.branch_id)
              .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
     if branch_id is not None:
         query = query.where(Member.branch_id == branch_id)
     if member_ids is not None:
         query = query.where(Member.id.in_(member_ids))
     rows: dict[int, LedgerRow] = {}
-    for m, branch_name, _order in session.execute(query):
-        span = roll_span(m.joined_party, m.joined_org, m.left_date, m.status)
+    for mid, name, bid, branch_name, post, membership, joined, joined_org, left, status in session.execute(query):
+        span = roll_span(joined, joined_org, left, status)
         if not span.on_roll_in_year(year):
             continue
         months = span.months_in_year(year)
-        target = yt.target_for(m.party_post, months)
-        rows[m.id] = LedgerRow(m.id, m.name, m.branch_id, branch_name, m.party_post, m.membership, months,
-                               target=target.hours, full_target=target.full_hours,
-                               class_required=target.class_required)
+        target = yt.target_for(post, months)
+        rows[mid] = LedgerRow(mid, name, bid, branch_name, post, membership, months,
+                              target=target.hours, full_target=target.full_hours,
+                              class_required=target.class_required)
     type_names = dict(session.execute(select(ActivityType.id, ActivityType.name)).all())
     type_order = list(session.scalars(select(ActivityType.name).order_by(ActivityType.sort_order, ActivityType.id)))
     used: set[str] = set()

@@ -101,7 +101,10 @@ class StatsTab(QWidget):
     """考核与统计. Constructor (session_factory, actor, parent); `refresh()` recomputes off the GUI thread."""
 
     stats_finished = Signal(object)  # the StatsDetail of the latest computation
+    awards_loaded = Signal()
     counts_changed = Signal(str)
+
+    GRADES_PAGE, AWARDS_PAGE, BRANCH_PAGE = 3, 4, 5
 
     def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +128,9 @@ class StatsTab(QWidget):
         self.pages.addTab(self._build_awards(), self.tr("评先评优"))
         self.pages.addTab(self._build_branch_assessment(), self.tr("支部考核"))
         layout.addWidget(self.pages)
+        # The assessment pages load when first shown (the roll may hold 20 000 members).
+        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE}
+        self.pages.currentChanged.connect(self._on_page_changed)
         QShortcut(QKeySequence("F5"), self, self.refresh)
 
     # ------------------------------------------------------------ building
@@ -240,7 +246,7 @@ class StatsTab(QWidget):
         self.grade_year = QSpinBox()
         self.grade_year.setRange(1990, 2100)
         self.grade_year.setValue(dt.date.today().year)
-        self.grade_year.valueChanged.connect(lambda _v: self.load_grades())
+        self.grade_year.valueChanged.connect(lambda _v: self._year_changed())
         row.addWidget(self.grade_year)
         self.btn_save_grades = QPushButton(self.tr("保存"))
         self.btn_save_grades.setEnabled(False)
@@ -296,17 +302,51 @@ class StatsTab(QWidget):
         return page
 
     def load_awards(self) -> None:
+        """Work out 评先评优 eligibility in a pool thread (it reads the whole year's ledger)."""
+        from ui.jobs import default_runner
+
         year = self.grade_year.value()
         rule = assessments.AwardRule(grades=self.award_grades.currentData(),
                                      min_attendance_share=self.award_attendance.currentData())
-        with self.session_factory() as session:
-            result = assessments.award_eligibility(session, year, rule)
-        self.award_model.set_rows([(e.branch, e.name, self.tr("符合") if e.eligible else self.tr("不符合"),
-                                    e.reason_text) for e in result], [e.member_id for e in result])
-        self.award_view.resizeColumnsToContents()
-        eligible = sum(1 for e in result if e.eligible)
-        self.award_summary.setText(self.tr("%1年度：%2名党员中%3名符合评先评优条件").replace("%1", str(year)).replace(
-            "%2", str(len(result))).replace("%3", str(eligible)))
+        factory = self.session_factory
+        self.award_summary.setText(self.tr("正在核对……"))
+        self.btn_awards.setEnabled(False)
+
+        def work(_progress: Callable[[int, str], None], _cancel: threading.Event) -> list[assessments.Eligibility]:
+            with factory() as session:
+                return assessments.award_eligibility(session, year, rule)
+
+        def finished(result: list[assessments.Eligibility]) -> None:
+            self.btn_awards.setEnabled(True)
+            self.award_model.set_rows([(e.branch, e.name, self.tr("符合") if e.eligible else self.tr("不符合"),
+                                        e.reason_text) for e in result], [e.member_id for e in result])
+            self.award_view.resizeColumnsToContents()
+            eligible = sum(1 for e in result if e.eligible)
+            self.award_summary.setText(self.tr("%1年度：%2名党员中%3名符合评先评优条件").replace(
+                "%1", str(year)).replace("%2", str(len(result))).replace("%3", str(eligible)))
+            self.awards_loaded.emit()
+
+        def failed(error: BaseException) -> None:
+            self.btn_awards.setEnabled(True)
+            message = error.message if isinstance(error, DangxunError) else str(error)
+            self.award_summary.setText(self.tr("未能核对：") + message)
+
+        default_runner().submit(work, write=False, on_finished=finished, on_failed=failed)
+
+    def _on_page_changed(self, index: int) -> None:
+        if index not in self._stale_pages:
+            return
+        self._stale_pages.discard(index)
+        if index == self.GRADES_PAGE:
+            self.load_grades()
+        elif index == self.AWARDS_PAGE:
+            self.load_awards()
+        elif index == self.BRANCH_PAGE:
+            self.load_branch_assessments()
+
+    def _year_changed(self) -> None:
+        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE}
+        self._on_page_changed(self.pages.currentIndex())
 
     def _build_branch_assessment(self) -> QWidget:
         page = QWidget()
@@ -405,7 +445,7 @@ class StatsTab(QWidget):
             on_finished=lambda result: self._on_finished(generation, result),
             on_failed=lambda error: self._on_failed(generation, error),
         )
-        self.load_grades()
+        self._year_changed()
 
     def _on_progress(self, generation: int, percent: int, text: str) -> None:
         if generation == self._generation:
@@ -623,8 +663,6 @@ class StatsTab(QWidget):
             rows = assessments.list_grades(session, year)
         self.grade_model.set_rows(rows)
         self.grade_view.resizeColumnsToContents()
-        self.load_branch_assessments()
-        self.load_awards()
         self.btn_save_grades.setEnabled(False)
         warnings = assessments.excellent_warnings(rows)
         self.grade_message.setText("；".join(warnings) if warnings else (
@@ -642,6 +680,7 @@ class StatsTab(QWidget):
             self.grade_message.setText(self.tr("未保存：") + exc.message)
             return False
         self.load_grades()
+        self._stale_pages.add(self.AWARDS_PAGE)
         message = self.tr("已保存%1条。").replace("%1", str(result.saved))
         self.grade_message.setText(message + ("提醒：" + "；".join(result.warnings) if result.warnings else ""))
         return True

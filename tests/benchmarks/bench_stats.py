@@ -96,11 +96,52 @@ def build(db: Database, members: int = 20_000, branches: int = 40, sessions_per_
     return {"members": members, "activities": activity_id, "sessions": session_id, "attendance": attendance_count}
 
 
+def gui_responsiveness(db: Database) -> None:
+    """Run the statistics from the tab (a pool thread) while a 10 ms timer measures the event loop."""
+    import os as _os
+
+    _os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.stats_tab import StatsTab
+
+    app = QApplication.instance() or QApplication([])
+    tab = StatsTab(db.session_factory, "bench")
+    tab.set_period(dt.date(2020, 1, 1), dt.date(2024, 12, 31), compute=False)
+    gaps: list[int] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def tick() -> None:
+        gaps.append(clock.restart())
+
+    timer.timeout.connect(tick)
+    done: list[object] = []
+    tab.stats_finished.connect(done.append)
+    started = time.perf_counter()
+    clock.start()
+    timer.start()
+    tab.refresh()
+    while not done and time.perf_counter() - started < 60:
+        app.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    took = time.perf_counter() - started
+    gaps.sort()
+    print(f"statistics tab: result after {took:.2f} s; event loop gaps (10 ms timer): "
+          f"median {gaps[len(gaps) // 2] if gaps else 0} ms, worst {gaps[-1] if gaps else 0} ms "
+          f"over {len(gaps)} ticks")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--keep", metavar="PATH", help="keep (or reuse) the database at PATH")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--gui", action="store_true",
+                        help="also compute in the statistics tab and measure how long the event loop stalls")
     parser.add_argument("--serial", dest="parallel", action="store_false",
                         help="sum member hours on the calling thread (default: a second connection in parallel)")
     args = parser.parse_args()
@@ -124,6 +165,8 @@ def main() -> int:
                 figures = compute_stats(session, dt.date(2020, 1, 1), dt.date(2024, 12, 31), parallel=args.parallel)
             timings.append(time.perf_counter() - t0)
             cpu.append(time.process_time() - c0)
+        if args.gui:
+            gui_responsiveness(db)
         db.dispose()
     best = min(timings)
     print(f"compute_stats 2020-01-01..2024-12-31: runs {', '.join(f'{t:.3f}' for t in timings)} s; "

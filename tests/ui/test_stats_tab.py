@@ -77,11 +77,14 @@ def test_every_figure_leads_to_records(tab: StatsTab, qtbot: Any) -> None:
 
 
 def test_models_pass_the_model_tester(qtmodeltester: Any, tab: StatsTab) -> None:
+    tab.pages.setCurrentIndex(tab.GRADES_PAGE)
     for model in (tab.figures_model, tab.years_model, tab.below_model, tab.branch_model, tab.grade_model):
         qtmodeltester.check(model)
 
 
 def test_grades_grid(tab: StatsTab) -> None:
+    assert tab.grade_model.rowCount() == 0  # loaded only when the page is shown
+    tab.pages.setCurrentIndex(tab.GRADES_PAGE)
     model = tab.grade_model
     names = [model.index(r, 1).data() for r in range(model.rowCount())]
     probationary = names.index("戊五")
@@ -116,16 +119,29 @@ def test_screenshot(tab: StatsTab, tmp_path: Path) -> None:
     image.save(str(tmp_path / "stats_tab.png"))
 
 
-def test_awards_and_branch_assessment(tab: StatsTab, qtmodeltester: Any) -> None:
+def test_awards_and_branch_assessment(tab: StatsTab, qtmodeltester: Any, qtbot: Any) -> None:
+    tab.pages.setCurrentIndex(tab.GRADES_PAGE)
     model = tab.grade_model
     names = [model.index(r, 1).data() for r in range(model.rowCount())]
     model.setData(model.index(names.index("乙二"), 3), "优秀")
     assert tab.save_grades()
+    with qtbot.waitSignal(tab.awards_loaded, timeout=10000):
+        tab.pages.setCurrentIndex(tab.AWARDS_PAGE)
     rows = {r[1]: r for r in _cells(tab.award_model)}
     assert rows["乙二"][2] == "符合" and rows["乙二"][3] == "学时达标（46/32学时）；民主评议等次为优秀；全年无缺席"
     assert rows["甲一"][2] == "不符合"
     assert "5名党员中1名符合" in tab.award_summary.text()  # m4 is on the roll in 2024 too
     qtmodeltester.check(tab.award_model)
+    tab.pages.setCurrentIndex(tab.BRANCH_PAGE)
     assert tab.set_branch_assessment(0, "好", "较好")
     assert _cells(tab.branch_assess_model)[0][:3] == ["第一支部", "好", "较好"]
     qtmodeltester.check(tab.branch_assess_model)
+
+
+def test_refresh_does_not_block(qtbot: Any, data_db: Database) -> None:
+    widget = StatsTab(data_db.session_factory, "tester")
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.stats_finished, timeout=10000):
+        widget.refresh()
+        # The result arrives through the event loop, never inside refresh() itself.
+        assert widget.detail is None and widget.status.text().startswith("正在统计")

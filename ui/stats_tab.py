@@ -104,7 +104,7 @@ class StatsTab(QWidget):
     awards_loaded = Signal()
     counts_changed = Signal(str)
 
-    GRADES_PAGE, AWARDS_PAGE, BRANCH_PAGE = 3, 4, 5
+    GRADES_PAGE, AWARDS_PAGE, BRANCH_PAGE, SPENDING_PAGE = 3, 4, 5, 6
 
     def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -127,9 +127,10 @@ class StatsTab(QWidget):
         self.pages.addTab(self._build_grades(), self.tr("民主评议"))
         self.pages.addTab(self._build_awards(), self.tr("评先评优"))
         self.pages.addTab(self._build_branch_assessment(), self.tr("支部考核"))
+        self.pages.addTab(self._build_spending(), self.tr("经费开支"))
         layout.addWidget(self.pages)
         # The assessment pages load when first shown (the roll may hold 20 000 members).
-        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE}
+        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE, self.SPENDING_PAGE}
         self.pages.currentChanged.connect(self._on_page_changed)
         QShortcut(QKeySequence("F5"), self, self.refresh)
 
@@ -343,9 +344,11 @@ class StatsTab(QWidget):
             self.load_awards()
         elif index == self.BRANCH_PAGE:
             self.load_branch_assessments()
+        elif index == self.SPENDING_PAGE:
+            self.load_spending()
 
     def _year_changed(self) -> None:
-        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE}
+        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE, self.SPENDING_PAGE}
         self._on_page_changed(self.pages.currentIndex())
 
     def _build_branch_assessment(self) -> QWidget:
@@ -401,6 +404,76 @@ class StatsTab(QWidget):
             self.set_branch_assessment(index.row(), value or None, current.secretary_review)
         else:
             self.set_branch_assessment(index.row(), current.grade, value or None)
+
+    def _build_spending(self) -> QWidget:
+        from PySide6.QtWidgets import QLineEdit
+
+        from services.spending import PURPOSES, SOURCES
+
+        page = QWidget()
+        v = QVBoxLayout(page)
+        v.setContentsMargins(0, 4, 0, 0)
+        form = QHBoxLayout()
+        self.spend_date = QDateEdit(_qdate(dt.date.today()))
+        self.spend_date.setCalendarPopup(True)
+        self.spend_date.setDisplayFormat("yyyy-MM-dd")
+        self.spend_amount = QLineEdit()
+        self.spend_amount.setPlaceholderText(self.tr("金额（元）"))
+        self.spend_purpose = QComboBox()
+        self.spend_purpose.addItems(list(PURPOSES))
+        self.spend_source = QComboBox()
+        self.spend_source.addItems(list(SOURCES))
+        self.spend_remarks = QLineEdit()
+        self.spend_remarks.setPlaceholderText(self.tr("备注"))
+        self.btn_add_spending = QPushButton(self.tr("登记"))
+        self.btn_add_spending.clicked.connect(lambda: self.add_spending())
+        for label, widget in ((self.tr("日期"), self.spend_date), (self.tr("金额"), self.spend_amount),
+                              (self.tr("用途"), self.spend_purpose), (self.tr("来源"), self.spend_source)):
+            form.addWidget(QLabel(label))
+            form.addWidget(widget)
+        form.addWidget(self.spend_remarks, 1)
+        form.addWidget(self.btn_add_spending)
+        v.addLayout(form)
+        self.spending_model = RowsTableModel((self.tr("日期"), self.tr("金额（元）"), self.tr("用途"), self.tr("来源"),
+                                              self.tr("备注")), self)
+        self.spending_view = _table()
+        self.spending_view.setModel(self.spending_model)
+        v.addWidget(self.spending_view)
+        self.spending_message = QLabel()
+        self.spending_message.setWordWrap(True)
+        v.addWidget(self.spending_message)
+        return page
+
+    def load_spending(self) -> None:
+        from services import spending
+
+        date_from, date_to = self.period()
+        with self.session_factory() as session:
+            rows = spending.list_spending(session, date_from, date_to)
+            totals = spending.spending_totals(session, date_from, date_to)
+        self.spending_model.set_rows([(r.date.isoformat(), r.amount, r.purpose, r.source, r.remarks) for r in rows],
+                                     [r.id for r in rows])
+        self.spending_view.resizeColumnsToContents()
+        parts = [f"{year}年 " + "，".join(f"{p}{a:g}元" for p, a in per.items()) for year, per in totals.by_year.items()]
+        self.spending_message.setText(
+            self.tr("区间内合计 %1 元。").replace("%1", f"{totals.total:g}") + ("；".join(parts) if parts else
+                                                                        self.tr("还没有登记开支：在上方填写后点“登记”。")))
+
+    def add_spending(self) -> bool:
+        from services import spending
+
+        try:
+            with self.session_factory.begin() as session:
+                spending.add_spending(session, self.actor, _pydate(self.spend_date.date()), self.spend_amount.text(),
+                                      self.spend_purpose.currentText(), self.spend_source.currentText(),
+                                      self.spend_remarks.text())
+        except DangxunError as exc:
+            self.spending_message.setText(self.tr("未登记：") + exc.message)
+            return False
+        self.spend_amount.clear()
+        self.spend_remarks.clear()
+        self.load_spending()
+        return True
 
     # ------------------------------------------------------------ computing
 

@@ -145,3 +145,17 @@ def test_refresh_does_not_block(qtbot: Any, data_db: Database) -> None:
         widget.refresh()
         # The result arrives through the event loop, never inside refresh() itself.
         assert widget.detail is None and widget.status.text().startswith("正在统计")
+
+
+def test_spending_page(tab: StatsTab, qtmodeltester: Any) -> None:
+    tab.pages.setCurrentIndex(tab.SPENDING_PAGE)
+    assert "还没有登记开支" in tab.spending_message.text()
+    tab.spend_date.setDate(tab.date_from.date().addDays(10))
+    tab.spend_amount.setText("abc")
+    assert not tab.add_spending() and "金额" in tab.spending_message.text()
+    tab.spend_amount.setText("1200.5")
+    tab.spend_purpose.setCurrentText("书籍")
+    assert tab.add_spending()
+    assert _cells(tab.spending_model)[0][1:4] == ["1200.5", "书籍", "党费"]
+    assert "合计 1200.5 元" in tab.spending_message.text()
+    qtmodeltester.check(tab.spending_model)

@@ -92,6 +92,7 @@ class DrillDownDialog(QDialog):
             self.view.doubleClicked.connect(lambda index: on_open(self.model.payload(index.row())))
             layout.addWidget(QLabel(self.tr("双击一行查看其学时明细")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(760, 480)

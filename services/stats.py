@@ -95,16 +95,49 @@ class MemberInfo:
 
 @dataclass
 class YearDetail:
-    """What lies behind the figures of one year."""
+    """What lies behind the figures of one year: who was on the roll, who fell short, and (built
+    when first asked, since only a drill-down needs them) each one's hours and pro-rated target."""
 
     year: int
     lo: dt.date  # Y ∩ period
     hi: dt.date
     member_ids: list[int] = field(default_factory=list)
-    hours: dict[int, float] = field(default_factory=dict)  # member → all hours credited in Y ∩ period
-    countable: dict[int, float] = field(default_factory=dict)  # member → hours counting toward the target
-    targets: dict[int, float | None] = field(default_factory=dict)  # member → pro-rated target
     below_ids: list[int] = field(default_factory=list)
+    _cells: dict[int, list[float]] = field(default_factory=dict, repr=False)
+    _k: int = 0  # this year's column in the cells; the hours toward the target follow n columns later
+    _n: int = 1
+    _target_of: Callable[[int], float | None] | None = field(default=None, repr=False)
+    _cache: dict[str, dict[int, Any]] = field(default_factory=dict, repr=False)
+
+    def _column(self, k: int) -> dict[int, float]:
+        get = self._cells.get
+        out = {}
+        for mid in self.member_ids:
+            cell = get(mid)
+            out[mid] = cell[k] if cell is not None else 0.0
+        return out
+
+    @property
+    def hours(self) -> dict[int, float]:
+        """member → all hours credited in Y ∩ period."""
+        if "hours" not in self._cache:
+            self._cache["hours"] = self._column(self._k)
+        return self._cache["hours"]
+
+    @property
+    def countable(self) -> dict[int, float]:
+        """member → hours counting toward the target."""
+        if "countable" not in self._cache:
+            self._cache["countable"] = self._column(self._k + self._n)
+        return self._cache["countable"]
+
+    @property
+    def targets(self) -> dict[int, float | None]:
+        """member → pro-rated target (None: no target applies)."""
+        if "targets" not in self._cache:
+            target_of = self._target_of or (lambda _mid: None)
+            self._cache["targets"] = {mid: target_of(mid) for mid in self.member_ids}
+        return self._cache["targets"]
 
 
 @dataclass
@@ -351,22 +384,34 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     report(80, "核对年度目标")
 
     roll = [(m.id, m.span.start, m.span.end, *m.span.month_bounds(), m.committee) for m in members.values()]
+    spans = {mid: (m_first, m_last, committee) for mid, _s, _e, m_first, m_last, committee in roll}
     years: dict[int, YearDetail] = {}
     year_figures: dict[str, dict[str, Any]] = {}
     sum_hours = 0.0
     sum_members = 0
     for k_year, (year, lo, hi) in enumerate(period_years):
         yt = targets[year]
-        detail = YearDetail(year, lo, hi)
+        n_years = len(period_years)
         first = lo.year * 12 + lo.month - 1
         last = hi.year * 12 + last_full_month(hi) - 1
-        member_ids, hours_of, countable_of, targets_of, below = (
-            detail.member_ids, detail.hours, detail.countable, detail.targets, detail.below_ids)
-        full = {False: yt.target_for_group(False).full_hours, True: yt.target_for_group(True).full_hours}
-        prorate = yt.prorated_hours
+        # Pro-rated targets by (committee, months), and the countable hours below which one falls
+        # short: comparing at the rounding of hours (a float sum may end 1e-12 short of 32).
+        table = {c: [yt.prorated_hours(c, months) for months in range(13)] for c in (False, True)}
+        short_of = {c: [None if t is None else t - 0.005 for t in table[c]] for c in (False, True)}
+
+        def target_of(mid: int, table: dict[bool, list[float | None]] = table, first: int = first,
+                      last: int = last, spans: dict[int, tuple[int, int, bool]] = spans) -> float | None:
+            m_first, m_last, committee = spans[mid]
+            return table[committee][max(0, min(last, m_last) - max(first, m_first) + 1)]
+
+        detail = YearDetail(year, lo, hi, _cells=member_hours, _k=k_year, _n=n_years, _target_of=target_of)
+        member_ids, below = detail.member_ids, detail.below_ids
         get = member_hours.get
-        k_countable = k_year + len(period_years)
-        # The hot loop (years × members): plain locals, no method calls but the target's cache.
+        k_countable = k_year + n_years
+        year_total = 0.0
+        covered = 0
+        least = float("inf")
+        # The hot loop (years × members): plain locals and list lookups only.
         for mid, start, end, m_first, m_last, committee in roll:
             if (start is not None and start > hi) or (end is not None and end < lo):
                 continue
@@ -375,28 +420,25 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
             if cell is None:
                 total = countable = 0.0
             else:
-                total, countable = cell[k_year], cell[k_countable]
-            hours_of[mid] = total
-            countable_of[mid] = countable
-            if full[committee] is None:
-                targets_of[mid] = None
-                continue
+                total = cell[k_year]
+                countable = cell[k_countable]
+            year_total += total
+            if total > 0:
+                covered += 1
+            if total < least:
+                least = total
             months = min(last, m_last) - max(first, m_first) + 1
-            target = prorate(committee, months if months > 0 else 0)
-            targets_of[mid] = target
-            # A float sum may end 1e-12 short of a whole target: compare at the rounding of hours.
-            if target is not None and round(countable, 2) < target:
+            threshold = short_of[committee][months if months > 0 else 0]
+            if threshold is not None and countable < threshold:
                 below.append(mid)
-        n = len(detail.member_ids)
-        year_total = sum(detail.hours.values())
-        covered = sum(1 for v in detail.hours.values() if v > 0)
+        n = len(member_ids)
         year_figures[str(year)] = {
             "members": n,
             "total_hours": hours_round(year_total),
             "avg_hours": hours_round(year_total / n) if n else 0.0,
-            "min_hours": hours_round(min(detail.hours.values())) if n else 0.0,
+            "min_hours": hours_round(least) if n else 0.0,
             "coverage": share_round(covered / n) if n else 0.0,
-            "below_target": len(detail.below_ids),
+            "below_target": len(below),
         }
         sum_hours += year_total
         sum_members += n

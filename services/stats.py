@@ -42,7 +42,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Connection, Integer, MetaData, Table, case, func, insert, select
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    case,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from models import (
@@ -306,8 +317,11 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     period_years = _period_years(date_from, date_to)
     targets = {y: load_year_targets(session, y) for y, _lo, _hi in period_years}
     worker: _MemberHoursThread | None = None
-    if parallel:
-        worker = _MemberHoursThread(session.get_bind(), date_from, date_to, targets)
+    bind = session.get_bind()
+    in_memory = bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")
+    if parallel and isinstance(bind, Engine) and not in_memory:
+        # A second connection to the same database (an in-memory SQLite one would be another database).
+        worker = _MemberHoursThread(bind, date_from, date_to, targets)
         worker.start()
     members = load_members(session)
     _check(cancel)

@@ -318,7 +318,8 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     targets = {y: load_year_targets(session, y) for y, _lo, _hi in period_years}
     worker: _MemberHoursThread | None = None
     bind = session.get_bind()
-    in_memory = bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:")
+    in_memory = isinstance(bind, Engine) and bind.dialect.name == "sqlite" and bind.url.database in (
+        None, "", ":memory:")
     if parallel and isinstance(bind, Engine) and not in_memory:
         # A second connection to the same database (an in-memory SQLite one would be another database).
         worker = _MemberHoursThread(bind, date_from, date_to, targets)

@@ -24,6 +24,7 @@ from services.version import APP_NAME, VERSION
 COMMAND_MODULES = (
     "ui.cli.members_cmd",
     "ui.cli.roll_cmd",
+    "ui.cli.stats_cmd",
 )
 
 

@@ -1,6 +1,14 @@
 """Typed SQLAlchemy mapped classes: the tables of the product, with no queries and no sessions."""
 
 from models.account import Account
+from models.assessment import (
+    BranchAssessment,
+    EvaluationGrade,
+    ExamScore,
+    Spending,
+    TargetExcludedType,
+    TargetRule,
+)
 from models.base import Base
 from models.changelog import ChangeLog
 from models.member import Branch, Member
@@ -18,4 +26,5 @@ from models.training import (
 __all__ = [
     "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "HoursAdjustment", "Member", "Setting",
+    "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
 ]

@@ -48,7 +48,7 @@ _UPGRADE_RE = re.compile(r"^(?P<stem>.+)\.before-upgrade-(?P<date>\d{8})-(?P<tim
 _NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<date>\d{8})-(?P<time>\d{6})(?:-(?P<reason>[a-z0-9]+))?(?P<n>~\d+)?\.sqlite3$")
 REASON_LABELS = {
     "manual": "手动", "start": "启动时", "auto": "定时", "import": "导入前", "restore": "恢复前",
-    "migrate": "升级前", "exit": "退出时",
+    "migrate": "升级前", "exit": "退出时", "before": "操作前",
 }
 
 
@@ -130,6 +130,22 @@ def choose_kept(stamps: Iterable[dt.datetime], now: dt.datetime,
 
 
 # ---------------------------------------------------------------- folders and listing
+
+# Free-text reasons other features give (「导入花名册 x.xlsx 之前」) map to a file-name word.
+_REASON_WORDS = (("导入", "import"), ("import", "import"), ("恢复", "restore"), ("restore", "restore"),
+                 ("升级", "migrate"), ("迁移", "migrate"), ("migrat", "migrate"), ("启动", "start"),
+                 ("定时", "auto"), ("退出", "exit"))
+
+
+def reason_slug(reason: str) -> str:
+    """The word a backup's file name carries: `reason` itself when it is one, else a word found in it."""
+    if re.fullmatch(r"[a-z0-9]+", reason):
+        return reason
+    lowered = reason.lower()
+    for needle, word in _REASON_WORDS:
+        if needle in lowered:
+            return word
+    return "before"
 
 def default_backups_dir() -> Path:
     return data_dir() / "backups"
@@ -287,8 +303,8 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     """
     if db.path is None:
         raise DangxunError("只有数据库文件可以备份")
-    if not re.fullmatch(r"[a-z0-9]+", reason):
-        raise ValueError(f"bad backup reason {reason!r}")
+    note = reason
+    reason = reason_slug(reason)
     now = (now or dt.datetime.now()).replace(microsecond=0)
     folder = folder or default_backups_dir()
     with db.session_factory() as s:
@@ -318,7 +334,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
         target.replace(bad)
         raise DangxunError(f"备份文件 {target} 写入后检查未通过（{'；'.join(problems[:3])}），已改名为 {bad.name}。"
                            "请检查磁盘后重试。")
-    meta = {"created": now.isoformat(), "reason": reason, "data_version": version, "members": members,
+    meta = {"created": now.isoformat(), "reason": reason, "note": note, "data_version": version, "members": members,
             "schema": list(schema), "database": str(db.path)}
     if explicit is None:  # a file the user named gets no companion; its facts are read from it
         _sidecar(target).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -337,8 +353,9 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
             second_error = f"第二备份文件夹 {extra} 不可用：{exc}"
             second_copy = None
     with db.session_factory.begin() as s:
-        audit.record_event(s, actor, "backup", f"备份数据库到 {target.name}（{REASON_LABELS.get(reason, reason)}）",
-                           {"path": str(target), "members": members, "reason": reason,
+        why = REASON_LABELS.get(reason, reason) if note == reason else note
+        audit.record_event(s, actor, "backup", f"备份数据库到 {target.name}（{why}）",
+                           {"path": str(target), "members": members, "reason": why,
                             "second_copy": str(second_copy) if second_copy else None})
     pruned: list[Path] = []
     if prune and target.parent == folder:
@@ -371,7 +388,10 @@ def prune_backups(folder: Path, db_path: Path, now: dt.datetime | None = None) -
 
 def backup_before(db: Database, reason: str, actor: str = "系统",
                   folder: Path | None = None) -> BackupResult | None:
-    """A backup before an import, restore or migration (`reason`: import, restore, migrate).
+    """A backup before an import, restore or migration.
+
+    `reason` is a word (import, restore, migrate) or a sentence such as “导入花名册 x.xlsx 之前”,
+    which is kept in the log and in the backup's companion file.
 
     Skipped only for a database that holds nothing yet.
     """

@@ -381,3 +381,14 @@ def test_a_crashed_but_sound_database_is_not_called_damaged(demo_db: Database, t
     conn = sqlite3.connect(demo_db.path)
     assert conn.execute("SELECT value FROM setting WHERE key='k'").fetchone() == ("v",)
     conn.close()
+
+
+def test_backup_before_takes_a_sentence_as_reason(demo_db: Database, tmp_path: Path) -> None:
+    result = backup.backup_before(demo_db, "导入花名册 2024年花名册.xlsx 之前", "录入员甲", tmp_path)
+    assert result is not None and result.info.reason == "import"
+    assert result.info.path.name.endswith("-import.sqlite3")
+    assert backup.reason_slug("升级数据库结构前") == "migrate"
+    assert backup.reason_slug("随便什么") == "before"
+    with demo_db.session_factory() as s:
+        last = s.scalars(select(ChangeLog).order_by(ChangeLog.id.desc())).first()
+    assert last is not None and "导入花名册 2024年花名册.xlsx 之前" in last.summary

@@ -59,11 +59,15 @@ def cmd_members_list(args: argparse.Namespace, ctx: CliContext) -> int:
             branch_service.get_branch(session, args.branch)
         records = member_service.list_members(session, branch=args.branch, status=args.status,
                                               query=args.search)
+    from services.privacy import mask_member_json
+
+    role = ctx.account.role if ctx.account else None
+    rows = [mask_member_json(r.to_json(), role) for r in records]
     if args.json:
-        print_json([r.to_json() for r in records])
+        print_json(rows)
         return 0
-    for r in records:
-        print("\t".join((r.branch, r.name, r.sex, r.id_number, r.membership, r.party_post or "",
+    for r, row in zip(records, rows):
+        print("\t".join((r.branch, r.name, r.sex, row["id_number"], r.membership, r.party_post or "",
                          format_partial(r.joined_party), r.status)))
     print(f"共{len(records)}人", file=sys.stderr)
     return 0

@@ -47,7 +47,7 @@ def backup_before(db: Any, reason: str) -> None:
 
 
 def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
+    db = ctx.writable() if not args.dry_run else ctx.database()
     with db.session_factory() as session:
         plan = roll_import.plan_import(session, Path(args.file), sheet=args.sheet, on_duplicate=args.on_duplicate)
     branch_refusals = plan.branch_problems() if plan.new_branches and not args.create_branches else []

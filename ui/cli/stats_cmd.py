@@ -197,7 +197,7 @@ def cmd_targets_show(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_targets_set(args: argparse.Namespace, ctx: CliContext) -> int:
     from services import targets
 
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         rule = targets.set_rule(session, ctx.actor, args.year, args.group, args.hours,
                                 enabled=not args.disable, class_required=args.class_required)
     print(f"已设置{args.year}年度“{rule.label}”学时目标：{rule.hours:g}学时" + ("" if rule.enabled else "（停用）"),
@@ -208,7 +208,7 @@ def cmd_targets_set(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
     from services import targets
 
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         targets.set_type_excluded(session, ctx.actor, args.year, args.type, not args.include)
     print(f"{args.year}年度“{args.type}”学时" + ("计入" if args.include else "不计入") + "目标", file=sys.stderr)
     return 0
@@ -217,7 +217,7 @@ def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from services import assessments
 
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         result = assessments.import_grades(session, ctx.actor, args.year, args.file)
     for w in result.warnings:
         print(f"提醒：{w}", file=sys.stderr)
@@ -244,7 +244,7 @@ def cmd_grades_list(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_spending_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from services import spending
 
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         row = spending.add_spending(session, ctx.actor, args.date, args.amount, args.purpose, args.source,
                                     args.remarks)
     print(f"已登记：{row.date.isoformat()} {row.purpose} {row.amount:.2f}元（{row.source}）", file=sys.stderr)

@@ -71,7 +71,7 @@ class Grid:
 
 
 def grid(session: Session, activity_id: int) -> Grid:
-    sessions = tuple(session.execute(
+    sessions = tuple(tuple(row) for row in session.execute(
         select(ActivitySession.id, ActivitySession.seq, ActivitySession.date, ActivitySession.hours)
         .where(ActivitySession.activity_id == activity_id).order_by(ActivitySession.seq)))
     members = tuple(participants(session, activity_id))

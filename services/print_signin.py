@@ -37,7 +37,7 @@ def _numbered_canvas(font: str, footer_prefix: str = "") -> Any:
     class NumberedCanvas(canvas.Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             # Without this ReportLab references Helvetica, an unembedded font, on every page.
-            kwargs.setdefault("initialFontName", font)
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or font
             super().__init__(*args, **kwargs)
             self._saved: list[dict[str, Any]] = []
 

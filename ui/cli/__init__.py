@@ -23,6 +23,7 @@ from services.version import APP_NAME, VERSION
 # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
 COMMAND_MODULES = (
     "ui.cli.members_cmd",
+    "ui.cli.training_cmd",
 )
 
 

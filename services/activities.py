@@ -236,7 +236,7 @@ def list_activities(session: Session, *, year: int | None = None, type_name: str
 
 
 def activity_years(session: Session) -> list[int]:
-    years = session.scalars(select(distinct(extract("year", Activity.start_date)))).all()
+    years = session.scalars(select(extract("year", Activity.start_date)).distinct()).all()
     return sorted((int(y) for y in years if y is not None), reverse=True)
 
 

@@ -142,6 +142,29 @@ def read_rows(path: Path) -> list[list[Any]]:
     return [cells for _, cells in sheets[0].rows()]
 
 
+def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Remember a normaliser's answer (or its refusal) per cell value: imports repeat the same values a lot."""
+    cache: dict[tuple[type, Any], tuple[bool, Any]] = {}
+
+    def wrapped(value: Any) -> Any:
+        try:
+            key = (type(value), value)
+            hit = cache.get(key)
+        except TypeError:  # an unhashable cell: no caching
+            return fn(value)
+        if hit is None:
+            try:
+                hit = (True, fn(value))
+            except NormalizeError as exc:
+                hit = (False, exc.message)
+            cache[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise NormalizeError(hit[1])
+
+    return wrapped
+
+
 def _tick(cancel: threading.Event | None) -> None:
     if cancel is not None and cancel.is_set():
         raise CancelledError()
@@ -196,6 +219,13 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             if s_id in wanted_sessions:
                 records[(s_id, m_id)] = (att_id, status, reason, hours)
     seen: dict[tuple[ActivityKey, int], int] = {}
+    n_name, n_number, n_date, n_status, n_hours = (_memo(normalize_name), _memo(normalize_id_number),
+                                                   _memo(parse_full_date), _memo(normalize_status),
+                                                   _memo(parse_hours))
+    n_text = _memo(clean_text)
+    n_title = _memo(lambda v: normalize_optional_text(v, 200))
+    n_organiser = _memo(lambda v: normalize_optional_text(v, 100))
+    n_place = _memo(lambda v: normalize_optional_text(v, 200))
 
     for index, trow in enumerate(table.rows):
         if index % 2000 == 0:
@@ -211,13 +241,13 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         member_id: int | None = None
         name = None
         try:
-            name = normalize_name(v.get("name")) if clean_text(v.get("name")) else None
+            name = n_name(v.get("name")) if n_text(v.get("name")) else None
         except NormalizeError as exc:
             problem("name", exc.message)
         number_text = v.get("id_number")
-        if clean_text(number_text):
+        if n_text(number_text):
             try:
-                number = normalize_id_number(number_text)
+                number = n_number(number_text)
                 found = by_number.get(number)
                 if found is None:
                     problem("id_number", f"身份证号码{number}不在党员名册中，请先导入花名册")
@@ -239,12 +269,12 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             problem("name", "姓名和身份证号码都为空")
         title = None
         try:
-            title = normalize_optional_text(v.get("title"), 200)
+            title = n_title(v.get("title"))
             if not title:
                 problem("title", "培训名称不能为空")
         except NormalizeError as exc:
             problem("title", exc.message)
-        type_text = clean_text(v.get("type")).replace(" ", "")
+        type_text = n_text(v.get("type")).replace(" ", "")
         type_id = types.get(type_text)
         if not type_text:
             problem("type", "培训类别不能为空")
@@ -252,13 +282,13 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             problem("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；可先在类别表中新增")
         start = end = None
         try:
-            start = parse_full_date(v.get("start_date"))
+            start = n_date(v.get("start_date"))
             if start is None:
                 problem("start_date", "开始日期不能为空")
         except NormalizeError as exc:
             problem("start_date", exc.message)
         try:
-            end = parse_full_date(v.get("end_date"))
+            end = n_date(v.get("end_date"))
             if start and end and end < start:
                 problem("end_date", f"结束日期{end.isoformat()}早于开始日期{start.isoformat()}")
                 end = None
@@ -266,20 +296,20 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             problem("end_date", exc.message)
         status, reason = "出席", None
         try:
-            status, reason = normalize_status(v.get("attendance"))
+            status, reason = n_status(v.get("attendance"))
         except NormalizeError as exc:
             problem("attendance", exc.message)
         hours = None
         try:
-            hours = parse_hours(v.get("hours"))
+            hours = n_hours(v.get("hours"))
             if hours is None and status in ATTENDED:
                 problem("hours", "学时不能为空")
         except NormalizeError as exc:
             problem("hours", exc.message)
         organiser = place = None
         try:
-            organiser = normalize_optional_text(v.get("organiser"), 100)
-            place = normalize_optional_text(v.get("place"), 200)
+            organiser = n_organiser(v.get("organiser"))
+            place = n_place(v.get("place"))
         except NormalizeError as exc:
             problem("organiser", exc.message)
         if problems:

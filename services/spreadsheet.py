@@ -108,16 +108,21 @@ def _cell_text(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def _filled(cells: Sequence[Any]) -> list[Any]:
+    return [c for c in cells if c is not None and c != "" and not (type(c) is str and c.isspace())]
+
+
 def is_empty_row(cells: Sequence[Any]) -> bool:
-    return all(_cell_text(c) == "" for c in cells)
+    return not _filled(cells)
 
 
-def is_sign_off_row(cells: Sequence[Any]) -> bool:
+def is_sign_off_row(cells: Sequence[Any], filled: list[Any] | None = None) -> bool:
     """制表人、审核人、填表日期、注：… under the table: the end of the data."""
-    filled = [_cell_text(c) for c in cells if _cell_text(c)]
+    if filled is None:
+        filled = _filled(cells)
     if not filled or len(filled) > 4:
         return False
-    first = re.sub(r"\s+", "", filled[0])
+    first = re.sub(r"\s+", "", _cell_text(filled[0]))
     return first.startswith(SIGN_OFF_PREFIXES)
 
 
@@ -133,7 +138,8 @@ def match_header(cells: Sequence[Any], synonyms: Mapping[str, Sequence[str]],
     unknown: list[str] = []
     seen: set[str] = set()
     for index, cell in enumerate(cells):
-        shown = _cell_text(cell)
+        # Shown as the sheet has it (minus stray spaces and line breaks), so messages match what the clerk sees.
+        shown = re.sub(r"[\s\u3000]+", "", str(cell)) if isinstance(cell, str) else _cell_text(cell)
         key = header_key(cell)
         if not key:
             continue
@@ -217,9 +223,10 @@ def _too_many_rows_message(path: Path, rows: int | None, max_rows: int) -> str:
             "请把它拆成几个较小的文件分别导入。")
 
 
-def open_sheets(path: Path | str, max_rows: int = DEFAULT_MAX_ROWS) -> list[RawSheet]:
+def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]:
     """Every sheet of the file, read lazily; raises UnreadableFileError with a Chinese reason."""
     path = Path(path)
+    max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     head = _check_file(path)
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC) and _is_encrypted_ole(path):
@@ -259,8 +266,7 @@ def _calamine_sheets(path: Path, max_rows: int) -> list[RawSheet]:
             if sheet.start is not None and sheet.end is not None and sheet.end[0] + 1 > max_rows + HEADER_SEARCH_ROWS + 50:
                 raise UnreadableFileError(_too_many_rows_message(path, sheet.end[0] + 1, max_rows))
             # iter_rows starts at sheet row 1 (leading empty rows included), so the count is the row number.
-            for number, cells in enumerate(sheet.iter_rows(), start=1):
-                yield number, cells
+            yield from enumerate(sheet.iter_rows(), start=1)
 
         return RawSheet(name, rows)
 
@@ -331,7 +337,7 @@ def read_table(
     sheet: str | None = None,
     required: Sequence[str] = (),
     ignore: Sequence[str] = SERIAL_HEADERS,
-    max_rows: int = DEFAULT_MAX_ROWS,
+    max_rows: int | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> Table:
@@ -341,6 +347,7 @@ def read_table(
     reading stops at the sign-off rows (制表人, 审核人, 注：…) under the table.
     """
     path = Path(path)
+    max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     sheets = open_sheets(path, max_rows)
     if sheet is not None:
         wanted = [s for s in sheets if s.name == sheet] or [
@@ -391,9 +398,10 @@ def _read_sheet(path: Path, raw: RawSheet, synonyms: Mapping[str, Sequence[str]]
     for number, cells in all_rows():
         if number <= header_row:
             continue
-        if is_empty_row(cells):
+        filled = _filled(cells)
+        if not filled:
             continue
-        if is_sign_off_row(cells):
+        if len(filled) <= 4 and is_sign_off_row(cells, filled):
             table.stopped_at = number
             break
         data_rows += 1
@@ -403,15 +411,15 @@ def _read_sheet(path: Path, raw: RawSheet, synonyms: Mapping[str, Sequence[str]]
             raise CancelledError()
         if progress is not None and data_rows % 5000 == 0:
             progress(0, f"正在读取第{number}行……")
-        values = {key: _blank_to_none(cells[i]) if i < len(cells) else None for i, key in mapped}
+        width = len(cells)
+        values = {}
+        for i, key in mapped:
+            value = cells[i] if i < width else None
+            if type(value) is str and (value == "" or value.isspace()):
+                value = None
+            values[key] = value
         table.rows.append(TableRow(number, list(cells), values))
     return table
-
-
-def _blank_to_none(value: Any) -> Any:
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
 
 
 def sheet_names(path: Path | str) -> list[str]:

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, ActivityType, Attendance, Certificate, Enrolment
 from services import changelog
-from services.errors import ConflictError, FieldProblem, NormalizeError, NotFoundError, ValidationError
+from services.errors import (
+    ConflictError,
+    FieldProblem,
+    NormalizeError,
+    NotFoundError,
+    ValidationError,
+)
 from services.normalize import clean_text, normalize_optional_text, parse_full_date, parse_hours
 
 STATUSES = ("计划", "进行中", "已结束", "已取消", "已归档")
@@ -336,15 +342,15 @@ def clean_activity(session: Session, raw: dict[str, Any]) -> tuple[dict[str, Any
             clean["completion_rule"] = rule
     if "completion_value" in raw:
         try:
-            value = raw["completion_value"]
-            clean["completion_value"] = None if value in (None, "") else float(value)
+            given = raw["completion_value"]
+            clean["completion_value"] = None if given in (None, "") else float(given)
         except (TypeError, ValueError):
             problem("completion_value", "结业条件数值应为数字")
-    rule = clean.get("completion_rule")
-    value = clean.get("completion_value")
-    if rule == "hours" and (value is None or value <= 0):
+    chosen_rule = clean.get("completion_rule")
+    needed = clean.get("completion_value")
+    if chosen_rule == "hours" and (needed is None or needed <= 0):
         problem("completion_value", "按学时结业时须给出所需学时（大于0）")
-    if rule == "share" and (value is None or not 0 < value <= 1):
+    if chosen_rule == "share" and (needed is None or not 0 < needed <= 1):
         problem("completion_value", "按出勤比例结业时须给出0～1之间的比例（如0.8）")
     start, end = clean.get("start_date"), clean.get("end_date")
     if start and end and end < start:
@@ -490,20 +496,20 @@ def update_activity(session: Session, activity_id: int, raw: dict[str, Any], act
         session.flush()
         ordered = sorted(items, key=lambda i: (i["date"], i.get("start_time") or ""))
         for seq, item in enumerate(ordered, start=1):
-            s = existing.get(item["id"]) if item.get("id") else None
-            diff = _session_changes(s, item)
-            if s is None:
+            found = existing.get(item["id"]) if item.get("id") else None
+            diff = _session_changes(found, item)
+            if found is None:
                 s = ActivitySession(activity_id=a.id, seq=seq, **{k: item.get(k) for k in SESSION_LABELS})
                 session.add(s)
                 changes[f"session_{seq}"] = (None, item["date"].isoformat())
             else:
-                s.seq = seq
+                found.seq = seq
                 for key in SESSION_LABELS:
-                    setattr(s, key, item.get(key))
+                    setattr(found, key, item.get(key))
                 if diff:
                     changes[f"session_{seq}"] = ("", "、".join(SESSION_LABELS[k] for k in diff))
                     if "hours" in diff:
-                        _recredit_session(session, s.id, item["hours"])
+                        _recredit_session(session, found.id, item["hours"])
         session.flush()
     if changes:
         changelog.record(session, actor, "update", "activity", a.id,

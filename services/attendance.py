@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -71,7 +72,7 @@ class Grid:
 
 
 def grid(session: Session, activity_id: int) -> Grid:
-    sessions = tuple(tuple(row) for row in session.execute(
+    sessions: Any = tuple(tuple(row) for row in session.execute(
         select(ActivitySession.id, ActivitySession.seq, ActivitySession.date, ActivitySession.hours)
         .where(ActivitySession.activity_id == activity_id).order_by(ActivitySession.seq)))
     members = tuple(participants(session, activity_id))
@@ -162,7 +163,8 @@ def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite
 
 def clear_session(session: Session, session_id: int, actor: str) -> int:
     s = _session(session, session_id)
-    removed = session.execute(delete(Attendance).where(Attendance.session_id == session_id)).rowcount or 0
+    removed = session.execute(  # type: ignore[attr-defined]
+        delete(Attendance).where(Attendance.session_id == session_id)).rowcount or 0
     if removed:
         changelog.record(session, actor, "attendance", "activity_session", s.id,
                          f"清除第{s.seq}课次的{removed}条考勤", {"records": (removed, 0)})

@@ -392,8 +392,8 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
                 cell.number_format = "yyyy-mm-dd"
             if col == 5:
                 cell.number_format = "@"
-    for col, width in zip("ABCDEFGHIJ", (6, 16, 10, 22, 21, 36, 12, 8, 16, 20), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGHIJ", (6, 16, 10, 22, 21, 36, 12, 8, 16, 20), strict=True):
+        ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     out = Path(out)
     wb.save(out)

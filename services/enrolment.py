@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
 from services import changelog
-from services.errors import ConflictError, FieldProblem, NormalizeError, NotFoundError, ValidationError
+from services.errors import (
+    ConflictError,
+    FieldProblem,
+    NormalizeError,
+    NotFoundError,
+    ValidationError,
+)
 from services.normalize import (
     COMMITTEE_POSTS,
     clean_text,
@@ -261,8 +267,8 @@ def unenrol(session: Session, activity_id: int, member_ids: Iterable[int], actor
         .group_by(Member.id)).scalars().all()
     if taken:
         raise ConflictError(f"{'、'.join(taken)}已有考勤记录，不能取消报名；可把考勤改为请假或缺席")
-    removed = session.execute(delete(Enrolment).where(Enrolment.activity_id == activity_id,
-                                                      Enrolment.member_id.in_(ids))).rowcount
+    removed = session.execute(delete(Enrolment).where(  # type: ignore[attr-defined]
+        Enrolment.activity_id == activity_id, Enrolment.member_id.in_(ids))).rowcount
     if removed:
         changelog.record(session, actor, "unenrol", "activity", activity_id,
                          f"活动“{a.title}”取消报名{removed}人", {"enrolled": (removed, None)})

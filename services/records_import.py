@@ -197,27 +197,27 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
 
     by_number: dict[str, tuple[int, str]] = {}
     by_name: dict[str, list[int]] = {}
-    for m_id, name, number in session.execute(select(Member.id, Member.name, Member.id_number)):
-        by_number[number] = (m_id, name)
-        by_name.setdefault(name, []).append(m_id)
-    names_by_id = {m_id: name for m_id, name in by_number.values()}
-    types = {name: t_id for t_id, name in session.execute(select(ActivityType.id, ActivityType.name))}
-    type_names = {t_id: name for name, t_id in types.items()}
+    for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number)):
+        by_number[m_number] = (m_id, m_name)
+        by_name.setdefault(m_name, []).append(m_id)
+    names_by_id = dict(by_number.values())
+    types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
+    type_names = {t_id: t_name for t_name, t_id in types.items()}
     existing: dict[ActivityKey, tuple[int, int, float]] = {}
-    for a_id, title, type_id, start, s_id, s_hours in session.execute(
+    for a_id, a_title, a_type, a_start, s_id, s_hours in session.execute(
             select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id,
                    ActivitySession.hours)
             .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)):
-        existing[(title, type_id, start)] = (a_id, s_id, s_hours)
+        existing[(a_title, a_type, a_start)] = (a_id, s_id, s_hours)
     records: dict[tuple[int, int], tuple[int, str, str | None, float]] = {}
     wanted_sessions = {v[1] for v in existing.values()}
     if wanted_sessions:
         # Read all attendance of the activities in scope at once: a few queries, not one per row.
-        for att_id, s_id, m_id, status, reason, hours in session.execute(
+        for att_id, s_id, m_id, a_status, a_reason, a_hours in session.execute(
                 select(Attendance.id, Attendance.session_id, Attendance.member_id, Attendance.status,
                        Attendance.reason, Attendance.hours)):
             if s_id in wanted_sessions:
-                records[(s_id, m_id)] = (att_id, status, reason, hours)
+                records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
     seen: dict[tuple[ActivityKey, int], int] = {}
     n_name, n_number, n_date, n_status, n_hours = (_memo(normalize_name), _memo(normalize_id_number),
                                                    _memo(parse_full_date), _memo(normalize_status),
@@ -235,11 +235,12 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         v = trow.values
         problems: list[RowProblem] = []
 
-        def problem(key: str, message: str, row: int = trow.number) -> None:
-            problems.append(RowProblem(row, col(key), message))
+        def problem(key: str, message: str, row: int = trow.number,
+                    found: list[RowProblem] = problems) -> None:
+            found.append(RowProblem(row, col(key), message))
 
         member_id: int | None = None
-        name = None
+        name: str | None = None
         try:
             name = n_name(v.get("name")) if n_text(v.get("name")) else None
         except NormalizeError as exc:
@@ -267,7 +268,7 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
                 problem("name", f"名册中有{len(matches)}名党员叫“{name}”，请填写身份证号码以区分")
         elif not problems:
             problem("name", "姓名和身份证号码都为空")
-        title = None
+        title: str | None = None
         try:
             title = n_title(v.get("title"))
             if not title:
@@ -275,12 +276,13 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         except NormalizeError as exc:
             problem("title", exc.message)
         type_text = n_text(v.get("type")).replace(" ", "")
-        type_id = types.get(type_text)
+        type_id: int | None = types.get(type_text)
         if not type_text:
             problem("type", "培训类别不能为空")
         elif type_id is None:
             problem("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；可先在类别表中新增")
-        start = end = None
+        start: dt.date | None = None
+        end: dt.date | None = None
         try:
             start = n_date(v.get("start_date"))
             if start is None:
@@ -299,7 +301,7 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             status, reason = n_status(v.get("attendance"))
         except NormalizeError as exc:
             problem("attendance", exc.message)
-        hours = None
+        hours: float | None = None
         try:
             hours = n_hours(v.get("hours"))
             if hours is None and status in ATTENDED:
@@ -403,14 +405,14 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         att_rows.append({"session_id": s_id, "member_id": r.member_id, "status": r.status, "reason": r.reason,
                          "hours": r.hours, "source": "import"})
     chunk = 20000
-    for start in range(0, len(enrol_rows), chunk):
+    for first in range(0, len(enrol_rows), chunk):
         _tick(cancel)
-        session.execute(insert(Enrolment), enrol_rows[start:start + chunk])
-    for start in range(0, len(att_rows), chunk):
+        session.execute(insert(Enrolment), enrol_rows[first:first + chunk])
+    for first in range(0, len(att_rows), chunk):
         _tick(cancel)
         if progress is not None:
-            progress(int(start * 100 / max(1, len(att_rows))), "正在写入学时记录……")
-        session.execute(insert(Attendance), att_rows[start:start + chunk])
+            progress(int(first * 100 / max(1, len(att_rows))), "正在写入学时记录……")
+        session.execute(insert(Attendance), att_rows[first:first + chunk])
     if plan.updated:
         session.execute(update(Attendance), [
             {"id": r.attendance_id, "status": r.status, "reason": r.reason, "hours": r.hours, "source": "import"}

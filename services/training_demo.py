@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -61,10 +62,10 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
     today = today or dt.date.today()
     if session.scalar(select(func.count(Activity.id))):
         raise ConflictError("数据库中已有培训活动，示例培训数据只能载入没有活动的数据库")
-    rows = session.execute(
+    rows: list[Any] = list(session.execute(
         select(Member.id, Member.branch_id, Member.party_post, Member.joined_party, Member.joined_org,
                Member.left_date).join(Branch, Branch.id == Member.branch_id)
-        .order_by(Branch.sort_order, Member.sort_key)).all()
+        .order_by(Branch.sort_order, Member.sort_key)))
     if not rows:
         raise ConflictError("请先载入党员名册，再载入示例培训数据")
     rng = random.Random(seed)
@@ -78,7 +79,7 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
     enrol_rows: list[dict[str, object]] = []
     att_rows: list[dict[str, object]] = []
 
-    def add(title: str, type_name: str, start: dt.date, days: list[tuple[float, str | None]], people: list,
+    def add(title: str, type_name: str, start: dt.date, days: list[tuple[float, str | None]], people: list[Any],
             *, place: str | None = None, organiser: str = "局党委", lecturer: str | None = None,
             cost: float | None = None, paid_by: str | None = None, online_hours: tuple[float, float] | None = None,
             target: str | None = None) -> int:
@@ -160,10 +161,10 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
                        picked, place=f"{place}干部学院", organiser="局党委", cost=round(len(picked) * 1800.0, 2),
                        paid_by="党费", target="支部委员及党员骨干")
         classes.append(class_id)
-    for start in range(0, len(enrol_rows), 20000):
-        session.execute(insert(Enrolment), enrol_rows[start:start + 20000])
-    for start in range(0, len(att_rows), 20000):
-        session.execute(insert(Attendance), att_rows[start:start + 20000])
+    for first in range(0, len(enrol_rows), 20000):
+        session.execute(insert(Enrolment), enrol_rows[first:first + 20000])
+    for first in range(0, len(att_rows), 20000):
+        session.execute(insert(Attendance), att_rows[first:first + 20000])
     counts["attendance"] = len(att_rows)
     issued = 0
     for class_id in classes:

@@ -186,10 +186,11 @@ class ActivityDialog(QDialog):
         day = _pydate(self.start_edit.date())
         values: dict[str, Any] = {"date": day, "hours": 2}
         if last >= 0:
-            text = self.sessions.item(last, 0).text() if self.sessions.item(last, 0) else ""
+            date_item, hours_item = self.sessions.item(last, 0), self.sessions.item(last, 3)
+            text = date_item.text() if date_item is not None else ""
             try:
                 day = dt.date.fromisoformat(text) + dt.timedelta(days=1)
-                values = {"date": day, "hours": self.sessions.item(last, 3).text() if self.sessions.item(last, 3) else 2}
+                values = {"date": day, "hours": hours_item.text() if hours_item is not None else 2}
             except ValueError:
                 pass
         self._add_row(values)

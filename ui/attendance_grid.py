@@ -6,7 +6,14 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QInputDialog, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QInputDialog,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 from services.attendance import STATUSES
 from ui.attendance_table_model import FIXED, AttendanceTableModel
@@ -67,10 +74,10 @@ class AttendanceGridView(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = Qt.Key(event.key())
         model = self.attendance_model()
-        if key in STATUS_KEYS and not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
-            if self.apply(STATUSES[STATUS_KEYS[key]], advance=True):
-                event.accept()
-                return
+        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        if key in STATUS_KEYS and plain and self.apply(STATUSES[STATUS_KEYS[key]], advance=True):
+            event.accept()
+            return
         if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and model is not None:
             targets = self._targets()
             if targets:

@@ -432,7 +432,8 @@ class TrainingTab(QWidget):
         if self._current is None:
             return
         rows = {i.row() for i in self.participants_table.selectedIndexes()}
-        ids = [self.participants_table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in sorted(rows)]
+        items = [self.participants_table.item(r, 0) for r in sorted(rows)]
+        ids = [i.data(Qt.ItemDataRole.UserRole) for i in items if i is not None]
         if not ids:
             return
         try:
@@ -502,7 +503,10 @@ class TrainingTab(QWidget):
             self._preview(out, self.tr("结业证书（%1份）").replace("%1", str(count)))
 
         run_with_progress(self, self.tr("正在生成结业证书……"), work, on_finished=done,
-                          on_failed=lambda e: QMessageBox.warning(self, self.tr("结业证书"), str(e)))
+                          on_failed=self._certificates_failed)
+
+    def _certificates_failed(self, error: BaseException) -> None:
+        QMessageBox.warning(self, self.tr("结业证书"), str(error))
 
     def on_cert_register_action_triggered(self) -> None:
         out = self._out_dir / "发证登记册.pdf"

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
@@ -158,12 +159,16 @@ class TrainingTab(QWidget):
         self.participants_table.verticalHeader().hide()
         unenrol = QPushButton(self.tr("取消所选人员的报名"))
         unenrol.clicked.connect(self.on_unenrol_clicked)
+        adjust = QPushButton(self.tr("调整学时…"))
+        adjust.setToolTip(self.tr("手工调整所选党员的学时：与考勤所得学时分开记录，须写明原因"))
+        adjust.clicked.connect(self.on_adjust_clicked)
         participants_page = QWidget()
         pl = QVBoxLayout(participants_page)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.participants_table)
         prow = QHBoxLayout()
         prow.addStretch(1)
+        prow.addWidget(adjust)
         prow.addWidget(unenrol)
         pl.addLayout(prow)
 
@@ -443,6 +448,31 @@ class TrainingTab(QWidget):
             QMessageBox.warning(self, self.tr("取消报名"), exc.message)
             return
         self.reload_activities(self._current.id)
+
+    def on_adjust_clicked(self) -> None:
+        if self._current is None:
+            return
+        row = self.participants_table.currentRow()
+        item = self.participants_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            QMessageBox.information(self, self.tr("调整学时"), self.tr("请先在列表中选中一名党员。"))
+            return
+        hours, ok = QInputDialog.getDouble(self, self.tr("调整学时"),
+                                           self.tr("为“%1”增加的学时（减少填负数）：").replace("%1", item.text()),
+                                           1.0, -1000.0, 1000.0, 1)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("调整学时"), self.tr("原因（必填）："))
+        if not ok:
+            return
+        try:
+            with self._factory.begin() as s:
+                attendance.add_adjustment(s, item.data(Qt.ItemDataRole.UserRole), hours, reason, self._actor,
+                                          date=self._current.last_date, activity_id=self._current.id)
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("调整学时"), exc.message)
+            return
+        self.show_activity(self._current.id)
 
     def on_import_action_triggered(self) -> None:
         dialog = RecordsImportDialog(self._factory, self._actor, self)

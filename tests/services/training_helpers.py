@@ -1,4 +1,4 @@
-"""Helpers for the training tests: the sample roll loaded through the member services."""
+"""Helpers for the training tests: the sample roll loaded through the roll import."""
 
 from __future__ import annotations
 
@@ -6,19 +6,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from services import branches, members
-from services.members import MEMBER_FIELDS
-from services.spreadsheet import read_table
+from services import roll_import
 
 
 def load_roll(session: Session, path: Path) -> int:
-    """Create the members of a clean roll (what the roll import does, without its preview)."""
-    table = read_table(path, {f.key: f.headers for f in MEMBER_FIELDS}, required=("name",))
-    count = 0
-    for row in table.rows:
-        name = str(row.values.get("branch") or "").strip()
-        if branches.find_branch(session, name) is None:
-            branches.create_branch(session, name, "tester")
-        members.create_member(session, dict(row.values), "tester")
-        count += 1
-    return count
+    """Import a clean roll (creating its branches), as a clerk would before importing training records."""
+    plan = roll_import.plan_import(session, path)
+    assert plan.can_apply, plan.summary()
+    result = roll_import.apply_import(session, plan, "tester", create_branches=True)
+    return result.added

@@ -80,3 +80,15 @@ def test_plan_to_certificates(roll_path, tmp_path, capsys):
     assert "不在本单位的发证记录中" in capsys.readouterr().err
     assert run(db + ["activities", "delete", str(act)]) == 1
     assert run(db + ["print-signin", str(act), str(pdf), "--session", "9"]) == 1
+
+
+def test_types_and_adjustment(roll_path, capsys):
+    db = ["--db", str(roll_path)]
+    assert run(db + ["activities", "add-type", "读书班", "DS"]) == 0
+    assert run(db + ["activities", "add-type", "读书班", "DS"]) == 1
+    assert run(db + ["activities", "exclude-type", "自学"]) == 0
+    assert run(db + ["activities", "types", "--json"]) == 0
+    types = {t["name"]: t for t in _json(capsys)}
+    assert types["读书班"]["code"] == "DS" and types["自学"]["counts_toward_target"] is False
+    assert run(db + ["adjust-hours", "1", "2.5", "--reason", "补记外出学习", "--date", "2024-03-01"]) == 0
+    assert run(db + ["adjust-hours", "1", "2.5", "--reason", " "]) == 1

@@ -130,3 +130,26 @@ def test_cancelled_activity_grid_is_read_only(qtbot, demo_db, tab, klass):
     qtbot.keyClick(tab.grid_view, Qt.Key.Key_1)
     assert model.status_at(0, 2) is None
     assert not tab.all_present_button.isEnabled()
+
+
+def test_leave_reason_and_adjustment(qtbot, demo_db, tab, klass, monkeypatch):
+    info, _ = klass
+    model = tab.attendance_model
+    tab.grid_view.setCurrentIndex(model.index(1, 2))
+    tab.grid_view.leave_reason_given("公假")
+    member = model.member_id_of_row(1)
+    with demo_db.session_factory() as s:
+        cell = attendance.grid(s, info.id).cells[(member, info.sessions[0].id)]
+    assert (cell.status, cell.reason, cell.hours) == ("请假", "公假", 0)
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (3.0, True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("补学视频课程", True))
+    tab.detail_tabs.setCurrentIndex(1)
+    tab.participants_table.setCurrentCell(0, 0)
+    tab.on_adjust_clicked()
+    first = tab.participants_table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    with demo_db.session_factory() as s:
+        adj = attendance.adjustments(s, member_id=first)
+        assert [(a.hours, a.reason, a.author) for a in adj] == [(3.0, "补学视频课程", "tester")]
+        assert attendance.earned_hours(s, info.id)[first] == 0  # kept apart from the earned hours

@@ -54,6 +54,22 @@ def register(sub: Any) -> None:
     tp = asub.add_parser("types", help="列出活动类别")
     tp.add_argument("--json", action="store_true")
     tp.set_defaults(handler=cmd_activity_types)
+    at_add = asub.add_parser("add-type", help="新增活动类别（代码用于证书编号）")
+    at_add.add_argument("name")
+    at_add.add_argument("code")
+    at_add.add_argument("--class", dest="is_class", action="store_true", help="集中培训班")
+    at_add.set_defaults(handler=cmd_add_type)
+    at_ex = asub.add_parser("exclude-type", help="某类别的学时不计入年度学时目标（--include 恢复计入）")
+    at_ex.add_argument("name")
+    at_ex.add_argument("--include", action="store_true")
+    at_ex.set_defaults(handler=cmd_exclude_type)
+    adj = sub.add_parser("adjust-hours", help="手工调整党员学时（与考勤学时分开记录，须写明原因）")
+    adj.add_argument("member_id", type=int, metavar="MEMBER_ID")
+    adj.add_argument("hours", type=float, metavar="HOURS", help="可为负数")
+    adj.add_argument("--reason", required=True)
+    adj.add_argument("--date", metavar="DATE", help="计入哪一天（所在年度），默认今天")
+    adj.add_argument("--activity", type=int, metavar="ACTIVITY_ID")
+    adj.set_defaults(handler=cmd_adjust_hours)
 
     en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、名单文件或党员编号")
     en.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
@@ -208,6 +224,29 @@ def cmd_activity_types(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         for t in types:
             print(f"{t.id}\t{t.code}\t{t.name}" + ("" if t.counts_toward_target else "\t（不计入学时目标）"))
+    return 0
+
+
+def cmd_add_type(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory.begin() as session:
+        info = activities.add_type(session, args.name, args.code, ctx.actor, is_class=args.is_class)
+    print(f"已新增活动类别“{info.name}”（代码{info.code}）。", file=sys.stderr)
+    return 0
+
+
+def cmd_exclude_type(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory.begin() as session:
+        t = activities.get_type(session, args.name)
+        activities.set_type_counts(session, t.id, args.include, ctx.actor)
+    print(f"活动类别“{t.name}”的学时{'计入' if args.include else '不再计入'}年度学时目标。", file=sys.stderr)
+    return 0
+
+
+def cmd_adjust_hours(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory.begin() as session:
+        adj = attendance.add_adjustment(session, args.member_id, args.hours, args.reason, ctx.actor,
+                                        date=args.date, activity_id=args.activity)
+    print(f"已调整学时{adj.hours:+g}（{adj.date.isoformat()}，{adj.reason}）。", file=sys.stderr)
     return 0
 
 

@@ -213,9 +213,11 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
     wanted_sessions = {v[1] for v in existing.values()}
     if wanted_sessions:
         # Read all attendance of the activities in scope at once: a few queries, not one per row.
-        for att_id, s_id, m_id, a_status, a_reason, a_hours in session.execute(
-                select(Attendance.id, Attendance.session_id, Attendance.member_id, Attendance.status,
-                       Attendance.reason, Attendance.hours)):
+        query = select(Attendance.id, Attendance.session_id, Attendance.member_id, Attendance.status,
+                       Attendance.reason, Attendance.hours)
+        if len(wanted_sessions) <= 500:
+            query = query.where(Attendance.session_id.in_(sorted(wanted_sessions)))
+        for att_id, s_id, m_id, a_status, a_reason, a_hours in session.execute(query):
             if s_id in wanted_sessions:
                 records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
     seen: dict[tuple[ActivityKey, int], int] = {}

@@ -92,3 +92,30 @@ def test_types_and_adjustment(roll_path, capsys):
     assert types["读书班"]["code"] == "DS" and types["自学"]["counts_toward_target"] is False
     assert run(db + ["adjust-hours", "1", "2.5", "--reason", "补记外出学习", "--date", "2024-03-01"]) == 0
     assert run(db + ["adjust-hours", "1", "2.5", "--reason", " "]) == 1
+
+
+def test_changed_records_refused_unless_told(roll_path, tmp_path, capsys):
+    from services.storage import open_database
+
+    db = open_database(roll_path)
+    with db.session_factory() as s:
+        from services import members
+
+        m = members.list_members(s)[0]
+    db.dispose()
+
+    def write(hours):
+        path = tmp_path / f"r{hours}.csv"
+        path.write_text(f"公民身份号码,培训名称,培训类别,开始日期,学时\n{m.id_number},网上党校,网络培训,2024-03-01,{hours}\n",
+                        encoding="utf-8")
+        return str(path)
+
+    base = ["--db", str(roll_path), "import-records"]
+    assert run(base + [write(5), "--json"]) == 0
+    capsys.readouterr()
+    assert run(base + [write(5), "--json"]) == 0
+    assert _json(capsys)["unchanged"] == 1
+    assert run(base + [write(6), "--json"]) == 1
+    assert len(_json(capsys)["refused"]) == 1
+    assert run(base + [write(6), "--json", "--on-existing", "update"]) == 0
+    assert _json(capsys)["updated"] == 1

@@ -17,8 +17,8 @@ def register(sub: Any) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--on-existing", choices=records_import.ON_EXISTING, default="update",
-                   help="已有记录与文件不同时：update 以文件为准（默认）、skip 跳过、refuse 拒绝")
+    p.add_argument("--on-existing", choices=records_import.ON_EXISTING, default="refuse",
+                   help="已有记录与文件不同时：refuse 拒绝（默认）、update 以文件为准、skip 跳过；相同的记录总是不变")
     p.set_defaults(handler=cmd_import_records)
 
     act = sub.add_parser("activities", help="培训与学习活动")

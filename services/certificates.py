@@ -287,17 +287,22 @@ def _draw_qr(c: Any, text: str, x: float, y: float, side: float) -> None:
     count = qr.getModuleCount()
     border = 2
     box = side / (count + 2 * border)
-    path = c.beginPath()
+    # One rectangle per run of dark modules, in module units: written as literal PDF operators,
+    # because formatting ~250 float rectangles per page through ReportLab's path object dominated
+    # the time of a 1 000-page batch.
+    ops = []
     for r, row in enumerate(qr.modules):
         col = 0
+        y_row = count - 1 - r
         for dark, run in itertools.groupby(bool(v) for v in row):
             n = len(list(run))
             if dark:
-                path.rect(x + (col + border) * box, y + side - (r + border + 1) * box, n * box, box)
+                ops.append(f"{col} {y_row} {n} 1 re")
             col += n
     c.saveState()
     c.setFillColor("#000000")
-    c.drawPath(path, stroke=0, fill=1)
+    c.transform(box, 0, 0, box, x + border * box, y + border * box)
+    c.addLiteral("\n".join(ops) + "\nf")
     c.restoreState()
 
 

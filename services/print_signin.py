@@ -237,6 +237,6 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     ]))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(_esc("合计（人次）：" + "　".join(f"{k}{v}" for k, v in counts.items())), st["info"]))
+    story.append(Paragraph(_esc("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items())), st["info"]))
     doc.build(story, canvasmaker=_numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))
     return PdfResult(out, _page_count(out), len(g.members))

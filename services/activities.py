@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import distinct, extract, func, or_, select
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, ActivityType, Attendance, Certificate, Enrolment
+from models import (
+    Activity,
+    ActivitySession,
+    ActivityType,
+    Attendance,
+    Certificate,
+    Enrolment,
+    HoursAdjustment,
+)
 from services import changelog
 from services.errors import (
     ConflictError,
@@ -553,6 +561,8 @@ def delete_activity(session: Session, activity_id: int, actor: str) -> None:
     taken = attendance_count(session, activity_id)
     if taken:
         raise ConflictError(f"活动“{a.title}”已有{taken}条考勤记录，不能删除；可将其状态改为“已取消”或“已归档”，历史记录会保留")
+    if session.scalar(select(func.count(HoursAdjustment.id)).where(HoursAdjustment.activity_id == a.id)):
+        raise ConflictError(f"活动“{a.title}”有手工调整的学时记录，不能删除；可将其取消或归档")
     if session.scalar(select(func.count(Certificate.id)).where(Certificate.activity_id == a.id)):
         raise ConflictError(f"活动“{a.title}”已发过结业证书，不能删除；可将其归档")
     changelog.record(session, actor, "delete", "activity", a.id, f"删除活动“{a.title}”（{a.start_date.isoformat()}）",

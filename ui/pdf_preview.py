@@ -109,8 +109,10 @@ def page_count(pdf: Path) -> int:
         return pdf_render.page_count(pdf)
     import re
 
-    m = re.search(rb"/Type /Pages[^>]*?/Count (\d+)", Path(pdf).read_bytes())
-    return int(m.group(1)) if m else 0
+    # Without PDFium: the largest /Count of a /Pages dictionary (the root of the page tree).
+    counts = [int(m.group(1)) for d in re.finditer(rb"<<[^<>]*/Type\s*/Pages\b[^<>]*>>", Path(pdf).read_bytes())
+              if (m := re.search(rb"/Count\s+(\d+)", d.group(0)))]
+    return max(counts, default=0)
 
 
 def first_page_landscape(pdf: Path) -> bool:
@@ -214,7 +216,9 @@ class PdfPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addLayout(row)
-        self.resize(760, 860)
+        # Wide enough for an A4 page beside the scroll bar; never taller than a 768-pixel laptop screen.
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(800, min(900, screen.height() - 60) if screen is not None else 860)
 
     def _render_preview(self, max_pages: int) -> list[QImage]:
         # Rendered at the screen's pixel ratio so text stays sharp on a high-DPI laptop screen.

@@ -76,9 +76,9 @@ def iter_page_images(pdf: Path, dpi: float, first: int = 1, last: int | None = N
         doc = QPdfDocument()
         doc.load(str(pdf))
         try:
-            for page in range(first - 1, min(doc.pageCount(), last or doc.pageCount())):
-                size = doc.pagePointSize(page)
-                yield doc.render(page, QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72)))
+            for number in range(first - 1, min(doc.pageCount(), last or doc.pageCount())):
+                size = doc.pagePointSize(number)
+                yield doc.render(number, QSize(int(size.width() * dpi / 72), int(size.height() * dpi / 72)))
         finally:
             doc.close()
         return

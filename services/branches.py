@@ -106,9 +106,8 @@ def merge_branches(session: Session, source_id: int, target_id: int, actor: str)
         raise ValidationError("不能把党支部合并到它自己", field="branch")
     source = get_branch(session, source_id)
     target = get_branch(session, target_id)
-    moved = session.execute(
-        update(Member).where(Member.branch_id == source.id).values(branch_id=target.id)
-    ).rowcount
+    result = session.execute(update(Member).where(Member.branch_id == source.id).values(branch_id=target.id))
+    moved = int(getattr(result, "rowcount", 0))
     changelog.record(session, actor, "merge", "branch", target.id,
                      f"党支部“{source.name}”并入“{target.name}”，转入党员{moved}名",
                      {"merged_from": (source.name, None), "members_moved": (0, moved)})

@@ -89,8 +89,10 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
             joined = today - dt.timedelta(days=rng.randint(30, 330))
             joined_party, full_since, membership = joined.isoformat(), None, "预备党员"
         else:
-            join_age = rng.randint(19, min(age - 1, 40))
+            join_age = rng.randint(19, min(age - 2, 40))
             joined = dt.date(birth.year + join_age, rng.randint(1, 12), rng.randint(1, 28))
+            if joined > today - dt.timedelta(days=400):  # a full member joined over a year ago
+                joined = today - dt.timedelta(days=rng.randint(400, 3000))
             month_only = rng.random() < 0.3
             joined_party = _month(joined) if month_only else joined.isoformat()
             full = joined + dt.timedelta(days=366)

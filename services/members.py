@@ -34,7 +34,6 @@ from services.normalize import (
     normalize_sex,
     normalize_staff_status,
     normalize_status,
-    parse_full_date,
     parse_partial_date,
     partial_end,
     partial_start,
@@ -184,15 +183,15 @@ def clean_member(raw: dict[str, Any], today: dt.date | None = None) -> tuple[dic
         clean.pop("sex", None)
         clean.pop("birth_date", None)
 
-    birth = clean.get("birth_date")
+    born: dt.date | None = clean.get("birth_date")
     joined = clean.get("joined_party")
     full = clean.get("full_member_since")
     if joined:
         if partial_start(joined) > today:
             problem("joined_party", f"入党日期{joined}晚于今天")
             clean.pop("joined_party")
-        elif birth and partial_end(joined) < _add_years(birth, 18):
-            age = partial_start(joined).year - birth.year
+        elif born and partial_end(joined) < _add_years(born, 18):
+            age = partial_start(joined).year - born.year
             problem("joined_party", f"入党日期{joined}时年龄约{age}岁，不满18周岁，请核对")
             clean.pop("joined_party")
     if full:
@@ -412,10 +411,10 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
         problems.append(FieldProblem("status", f"该党员的状态已是“{member.status}”", column="状态"))
     if problems:
         raise ValidationError(problems)
-    reason = clean_text(reason) or None
+    why = clean_text(reason) or None
     changes = {"status": (member.status, status), "left_date": (member.left_date, date),
-               "left_reason": (member.left_reason, reason)}
-    member.status, member.left_date, member.left_reason = status, date, reason
+               "left_reason": (member.left_reason, why)}
+    member.status, member.left_date, member.left_reason = status, date, why
     changelog.record(session, actor, "status", "member", member.id,
                      f"党员“{member.name}”{status}（{date}）", changes)
     session.flush()

@@ -61,5 +61,5 @@ def pinyin_initials(name: str) -> str:
     """Lower-case initials of the name's pinyin, e.g. 张伟 → 'zw', for search as you type."""
     from pypinyin import Style, lazy_pinyin
 
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda s: [c for c in s if c.isalnum()])
+    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda s: "".join(c for c in s if c.isalnum()))
     return "".join(letters).lower()[:50]

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.errors import DangxunError
+from services.errors import DangxunError, UnreadableFileError
 from services.paths import migrations_dir
 
 
@@ -61,9 +61,9 @@ def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | 
     except OSError as exc:
         raise DangxunError(f"无法创建数据库所在文件夹 {path.parent}：{exc}") from exc
     if path.exists() and path.is_dir():
-        raise DangxunError(f"{path} 是一个文件夹，不是数据库文件。")
+        raise UnreadableFileError(f"{path} 是一个文件夹，不是数据库文件。")
     if path.exists() and path.stat().st_size > 0 and not _looks_like_sqlite(path):
-        raise DangxunError(f"{path} 不是本程序的数据库文件（也不是 SQLite 数据库）。")
+        raise UnreadableFileError(f"{path} 不是本程序的数据库文件（也不是 SQLite 数据库）。")
     engine = make_engine(path)
     db = Database(url=str(engine.url), path=path, engine=engine,
                   session_factory=sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,49 @@
+"""Shared fixtures: a fresh migrated SQLite file per test, and the sample files of shared/."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# Tests never touch the user's real data folder.
+os.environ.setdefault("DANGXUN_DATA_DIR", str(ROOT / ".pytest_cache" / "dangxun-data"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from services.storage import Database, open_database  # noqa: E402
+
+
+def samples_dir() -> Path:
+    """`shared/samples` beside the repository (CI lays shared/ beside the clone)."""
+    for candidate in (ROOT.parent / "shared" / "samples", Path("/work/shared/samples")):
+        if candidate.is_dir():
+            return candidate
+    pytest.skip("shared/samples 不在仓库旁边")
+
+
+@pytest.fixture
+def samples() -> Path:
+    return samples_dir()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(tmp_path / "test.sqlite3")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def demo_db(db: Database) -> Database:
+    from services.demo import seed_demo
+
+    with db.session_factory.begin() as session:
+        seed_demo(session, members=100, branches=11, seed=7)
+    return db

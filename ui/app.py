@@ -1,0 +1,196 @@
+"""Starting the window: QApplication, look and fonts, the database, the main window or a screenshot."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+ACCENT = "#B71C1C"
+
+# The office's own fonts first (Windows, domestic Linux desktops, macOS); the bundled one otherwise.
+PREFERRED_FAMILIES = (
+    "Microsoft YaHei UI", "Microsoft YaHei", "微软雅黑", "PingFang SC", "Noto Sans CJK SC",
+    "Source Han Sans SC", "思源黑体", "WenQuanYi Micro Hei", "文泉驿微米黑", "SimSun", "宋体",
+)
+
+STYLE_SHEET = f"""
+QTabBar::tab {{
+    padding: 0.45em 1.4em;
+    border: none;
+    border-bottom: 2px solid transparent;
+    color: palette(window-text);
+}}
+QTabBar::tab:selected {{
+    color: {ACCENT};
+    border-bottom: 2px solid {ACCENT};
+    font-weight: bold;
+}}
+QTabBar::tab:hover:!selected {{ border-bottom: 2px solid #d8b4b4; }}
+QPushButton[primary="true"] {{
+    background: {ACCENT};
+    color: white;
+    border: 1px solid #8e1515;
+    border-radius: 3px;
+    padding: 0.35em 1.2em;
+}}
+QPushButton[primary="true"]:hover {{ background: #c62828; }}
+QPushButton[primary="true"]:pressed {{ background: #8e1515; }}
+QPushButton[primary="true"]:disabled {{ background: #d9a8a8; border-color: #d9a8a8; }}
+QToolBar {{ border: none; spacing: 4px; }}
+QHeaderView::section {{ padding: 0.25em 0.5em; }}
+QStatusBar QLabel {{ padding: 0 0.5em; }}
+"""
+
+
+def apply_look(app: object) -> str:
+    """Fusion style, one accent colour, a CJK font; returns the font family chosen."""
+    from PySide6.QtGui import QColor, QFontDatabase, QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from services.paths import font_path
+
+    assert isinstance(app, QApplication)
+    app.setStyle("Fusion")
+    palette = app.palette()
+    # A quiet selection tint instead of Fusion's saturated blue; the accent stays for tabs and buttons.
+    palette.setColor(QPalette.ColorRole.Highlight, QColor("#f3d6d6"))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#1f1f1f"))
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#f7f5f3"))
+    palette.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
+    app.setPalette(palette)
+
+    bundled = None
+    font_id = QFontDatabase.addApplicationFont(str(font_path()))
+    if font_id >= 0:
+        names = QFontDatabase.applicationFontFamilies(font_id)
+        bundled = next((n for n in names if "Mono" not in n), names[0] if names else None)
+    available = set(QFontDatabase.families())
+    family = next((f for f in PREFERRED_FAMILIES if f in available), bundled)
+    if family:
+        font = app.font()  # keeps the system's size and scaling; only the family changes
+        font.setFamily(family)
+        if bundled and bundled != family:
+            font.setFamilies([family, bundled])
+        app.setFont(font)
+    app.setStyleSheet(STYLE_SHEET)
+    return family or ""
+
+
+def _quiet_offscreen_messages() -> None:
+    """Drop the offscreen platform's notice that it cannot resize native windows (harmless there)."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    previous = None
+
+    def handler(mode: object, context: object, message: str) -> None:
+        if "propagateSizeHints" in message:
+            return
+        if previous is not None:
+            previous(mode, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    previous = qInstallMessageHandler(handler)
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    from services.paths import default_db_path
+
+    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the main window on the database of `args` (or save a screenshot of it and exit)."""
+    screenshot = getattr(args, "screenshot", None)
+    tab_name = getattr(args, "tab", None)
+    if screenshot and not os.environ.get("QT_QPA_PLATFORM"):
+        # A screenshot never needs a screen; offscreen also works on a server without a display.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from services.errors import DangxunError
+    from services.version import APP_ID, APP_NAME
+    from ui.cli import default_actor
+
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        _quiet_offscreen_messages()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_ID)
+    apply_look(app)
+
+    path = _db_path(args)
+    try:
+        from services.storage import open_database
+
+        db = open_database(path)
+    except DangxunError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        if not screenshot:
+            QMessageBox.critical(None, APP_NAME, exc.message)
+        return exc.exit_code
+    if db.upgraded_from:
+        print(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}", file=sys.stderr)
+
+    from ui.main_window import MainWindow
+
+    actor = getattr(args, "user", None) or default_actor()
+    try:
+        if screenshot:
+            return _screenshot(app, db.session_factory, actor, str(path), screenshot, tab_name)
+        settings = QSettings(APP_ID, APP_ID)
+        window = MainWindow(db.session_factory, actor, settings=settings, db_label=str(path))
+        if not settings.value("main/geometry"):
+            _fit_default_size(window)
+        if tab_name and not window.select_tab(tab_name):
+            print(f"错误：没有名为“{tab_name}”的标签页", file=sys.stderr)
+        window.show()
+        # Paint the window first, then read the database into it.
+        app.processEvents()
+        window.load_current()
+        return app.exec()
+    finally:
+        db.dispose()
+
+
+def _fit_default_size(window: object) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    assert isinstance(window, QMainWindow)
+    screen = window.screen().availableGeometry() if window.screen() else None
+    width, height = 1280, 800
+    if screen is not None:
+        width, height = min(width, int(screen.width() * 0.92)), min(height, int(screen.height() * 0.9))
+    window.resize(width, height)
+
+
+def _screenshot(app: object, session_factory: object, actor: str, db_label: str, out: str,
+                tab_name: str | None) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+    assert isinstance(app, QApplication)
+    # No settings: a screenshot is the same picture on every machine and changes no preferences.
+    window = MainWindow(session_factory, actor, settings=None, db_label=db_label)
+    window.resize(1280, 800)
+    if tab_name and not window.select_tab(tab_name):
+        print(f"错误：没有名为“{tab_name}”的标签页", file=sys.stderr)
+        return 2
+    window.show()
+    window.load_current()
+    for _ in range(3):
+        app.processEvents()
+    target = Path(out).expanduser()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(target)):
+        print(f"错误：无法保存截图到 {target}", file=sys.stderr)
+        return 2
+    print(f"截图已保存：{target}", file=sys.stderr)
+    window.close()
+    return 0

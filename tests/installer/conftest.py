@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from installer_support import OPT_IN, OPT_IN_REASON, require_pyinstaller
+from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, require_pyinstaller
 
 import build_bundle
 

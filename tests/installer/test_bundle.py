@@ -7,7 +7,7 @@ import struct
 from pathlib import Path
 
 import pytest
-from installer_support import OPT_IN, OPT_IN_REASON, ROOT, run
+from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, ROOT, run
 
 import build_bundle
 from services.version import APP_NAME, VERSION

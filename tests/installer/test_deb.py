@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from installer_support import OPT_IN, OPT_IN_REASON, ROOT, require_pyinstaller, run
+from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, ROOT, require_pyinstaller, run
 
 import build_bundle
 import build_deb

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -50,9 +51,22 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
+def check_shared_libpython() -> None:
+    """PyInstaller needs libpython as a shared library; Debian's python3 ships it separately."""
+    if not sys.platform.startswith("linux"):
+        return
+    name = f"libpython{sysconfig.get_config_var('LDVERSION')}.so.1.0"
+    libdirs = [sysconfig.get_config_var("LIBDIR") or "", "/usr/lib/x86_64-linux-gnu",
+               "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/usr/local/lib"]
+    if not any(Path(d, name).exists() for d in libdirs if d):
+        raise SystemExit(f"PyInstaller needs {name}: on Debian/Ubuntu "
+                         f"`apt-get install libpython{sysconfig.get_config_var('VERSION')}`")
+
+
 def build(dist: Path, work: Path, source: Path = ROOT, version: str | None = None,
           clean: bool = False) -> Path:
     """Run PyInstaller on the spec; returns the bundle folder `dist/dangxun`."""
+    check_shared_libpython()
     env = dict(os.environ)
     env["DANGXUN_SOURCE_ROOT"] = str(source)
     if version:

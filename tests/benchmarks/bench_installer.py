@@ -54,7 +54,7 @@ def main() -> int:
         if (ROOT / "ui" / "app.py").exists():
             cases["--screenshot"] = ["--db", db, "--screenshot", shot]
         runs: dict[tuple[str, str], list[float]] = {}
-        for name, extra in cases.items():  # once each first: page cache warm for both
+        for extra in cases.values():  # once each first: page cache warm for both
             timed([str(exe), *extra], env)
             timed([*source, *extra], env)
         for _ in range(args.runs):  # interleaved, so a busy machine weighs on both alike

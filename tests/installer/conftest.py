@@ -9,9 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, require_pyinstaller
 
-import build_bundle
+from tests.installer.installer_support import (
+    OPT_IN,
+    OPT_IN_REASON,
+    build_bundle,
+    require_pyinstaller,
+)
 
 
 @pytest.fixture(scope="session")

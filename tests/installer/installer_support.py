@@ -19,6 +19,12 @@ for _path in (ROOT, ROOT / "installer"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
+import build_bundle  # noqa: E402  (installer/ is not a package: found through sys.path above)
+import build_deb  # noqa: E402
+
+__all__ = ["ROOT", "OPT_IN", "OPT_IN_REASON", "build_bundle", "build_deb", "clean_env", "run",
+           "require_pyinstaller"]
+
 OPT_IN = os.environ.get("DANGXUN_TEST_BUNDLE") == "1"
 OPT_IN_REASON = "installer tests build a PyInstaller bundle (1–3 min): set DANGXUN_TEST_BUNDLE=1"
 

@@ -7,10 +7,9 @@ import struct
 from pathlib import Path
 
 import pytest
-from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, ROOT, run
 
-import build_bundle
 from services.version import APP_NAME, VERSION
+from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, ROOT, build_bundle, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not OPT_IN, reason=OPT_IN_REASON)]
 

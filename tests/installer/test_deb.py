@@ -15,11 +15,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, ROOT, require_pyinstaller, run
 
-import build_bundle
-import build_deb
 from services.storage import known_heads
+from tests.installer.installer_support import (
+    OPT_IN,
+    OPT_IN_REASON,
+    ROOT,
+    build_bundle,
+    build_deb,
+    require_pyinstaller,
+    run,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not OPT_IN, reason=OPT_IN_REASON)]
 

@@ -1,5 +1,14 @@
 """Typed SQLAlchemy mapped classes: the tables of the product, with no queries and no sessions."""
 
+from models.account import Account
+from models.assessment import (
+    BranchAssessment,
+    EvaluationGrade,
+    ExamScore,
+    Spending,
+    TargetExcludedType,
+    TargetRule,
+)
 from models.base import Base
 from models.changelog import ChangeLog
 from models.member import Branch, Member
@@ -15,6 +24,7 @@ from models.training import (
 )
 
 __all__ = [
-    "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
+    "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "HoursAdjustment", "Member", "Setting",
+    "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
 ]

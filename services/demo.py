@@ -60,7 +60,7 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
         raise ConflictError("支部数至少为1，党员数不能为负")
     rng = random.Random(seed)
     today = today or dt.date.today()
-    names = list(BRANCH_NAMES[: max(branches - 1, 0)])
+    names = list(BRANCH_NAMES[:-1][: max(branches - 1, 0)])
     while len(names) < branches - 1:
         names.append(f"第{len(names) + 1}党支部")
     names.append(BRANCH_NAMES[-1])

@@ -10,7 +10,9 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar
 
 from services.errors import NormalizeError
 
@@ -49,6 +51,27 @@ _STATUS_SYNONYMS = {s: s for s in STATUSES} | {"正常": "在册", "在籍": "�
 _NAME_DOTS = "·•‧∙・⋅.．"
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+_PLAIN_NAME = re.compile("[\u4e00-\u9fff]{2,8}")
+_PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]")
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _memoized(fn: _F) -> _F:
+    """Cache a pure normaliser: a big roll repeats the same choices and dates thousands of times.
+
+    Errors are not cached (they propagate); unhashable input bypasses the cache.
+    """
+    cached = lru_cache(maxsize=8192, typed=True)(fn)
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return cached(*args)
+        except TypeError:  # unhashable argument: the normalisers themselves never raise TypeError
+            return fn(*args)
+
+    return wrapper  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------- text
@@ -63,9 +86,15 @@ def clean_text(value: Any) -> str:
             return ""
         if value.is_integer():
             value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
-    text = text.replace("\x00", "")
-    return re.sub(r"\s+", " ", text).strip()
+    text = value if type(value) is str else str(value)
+    if not text.isascii():  # ASCII is already NFKC; skipping it keeps big imports fast
+        text = unicodedata.normalize("NFKC", text)
+    text = " ".join(text.split())
+    if not text.isprintable():
+        # Control and zero-width format characters (NUL, U+200B, a stray BOM) are invisible in a
+        # cell and break exact matching; they and lone surrogates cannot be written to .xlsx or SQLite.
+        text = " ".join("".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).split())
+    return text
 
 
 def is_cjk(ch: str) -> bool:
@@ -74,6 +103,8 @@ def is_cjk(ch: str) -> bool:
 
 def normalize_name(value: Any) -> str:
     """A person's name: padding inside a Chinese name dropped, minority-name dots kept as '·'."""
+    if type(value) is str and _PLAIN_NAME.fullmatch(value):
+        return value  # the common case, already clean: skip the general path (big imports)
     text = clean_text(value)
     for dot in _NAME_DOTS:
         text = text.replace(dot, "·")
@@ -110,6 +141,10 @@ def normalize_id_number(value: Any) -> str:
     A number of more than 15 digits stored as an Excel number has already lost its last digits:
     it is refused, never guessed at.
     """
+    if type(value) is str and _PLAIN_ID.fullmatch(value):
+        _id_birth(value, value)
+        if value[17] == id_check_digit(value[:17]):
+            return value
     if isinstance(value, bool):
         raise NormalizeError("身份证号码不是有效的文本")
     if isinstance(value, (int, float)):
@@ -186,6 +221,7 @@ def _from_excel_serial(value: float) -> dt.date:
     return EXCEL_EPOCH + dt.timedelta(days=int(value))
 
 
+@_memoized
 def parse_partial_date(value: Any) -> str | None:
     """A date kept with its precision: '2019-07-01', or '2019-07' when given to the month.
 
@@ -194,8 +230,10 @@ def parse_partial_date(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, dt.date):
+        if not 1900 <= value.year <= 2100:
+            raise NormalizeError(f"日期“{value.isoformat()}”的年份不合理")
         return value.isoformat()
     if isinstance(value, bool):
         raise NormalizeError("日期格式无法识别")
@@ -208,7 +246,7 @@ def parse_partial_date(value: Any) -> str | None:
         if number.is_integer() and 190001 <= number <= 210012:
             return parse_partial_date(str(int(number)))
         if 1 <= number < 80000:
-            return _from_excel_serial(number).isoformat()
+            return parse_partial_date(_from_excel_serial(number))
         raise NormalizeError(f"日期“{value}”格式无法识别")
     text = clean_text(value)
     if not text:
@@ -278,10 +316,12 @@ def _choice(value: Any, synonyms: dict[str, str], label: str, allowed: tuple[str
     raise NormalizeError(f"{label}“{text}”不在可选范围内（{'、'.join(allowed)}）")
 
 
+@_memoized
 def normalize_sex(value: Any) -> str | None:
     return _choice(value, {"男": "男", "女": "女", "男性": "男", "女性": "女"}, "性别", SEXES)
 
 
+@_memoized
 def normalize_ethnicity(value: Any) -> str | None:
     text = clean_text(value).replace(" ", "")
     if not text:
@@ -295,18 +335,22 @@ def normalize_ethnicity(value: Any) -> str | None:
     raise NormalizeError(f"民族“{text}”不是56个民族之一")
 
 
+@_memoized
 def normalize_education(value: Any) -> str | None:
     return _choice(value, _EDUCATION_SYNONYMS, "学历", EDUCATIONS)
 
 
+@_memoized
 def normalize_membership(value: Any) -> str | None:
     return _choice(value, _MEMBERSHIP_SYNONYMS, "党员类别", MEMBERSHIPS)
 
 
+@_memoized
 def normalize_staff_status(value: Any) -> str | None:
     return _choice(value, _STAFF_SYNONYMS, "人员类别", STAFF_STATUSES)
 
 
+@_memoized
 def normalize_status(value: Any) -> str | None:
     return _choice(value, _STATUS_SYNONYMS, "状态", STATUSES)
 
@@ -323,6 +367,7 @@ def normalize_phone(value: Any) -> str | None:
     return compact
 
 
+@_memoized
 def normalize_optional_text(value: Any, limit: int = 200) -> str | None:
     text = clean_text(value)
     if not text:

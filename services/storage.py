@@ -181,7 +181,8 @@ def copy_database(engine: Engine, target: Path) -> Path:
 
 def integrity_check(path: Path) -> list[str]:
     """Run `PRAGMA integrity_check` on a database file; an empty list means it is sound."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    # Not read-only: after a crash SQLite must be able to recover the WAL before it can check.
+    conn = sqlite3.connect(str(path))
     try:
         rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
     finally:

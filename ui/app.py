@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 ACCENT = "#B71C1C"
 
@@ -41,6 +43,9 @@ QPushButton[primary="true"]:disabled {{ background: #d9a8a8; border-color: #d9a8
 QToolBar {{ border: none; spacing: 4px; }}
 QHeaderView::section {{ padding: 0.25em 0.5em; }}
 QStatusBar QLabel {{ padding: 0 0.5em; }}
+QTreeView#branch_tree::item {{ padding: 0.25em 0.2em; }}
+QTreeView#branch_tree::item:selected {{ background: #f3d6d6; color: #1f1f1f; }}
+QLabel#empty_hint {{ color: #6b6b6b; }}
 """
 
 
@@ -101,6 +106,32 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
 
 
+class DeferredSessionFactory:
+    """Stands in for the session factory until the database is open.
+
+    The window is built and painted first; SQLAlchemy, the migrations check and the roll come after,
+    so the clerk sees the program at once. Tabs only open sessions in refresh() and writes.
+    """
+
+    def __init__(self) -> None:
+        self._factory: Any = None
+
+    def set(self, factory: Any) -> None:
+        self._factory = factory
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._factory(*args, **kwargs)
+
+    def begin(self) -> Any:
+        return self._factory.begin()
+
+
+def _mark(what: str) -> None:
+    """Start-up timings for tests/benchmarks/bench_startup.py (only with DANGXUN_STARTUP_TRACE set)."""
+    if os.environ.get("DANGXUN_STARTUP_TRACE"):
+        print(f"startup-mark {what} {time.time():.6f}", file=sys.stderr, flush=True)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window on the database of `args` (or save a screenshot of it and exit)."""
     screenshot = getattr(args, "screenshot", None)
@@ -115,6 +146,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from services.errors import DangxunError
     from services.version import APP_ID, APP_NAME
     from ui.cli import default_actor
+    from ui.main_window import MainWindow
 
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         _quiet_offscreen_messages()
@@ -125,6 +157,27 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_look(app)
 
     path = _db_path(args)
+    actor = getattr(args, "user", None) or default_actor()
+    factory = DeferredSessionFactory()
+    # A screenshot uses no settings: the same picture on every machine, no preferences changed.
+    settings = None if screenshot else QSettings(APP_ID, APP_ID)
+    window = MainWindow(factory, actor, settings=settings, db_label=str(path))
+    if screenshot:
+        window.resize(1280, 800)
+    elif not settings or not settings.value("main/geometry"):
+        _fit_default_size(window)
+    if tab_name and not window.select_tab(tab_name):
+        print(f"错误：没有名为“{tab_name}”的标签页", file=sys.stderr)
+        if screenshot:
+            return 2
+    window.statusBar().showMessage(window.tr("正在打开数据库……"))
+    window.show()
+    app.processEvents()
+    _mark("painted")
+
+    # Only now SQLAlchemy, the schema check and the roll: the window is already on screen.
+    # (Reading in a thread while the window paints was tried: on two cores it made painting
+    # slower and the roll no faster, because both halves are Python holding the GIL.)
     try:
         from services.storage import open_database
 
@@ -132,36 +185,25 @@ def run_gui(args: argparse.Namespace) -> int:
     except DangxunError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         if not screenshot:
-            QMessageBox.critical(None, APP_NAME, exc.message)
+            QMessageBox.critical(window, APP_NAME, exc.message)
+        window.close()
         return exc.exit_code
     if db.upgraded_from:
         print(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}", file=sys.stderr)
-
-    from ui.main_window import MainWindow
-
-    actor = getattr(args, "user", None) or default_actor()
+    factory.set(db.session_factory)
     try:
-        if screenshot:
-            return _screenshot(app, db.session_factory, actor, str(path), screenshot, tab_name)
-        settings = QSettings(APP_ID, APP_ID)
-        window = MainWindow(db.session_factory, actor, settings=settings, db_label=str(path))
-        if not settings.value("main/geometry"):
-            _fit_default_size(window)
-        if tab_name and not window.select_tab(tab_name):
-            print(f"错误：没有名为“{tab_name}”的标签页", file=sys.stderr)
-        window.show()
-        # Paint the window first, then read the database into it.
-        app.processEvents()
+        window.statusBar().clearMessage()
         window.load_current()
+        app.processEvents()
+        _mark("loaded")
+        if screenshot:
+            return _save_screenshot(window, screenshot)
         return app.exec()
     finally:
         db.dispose()
 
 
-def _fit_default_size(window: object) -> None:
-    from PySide6.QtWidgets import QMainWindow
-
-    assert isinstance(window, QMainWindow)
+def _fit_default_size(window: Any) -> None:
     screen = window.screen().availableGeometry() if window.screen() else None
     width, height = 1280, 800
     if screen is not None:
@@ -169,23 +211,11 @@ def _fit_default_size(window: object) -> None:
     window.resize(width, height)
 
 
-def _screenshot(app: object, session_factory: object, actor: str, db_label: str, out: str,
-                tab_name: str | None) -> int:
+def _save_screenshot(window: Any, out: str) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
-
-    assert isinstance(app, QApplication)
-    # No settings: a screenshot is the same picture on every machine and changes no preferences.
-    window = MainWindow(session_factory, actor, settings=None, db_label=db_label)
-    window.resize(1280, 800)
-    if tab_name and not window.select_tab(tab_name):
-        print(f"错误：没有名为“{tab_name}”的标签页", file=sys.stderr)
-        return 2
-    window.show()
-    window.load_current()
     for _ in range(3):
-        app.processEvents()
+        QApplication.processEvents()
     target = Path(out).expanduser()
     target.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(target)):

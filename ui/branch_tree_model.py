@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 
-from services.branches import BranchInfo
+if TYPE_CHECKING:  # services.branches imports SQLAlchemy; the window paints before that
+    from services.branches import BranchInfo
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -27,7 +27,8 @@ def lazy(module: str, name: str) -> TabFactory:
 
 # (title, factory): one line per tab. A tab is a QWidget built as factory(session_factory, actor,
 # parent) with refresh(); optional: add_new, focus_search, delete_selected, import_data/can_import,
-# print_current/can_print, status_text + counts_changed(str), save_settings/restore_settings(QSettings).
+# print_current/can_print, actions_changed(), status_text + counts_changed(str),
+# save_settings/restore_settings(QSettings).
 TAB_SPECS: list[tuple[str, TabFactory]] = [
     ("党员", lazy("ui.members_tab", "MembersTab")),
 ]
@@ -55,6 +56,9 @@ class MainWindow(QMainWindow):
             signal = getattr(tab, "counts_changed", None)
             if signal is not None:
                 signal.connect(lambda text, t=tab: self._on_tab_counts(t, text))
+            changed = getattr(tab, "actions_changed", None)
+            if changed is not None:
+                changed.connect(self.update_actions)
         self.setCentralWidget(self.tabs)
 
         self.counts_label = QLabel()
@@ -153,8 +157,8 @@ class MainWindow(QMainWindow):
         if index < 0:
             return
         self._loaded.add(index)
-        tab = self.tabs.widget(index)
-        tab.refresh()  # type: ignore[attr-defined]
+        tab: Any = self.tabs.widget(index)
+        tab.refresh()
         self._show_counts(tab)
         self.update_actions()
 

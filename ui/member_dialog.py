@@ -90,6 +90,9 @@ class MemberDialog(QDialog):
         self._add_field(grid, remarks_row, 0, "remarks", "text", (), "")
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
+        em = self.fontMetrics().horizontalAdvance("党")
+        grid.setColumnMinimumWidth(1, em * 16)
+        grid.setColumnMinimumWidth(3, em * 16)
         outer.addLayout(grid)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -187,6 +190,13 @@ class MemberDialog(QDialog):
                 first = self.fields[problem.field]
         self.general_error.setText("；".join(general))
         self.general_error.setVisible(bool(general))
+        # The messages take room: let the dialog grow instead of squeezing the fields.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
         if first is not None:
             first.setFocus()
 

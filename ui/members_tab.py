@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
@@ -29,13 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services import branches as branch_service
-from services import members as member_service
 from services.errors import DangxunError
-from services.members import MemberRecord
 from services.normalize import LEFT_STATUSES
 from ui.branch_tree_model import BranchTreeModel
 from ui.member_table_model import COLUMNS, POST_ANY, POST_COMMITTEE, POST_NONE, MemberTableModel
+
+if TYPE_CHECKING:
+    from services.members import MemberRecord
+
+# services.members and services.branches import SQLAlchemy: they are imported where first used,
+# so that the window can paint before that (see ui/app.py).
 
 # Column widths in characters of the current font (so scaling and high-DPI are respected).
 _COLUMN_CHARS = {"name": 6, "sex": 3, "id_number": 13, "birth_date": 7, "branch": 10, "membership": 5,
@@ -52,6 +55,8 @@ class MembersTab(QWidget):
     import_roll_requested = Signal()
     counts_changed = Signal(str)
     members_changed = Signal()
+    # What the main window's menu can do here changed (e.g. import became available).
+    actions_changed = Signal()
 
     def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -213,7 +218,7 @@ class MembersTab(QWidget):
                               "可随时用于熟悉操作。"))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setObjectName("empty_hint")
         layout.addWidget(hint)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -239,12 +244,23 @@ class MembersTab(QWidget):
 
     # ------------------------------------------------------------ loading
 
+    @staticmethod
+    def read_roll(session: Any) -> tuple[list[MemberRecord], list[Any]]:
+        """Everything the tab shows, read in one session; touches no widget (may run in a thread)."""
+        from services import branches as branch_service
+        from services import members as member_service
+
+        return member_service.list_members(session), branch_service.list_branches(session)
+
     def refresh(self) -> None:
         """Reload branches and members from the database, keeping the selection where possible."""
-        selected = self.selected_record()
         with self.session_factory() as session:
-            records = member_service.list_members(session)
-            branches = branch_service.list_branches(session)
+            records, branches = self.read_roll(session)
+        self.show_roll(records, branches)
+
+    def show_roll(self, records: list[MemberRecord], branches: list[Any]) -> None:
+        """Show what read_roll returned."""
+        selected = self.selected_record()
         self.tree_model.set_branches(branches)
         self.tree.expandAll()
         index = self.tree_model.branch_index(self._branch_id) if self._branch_id is not None else QModelIndex()
@@ -286,7 +302,7 @@ class MembersTab(QWidget):
     def status_text(self) -> str:
         shown = self.model.visible_count()
         if not self.model.total_count():
-            return self._totals
+            return self.tr("还没有党员 · 党支部 {0} 个").format(len(self.tree_model.branches()))
         return self.tr("{0} · 当前显示 {1} 名").format(self._totals, shown)
 
     def _emit_counts(self) -> None:
@@ -370,6 +386,8 @@ class MembersTab(QWidget):
         answer = QMessageBox.question(
             self, self.tr("恢复在册"),
             self.tr("把“{0}”恢复为在册？（用于撤销误录的转出、去世等）").format(record.name))
+        from services import members as member_service
+
         if answer == QMessageBox.StandardButton.Yes and self._write(
                 lambda s: member_service.reinstate(s, record.id, self.actor)):
             self._after_write(record.id)
@@ -389,6 +407,7 @@ class MembersTab(QWidget):
         self._import_available = available
         self.import_roll_button.setEnabled(available)
         self._update_actions()
+        self.actions_changed.emit()
 
     def can_import(self) -> bool:
         return self._import_available
@@ -462,11 +481,15 @@ class MembersTab(QWidget):
         return self.tree_model.branch_at(self.tree.currentIndex())
 
     def new_branch(self) -> None:
+        from services import branches as branch_service
+
         name, ok = QInputDialog.getText(self, self.tr("新建党支部"), self.tr("党支部名称："))
         if ok and name.strip() and self._write(lambda s: branch_service.create_branch(s, name, self.actor)):
             self._after_write()
 
     def rename_branch(self) -> None:
+        from services import branches as branch_service
+
         branch = self._current_branch()
         if branch is None:
             return
@@ -476,6 +499,8 @@ class MembersTab(QWidget):
             self._after_write()
 
     def move_branch(self, step: int) -> None:
+        from services import branches as branch_service
+
         branch = self._current_branch()
         ids = [b.id for b in self.tree_model.branches()]
         if branch is None or not 0 <= ids.index(branch.id) + step < len(ids):
@@ -486,6 +511,8 @@ class MembersTab(QWidget):
             self._after_write()
 
     def merge_branch(self) -> None:
+        from services import branches as branch_service
+
         branch = self._current_branch()
         if branch is None:
             return
@@ -508,6 +535,8 @@ class MembersTab(QWidget):
             self._after_write()
 
     def delete_branch(self) -> None:
+        from services import branches as branch_service
+
         branch = self._current_branch()
         if branch is None:
             return

@@ -80,7 +80,7 @@ class TransferDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.buttons = buttons
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 30)
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         for error in self.errors.values():
@@ -95,6 +95,12 @@ class TransferDialog(QDialog):
                 label.show()
         self.general_error.setText("；".join(general))
         self.general_error.setVisible(bool(general))
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
 
     def accept(self) -> None:
         try:

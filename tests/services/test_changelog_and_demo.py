@@ -37,3 +37,13 @@ def test_demo_bureau(demo_db: Database) -> None:
     for r in rows:
         clean, problems = members.clean_member(members.record_as_raw(r))
         assert problems == [], (r.name, problems)
+
+
+def test_demo_with_many_branches_keeps_one_retired_branch(db: Database) -> None:
+    from services.demo import seed_demo
+
+    with db.session_factory.begin() as s:
+        result = seed_demo(s, members=60, branches=15, seed=3)
+        names = [b.name for b in branches.list_branches(s)]
+    assert result.branches == 15 and len(set(names)) == 15
+    assert names[-1] == "离退休干部党支部" and names.count("离退休干部党支部") == 1

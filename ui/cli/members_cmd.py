@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
+    db = ctx.writable()
     with db.session_factory.begin() as session:
         result = demo_service.seed_demo(session, members=args.members, branches=args.branches,
                                         seed=args.seed, actor=ctx.actor)
@@ -59,11 +59,15 @@ def cmd_members_list(args: argparse.Namespace, ctx: CliContext) -> int:
             branch_service.get_branch(session, args.branch)
         records = member_service.list_members(session, branch=args.branch, status=args.status,
                                               query=args.search)
+    from services.privacy import mask_member_json
+
+    role = ctx.account.role if ctx.account else None
+    rows = [mask_member_json(r.to_json(), role) for r in records]
     if args.json:
-        print_json([r.to_json() for r in records])
+        print_json(rows)
         return 0
-    for r in records:
-        print("\t".join((r.branch, r.name, r.sex, r.id_number, r.membership, r.party_post or "",
+    for r, row in zip(records, rows):
+        print("\t".join((r.branch, r.name, r.sex, row["id_number"], r.membership, r.party_post or "",
                          format_partial(r.joined_party), r.status)))
     print(f"共{len(records)}人", file=sys.stderr)
     return 0
@@ -82,14 +86,14 @@ def cmd_branches_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_branches_create(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         info = branch_service.create_branch(session, args.name, ctx.actor)
     print(f"已新建党支部“{info.name}”。", file=sys.stderr)
     return 0
 
 
 def cmd_branches_merge(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory.begin() as session:
+    with ctx.writable().session_factory.begin() as session:
         source = branch_service.get_branch(session, args.source)
         target = branch_service.get_branch(session, args.target)
         moved = branch_service.merge_branches(session, source.id, target.id, ctx.actor)

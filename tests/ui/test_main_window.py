@@ -1,0 +1,115 @@
+"""The main window: tabs, menus and shortcuts, status bar, remembered settings, the screenshot command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QKeySequence
+
+from services.storage import Database
+from tests.ui.members_support import OFFSCREEN_NOISE, db_fixture
+from ui.main_window import TAB_SPECS, MainWindow
+from ui.members_tab import MembersTab
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    yield from db_fixture(tmp_path)
+
+
+def make_window(qtbot: Any, db: Database, settings: QSettings | None) -> MainWindow:
+    window = MainWindow(db.session_factory, "测试员", settings=settings, db_label="test.sqlite3")
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    window.load_current()
+    return window
+
+
+def test_window_starts_on_the_demo_bureau(qtbot: Any, db: Database, tmp_path: Path) -> None:
+    window = make_window(qtbot, db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert window.tabs.count() == len(TAB_SPECS)
+    tab = window.tabs.currentWidget()
+    assert isinstance(tab, MembersTab)
+    assert tab.model.rowCount() == 100
+    assert "在册党员 100 名" in window.counts_label.text()
+    tab.search.setText("zzzzzz")
+    assert "当前显示 0 名" in window.counts_label.text()
+
+
+def test_menus_and_shortcuts(qtbot: Any, db: Database) -> None:
+    window = make_window(qtbot, db, None)
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    shortcuts = {a.objectName(): a.shortcut() for a in window.actions()}
+    assert shortcuts["act_new"] == QKeySequence("Ctrl+N")
+    assert shortcuts["act_find"] == QKeySequence("Ctrl+F")
+    assert shortcuts["act_print"] == QKeySequence("Ctrl+P")
+    assert shortcuts["act_import"] == QKeySequence("Ctrl+I")
+    assert shortcuts["act_refresh"] == QKeySequence("F5")
+    assert shortcuts["act_delete"] == QKeySequence("Del")
+    # Printing is a placeholder until a tab can print; import waits for the roll importer.
+    assert not window.act_print.isEnabled()
+    assert not window.act_import.isEnabled()
+    assert window.act_new.isEnabled()
+    tab = window.tabs.currentWidget()
+    window.act_find.trigger()
+    qtbot.waitUntil(tab.search.hasFocus)
+    tab.set_import_available(True)
+    assert window.act_import.isEnabled()
+    with qtbot.waitSignal(tab.import_roll_requested, timeout=1000):
+        window.act_import.trigger()
+    window.act_refresh.trigger()
+    assert tab.model.rowCount() == 100
+
+
+def test_select_tab_by_name(qtbot: Any, db: Database) -> None:
+    window = make_window(qtbot, db, None)
+    assert window.select_tab("党员")
+    assert not window.select_tab("没有这一页")
+
+
+def test_geometry_and_column_widths_are_remembered(qtbot: Any, db: Database, tmp_path: Path) -> None:
+    path = str(tmp_path / "settings.ini")
+    window = make_window(qtbot, db, QSettings(path, QSettings.Format.IniFormat))
+    tab = window.tabs.currentWidget()
+    tab.table.horizontalHeader().resizeSection(0, 231)
+    window.resize(900, 640)
+    window.close()
+
+    again = make_window(qtbot, db, QSettings(path, QSettings.Format.IniFormat))
+    assert again.tabs.currentWidget().table.horizontalHeader().sectionSize(0) == 231
+    settings = QSettings(path, QSettings.Format.IniFormat)
+    assert settings.value("main/geometry")
+
+
+def test_screenshot_command_writes_a_png(db: Database, tmp_path: Path) -> None:
+    out = tmp_path / "shot.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), "--db", str(db.path), "--screenshot", str(out), "--tab", "党员"],
+        cwd=REPO, env=env, capture_output=True, timeout=120)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 10_000
+
+
+def test_screenshot_of_an_unknown_tab_is_a_usage_error(db: Database, tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), "--db", str(db.path), "--screenshot",
+         str(tmp_path / "x.png"), "--tab", "没有这一页"],
+        cwd=REPO, env=env, capture_output=True, timeout=120)
+    assert result.returncode == 2
+    assert "没有名为" in result.stderr.decode("utf-8")

@@ -1,0 +1,101 @@
+"""Commands for roll spreadsheets: `import-members`, `export-members`, `template members`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Any
+
+from services import roll_export, roll_import
+from ui.cli import CliContext, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import-members", help="从 Excel/CSV 花名册导入党员（先检查全部行，再一次写入）")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--sheet", metavar="NAME", help="工作表名称（默认：找到表头的第一个工作表）")
+    p.add_argument("--on-duplicate", choices=("update", "skip", "refuse"), default="refuse",
+                   help="库中已有的党员：update 以本表为准更新，skip 跳过，refuse 拒绝导入（默认）")
+    p.add_argument("--create-branches", action="store_true", help="表中出现的新党支部一并新建")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--errors", metavar="OUT.xlsx", help="把有问题的行连同“错误原因”列另存为 Excel")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import_members)
+
+    e = sub.add_parser("export-members", help="把党员花名册导出为 Excel")
+    e.add_argument("out", metavar="OUT.xlsx")
+    e.add_argument("--branch", metavar="NAME", help="只导出该党支部")
+    e.set_defaults(handler=cmd_export_members)
+
+    t = sub.add_parser("template", help="导出空白导入模板")
+    t.add_argument("kind", choices=("members",), help="members：党员花名册模板")
+    t.add_argument("out", metavar="OUT.xlsx")
+    t.set_defaults(handler=cmd_template)
+
+
+def backup_before(db: Any, reason: str) -> None:
+    """Call the safety helper's backup when that module is present in this build."""
+    try:
+        backup = importlib.import_module("services.backup")
+    except ImportError:
+        return
+    helper = getattr(backup, "backup_before", None)
+    if helper is not None:
+        helper(db, reason)
+
+
+def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.writable() if not args.dry_run else ctx.database()
+    with db.session_factory() as session:
+        plan = roll_import.plan_import(session, Path(args.file), sheet=args.sheet, on_duplicate=args.on_duplicate)
+    branch_refusals = plan.branch_problems() if plan.new_branches and not args.create_branches else []
+    if args.errors and plan.refused:
+        roll_import.write_refused_rows(plan, Path(args.errors))
+        print(f"有问题的行已另存为 {args.errors}（含“错误原因”列），改正后可再次导入。", file=sys.stderr)
+    refused = bool(plan.refused or branch_refusals)
+    created: list[str] = []
+    if refused:
+        _report_refusal(plan, branch_refusals)
+    elif args.dry_run:
+        created = list(plan.new_branches)
+        print(f"检查通过（未写入）：{plan.summary()}" + (f"；将新建党支部：{'、'.join(created)}" if created else ""),
+              file=sys.stderr)
+    else:
+        backup_before(db, f"导入花名册 {Path(args.file).name} 之前")
+        with db.session_factory.begin() as session:
+            result = roll_import.apply_import(session, plan, ctx.actor, create_branches=args.create_branches)
+        created = result.branches_created
+        print(f"已导入：{plan.summary()}" + (f"；新建党支部：{'、'.join(created)}" if created else ""),
+              file=sys.stderr)
+    if plan.ignored_columns:
+        print(f"以下列不认识，未导入：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
+    if args.json:
+        print_json(plan.to_json(branches_created=created, extra_refused=branch_refusals))
+    return 1 if refused else 0
+
+
+def _report_refusal(plan: roll_import.ImportPlan, branch_refusals: list[roll_import.RowProblem]) -> None:
+    if plan.refused:
+        print(f"导入被拒绝，数据库未作改动：{len(plan.refused_rows)}行有问题（共{plan.total_rows}行）。",
+              file=sys.stderr)
+        for problem in plan.refused:
+            print(f"  {problem.describe()}", file=sys.stderr)
+    if branch_refusals:
+        print(f"以下党支部尚不存在：{'、'.join(plan.new_branches)}。确认新建请加 --create-branches；"
+              "数据库未作改动。", file=sys.stderr)
+
+
+def cmd_export_members(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        result = roll_export.export_members(session, Path(args.out), branch=args.branch)
+    print(f"已导出{result.count}名党员到 {result.path}", file=sys.stderr)
+    return 0
+
+
+def cmd_template(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        path = roll_export.write_members_template(session, Path(args.out))
+    print(f"已生成导入模板 {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,268 @@
+"""Commands for data safety and access: `backup`, `restore`, `backups list`, `check`, `accounts ...`.
+
+Also `open_guarded`, which CliContext uses to open the database: take the one-writer lock,
+open (upgrading with a backup first), and log in when the database has accounts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from services import accounts as account_service
+from services import audit
+from services import backup as backup_service
+from services.errors import PermissionDeniedError, ValidationError
+from ui.cli import CliContext, UsageError, print_json
+
+
+def open_guarded(ctx: CliContext) -> Any:
+    """Lock, open and (when the database has accounts) log in; sets ctx.lock, ctx.account, ctx.actor."""
+    from services.lock import acquire_lock, describe_stale
+    from services.storage import open_database
+
+    ctx.lock = acquire_lock(ctx.db_path)
+    note = describe_stale(ctx.lock)
+    if note:
+        print(note, file=sys.stderr)
+    db = open_database(ctx.db_path, backup_dir=backup_service.default_backups_dir())
+    if db.upgraded_from:
+        print(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}", file=sys.stderr)
+    try:
+        with db.session_factory() as session:
+            needs_login = account_service.has_accounts(session)
+        if needs_login:
+            ctx.account = _login(db, ctx.user or os.environ.get("DANGXUN_USER"))
+            ctx.actor = ctx.account.username
+    except BaseException:
+        db.dispose()
+        raise
+    return db
+
+
+def _login(db: Any, username: str | None) -> account_service.AccountInfo:
+    if not username:
+        raise PermissionDeniedError("此数据库已设账号：请用 --user 账号名（或环境变量 DANGXUN_USER）指明账号，"
+                                    "密码用环境变量 DANGXUN_PASSWORD 给出或在提示时输入。")
+    password = os.environ.get("DANGXUN_PASSWORD")
+    if password is None:
+        password = getpass.getpass(f"账号“{username}”的密码：")
+    # The failure count must be committed even though the login is refused.
+    with db.session_factory.begin() as session:
+        outcome = account_service.authenticate(session, username, password)
+    if not outcome.ok:
+        raise PermissionDeniedError(f"登录失败：{outcome.message}")
+    assert outcome.account is not None
+    return outcome.account
+
+
+def _new_password(prompt_for: str) -> str:
+    env = os.environ.get("DANGXUN_NEW_PASSWORD")
+    if env is not None:
+        return env
+    first = getpass.getpass(f"{prompt_for}的新密码：")
+    second = getpass.getpass("再输入一次：")
+    if first != second:
+        raise ValidationError("两次输入的密码不一致", "password")
+    return first
+
+
+def register(sub: Any) -> None:
+    b = sub.add_parser("backup", help="把数据库备份到文件 OUT（省略 OUT：备份到备份文件夹）")
+    b.add_argument("out", nargs="?", metavar="OUT")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(handler=cmd_backup)
+
+    bl = sub.add_parser("backups", help="备份文件夹中的备份")
+    bsub = bl.add_subparsers(dest="backups_command", metavar="ACTION", required=True)
+    bll = bsub.add_parser("list", help="列出备份（日期、大小、党员人数）")
+    bll.add_argument("--json", action="store_true")
+    bll.set_defaults(handler=cmd_backups_list)
+
+    r = sub.add_parser("restore", help="用备份文件 FILE 恢复数据库（先备份当前数据库）")
+    r.add_argument("file", metavar="FILE")
+    r.set_defaults(handler=cmd_restore)
+
+    c = sub.add_parser("check", help="检查数据库完整性和操作日志校验链")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(handler=cmd_check)
+
+    a = sub.add_parser("accounts", help="账号与角色（管理员、录入员、查阅）")
+    asub = a.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
+    ac = asub.add_parser("create", help="新建账号（第一个账号必须是管理员）；密码取自 DANGXUN_NEW_PASSWORD 或提示输入")
+    ac.add_argument("name", metavar="NAME")
+    ac.add_argument("--role", required=True, choices=account_service.ROLES)
+    ac.add_argument("--display-name", default="", metavar="TEXT")
+    ac.set_defaults(handler=cmd_accounts_create)
+    al = asub.add_parser("list", help="列出账号")
+    al.add_argument("--json", action="store_true")
+    al.set_defaults(handler=cmd_accounts_list)
+    ap = asub.add_parser("passwd", help="修改账号 NAME 的密码（本人，或管理员）")
+    ap.add_argument("name", metavar="NAME")
+    ap.set_defaults(handler=cmd_accounts_passwd)
+    ar = asub.add_parser("reset", help="管理员重置账号 NAME 的密码并解除锁定")
+    ar.add_argument("name", metavar="NAME")
+    ar.set_defaults(handler=cmd_accounts_reset)
+    aset = asub.add_parser("set", help="管理员修改账号 NAME 的角色或启用状态")
+    aset.add_argument("name", metavar="NAME")
+    aset.add_argument("--role", choices=account_service.ROLES)
+    state = aset.add_mutually_exclusive_group()
+    state.add_argument("--disable", action="store_true", help="停用")
+    state.add_argument("--enable", action="store_true", help="启用")
+    aset.set_defaults(handler=cmd_accounts_set)
+
+
+def _role(ctx: CliContext) -> str | None:
+    return ctx.account.role if getattr(ctx, "account", None) is not None else None
+
+
+def _backup_json(info: backup_service.BackupInfo) -> dict[str, Any]:
+    return {"path": str(info.path), "created": info.created.isoformat(sep=" "), "reason": info.reason,
+            "size": info.size, "members": info.members, "schema": list(info.schema)}
+
+
+def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    account_service.require(_role(ctx), account_service.EDITOR, "备份数据库")
+    target = Path(args.out).expanduser() if args.out else None
+    if target is not None and target.is_dir():
+        raise UsageError(f"{target} 是文件夹，请给出备份文件名（如 {target / 'dangxun-备份.sqlite3'}）")
+    result = backup_service.backup_now(db, ctx.actor, "manual", target=target)
+    if args.json:
+        print_json(_backup_json(result.info) | {"second_copy": str(result.second_copy) if result.second_copy else None})
+    print(f"已备份到 {result.info.path}（{result.info.members}名党员，{result.info.size // 1024} KB），"
+          "备份文件检查通过。", file=sys.stderr)
+    if result.second_copy:
+        print(f"另存一份到 {result.second_copy}。", file=sys.stderr)
+    if result.second_error:
+        print(f"注意：{result.second_error}", file=sys.stderr)
+    return 0
+
+
+def cmd_backups_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    backups = backup_service.list_backups(None, db.path)
+    if args.json:
+        print_json([_backup_json(b) for b in backups])
+        return 0
+    for b in backups:
+        members = "" if b.members is None else f"{b.members}人"
+        print(f"{b.created:%Y-%m-%d %H:%M:%S}\t{b.reason_label}\t{b.size // 1024} KB\t{members}\t{b.path}")
+    print(f"共{len(backups)}个备份（{backup_service.default_backups_dir()}）", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
+    source = Path(args.file).expanduser()
+    if not source.is_file():
+        raise UsageError(f"找不到备份文件 {source}")
+    damaged = backup_service.damaged_reason(ctx.db_path)
+    if damaged:
+        # A damaged database cannot be opened (nor its accounts read): keep it aside and restore.
+        from services.lock import acquire_lock
+
+        ctx.lock = acquire_lock(ctx.db_path)
+        print(f"当前数据库已损坏（{damaged}），将把它另存后恢复。", file=sys.stderr)
+        result = backup_service.restore_over_damaged(ctx.db_path, source, ctx.actor)
+        print(f"损坏的数据库已另存为 {result.damaged_copy}。", file=sys.stderr)
+        print(f"已从 {source} 恢复数据库（{result.members}名党员）。", file=sys.stderr)
+        return 0
+    db = ctx.database()
+    account_service.require(_role(ctx), account_service.ADMIN, "恢复数据库")
+    result = backup_service.restore_backup(db, source, ctx.actor)
+    if result.safety_backup:
+        print(f"恢复前的数据库已备份到 {result.safety_backup.path}。", file=sys.stderr)
+    if result.upgraded_from is not None:
+        old = "、".join(result.upgraded_from) or "无"
+        print(f"该备份来自旧版本（结构版本 {old}），已升级。", file=sys.stderr)
+    print(f"已从 {source} 恢复数据库（{result.members}名党员）。", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.storage import integrity_check
+
+    db = ctx.database()
+    problems = [f"数据库完整性检查未通过：{p}" for p in integrity_check(db.path)]
+    with db.session_factory() as session:
+        report = audit.check_log_chain(session)
+    problems += report.problems
+    problems += backup_service.log_tail_problems(db)
+    if args.json:
+        print_json({"ok": not problems, "problems": problems, "log_entries": report.entries_checked,
+                    "broken_entries": report.broken_entries})
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        print(f"检查发现{len(problems)}个问题。", file=sys.stderr)
+        return 1
+    print(f"数据库完整性检查通过；操作日志{report.entries_checked}条，校验链完整。", file=sys.stderr)
+    return 0
+
+
+def cmd_accounts_create(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    with db.session_factory() as session:
+        first = not account_service.has_accounts(session)
+    if not first:
+        account_service.require(_role(ctx), account_service.ADMIN, "管理账号")
+    password = _new_password(f"账号“{args.name}”")
+    with db.session_factory.begin() as session:
+        info = account_service.create_account(session, args.name, args.role, password, ctx.actor,
+                                              display_name=args.display_name)
+    print(f"已新建账号“{info.username}”（{info.role}）。", file=sys.stderr)
+    if first:
+        print("这是第一个账号：今后打开此数据库需要登录。", file=sys.stderr)
+    return 0
+
+
+def cmd_accounts_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        infos = account_service.list_accounts(session)
+    if args.json:
+        print_json([{"username": a.username, "display_name": a.display_name, "role": a.role,
+                     "active": a.active, "locked": a.is_locked()} for a in infos])
+        return 0
+    for a in infos:
+        state = "停用" if not a.active else ("锁定" if a.is_locked() else "正常")
+        print(f"{a.username}\t{a.display_name}\t{a.role}\t{state}")
+    print(f"共{len(infos)}个账号", file=sys.stderr)
+    return 0
+
+
+def cmd_accounts_passwd(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    me = ctx.account.username if getattr(ctx, "account", None) is not None else None
+    if me != args.name:
+        account_service.require(_role(ctx), account_service.ADMIN, "修改别人的密码")
+        if _role(ctx) is None:
+            raise PermissionDeniedError(f"请以账号“{args.name}”或管理员账号登录（--user）后再修改密码")
+    password = _new_password(f"账号“{args.name}”")
+    with db.session_factory.begin() as session:
+        account_service.reset_password(session, args.name, password, ctx.actor)
+    print(f"已修改账号“{args.name}”的密码。", file=sys.stderr)
+    return 0
+
+
+def cmd_accounts_reset(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    account_service.require(_role(ctx), account_service.ADMIN, "重置密码")
+    password = _new_password(f"账号“{args.name}”")
+    with db.session_factory.begin() as session:
+        account_service.reset_password(session, args.name, password, ctx.actor)
+    print(f"已重置账号“{args.name}”的密码，并解除锁定。", file=sys.stderr)
+    return 0
+
+
+def cmd_accounts_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.database()
+    account_service.require(_role(ctx), account_service.ADMIN, "管理账号")
+    active = False if args.disable else (True if args.enable else None)
+    with db.session_factory.begin() as session:
+        info = account_service.update_account(session, args.name, ctx.actor, role=args.role, active=active)
+    print(f"账号“{info.username}”：{info.role}，{'启用' if info.active else '停用'}。", file=sys.stderr)
+    return 0

@@ -1,0 +1,284 @@
+"""Commands for the year and the period: `stats`, `ledger`, `report`, `targets`, `grades`, `spending`, `card`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from services.errors import DangxunError, NormalizeError
+from services.normalize import parse_full_date
+from ui.cli import CliContext, UsageError, print_json
+
+
+def _date(text: str) -> dt.date:
+    try:
+        day = parse_full_date(text)
+    except NormalizeError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    if day is None:
+        raise argparse.ArgumentTypeError("日期不能为空")
+    return day
+
+
+def _year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度“{text}”应为四位数字") from None
+    if not 1900 <= year <= 2100:
+        raise argparse.ArgumentTypeError(f"年度“{text}”不合理")
+    return year
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("stats", help="统计一个时期的党员、活动、人次、学时与覆盖率")
+    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("ledger", help="导出年度学时台账（Excel）")
+    p.add_argument("--year", type=_year, required=True, metavar="Y")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.add_argument("--notice", metavar="OUT.pdf", help="同时生成各支部学时未达标提醒（PDF）")
+    p.set_defaults(handler=cmd_ledger)
+
+    p = sub.add_parser("report", help="生成贯彻落实情况报告（Word，可另附 Excel）")
+    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    p.add_argument("out", metavar="OUT.docx")
+    p.add_argument("--xlsx", metavar="OUT.xlsx", help="同时导出报告数据与附表（Excel）")
+    p.add_argument("--organisation", default="我局党委", help="报告中的单位称谓（默认：我局党委）")
+    p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("targets", help="年度学时目标")
+    tsub = p.add_subparsers(dest="targets_command", metavar="ACTION", required=True)
+    t = tsub.add_parser("show", help="显示某年度的学时目标")
+    t.add_argument("--year", type=_year, required=True)
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(handler=cmd_targets_show)
+    t = tsub.add_parser("set", help="设置某年度某类人员的学时目标")
+    t.add_argument("--year", type=_year, required=True)
+    t.add_argument("--group", choices=("all", "committee", "bureau"), required=True,
+                   help="all 全体党员；committee 支部书记和支委委员；bureau 本局自定目标")
+    t.add_argument("--hours", type=float, required=True)
+    t.add_argument("--disable", action="store_true", help="停用该目标（如新规划不设固定学时）")
+    t.add_argument("--class-required", action="store_true", help="要求至少参加一次集中培训")
+    t.set_defaults(handler=cmd_targets_set)
+    t = tsub.add_parser("exclude", help="某年度某类活动的学时不计入目标（--include 恢复计入）")
+    t.add_argument("--year", type=_year, required=True)
+    t.add_argument("type", metavar="TYPE")
+    t.add_argument("--include", action="store_true")
+    t.set_defaults(handler=cmd_targets_exclude)
+
+    p = sub.add_parser("grades", help="民主评议党员等次")
+    gsub = p.add_subparsers(dest="grades_command", metavar="ACTION", required=True)
+    g = gsub.add_parser("import", help="从 Excel 导入评议等次（姓名/身份证号、评议等次、备注）")
+    g.add_argument("--year", type=_year, required=True)
+    g.add_argument("file", metavar="FILE")
+    g.set_defaults(handler=cmd_grades_import)
+    g = gsub.add_parser("list", help="列出某年度的评议等次")
+    g.add_argument("--year", type=_year, required=True)
+    g.add_argument("--json", action="store_true")
+    g.set_defaults(handler=cmd_grades_list)
+
+    p = sub.add_parser("spending", help="党费和经费开支")
+    ssub = p.add_subparsers(dest="spending_command", metavar="ACTION", required=True)
+    s = ssub.add_parser("add", help="登记一笔开支")
+    s.add_argument("--date", required=True)
+    s.add_argument("--amount", required=True)
+    s.add_argument("--purpose", required=True, help="书籍、订阅、培训班、下拨支部经费、其他")
+    s.add_argument("--source", required=True, help="党费、行政经费")
+    s.add_argument("--remarks")
+    s.set_defaults(handler=cmd_spending_add)
+    s = ssub.add_parser("list", help="列出一个时期的开支")
+    s.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
+    s.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(handler=cmd_spending_list)
+
+    p = sub.add_parser("card", help="导出党员学时登记卡（PDF 或 Excel）")
+    p.add_argument("id_number", metavar="ID_NUMBER", help="党员的公民身份号码")
+    p.add_argument("out", metavar="OUT.pdf|OUT.xlsx")
+    p.add_argument("--year", type=_year, action="append", help="只含该年度（可多次给出）")
+    p.set_defaults(handler=cmd_card)
+
+
+def _check_period(args: argparse.Namespace) -> None:
+    if args.date_from > args.date_to:
+        raise UsageError("--from 的日期晚于 --to 的日期")
+
+
+def _writable(path: str, suffixes: tuple[str, ...]) -> Path:
+    out = Path(path).expanduser()
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"输出文件 {out.name} 的扩展名应为 {' 或 '.join(suffixes)}")
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"输出文件夹 {out.parent} 不存在")
+    return out
+
+
+def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.stats import compute_stats
+
+    _check_period(args)
+    with ctx.database().session_factory() as session:
+        figures = compute_stats(session, args.date_from, args.date_to, parallel=True)
+    if args.json:
+        print_json(figures)
+        return 0
+    print(f"统计区间：{figures['from']} 至 {figures['to']}")
+    print(f"现有党员 {figures['members']} 名，分布在 {figures['branches']} 个党支部")
+    for name, n in figures["activities"].items():
+        print(f"  {name}：{n} 次，{figures['person_times'].get(name, 0)} 人次")
+    print(f"累计学时 {figures['total_hours']}；党员年均 {figures['avg_hours_per_member_year']} 学时；"
+          f"覆盖率 {figures['coverage']:.2%}")
+    for year, y in figures["years"].items():
+        print(f"  {year}年：在册 {y['members']} 名，学时 {y['total_hours']}，人均 {y['avg_hours']}，"
+              f"最少 {y['min_hours']}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
+    return 0
+
+
+def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import ledger
+
+    out = _writable(args.out, (".xlsx",))
+    notice = _writable(args.notice, (".pdf",)) if args.notice else None
+    with ctx.database().session_factory() as session:
+        ledger.write_ledger_xlsx(session, args.year, out)
+        if notice is not None:
+            items = ledger.shortfalls(session, args.year)
+            ledger.write_shortfall_notice(notice, args.year, items)
+    print(f"已导出{args.year}年度学时台账：{out}", file=sys.stderr)
+    if notice is not None:
+        print(f"已生成学时未达标提醒：{notice}", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import report
+
+    _check_period(args)
+    out = _writable(args.out, (".docx",))
+    xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx else None
+    with ctx.database().session_factory() as session:
+        content = report.build_report(session, args.date_from, args.date_to, organisation=args.organisation)
+    try:
+        report.write_report_docx(content, out)
+        if xlsx is not None:
+            report.write_report_xlsx(content, xlsx)
+    except OSError as exc:
+        raise DangxunError(f"无法写入报告文件：{exc}") from exc
+    print(f"已生成报告：{out}" + (f"，数据表：{xlsx}" if xlsx else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_targets_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import targets
+
+    with ctx.database().session_factory() as session:
+        rules = targets.rules_for_year(session, args.year)
+        posts = targets.committee_posts(session)
+    data = {g: {"label": r.label, "hours": r.hours, "enabled": r.enabled, "class_required": r.class_required,
+                "stored": r.stored} for g, r in rules.items()}
+    if args.json:
+        print_json({"year": args.year, "rules": data, "committee_posts": list(posts)})
+        return 0
+    for r in rules.values():
+        state = "启用" if r.enabled else "未启用"
+        hours = f"{r.hours:g}学时" if r.hours is not None else "未设置"
+        print(f"{r.label}\t{hours}\t{state}" + ("\t含一次集中培训" if r.class_required else ""))
+    return 0
+
+
+def cmd_targets_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import targets
+
+    with ctx.writable().session_factory.begin() as session:
+        rule = targets.set_rule(session, ctx.actor, args.year, args.group, args.hours,
+                                enabled=not args.disable, class_required=args.class_required)
+    print(f"已设置{args.year}年度“{rule.label}”学时目标：{rule.hours:g}学时" + ("" if rule.enabled else "（停用）"),
+          file=sys.stderr)
+    return 0
+
+
+def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import targets
+
+    with ctx.writable().session_factory.begin() as session:
+        targets.set_type_excluded(session, ctx.actor, args.year, args.type, not args.include)
+    print(f"{args.year}年度“{args.type}”学时" + ("计入" if args.include else "不计入") + "目标", file=sys.stderr)
+    return 0
+
+
+def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import assessments
+
+    with ctx.writable().session_factory.begin() as session:
+        result = assessments.import_grades(session, ctx.actor, args.year, args.file)
+    for w in result.warnings:
+        print(f"提醒：{w}", file=sys.stderr)
+    print(f"已导入{args.year}年度民主评议等次：{result.saved}条有变化", file=sys.stderr)
+    return 0
+
+
+def cmd_grades_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import assessments
+
+    with ctx.database().session_factory() as session:
+        rows = assessments.list_grades(session, args.year)
+    if args.json:
+        print_json([{"member_id": r.member_id, "name": r.name, "branch": r.branch, "membership": r.membership,
+                     "grade": r.grade, "remarks": r.remarks} for r in rows])
+        return 0
+    for r in rows:
+        print("\t".join((r.branch, r.name, r.grade or ("不定等次" if r.probationary else "未评"), r.remarks)))
+    for w in assessments.excellent_warnings(rows):
+        print(f"提醒：{w}", file=sys.stderr)
+    return 0
+
+
+def cmd_spending_add(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import spending
+
+    with ctx.writable().session_factory.begin() as session:
+        row = spending.add_spending(session, ctx.actor, args.date, args.amount, args.purpose, args.source,
+                                    args.remarks)
+    print(f"已登记：{row.date.isoformat()} {row.purpose} {row.amount:.2f}元（{row.source}）", file=sys.stderr)
+    return 0
+
+
+def cmd_spending_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import spending
+
+    _check_period(args)
+    with ctx.database().session_factory() as session:
+        rows = spending.list_spending(session, args.date_from, args.date_to)
+    if args.json:
+        print_json([{"id": r.id, "date": r.date.isoformat(), "amount": r.amount, "purpose": r.purpose,
+                     "source": r.source, "remarks": r.remarks} for r in rows])
+        return 0
+    for r in rows:
+        print(f"{r.date.isoformat()}\t{r.purpose}\t{r.amount:.2f}\t{r.source}\t{r.remarks}")
+    return 0
+
+
+def cmd_card(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import ledger
+    from services.members import find_by_id_number
+
+    out = _writable(args.out, (".pdf", ".xlsx"))
+    with ctx.database().session_factory() as session:
+        member = find_by_id_number(session, args.id_number)
+        if member is None:
+            raise DangxunError(f"身份证号码 {args.id_number} 不在党员名册中")
+        card = ledger.training_card(session, member.id, sorted(set(args.year)) if args.year else None)
+    if out.suffix.lower() == ".pdf":
+        ledger.write_card_pdf(card, out)
+    else:
+        ledger.write_card_xlsx(card, out)
+    print(f"已导出{card.name}的学时登记卡：{out}", file=sys.stderr)
+    return 0

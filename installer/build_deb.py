@@ -64,6 +64,7 @@ SONAME_PACKAGES = {
     "libzstd.so.1": "libzstd1",
     "libz.so.1": "zlib1g",
     "libcups.so.2": "libcups2 | libcups2t64",
+    "libreadline.so.8": "libreadline8 | libreadline8t64",
 }
 # Part of libc6 itself; its version comes from the GLIBC_x.y symbols the bundle needs.
 LIBC_SONAMES = {"libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1",

@@ -107,7 +107,7 @@ Keywords[zh_CN]=党员;培训;学时;花名册;党支部;
 Exec=dangxun
 Icon=dangxun
 Terminal=false
-Categories=Office;Education;
+Categories=Office;
 StartupNotify=true
 """
 

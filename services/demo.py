@@ -34,6 +34,8 @@ MINORITIES = ("回族", "满族", "蒙古族", "壮族", "朝鲜族")
 class DemoResult:
     branches: int
     members: int
+    activities: int = 0
+    attendance: int = 0
 
 
 def make_id_number(rng: random.Random, birth: dt.date, male: bool, used: set[str]) -> str:
@@ -145,3 +147,15 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
     changelog.record(session, actor, "demo", "database", None,
                      f"载入示例数据：{len(names)}个党支部，{len(rows)}名党员")
     return DemoResult(len(names), len(rows))
+
+
+def seed_demo_bureau(session: Session, members: int = 100, branches: int = 11, seed: int = 2024,
+                     actor: str = "示例数据", with_activities: bool = True) -> DemoResult:
+    """The whole demonstration: the roll, then five years of training history on it."""
+    from services.training_demo import seed_demo_activities
+
+    roll = seed_demo(session, members=members, branches=branches, seed=seed, actor=actor)
+    if not with_activities or roll.members == 0:
+        return roll
+    history = seed_demo_activities(session, seed=seed, actor=actor)
+    return DemoResult(roll.branches, roll.members, history.activities, history.attendance)

@@ -454,13 +454,13 @@ class MembersTab(QWidget):
         self.members_changed.emit()
 
     def load_demo(self) -> None:
-        from services.demo import seed_demo
+        from services.demo import seed_demo_bureau
         from ui.jobs import run_with_progress
 
         def work(progress: Callable[[int, str], None], _cancel: Any) -> Any:
             progress(10, self.tr("正在生成示例数据……"))
             with self.session_factory.begin() as session:
-                return seed_demo(session, actor=self.actor)
+                return seed_demo_bureau(session, actor=self.actor)
 
         def failed(error: BaseException) -> None:
             message = error.message if isinstance(error, DangxunError) else str(error)

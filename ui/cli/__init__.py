@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ui.cli.roll_cmd",
     "ui.cli.stats_cmd",
     "ui.cli.safety_cmd",
+    "ui.cli.training_cmd",
 )
 
 

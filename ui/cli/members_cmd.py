@@ -18,6 +18,7 @@ def register(sub: Any) -> None:
     p.add_argument("--members", type=int, default=100, metavar="N")
     p.add_argument("--branches", type=int, default=11, metavar="K")
     p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
+    p.add_argument("--no-activities", action="store_true", help="只载入名册，不载入培训活动")
     p.set_defaults(handler=cmd_demo)
 
     members = sub.add_parser("members", help="党员名册")
@@ -46,9 +47,11 @@ def register(sub: Any) -> None:
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.writable()
     with db.session_factory.begin() as session:
-        result = demo_service.seed_demo(session, members=args.members, branches=args.branches,
-                                        seed=args.seed, actor=ctx.actor)
-    print(f"已载入示例数据：{result.branches}个党支部，{result.members}名党员。", file=sys.stderr)
+        result = demo_service.seed_demo_bureau(session, members=args.members, branches=args.branches,
+                                               seed=args.seed, actor=ctx.actor,
+                                               with_activities=not args.no_activities)
+    print(f"已载入示例数据：{result.branches}个党支部，{result.members}名党员，"
+          f"{result.activities}项培训活动。", file=sys.stderr)
     return 0
 
 

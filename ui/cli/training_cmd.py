@@ -1,0 +1,366 @@
+"""Commands for training: activities, enrolment, attendance, record import, sign-in sheets, certificates."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from services import activities, attendance, certificates, enrolment, print_signin, records_import
+from services.errors import UnreadableFileError, ValidationError
+from ui.cli import CliContext, print_json
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import-records", help="导入学时记录（Excel/CSV，每行一名党员参加一项培训）")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--on-existing", choices=records_import.ON_EXISTING, default="refuse",
+                   help="已有记录与文件不同时：refuse 拒绝（默认）、update 以文件为准、skip 跳过；相同的记录总是不变")
+    p.set_defaults(handler=cmd_import_records)
+
+    act = sub.add_parser("activities", help="培训与学习活动")
+    asub = act.add_subparsers(dest="activities_command", metavar="ACTION", required=True)
+    lst = asub.add_parser("list", help="列出活动")
+    lst.add_argument("--year", type=int, metavar="Y")
+    lst.add_argument("--type", metavar="T", help="活动类别，如 中心组学习")
+    lst.add_argument("--status", metavar="S")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=cmd_activities_list)
+    cr = asub.add_parser("create", help="新建活动")
+    cr.add_argument("--title", required=True)
+    cr.add_argument("--type", required=True)
+    cr.add_argument("--start", required=True, metavar="DATE")
+    cr.add_argument("--end", metavar="DATE")
+    cr.add_argument("--hours", type=float, default=0.0, help="不分课次时的学时")
+    cr.add_argument("--session", action="append", default=[], metavar="DATE,HOURS[,09:00-12:00[,主题]]",
+                    help="一个课次；可重复")
+    for name in ("organiser", "place", "lecturer", "target-group", "paid-by"):
+        cr.add_argument(f"--{name}")
+    cr.add_argument("--cost", type=float)
+    cr.add_argument("--completion", choices=tuple(activities.COMPLETION_RULES), default="all_sessions")
+    cr.add_argument("--completion-value", type=float)
+    cr.add_argument("--json", action="store_true")
+    cr.set_defaults(handler=cmd_activities_create)
+    stt = asub.add_parser("status", help="改变活动状态（计划/进行中/已结束/已取消/已归档）")
+    stt.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    stt.add_argument("status", choices=activities.STATUSES)
+    stt.set_defaults(handler=cmd_activities_status)
+    dl = asub.add_parser("delete", help="删除尚无考勤记录的活动")
+    dl.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    dl.set_defaults(handler=cmd_activities_delete)
+    tp = asub.add_parser("types", help="列出活动类别")
+    tp.add_argument("--json", action="store_true")
+    tp.set_defaults(handler=cmd_activity_types)
+    at_add = asub.add_parser("add-type", help="新增活动类别（代码用于证书编号）")
+    at_add.add_argument("name")
+    at_add.add_argument("code")
+    at_add.add_argument("--class", dest="is_class", action="store_true", help="集中培训班")
+    at_add.set_defaults(handler=cmd_add_type)
+    at_ex = asub.add_parser("exclude-type", help="某类别的学时不计入年度学时目标（--include 恢复计入）")
+    at_ex.add_argument("name")
+    at_ex.add_argument("--include", action="store_true")
+    at_ex.set_defaults(handler=cmd_exclude_type)
+    adj = sub.add_parser("adjust-hours", help="手工调整党员学时（与考勤学时分开记录，须写明原因）")
+    adj.add_argument("member_id", type=int, metavar="MEMBER_ID")
+    adj.add_argument("hours", type=float, metavar="HOURS", help="可为负数")
+    adj.add_argument("--reason", required=True)
+    adj.add_argument("--date", metavar="DATE", help="计入哪一天（所在年度），默认今天")
+    adj.add_argument("--activity", type=int, metavar="ACTIVITY_ID")
+    adj.set_defaults(handler=cmd_adjust_hours)
+
+    en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、名单文件或党员编号")
+    en.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    en.add_argument("--branch", action="append", metavar="NAME")
+    en.add_argument("--post", action="append", metavar="POST", help="党内职务；“支委”表示全部支委职务")
+    en.add_argument("--membership", choices=("正式党员", "预备党员"))
+    en.add_argument("--joined-from", metavar="DATE")
+    en.add_argument("--joined-to", metavar="DATE")
+    en.add_argument("--all", action="store_true", help="全体在册党员")
+    en.add_argument("--file", metavar="FILE", help="姓名或身份证号码名单（Excel/CSV）")
+    en.add_argument("--member", action="append", type=int, metavar="ID")
+    en.add_argument("--remove", action="store_true", help="取消这些党员的报名")
+    en.set_defaults(handler=cmd_enrol)
+
+    at = sub.add_parser("attendance", help="考勤")
+    atsub = at.add_subparsers(dest="attendance_command", metavar="ACTION", required=True)
+    st = atsub.add_parser("set", help="记录某课次的考勤")
+    st.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    st.add_argument("--session", type=int, default=1, metavar="N", help="第N课次（默认1）")
+    st.add_argument("--all-present", action="store_true", help="尚未记录的报名党员全部记为出席")
+    st.add_argument("--member", type=int, action="append", default=[], metavar="ID")
+    st.add_argument("--status", metavar="STATUS", help="出席、迟到、早退、请假、缺席（或 病假、事假……）")
+    st.add_argument("--reason", metavar="TEXT")
+    st.set_defaults(handler=cmd_attendance_set)
+    sh = atsub.add_parser("show", help="考勤统计与每人学时")
+    sh.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    sh.add_argument("--json", action="store_true")
+    sh.set_defaults(handler=cmd_attendance_show)
+
+    ps = sub.add_parser("print-signin", help="打印签到表（PDF）")
+    ps.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    ps.add_argument("out", metavar="OUT.pdf")
+    ps.add_argument("--session", type=int, metavar="N")
+    ps.add_argument("--blank-rows", type=int, default=5, metavar="N")
+    ps.add_argument("--landscape", action="store_true")
+    ps.add_argument("--show-id", action="store_true", help="加一列身份证号码（遮蔽中间位）")
+    ps.set_defaults(handler=cmd_print_signin)
+    pr = sub.add_parser("print-register", help="打印考勤表（PDF）")
+    pr.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    pr.add_argument("out", metavar="OUT.pdf")
+    pr.set_defaults(handler=cmd_print_register)
+
+    pc = sub.add_parser("print-certificates", help="颁发并打印结业证书（一个班一个PDF）")
+    pc.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    pc.add_argument("out", metavar="OUT.pdf")
+    pc.add_argument("--json", action="store_true")
+    pc.set_defaults(handler=cmd_print_certificates)
+    cr2 = sub.add_parser("certificate-register", help="发证登记册（.pdf 或 .xlsx）")
+    cr2.add_argument("out", metavar="OUT")
+    cr2.add_argument("--year", type=int)
+    cr2.add_argument("--activity", type=int, metavar="ACTIVITY_ID")
+    cr2.set_defaults(handler=cmd_certificate_register)
+    vc = sub.add_parser("verify-certificate", help="核验结业证书编号或二维码内容")
+    vc.add_argument("text", metavar="TEXT")
+    vc.set_defaults(handler=cmd_verify_certificate)
+
+
+def _fmt(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UnreadableFileError(f"找不到文件 {path}")
+    with ctx.writable().session_factory.begin() as session:
+        plan = records_import.plan_records(session, path, args.on_existing)
+        if plan.ok and not args.dry_run:
+            records_import.apply_records(session, plan, ctx.actor)
+    summary = plan.summary()
+    if args.json:
+        print_json(summary)
+    for p in plan.refused:
+        print(p.describe(), file=sys.stderr)
+    if plan.ignored_columns:
+        print(f"未导入的列：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
+    if not plan.ok:
+        print(f"有{len(plan.refused)}处错误，未导入任何记录。请改正后重新导入。", file=sys.stderr)
+        return 1
+    verb = "检查通过（未写入）" if args.dry_run else "已导入"
+    print(f"{verb}：新增{summary['added']}条，更新{summary['updated']}条，未变{summary['unchanged']}条，"
+          f"跳过{summary['skipped']}条，新建活动{summary['activities_created']}项。", file=sys.stderr)
+    return 0
+
+
+def cmd_activities_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        if args.type:
+            activities.get_type(session, args.type)
+        infos = activities.list_activities(session, year=args.year, type_name=args.type, status=args.status)
+    if args.json:
+        print_json([{"id": a.id, "title": a.title, "type": a.type_name, "start": a.start_date.isoformat(),
+                     "end": (a.end_date or a.start_date).isoformat(), "hours": _fmt(a.hours),
+                     "enrolled": a.enrolled, "attended": a.attended} for a in infos])
+        return 0
+    for a in infos:
+        print("\t".join((str(a.id), a.start_date.isoformat(), a.type_name, a.title, f"{a.hours:g}学时",
+                         a.status, f"报名{a.enrolled}", f"参加{a.attended}")))
+    print(f"共{len(infos)}项", file=sys.stderr)
+    return 0
+
+
+def _parse_session(text: str) -> dict[str, Any]:
+    parts = [p.strip() for p in text.replace("，", ",").split(",")]
+    if len(parts) < 2:
+        raise ValidationError(f"课次“{text}”应写作 日期,学时[,09:00-12:00[,主题]]")
+    item: dict[str, Any] = {"date": parts[0], "hours": parts[1]}
+    if len(parts) > 2 and parts[2]:
+        times = parts[2].replace("—", "-").split("-")
+        item["start_time"] = times[0]
+        item["end_time"] = times[1] if len(times) > 1 else None
+    if len(parts) > 3:
+        item["topic"] = ",".join(parts[3:])
+    return item
+
+
+def cmd_activities_create(args: argparse.Namespace, ctx: CliContext) -> int:
+    raw: dict[str, Any] = {"title": args.title, "type": args.type, "start_date": args.start, "end_date": args.end,
+                           "hours": args.hours, "organiser": args.organiser, "place": args.place,
+                           "lecturer": args.lecturer, "target_group": args.target_group, "cost": args.cost,
+                           "paid_by": args.paid_by, "completion_rule": args.completion,
+                           "completion_value": args.completion_value}
+    sessions = [_parse_session(s) for s in args.session]
+    with ctx.writable().session_factory.begin() as session:
+        info = activities.create_activity(session, raw, ctx.actor, sessions=sessions or None)
+    if args.json:
+        print_json({"id": info.id, "title": info.title, "sessions": len(info.sessions), "hours": _fmt(info.hours)})
+    print(f"已新建活动“{info.title}”（编号{info.id}，{len(info.sessions)}个课次，{info.hours:g}学时）。", file=sys.stderr)
+    return 0
+
+
+def cmd_activities_status(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        info = activities.set_status(session, args.activity_id, args.status, ctx.actor)
+    print(f"活动“{info.title}”的状态已改为{info.status}。", file=sys.stderr)
+    return 0
+
+
+def cmd_activities_delete(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        activities.delete_activity(session, args.activity_id, ctx.actor)
+    print("已删除。", file=sys.stderr)
+    return 0
+
+
+def cmd_activity_types(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        types = activities.list_types(session)
+    if args.json:
+        print_json([{"id": t.id, "name": t.name, "code": t.code, "counts_toward_target": t.counts_toward_target}
+                    for t in types])
+    else:
+        for t in types:
+            print(f"{t.id}\t{t.code}\t{t.name}" + ("" if t.counts_toward_target else "\t（不计入学时目标）"))
+    return 0
+
+
+def cmd_add_type(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        info = activities.add_type(session, args.name, args.code, ctx.actor, is_class=args.is_class)
+    print(f"已新增活动类别“{info.name}”（代码{info.code}）。", file=sys.stderr)
+    return 0
+
+
+def cmd_exclude_type(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        t = activities.get_type(session, args.name)
+        activities.set_type_counts(session, t.id, args.include, ctx.actor)
+    print(f"活动类别“{t.name}”的学时{'计入' if args.include else '不再计入'}年度学时目标。", file=sys.stderr)
+    return 0
+
+
+def cmd_adjust_hours(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        adj = attendance.add_adjustment(session, args.member_id, args.hours, args.reason, ctx.actor,
+                                        date=args.date, activity_id=args.activity)
+    print(f"已调整学时{adj.hours:+g}（{adj.date.isoformat()}，{adj.reason}）。", file=sys.stderr)
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services import branches
+
+    with ctx.writable().session_factory.begin() as session:
+        if args.remove:
+            removed = enrolment.unenrol(session, args.activity_id, args.member or [], ctx.actor)
+            print(f"已取消{removed}人的报名。", file=sys.stderr)
+            return 0
+        if args.file:
+            path = Path(args.file)
+            if not path.is_file():
+                raise UnreadableFileError(f"找不到文件 {path}")
+            result = enrolment.enrol_from_file(session, args.activity_id, path, ctx.actor)
+        else:
+            filters = (args.branch, args.post, args.membership, args.joined_from, args.joined_to)
+            ids: list[int] = list(args.member or [])
+            if any(filters) or args.all:
+                branch_ids = [branches.get_branch(session, b).id for b in args.branch] if args.branch else None
+                ids += enrolment.select_members(session, branch_ids=branch_ids, posts=args.post,
+                                                membership=args.membership, joined_from=args.joined_from,
+                                                joined_to=args.joined_to)
+            if not ids:
+                print("没有符合条件的在册党员；请用 --branch、--post、--membership、--joined-from/--joined-to、"
+                      "--all、--file 或 --member 指定。", file=sys.stderr)
+                return 1
+            result = enrolment.enrol(session, args.activity_id, ids, ctx.actor)
+    msg = f"新报名{len(result.added)}人，已报名{len(result.already)}人"
+    if result.not_on_roll:
+        msg += f"；不在册未报名：{'、'.join(result.not_on_roll)}"
+    print(msg + "。", file=sys.stderr)
+    return 0
+
+
+def cmd_attendance_set(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        info = activities.get_activity(session, args.activity_id)
+        found = [s for s in info.sessions if s.seq == args.session]
+        if not found:
+            raise ValidationError(f"活动“{info.title}”没有第{args.session}课次")
+        sid = found[0].id
+        done = 0
+        if args.all_present:
+            done += attendance.mark_all_present(session, sid, ctx.actor)
+        if args.member:
+            if not args.status:
+                raise ValidationError("请用 --status 给出考勤状态")
+            for member_id in args.member:
+                attendance.set_attendance(session, sid, member_id, args.status, args.reason, ctx.actor)
+                done += 1
+    print(f"已记录{done}条考勤。", file=sys.stderr)
+    return 0
+
+
+def cmd_attendance_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        counts = attendance.counts(session, args.activity_id)
+        g = attendance.grid(session, args.activity_id)
+        done = {c.member_id: c.completed for c in attendance.completion(session, args.activity_id)}
+    members = [{"member_id": p.member_id, "name": p.name, "branch": p.branch,
+                "hours": _fmt(g.member_hours(p.member_id)), "completed": done.get(p.member_id, False)}
+               for p in g.members]
+    if args.json:
+        print_json({"counts": counts, "members": members})
+    else:
+        print("　".join(f"{k}{v}" for k, v in counts.items()))
+        for m in members:
+            print(f"{m['name']}\t{m['branch']}\t{m['hours']}学时\t{'结业' if m['completed'] else ''}")
+    return 0
+
+
+def cmd_print_signin(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.blank_rows < 0 or args.blank_rows > 500:
+        raise ValidationError("空白行数应在0～500之间")
+    with ctx.database().session_factory() as session:
+        result = print_signin.signin_sheet(session, args.activity_id, args.out, session_seq=args.session,
+                                           blank_rows=args.blank_rows, landscape=args.landscape,
+                                           show_id=args.show_id)
+    print(f"已生成签到表 {result.path}（{result.rows}人，{result.pages}页）。", file=sys.stderr)
+    return 0
+
+
+def cmd_print_register(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.database().session_factory() as session:
+        result = print_signin.attendance_register(session, args.activity_id, args.out)
+    print(f"已生成考勤表 {result.path}（{result.rows}人，{result.pages}页）。", file=sys.stderr)
+    return 0
+
+
+def cmd_print_certificates(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        result, certs = certificates.print_certificates(session, args.activity_id, args.out, ctx.actor)
+    if args.json:
+        print_json({"pdf": str(result.path),
+                    "certificates": [{"number": c.number, "name": c.name, "id_number": c.id_number} for c in certs]})
+    print(f"已生成结业证书 {result.path}（{len(certs)}份）。", file=sys.stderr)
+    return 0
+
+
+def cmd_certificate_register(args: argparse.Namespace, ctx: CliContext) -> int:
+    out = Path(args.out)
+    with ctx.database().session_factory() as session:
+        if out.suffix.lower() == ".xlsx":
+            certificates.register_xlsx(session, out, activity_id=args.activity, year=args.year)
+        else:
+            certificates.register_pdf(session, out, activity_id=args.activity, year=args.year)
+    print(f"已生成发证登记册 {out}。", file=sys.stderr)
+    return 0
+
+
+def cmd_verify_certificate(args: argparse.Namespace, ctx: CliContext) -> int:
+    with ctx.writable().session_factory.begin() as session:
+        result = certificates.verify_certificate(session, args.text)
+    print(result.message, file=sys.stderr if not result.genuine else sys.stdout)
+    return 0 if result.genuine else 1

@@ -307,6 +307,8 @@ def write_control(staging: Path, version: str, depends: list[str]) -> None:
         f"Maintainer: {maintainer}\n"
         f"Installed-Size: {installed_size_kib(staging)}\n"
         f"Depends: {', '.join(depends)}\n"
+        # The print preview renders pages with pdftoppm when Qt has no QtPdf (PySide6-Essentials).
+        "Recommends: poppler-utils\n"
         "Section: misc\n"
         "Priority: optional\n"
         "Description: 党员教育培训管理系统 (Party member education and training)\n"

@@ -48,6 +48,19 @@ def dpkg(*args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
+def install(deb: Path) -> None:
+    """`dpkg -i`; missing dependencies (e.g. libcups2 on a bare CI image) are then fetched the
+    usual way, `apt-get -f install`, as a clerk's software centre would."""
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    done = subprocess.run(["dpkg", "-i", str(deb)], capture_output=True, text=True, env=env)
+    if done.returncode != 0 and "dependency problems" in done.stderr and shutil.which("apt-get"):
+        fixed = subprocess.run(["apt-get", "install", "-f", "-y", "-qq"], capture_output=True,
+                               text=True, env=env)
+        assert fixed.returncode == 0, f"apt-get -f install:\n{done.stderr}\n{fixed.stderr}"
+        return
+    assert done.returncode == 0, f"dpkg -i {deb}:\n{done.stdout}\n{done.stderr}"
+
+
 def old_source(tmp: Path) -> Path:
     """The first commit's tree (or DANGXUN_OLD_REV), else this tree again."""
     rev = os.environ.get("DANGXUN_OLD_REV")
@@ -110,7 +123,7 @@ def test_install_upgrade_remove_keeps_data(debs: tuple[Path, Path, Path], tmp_pa
     home = tmp_path / "home"
     db = home / DATA / "dangxun.sqlite3"
 
-    dpkg("-i", str(old))
+    install(old)
     assert installed_version() == build_deb.debian_version(OLD_VERSION)
     assert run(["/usr/bin/dangxun", "--version"], home).stdout.strip().endswith(OLD_VERSION)
     desktop = Path("/usr/share/applications/dangxun.desktop").read_text(encoding="utf-8")
@@ -126,7 +139,7 @@ def test_install_upgrade_remove_keeps_data(debs: tuple[Path, Path, Path], tmp_pa
     assert len(before) == 100 and db.is_file()
     old_heads = schema_revisions(db)
 
-    dpkg("-i", str(new))
+    install(new)
     new_version = build_deb.bundle_version(Path("/opt/dangxun"))
     assert installed_version() == build_deb.debian_version(new_version)
     upgraded = run(["/usr/bin/dangxun", "members", "list", "--json"], home)

@@ -65,6 +65,7 @@ class TabSlot(QWidget):
     def set_widget(self, widget: QWidget) -> None:
         self.placeholder.hide()
         self._layout.addWidget(widget)
+        widget.show()  # a layout would show it only later (queued); focus and grabs need it now
         self.widget = widget
 
 

@@ -158,7 +158,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from ui.safety_startup import AutoBackup, open_for_window
 
     start = open_for_window(path, getattr(args, "user", None) or default_actor(), window,
-                            interactive=not screenshot, username=getattr(args, "user", "") or "")
+                            interactive=not screenshot,
+                            username=getattr(args, "user", "") or os.environ.get("DANGXUN_USER", ""))
     if isinstance(start, int):  # 3 locked, 2 network share/unreadable, 1 login abandoned (already said)
         window.close()
         return start

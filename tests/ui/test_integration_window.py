@@ -302,3 +302,22 @@ def test_restore_from_the_backup_dialog_reloads_every_tab(qtbot: Any, db: Databa
     window.select_tab("日志")
     qtbot.waitUntil(lambda: window.tabs.currentWidget().loaded)
     assert log.total != logged
+
+
+def test_an_upgrade_on_opening_is_told_with_the_copy_kept(qtbot: Any, db: Database,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from ui.app import _tell_start_notes
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
+    window = make_window(qtbot, db)
+    fake_db = SimpleNamespace(upgraded_from="0002", backup_path=Path("/备份/x-upgrade.sqlite3"))
+    _tell_start_notes(window, SimpleNamespace(db=fake_db, notes=("数据库已从旧版本升级，升级前的副本：…",)))
+    assert told and "x-upgrade.sqlite3" in told[0] and "升级" in told[0]
+    assert "数据库已升级" in window.statusBar().currentMessage()
+    told.clear()
+    fake_db.upgraded_from = None
+    _tell_start_notes(window, SimpleNamespace(db=fake_db, notes=("上次程序没有正常退出，已清除遗留的锁。",)))
+    assert not told and "遗留的锁" in window.statusBar().currentMessage()

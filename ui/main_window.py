@@ -8,7 +8,15 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from services.version import APP_NAME, VERSION
 
@@ -143,7 +151,7 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ actions and menus
 
-    def _make_action(self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], Any],
+    def _make_action(self, text: str, shortcut: QKeySequence | str | None, slot: Callable[..., Any],
                      name: str) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
@@ -171,7 +179,7 @@ class MainWindow(QMainWindow):
         self.export_actions: dict[str, QAction] = {}
         for kind, text in EXPORT_KINDS:
             self.export_actions[kind] = self._make_action(
-                tr(text), None, lambda k=kind: self.export_members(k), f"act_export_{kind}")
+                tr(text), None, lambda _checked=False, k=kind: self.export_members(k), f"act_export_{kind}")
         # Shortcuts work only in this window, so a dialog's Delete or Ctrl+F stays its own.
         for action in self.actions():
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -292,12 +300,14 @@ class MainWindow(QMainWindow):
             restore(self.settings)
         return tab
 
-    def _wire(self, tab: QWidget) -> None:
+    def _wire(self, tab: Any) -> None:
         """Connect a tab's requests to the Excel import and the exports (the members tab asks for them)."""
         if hasattr(tab, "import_roll_requested") and not self.read_only:
             from ui.import_dialog import connect_members_tab
 
             connect_members_tab(tab, self.session_factory, self.actor, database=self.database)
+            # Connected after the importer's slot, so this runs once the import dialog has closed.
+            tab.import_roll_requested.connect(lambda t=tab: self.mark_stale(except_tab=t))
         if hasattr(tab, "export_requested"):
             tab.export_requested.connect(self.export_members)
             tab.set_export_available(self._may_export_full_ids())

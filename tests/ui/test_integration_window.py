@@ -177,6 +177,15 @@ def test_export_of_the_current_filter_asks_and_is_logged(qtbot: Any, db: Databas
     rows = [r for r in load_workbook(out, read_only=True).active.iter_rows(values_only=True) if any(r)]
     assert len(rows) >= shown  # title and header rows, then the members shown
 
+    # The same exports from the 文件 menu: the template asks nothing (no personal data).
+    template = tmp_path / "模板.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(template), ""))
+    asked.clear()
+    window.export_actions["template"].trigger()
+    qtbot.waitUntil(template.exists, timeout=20_000)
+    qtbot.waitUntil(lambda: default_runner().active_jobs() == 0)
+    assert not asked
+
 
 def test_viewer_gets_no_editing(qtbot: Any, db: Database) -> None:
     with db.session_factory.begin() as s:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from services.errors import DangxunError
 from services.normalize import LEFT_STATUSES
+from services.version import APP_NAME
 from ui.branch_tree_model import BranchTreeModel
 from ui.member_table_model import COLUMNS, POST_ANY, POST_COMMITTEE, POST_NONE, MemberTableModel
 
@@ -230,6 +231,17 @@ class MembersTab(QWidget):
         page.setObjectName("empty_state")
         layout = QVBoxLayout(page)
         layout.addStretch(2)
+        # A first start (no branches, no members) greets the clerk before saying what to do next.
+        self.welcome_label = QLabel(self.tr("欢迎使用{0}").format(APP_NAME))
+        self.welcome_label.setObjectName("welcome_title")
+        self.welcome_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        welcome_font = self.welcome_label.font()
+        welcome_font.setPointSizeF(welcome_font.pointSizeF() * 1.8)
+        welcome_font.setBold(True)
+        self.welcome_label.setFont(welcome_font)
+        self.welcome_label.setStyleSheet("color: #B71C1C;")
+        layout.addWidget(self.welcome_label)
+        layout.addSpacing(self.fontMetrics().height())
         title = QLabel(self.tr(EMPTY_TEXT))
         title.setObjectName("empty_text")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -298,6 +310,7 @@ class MembersTab(QWidget):
         self._totals = self.tr("在册党员 {0} 名（其中预备党员 {1} 名）· 党支部 {2} 个").format(
             active, probationary, len(branches))
         self.stack.setCurrentWidget(self.table if records else self.empty_page)
+        self.welcome_label.setVisible(not records and not branches)
         if selected is not None:
             self.select_member(selected.id)
         self._emit_counts()

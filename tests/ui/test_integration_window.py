@@ -137,9 +137,11 @@ def test_empty_database_welcome_offers_import_branches_and_demo(qtbot: Any, tmp_
         assert isinstance(tab, MembersTab)
         assert tab.stack.currentWidget() is tab.empty_page
         assert tab.import_roll_button.isEnabled() and tab.load_demo_button.isEnabled()
+        assert tab.welcome_label.isVisible()  # a first start greets
         monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("第一党支部", True))
         tab.new_branch_button.click()
         assert [b.name for b in tab.tree_model.branches()] == ["第一党支部"]
+        assert not tab.welcome_label.isVisible() and tab.stack.currentWidget() is tab.empty_page
         tab.load_demo_button.click()
         qtbot.waitUntil(lambda: tab.model.total_count() > 0, timeout=30_000)
         assert tab.stack.currentWidget() is tab.table

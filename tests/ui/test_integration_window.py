@@ -332,3 +332,32 @@ def test_an_upgrade_on_opening_is_told_with_the_copy_kept(qtbot: Any, db: Databa
     fake_db.upgraded_from = None
     _tell_start_notes(window, SimpleNamespace(db=fake_db, notes=("上次程序没有正常退出，已清除遗留的锁。",)))
     assert not told and "遗留的锁" in window.statusBar().currentMessage()
+
+
+def test_print_and_certificate_check_from_the_menus(qtbot: Any, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.demo import seed_demo_bureau
+    from ui import certificate_verify_dialog, training_tab
+
+    gen = db_fixture(tmp_path, members=None)
+    bureau = next(gen)
+    try:
+        with bureau.session_factory.begin() as s:
+            seed_demo_bureau(s, members=40, branches=4)
+        previews: list[Any] = []
+        monkeypatch.setattr(training_tab.PdfPreviewDialog, "exec", lambda d: previews.append(d) or 0)
+        verified: list[Any] = []
+        monkeypatch.setattr(certificate_verify_dialog.CertificateVerifyDialog, "exec",
+                            lambda d: verified.append(d) or 0)
+        window = make_window(qtbot, bureau)
+        assert not window.act_print.isEnabled()  # the roll has no printout
+        window.select_tab("培训")
+        qtbot.waitUntil(lambda: window.tabs.currentWidget().loaded)
+        assert window.act_print.isEnabled()
+        window.act_print.trigger()  # Ctrl+P: the sign-in sheet of the selected activity's session
+        assert len(previews) == 1
+        window.act_verify.trigger()
+        assert len(verified) == 1
+        window.close()
+    finally:
+        gen.close()

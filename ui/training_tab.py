@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,12 +52,15 @@ ACCENT = "#B71C1C"
 
 
 class TrainingTab(QWidget):
+    counts_changed = Signal(str)  # the status-bar line of the main window
+
     def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._factory = session_factory
         self._actor = actor
         self._current: activities.ActivityInfo | None = None
         self._read_only = False
+        self._status = ""
         self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
 
         # ---------------------------------------------------------- toolbar and filters
@@ -270,6 +273,8 @@ class TrainingTab(QWidget):
                                               query=self.search_edit.text())
         self.activity_model.set_activities(rows)
         self.list_stack.setCurrentIndex(0 if rows else 1)
+        self._status = self.tr("当前列出活动 %1 项").replace("%1", str(len(rows)))
+        self.counts_changed.emit(self._status)
         if not rows and (self.search_edit.text() or self.year_combo.currentData() or self.type_combo.currentData()
                          or self.status_combo.currentData()):
             self.empty_label.setText(self.tr("没有符合筛选条件的活动。"))
@@ -356,6 +361,9 @@ class TrainingTab(QWidget):
 
     def can_import(self) -> bool:
         return not self._read_only
+
+    def status_text(self) -> str:
+        return self._status
 
     def import_data(self) -> None:
         if not self._read_only:

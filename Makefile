@@ -17,7 +17,7 @@ test: venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: venv
-	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run_all.py
+	QT_QPA_PLATFORM=offscreen $(PY) tests/benchmarks/run_all.py $(ONLY)
 
 lint: venv
 	$(VENV)/bin/pip install -q --group dev

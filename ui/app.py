@@ -106,26 +106,6 @@ def _db_path(args: argparse.Namespace) -> Path:
     return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
 
 
-class DeferredSessionFactory:
-    """Stands in for the session factory until the database is open.
-
-    The window is built and painted first; SQLAlchemy, the migrations check and the roll come after,
-    so the clerk sees the program at once. Tabs only open sessions in refresh() and writes.
-    """
-
-    def __init__(self) -> None:
-        self._factory: Any = None
-
-    def set(self, factory: Any) -> None:
-        self._factory = factory
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._factory(*args, **kwargs)
-
-    def begin(self) -> Any:
-        return self._factory.begin()
-
-
 def _mark(what: str) -> None:
     """Start-up timings for tests/benchmarks/bench_startup.py (only with DANGXUN_STARTUP_TRACE set)."""
     if os.environ.get("DANGXUN_STARTUP_TRACE"):
@@ -141,9 +121,8 @@ def run_gui(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from services.errors import DangxunError
     from services.version import APP_ID, APP_NAME
     from ui.cli import default_actor
     from ui.main_window import MainWindow
@@ -157,11 +136,9 @@ def run_gui(args: argparse.Namespace) -> int:
     apply_look(app)
 
     path = _db_path(args)
-    actor = getattr(args, "user", None) or default_actor()
-    factory = DeferredSessionFactory()
     # A screenshot uses no settings: the same picture on every machine, no preferences changed.
     settings = None if screenshot else QSettings(APP_ID, APP_ID)
-    window = MainWindow(factory, actor, settings=settings, db_label=str(path))
+    window = MainWindow(None, "", settings=settings, db_label=str(path))
     if screenshot:
         window.resize(1280, 800)
     elif not settings or not settings.value("main/geometry"):
@@ -175,32 +152,54 @@ def run_gui(args: argparse.Namespace) -> int:
     app.processEvents()
     _mark("painted")
 
-    # Only now SQLAlchemy, the schema check and the roll: the window is already on screen.
-    # (Reading in a thread while the window paints was tried: on two cores it made painting
-    # slower and the roll no faster, because both halves are Python holding the GIL.)
-    try:
-        from services.storage import open_database
+    # Only now the lock, SQLAlchemy, the schema check, the login and the start-up backup: the
+    # window is already on screen. (Reading in a thread while the window paints was tried: on two
+    # cores it made painting slower and the roll no faster, both halves being Python holding the GIL.)
+    from ui.safety_startup import AutoBackup, open_for_window
 
-        db = open_database(path)
-    except DangxunError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
-        if not screenshot:
-            QMessageBox.critical(window, APP_NAME, exc.message)
+    start = open_for_window(path, getattr(args, "user", None) or default_actor(), window,
+                            interactive=not screenshot,
+                            username=getattr(args, "user", "") or os.environ.get("DANGXUN_USER", ""))
+    if isinstance(start, int):  # 3 locked, 2 network share/unreadable, 1 login abandoned (already said)
         window.close()
-        return exc.exit_code
-    if db.upgraded_from:
-        print(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}", file=sys.stderr)
-    factory.set(db.session_factory)
+        return start
+    auto = AutoBackup(start.db, start.actor, window)
     try:
+        window.attach(start.db.session_factory, start.actor, start.role, start.db)
         window.statusBar().clearMessage()
         window.load_current()
         app.processEvents()
         _mark("loaded")
         if screenshot:
             return _save_screenshot(window, screenshot)
+        _tell_start_notes(window, start)
+        auto.backed_up.connect(
+            lambda p: window.statusBar().showMessage(window.tr("已自动备份：{0}").format(Path(p).name), 10_000))
+        auto.failed.connect(lambda m: window.statusBar().showMessage(window.tr("自动备份没有成功：{0}").format(m)))
+        auto.start()
         return app.exec()
     finally:
-        db.dispose()
+        auto.stop()
+        start.close()
+
+
+def _tell_start_notes(window: Any, start: Any) -> None:
+    """Say what happened on opening: an upgrade (with the copy kept from before), a stale lock, a failed backup."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from services.version import APP_NAME
+
+    db = start.db
+    if db.upgraded_from is not None:
+        copy = f"\n\n升级前的数据库已备份为：\n{db.backup_path}" if db.backup_path else ""
+        QMessageBox.information(
+            window, APP_NAME,
+            window.tr("数据库已升级到本版本的格式，原有数据都已保留。{0}").format(copy))
+    others = [n for n in start.notes if not n.startswith("数据库已从旧版本升级")]
+    if db.upgraded_from is not None:
+        window.statusBar().showMessage(window.tr("数据库已升级（升级前的副本已备份）。"), 30_000)
+    elif others:
+        window.statusBar().showMessage("；".join(others), 30_000)
 
 
 def _fit_default_size(window: Any) -> None:
@@ -214,6 +213,14 @@ def _fit_default_size(window: Any) -> None:
 def _save_screenshot(window: Any, out: str) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from ui.jobs import default_runner
+
+    # A tab that computes in the background (考核与统计) shows its figures before the picture.
+    runner = default_runner()
+    deadline = time.monotonic() + 60
+    while runner.active_jobs() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
     for _ in range(3):
         QApplication.processEvents()
     target = Path(out).expanduser()

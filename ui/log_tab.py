@@ -113,7 +113,8 @@ class LogTab(QWidget):
         self.to_edit.dateChanged.connect(self.reload)
         self.refresh_button.clicked.connect(self.refresh)
         self.export_button.clicked.connect(self.on_export_button_clicked)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        if parent is None:  # inside the main window its 刷新 (F5) calls refresh(); two F5s would clash
+            QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         self.refresh()
 
     # ------------------------------------------------------------ filters

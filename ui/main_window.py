@@ -8,15 +8,28 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from services.version import APP_NAME, VERSION
 
 TabFactory = Callable[[Any, str, "QWidget | None"], QWidget]
 
+# Roles as services/accounts.py names them (not imported here: that module pulls in SQLAlchemy,
+# and this one must stay light so the window paints before the database is opened).
+ADMIN = "管理员"
+VIEWER = "查阅"
+
 
 def lazy(module: str, name: str) -> TabFactory:
-    """A factory importing its tab only when the window is built (keeps `import ui.main_window` light)."""
+    """A factory importing its tab only when the tab is built (keeps `import ui.main_window` light)."""
 
     def make(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
         cls = getattr(importlib.import_module(module), name)
@@ -27,43 +40,79 @@ def lazy(module: str, name: str) -> TabFactory:
 
 # (title, factory): one line per tab. A tab is a QWidget built as factory(session_factory, actor,
 # parent) with refresh(); optional: add_new, focus_search, delete_selected, import_data/can_import,
-# print_current/can_print, actions_changed(), status_text + counts_changed(str),
+# print_current/can_print, set_read_only(bool), actions_changed(), status_text + counts_changed(str),
 # save_settings/restore_settings(QSettings).
 TAB_SPECS: list[tuple[str, TabFactory]] = [
     ("党员", lazy("ui.members_tab", "MembersTab")),
+    ("培训", lazy("ui.training_tab", "TrainingTab")),
+    ("考核与统计", lazy("ui.stats_tab", "StatsTab")),
+    ("日志", lazy("ui.log_tab", "LogTab")),
 ]
+
+# Members-tab exports offered in the 文件 menu: (kind, text).
+EXPORT_KINDS = (("all", "花名册（全部）…"), ("branch", "当前党支部…"), ("filter", "当前筛选结果…"),
+                ("template", "导入模板…"))
+
+
+class TabSlot(QWidget):
+    """The page of one tab: a placeholder until the tab's widget is built (first shown, database open)."""
+
+    def __init__(self, title: str, factory: TabFactory, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.factory = factory
+        self.widget: QWidget | None = None
+        self.loaded = False
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.placeholder = QLabel(self.tr("正在打开数据库……"))
+        self.placeholder.setObjectName("empty_hint")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.addWidget(self.placeholder)
+
+    def set_widget(self, widget: QWidget) -> None:
+        self.placeholder.hide()
+        self._layout.addWidget(widget)
+        widget.show()  # a layout would show it only later (queued); focus and grabs need it now
+        self.widget = widget
 
 
 class MainWindow(QMainWindow):
-    """The window around the tabs; `load_current()` fills the visible tab (called after show())."""
+    """The window around the tabs.
 
-    def __init__(self, session_factory: Any, actor: str, *, settings: QSettings | None = None,
-                 db_label: str = "", tab_specs: list[tuple[str, TabFactory]] | None = None,
-                 parent: QWidget | None = None) -> None:
+    Built before the database is open (so it paints at once); `attach()` gives it the database,
+    then `load_current()` builds and fills the visible tab. Other tabs are built when first shown.
+    `role` is the logged-in account's role, None for a database without accounts (everything allowed).
+    """
+
+    def __init__(self, session_factory: Any, actor: str, *, role: str | None = None, database: Any = None,
+                 settings: QSettings | None = None, db_label: str = "",
+                 tab_specs: list[tuple[str, TabFactory]] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session_factory = session_factory
         self.actor = actor
+        self.role = role
+        self.database = database
         self.settings = settings
+        self.has_accounts = role is not None
         self.setWindowTitle(APP_NAME)
-        self._loaded: set[int] = set()
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("main_tabs")
         self.tabs.setDocumentMode(True)
+        self.slots: list[TabSlot] = []
         for title, factory in tab_specs if tab_specs is not None else TAB_SPECS:
-            tab = factory(session_factory, actor, self.tabs)
-            self.tabs.addTab(tab, self.tr(title))
-            signal = getattr(tab, "counts_changed", None)
-            if signal is not None:
-                signal.connect(lambda text, t=tab: self._on_tab_counts(t, text))
-            changed = getattr(tab, "actions_changed", None)
-            if changed is not None:
-                changed.connect(self.update_actions)
+            slot = TabSlot(title, factory, self.tabs)
+            self.slots.append(slot)
+            self.tabs.addTab(slot, self.tr(title))
         self.setCentralWidget(self.tabs)
 
         self.counts_label = QLabel()
         self.counts_label.setObjectName("counts_label")
         self.statusBar().addWidget(self.counts_label, 1)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("user_label")
+        self.statusBar().addPermanentWidget(self.user_label)
         self.db_label = QLabel(db_label)
         self.db_label.setObjectName("db_label")
         self.db_label.setStyleSheet("color: palette(mid);")
@@ -73,11 +122,36 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         if settings is not None:
             self.restore_settings(settings)
+        self._show_user()
         self.update_actions()
+
+    # ------------------------------------------------------------ database and role
+
+    @property
+    def read_only(self) -> bool:
+        """A 查阅 account: every editing action is off."""
+        return self.role == VIEWER
+
+    def attach(self, session_factory: Any, actor: str, role: str | None = None, database: Any = None,
+               has_accounts: bool | None = None) -> None:
+        """The database is open (and the clerk logged in): tabs can now be built and filled."""
+        self.session_factory = session_factory
+        self.actor = actor
+        self.role = role
+        self.database = database
+        self.has_accounts = role is not None if has_accounts is None else has_accounts
+        self._show_user()
+        self.update_actions()
+
+    def _show_user(self) -> None:
+        if self.role:
+            self.user_label.setText(self.tr("{0}（{1}）").format(self.actor, self.tr(self.role)))
+        else:
+            self.user_label.clear()
 
     # ------------------------------------------------------------ actions and menus
 
-    def _make_action(self, text: str, shortcut: QKeySequence | str | None, slot: Callable[[], Any],
+    def _make_action(self, text: str, shortcut: QKeySequence | str | None, slot: Callable[..., Any],
                      name: str) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
@@ -91,13 +165,21 @@ class MainWindow(QMainWindow):
         tr = self.tr
         self.act_import = self._make_action(tr("导入…"), "Ctrl+I", lambda: self._call("import_data"), "act_import")
         self.act_print = self._make_action(tr("打印…"), "Ctrl+P", lambda: self._call("print_current"), "act_print")
+        self.act_backup = self._make_action(tr("备份与恢复…"), None, self.show_backups, "act_backup")
+        self.act_accounts = self._make_action(tr("账号管理…"), None, self.show_accounts, "act_accounts")
+        self.act_password = self._make_action(tr("修改密码…"), None, self.change_password, "act_password")
         self.act_quit = self._make_action(tr("退出"), "Ctrl+Q", self.close, "act_quit")
         self.act_new = self._make_action(tr("新增"), "Ctrl+N", lambda: self._call("add_new"), "act_new")
         self.act_delete = self._make_action(tr("删除/转出"), QKeySequence(Qt.Key.Key_Delete),
                                             lambda: self._call("delete_selected"), "act_delete")
         self.act_find = self._make_action(tr("查找"), "Ctrl+F", lambda: self._call("focus_search"), "act_find")
         self.act_refresh = self._make_action(tr("刷新"), "F5", self.refresh_current, "act_refresh")
+        self.act_verify = self._make_action(tr("核验证书…"), None, self.verify_certificate, "act_verify")
         self.act_about = self._make_action(tr("关于{0}").format(APP_NAME), None, self.show_about, "act_about")
+        self.export_actions: dict[str, QAction] = {}
+        for kind, text in EXPORT_KINDS:
+            self.export_actions[kind] = self._make_action(
+                tr(text), None, lambda _checked=False, k=kind: self.export_members(k), f"act_export_{kind}")
         # Shortcuts work only in this window, so a dialog's Delete or Ctrl+F stays its own.
         for action in self.actions():
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -105,7 +187,16 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("文件(&F)"))
         file_menu.addAction(self.act_import)
+        self.export_menu = QMenu(tr("导出党员"), file_menu)
+        self.export_menu.setObjectName("export_menu")
+        for action in self.export_actions.values():
+            self.export_menu.addAction(action)
+        file_menu.addMenu(self.export_menu)
         file_menu.addAction(self.act_print)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_backup)
+        file_menu.addAction(self.act_accounts)
+        file_menu.addAction(self.act_password)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu(tr("编辑(&E)"))
@@ -122,10 +213,14 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, i=i: self.tabs.setCurrentIndex(i))
             view_menu.addAction(action)
         help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self.act_verify)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
     def current_tab(self) -> QWidget | None:
-        return self.tabs.currentWidget()
+        """The visible tab's widget (None while it is not built yet)."""
+        slot = self.tabs.currentWidget()
+        return slot.widget if isinstance(slot, TabSlot) else slot
 
     def _call(self, method: str) -> None:
         tab = self.current_tab()
@@ -143,21 +238,89 @@ class MainWindow(QMainWindow):
         return bool(probe()) if callable(probe) else True
 
     def update_actions(self) -> None:
-        self.act_import.setEnabled(self._supports("import_data", "can_import"))
+        open_ = self.session_factory is not None
+        writable = open_ and not self.read_only
+        self.act_import.setEnabled(writable and self._supports("import_data", "can_import"))
         self.act_print.setEnabled(self._supports("print_current", "can_print"))
-        self.act_new.setEnabled(self._supports("add_new"))
-        self.act_delete.setEnabled(self._supports("delete_selected"))
+        self.act_new.setEnabled(writable and self._supports("add_new", "can_add"))
+        self.act_delete.setEnabled(writable and self._supports("delete_selected"))
         self.act_find.setEnabled(self._supports("focus_search"))
+        self.act_refresh.setEnabled(open_)
+        self.act_backup.setEnabled(open_ and self.database is not None)
+        # Accounts: the administrator, or anyone while the database has none (to create the first).
+        self.act_accounts.setEnabled(open_ and (self.role == ADMIN or not self.has_accounts))
+        self.act_password.setEnabled(open_ and self.role is not None)
+        self.act_verify.setEnabled(open_)
+        from_roll = open_ and self._may_export_full_ids()
+        for kind, action in self.export_actions.items():
+            action.setEnabled(open_ if kind == "template" else from_roll)
 
-    # ------------------------------------------------------------ loading
+    def _may_export_full_ids(self) -> bool:
+        # privacy.can_see_full_ids without importing it here: 管理员, 录入员 and no-accounts may.
+        return self.role != VIEWER
+
+    # ------------------------------------------------------------ building and loading tabs
+
+    def slot_of(self, name: str) -> TabSlot | None:
+        for slot in self.slots:
+            if slot.title == name:
+                return slot
+        return None
+
+    def tab(self, name: str) -> QWidget | None:
+        """The tab called `name`, built now if needed (None before the database is attached)."""
+        slot = self.slot_of(name)
+        return self._ensure_built(slot) if slot is not None else None
+
+    def _ensure_built(self, slot: TabSlot) -> QWidget | None:
+        if slot.widget is not None:
+            return slot.widget
+        if self.session_factory is None:
+            return None
+        tab = slot.factory(self.session_factory, self.actor, slot)
+        slot.set_widget(tab)
+        signal = getattr(tab, "counts_changed", None)
+        if signal is not None:
+            signal.connect(lambda text, t=tab: self._on_tab_counts(t, text))
+        changed = getattr(tab, "actions_changed", None)
+        if changed is not None:
+            changed.connect(self.update_actions)
+        members_changed = getattr(tab, "members_changed", None)
+        if members_changed is not None:
+            members_changed.connect(lambda t=tab: self.mark_stale(except_tab=t))
+        self._wire(tab)
+        set_read_only = getattr(tab, "set_read_only", None)
+        if callable(set_read_only):
+            set_read_only(self.read_only)
+        set_full_numbers = getattr(tab, "set_full_numbers", None)
+        if callable(set_full_numbers):
+            set_full_numbers(self._may_export_full_ids())
+        restore = getattr(tab, "restore_settings", None)
+        if self.settings is not None and callable(restore):
+            restore(self.settings)
+        return tab
+
+    def _wire(self, tab: Any) -> None:
+        """Connect a tab's requests to the Excel import and the exports (the members tab asks for them)."""
+        if hasattr(tab, "import_roll_requested") and not self.read_only:
+            from ui.import_dialog import connect_members_tab
+
+            connect_members_tab(tab, self.session_factory, self.actor, database=self.database)
+            # Connected after the importer's slot, so this runs once the import dialog has closed.
+            tab.import_roll_requested.connect(lambda t=tab: self.mark_stale(except_tab=t))
+        if hasattr(tab, "export_requested"):
+            tab.export_requested.connect(self.export_members)
+            tab.set_export_available(self._may_export_full_ids())
 
     def load_current(self) -> None:
-        """Fill the visible tab from the database; other tabs load when first shown."""
-        index = self.tabs.currentIndex()
-        if index < 0:
+        """Build (if needed) and fill the visible tab from the database; other tabs load when first shown."""
+        slot = self.tabs.currentWidget()
+        if not isinstance(slot, TabSlot):
             return
-        self._loaded.add(index)
-        tab: Any = self.tabs.widget(index)
+        tab: Any = self._ensure_built(slot)
+        if tab is None:
+            return
+        slot.loaded = True
         tab.refresh()
         self._show_counts(tab)
         self.update_actions()
@@ -165,12 +328,24 @@ class MainWindow(QMainWindow):
     def refresh_current(self) -> None:
         self.load_current()
 
+    def mark_stale(self, except_tab: QWidget | None = None) -> None:
+        """Data changed behind the tabs' backs: each tab reloads when next shown."""
+        for slot in self.slots:
+            if slot.widget is not except_tab:
+                slot.loaded = False
+
+    def reload_all(self) -> None:
+        """After a restore: every tab forgets what it showed; the visible one reloads now."""
+        self.mark_stale()
+        self.load_current()
+
     def on_tabs_current_changed(self, index: int) -> None:
-        if index >= 0 and index not in self._loaded and self.isVisible():
-            # Let the tab switch paint first, then load.
+        slot = self.tabs.widget(index)
+        if isinstance(slot, TabSlot) and not slot.loaded and self.isVisible():
+            # Let the tab switch paint first, then build and load.
             QTimer.singleShot(0, self.load_current)
         else:
-            self._show_counts(self.tabs.widget(index))
+            self._show_counts(self.current_tab())
         self.update_actions()
 
     def select_tab(self, name: str) -> bool:
@@ -190,9 +365,120 @@ class MainWindow(QMainWindow):
 
     def _show_counts(self, tab: QWidget | None) -> None:
         status_text = getattr(tab, "status_text", None)
-        self.counts_label.setText(status_text() if callable(status_text) else "")
+        if callable(status_text):
+            self.counts_label.setText(status_text())
+        else:
+            self.counts_label.setText(status_text if isinstance(status_text, str) else "")
 
-    # ------------------------------------------------------------ settings, about, closing
+    # ------------------------------------------------------------ file menu
+
+    def export_members(self, kind: str) -> None:
+        """导出: the roll (all, the current branch, the current filter) or the import template."""
+        if self.session_factory is None:
+            return
+        tab: Any = self.tab("党员")
+        if tab is None:
+            return
+        from ui import export_actions
+
+        if kind == "template":
+            export_actions.export_template(self, self.session_factory)
+            return
+        branch: str | None = None
+        records: list[Any] | None = None
+        what = self.tr("党员花名册")
+        if kind == "branch":
+            current = tab.current_branch()
+            if current is None:
+                QMessageBox.information(self, self.tr("导出"), self.tr("请先在左侧选择一个党支部。"))
+                return
+            branch = current.name
+            what = self.tr("{0}花名册").format(branch)
+            rows = current.all_members
+        elif kind == "filter":
+            records = tab.visible_records()
+            what = self.tr("党员花名册（当前筛选）")
+            rows = len(records)
+        else:
+            rows = tab.model.total_count()
+        export_actions.export_roll(self, self.session_factory, branch=branch, records=records,
+                                   ask_path=self._export_path_asker(what, rows),
+                                   on_done=lambda _r: self.statusBar().showMessage(self.tr("已导出。"), 8000))
+
+    def _export_path_asker(self, what: str, rows: int) -> Callable[[QWidget | None, str, str], str | None]:
+        """Ask where to save, then confirm (full ID numbers) and log the export; None: don't export."""
+        from ui import export_actions
+        from ui.privacy_dialogs import export_allowed
+
+        def ask(parent: QWidget | None, title: str, suggested: str) -> str | None:
+            path = export_actions.ask_save_path(parent, title, suggested)
+            if not path:
+                return None
+            if not export_allowed(self, self.session_factory, self.actor, self.role, what, True,
+                                  rows=rows, path=path):
+                return None
+            return path
+
+        return ask
+
+    def show_backups(self) -> None:
+        if self.database is None:
+            return
+        from ui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.database, self.actor, self.role, self)
+        dialog.restored.connect(lambda _source: self.reload_all())
+        dialog.exec()
+
+    def show_accounts(self) -> None:
+        from ui.accounts_dialog import AccountsDialog
+
+        dialog = AccountsDialog(self.session_factory, self.actor, self.role, self)
+        dialog.accounts_changed.connect(self._on_accounts_changed)
+        dialog.exec()
+
+    def _on_accounts_changed(self) -> None:
+        from services.accounts import has_accounts
+
+        with self.session_factory() as session:
+            self.has_accounts = has_accounts(session)
+        self.update_actions()
+
+    def change_password(self) -> None:
+        if self.role is None:
+            return
+        from services import accounts
+        from services.errors import DangxunError
+        from ui.accounts_dialog import PasswordDialog
+
+        def submit(values: dict[str, str]) -> str | None:
+            try:
+                with self.session_factory.begin() as session:
+                    accounts.change_password(session, self.actor, values["old"], values["password"])
+            except DangxunError as exc:
+                return exc.message
+            return None
+
+        dialog = PasswordDialog(submit, self.tr("修改密码"), True, self)
+        if dialog.exec():
+            self.statusBar().showMessage(self.tr("密码已修改。"), 8000)
+
+    # ------------------------------------------------------------ help menu
+
+    def verify_certificate(self) -> None:
+        if self.session_factory is None:
+            return
+        from ui.certificate_verify_dialog import CertificateVerifyDialog
+
+        CertificateVerifyDialog(self.session_factory, self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, self.tr("关于{0}").format(APP_NAME),
+            self.tr("<h3>{0}</h3><p>版本 {1}</p><p>党员花名册、教育培训活动、学时统计与证书的单机管理程序。</p>"
+                    "<p>内置字体：文泉驿微米黑（GPLv3，附字体例外条款）。</p>").format(APP_NAME, VERSION))
+
+    # ------------------------------------------------------------ settings, closing
 
     def restore_settings(self, settings: QSettings) -> None:
         geometry = settings.value("main/geometry")
@@ -201,25 +487,15 @@ class MainWindow(QMainWindow):
         state = settings.value("main/state")
         if state:
             self.restoreState(state)
-        for i in range(self.tabs.count()):
-            restore = getattr(self.tabs.widget(i), "restore_settings", None)
-            if callable(restore):
-                restore(settings)
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
-        for i in range(self.tabs.count()):
-            save = getattr(self.tabs.widget(i), "save_settings", None)
+        for slot in self.slots:
+            save = getattr(slot.widget, "save_settings", None)
             if callable(save):
                 save(settings)
         settings.sync()
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self, self.tr("关于{0}").format(APP_NAME),
-            self.tr("<h3>{0}</h3><p>版本 {1}</p><p>党员花名册、教育培训活动、学时统计与证书的单机管理程序。</p>"
-                    "<p>内置字体：文泉驿微米黑（GPLv3，附字体例外条款）。</p>").format(APP_NAME, VERSION))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         from ui.jobs import default_runner

@@ -69,6 +69,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("remarks", "备注", _text("remarks"), _plain_key("remarks")),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+_PHONE_COLUMN = COLUMN_INDEX["phone"]
 
 # Post filter values.
 POST_ANY = "any"
@@ -195,6 +196,7 @@ class MemberTableModel(QAbstractTableModel):
         self._query = ""
         self._blobs: dict[str, _Blob] = {}
         self._id_length = 0
+        self._phone_mask: Callable[[str], str] | None = None  # set for roles that may not see full numbers
 
     # ------------------------------------------------------------ data in
 
@@ -347,6 +349,21 @@ class MemberTableModel(QAbstractTableModel):
     def records(self) -> list[MemberRecord]:
         return self._records
 
+    def visible_records(self) -> list[MemberRecord]:
+        """The rows shown now (filters and search applied), in display order."""
+        return [self._records[i] for i in self._visible]
+
+    def set_full_numbers(self, full: bool) -> None:
+        """Phone numbers in full, or masked (138****5678) for a role that may not see them.
+
+        ID numbers are masked in the list for everyone already (the edit dialog shows them whole).
+        """
+        from services.privacy import mask_phone
+
+        self.beginResetModel()
+        self._phone_mask = None if full else mask_phone
+        self.endResetModel()
+
     # ------------------------------------------------------------ Qt model interface
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -360,6 +377,8 @@ class MemberTableModel(QAbstractTableModel):
             return None
         record = self._records[self._visible[index.row()]]
         if role == Qt.ItemDataRole.DisplayRole:
+            if self._phone_mask is not None and index.column() == _PHONE_COLUMN:
+                return self._phone_mask(record.phone or "")
             return COLUMNS[index.column()].display(record)
         if role == Qt.ItemDataRole.ForegroundRole and record.status != "在册":
             return QBrush(_LEFT_GREY)

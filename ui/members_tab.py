@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QTableView,
     QToolBar,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from services.errors import DangxunError
 from services.normalize import LEFT_STATUSES
+from services.version import APP_NAME
 from ui.branch_tree_model import BranchTreeModel
 from ui.member_table_model import COLUMNS, POST_ANY, POST_COMMITTEE, POST_NONE, MemberTableModel
 
@@ -57,12 +59,17 @@ class MembersTab(QWidget):
     members_changed = Signal()
     # What the main window's menu can do here changed (e.g. import became available).
     actions_changed = Signal()
+    # 导出: "all", "branch", "filter" or "template"; the main window does the export.
+    export_requested = Signal(str)
 
     def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session_factory = session_factory
         self.actor = actor
         self._import_available = False
+        self._export_available = False
+        self._export_wired = False
+        self._read_only = False
         self._branch_id: int | None = None
         self._totals = ""
 
@@ -115,6 +122,23 @@ class MembersTab(QWidget):
                                        self.tr("导入花名册（Ctrl+I）"))
         for action in (self.act_add, self.act_edit, self.act_transfer, self.act_import):
             bar.addAction(action)
+        self.export_button = QToolButton()
+        self.export_button.setObjectName("export_button")
+        self.export_button.setText(self.tr("导出"))
+        self.export_button.setIcon(self.style().standardIcon(sp.SP_DialogSaveButton))
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        export_menu = QMenu(self.export_button)
+        self.export_actions: dict[str, QAction] = {}
+        for kind, text in (("all", self.tr("花名册（全部）…")), ("branch", self.tr("当前党支部…")),
+                           ("filter", self.tr("当前筛选结果…")), ("template", self.tr("导入模板…"))):
+            action = export_menu.addAction(text)
+            action.triggered.connect(lambda _checked=False, k=kind: self.export_requested.emit(k))
+            self.export_actions[kind] = action
+        export_menu.insertSeparator(self.export_actions["template"])
+        self.export_button.setMenu(export_menu)
+        self.export_button.setEnabled(False)
+        bar.addWidget(self.export_button)
 
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -207,6 +231,17 @@ class MembersTab(QWidget):
         page.setObjectName("empty_state")
         layout = QVBoxLayout(page)
         layout.addStretch(2)
+        # A first start (no branches, no members) greets the clerk before saying what to do next.
+        self.welcome_label = QLabel(self.tr("欢迎使用{0}").format(APP_NAME))
+        self.welcome_label.setObjectName("welcome_title")
+        self.welcome_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        welcome_font = self.welcome_label.font()
+        welcome_font.setPointSizeF(welcome_font.pointSizeF() * 1.8)
+        welcome_font.setBold(True)
+        self.welcome_label.setFont(welcome_font)
+        self.welcome_label.setStyleSheet("color: #B71C1C;")
+        layout.addWidget(self.welcome_label)
+        layout.addSpacing(self.fontMetrics().height())
         title = QLabel(self.tr(EMPTY_TEXT))
         title.setObjectName("empty_text")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -275,6 +310,7 @@ class MembersTab(QWidget):
         self._totals = self.tr("在册党员 {0} 名（其中预备党员 {1} 名）· 党支部 {2} 个").format(
             active, probationary, len(branches))
         self.stack.setCurrentWidget(self.table if records else self.empty_page)
+        self.welcome_label.setVisible(not records and not branches)
         if selected is not None:
             self.select_member(selected.id)
         self._emit_counts()
@@ -326,27 +362,67 @@ class MembersTab(QWidget):
 
     def _update_actions(self) -> None:
         record = self.selected_record()
-        self.act_edit.setEnabled(record is not None)
-        self.act_transfer.setEnabled(record is not None and record.status == "在册")
-        self.act_reinstate.setEnabled(record is not None and record.status != "在册")
-        self.act_import.setEnabled(self._import_available)
-        self.act_add.setEnabled(bool(self.tree_model.branches()))
+        writable = not self._read_only
+        self.act_edit.setEnabled(writable and record is not None)
+        self.act_transfer.setEnabled(writable and record is not None and record.status == "在册")
+        self.act_reinstate.setEnabled(writable and record is not None and record.status != "在册")
+        self.act_import.setEnabled(writable and self._import_available)
+        self.act_add.setEnabled(writable and bool(self.tree_model.branches()))
+        self.export_button.setEnabled(self._export_wired)
+        for kind, action in self.export_actions.items():
+            action.setEnabled(kind == "template" or self._export_available)
         self._update_branch_actions()
 
     def _update_branch_actions(self) -> None:
         branch = self.tree_model.branch_at(self.tree.currentIndex())
         branches = self.tree_model.branches()
         position = branches.index(branch) if branch is not None else -1
+        writable = not self._read_only
+        self.act_branch_new.setEnabled(writable)
         for action in (self.act_branch_rename, self.act_branch_merge, self.act_branch_delete):
-            action.setEnabled(branch is not None)
-        self.act_branch_up.setEnabled(position > 0)
-        self.act_branch_down.setEnabled(0 <= position < len(branches) - 1)
-        self.act_branch_merge.setEnabled(branch is not None and len(branches) > 1)
+            action.setEnabled(writable and branch is not None)
+        self.act_branch_up.setEnabled(writable and position > 0)
+        self.act_branch_down.setEnabled(writable and 0 <= position < len(branches) - 1)
+        self.act_branch_merge.setEnabled(writable and branch is not None and len(branches) > 1)
 
     # ------------------------------------------------------------ what the main window calls
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A 查阅 account: nothing here may change the roll (the services do not check roles)."""
+        self._read_only = read_only
+        for button in (self.load_demo_button, self.import_roll_button, self.new_branch_button):
+            button.setEnabled(not read_only and (button is not self.import_roll_button or self._import_available))
+        self._update_actions()
+        self.actions_changed.emit()
+
+    def is_read_only(self) -> bool:
+        return self._read_only
+
+    def set_full_numbers(self, full: bool) -> None:
+        """Phone numbers in full (管理员, 录入员) or masked (查阅); see services/privacy.py."""
+        self.model.set_full_numbers(full)
+
+    def set_export_available(self, available: bool) -> None:
+        """Roll exports (they hold full ID numbers) for roles that may see them; the template always."""
+        self._export_available = available
+        self._export_wired = True
+        self._update_actions()
+
+    def current_branch(self) -> Any:
+        """The branch selected in the tree (a BranchInfo), or None for 全部."""
+        return self._current_branch()
+
+    def visible_records(self) -> list[MemberRecord]:
+        return self.model.visible_records()
+
+    def can_add(self) -> bool:
+        return not self._read_only
+
     def add_new(self) -> None:
         from ui.member_dialog import MemberDialog
+
+        if self._read_only:
+            return
 
         names = [b.name for b in self.tree_model.branches()]
         if not names:
@@ -362,7 +438,7 @@ class MembersTab(QWidget):
         from ui.member_dialog import MemberDialog
 
         record = self.selected_record()
-        if record is None:
+        if record is None or self._read_only:
             return
         dialog = MemberDialog(self.session_factory, self.actor, [b.name for b in self.tree_model.branches()],
                               record=record, parent=self)
@@ -373,7 +449,7 @@ class MembersTab(QWidget):
         from ui.transfer_dialog import TransferDialog
 
         record = self.selected_record()
-        if record is None or record.status != "在册":
+        if record is None or record.status != "在册" or self._read_only:
             return
         dialog = TransferDialog(self.session_factory, self.actor, record, parent=self)
         if dialog.exec() and dialog.saved is not None:
@@ -381,7 +457,7 @@ class MembersTab(QWidget):
 
     def reinstate_selected(self) -> None:
         record = self.selected_record()
-        if record is None or record.status == "在册":
+        if record is None or record.status == "在册" or self._read_only:
             return
         answer = QMessageBox.question(
             self, self.tr("恢复在册"),
@@ -405,15 +481,15 @@ class MembersTab(QWidget):
 
     def set_import_available(self, available: bool) -> None:
         self._import_available = available
-        self.import_roll_button.setEnabled(available)
+        self.import_roll_button.setEnabled(available and not self._read_only)
         self._update_actions()
         self.actions_changed.emit()
 
     def can_import(self) -> bool:
-        return self._import_available
+        return self._import_available and not self._read_only
 
     def import_data(self) -> None:
-        if self._import_available:
+        if self.can_import():
             self.import_roll_requested.emit()
 
     def can_print(self) -> bool:
@@ -439,6 +515,9 @@ class MembersTab(QWidget):
 
     def _write(self, fn: Callable[[Any], Any]) -> bool:
         """Run one service call in its own transaction; a refusal is shown, nothing is written."""
+        if self._read_only:
+            QMessageBox.information(self, self.tr("只读"), self.tr("当前账号只能查阅，不能修改。"))
+            return False
         try:
             with self.session_factory.begin() as session:
                 fn(session)
@@ -456,6 +535,9 @@ class MembersTab(QWidget):
     def load_demo(self) -> None:
         from services.demo import seed_demo_bureau
         from ui.jobs import run_with_progress
+
+        if self._read_only:
+            return
 
         def work(progress: Callable[[int, str], None], _cancel: Any) -> Any:
             progress(10, self.tr("正在生成示例数据……"))
@@ -483,6 +565,8 @@ class MembersTab(QWidget):
     def new_branch(self) -> None:
         from services import branches as branch_service
 
+        if self._read_only:
+            return
         name, ok = QInputDialog.getText(self, self.tr("新建党支部"), self.tr("党支部名称："))
         if ok and name.strip() and self._write(lambda s: branch_service.create_branch(s, name, self.actor)):
             self._after_write()

@@ -116,6 +116,7 @@ class StatsTab(QWidget):
         self._generation = 0
         self._cancel: threading.Event | None = None
         self._open_dialogs: list[QDialog] = []
+        self._read_only = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 4)
@@ -133,7 +134,8 @@ class StatsTab(QWidget):
         # The assessment pages load when first shown (the roll may hold 20 000 members).
         self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE, self.SPENDING_PAGE}
         self.pages.currentChanged.connect(self._on_page_changed)
-        QShortcut(QKeySequence("F5"), self, self.refresh)
+        if parent is None:  # inside the main window its 刷新 (F5) calls refresh(); two F5s would clash
+            QShortcut(QKeySequence("F5"), self, self.refresh)
 
     # ------------------------------------------------------------ building
 
@@ -389,11 +391,21 @@ class StatsTab(QWidget):
         self.branch_assess_message.setText(self.tr("已保存。"))
         return True
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A 查阅 account: grades, branch assessments and spending are shown, not entered."""
+        self._read_only = read_only
+        for widget in (self.btn_import_grades, self.btn_add_spending, self.spend_date, self.spend_amount,
+                       self.spend_purpose, self.spend_source, self.spend_remarks):
+            widget.setEnabled(not read_only)
+        if read_only:
+            self.btn_save_grades.setEnabled(False)
+            self.grade_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
     def _on_branch_assessment_activated(self, index: QModelIndex) -> None:
         from PySide6.QtWidgets import QInputDialog
 
         current = self.branch_assess_model.payload(index.row())
-        if current is None or index.column() not in (1, 2):
+        if current is None or index.column() not in (1, 2) or self._read_only:
             return
         label = self.tr("考核结果") if index.column() == 1 else self.tr("书记述职评议")
         choices = ["", *assessments.BRANCH_GRADES]

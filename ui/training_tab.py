@@ -7,8 +7,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -51,19 +52,24 @@ ACCENT = "#B71C1C"
 
 
 class TrainingTab(QWidget):
+    counts_changed = Signal(str)  # the status-bar line of the main window
+
     def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._factory = session_factory
         self._actor = actor
         self._current: activities.ActivityInfo | None = None
+        self._read_only = False
+        self._status = ""
         self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
 
         # ---------------------------------------------------------- toolbar and filters
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.new_action = self._action(self.tr("新增活动"), self.on_new_action_triggered, QKeySequence.StandardKey.New)
+        # Ctrl+N, Delete and Ctrl+I are the main window's menu shortcuts; they call add_new() etc. below.
+        self.new_action = self._action(self.tr("新增活动"), self.on_new_action_triggered)
         self.edit_action = self._action(self.tr("编辑"), self.on_edit_action_triggered)
-        self.delete_action = self._action(self.tr("删除"), self.on_delete_action_triggered, QKeySequence.StandardKey.Delete)
+        self.delete_action = self._action(self.tr("删除"), self.on_delete_action_triggered)
         self.status_button = QToolButton()
         self.status_button.setText(self.tr("状态"))
         self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -73,8 +79,7 @@ class TrainingTab(QWidget):
         self.status_button.setMenu(status_menu)
         self.toolbar.addSeparator()
         self.enrol_action = self._action(self.tr("报名"), self.on_enrol_action_triggered)
-        self.import_action = self._action(self.tr("导入学时记录"), self.on_import_action_triggered,
-                                          QKeySequence("Ctrl+I"))
+        self.import_action = self._action(self.tr("导入学时记录"), self.on_import_action_triggered)
         self.toolbar.addSeparator()
         self.print_button = QToolButton()
         self.print_button.setText(self.tr("打印"))
@@ -114,7 +119,13 @@ class TrainingTab(QWidget):
                               (self.tr("状态"), self.status_combo)):
             filters.addWidget(QLabel(label))
             filters.addWidget(widget)
-        filters.addWidget(self.search_edit, 1)
+        filters.addStretch(1)
+        # The search sits at the toolbar's right end, as on the members tab; the list keeps its width.
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.search_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 16)
+        self.toolbar.addWidget(self.search_edit)
 
         # ---------------------------------------------------------- activities list
         self.activity_model = ActivityTableModel(self)
@@ -157,9 +168,9 @@ class TrainingTab(QWidget):
         self.participants_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.participants_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.participants_table.verticalHeader().hide()
-        unenrol = QPushButton(self.tr("取消所选人员的报名"))
+        self.unenrol_button = unenrol = QPushButton(self.tr("取消所选人员的报名"))
         unenrol.clicked.connect(self.on_unenrol_clicked)
-        adjust = QPushButton(self.tr("调整学时…"))
+        self.adjust_button = adjust = QPushButton(self.tr("调整学时…"))
         adjust.setToolTip(self.tr("手工调整所选党员的学时：与考勤所得学时分开记录，须写明原因"))
         adjust.clicked.connect(self.on_adjust_clicked)
         participants_page = QWidget()
@@ -211,8 +222,10 @@ class TrainingTab(QWidget):
         ll.addWidget(self.list_stack, 1)
         splitter.addWidget(left)
         splitter.addWidget(detail)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        em = self.fontMetrics().horizontalAdvance("党")
+        splitter.setSizes([em * 46, em * 46])  # room for the activity titles beside the detail
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter, 1)
@@ -260,6 +273,8 @@ class TrainingTab(QWidget):
                                               query=self.search_edit.text())
         self.activity_model.set_activities(rows)
         self.list_stack.setCurrentIndex(0 if rows else 1)
+        self._status = self.tr("当前列出活动 %1 项").replace("%1", str(len(rows)))
+        self.counts_changed.emit(self._status)
         if not rows and (self.search_edit.text() or self.year_combo.currentData() or self.type_combo.currentData()
                          or self.status_combo.currentData()):
             self.empty_label.setText(self.tr("没有符合筛选条件的活动。"))
@@ -280,9 +295,9 @@ class TrainingTab(QWidget):
             self.show_activity(a.id)
 
     def show_activity(self, activity_id: int | None) -> None:
-        for w in (self.edit_action, self.delete_action, self.enrol_action):
-            w.setEnabled(activity_id is not None)
-        self.status_button.setEnabled(activity_id is not None)
+        for w in (self.edit_action, self.delete_action, self.enrol_action, self.certificates_action):
+            w.setEnabled(activity_id is not None and not self._read_only)
+        self.status_button.setEnabled(activity_id is not None and not self._read_only)
         if activity_id is None:
             self._current = None
             self.detail_title.setText(self.tr("未选择活动"))
@@ -317,13 +332,53 @@ class TrainingTab(QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, p.member_id)
                 self.participants_table.setItem(r, c, item)
-        read_only = a.status in ("已取消", "已归档")
+        read_only = a.status in ("已取消", "已归档") or self._read_only
         self.attendance_model.set_grid(grid, self._write_cell, read_only=read_only)
         self.all_present_button.setEnabled(not read_only and bool(grid.members))
         self.grid_view.resizeColumnToContents(0)
         self.grid_view.resizeColumnToContents(1)
         if grid.members and grid.sessions:
             self.grid_view.setCurrentIndex(self.attendance_model.index(0, 2))
+
+    # -------------------------------------------------------------- what the main window calls
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A 查阅 account: no activity, enrolment, attendance, adjustment, import or certificate is written."""
+        self._read_only = read_only
+        for w in (self.new_action, self.import_action):
+            w.setEnabled(not read_only)
+        for button in (self.unenrol_button, self.adjust_button):
+            button.setEnabled(not read_only)
+        self.show_activity(self._current.id if self._current else None)
+
+    def add_new(self) -> None:
+        if not self._read_only:
+            self.on_new_action_triggered()
+
+    def delete_selected(self) -> None:
+        if not self._read_only:
+            self.on_delete_action_triggered()
+
+    def can_import(self) -> bool:
+        return not self._read_only
+
+    def status_text(self) -> str:
+        return self._status
+
+    def import_data(self) -> None:
+        if not self._read_only:
+            self.on_import_action_triggered()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def can_print(self) -> bool:
+        return self._current is not None and bool(self._current.sessions)
+
+    def print_current(self) -> None:
+        """Ctrl+P: the sign-in sheet of the session chosen in the grid (the other printouts are in 打印)."""
+        self.on_signin_action_triggered()
 
     # -------------------------------------------------------------- attendance
 
@@ -385,7 +440,7 @@ class TrainingTab(QWidget):
             self.reload_activities(dialog.result_value.id)
 
     def on_edit_action_triggered(self) -> None:
-        if self._current is None:
+        if self._current is None or self._read_only:
             return
         activity_id = self._current.id
 

@@ -46,16 +46,18 @@ START_TARGET = 1.5
 SEARCH_TARGET_MS = 50.0
 
 
-def child_env() -> dict[str, str]:
+def child_env(workdir: Path | None = None) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", DANGXUN_STARTUP_TRACE="1")
+    if workdir is not None:  # the start-up backup goes beside the benchmark's database, not the user's folder
+        env["DANGXUN_DATA_DIR"] = str(workdir / "data")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
-def timed_run(cmd: list[str]) -> dict[str, float]:
+def timed_run(cmd: list[str], workdir: Path | None = None) -> dict[str, float]:
     """Wall seconds from spawn to each start-up mark and to exit."""
     start = time.time()
-    proc = subprocess.run(cmd, cwd=REPO, env=child_env(), capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, cwd=REPO, env=child_env(workdir), capture_output=True, text=True, timeout=300)
     end = time.time()
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr}")
@@ -87,13 +89,13 @@ def bench_startup(runs: int, members: int, workdir: Path) -> dict[str, float]:
     shot = str(workdir / "shot.png")
     app_cmd = [sys.executable, str(REPO / "main.py"), "--db", str(db_path), "--screenshot", shot]
     bare_cmd = [sys.executable, "-c", BARE_SCRIPT, str(workdir / "bare.png")]
-    timed_run(app_cmd)  # warm-up: bytecode caches, the file in the page cache
+    timed_run(app_cmd, workdir)  # warm-up: bytecode caches, the file in the page cache
     timed_run(bare_cmd)
     bare: list[dict[str, float]] = []
     app: list[dict[str, float]] = []
     for _ in range(runs):  # interleaved, so that a busy moment hits both alike
         bare.append(timed_run(bare_cmd))
-        app.append(timed_run(app_cmd))
+        app.append(timed_run(app_cmd, workdir))
 
     def med(rows: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in rows)

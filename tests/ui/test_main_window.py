@@ -39,7 +39,7 @@ def make_window(qtbot: Any, db: Database, settings: QSettings | None) -> MainWin
 def test_window_starts_on_the_demo_bureau(qtbot: Any, db: Database, tmp_path: Path) -> None:
     window = make_window(qtbot, db, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     assert window.tabs.count() == len(TAB_SPECS)
-    tab = window.tabs.currentWidget()
+    tab = window.current_tab()
     assert isinstance(tab, MembersTab)
     assert tab.model.rowCount() == 100
     assert "在册党员 100 名" in window.counts_label.text()
@@ -58,15 +58,14 @@ def test_menus_and_shortcuts(qtbot: Any, db: Database) -> None:
     assert shortcuts["act_import"] == QKeySequence("Ctrl+I")
     assert shortcuts["act_refresh"] == QKeySequence("F5")
     assert shortcuts["act_delete"] == QKeySequence("Del")
-    # Printing is a placeholder until a tab can print; import waits for the roll importer.
+    # The members tab has nothing to print; the window wired the roll importer to it.
     assert not window.act_print.isEnabled()
-    assert not window.act_import.isEnabled()
+    assert window.act_import.isEnabled()
     assert window.act_new.isEnabled()
-    tab = window.tabs.currentWidget()
+    tab = window.current_tab()
     window.act_find.trigger()
     qtbot.waitUntil(tab.search.hasFocus)
-    tab.set_import_available(True)
-    assert window.act_import.isEnabled()
+    tab.import_roll_requested.disconnect()  # no file dialog here: only that the request arrives
     with qtbot.waitSignal(tab.import_roll_requested, timeout=1000):
         window.act_import.trigger()
     window.act_refresh.trigger()
@@ -82,13 +81,13 @@ def test_select_tab_by_name(qtbot: Any, db: Database) -> None:
 def test_geometry_and_column_widths_are_remembered(qtbot: Any, db: Database, tmp_path: Path) -> None:
     path = str(tmp_path / "settings.ini")
     window = make_window(qtbot, db, QSettings(path, QSettings.Format.IniFormat))
-    tab = window.tabs.currentWidget()
+    tab = window.current_tab()
     tab.table.horizontalHeader().resizeSection(0, 231)
     window.resize(900, 640)
     window.close()
 
     again = make_window(qtbot, db, QSettings(path, QSettings.Format.IniFormat))
-    assert again.tabs.currentWidget().table.horizontalHeader().sectionSize(0) == 231
+    assert again.current_tab().table.horizontalHeader().sectionSize(0) == 231
     settings = QSettings(path, QSettings.Format.IniFormat)
     assert settings.value("main/geometry")
 

@@ -133,6 +133,12 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_ID)
+    app.setDesktopFileName(APP_ID)  # matches dangxun.desktop, so the launcher groups the window
+    from PySide6.QtGui import QIcon
+
+    from services.paths import resources_dir
+
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "dangxun.png")))
     apply_look(app)
 
     path = _db_path(args)

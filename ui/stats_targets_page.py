@@ -177,7 +177,7 @@ class TargetsPage(QWidget):
             return False
         self.settings = settings
         self._show(settings)
+        self.saved.emit(year)  # the tab recomputes (and may reload this page) before the message is set
         self.message.setStyleSheet("")
         self.message.setText(self.tr("已保存%1年度学时目标；统计结果已按新目标重新计算。").replace("%1", str(year)))
-        self.saved.emit(year)
         return True

@@ -81,7 +81,8 @@ class ExamsPage(QWidget):
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # A score is short: keep its column narrow so the eye goes straight from name to score.
+        self.view.horizontalHeader().setStretchLastSection(False)
         self.view.horizontalHeader().setMinimumSectionSize(self.view.fontMetrics().horizontalAdvance("中") * 6)
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 10)
         self.delegate = QStyledItemDelegate(self.view)
@@ -130,6 +131,7 @@ class ExamsPage(QWidget):
             with self.session_factory() as session:
                 self.model.set_rows(assessments.list_exam_scores(session, activity_id))
             self.view.resizeColumnsToContents()
+            self.view.setColumnWidth(SCORE_COLUMN, self.view.fontMetrics().horizontalAdvance("考试成绩") + 40)
         self.btn_save.setEnabled(False)
         self.btn_import.setEnabled(activity_id is not None)
         self.message.clear()

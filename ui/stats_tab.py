@@ -361,13 +361,12 @@ class StatsTab(QWidget):
             self.exams_page.year.setValue(self.grade_year.value())
             self.exams_page.year.blockSignals(False)
             self.exams_page.load_activities()
-        elif index == self.TARGETS_PAGE:
-            # Unsaved target edits survive a recomputation of the statistics.
-            if not self.targets_page.has_pending():
-                self.targets_page.year.blockSignals(True)
-                self.targets_page.year.setValue(self.grade_year.value())
-                self.targets_page.year.blockSignals(False)
-                self.targets_page.load()
+        elif index == self.TARGETS_PAGE and not self.targets_page.has_pending():
+            # (Unsaved target edits survive a recomputation of the statistics.)
+            self.targets_page.year.blockSignals(True)
+            self.targets_page.year.setValue(self.grade_year.value())
+            self.targets_page.year.blockSignals(False)
+            self.targets_page.load()
 
     def _year_changed(self) -> None:
         self._stale_pages = set(self.LAZY_PAGES)

@@ -77,8 +77,10 @@ class TargetsPage(QWidget):
         rows_height = self.view.verticalHeader().defaultSectionSize() * 3
         self.view.setFixedHeight(rows_height + self.view.horizontalHeader().sizeHint().height() + 6)
         rb.addWidget(self.view)
-        rb.addWidget(QLabel(self.tr("双击“目标学时”输入数字；勾选“启用”“须参加集中培训班”。"
-                                    "某年不设固定学时的，取消“启用”即可（该年无人判为未达标）。")))
+        help_label = QLabel(self.tr("双击“目标学时”输入数字；勾选“启用”“须参加集中培训班”。"
+                                    "某年不设固定学时的，取消“启用”即可（该年无人判为未达标）。"))
+        help_label.setWordWrap(True)
+        rb.addWidget(help_label)
         v.addWidget(rules_box)
 
         lower = QHBoxLayout()
@@ -135,6 +137,7 @@ class TargetsPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, t.name)
             self.types.addItem(item)
         self.types.blockSignals(False)
+        self.types_note.setVisible(any(not t.counts_toward_target for t in settings.types))
         self.builtin_posts.setText(self.tr("固定计入：") + "、".join(settings.builtin_posts))
         self.extra_posts.setText("、".join(settings.extra_posts))
         self._update_buttons()

@@ -89,7 +89,7 @@ class TargetsPage(QWidget):
         self.types = QListWidget()
         self.types.itemChanged.connect(lambda _i: self._update_buttons())
         tb.addWidget(self.types)
-        self.types_note = QLabel(self.tr("灰色的类型在“培训活动→活动类型”中已设为不计入目标，各年度都不计入。"))
+        self.types_note = QLabel(self.tr("灰色的类型本身设为不计入学时目标，各年度都不计入。"))
         self.types_note.setWordWrap(True)
         tb.addWidget(self.types_note)
         lower.addWidget(types_box, 1)

@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 from models import (
     Activity,
     ActivitySession,
+    ActivityType,
     Attendance,
     Branch,
     BranchAssessment,
+    Enrolment,
     EvaluationGrade,
     ExamScore,
     Member,
@@ -294,16 +296,134 @@ def set_exam_score(session: Session, actor: str, activity_id: int, member_id: in
 
 
 def list_exam_scores(session: Session, activity_id: int) -> list[ExamRow]:
-    """Members who attended the activity (or have a score), with their score."""
+    """Members enrolled in or attending the activity (or with a score), with their score."""
     attended = select(Attendance.member_id).join(ActivitySession, ActivitySession.id == Attendance.session_id) \
         .where(ActivitySession.activity_id == activity_id, Attendance.status.in_(ATTENDED))
+    enrolled = select(Enrolment.member_id).where(Enrolment.activity_id == activity_id)
     scored = select(ExamScore.member_id).where(ExamScore.activity_id == activity_id)
     q = (select(Member.id, Member.name, Branch.name, ExamScore.score)
          .join(Branch, Branch.id == Member.branch_id)
          .outerjoin(ExamScore, (ExamScore.member_id == Member.id) & (ExamScore.activity_id == activity_id))
-         .where(Member.id.in_(attended) | Member.id.in_(scored))
+         .where(Member.id.in_(attended) | Member.id.in_(enrolled) | Member.id.in_(scored))
          .order_by(Branch.sort_order, Member.sort_key))
     return [ExamRow(i, n, b, s) for i, n, b, s in session.execute(q)]
+
+
+EXAM_HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名",),
+    "id_number": ("公民身份号码", "身份证号", "身份证号码", "身份证"),
+    "score": ("成绩", "考试成绩", "分数", "得分", "考试分数"),
+}
+
+
+def parse_score(value: Any) -> float | None:
+    """A score typed or read from a sheet: empty → None; else a number 0–100 (Chinese message if not)."""
+    text = clean_text(value).replace(" ", "").removesuffix("分")
+    if not text:
+        return None
+    try:
+        score = float(text)
+    except ValueError:
+        raise ValidationError(f"考试成绩“{text}”不是数字，应为0～100之间的数字", "score") from None
+    if not 0 <= score <= 100 or score != score:
+        raise ValidationError(f"考试成绩“{text}”超出范围，应为0～100之间的数字", "score")
+    return round(score, 2)
+
+
+@dataclass(frozen=True)
+class ExamActivity:
+    id: int
+    title: str
+    start_date: dt.date
+    type: str
+    is_class: bool
+
+
+def exam_activities(session: Session, year: int | None = None, classes_only: bool = False) -> list[ExamActivity]:
+    """Activities that may hold an exam (not cancelled), newest first; classes only if asked."""
+    q = (select(Activity.id, Activity.title, Activity.start_date, ActivityType.name, ActivityType.is_class)
+         .join(ActivityType, ActivityType.id == Activity.type_id)
+         .where(Activity.status != "已取消")
+         .order_by(Activity.start_date.desc(), Activity.id.desc()))
+    if year is not None:
+        q = q.where(Activity.start_date >= dt.date(year, 1, 1), Activity.start_date <= dt.date(year, 12, 31))
+    if classes_only:
+        q = q.where(ActivityType.is_class.is_(True))
+    return [ExamActivity(i, t, d, n, bool(c)) for i, t, d, n, c in session.execute(q)]
+
+
+def save_exam_scores(session: Session, actor: str, activity_id: int,
+                     entries: Sequence[tuple[int, Any]]) -> int:
+    """Save (member id, score or None) entries of one activity, all or nothing; returns how many changed."""
+    if session.get(Activity, activity_id) is None:
+        raise NotFoundError("找不到该活动")
+    problems: list[FieldProblem] = []
+    clean: list[tuple[int, float | None]] = []
+    for n, (member_id, value) in enumerate(entries, start=1):
+        try:
+            clean.append((member_id, parse_score(value)))
+        except ValidationError as exc:
+            problems.append(FieldProblem("score", exc.message, n))
+    if problems:
+        raise ValidationError(problems)
+    current = {r.member_id: r.score for r in list_exam_scores(session, activity_id)}
+    saved = 0
+    for member_id, score in clean:
+        if member_id in current and current[member_id] == score:
+            continue
+        set_exam_score(session, actor, activity_id, member_id, score)
+        saved += 1
+    return saved
+
+
+def import_exam_scores(session: Session, actor: str, activity_id: int, path: Path | str, *,
+                       progress: Callable[[int, str], None] | None = None,
+                       cancel: threading.Event | None = None) -> int:
+    """Import scores of one activity from a sheet (姓名 and/or 公民身份号码, 成绩); all or nothing.
+
+    A member is found by ID number when given, else by name when the name is unique among the
+    members listed for the activity (enrolled, attending or scored). Problems name the sheet row.
+    """
+    from services.spreadsheet import read_table
+
+    table = read_table(path, EXAM_HEADERS, required=("score",), progress=progress, cancel=cancel)
+    if "name" not in table.fields and "id_number" not in table.fields:
+        raise ValidationError("表格中没有“姓名”或“公民身份号码”列，无法对应党员", "name")
+    listed = list_exam_scores(session, activity_id)
+    by_name: dict[str, list[ExamRow]] = {}
+    for r in listed:
+        by_name.setdefault(r.name, []).append(r)
+    id_map = dict(session.execute(select(Member.id_number, Member.id)).all())
+    problems: list[FieldProblem] = []
+    entries: list[tuple[int, float | None]] = []
+    seen: dict[int, int] = {}
+    for trow in table.rows:
+        values = trow.values
+        try:
+            if clean_text(values.get("id_number")):
+                number = normalize_id_number(values.get("id_number"))
+                member_id = id_map.get(number)
+                if member_id is None:
+                    raise ValidationError(f"身份证号码 {number} 不在党员名册中")
+            else:
+                name = normalize_name(values.get("name"))
+                found = by_name.get(name, [])
+                if len(found) != 1:
+                    raise ValidationError(f"姓名“{name}”" + ("不在该活动的参训名单中" if not found
+                                                            else "有重名，请填写身份证号码"))
+                member_id = found[0].member_id
+            score = parse_score(values.get("score"))
+        except DangxunError as exc:
+            problems.append(FieldProblem("row", exc.message, trow.number))
+            continue
+        if member_id in seen:
+            problems.append(FieldProblem("row", f"与第{seen[member_id]}行是同一名党员", trow.number))
+            continue
+        seen[member_id] = trow.number
+        entries.append((member_id, score))
+    if problems:
+        raise ValidationError(problems)
+    return save_exam_scores(session, actor, activity_id, entries)
 
 
 # ---------------------------------------------------------------- 评先评优

@@ -307,3 +307,72 @@ class YearTargets:
 def load_year_targets(session: Session, year: int) -> YearTargets:
     return YearTargets(year, rules_for_year(session, year), countable_type_ids(session, year),
                        committee_posts(session))
+
+
+# ---------------------------------------------------------------- the settings page
+
+
+@dataclass(frozen=True)
+class TargetTypeRow:
+    name: str
+    counts_toward_target: bool  # the type's own setting (培训活动 → 活动类型)
+    excluded: bool  # excluded by the office for the year
+
+
+@dataclass(frozen=True)
+class TargetSettings:
+    """Everything the 学时目标 page shows for one year."""
+
+    year: int
+    rules: dict[str, RuleInfo]
+    types: list[TargetTypeRow]
+    builtin_posts: tuple[str, ...]
+    extra_posts: tuple[str, ...]
+
+
+def extra_committee_posts(session: Session) -> tuple[str, ...]:
+    """Only the posts the office added (beyond COMMITTEE_POSTS)."""
+    return tuple(p for p in committee_posts(session) if p not in COMMITTEE_POSTS)
+
+
+def target_settings(session: Session, year: int) -> TargetSettings:
+    excluded = excluded_type_ids(session, year)
+    types = [TargetTypeRow(t.name, t.counts_toward_target, t.id in excluded)
+             for t in session.scalars(select(ActivityType).order_by(ActivityType.sort_order, ActivityType.id))]
+    return TargetSettings(year, rules_for_year(session, year), types, tuple(COMMITTEE_POSTS),
+                          extra_committee_posts(session))
+
+
+def save_target_settings(session: Session, actor: str, year: int,
+                         rules: dict[str, tuple[float | None, bool, bool]], excluded_types: set[str],
+                         extra_posts: list[str]) -> TargetSettings:
+    """Store what changed on the 学时目标 page: rules (group → hours, enabled, class required),
+    the excluded types of `year` and the extra 支委 posts. The caller frames one transaction."""
+    current = target_settings(session, year)
+    for group, (hours, enabled, class_required) in rules.items():
+        before = current.rules.get(group)
+        if before is None:
+            raise ValidationError(f"目标分组“{group}”不存在（可选：{'、'.join(GROUPS)}）", "group")
+        if (before.hours, before.enabled, before.class_required) == (hours, enabled, class_required):
+            continue
+        if hours is None:
+            if enabled:
+                raise ValidationError(f"“{GROUP_LABELS[group]}”已启用，请填写目标学时", "hours")
+            hours = 0.0  # a switched-off group without a number
+        set_rule(session, actor, year, group, hours, enabled, class_required)
+    for row in current.types:
+        if row.excluded != (row.name in excluded_types):
+            set_type_excluded(session, actor, year, row.name, row.name in excluded_types)
+    known = {t.name for t in current.types}
+    unknown = sorted(excluded_types - known)
+    if unknown:
+        raise NotFoundError(f"活动类型“{'、'.join(unknown)}”不存在")
+    clean = tuple(dict.fromkeys(p.strip() for p in extra_posts if p and p.strip() and p.strip() not in COMMITTEE_POSTS))
+    if clean != current.extra_posts:
+        set_extra_committee_posts(session, actor, list(clean))
+    return target_settings(session, year)
+
+
+def split_posts(text: str) -> list[str]:
+    """Posts typed in one line, separated by 、 , ， ; or spaces."""
+    return [p for p in _POST_SPLIT.split(text or "") if p]

@@ -37,7 +37,9 @@ from services.errors import CancelledError, DangxunError
 from services.stats import StatsDetail
 from ui.assessment_table_model import GradeDelegate, GradeTableModel
 from ui.stats_chart import BarChart
+from ui.stats_exams_page import ExamsPage
 from ui.stats_table_model import RowsTableModel
+from ui.stats_targets_page import TargetsPage
 
 ACCENT = "#B71C1C"
 YEAR_HEADERS = ("年度", "在册党员", "累计学时", "人均学时", "最少学时", "覆盖率", "未达标人数")
@@ -105,7 +107,8 @@ class StatsTab(QWidget):
     awards_loaded = Signal()
     counts_changed = Signal(str)
 
-    GRADES_PAGE, AWARDS_PAGE, BRANCH_PAGE, SPENDING_PAGE = 3, 4, 5, 6
+    GRADES_PAGE, AWARDS_PAGE, BRANCH_PAGE, SPENDING_PAGE, EXAMS_PAGE, TARGETS_PAGE = 3, 4, 5, 6, 7, 8
+    LAZY_PAGES = frozenset({GRADES_PAGE, AWARDS_PAGE, BRANCH_PAGE, SPENDING_PAGE, EXAMS_PAGE, TARGETS_PAGE})
 
     def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -130,9 +133,15 @@ class StatsTab(QWidget):
         self.pages.addTab(self._build_awards(), self.tr("评先评优"))
         self.pages.addTab(self._build_branch_assessment(), self.tr("支部考核"))
         self.pages.addTab(self._build_spending(), self.tr("经费开支"))
+        self.exams_page = ExamsPage(session_factory, actor)
+        self.pages.addTab(self.exams_page, self.tr("考试成绩"))
+        self.targets_page = TargetsPage(session_factory, actor)
+        # New targets change who is below them: recompute the period.
+        self.targets_page.saved.connect(lambda _year: self.refresh())
+        self.pages.addTab(self.targets_page, self.tr("学时目标"))
         layout.addWidget(self.pages)
         # The assessment pages load when first shown (the roll may hold 20 000 members).
-        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE, self.SPENDING_PAGE}
+        self._stale_pages = set(self.LAZY_PAGES)
         self.pages.currentChanged.connect(self._on_page_changed)
         if parent is None:  # inside the main window its 刷新 (F5) calls refresh(); two F5s would clash
             QShortcut(QKeySequence("F5"), self, self.refresh)
@@ -349,9 +358,20 @@ class StatsTab(QWidget):
             self.load_branch_assessments()
         elif index == self.SPENDING_PAGE:
             self.load_spending()
+        elif index == self.EXAMS_PAGE:
+            self.exams_page.year.blockSignals(True)
+            self.exams_page.year.setValue(self.grade_year.value())
+            self.exams_page.year.blockSignals(False)
+            self.exams_page.load_activities()
+        elif index == self.TARGETS_PAGE and not self.targets_page.has_pending():
+            # (Unsaved target edits survive a recomputation of the statistics.)
+            self.targets_page.year.blockSignals(True)
+            self.targets_page.year.setValue(self.grade_year.value())
+            self.targets_page.year.blockSignals(False)
+            self.targets_page.load()
 
     def _year_changed(self) -> None:
-        self._stale_pages = {self.GRADES_PAGE, self.AWARDS_PAGE, self.BRANCH_PAGE, self.SPENDING_PAGE}
+        self._stale_pages = set(self.LAZY_PAGES)
         self._on_page_changed(self.pages.currentIndex())
 
     def _build_branch_assessment(self) -> QWidget:
@@ -440,18 +460,40 @@ class StatsTab(QWidget):
         self.spend_remarks.setPlaceholderText(self.tr("备注"))
         self.btn_add_spending = QPushButton(self.tr("登记"))
         self.btn_add_spending.clicked.connect(lambda: self.add_spending())
+        self.btn_cancel_edit = QPushButton(self.tr("取消修改"))
+        self.btn_cancel_edit.setVisible(False)
+        self.btn_cancel_edit.clicked.connect(lambda: self.cancel_spending_edit())
+        self._editing_spending: int | None = None
         for label, widget in ((self.tr("日期"), self.spend_date), (self.tr("金额"), self.spend_amount),
                               (self.tr("用途"), self.spend_purpose), (self.tr("来源"), self.spend_source)):
             form.addWidget(QLabel(label))
             form.addWidget(widget)
         form.addWidget(self.spend_remarks, 1)
         form.addWidget(self.btn_add_spending)
+        form.addWidget(self.btn_cancel_edit)
         v.addLayout(form)
         self.spending_model = RowsTableModel((self.tr("日期"), self.tr("金额（元）"), self.tr("用途"), self.tr("来源"),
                                               self.tr("备注")), self)
         self.spending_view = _table()
+        self.spending_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.spending_view.setModel(self.spending_model)
+        self.spending_view.doubleClicked.connect(lambda index: self.edit_spending(index.row()))
+        self.spending_view.setToolTip(self.tr("双击一笔开支修改"))
+        self.spending_view.selectionModel().selectionChanged.connect(lambda *_a: self._spending_selection())
         v.addWidget(self.spending_view)
+        actions = QHBoxLayout()
+        self.btn_edit_spending = QPushButton(self.tr("修改所选"))
+        self.btn_edit_spending.clicked.connect(lambda: self.edit_spending(self._selected_spending_row()))
+        self.btn_delete_spending = QPushButton(self.tr("删除所选"))
+        self.btn_delete_spending.clicked.connect(lambda: self.delete_spending(self._selected_spending_row()))
+        for b in (self.btn_edit_spending, self.btn_delete_spending):
+            b.setEnabled(False)
+            actions.addWidget(b)
+        actions.addStretch(1)
+        v.addLayout(actions)
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.spending_view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(lambda: self.delete_spending(self._selected_spending_row()))
         self.spending_message = QLabel()
         self.spending_message.setWordWrap(True)
         v.addWidget(self.spending_message)
@@ -464,8 +506,9 @@ class StatsTab(QWidget):
         with self.session_factory() as session:
             rows = spending.list_spending(session, date_from, date_to)
             totals = spending.spending_totals(session, date_from, date_to)
-        self.spending_model.set_rows([(r.date.isoformat(), r.amount, r.purpose, r.source, r.remarks) for r in rows],
-                                     [r.id for r in rows])
+        self.spending_model.set_rows([(r.date.isoformat(), f"{r.amount:.2f}", r.purpose, r.source, r.remarks)
+                                      for r in rows], rows)
+        self._spending_selection()
         self.spending_view.resizeColumnsToContents()
         parts = [f"{year}年 " + "，".join(f"{p}{a:g}元" for p, a in per.items()) for year, per in totals.by_year.items()]
         self.spending_message.setText(
@@ -473,19 +516,87 @@ class StatsTab(QWidget):
                                                                         self.tr("还没有登记开支：在上方填写后点“登记”。")))
 
     def add_spending(self) -> bool:
+        """登记 a new entry, or, while an entry is being edited, save the corrections to it."""
         from services import spending
 
+        editing = self._editing_spending
+        values = (_pydate(self.spend_date.date()), self.spend_amount.text(), self.spend_purpose.currentText(),
+                  self.spend_source.currentText(), self.spend_remarks.text())
         try:
             with self.session_factory.begin() as session:
-                spending.add_spending(session, self.actor, _pydate(self.spend_date.date()), self.spend_amount.text(),
-                                      self.spend_purpose.currentText(), self.spend_source.currentText(),
-                                      self.spend_remarks.text())
+                if editing is None:
+                    spending.add_spending(session, self.actor, *values)
+                else:
+                    spending.update_spending(session, self.actor, editing, *values)
         except DangxunError as exc:
-            self.spending_message.setText(self.tr("未登记：") + exc.message)
+            self.spending_message.setText((self.tr("未登记：") if editing is None else self.tr("未修改：")) + exc.message)
             return False
+        self.cancel_spending_edit()
+        self.load_spending()
+        if editing is not None:
+            self.spending_message.setText(self.tr("已修改。") + self.spending_message.text())
+        return True
+
+    def _selected_spending_row(self) -> int:
+        rows = self.spending_view.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def _spending_selection(self) -> None:
+        selected = self._selected_spending_row() >= 0
+        self.btn_edit_spending.setEnabled(selected)
+        self.btn_delete_spending.setEnabled(selected)
+
+    def edit_spending(self, row: int) -> bool:
+        """Put the entry of `row` into the form above; “保存修改” then writes the corrections."""
+        from services.spending import SpendingRow
+
+        entry = self.spending_model.payload(row) if row >= 0 else None
+        if not isinstance(entry, SpendingRow):
+            return False
+        self._editing_spending = entry.id
+        self.spend_date.setDate(_qdate(entry.date))
+        self.spend_amount.setText(f"{entry.amount:.2f}")
+        self.spend_purpose.setCurrentText(entry.purpose)
+        self.spend_source.setCurrentText(entry.source)
+        self.spend_remarks.setText(entry.remarks)
+        self.btn_add_spending.setText(self.tr("保存修改"))
+        self.btn_cancel_edit.setVisible(True)
+        self.spending_message.setText(self.tr("正在修改 %1 的一笔开支：改好后点“保存修改”。").replace(
+            "%1", entry.date.isoformat()))
+        self.spend_amount.setFocus()
+        return True
+
+    def cancel_spending_edit(self) -> None:
+        self._editing_spending = None
         self.spend_amount.clear()
         self.spend_remarks.clear()
+        self.btn_add_spending.setText(self.tr("登记"))
+        self.btn_cancel_edit.setVisible(False)
+
+    def delete_spending(self, row: int, confirm: bool = True) -> bool:
+        from services import spending
+
+        entry = self.spending_model.payload(row) if row >= 0 else None
+        if not isinstance(entry, spending.SpendingRow):
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self, self.tr("删除经费开支"),
+                self.tr("删除 %1 %2 %3 元（%4）这笔开支？删除记入操作日志。").replace("%1", entry.date.isoformat())
+                .replace("%2", entry.purpose).replace("%3", f"{entry.amount:.2f}").replace("%4", entry.source),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            with self.session_factory.begin() as session:
+                spending.delete_spending(session, self.actor, entry.id)
+        except DangxunError as exc:
+            self.spending_message.setText(self.tr("未删除：") + exc.message)
+            return False
+        if self._editing_spending == entry.id:
+            self.cancel_spending_edit()
         self.load_spending()
+        self.spending_message.setText(self.tr("已删除。") + self.spending_message.text())
         return True
 
     # ------------------------------------------------------------ computing

@@ -156,6 +156,6 @@ def test_spending_page(tab: StatsTab, qtmodeltester: Any) -> None:
     tab.spend_amount.setText("1200.5")
     tab.spend_purpose.setCurrentText("书籍")
     assert tab.add_spending()
-    assert _cells(tab.spending_model)[0][1:4] == ["1200.5", "书籍", "党费"]
+    assert _cells(tab.spending_model)[0][1:4] == ["1200.50", "书籍", "党费"]
     assert "合计 1200.5 元" in tab.spending_message.text()
     qtmodeltester.check(tab.spending_model)

@@ -415,7 +415,8 @@ class StatsTab(QWidget):
         """A 查阅 account: grades, branch assessments and spending are shown, not entered."""
         self._read_only = read_only
         for widget in (self.btn_import_grades, self.btn_add_spending, self.spend_date, self.spend_amount,
-                       self.spend_purpose, self.spend_source, self.spend_remarks):
+                       self.spend_purpose, self.spend_source, self.spend_remarks, self.btn_edit_spending,
+                       self.btn_delete_spending, self.exams_page, self.targets_page):
             widget.setEnabled(not read_only)
         if read_only:
             self.btn_save_grades.setEnabled(False)

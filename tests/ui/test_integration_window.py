@@ -224,6 +224,8 @@ def test_viewer_gets_no_editing(qtbot: Any, db: Database) -> None:
     stats = window.current_tab()
     assert isinstance(stats, StatsTab)
     assert not stats.btn_add_spending.isEnabled() and not stats.btn_import_grades.isEnabled()
+    assert not stats.targets_page.isEnabled() and not stats.exams_page.isEnabled()
+    assert not stats.btn_delete_spending.isEnabled()
     settle(qtbot)
 
 

@@ -183,18 +183,7 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
         values = trow.values
         member_id = None
         try:
-            if clean_text(values.get("id_number")):
-                number = normalize_id_number(values.get("id_number"))
-                member_id = id_map.get(number)
-                if member_id is None:
-                    raise ValidationError(f"身份证号码 {number} 不在党员名册中")
-            else:
-                name = normalize_name(values.get("name"))
-                found = by_name.get(name, [])
-                if len(found) != 1:
-                    raise ValidationError(f"姓名“{name}”" + ("不在本年度党员名册中" if not found
-                                                            else "有重名，请填写身份证号码"))
-                member_id = found[0].member_id
+            member_id = _resolve_member(values, id_map, by_name, "不在本年度党员名册中")
             grade = normalize_grade(values.get("grade"))
         except DangxunError as exc:  # NormalizeError or ValidationError: a Chinese message for the row
             problems.append(FieldProblem("row", exc.message, trow.number))
@@ -400,18 +389,7 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
     for trow in table.rows:
         values = trow.values
         try:
-            if clean_text(values.get("id_number")):
-                number = normalize_id_number(values.get("id_number"))
-                member_id = id_map.get(number)
-                if member_id is None:
-                    raise ValidationError(f"身份证号码 {number} 不在党员名册中")
-            else:
-                name = normalize_name(values.get("name"))
-                found = by_name.get(name, [])
-                if len(found) != 1:
-                    raise ValidationError(f"姓名“{name}”" + ("不在该活动的参训名单中" if not found
-                                                            else "有重名，请填写身份证号码"))
-                member_id = found[0].member_id
+            member_id = _resolve_member(values, id_map, by_name, "不在该活动的参训名单中")
             score = parse_score(values.get("score"))
         except DangxunError as exc:
             problems.append(FieldProblem("row", exc.message, trow.number))
@@ -512,3 +490,19 @@ def award_eligibility(session: Session, year: int, rule: AwardRule | None = None
                 reasons.append(f"出勤率{share:.0%}，低于{rule.min_attendance_share:.0%}")
         out.append(Eligibility(member_id, led.name, led.branch, ok, tuple(reasons)))
     return out
+
+
+def _resolve_member(values: dict[str, Any], id_map: dict[str, int], by_name: dict[str, list[Any]],
+                    missing: str) -> int:
+    """A sheet row's member: by ID number when given, else by a name that is unique in `by_name`."""
+    if clean_text(values.get("id_number")):
+        number = normalize_id_number(values.get("id_number"))
+        member_id = id_map.get(number)
+        if member_id is None:
+            raise ValidationError(f"身份证号码 {number} 不在党员名册中")
+        return member_id
+    name = normalize_name(values.get("name"))
+    found = by_name.get(name, [])
+    if len(found) != 1:
+        raise ValidationError(f"姓名“{name}”" + (missing if not found else "有重名，请填写身份证号码"))
+    return int(found[0].member_id)

@@ -13,7 +13,14 @@ from services import audit, branches, members
 from services.members import MemberRecord
 from services.normalize import format_partial, mask_id_number
 from services.pdf_fonts import register_fonts
-from services.pdf_layout import base_styles, cn_date, esc, header_table_style, numbered_canvas, page_count
+from services.pdf_layout import (
+    base_styles,
+    cn_date,
+    esc,
+    header_table_style,
+    numbered_canvas,
+    page_count,
+)
 from services.privacy import mask_phone
 
 # (header, key, relative width landscape, portrait): the columns in the order offices print them.

@@ -117,12 +117,14 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
     cell = ParagraphStyle("roll_cell", fontName=fonts.body, fontSize=body_size, leading=body_size + 2)
     head = ParagraphStyle("roll_head", fontName=fonts.title, fontSize=body_size + 0.5, leading=body_size + 2.5,
                           alignment=TA_CENTER, textColor="#FFFFFF")
-    weight = 2 if landscape else 3
-    columns = [c for c in _COLUMNS if c[weight] and (show_branch or c[1] != "branch")
-               and (c[1] != "phone" or any(r.phone for r in records))]
+    has_phone = any(r.phone for r in records)
+    # (header, key, relative width) of the columns this printout has.
+    columns = [(header, key, wide if landscape else narrow) for header, key, wide, narrow in _COLUMNS
+               if (wide if landscape else narrow) and (show_branch or key != "branch")
+               and (key != "phone" or has_phone)]
     usable = pagesize[0] - 2 * _MARGIN_MM * mm
-    scale = usable / sum(c[weight] for c in columns)
-    widths = [c[weight] * scale for c in columns]
+    scale = usable / sum(c[2] for c in columns)
+    widths = [c[2] * scale for c in columns]
 
     doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=_MARGIN_MM * mm, rightMargin=_MARGIN_MM * mm,
                             topMargin=14 * mm, bottomMargin=16 * mm, title=title, creator="党员教育培训管理系统")
@@ -133,7 +135,7 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
     table_rows: list[list[Any]] = [[Paragraph(c[0], head) for c in columns]]
     for seq, record in enumerate(records, start=1):
         row: list[Any] = []
-        for _header, key, *_widths in columns:
+        for _header, key, _width in columns:
             text = _cell_text(record, key, seq, full_ids)
             row.append(Paragraph(esc(text), cell) if key in _WRAPPED else text)
         table_rows.append(row)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,23 @@ from services.enrolment import Participant, participants
 from services.errors import NotFoundError
 from services.normalize import mask_id_number
 from services.pdf_fonts import register_fonts
+from services.pdf_layout import (
+    ACCENT,
+    GRID,
+    base_styles,
+    cn_date,
+    esc,
+    header_table_style,
+    numbered_canvas,
+    page_count,
+)
 
-ACCENT = "#B71C1C"
-GRID = "#9E9E9E"
+# The older private names, still imported by services.certificates.
+_numbered_canvas = numbered_canvas
+_styles = base_styles
+_esc = esc
+_page_count = page_count
+__all__ = ["ACCENT", "GRID", "PdfResult", "attendance_register", "cn_date", "render_signin", "signin_sheet"]
 
 
 @dataclass(frozen=True)
@@ -24,64 +37,6 @@ class PdfResult:
     path: Path
     pages: int
     rows: int
-
-
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _numbered_canvas(font: str, footer_prefix: str = "") -> Any:
-    """A canvas that knows the page count when each page is finished: 第X页 共Y页 in one pass."""
-    from reportlab.pdfgen import canvas
-
-    class NumberedCanvas(canvas.Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            # Without this ReportLab references Helvetica, an unembedded font, on every page.
-            kwargs["initialFontName"] = kwargs.get("initialFontName") or font
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                self._footer(total)
-                super().showPage()
-            super().save()
-
-        def _footer(self, total: int) -> None:
-            width, _ = self._pagesize
-            self.setFont(font, 9)
-            self.setFillColor("#424242")
-            text = f"{footer_prefix}第{self._pageNumber}页 共{total}页"
-            self.drawCentredString(width / 2, 10 * 2.8346, text)
-
-    return NumberedCanvas
-
-
-def _styles(fonts: Any) -> dict[str, Any]:
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
-
-    return {
-        "title": ParagraphStyle("title", fontName=fonts.title, fontSize=18, leading=24, alignment=TA_CENTER,
-                                spaceAfter=4),
-        "info": ParagraphStyle("info", fontName=fonts.body, fontSize=10.5, leading=15, alignment=TA_CENTER,
-                               textColor="#212121"),
-        "cell": ParagraphStyle("cell", fontName=fonts.body, fontSize=10, leading=12),
-        "small": ParagraphStyle("small", fontName=fonts.body, fontSize=8, leading=10),
-        "head": ParagraphStyle("head", fontName=fonts.body, fontSize=8, leading=10, alignment=TA_CENTER),
-    }
-
-
-def _esc(text: str | None) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(text or "")
 
 
 def _duty(p: Participant) -> str:
@@ -109,7 +64,6 @@ def signin_sheet(session: Session, activity_id: int, out: Path | str, *, session
 def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, people: list[Participant],
                   out: Path | str, *, blank_rows: int = 5, landscape: bool = False,
                   show_id: bool = False) -> PdfResult:
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as to_landscape
     from reportlab.lib.units import mm
@@ -150,17 +104,7 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     for n in range(len(people) + 1, len(people) + blank_rows + 1):
         rows.append([str(n)] + [""] * (len(header) - 1))
     table = Table(rows, colWidths=col_widths, repeatRows=1, rowHeights=[8 * mm] + [9 * mm] * (len(rows) - 1))
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), fonts.body, 10.5),
-        ("FONT", (0, 0), (-1, 0), fonts.title, 11),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ACCENT)),
-        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-        ("ALIGN", (0, 1), (0, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor(GRID)),
-        ("LINEBELOW", (0, 0), (-1, 0), 1, colors.HexColor(ACCENT)),
-    ]))
+    table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
     story.append(Paragraph(_esc(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿"),
@@ -168,14 +112,6 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     canvas_cls = _numbered_canvas(fonts.body, f"{info.title} 签到表　　")
     doc.build(story, canvasmaker=canvas_cls)
     return PdfResult(out, _page_count(out), len(people))
-
-
-def _page_count(path: Path) -> int:
-    import re
-
-    data = path.read_bytes()
-    m = re.search(rb"/Type /Pages[^>]*?/Count (\d+)", data) or re.search(rb"/Count (\d+)", data)
-    return int(m.group(1)) if m else 0
 
 
 def attendance_register(session: Session, activity_id: int, out: Path | str) -> PdfResult:

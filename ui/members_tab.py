@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -72,6 +74,7 @@ class MembersTab(QWidget):
         self._read_only = False
         self._branch_id: int | None = None
         self._totals = ""
+        self._out_dir: Path | None = None  # temporary folder of printouts, made on the first print
 
         self.model = MemberTableModel(self)
         self.tree_model = BranchTreeModel(self)
@@ -120,7 +123,10 @@ class MembersTab(QWidget):
         self.act_reinstate = self._action(self.tr("恢复在册"), sp.SP_BrowserReload, self.reinstate_selected)
         self.act_import = self._action(self.tr("导入"), sp.SP_DialogOpenButton, self.import_data,
                                        self.tr("导入花名册（Ctrl+I）"))
-        for action in (self.act_add, self.act_edit, self.act_transfer, self.act_import):
+        self.act_print = self._action(self.tr("打印"), sp.SP_FileDialogContentsView, self.print_current,
+                                      self.tr("把当前显示的党员打印为花名册（Ctrl+P）"))
+        self.act_print.setObjectName("members_print")
+        for action in (self.act_add, self.act_edit, self.act_transfer, self.act_import, self.act_print):
             bar.addAction(action)
         self.export_button = QToolButton()
         self.export_button.setObjectName("export_button")
@@ -371,6 +377,10 @@ class MembersTab(QWidget):
         self.export_button.setEnabled(self._export_wired)
         for kind, action in self.export_actions.items():
             action.setEnabled(kind == "template" or self._export_available)
+        printable = self.can_print()
+        if printable != self.act_print.isEnabled():
+            self.act_print.setEnabled(printable)
+            self.actions_changed.emit()  # the window's Ctrl+P follows
         self._update_branch_actions()
 
     def _update_branch_actions(self) -> None:
@@ -493,7 +503,37 @@ class MembersTab(QWidget):
             self.import_roll_requested.emit()
 
     def can_print(self) -> bool:
-        return False
+        return self.model.visible_count() > 0
+
+    def print_current(self) -> None:
+        """Ctrl+P: the rows the table shows, as the roll printout (ID numbers masked), in the preview."""
+        import tempfile
+
+        from services import print_roll
+        from ui.pdf_preview import PdfPreviewDialog
+
+        records = self.visible_records()
+        if not records:
+            return
+        branch = self._current_branch()
+        if self._out_dir is None:
+            self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
+        out = self._out_dir / "党员花名册.pdf"
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            # A write transaction: the print is logged.
+            with self.session_factory.begin() as session:
+                result = print_roll.print_roll(session, out, records=records,
+                                               branch=branch.name if branch is not None else None,
+                                               actor=self.actor)
+        except (DangxunError, OSError) as exc:
+            QApplication.restoreOverrideCursor()
+            message = exc.message if isinstance(exc, DangxunError) else str(exc)
+            QMessageBox.warning(self, self.tr("打印花名册"), message)
+            return
+        QApplication.restoreOverrideCursor()
+        title = self.tr("党员花名册（{0}名，共{1}页）").format(result.members, result.pages)
+        PdfPreviewDialog(result.path, title, self).exec()
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue("members/header", self.table.horizontalHeader().saveState())

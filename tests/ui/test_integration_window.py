@@ -352,7 +352,7 @@ def test_print_and_certificate_check_from_the_menus(qtbot: Any, tmp_path: Path,
         monkeypatch.setattr(certificate_verify_dialog.CertificateVerifyDialog, "exec",
                             lambda d: verified.append(d) or 0)
         window = make_window(qtbot, bureau)
-        assert not window.act_print.isEnabled()  # the roll has no printout
+        assert window.act_print.isEnabled()  # the roll prints as 花名册
         window.select_tab("培训")
         qtbot.waitUntil(lambda: window.tabs.currentWidget().loaded)
         assert window.act_print.isEnabled()

@@ -58,8 +58,8 @@ def test_menus_and_shortcuts(qtbot: Any, db: Database) -> None:
     assert shortcuts["act_import"] == QKeySequence("Ctrl+I")
     assert shortcuts["act_refresh"] == QKeySequence("F5")
     assert shortcuts["act_delete"] == QKeySequence("Del")
-    # The members tab has nothing to print; the window wired the roll importer to it.
-    assert not window.act_print.isEnabled()
+    # The members tab prints the roll (花名册); the window wired the roll importer to it.
+    assert window.act_print.isEnabled()
     assert window.act_import.isEnabled()
     assert window.act_new.isEnabled()
     tab = window.current_tab()

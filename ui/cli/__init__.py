@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "ui.cli.stats_cmd",
     "ui.cli.safety_cmd",
     "ui.cli.training_cmd",
+    "ui.cli.print_cmd",
 )
 
 

@@ -22,7 +22,8 @@ from services.attendance import completion
 from services.errors import CancelledError, ConflictError, NotFoundError
 from services.normalize import clean_text, mask_id_number
 from services.pdf_fonts import register_fonts
-from services.print_signin import ACCENT, PdfResult, _numbered_canvas, _page_count, cn_date
+from services.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
+from services.print_signin import PdfResult
 
 SECRET_KEY = "certificate.secret"
 QR_PREFIX = "DXZS"  # 党训证书: tells our QR text apart from anything else a phone may scan
@@ -339,11 +340,11 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from services.print_signin import _esc, _styles
+    from services.pdf_layout import base_styles, esc
 
     certs = list_certificates(session, activity_id=activity_id, year=year)
     fonts = register_fonts()
-    st = _styles(fonts)
+    st = base_styles(fonts)
     out = Path(out)
     scope = f"{year}年" if year else (certs[0].activity_title if activity_id and certs else "")
     doc = SimpleDocTemplate(str(out), pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm,
@@ -352,9 +353,9 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     rows: list[list[Any]] = [["序号", "证书编号", "姓名", "所在党支部", "身份证号码", "培训名称", "发证日期", "状态", "备注"]]
     for n, cert in enumerate(certs, start=1):
         note = f"补发自{cert.reissue_of}" if cert.reissue_of else (cert.remarks or "")
-        rows.append([str(n), cert.number, cert.name, Paragraph(_esc(cert.branch), st["small"]),
-                     mask_id_number(cert.id_number), Paragraph(_esc(cert.activity_title), st["small"]),
-                     cert.issued_on.isoformat(), cert.status, Paragraph(_esc(note), st["small"])])
+        rows.append([str(n), cert.number, cert.name, Paragraph(esc(cert.branch), st["small"]),
+                     mask_id_number(cert.id_number), Paragraph(esc(cert.activity_title), st["small"]),
+                     cert.issued_on.isoformat(), cert.status, Paragraph(esc(note), st["small"])])
     widths = [10, 32, 20, 40, 38, 60, 24, 16, 29]
     table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle([
@@ -365,10 +366,10 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9E9E9E")),
     ]))
-    story = [Paragraph(_esc(f"{scope}结业证书发证登记册"), st["title"]),
-             Paragraph(_esc(f"共{len(certs)}份"), st["info"]), Spacer(1, 3 * mm), table]
-    doc.build(story, canvasmaker=_numbered_canvas(fonts.body, "发证登记册　　"))
-    return PdfResult(out, _page_count(out), len(certs))
+    story = [Paragraph(esc(f"{scope}结业证书发证登记册"), st["title"]),
+             Paragraph(esc(f"共{len(certs)}份"), st["info"]), Spacer(1, 3 * mm), table]
+    doc.build(story, canvasmaker=numbered_canvas(fonts.body, "发证登记册　　"))
+    return PdfResult(out, page_count(out), len(certs))
 
 
 def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None = None,

@@ -25,10 +25,6 @@ from services.pdf_layout import (
 )
 
 # The older private names, still imported by services.certificates.
-_numbered_canvas = numbered_canvas
-_styles = base_styles
-_esc = esc
-_page_count = page_count
 __all__ = ["ACCENT", "GRID", "PdfResult", "attendance_register", "cn_date", "render_signin", "signin_sheet"]
 
 
@@ -70,7 +66,7 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     fonts = register_fonts()
-    st = _styles(fonts)
+    st = base_styles(fonts)
     out = Path(out)
     pagesize = to_landscape(A4) if landscape else A4
     doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm,
@@ -79,11 +75,11 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     title = info.title + (f"（第{sess.seq}课次）" if len(info.sessions) > 1 else "")
     when = cn_date(sess.date) + (f" {sess.time_text()}" if sess.time_text() else "")
     parts = [f"时间：{when}", f"地点：{sess.place or info.place or '　'}", f"主办：{info.organiser or '　'}"]
-    story: list[Any] = [Paragraph(_esc(title), st["title"]),
+    story: list[Any] = [Paragraph(esc(title), st["title"]),
                         Paragraph("签　到　表", st["title"]),
-                        Paragraph(_esc("　　".join(parts)), st["info"])]
+                        Paragraph(esc("　　".join(parts)), st["info"])]
     if sess.topic:
-        story.append(Paragraph(_esc(f"主题：{sess.topic}"), st["info"]))
+        story.append(Paragraph(esc(f"主题：{sess.topic}"), st["info"]))
     story.append(Spacer(1, 4 * mm))
 
     header = ["序号", "姓名", "所在党支部", "职务", "签到", "备注"]
@@ -97,7 +93,7 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     rows: list[list[Any]] = [header]
     cell = st["cell"]
     for n, p in enumerate(people, start=1):
-        row: list[Any] = [str(n), p.name, Paragraph(_esc(p.branch), cell), Paragraph(_esc(_duty(p)), cell), "", ""]
+        row: list[Any] = [str(n), p.name, Paragraph(esc(p.branch), cell), Paragraph(esc(_duty(p)), cell), "", ""]
         if show_id:
             row.insert(2, mask_id_number(p.id_number))
         rows.append(row)
@@ -107,11 +103,11 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(_esc(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿"),
+    story.append(Paragraph(esc(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿"),
                            st["info"]))
-    canvas_cls = _numbered_canvas(fonts.body, f"{info.title} 签到表　　")
+    canvas_cls = numbered_canvas(fonts.body, f"{info.title} 签到表　　")
     doc.build(story, canvasmaker=canvas_cls)
-    return PdfResult(out, _page_count(out), len(people))
+    return PdfResult(out, page_count(out), len(people))
 
 
 def attendance_register(session: Session, activity_id: int, out: Path | str) -> PdfResult:
@@ -124,14 +120,14 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     info = activities.get_activity(session, activity_id)
     g = attendance.grid(session, activity_id)
     fonts = register_fonts()
-    st = _styles(fonts)
+    st = base_styles(fonts)
     out = Path(out)
     pagesize = landscape(A4)
     doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=14 * mm, bottomMargin=16 * mm, title=f"{info.title} 考勤表",
                             creator="党员教育培训管理系统")
-    story: list[Any] = [Paragraph(_esc(f"{info.title}　考勤表"), st["title"]),
-                        Paragraph(_esc(f"{info.date_text()}　　地点：{info.place or '—'}　　主办：{info.organiser or '—'}"
+    story: list[Any] = [Paragraph(esc(f"{info.title}　考勤表"), st["title"]),
+                        Paragraph(esc(f"{info.date_text()}　　地点：{info.place or '—'}　　主办：{info.organiser or '—'}"
                                        f"　　共{len(g.sessions)}个课次、{info.hours:g}学时"), st["info"]),
                         Spacer(1, 3 * mm)]
     n_sessions = len(g.sessions)
@@ -144,7 +140,7 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     rows: list[list[Any]] = [header]
     counts = g.counts()
     for n, p in enumerate(g.members, start=1):
-        row: list[Any] = [str(n), p.name, Paragraph(_esc(p.branch), st["small" if small else "cell"])]
+        row: list[Any] = [str(n), p.name, Paragraph(esc(p.branch), st["small" if small else "cell"])]
         notes = []
         for sid, seq, *_ in g.sessions:
             c = g.cells.get((p.member_id, sid))
@@ -152,7 +148,7 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
             if c and c.reason:
                 notes.append(f"{seq}:{c.reason}")
         row.append(f"{g.member_hours(p.member_id):g}")
-        row.append(Paragraph(_esc("；".join(notes)), st["small"]))
+        row.append(Paragraph(esc("；".join(notes)), st["small"]))
         rows.append(row)
     usable = pagesize[0] - 24 * mm
     fixed = [10 * mm, 20 * mm, 42 * mm]
@@ -173,6 +169,6 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     ]))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(_esc("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items())), st["info"]))
-    doc.build(story, canvasmaker=_numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))
-    return PdfResult(out, _page_count(out), len(g.members))
+    story.append(Paragraph(esc("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items())), st["info"]))
+    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))
+    return PdfResult(out, page_count(out), len(g.members))

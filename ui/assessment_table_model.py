@@ -9,6 +9,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from services.assessments import GRADES, GradeRow
+from ui.table_headers import numbered_header
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 HEADERS = ("党支部", "姓名", "党员类别", "评议等次", "备注")
@@ -110,11 +111,7 @@ class GradeTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1)
+        return numbered_header(HEADERS, section, orientation, role)
 
 
 class GradeDelegate(QStyledItemDelegate):

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont
 
 from services.assessments import ExamRow, parse_score
 from services.errors import ValidationError
+from ui.table_headers import numbered_header
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 HEADERS = ("党支部", "姓名", "考试成绩")
@@ -93,8 +94,4 @@ class ExamScoreTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1)
+        return numbered_header(HEADERS, section, orientation, role)

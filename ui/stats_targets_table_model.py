@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from services.targets import GROUP_LABELS, GROUPS, RuleInfo
+from ui.table_headers import numbered_header
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 HEADERS = ("适用对象", "目标学时", "启用", "须参加集中培训班", "来源")
@@ -128,8 +129,4 @@ class TargetRuleTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1)
+        return numbered_header(HEADERS, section, orientation, role)

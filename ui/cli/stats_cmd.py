@@ -10,7 +10,7 @@ from typing import Any
 
 from services.errors import DangxunError, NormalizeError
 from services.normalize import parse_full_date
-from ui.cli import CliContext, UsageError, print_json
+from ui.cli.base import CliContext, UsageError, print_json
 
 
 def _date(text: str) -> dt.date:
@@ -122,7 +122,7 @@ def _writable(path: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services.stats import compute_stats
+    from services.assessment.stats import compute_stats
 
     _check_period(args)
     with ctx.database().session_factory() as session:
@@ -143,7 +143,7 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import ledger
+    from services.assessment import ledger
 
     out = _writable(args.out, (".xlsx",))
     notice = _writable(args.notice, (".pdf",)) if args.notice else None
@@ -159,7 +159,7 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import report
+    from services.printing import report
 
     _check_period(args)
     out = _writable(args.out, (".docx",))
@@ -177,7 +177,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_targets_show(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import targets
+    from services.assessment import targets
 
     with ctx.database().session_factory() as session:
         rules = targets.rules_for_year(session, args.year)
@@ -195,7 +195,7 @@ def cmd_targets_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_targets_set(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import targets
+    from services.assessment import targets
 
     with ctx.writable().session_factory.begin() as session:
         rule = targets.set_rule(session, ctx.actor, args.year, args.group, args.hours,
@@ -206,7 +206,7 @@ def cmd_targets_set(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import targets
+    from services.assessment import targets
 
     with ctx.writable().session_factory.begin() as session:
         targets.set_type_excluded(session, ctx.actor, args.year, args.type, not args.include)
@@ -215,7 +215,7 @@ def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import assessments
+    from services.assessment import assessments
 
     with ctx.writable().session_factory.begin() as session:
         result = assessments.import_grades(session, ctx.actor, args.year, args.file)
@@ -226,7 +226,7 @@ def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_grades_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import assessments
+    from services.assessment import assessments
 
     with ctx.database().session_factory() as session:
         rows = assessments.list_grades(session, args.year)
@@ -242,7 +242,7 @@ def cmd_grades_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_spending_add(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import spending
+    from services.assessment import spending
 
     with ctx.writable().session_factory.begin() as session:
         row = spending.add_spending(session, ctx.actor, args.date, args.amount, args.purpose, args.source,
@@ -252,7 +252,7 @@ def cmd_spending_add(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_spending_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import spending
+    from services.assessment import spending
 
     _check_period(args)
     with ctx.database().session_factory() as session:
@@ -267,8 +267,8 @@ def cmd_spending_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_card(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import ledger
-    from services.members import find_by_id_number
+    from services.assessment import ledger
+    from services.roll.members import find_by_id_number
 
     out = _writable(args.out, (".pdf", ".xlsx"))
     with ctx.database().session_factory() as session:

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from services import activities, attendance, certificates, enrolment, print_signin, records_import
 from services.errors import UnreadableFileError, ValidationError
-from ui.cli import CliContext, print_json
+from services.printing import print_signin
+from services.training import activities, attendance, certificates, enrolment, records_import
+from ui.cli.base import CliContext, print_json
 
 
 def register(sub: Any) -> None:
@@ -251,7 +252,7 @@ def cmd_adjust_hours(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import branches
+    from services.roll import branches
 
     with ctx.writable().session_factory.begin() as session:
         if args.remove:

@@ -1,0 +1,161 @@
+"""考核与统计 tab on the hand-built bureau: figures, drill-downs, grades grid, exports, models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from python_calamine import CalamineWorkbook
+
+from services.safety.storage import Database, open_database
+from tests.helpers.stats_dataset import build_dataset
+from ui.assessment.stats_tab import StatsTab
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+D = dt.date
+
+
+@pytest.fixture
+def data_db(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(tmp_path / "tab.sqlite3")
+    with db.session_factory.begin() as s:
+        build_dataset(s)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def tab(qtbot: Any, data_db: Database) -> StatsTab:
+    widget = StatsTab(data_db.session_factory, "tester")
+    qtbot.addWidget(widget)
+    widget.resize(1100, 650)
+    with qtbot.waitSignal(widget.stats_finished, timeout=10000):
+        widget.set_period(D(2023, 1, 1), D(2024, 12, 31))
+    return widget
+
+
+def _cells(model: Any) -> list[list[str]]:
+    return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+
+def test_figures_years_and_below(tab: StatsTab) -> None:
+    figures = dict((r[0], r[1]) for r in _cells(tab.figures_model))
+    assert figures["现有党员（名）"] == "4"
+    assert figures["党支部（个）"] == "2"
+    assert figures["中心组学习（次 / 人次）"] == "2 / 5"
+    assert figures["党员年均培训学时"] == "24.11"
+    assert figures["参训覆盖率"] == "75%"
+    assert _cells(tab.years_model) == [["2023", "4", "77", "19.25", "8", "100%", "3"],
+                                       ["2024", "5", "140", "28", "0", "80%", "3"]]
+    assert tab.below_year.currentData() == 2024
+    assert [r[0] for r in _cells(tab.below_model)] == ["甲一", "丙三", "戊五"]
+    assert _cells(tab.branch_model) == [["第一支部", "2", "1"], ["第二支部", "2", "2"], ["第三支部", "1", "0"]]
+
+
+def test_every_figure_leads_to_records(tab: StatsTab, qtbot: Any) -> None:
+    rows = _cells(tab.figures_model)
+    labels = [r[0] for r in rows]
+    members = tab.open_figure(labels.index("现有党员（名）"))
+    assert members is not None and members.model.rowCount() == 4
+    acts = tab.open_figure(labels.index("中心组学习（次 / 人次）"))
+    assert acts is not None and [r[1] for r in _cells(acts.model)] == ["活动a1", "活动a4"]
+    assert [r[5] for r in _cells(acts.model)] == ["3", "2"]
+    hours = tab.open_activity_hours(acts.model.payload(0))
+    assert hours is not None and hours.model.rowCount() == 3
+    gaps = tab.open_figure(labels.index("参训覆盖率"))
+    assert gaps is not None and [r[0] for r in _cells(gaps.model)] == ["戊五"]
+    below = tab.open_year_cell(1, 6)
+    assert below is not None and [r[0] for r in _cells(below.model)] == ["甲一", "丙三", "戊五"]
+    detail = tab.open_member_hours(below.model.payload(0))
+    assert detail is not None and sum(float(r[6]) for r in _cells(detail.model)) == 44.0
+    for dialog in (members, acts, hours, gaps, below, detail):
+        dialog.close()
+
+
+def test_models_pass_the_model_tester(qtmodeltester: Any, tab: StatsTab) -> None:
+    tab.pages.setCurrentIndex(tab.GRADES_PAGE)
+    for model in (tab.figures_model, tab.years_model, tab.below_model, tab.branch_model, tab.grade_model):
+        qtmodeltester.check(model)
+
+
+def test_grades_grid(tab: StatsTab) -> None:
+    assert tab.grade_model.rowCount() == 0  # loaded only when the page is shown
+    tab.pages.setCurrentIndex(tab.GRADES_PAGE)
+    model = tab.grade_model
+    names = [model.index(r, 1).data() for r in range(model.rowCount())]
+    probationary = names.index("戊五")
+    assert model.index(probationary, 3).data() == "不定等次"
+    assert not model.flags(model.index(probationary, 3)) & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(model.index(names.index("甲一"), 3), "良好")
+    assert model.setData(model.index(names.index("甲一"), 3), "优秀")
+    assert model.setData(model.index(names.index("乙二"), 3), "合格")
+    assert tab.btn_save_grades.isEnabled()
+    assert tab.save_grades()
+    assert "第一支部评为优秀的1人" in tab.grade_message.text()
+    assert model.index(names.index("甲一"), 3).data() == "优秀"
+    assert not model.has_pending()
+
+
+def test_exports(tab: StatsTab, qtbot: Any, tmp_path: Path) -> None:
+    ledger_path = tmp_path / "台账.xlsx"
+    tab.export_ledger(str(ledger_path))
+    qtbot.waitUntil(lambda: "已导出台账" in tab.status.text(), timeout=10000)
+    rows = CalamineWorkbook.from_path(str(ledger_path)).get_sheet_by_name("学时台账").to_python()
+    assert len(rows) == 7
+    report_path = tmp_path / "报告.docx"
+    tab.export_report(str(report_path))
+    qtbot.waitUntil(lambda: "已生成报告" in tab.status.text(), timeout=10000)
+    assert report_path.exists() and report_path.with_suffix(".xlsx").exists()
+
+
+def test_screenshot(tab: StatsTab, tmp_path: Path) -> None:
+    tab.show()
+    image = tab.grab()
+    assert not image.isNull()
+    image.save(str(tmp_path / "stats_tab.png"))
+
+
+def test_awards_and_branch_assessment(tab: StatsTab, qtmodeltester: Any, qtbot: Any) -> None:
+    tab.pages.setCurrentIndex(tab.GRADES_PAGE)
+    model = tab.grade_model
+    names = [model.index(r, 1).data() for r in range(model.rowCount())]
+    model.setData(model.index(names.index("乙二"), 3), "优秀")
+    assert tab.save_grades()
+    with qtbot.waitSignal(tab.awards_loaded, timeout=10000):
+        tab.pages.setCurrentIndex(tab.AWARDS_PAGE)
+    rows = {r[1]: r for r in _cells(tab.award_model)}
+    assert rows["乙二"][2] == "符合" and rows["乙二"][3] == "学时达标（46/32学时）；民主评议等次为优秀；全年无缺席"
+    assert rows["甲一"][2] == "不符合"
+    assert "5名党员中1名符合" in tab.award_summary.text()  # m4 is on the roll in 2024 too
+    qtmodeltester.check(tab.award_model)
+    tab.pages.setCurrentIndex(tab.BRANCH_PAGE)
+    assert tab.set_branch_assessment(0, "好", "较好")
+    assert _cells(tab.branch_assess_model)[0][:3] == ["第一支部", "好", "较好"]
+    qtmodeltester.check(tab.branch_assess_model)
+
+
+def test_refresh_does_not_block(qtbot: Any, data_db: Database) -> None:
+    widget = StatsTab(data_db.session_factory, "tester")
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.stats_finished, timeout=10000):
+        widget.refresh()
+        # The result arrives through the event loop, never inside refresh() itself.
+        assert widget.detail is None and widget.status.text().startswith("正在统计")
+
+
+def test_spending_page(tab: StatsTab, qtmodeltester: Any) -> None:
+    tab.pages.setCurrentIndex(tab.SPENDING_PAGE)
+    assert "还没有登记开支" in tab.spending_message.text()
+    tab.spend_date.setDate(tab.date_from.date().addDays(10))
+    tab.spend_amount.setText("abc")
+    assert not tab.add_spending() and "金额" in tab.spending_message.text()
+    tab.spend_amount.setText("1200.5")
+    tab.spend_purpose.setCurrentText("书籍")
+    assert tab.add_spending()
+    assert _cells(tab.spending_model)[0][1:4] == ["1200.50", "书籍", "党费"]
+    assert "合计 1200.5 元" in tab.spending_message.text()
+    qtmodeltester.check(tab.spending_model)

@@ -32,7 +32,8 @@ class ChangeFollower(QObject):
         self.changed.connect(self._on_changed)
         ws.subscribe(self._listener)
         widget.installEventFilter(self)
-        widget.destroyed.connect(self._detach)
+        listener = self._listener
+        widget.destroyed.connect(lambda *_: ws.unsubscribe(listener))
 
     def _listener(self, changes: Changes) -> None:  # runs on the writing thread
         if changes.touches(*self.kinds):
@@ -50,9 +51,6 @@ class ChangeFollower(QObject):
             self.stale = False
             self.refresh()
         return False
-
-    def _detach(self, *_args: object) -> None:
-        self.ws.unsubscribe(self._listener)
 
 
 def follow(ws: Any, widget: QWidget, kinds: Iterable[str], refresh: Callable[[], None]) -> ChangeFollower:

@@ -144,7 +144,10 @@ def run_gui(args: argparse.Namespace) -> int:
     path = _db_path(args)
     # A screenshot uses no settings: the same picture on every machine, no preferences changed.
     settings = None if screenshot else QSettings(APP_ID, APP_ID)
-    window = MainWindow(None, "", settings=settings, db_label=str(path))
+    from ui.widgets.errors import install_excepthook
+
+    uninstall_hook = install_excepthook(app)
+    window = MainWindow(None, settings=settings, db_label=str(path))
     if screenshot:
         window.resize(1280, 800)
     elif not settings or not settings.value("main/geometry"):
@@ -168,10 +171,11 @@ def run_gui(args: argparse.Namespace) -> int:
                             username=getattr(args, "user", "") or os.environ.get("DANGXUN_USER", ""))
     if isinstance(start, int):  # 3 locked, 2 network share/unreadable, 1 login abandoned (already said)
         window.close()
+        uninstall_hook()
         return start
     auto = AutoBackup(start.db, start.actor, window)
     try:
-        window.attach(start.db.session_factory, start.actor, start.role, start.db)
+        window.attach(start.ws)
         window.statusBar().clearMessage()
         window.load_current()
         app.processEvents()
@@ -187,6 +191,7 @@ def run_gui(args: argparse.Namespace) -> int:
     finally:
         auto.stop()
         start.close()
+        uninstall_hook()
 
 
 def _tell_start_notes(window: Any, start: Any) -> None:

@@ -19,41 +19,42 @@ from PySide6.QtWidgets import (
 
 from services.version import APP_NAME, VERSION
 
-TabFactory = Callable[[Any, str, "QWidget | None"], QWidget]
+TabFactory = Callable[[Any, "QWidget | None"], QWidget]
 
-# Roles as services/safety/accounts.py names them (not imported here: that module pulls in SQLAlchemy,
-# and this one must stay light so the window paints before the database is opened).
+# Roles as services/access.py names them (not imported here: the window must stay light so that it
+# paints before SQLAlchemy is imported; tests/ui/test_main_window.py checks they agree).
 ADMIN = "管理员"
+EDITOR = "录入员"
 VIEWER = "查阅"
 
 
 # Each factory imports its tab only when the tab is built (keeps `import ui.main_window` light).
-def members_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+def members_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
     from ui.roll.members_tab import MembersTab
 
-    return MembersTab(session_factory, actor, parent)
+    return MembersTab(ws, parent)
 
 
-def training_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+def training_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
     from ui.training.training_tab import TrainingTab
 
-    return TrainingTab(session_factory, actor, parent)
+    return TrainingTab(ws, parent)
 
 
-def stats_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+def stats_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
     from ui.assessment.stats_tab import StatsTab
 
-    return StatsTab(session_factory, actor, parent)
+    return StatsTab(ws.db.session_factory, ws.actor, parent)
 
 
-def log_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+def log_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
     from ui.safety.log_tab import LogTab
 
-    return LogTab(session_factory, actor, parent)
+    return LogTab(ws, parent)
 
 
-# (title, factory): one line per tab. A tab is a QWidget built as factory(session_factory, actor,
-# parent) with refresh(); optional: add_new, focus_search, delete_selected, import_data/can_import,
+# (title, factory): one line per tab. A tab is a QWidget built as factory(ws, parent) (ws: the
+# services.workspace.Workspace) with refresh(); it follows the workspace's changes itself; optional: add_new, focus_search, delete_selected, import_data/can_import,
 # print_current/can_print, set_read_only(bool), actions_changed(), status_text + counts_changed(str),
 # save_settings/restore_settings(QSettings).
 TAB_SPECS: list[tuple[str, TabFactory]] = [
@@ -94,21 +95,17 @@ class TabSlot(QWidget):
 class MainWindow(QMainWindow):
     """The window around the tabs.
 
-    Built before the database is open (so it paints at once); `attach()` gives it the database,
-    then `load_current()` builds and fills the visible tab. Other tabs are built when first shown.
-    `role` is the logged-in account's role, None for a database without accounts (everything allowed).
+    Built before the database is open (so it paints at once); `attach(ws)` gives it the workspace
+    (services.workspace.Workspace: database, lock, logged-in account), then `load_current()` builds
+    and fills the visible tab. Other tabs are built when first shown.
     """
 
-    def __init__(self, session_factory: Any, actor: str, *, role: str | None = None, database: Any = None,
-                 settings: QSettings | None = None, db_label: str = "",
+    def __init__(self, ws: Any = None, *, settings: QSettings | None = None, db_label: str = "",
                  tab_specs: list[tuple[str, TabFactory]] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
-        self.role = role
-        self.database = database
+        self.ws: Any = None
         self.settings = settings
-        self.has_accounts = role is not None
+        self.has_accounts = False
         self.setWindowTitle(APP_NAME)
 
         self.tabs = QTabWidget()
@@ -136,24 +133,42 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         if settings is not None:
             self.restore_settings(settings)
+        if ws is not None:
+            self.attach(ws)
         self._show_user()
         self.update_actions()
 
     # ------------------------------------------------------------ database and role
 
     @property
-    def read_only(self) -> bool:
-        """A 查阅 account: every editing action is off."""
-        return self.role == VIEWER
+    def session_factory(self) -> Any:
+        return self.ws.db.session_factory if self.ws is not None else None
 
-    def attach(self, session_factory: Any, actor: str, role: str | None = None, database: Any = None,
-               has_accounts: bool | None = None) -> None:
-        """The database is open (and the clerk logged in): tabs can now be built and filled."""
-        self.session_factory = session_factory
-        self.actor = actor
-        self.role = role
-        self.database = database
-        self.has_accounts = role is not None if has_accounts is None else has_accounts
+    @property
+    def actor(self) -> str:
+        return self.ws.actor if self.ws is not None else ""
+
+    @property
+    def role(self) -> str | None:
+        """The logged-in account's role; None for a database without accounts (everything allowed)."""
+        return self.ws.role if self.ws is not None else None
+
+    @property
+    def read_only(self) -> bool:
+        """A 查阅 account: every editing action is off (the workspace refuses the writes anyway)."""
+        return self.ws is not None and not self.ws.can(EDITOR)
+
+    def attach(self, ws: Any) -> None:
+        """The workspace is open (and the clerk logged in): tabs can now be built and filled."""
+        from services.safety.accounts import has_accounts
+        from ui.widgets.live import follow
+
+        self.ws = ws
+        with ws.read() as session:
+            self.has_accounts = ws.role is not None or has_accounts(session)  # logged in: there are accounts
+        # Tabs that do not follow the workspace themselves reload when next shown.
+        follow(ws, self, (), self._mark_unfollowed_stale)
+        follow(ws, self, ("account",), self._on_accounts_changed)
         self._show_user()
         self.update_actions()
 
@@ -252,7 +267,7 @@ class MainWindow(QMainWindow):
         return bool(probe()) if callable(probe) else True
 
     def update_actions(self) -> None:
-        open_ = self.session_factory is not None
+        open_ = self.ws is not None
         writable = open_ and not self.read_only
         self.act_import.setEnabled(writable and self._supports("import_data", "can_import"))
         self.act_print.setEnabled(self._supports("print_current", "can_print"))
@@ -260,7 +275,7 @@ class MainWindow(QMainWindow):
         self.act_delete.setEnabled(writable and self._supports("delete_selected"))
         self.act_find.setEnabled(self._supports("focus_search"))
         self.act_refresh.setEnabled(open_)
-        self.act_backup.setEnabled(open_ and self.database is not None)
+        self.act_backup.setEnabled(open_)
         # Accounts: the administrator, or anyone while the database has none (to create the first).
         self.act_accounts.setEnabled(open_ and (self.role == ADMIN or not self.has_accounts))
         self.act_password.setEnabled(open_ and self.role is not None)
@@ -289,9 +304,9 @@ class MainWindow(QMainWindow):
     def _ensure_built(self, slot: TabSlot) -> QWidget | None:
         if slot.widget is not None:
             return slot.widget
-        if self.session_factory is None:
+        if self.ws is None:
             return None
-        tab = slot.factory(self.session_factory, self.actor, slot)
+        tab = slot.factory(self.ws, slot)
         slot.set_widget(tab)
         signal = getattr(tab, "counts_changed", None)
         if signal is not None:
@@ -299,9 +314,6 @@ class MainWindow(QMainWindow):
         changed = getattr(tab, "actions_changed", None)
         if changed is not None:
             changed.connect(self.update_actions)
-        members_changed = getattr(tab, "members_changed", None)
-        if members_changed is not None:
-            members_changed.connect(lambda t=tab: self.mark_stale(except_tab=t))
         self._wire(tab)
         set_read_only = getattr(tab, "set_read_only", None)
         if callable(set_read_only):
@@ -319,9 +331,7 @@ class MainWindow(QMainWindow):
         if hasattr(tab, "import_roll_requested") and not self.read_only:
             from ui.roll.import_dialog import connect_members_tab
 
-            connect_members_tab(tab, self.session_factory, self.actor, database=self.database)
-            # Connected after the importer's slot, so this runs once the import dialog has closed.
-            tab.import_roll_requested.connect(lambda t=tab: self.mark_stale(except_tab=t))
+            connect_members_tab(tab, self.ws)
         if hasattr(tab, "export_requested"):
             tab.export_requested.connect(self.export_members)
             tab.set_export_available(self._may_export_full_ids())
@@ -346,6 +356,12 @@ class MainWindow(QMainWindow):
         """Data changed behind the tabs' backs: each tab reloads when next shown."""
         for slot in self.slots:
             if slot.widget is not except_tab:
+                slot.loaded = False
+
+    def _mark_unfollowed_stale(self) -> None:
+        """After any write: a tab that does not follow the workspace (`follows_changes`) reloads when shown."""
+        for slot in self.slots:
+            if slot.widget is not None and not getattr(slot.widget, "follows_changes", False):
                 slot.loaded = False
 
     def reload_all(self) -> None:
@@ -388,7 +404,7 @@ class MainWindow(QMainWindow):
 
     def export_members(self, kind: str) -> None:
         """导出: the roll (all, the current branch, the current filter) or the import template."""
-        if self.session_factory is None:
+        if self.ws is None:
             return
         tab: Any = self.tab("党员")
         if tab is None:
@@ -396,7 +412,7 @@ class MainWindow(QMainWindow):
         from ui.roll import export_actions
 
         if kind == "template":
-            export_actions.export_template(self, self.session_factory)
+            export_actions.export_template(self, self.ws)
             return
         branch: str | None = None
         records: list[Any] | None = None
@@ -415,7 +431,7 @@ class MainWindow(QMainWindow):
             rows = len(records)
         else:
             rows = tab.model.total_count()
-        export_actions.export_roll(self, self.session_factory, branch=branch, records=records,
+        export_actions.export_roll(self, self.ws, branch=branch, records=records,
                                    ask_path=self._export_path_asker(what, rows),
                                    on_done=lambda _r: self.statusBar().showMessage(self.tr("已导出。"), 8000))
 
@@ -428,34 +444,32 @@ class MainWindow(QMainWindow):
             path = export_actions.ask_save_path(parent, title, suggested)
             if not path:
                 return None
-            if not export_allowed(self, self.session_factory, self.actor, self.role, what, True,
-                                  rows=rows, path=path):
+            if not export_allowed(self, self.ws, what, True, rows=rows, path=path):
                 return None
             return path
 
         return ask
 
     def show_backups(self) -> None:
-        if self.database is None:
+        if self.ws is None:
             return
         from ui.safety.backup_dialog import BackupDialog
 
-        dialog = BackupDialog(self.database, self.actor, self.role, self)
+        dialog = BackupDialog(self.ws, self)
         dialog.restored.connect(lambda _source: self.reload_all())
         dialog.exec()
 
     def show_accounts(self) -> None:
         from ui.safety.accounts_dialog import AccountsDialog
 
-        dialog = AccountsDialog(self.session_factory, self.actor, self.role, self)
-        dialog.accounts_changed.connect(self._on_accounts_changed)
-        dialog.exec()
+        AccountsDialog(self.ws, self).exec()
 
     def _on_accounts_changed(self) -> None:
         from services.safety.accounts import has_accounts
 
-        with self.session_factory() as session:
-            self.has_accounts = has_accounts(session)
+        with self.ws.read() as session:
+            self.has_accounts = self.ws.role is not None or has_accounts(session)
+        self._show_user()
         self.update_actions()
 
     def change_password(self) -> None:
@@ -467,8 +481,8 @@ class MainWindow(QMainWindow):
 
         def submit(values: dict[str, str]) -> str | None:
             try:
-                with self.session_factory.begin() as session:
-                    accounts.change_password(session, self.actor, values["old"], values["password"])
+                with self.ws.write("change-password", needs=VIEWER) as uow:
+                    accounts.change_password(uow.session, uow.actor, values["old"], values["password"])
             except DangxunError as exc:
                 return exc.message
             return None
@@ -480,11 +494,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ help menu
 
     def verify_certificate(self) -> None:
-        if self.session_factory is None:
+        if self.ws is None:
             return
         from ui.training.certificate_verify_dialog import CertificateVerifyDialog
 
-        CertificateVerifyDialog(self.session_factory, self).exec()
+        CertificateVerifyDialog(self.ws, self).exec()
 
     def show_about(self) -> None:
         QMessageBox.about(

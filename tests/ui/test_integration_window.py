@@ -20,6 +20,7 @@ from services.safety.storage import Database
 from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture
 from tests.helpers.paths import REPO as REPO_DIR
 from tests.helpers.paths import SAMPLES
+from tests.helpers.ui_workspace import workspace
 from ui.assessment.stats_tab import StatsTab
 from ui.main_window import TAB_SPECS, MainWindow
 from ui.roll.members_tab import MembersTab
@@ -43,7 +44,7 @@ def cheap_scrypt(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_window(qtbot: Any, db: Database, role: str | None = None, actor: str = "测试员") -> MainWindow:
-    window = MainWindow(db.session_factory, actor, role=role, database=db, db_label="test.sqlite3")
+    window = MainWindow(workspace(db, actor, role), db_label="test.sqlite3")
     qtbot.addWidget(window)
     window.resize(1200, 760)
     window.show()
@@ -120,7 +121,7 @@ def test_import_dialog_opens_from_the_members_tab(qtbot: Any, db: Database, tmp_
     assert isinstance(tab, MembersTab) and tab.act_import.isEnabled()
     window.act_import.trigger()  # Ctrl+I
     assert len(seen) == 1 and seen[0].path == roll and seen[0].plan is not None
-    assert seen[0].database is db  # so that the import backs up first
+    assert seen[0].ws is window.ws  # the import writes (and backs up) through the workspace
     tab.act_import.trigger()  # the toolbar's 导入
     assert len(seen) == 2
 
@@ -256,7 +257,7 @@ def test_a_second_window_on_the_same_database_is_refused(tmp_path: Path, qtbot: 
     start = open_for_window(path, "办公室", interactive=False, backups=folder)
     assert isinstance(start, SafeStart)
     try:
-        window = MainWindow(start.db.session_factory, start.actor, role=start.role, database=start.db)
+        window = MainWindow(start.ws)
         qtbot.addWidget(window)
         window.show()
         window.load_current()
@@ -339,7 +340,7 @@ def test_an_upgrade_on_opening_is_told_with_the_copy_kept(qtbot: Any, db: Databa
 def test_print_and_certificate_check_from_the_menus(qtbot: Any, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from services.demo.demo import seed_demo_bureau
-    from ui.training import certificate_verify_dialog, training_tab
+    from ui.training import certificate_verify_dialog, training_print_actions
 
     gen = db_fixture(tmp_path, members=None)
     bureau = next(gen)
@@ -347,7 +348,7 @@ def test_print_and_certificate_check_from_the_menus(qtbot: Any, tmp_path: Path,
         with bureau.session_factory.begin() as s:
             seed_demo_bureau(s, members=40, branches=4)
         previews: list[Any] = []
-        monkeypatch.setattr(training_tab.PdfPreviewDialog, "exec", lambda d: previews.append(d) or 0)
+        monkeypatch.setattr(training_print_actions.PdfPreviewDialog, "exec", lambda d: previews.append(d) or 0)
         verified: list[Any] = []
         monkeypatch.setattr(certificate_verify_dialog.CertificateVerifyDialog, "exec",
                             lambda d: verified.append(d) or 0)

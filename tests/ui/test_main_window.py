@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeySequence
 from services.safety.storage import Database
 from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture
 from tests.helpers.paths import REPO as REPO_DIR
+from tests.helpers.ui_workspace import workspace
 from ui.main_window import TAB_SPECS, MainWindow
 from ui.roll.members_tab import MembersTab
 
@@ -29,7 +30,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 def make_window(qtbot: Any, db: Database, settings: QSettings | None) -> MainWindow:
-    window = MainWindow(db.session_factory, "测试员", settings=settings, db_label="test.sqlite3")
+    window = MainWindow(workspace(db), settings=settings, db_label="test.sqlite3")
     qtbot.addWidget(window)
     window.resize(1100, 700)
     window.show()

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -38,7 +37,9 @@ from services.roll.roll_import import (
     plan_import,
     write_refused_rows,
 )
+from services.workspace import EDITOR, Workspace
 from ui.roll.import_preview_table_model import ImportPreviewTableModel
+from ui.widgets.errors import error_text, log_error, show_error
 
 FILE_FILTER = "电子表格 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
 DUPLICATE_CHOICES = (("update", "更新（以本表为准）"), ("skip", "跳过"), ("refuse", "拒绝导入"))
@@ -55,25 +56,16 @@ def default_runner() -> Runner:
     return run_with_progress
 
 
-def backup_before(db_or_factory: Any, reason: str) -> None:
-    """A backup before a big write."""
-    from services.safety import backup
-
-    backup.backup_before(db_or_factory, reason)
-
-
 class ImportDialog(QDialog):
     """The preview: counts, refused rows with reasons, field changes, duplicates and new branches."""
 
     import_finished = Signal(object)
 
-    def __init__(self, session_factory: Any, actor: str, path: Path | str, parent: QWidget | None = None,
-                 runner: Runner | None = None, database: Any = None) -> None:
+    def __init__(self, ws: Workspace, path: Path | str, parent: QWidget | None = None,
+                 runner: Runner | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
+        self.ws = ws
         self.path = Path(path)
-        self.database = database
         self.runner = runner or default_runner()
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
@@ -205,10 +197,10 @@ class ImportDialog(QDialog):
         sheet = self.sheet_combo.currentData()
         on_duplicate = self.on_duplicate
         path = self.path
-        factory = self.session_factory
+        ws = self.ws
 
         def work(progress: ProgressFn, cancel: threading.Event) -> ImportPlan:
-            with factory() as session:
+            with ws.read() as session:
                 return plan_import(session, path, sheet=sheet, on_duplicate=on_duplicate,
                                    progress=progress, cancel=cancel)
 
@@ -244,7 +236,7 @@ class ImportDialog(QDialog):
         self.plan = None
         self.refused_model.set_plan(None)
         self.updated_model.set_plan(None)
-        message = error.message if isinstance(error, DangxunError) else self.tr("检查时出错：{0}").format(error)
+        message = error_text(error) if isinstance(error, DangxunError) else self.tr("检查时出错：{0}").format(error)
         self.error = message
         self.counts_label.setText(self.tr("无法导入"))
         self.message_label.setText(message)
@@ -271,13 +263,13 @@ class ImportDialog(QDialog):
         if plan is None or not self.confirm_button.isEnabled():
             return
         create = self.create_branches_check.isChecked()
-        factory, actor = self.session_factory, self.actor
-        if self.database is not None:
-            backup_before(self.database, f"导入花名册 {self.path.name} 之前")
+        ws, reason = self.ws, f"导入花名册 {self.path.name} 之前"
 
         def work(progress: ProgressFn, cancel: threading.Event) -> ImportResult:
-            with factory.begin() as session:
-                return apply_import(session, plan, actor, create_branches=create, progress=progress, cancel=cancel)
+            # The unit of work checks the role, backs up first, writes in one transaction, announces.
+            with ws.write("import-roll", needs=EDITOR, backup=reason, what="导入花名册") as uow:
+                return apply_import(uow.session, plan, uow.actor, create_branches=create,
+                                    progress=progress, cancel=cancel)
 
         self._set_busy(True)
         self.runner(self, self.tr("正在导入花名册"), work, on_finished=self.on_import_done,
@@ -294,8 +286,9 @@ class ImportDialog(QDialog):
         if isinstance(error, CancelledError):
             self.message_label.setText(self.tr("导入已取消，数据库未作改动。"))
             return
-        message = error.message if isinstance(error, DangxunError) else str(error)
-        self.message_label.setText(self.tr("导入失败，数据库未作改动：{0}").format(message))
+        if not isinstance(error, DangxunError):
+            log_error(error, "import-roll")
+        self.message_label.setText(self.tr("导入失败，数据库未作改动：{0}").format(error_text(error)))
 
     def save_refused_rows(self, path: str | None = None) -> Path | None:
         if self.plan is None or not self.plan.refused:
@@ -307,33 +300,32 @@ class ImportDialog(QDialog):
                 return None
         try:
             out = write_refused_rows(self.plan, Path(path))
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("无法保存"), exc.message)
+        except (DangxunError, OSError) as exc:
+            show_error(self, self.tr("无法保存"), exc)
             return None
         self.message_label.setText(self.tr("有问题的行已保存到 {0}（含“错误原因”列），改正后可再次导入。").format(out))
         return out
 
 
-def start_roll_import(parent: QWidget | None, session_factory: Any, actor: str, runner: Runner | None = None,
-                      database: Any = None) -> ImportResult | None:
+def start_roll_import(parent: QWidget | None, ws: Workspace, runner: Runner | None = None) -> ImportResult | None:
     """导入花名册: ask for a file, then show the preview; returns what was written, or None."""
     title = QCoreApplication.translate("ImportDialog", "导入花名册")
     path, _ = QFileDialog.getOpenFileName(parent, title, "", FILE_FILTER)
     if not path:
         return None
-    dialog = ImportDialog(session_factory, actor, path, parent, runner=runner, database=database)
+    dialog = ImportDialog(ws, path, parent, runner=runner)
     dialog.exec()
     return dialog.import_result
 
 
-def connect_members_tab(tab: Any, session_factory: Any, actor: str, database: Any = None,
-                        runner: Runner | None = None) -> None:
-    """Wire the members tab's 导入花名册 (signal `import_roll_requested`) to this dialog; refresh after."""
+def connect_members_tab(tab: Any, ws: Workspace, runner: Runner | None = None) -> None:
+    """Wire the members tab's 导入花名册 (signal `import_roll_requested`) to this dialog.
+
+    Every tab that shows members follows the workspace, so nothing needs refreshing by hand after.
+    """
 
     def on_requested() -> None:
-        result = start_roll_import(tab, session_factory, actor, runner=runner, database=database)
-        if result is not None:
-            tab.refresh()
+        start_roll_import(tab, ws, runner=runner)
 
     tab.import_roll_requested.connect(on_requested)
     tab.set_import_available(True)

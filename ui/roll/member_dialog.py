@@ -28,6 +28,7 @@ from services.normalize import (
 )
 from services.roll import members as member_service
 from services.roll.members import LABELS, MemberRecord
+from services.workspace import EDITOR, Workspace
 
 # (key, kind, choices, placeholder); kinds: line, choice (fixed list), edit (list or free text), text.
 _LEFT_FIELDS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
@@ -59,12 +60,11 @@ ERROR_STYLE = "color: #B71C1C;"
 class MemberDialog(QDialog):
     """Create a member (record None) or edit one; on 保存 calls the service in one transaction."""
 
-    def __init__(self, session_factory: Any, actor: str, branch_names: list[str],
+    def __init__(self, ws: Workspace, branch_names: list[str],
                  record: MemberRecord | None = None, default_branch: str | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
+        self.ws = ws
         self.record = record
         self.saved: MemberRecord | None = None
         self.setWindowTitle(self.tr("新增党员") if record is None else self.tr("修改党员信息"))
@@ -203,11 +203,11 @@ class MemberDialog(QDialog):
     def accept(self) -> None:
         raw = self.values()
         try:
-            with self.session_factory.begin() as session:
+            with self.ws.write("member-save", needs=EDITOR) as uow:
                 if self.record is None:
-                    self.saved = member_service.create_member(session, raw, self.actor)
+                    self.saved = member_service.create_member(uow.session, raw, uow.actor)
                 else:
-                    self.saved = member_service.update_member(session, self.record.id, raw, self.actor)
+                    self.saved = member_service.update_member(uow.session, self.record.id, raw, uow.actor)
         except ValidationError as exc:
             self.show_problems(exc.problems)
             return

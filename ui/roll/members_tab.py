@@ -6,19 +6,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -27,15 +24,17 @@ from PySide6.QtWidgets import (
     QTableView,
     QToolBar,
     QToolButton,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from services.errors import DangxunError
+from services.access import EDITOR
 from services.normalize import LEFT_STATUSES
+from services.safety.privacy import can_see_full_ids
 from services.version import APP_NAME
 from ui.roll.branch_tree_model import BranchTreeModel
+from ui.roll.branch_tree_pane import BranchTreePane
+from ui.roll.member_actions import MemberActions
 from ui.roll.member_table_model import (
     COLUMNS,
     POST_ANY,
@@ -43,9 +42,11 @@ from ui.roll.member_table_model import (
     POST_NONE,
     MemberTableModel,
 )
+from ui.widgets.live import follow
 
 if TYPE_CHECKING:
     from services.roll.members import MemberRecord
+    from services.workspace import Workspace
 
 # services.roll.members and services.roll.branches import SQLAlchemy: they are imported where first used,
 # so that the window can paint before that (see ui/app.py).
@@ -58,26 +59,28 @@ _COLUMN_CHARS = {"name": 6, "sex": 3, "id_number": 13, "birth_date": 7, "branch"
 EMPTY_TEXT = "还没有党员：导入花名册，或载入示例数据"
 
 
-class MembersTab(QWidget):
-    """党员 tab. Constructor (session_factory, actor, parent); `refresh()` reloads from the database."""
+class MembersTab(MemberActions, BranchTreePane, QWidget):
+    """党员 tab, built as MembersTab(ws, parent); follows the workspace, `refresh()` (F5) reloads by hand.
 
+    The branch tree and its actions live in branch_tree_pane.py, the member actions in member_actions.py.
+    """
+
+    follows_changes = True  # the main window need not mark this tab stale: it follows the workspace
     # The Excel helper connects this to its roll import and then calls set_import_available(True).
     import_roll_requested = Signal()
     counts_changed = Signal(str)
-    members_changed = Signal()
     # What the main window's menu can do here changed (e.g. import became available).
     actions_changed = Signal()
     # 导出: "all", "branch", "filter" or "template"; the main window does the export.
     export_requested = Signal(str)
 
-    def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
+        self.ws = ws
         self._import_available = False
         self._export_available = False
         self._export_wired = False
-        self._read_only = False
+        self._read_only = not ws.can(EDITOR)  # buttons only: the workspace refuses the writes itself
         self._branch_id: int | None = None
         self._totals = ""
         self._out_dir: Path | None = None  # temporary folder of printouts, made on the first print
@@ -105,7 +108,9 @@ class MembersTab(QWidget):
         em = self.fontMetrics().horizontalAdvance("党")
         self.splitter.setSizes([em * 17, em * 60])
         layout.addWidget(self.splitter, 1)
-        self._update_actions()
+        self.set_read_only(self._read_only)
+        self.set_full_numbers(can_see_full_ids(ws.role))  # the privacy rule of the services
+        follow(ws, self, ("member", "branch"), self.refresh)
 
     # ------------------------------------------------------------ building
 
@@ -183,31 +188,6 @@ class MembersTab(QWidget):
             combo.addItem(text, data)
         combo.currentIndexChanged.connect(self.apply_filters)
         return combo
-
-    def _build_tree(self) -> QTreeView:
-        tree = QTreeView()
-        tree.setObjectName("branch_tree")
-        tree.setModel(self.tree_model)
-        tree.setHeaderHidden(True)
-        tree.setRootIsDecorated(False)
-        tree.setItemsExpandable(False)
-        tree.setUniformRowHeights(True)
-        tree.header().setStretchLastSection(False)
-        tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        tree.customContextMenuRequested.connect(self.on_tree_context_menu)
-        tree.selectionModel().currentChanged.connect(self.on_tree_current_changed)
-        tree.setIndentation(self.fontMetrics().horizontalAdvance("党"))
-
-        sp = QStyle.StandardPixmap
-        self.act_branch_new = self._action(self.tr("新建党支部…"), sp.SP_FileDialogNewFolder, self.new_branch)
-        self.act_branch_rename = self._action(self.tr("重命名…"), sp.SP_FileDialogContentsView, self.rename_branch)
-        self.act_branch_up = self._action(self.tr("上移"), sp.SP_ArrowUp, lambda: self.move_branch(-1))
-        self.act_branch_down = self._action(self.tr("下移"), sp.SP_ArrowDown, lambda: self.move_branch(1))
-        self.act_branch_merge = self._action(self.tr("合并到…"), sp.SP_DialogApplyButton, self.merge_branch)
-        self.act_branch_delete = self._action(self.tr("删除"), sp.SP_TrashIcon, self.delete_branch)
-        return tree
 
     def _build_table(self) -> QTableView:
         table = QTableView()
@@ -301,7 +281,7 @@ class MembersTab(QWidget):
 
     def refresh(self) -> None:
         """Reload branches and members from the database, keeping the selection where possible."""
-        with self.session_factory() as session:
+        with self.ws.read() as session:
             records, branches = self.read_roll(session)
         self.show_roll(records, branches)
 
@@ -389,22 +369,10 @@ class MembersTab(QWidget):
             self.actions_changed.emit()  # the window's Ctrl+P follows
         self._update_branch_actions()
 
-    def _update_branch_actions(self) -> None:
-        branch = self.tree_model.branch_at(self.tree.currentIndex())
-        branches = self.tree_model.branches()
-        position = branches.index(branch) if branch is not None else -1
-        writable = not self._read_only
-        self.act_branch_new.setEnabled(writable)
-        for action in (self.act_branch_rename, self.act_branch_merge, self.act_branch_delete):
-            action.setEnabled(writable and branch is not None)
-        self.act_branch_up.setEnabled(writable and position > 0)
-        self.act_branch_down.setEnabled(writable and 0 <= position < len(branches) - 1)
-        self.act_branch_merge.setEnabled(writable and branch is not None and len(branches) > 1)
-
     # ------------------------------------------------------------ what the main window calls
 
     def set_read_only(self, read_only: bool) -> None:
-        """A 查阅 account: nothing here may change the roll (the services do not check roles)."""
+        """A 查阅 account: the editing buttons are off (the workspace would refuse the writes anyway)."""
         self._read_only = read_only
         for button in (self.load_demo_button, self.import_roll_button, self.new_branch_button):
             button.setEnabled(not read_only and (button is not self.import_roll_button or self._import_available))
@@ -434,56 +402,6 @@ class MembersTab(QWidget):
     def can_add(self) -> bool:
         return not self._read_only
 
-    def add_new(self) -> None:
-        from ui.roll.member_dialog import MemberDialog
-
-        if self._read_only:
-            return
-
-        names = [b.name for b in self.tree_model.branches()]
-        if not names:
-            QMessageBox.information(self, self.tr("新增党员"), self.tr("请先新建党支部，再添加党员。"))
-            return
-        current = self.tree_model.branch_at(self.tree.currentIndex())
-        dialog = MemberDialog(self.session_factory, self.actor, names,
-                              default_branch=current.name if current else None, parent=self)
-        if dialog.exec() and dialog.saved is not None:
-            self._after_write(dialog.saved.id)
-
-    def edit_selected(self) -> None:
-        from ui.roll.member_dialog import MemberDialog
-
-        record = self.selected_record()
-        if record is None or self._read_only:
-            return
-        dialog = MemberDialog(self.session_factory, self.actor, [b.name for b in self.tree_model.branches()],
-                              record=record, parent=self)
-        if dialog.exec() and dialog.saved is not None:
-            self._after_write(dialog.saved.id)
-
-    def transfer_selected(self) -> None:
-        from ui.roll.transfer_dialog import TransferDialog
-
-        record = self.selected_record()
-        if record is None or record.status != "在册" or self._read_only:
-            return
-        dialog = TransferDialog(self.session_factory, self.actor, record, parent=self)
-        if dialog.exec() and dialog.saved is not None:
-            self._after_write(dialog.saved.id)
-
-    def reinstate_selected(self) -> None:
-        record = self.selected_record()
-        if record is None or record.status == "在册" or self._read_only:
-            return
-        answer = QMessageBox.question(
-            self, self.tr("恢复在册"),
-            self.tr("把“{0}”恢复为在册？（用于撤销误录的转出、去世等）").format(record.name))
-        from services.roll import members as member_service
-
-        if answer == QMessageBox.StandardButton.Yes and self._write(
-                lambda s: member_service.reinstate(s, record.id, self.actor)):
-            self._after_write(record.id)
-
     def delete_selected(self) -> None:
         """Delete: a branch when the tree has focus; for a member, leaving the roll (records are kept)."""
         if self.tree.hasFocus() and self.tree_model.branch_at(self.tree.currentIndex()) is not None:
@@ -511,36 +429,6 @@ class MembersTab(QWidget):
     def can_print(self) -> bool:
         return self.model.visible_count() > 0
 
-    def print_current(self) -> None:
-        """Ctrl+P: the rows the table shows, as the roll printout (ID numbers masked), in the preview."""
-        import tempfile
-
-        from services.printing import print_roll
-        from ui.widgets.pdf_preview import PdfPreviewDialog
-
-        records = self.visible_records()
-        if not records:
-            return
-        branch = self._current_branch()
-        if self._out_dir is None:
-            self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
-        out = self._out_dir / "党员花名册.pdf"
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            # A write transaction: the print is logged.
-            with self.session_factory.begin() as session:
-                result = print_roll.print_roll(session, out, records=records,
-                                               branch=branch.name if branch is not None else None,
-                                               actor=self.actor)
-        except (DangxunError, OSError) as exc:
-            QApplication.restoreOverrideCursor()
-            message = exc.message if isinstance(exc, DangxunError) else str(exc)
-            QMessageBox.warning(self, self.tr("打印花名册"), message)
-            return
-        QApplication.restoreOverrideCursor()
-        title = self.tr("党员花名册（{0}名，共{1}页）").format(result.members, result.pages)
-        PdfPreviewDialog(result.path, title, self).exec()
-
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue("members/header", self.table.horizontalHeader().saveState())
         settings.setValue("members/splitter", self.splitter.saveState())
@@ -557,159 +445,6 @@ class MembersTab(QWidget):
         if splitter_state:
             self.splitter.restoreState(splitter_state)
 
-    # ------------------------------------------------------------ writing
-
-    def _write(self, fn: Callable[[Any], Any]) -> bool:
-        """Run one service call in its own transaction; a refusal is shown, nothing is written."""
-        if self._read_only:
-            QMessageBox.information(self, self.tr("只读"), self.tr("当前账号只能查阅，不能修改。"))
-            return False
-        try:
-            with self.session_factory.begin() as session:
-                fn(session)
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("未能完成"), exc.message)
-            return False
-        return True
-
-    def _after_write(self, member_id: int | None = None) -> None:
-        self.refresh()
-        if member_id is not None and not self.select_member(member_id):
-            self.table.clearSelection()
-        self.members_changed.emit()
-
-    def load_demo(self) -> None:
-        from services.demo.demo import seed_demo_bureau
-        from ui.widgets.jobs import run_with_progress
-
-        if self._read_only:
-            return
-
-        def work(progress: Callable[[int, str], None], _cancel: Any) -> Any:
-            progress(10, self.tr("正在生成示例数据……"))
-            with self.session_factory.begin() as session:
-                return seed_demo_bureau(session, actor=self.actor)
-
-        def failed(error: BaseException) -> None:
-            message = error.message if isinstance(error, DangxunError) else str(error)
-            QMessageBox.warning(self, self.tr("未能载入示例数据"), message)
-            self.load_demo_button.setEnabled(True)
-
-        self.load_demo_button.setEnabled(False)
-        run_with_progress(self, self.tr("载入示例数据"), work,
-                          on_finished=lambda _result: self._demo_loaded(), on_failed=failed)
-
-    def _demo_loaded(self) -> None:
-        self.load_demo_button.setEnabled(True)
-        self._after_write()
-
-    # ------------------------------------------------------------ branches
-
-    def _current_branch(self) -> Any:
-        return self.tree_model.branch_at(self.tree.currentIndex())
-
-    def new_branch(self) -> None:
-        from services.roll import branches as branch_service
-
-        if self._read_only:
-            return
-        name, ok = QInputDialog.getText(self, self.tr("新建党支部"), self.tr("党支部名称："))
-        if ok and name.strip() and self._write(lambda s: branch_service.create_branch(s, name, self.actor)):
-            self._after_write()
-
-    def rename_branch(self) -> None:
-        from services.roll import branches as branch_service
-
-        branch = self._current_branch()
-        if branch is None:
-            return
-        name, ok = QInputDialog.getText(self, self.tr("重命名党支部"), self.tr("新的名称："), text=branch.name)
-        if ok and name.strip() and self._write(
-                lambda s: branch_service.rename_branch(s, branch.id, name, self.actor)):
-            self._after_write()
-
-    def move_branch(self, step: int) -> None:
-        from services.roll import branches as branch_service
-
-        branch = self._current_branch()
-        ids = [b.id for b in self.tree_model.branches()]
-        if branch is None or not 0 <= ids.index(branch.id) + step < len(ids):
-            return
-        i = ids.index(branch.id)
-        ids[i], ids[i + step] = ids[i + step], ids[i]
-        if self._write(lambda s: branch_service.reorder_branches(s, ids, self.actor)):
-            self._after_write()
-
-    def merge_branch(self) -> None:
-        from services.roll import branches as branch_service
-
-        branch = self._current_branch()
-        if branch is None:
-            return
-        others = [b for b in self.tree_model.branches() if b.id != branch.id]
-        if not others:
-            return
-        name, ok = QInputDialog.getItem(self, self.tr("合并党支部"),
-                                        self.tr("把“{0}”的全部党员并入：").format(branch.name),
-                                        [b.name for b in others], 0, False)
-        if not ok:
-            return
-        target = next(b for b in others if b.name == name)
-        answer = QMessageBox.question(
-            self, self.tr("合并党支部"),
-            self.tr("“{0}”的 {1} 条党员记录将并入“{2}”，“{0}”随之删除。合并后不能撤销，继续吗？").format(
-                branch.name, branch.all_members, target.name))
-        if answer == QMessageBox.StandardButton.Yes and self._write(
-                lambda s: branch_service.merge_branches(s, branch.id, target.id, self.actor)):
-            self._branch_id = target.id
-            self._after_write()
-
-    def delete_branch(self) -> None:
-        from services.roll import branches as branch_service
-
-        branch = self._current_branch()
-        if branch is None:
-            return
-        answer = QMessageBox.question(self, self.tr("删除党支部"),
-                                      self.tr("删除党支部“{0}”？").format(branch.name))
-        if answer == QMessageBox.StandardButton.Yes and self._write(
-                lambda s: branch_service.delete_branch(s, branch.id, self.actor)):
-            self._after_write()
-
-    # ------------------------------------------------------------ menus
-
-    def on_tree_context_menu(self, pos: QPoint) -> None:
-        index = self.tree.indexAt(pos)
-        if index.isValid():
-            self.tree.setCurrentIndex(index)
-        self._update_branch_actions()
-        menu = QMenu(self)
-        menu.addAction(self.act_branch_new)
-        menu.addAction(self.act_branch_rename)
-        menu.addSeparator()
-        menu.addAction(self.act_branch_up)
-        menu.addAction(self.act_branch_down)
-        menu.addSeparator()
-        menu.addAction(self.act_branch_merge)
-        menu.addAction(self.act_branch_delete)
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
-
-    def on_table_context_menu(self, pos: QPoint) -> None:
-        index = self.table.indexAt(pos)
-        if index.isValid():
-            self.table.selectRow(index.row())
-        menu = QMenu(self)
-        menu.addAction(self.act_add)
-        menu.addAction(self.act_edit)
-        menu.addSeparator()
-        menu.addAction(self.act_transfer)
-        menu.addAction(self.act_reinstate)
-        menu.exec(self.table.viewport().mapToGlobal(pos))
-
-    def on_table_double_clicked(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.table.selectRow(index.row())
-            self.edit_selected()
 
     def keyPressEvent(self, event: Any) -> None:  # Enter on a row edits it
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():

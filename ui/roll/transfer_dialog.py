@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +19,7 @@ from services.errors import DangxunError, FieldProblem, ValidationError
 from services.normalize import LEFT_STATUSES
 from services.roll import members as member_service
 from services.roll.members import MemberRecord
+from services.workspace import EDITOR, Workspace
 
 ERROR_STYLE = "color: #B71C1C;"
 
@@ -27,11 +27,10 @@ ERROR_STYLE = "color: #B71C1C;"
 class TransferDialog(QDialog):
     """Calls services.roll.members.mark_left in one transaction; problems appear beside their field."""
 
-    def __init__(self, session_factory: Any, actor: str, record: MemberRecord,
+    def __init__(self, ws: Workspace, record: MemberRecord,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
+        self.ws = ws
         self.record = record
         self.saved: MemberRecord | None = None
         self.setWindowTitle(self.tr("党员转出或离开"))
@@ -104,9 +103,9 @@ class TransferDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            with self.session_factory.begin() as session:
-                self.saved = member_service.mark_left(session, self.record.id, self.status.currentText(),
-                                                      self.left_date.text(), self.reason.text(), self.actor)
+            with self.ws.write("member-leave", needs=EDITOR) as uow:
+                self.saved = member_service.mark_left(uow.session, self.record.id, self.status.currentText(),
+                                                      self.left_date.text(), self.reason.text(), uow.actor)
         except ValidationError as exc:
             self.show_problems(exc.problems)
             return

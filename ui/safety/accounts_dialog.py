@@ -21,11 +21,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from services.access import ADMIN, VIEWER
 from services.errors import DangxunError
 from services.safety import accounts
+from services.workspace import Workspace
 from ui.safety.accounts_table_model import AccountsTableModel
+from ui.widgets.live import follow
 
 Submit = Callable[[dict[str, str]], str | None]
 
@@ -150,18 +153,15 @@ class PasswordDialog(_SubmitDialog):
 class AccountsDialog(QDialog):
     """Administrators manage every account; other roles may only change their own password.
 
-    `actor` is the logged-in user name (or the clerk's name when the database has no accounts yet);
-    `role` is that account's role, None for a database without accounts.
+    Who acts comes from the workspace: the logged-in account, or the clerk's name (role None)
+    while the database has no accounts yet. The workspace refuses what the role may not do.
     """
 
     accounts_changed = Signal()
 
-    def __init__(self, session_factory: sessionmaker[Session], actor: str, role: str | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
-        self.role = role
+        self.ws = ws
         self.child_dialog: _SubmitDialog | None = None
         self.setWindowTitle(self.tr("账号管理"))
         self.resize(640, 400)
@@ -209,16 +209,25 @@ class AccountsDialog(QDialog):
         self.active_button.clicked.connect(self.on_active_button_clicked)
         self.own_password_button.clicked.connect(self.on_own_password_button_clicked)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        follow(ws, self, ("account",), self.refresh)
         self.refresh()
 
     # ------------------------------------------------------------ state
 
     @property
+    def actor(self) -> str:
+        return str(self.ws.actor)
+
+    @property
+    def role(self) -> str | None:
+        return self.ws.role  # type: ignore[no-any-return]
+
+    @property
     def is_admin(self) -> bool:
-        return accounts.role_allows(self.role, accounts.ADMIN)
+        return bool(self.ws.can(ADMIN))
 
     def refresh(self) -> None:
-        with self.session_factory() as session:
+        with self.ws.read() as session:
             rows = accounts.list_accounts(session)
         selected = self.selected_username()
         self.model.set_rows(rows)
@@ -253,11 +262,11 @@ class AccountsDialog(QDialog):
         self.message_label.setStyleSheet("color: #B71C1C;" if error else "")
         self.message_label.setText(text)
 
-    def _run(self, action: Callable[[Session], str]) -> str | None:
-        """Run a service call in one transaction; returns an error message or None."""
+    def _run(self, key: str, action: Callable[[Session], str], needs: str = ADMIN) -> str | None:
+        """Run a service call as one unit of work; returns an error message or None."""
         try:
-            with self.session_factory.begin() as session:
-                done = action(session)
+            with self.ws.write(key, needs=needs, what="管理账号") as uow:
+                done = action(uow.session)
         except DangxunError as exc:
             return exc.message
         self.refresh()
@@ -275,7 +284,7 @@ class AccountsDialog(QDialog):
                 accounts.create_account(s, v["username"], v["role"], v["password"], self.actor, v["display_name"])
                 return self.tr("已新建账号“{0}”（{1}）").format(v["username"], v["role"])
 
-            error = self._run(create)
+            error = self._run("account-create", create)
             if error is None:
                 self.select(v["username"])
             return error
@@ -293,7 +302,7 @@ class AccountsDialog(QDialog):
                 accounts.reset_password(s, username, v["password"], self.actor)
                 return self.tr("已重置“{0}”的密码并解除锁定").format(username)
 
-            return self._run(reset)
+            return self._run("account-reset-password", reset)
 
         self.child_dialog = PasswordDialog(submit, self.tr("重置“{0}”的密码").format(username), False, self)
         self.child_dialog.open()
@@ -308,7 +317,7 @@ class AccountsDialog(QDialog):
             accounts.update_account(s, username, self.actor, role=role)
             return self.tr("“{0}”的角色已设为{1}").format(username, role)
 
-        error = self._run(set_role)
+        error = self._run("account-role", set_role)
         if error:
             self.show_message(error, error=True)
 
@@ -323,7 +332,7 @@ class AccountsDialog(QDialog):
             accounts.update_account(s, account.username, self.actor, active=active)
             return (self.tr("已启用“{0}”") if active else self.tr("已停用“{0}”")).format(account.username)
 
-        error = self._run(toggle)
+        error = self._run("account-active", toggle)
         if error:
             self.show_message(error, error=True)
 
@@ -333,7 +342,7 @@ class AccountsDialog(QDialog):
                 accounts.change_password(s, self.actor, v["old"], v["password"])
                 return self.tr("密码已修改")
 
-            return self._run(change)
+            return self._run("change-password", change, needs=VIEWER)
 
         self.child_dialog = PasswordDialog(submit, self.tr("修改我的密码"), True, self)
         self.child_dialog.open()

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.access import ADMIN, EDITOR
 from services.errors import DangxunError
-from services.safety import accounts
 from services.safety import backup as backup_service
 from services.safety import restore as restore_service
-from services.safety.storage import Database
+from services.workspace import Workspace
 from ui.safety.backups_table_model import BackupsTableModel
+from ui.widgets.live import ALL_KINDS
 
 
 class BackupDialog(QDialog):
@@ -39,13 +40,11 @@ class BackupDialog(QDialog):
     restored = Signal(str)
     backed_up = Signal(str)
 
-    def __init__(self, db: Database, actor: str, role: str | None, parent: QWidget | None = None,
-                 folder: Path | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None, folder: Path | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.actor = actor
-        self.role = role
-        self.folder = folder or backup_service.default_backups_dir()
+        self.ws = ws
+        self.db = ws.db
+        self.folder = folder or ws.backup_dir or backup_service.default_backups_dir()
         self.setWindowTitle(self.tr("备份与恢复"))
         self.resize(720, 420)
 
@@ -97,7 +96,7 @@ class BackupDialog(QDialog):
 
     def refresh(self) -> None:
         self.model.set_rows(backup_service.list_backups(self.folder, self.db.path))
-        with self.db.session_factory() as session:
+        with self.ws.read() as session:
             second = backup_service.second_folder(session)
         text = self.tr("备份文件夹：{0}").format(self.folder)
         if second:
@@ -107,8 +106,8 @@ class BackupDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        may_restore = accounts.role_allows(self.role, accounts.ADMIN)
-        may_backup = accounts.role_allows(self.role, accounts.EDITOR)
+        may_restore = self.ws.can(ADMIN)
+        may_backup = self.ws.can(EDITOR)
         self.backup_button.setEnabled(may_backup)
         self.second_button.setEnabled(may_restore)
         self.restore_file_button.setEnabled(may_restore)
@@ -127,7 +126,10 @@ class BackupDialog(QDialog):
     def on_backup_button_clicked(self) -> None:
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            result = backup_service.backup_now(self.db, self.actor, "manual", self.folder)
+            with self.ws.write("backup", needs=EDITOR, what="备份数据库") as uow:
+                # The backup copies the file through its own connection and logs itself.
+                result = backup_service.backup_now(self.db, uow.actor, "manual", self.folder)
+                uow.note("change_log")
         except DangxunError as exc:
             self.show_message(exc.message, error=True)
             return
@@ -152,7 +154,12 @@ class BackupDialog(QDialog):
             return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            result = restore_service.restore_backup(self.db, source, self.actor, self.folder)
+            # The restore backs up the current database itself first (its "safety backup"), so the
+            # unit of work takes none; every kind of record changed for the views.
+            with self.ws.write("restore", needs=ADMIN, what="恢复数据库") as uow:
+                result = restore_service.restore_backup(self.db, source, uow.actor, self.folder)
+                for kind in ALL_KINDS:
+                    uow.note(kind)
         except DangxunError as exc:
             self.show_message(exc.message, error=True)
             return False
@@ -184,8 +191,12 @@ class BackupDialog(QDialog):
         self.set_second_folder(Path(folder) if folder else None)
 
     def set_second_folder(self, folder: Path | None) -> None:
-        with self.db.session_factory.begin() as session:
-            backup_service.set_second_folder(session, folder, self.actor)
+        try:
+            with self.ws.write("second-backup-folder", needs=ADMIN, what="设置第二备份文件夹") as uow:
+                backup_service.set_second_folder(uow.session, folder, uow.actor)
+        except DangxunError as exc:
+            self.show_message(exc.message, error=True)
+            return
         self.refresh()
         self.show_message(self.tr("第二备份文件夹已设为 {0}").format(folder) if folder
                           else self.tr("已取消第二备份文件夹"))

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from services.access import VIEWER
 from services.errors import DangxunError
 from services.safety import audit
+from services.workspace import Workspace
 from ui.safety.log_table_model import LogTableModel
+from ui.widgets.live import follow
 
 # The view shows the newest entries up to this many; filters narrow the rest down.
 ROW_LIMIT = 5000
@@ -38,10 +40,11 @@ class LogTab(QWidget):
 
     exported = Signal(str)
 
-    def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
+    follows_changes = True  # the main window need not mark this tab stale: it follows the workspace
+
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
+        self.ws = ws
         self.total = 0
 
         self.export_button = QPushButton(self.tr("导出Excel"))
@@ -115,6 +118,8 @@ class LogTab(QWidget):
         self.export_button.clicked.connect(self.on_export_button_clicked)
         if parent is None:  # inside the main window its 刷新 (F5) calls refresh(); two F5s would clash
             QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        # Every write logs itself: new entries show at once (or when the tab is next shown).
+        follow(ws, self, ("change_log",), self.refresh)
         self.refresh()
 
     # ------------------------------------------------------------ filters
@@ -165,7 +170,7 @@ class LogTab(QWidget):
 
     def refresh(self) -> None:
         """Reload the filter choices and the rows (F5, or after another tab changed data)."""
-        with self.session_factory() as session:
+        with self.ws.read() as session:
             choices = audit.log_choices(session)
         self._fill_combo(self.actor_combo, choices.actors, str, self.tr("全部"))
         self._fill_combo(self.action_combo, choices.actions, audit.action_label, self.tr("全部"))
@@ -174,7 +179,7 @@ class LogTab(QWidget):
 
     def reload(self) -> None:
         flt = self.current_filter()
-        with self.session_factory() as session:
+        with self.ws.read() as session:
             rows = audit.query_log(session, flt, limit=ROW_LIMIT)
             self.total = audit.count_log(session, flt)
             everything = audit.count_log(session) if not rows else self.total
@@ -203,14 +208,12 @@ class LogTab(QWidget):
             path = path.with_suffix(".xlsx")
         flt = self.current_filter()
         try:
-            with self.session_factory.begin() as session:
-                n = audit.export_log_xlsx(session, path, flt)
-                audit.record_event(session, self.actor, "export", f"导出操作日志（{n}条）到 {path.name}",
-                                   {"what": "操作日志", "rows": n, "path": str(path)})
+            with self.ws.write("export", needs=VIEWER, what="导出日志") as uow:
+                n = audit.export_log_xlsx(uow.session, path, flt)
+                uow.log(f"导出操作日志（{n}条）到 {path.name}", {"what": "操作日志", "rows": n, "path": str(path)})
         except DangxunError as exc:
             self.status_label.setText(self.tr("导出失败：{0}").format(exc.message))
             return 0
-        self.refresh()
         self.status_label.setText(self.tr("已导出{0}条到 {1}").format(n, path))
         self.exported.emit(str(path))
         return n

@@ -13,25 +13,19 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
-from services.safety import accounts
+from services.errors import DangxunError
 from services.safety.accounts import AccountInfo
-
-
-def needs_login(session_factory: sessionmaker[Session]) -> bool:
-    """A database without any account opens without a login."""
-    with session_factory() as session:
-        return accounts.has_accounts(session)
+from services.workspace import Workspace
 
 
 class LoginDialog(QDialog):
     """Asks for user name and password; on success `account` holds who logged in."""
 
-    def __init__(self, session_factory: sessionmaker[Session], parent: QWidget | None = None,
+    def __init__(self, ws: Workspace, parent: QWidget | None = None,
                  username: str = "", database_label: str = "") -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
+        self.ws = ws
         self.account: AccountInfo | None = None
         self.setWindowTitle(self.tr("登录 — 党员教育培训管理系统"))
         self.username_edit = QLineEdit(username)
@@ -91,29 +85,27 @@ class LoginDialog(QDialog):
         # scrypt takes a moment by design; the wait cursor says so.
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            with self.session_factory.begin() as session:  # a failed attempt must be committed too
-                outcome = accounts.authenticate(session, username, self.password_edit.text())
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        if not outcome.ok:
-            self.show_message(outcome.message)
+            self.account = self.ws.login(username, self.password_edit.text())  # a failure is counted
+        except DangxunError as exc:
+            self.show_message(exc.message.removeprefix("登录失败："))
             self.password_edit.clear()
             self.password_edit.setFocus()
             return
-        self.account = outcome.account
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.accept()
 
 
-def login(session_factory: sessionmaker[Session], parent: QWidget | None = None,
+def login(ws: Workspace, parent: QWidget | None = None,
           username: str = "", database_label: str = "") -> AccountInfo | None | bool:
-    """Run the login when the database needs one.
+    """Run the login when the database needs one (the dialog logs `ws` in).
 
     Returns None when no login is needed (no accounts yet), the AccountInfo on success, and
     False when the user gave up (the program should then quit).
     """
-    if not needs_login(session_factory):
+    if not ws.needs_login():
         return None
-    dialog = LoginDialog(session_factory, parent, username, database_label)
+    dialog = LoginDialog(ws, parent, username, database_label)
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.account is None:
         return False
     return dialog.account

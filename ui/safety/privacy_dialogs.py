@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
-from sqlalchemy.orm import Session, sessionmaker
 
+from services.access import VIEWER
 from services.safety import audit
 from services.safety.privacy import can_see_full_ids
+from services.workspace import Workspace
 
 
 def _tr(text: str) -> str:
@@ -28,11 +29,11 @@ def confirm_full_id_export(parent: QWidget | None, what: str, role: str | None) 
     return answer == QMessageBox.StandardButton.Yes
 
 
-def export_allowed(parent: QWidget | None, session_factory: sessionmaker[Session], actor: str, role: str | None,
-                   what: str, full_ids: bool, rows: int | None = None, path: str | None = None) -> bool:
+def export_allowed(parent: QWidget | None, ws: Workspace, what: str, full_ids: bool,
+                   rows: int | None = None, path: str | None = None) -> bool:
     """Confirm (when full IDs) and log an export. Call just before writing the file; False: don't export."""
-    if full_ids and not confirm_full_id_export(parent, what, role):
+    if full_ids and not confirm_full_id_export(parent, what, ws.role):
         return False
-    with session_factory.begin() as session:
-        audit.log_export(session, actor, what, full_ids, rows=rows, path=path)
+    with ws.write("export", needs=VIEWER, what="导出") as uow:
+        audit.log_export(uow.session, uow.actor, what, full_ids, rows=rows, path=path)
     return True

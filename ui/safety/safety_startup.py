@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from services.errors import DangxunError
 from services.safety import backup as backup_service
 from services.safety.accounts import AccountInfo
-from services.safety.lock import DatabaseLock, acquire_lock, describe_stale
-from services.safety.storage import Database, open_database
+from services.safety.storage import Database
+from services.workspace import Workspace
 from ui.safety.login_dialog import login
 
 TITLE = "党员教育培训管理系统"
@@ -25,24 +25,32 @@ TITLE = "党员教育培训管理系统"
 
 @dataclass
 class SafeStart:
-    """An open database held by this window: its lock, who logged in, the start-up backup."""
+    """The workspace this window holds (database, lock, who logged in) and the start-up backup."""
 
-    db: Database
-    lock: DatabaseLock
-    account: AccountInfo | None
-    actor: str
+    ws: Workspace
     start_backup: backup_service.BackupResult | None = None
     notes: tuple[str, ...] = ()
 
     @property
+    def db(self) -> Database:
+        return self.ws.db
+
+    @property
+    def account(self) -> AccountInfo | None:
+        return self.ws.account
+
+    @property
+    def actor(self) -> str:
+        return self.ws.actor
+
+    @property
     def role(self) -> str | None:
         """None for a database without accounts (everything allowed)."""
-        return self.account.role if self.account else None
+        return self.ws.role
 
     def close(self) -> None:
         """Call when the window closes: closes the database and gives up the lock."""
-        self.db.dispose()
-        self.lock.release()
+        self.ws.close()
 
 
 def _tell(parent: QWidget | None, message: str, interactive: bool) -> None:
@@ -54,50 +62,29 @@ def _tell(parent: QWidget | None, message: str, interactive: bool) -> None:
 def open_for_window(path: Path, default_actor: str, parent: QWidget | None = None, *,
                     interactive: bool = True, username: str = "",
                     backups: Path | None = None) -> SafeStart | int:
-    """Lock, open (upgrading after a backup), log in when needed, back up when data changed.
+    """Open the workspace (lock, open, upgrade after a backup), log in when needed, back up when data changed.
 
     Returns a SafeStart, or an exit code after telling the user why: 3 another copy holds the
     database, 2 network share or unreadable file, 1 login abandoned or refused.
     """
     folder = backups or backup_service.default_backups_dir()
     try:
-        lock = acquire_lock(path)
+        ws = Workspace.open(path, actor=default_actor, backup_dir=folder)
     except DangxunError as exc:
         _tell(parent, exc.message, interactive)
         return exc.exit_code
-    notes: list[str] = []
-    stale = describe_stale(lock)
-    if stale:
-        notes.append(stale)
-    try:
-        db = open_database(path, backup_dir=folder)
-    except DangxunError as exc:
-        lock.release()
-        _tell(parent, exc.message, interactive)
-        return exc.exit_code
-    if db.upgraded_from is not None and db.backup_path:
-        notes.append(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}")
-    account: AccountInfo | None = None
-    if interactive:
-        outcome = login(db.session_factory, parent, username, str(path))
-        if outcome is False:
-            db.dispose()
-            lock.release()
+    notes = list(ws.notes)
+    if ws.needs_login():
+        if not interactive:
+            ws.close()
+            _tell(parent, "此数据库已设账号，需要登录。", interactive)
             return 1
-        account = outcome if isinstance(outcome, AccountInfo) else None
-    else:
-        from services.safety.accounts import has_accounts
-
-        with db.session_factory() as session:
-            if has_accounts(session):
-                db.dispose()
-                lock.release()
-                _tell(parent, "此数据库已设账号，需要登录。", interactive)
-                return 1
-    actor = account.username if account else default_actor
-    start = SafeStart(db, lock, account, actor)
+        if not login(ws, parent, username, str(path)):
+            ws.close()
+            return 1
+    start = SafeStart(ws)
     try:
-        start.start_backup = backup_service.backup_on_start(db, actor, folder)
+        start.start_backup = backup_service.backup_on_start(ws.db, ws.actor, folder)
     except DangxunError as exc:  # a failed backup must not keep the office from working
         notes.append(f"启动时的自动备份没有成功：{exc.message}")
     if start.start_backup and start.start_backup.second_error:

@@ -42,6 +42,11 @@ class AttendanceTableModel(QAbstractTableModel):
         self.endResetModel()
         self.totals_changed.emit()
 
+    def shows(self, grid: Grid) -> bool:
+        """Whether this model already shows exactly `grid` (same members, sessions and cells)."""
+        return (self._grid is not None and self._grid.members == grid.members
+                and self._grid.sessions == grid.sessions and self._cells == grid.cells)
+
     @property
     def session_count(self) -> int:
         return len(self._grid.sessions) if self._grid else 0

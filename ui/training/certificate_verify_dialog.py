@@ -11,15 +11,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
+from services.errors import DangxunError
 from services.training import certificates
+from services.workspace import Workspace
+from ui.widgets.errors import show_error
 
 
 class CertificateVerifyDialog(QDialog):
-    def __init__(self, session_factory: sessionmaker[Session], parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._factory = session_factory
+        self.ws = ws
         self.setWindowTitle(self.tr("核验结业证书"))
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("证书编号（如 2023-DX-00017）或扫描二维码得到的文字"))
@@ -45,8 +47,12 @@ class CertificateVerifyDialog(QDialog):
         text = self.text_edit.text().strip()
         if not text:
             return
-        with self._factory.begin() as s:
-            result = certificates.verify_certificate(s, text)
+        try:
+            with self.ws.read() as s:
+                result = certificates.verify_certificate(s, text)
+        except DangxunError as exc:
+            show_error(self, self.tr("核验结业证书"), exc)
+            return
         self.genuine = result.genuine
         colour = "#1B5E20" if result.genuine else "#B71C1C"
         mark = "✔ " if result.genuine else "✘ "

@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from services.errors import DangxunError, ValidationError
 from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
 from services.roll import branches, members
 from services.training import enrolment
+from services.workspace import EDITOR, Workspace
 
 
 def _checklist(items: list[tuple[str, Any]], checked: set[Any] | None = None) -> QListWidget:
@@ -48,15 +49,13 @@ def _checked(widget: QListWidget) -> list[Any]:
 
 
 class EnrolDialog(QDialog):
-    def __init__(self, session_factory: sessionmaker[Session], activity_id: int, actor: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, activity_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._factory = session_factory
+        self.ws = ws
         self._activity_id = activity_id
-        self._actor = actor
         self.result_value: enrolment.EnrolResult | None = None
         self.setWindowTitle(self.tr("报名"))
-        with session_factory() as s:
+        with ws.read() as s:
             branch_list = branches.list_branches(s)
             self._roll = members.list_members(s, status="在册")
         self.tabs = QTabWidget()
@@ -160,7 +159,7 @@ class EnrolDialog(QDialog):
             self.count_label.setText(self.tr("将按名单逐行查找党员：有身份证号码的按号码，否则按姓名。"))
             return
         try:
-            with self._factory() as s:
+            with self.ws.read() as s:
                 n = len(self.selected_ids(s))
         except DangxunError as exc:
             self.error_label.setText(exc.message)
@@ -169,17 +168,18 @@ class EnrolDialog(QDialog):
 
     def on_buttons_accepted(self) -> None:
         try:
-            with self._factory.begin() as s:
+            with self.ws.write("enrol", needs=EDITOR) as uow:
+                s = uow.session
                 if self.tabs.currentIndex() == 5:
                     path = self.file_edit.text().strip()
                     if not path:
                         raise ValidationError("请先选择名单文件")
-                    self.result_value = enrolment.enrol_from_file(s, self._activity_id, Path(path), self._actor)
+                    self.result_value = enrolment.enrol_from_file(s, self._activity_id, Path(path), uow.actor)
                 else:
                     ids = self.selected_ids(s)
                     if not ids:
                         raise ValidationError("没有选中任何党员")
-                    self.result_value = enrolment.enrol(s, self._activity_id, ids, self._actor)
+                    self.result_value = enrolment.enrol(s, self._activity_id, ids, uow.actor)
         except ValidationError as exc:
             self.error_label.setText("\n".join(p.describe() for p in exc.problems))
             return

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import DangxunError
 from services.training import records_import
+from services.workspace import EDITOR, Workspace
+from ui.widgets.errors import error_text, log_error
 from ui.widgets.jobs import run_with_progress
 
 ON_EXISTING_LABELS = (("update", "以文件为准更新已有记录"), ("skip", "跳过已有记录"), ("refuse", "有不同的已有记录时拒绝"))
@@ -33,10 +34,9 @@ ON_EXISTING_LABELS = (("update", "以文件为准更新已有记录"), ("skip", 
 class RecordsImportDialog(QDialog):
     imported = Signal(object)  # the plan that was written
 
-    def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._factory = session_factory
-        self._actor = actor
+        self.ws = ws
         self.plan: records_import.RecordsPlan | None = None
         self.setWindowTitle(self.tr("导入学时记录"))
         self.file_edit = QLineEdit()
@@ -93,15 +93,16 @@ class RecordsImportDialog(QDialog):
         self.import_button.setEnabled(False)
 
         def work(progress: Any, cancel: threading.Event) -> records_import.RecordsPlan:
-            with self._factory() as s:
+            with self.ws.read() as s:
                 return records_import.plan_records(s, path, mode, progress=progress, cancel=cancel)
 
         run_with_progress(self, self.tr("正在检查……"), work, on_finished=self.show_plan,
                           on_failed=self.show_error, write=False)
 
     def show_error(self, error: BaseException) -> None:
-        message = error.message if isinstance(error, DangxunError) else str(error)
-        self.summary_label.setText(message)
+        if not isinstance(error, DangxunError):
+            log_error(error, "import-records")
+        self.summary_label.setText(error_text(error))
         self.summary_label.setStyleSheet("color: #B71C1C")
 
     def show_plan(self, plan: records_import.RecordsPlan) -> None:
@@ -126,12 +127,20 @@ class RecordsImportDialog(QDialog):
     def on_import_clicked(self) -> None:
         path, mode = self._path(), self.mode_combo.currentData()
 
+        ws = self.ws
+
         def work(progress: Any, cancel: threading.Event) -> records_import.RecordsPlan:
-            # Checked again inside the writing transaction: the database may have changed since.
-            with self._factory.begin() as s:
+            # A refused file writes nothing and takes no backup; a good one is checked again inside
+            # the writing transaction (the database may have changed since), after the backup.
+            with ws.read() as s:
                 plan = records_import.plan_records(s, path, mode, progress=progress, cancel=cancel)
+            if not plan.ok:
+                return plan
+            with ws.write("import-records", needs=EDITOR, backup=f"导入学时记录 {path.name} 之前",
+                          what="导入学时记录") as uow:
+                plan = records_import.plan_records(uow.session, path, mode, progress=progress, cancel=cancel)
                 if plan.ok:
-                    records_import.apply_records(s, plan, self._actor, progress=progress, cancel=cancel)
+                    records_import.apply_records(uow.session, plan, uow.actor, progress=progress, cancel=cancel)
                 return plan
 
         def done(plan: records_import.RecordsPlan) -> None:

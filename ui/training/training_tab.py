@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import tempfile
-import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -33,34 +29,40 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session, sessionmaker
 
-from services.errors import DangxunError
-from services.printing import print_signin
-from services.training import activities, attendance, certificates, enrolment
-from services.training.attendance import Cell
-from ui.training.activity_dialog import ActivityDialog
+from services.access import EDITOR
+from services.training import activities, attendance
 from ui.training.activity_table_model import ActivityTableModel
 from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
-from ui.training.certificate_verify_dialog import CertificateVerifyDialog
-from ui.training.enrol_dialog import EnrolDialog
-from ui.training.records_import_dialog import RecordsImportDialog
-from ui.widgets.jobs import run_with_progress
-from ui.widgets.pdf_preview import PdfPreviewDialog
+from ui.training.training_actions import TrainingActions
+from ui.training.training_print_actions import TrainingPrintActions
+from ui.widgets.live import follow
+
+if TYPE_CHECKING:
+    from services.workspace import Workspace
 
 ACCENT = "#B71C1C"
+# What the list, the filters and the selected activity's participants show: a change reloads them.
+LIST_KINDS = ("activity", "activity_type", "activity_session", "enrolment", "certificate", "member", "branch")
+# What only the attendance grid and the hours show: a change re-reads the selected activity.
+DETAIL_KINDS = ("attendance", "hours_adjustment")
 
 
-class TrainingTab(QWidget):
+class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
+    """培训 tab, built as TrainingTab(ws, parent); follows the workspace, `refresh()` (F5) reloads by hand.
+
+    Its writes are in training_actions.py, its printouts in training_print_actions.py.
+    """
+
+    follows_changes = True
     counts_changed = Signal(str)  # the status-bar line of the main window
 
-    def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._factory = session_factory
-        self._actor = actor
+        self.ws = ws
         self._current: activities.ActivityInfo | None = None
-        self._read_only = False
+        self._read_only = not ws.can(EDITOR)  # buttons only: the workspace refuses the writes itself
         self._status = ""
         self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
 
@@ -230,6 +232,13 @@ class TrainingTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter, 1)
+        # Changes announced by the workspace (from any tab, dialog or job) reload what this tab shows,
+        # once per burst of writes and after the writing slot has returned (never inside a grid edit).
+        self._list_timer = self._coalescer(self.refresh)
+        self._detail_timer = self._coalescer(self.refresh_detail)
+        follow(ws, self, LIST_KINDS, self._list_timer.start)
+        follow(ws, self, DETAIL_KINDS, self._detail_timer.start)
+        self.set_read_only(self._read_only)
         self.refresh()
 
     def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
@@ -242,11 +251,19 @@ class TrainingTab(QWidget):
         self.toolbar.addAction(action)
         return action
 
+    def _coalescer(self, slot: Any) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(0)
+        timer.timeout.connect(slot)
+        return timer
+
     # -------------------------------------------------------------- loading
 
     def refresh(self) -> None:
         """Reload filters, the list and the selected activity from the database."""
-        with self._factory() as s:
+        self._list_timer.stop()
+        with self.ws.read() as s:
             years = activities.activity_years(s)
             types = activities.list_types(s)
         self._set_items(self.year_combo, [(self.tr("全部年度"), None)] + [(f"{y}年", y) for y in years])
@@ -267,11 +284,7 @@ class TrainingTab(QWidget):
 
     def reload_activities(self, select_id: int | None = None) -> None:
         keep = select_id if select_id is not None else (self._current.id if self._current else None)
-        with self._factory() as s:
-            rows = activities.list_activities(s, year=self.year_combo.currentData(),
-                                              type_name=self.type_combo.currentData(),
-                                              status=self.status_combo.currentData(),
-                                              query=self.search_edit.text())
+        rows = self._list_rows()
         self.activity_model.set_activities(rows)
         self.list_stack.setCurrentIndex(0 if rows else 1)
         self._status = self.tr("当前列出活动 %1 项").replace("%1", str(len(rows)))
@@ -295,7 +308,51 @@ class TrainingTab(QWidget):
         if a is not None and (self._current is None or self._current.id != a.id):
             self.show_activity(a.id)
 
+    def _list_rows(self) -> list[Any]:
+        with self.ws.read() as s:
+            return activities.list_activities(s, year=self.year_combo.currentData(),
+                                              type_name=self.type_combo.currentData(),
+                                              status=self.status_combo.currentData(),
+                                              query=self.search_edit.text())
+
+    def refresh_detail(self) -> None:
+        """Attendance or hours changed: the participants' hours anew, the grid only where it differs.
+
+        A cell written here from the keyboard is already in the grid: the grid is not reset under the
+        clerk's cursor. A change made elsewhere (another dialog, an import) re-reads it all.
+        """
+        if self._current is None:
+            return
+        activity_id = self._current.id
+        with self.ws.read() as s:
+            grid = attendance.grid(s, activity_id)
+        if not self.attendance_model.shows(grid):
+            position = self.grid_view.currentIndex()
+            self.show_activity(activity_id)
+            if position.isValid() and position.row() < self.attendance_model.rowCount():
+                self.grid_view.setCurrentIndex(self.attendance_model.index(position.row(), position.column()))
+        else:
+            self._fill_participants(activity_id, grid)
+        # The list's 参加 counts too, keeping the selection (the same activity is not shown anew).
+        self.activity_model.set_activities(self._list_rows())
+        row = self.activity_model.row_of(activity_id)
+        if row >= 0:
+            self.activity_view.selectRow(row)
+
+    def _fill_participants(self, activity_id: int, grid: Any) -> None:
+        with self.ws.read() as s:
+            done = {c.member_id: c.completed for c in attendance.completion(s, activity_id)}
+        self.participants_table.setRowCount(len(grid.members))
+        for r, p in enumerate(grid.members):
+            values = (p.name, p.branch, p.job or p.party_post or "", f"{grid.member_hours(p.member_id):g}",
+                      "✔" if done.get(p.member_id) else "")
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, p.member_id)
+                self.participants_table.setItem(r, c, item)
+
     def show_activity(self, activity_id: int | None) -> None:
+        self._detail_timer.stop()
         for w in (self.edit_action, self.delete_action, self.enrol_action, self.certificates_action):
             w.setEnabled(activity_id is not None and not self._read_only)
         self.status_button.setEnabled(activity_id is not None and not self._read_only)
@@ -307,10 +364,9 @@ class TrainingTab(QWidget):
             self.participants_table.setRowCount(0)
             self.attendance_model.set_grid(None, None)
             return
-        with self._factory() as s:
+        with self.ws.read() as s:
             a = activities.get_activity(s, activity_id)
             grid = attendance.grid(s, activity_id)
-            done = {c.member_id: c.completed for c in attendance.completion(s, activity_id)}
         self._current = a
         self.detail_title.setText(a.title)
         parts = [f"{a.type_name}　{a.date_text()}", f"地点：{a.place or '—'}", f"主办：{a.organiser or '—'}",
@@ -325,14 +381,7 @@ class TrainingTab(QWidget):
             for c, value in enumerate((str(sess.seq), sess.date.isoformat(), sess.time_text(), f"{sess.hours:g}",
                                        sess.topic or "")):
                 self.sessions_table.setItem(r, c, QTableWidgetItem(value))
-        self.participants_table.setRowCount(len(grid.members))
-        for r, p in enumerate(grid.members):
-            values = (p.name, p.branch, p.job or p.party_post or "", f"{grid.member_hours(p.member_id):g}",
-                      "✔" if done.get(p.member_id) else "")
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, p.member_id)
-                self.participants_table.setItem(r, c, item)
+        self._fill_participants(activity_id, grid)
         read_only = a.status in ("已取消", "已归档") or self._read_only
         self.attendance_model.set_grid(grid, self._write_cell, read_only=read_only)
         self.all_present_button.setEnabled(not read_only and bool(grid.members))
@@ -353,12 +402,10 @@ class TrainingTab(QWidget):
         self.show_activity(self._current.id if self._current else None)
 
     def add_new(self) -> None:
-        if not self._read_only:
-            self.on_new_action_triggered()
+        self.on_new_action_triggered()
 
     def delete_selected(self) -> None:
-        if not self._read_only:
-            self.on_delete_action_triggered()
+        self.on_delete_action_triggered()
 
     def can_import(self) -> bool:
         return not self._read_only
@@ -367,8 +414,7 @@ class TrainingTab(QWidget):
         return self._status
 
     def import_data(self) -> None:
-        if not self._read_only:
-            self.on_import_action_triggered()
+        self.on_import_action_triggered()
 
     def focus_search(self) -> None:
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -381,19 +427,6 @@ class TrainingTab(QWidget):
         """Ctrl+P: the sign-in sheet of the session chosen in the grid (the other printouts are in 打印)."""
         self.on_signin_action_triggered()
 
-    # -------------------------------------------------------------- attendance
-
-    def _write_cell(self, session_id: int, member_id: int, status: str | None) -> Cell | None:
-        reason = self.grid_view.pending_reason
-        try:
-            with self._factory.begin() as s:
-                return attendance.set_attendance(s, session_id, member_id, status, reason, self._actor)
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("考勤"), exc.message)
-            with self._factory() as s:
-                g = attendance.grid(s, self._current.id) if self._current else None
-            return g.cells.get((member_id, session_id)) if g else None
-
     def update_counts(self) -> None:
         model = self.attendance_model
         sid = model.session_id_of_column(self.grid_view.currentIndex().column())
@@ -404,208 +437,3 @@ class TrainingTab(QWidget):
             text += self.tr("　｜　本课次：") + "　".join(f"{k}{v}" for k, v in here.items() if v)
         self.counts_label.setText(text)
 
-    def on_all_present_clicked(self) -> None:
-        if self._current is None:
-            return
-        column = self.grid_view.currentIndex().column()
-        sid = self.attendance_model.session_id_of_column(column)
-        if sid is None and self._current.sessions:
-            sid = self._current.sessions[0].id
-        if sid is None:
-            return
-        try:
-            with self._factory.begin() as s:
-                attendance.mark_all_present(s, sid, self._actor)
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("考勤"), exc.message)
-            return
-        current = self.grid_view.currentIndex()
-        self.reload_activities(self._current.id)
-        if current.isValid():
-            self.grid_view.setCurrentIndex(self.attendance_model.index(current.row(), current.column()))
-
-    # -------------------------------------------------------------- activities
-
-    def _types(self) -> list[activities.ActivityTypeInfo]:
-        with self._factory() as s:
-            return activities.list_types(s)
-
-    def on_new_action_triggered(self) -> None:
-        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
-            with self._factory.begin() as s:
-                return activities.create_activity(s, raw, self._actor, sessions=sessions)
-
-        dialog = ActivityDialog(self._types(), save, None, self)
-        if dialog.exec():
-            self.refresh()
-            self.reload_activities(dialog.result_value.id)
-
-    def on_edit_action_triggered(self) -> None:
-        if self._current is None or self._read_only:
-            return
-        activity_id = self._current.id
-
-        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
-            with self._factory.begin() as s:
-                return activities.update_activity(s, activity_id, raw, self._actor, sessions=sessions)
-
-        dialog = ActivityDialog(self._types(), save, self._current, self)
-        if dialog.exec():
-            self.refresh()
-
-    def on_delete_action_triggered(self) -> None:
-        if self._current is None:
-            return
-        a = self._current
-        with self._factory() as s:
-            taken = activities.attendance_count(s, a.id)
-        if taken:
-            QMessageBox.information(self, self.tr("删除活动"), self.tr(
-                "“%1”已有考勤记录，不能删除。可在“状态”中改为“已取消”或“已归档”，历史记录会保留。").replace("%1", a.title))
-            return
-        if QMessageBox.question(self, self.tr("删除活动"), self.tr("删除“%1”？此操作不能撤销。").replace("%1", a.title)) \
-                != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            with self._factory.begin() as s:
-                activities.delete_activity(s, a.id, self._actor)
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("删除活动"), exc.message)
-            return
-        self._current = None
-        self.refresh()
-
-    def change_status(self, status: str) -> None:
-        if self._current is None:
-            return
-        with self._factory.begin() as s:
-            activities.set_status(s, self._current.id, status, self._actor)
-        self.reload_activities(self._current.id)
-
-    def on_enrol_action_triggered(self) -> None:
-        if self._current is None:
-            return
-        dialog = EnrolDialog(self._factory, self._current.id, self._actor, self)
-        if dialog.exec():
-            self.reload_activities(self._current.id)
-
-    def on_unenrol_clicked(self) -> None:
-        if self._current is None:
-            return
-        rows = {i.row() for i in self.participants_table.selectedIndexes()}
-        items = [self.participants_table.item(r, 0) for r in sorted(rows)]
-        ids = [i.data(Qt.ItemDataRole.UserRole) for i in items if i is not None]
-        if not ids:
-            return
-        try:
-            with self._factory.begin() as s:
-                enrolment.unenrol(s, self._current.id, ids, self._actor)
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("取消报名"), exc.message)
-            return
-        self.reload_activities(self._current.id)
-
-    def on_adjust_clicked(self) -> None:
-        if self._current is None:
-            return
-        row = self.participants_table.currentRow()
-        item = self.participants_table.item(row, 0) if row >= 0 else None
-        if item is None:
-            QMessageBox.information(self, self.tr("调整学时"), self.tr("请先在列表中选中一名党员。"))
-            return
-        hours, ok = QInputDialog.getDouble(self, self.tr("调整学时"),
-                                           self.tr("为“%1”增加的学时（减少填负数）：").replace("%1", item.text()),
-                                           1.0, -1000.0, 1000.0, 1)
-        if not ok:
-            return
-        reason, ok = QInputDialog.getText(self, self.tr("调整学时"), self.tr("原因（必填）："))
-        if not ok:
-            return
-        try:
-            with self._factory.begin() as s:
-                attendance.add_adjustment(s, item.data(Qt.ItemDataRole.UserRole), hours, reason, self._actor,
-                                          date=self._current.last_date, activity_id=self._current.id)
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("调整学时"), exc.message)
-            return
-        self.show_activity(self._current.id)
-
-    def on_import_action_triggered(self) -> None:
-        dialog = RecordsImportDialog(self._factory, self._actor, self)
-        dialog.imported.connect(lambda _plan: self.refresh())
-        dialog.exec()
-
-    # -------------------------------------------------------------- printing
-
-    def _preview(self, path: Path, title: str) -> None:
-        PdfPreviewDialog(path, title, self).exec()
-
-    def _current_session_seq(self) -> int | None:
-        sid = self.attendance_model.session_id_of_column(self.grid_view.currentIndex().column())
-        if self._current is None:
-            return None
-        for sess in self._current.sessions:
-            if sess.id == sid:
-                return sess.seq
-        return None
-
-    def on_signin_action_triggered(self) -> None:
-        if self._current is None:
-            return
-        out = self._out_dir / f"签到表-{self._current.id}.pdf"
-        try:
-            with self._factory() as s:
-                print_signin.signin_sheet(s, self._current.id, out, session_seq=self._current_session_seq())
-        except DangxunError as exc:
-            QMessageBox.warning(self, self.tr("签到表"), exc.message)
-            return
-        self._preview(out, self.tr("签到表"))
-
-    def on_register_action_triggered(self) -> None:
-        if self._current is None:
-            return
-        out = self._out_dir / f"考勤表-{self._current.id}.pdf"
-        with self._factory() as s:
-            print_signin.attendance_register(s, self._current.id, out)
-        self._preview(out, self.tr("考勤表"))
-
-    def on_certificates_action_triggered(self) -> None:
-        if self._current is None:
-            return
-        activity_id = self._current.id
-        out = self._out_dir / f"结业证书-{activity_id}.pdf"
-
-        def work(progress: Any, cancel: threading.Event) -> int:
-            with self._factory.begin() as s:
-                _result, certs = certificates.print_certificates(s, activity_id, out, self._actor,
-                                                                 progress=progress, cancel=cancel)
-            return len(certs)
-
-        def done(count: int) -> None:
-            if not count:
-                QMessageBox.information(self, self.tr("结业证书"), self.tr("还没有符合结业条件的学员（%1）。")
-                                        .replace("%1", self._current.completion_text() if self._current else ""))
-                return
-            self._preview(out, self.tr("结业证书（%1份）").replace("%1", str(count)))
-
-        run_with_progress(self, self.tr("正在生成结业证书……"), work, on_finished=done,
-                          on_failed=self._certificates_failed)
-
-    def _certificates_failed(self, error: BaseException) -> None:
-        QMessageBox.warning(self, self.tr("结业证书"), str(error))
-
-    def on_cert_register_action_triggered(self) -> None:
-        out = self._out_dir / "发证登记册.pdf"
-        with self._factory() as s:
-            certificates.register_pdf(s, out, year=self.year_combo.currentData())
-        self._preview(out, self.tr("发证登记册"))
-
-    def on_cert_register_xlsx_action_triggered(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("导出发证登记册"), "发证登记册.xlsx", "Excel (*.xlsx)")
-        if not target:
-            return
-        with self._factory() as s:
-            certificates.register_xlsx(s, Path(target), year=self.year_combo.currentData())
-
-    def on_verify_action_triggered(self) -> None:
-        CertificateVerifyDialog(self._factory, self).exec()

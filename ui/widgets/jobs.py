@@ -16,6 +16,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
+from services.errors import CancelledError, DangxunError
+from services.logfile import append_error
+from ui.widgets.errors import report_unexpected, show_error
+
 ProgressFn = Callable[[int, str], None]
 JobFn = Callable[[ProgressFn, threading.Event], Any]
 
@@ -53,6 +57,8 @@ class Job(QRunnable):
             self.result = self.fn(self.report, self.cancel)
         except BaseException as exc:  # any failure goes back to the GUI thread, never lost in the pool
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            if not isinstance(exc, DangxunError):  # unexpected: its traceback goes to the log file now
+                exc.__logged_to__ = str(append_error(exc.__traceback_text__, "job"))  # type: ignore[attr-defined]
             self.error = exc
             self.done.set()
             self.signals.failed.emit(exc)
@@ -87,8 +93,7 @@ class JobRunner(QObject):
             job.signals.progress.connect(on_progress)
         if on_finished is not None:
             job.signals.finished.connect(on_finished)
-        if on_failed is not None:
-            job.signals.failed.connect(on_failed)
+        job.signals.failed.connect(on_failed if on_failed is not None else _unhandled)
         self.start(job, write=write)
         return job
 
@@ -160,8 +165,7 @@ class JobRunner(QObject):
 
         def failed(error: BaseException) -> None:
             close_dialog()
-            if on_failed is not None:
-                on_failed(error)
+            (on_failed or _unhandled)(error)
 
         dialog.canceled.connect(on_cancel)
         job.signals.progress.connect(on_progress)
@@ -169,6 +173,16 @@ class JobRunner(QObject):
         job.signals.failed.connect(failed)
         self.start(job, write=write)
         return job
+
+
+def _unhandled(error: BaseException) -> None:
+    """A failed job nobody handles: shown through the window's one error path (logged, Chinese message)."""
+    if isinstance(error, CancelledError):
+        return
+    if isinstance(error, DangxunError):
+        show_error(None, "未能完成", error)
+    else:
+        report_unexpected(error, "job")
 
 
 # One runner per process (not a registry of services): every write must share its single thread.

@@ -15,6 +15,11 @@ from PySide6.QtWidgets import QWidget
 
 from services.changes import Changes
 
+# Every kind of record (table name) the views show: what a restore changes.
+ALL_KINDS = ("member", "branch", "activity_type", "activity", "activity_session", "enrolment", "attendance",
+             "hours_adjustment", "certificate", "target_rule", "target_excluded_type", "evaluation_grade",
+             "branch_assessment", "exam_score", "spending", "change_log", "account", "setting")
+
 
 class ChangeFollower(QObject):
     """Bridges the workspace's listener (any thread) to a Qt signal handled on the widget's thread."""

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from services.errors import DangxunError
 from services.pdf import pdf_render
+from ui.widgets.errors import show_error
 
 PREVIEW_DPI = 80
 # Above 300 dpi a rendered page only grows (an A4 page at 600 dpi is 140 MB of pixels) while print
@@ -255,6 +255,6 @@ class PdfPreviewDialog(QDialog):
             print_pdf_to(printer, self.pdf)
         except DangxunError as exc:
             QGuiApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, self.tr("打印"), exc.message)
+            show_error(self, self.tr("打印"), exc)
             return
         QGuiApplication.restoreOverrideCursor()

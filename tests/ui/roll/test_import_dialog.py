@@ -16,6 +16,7 @@ from models import Branch, Member
 from services.demo.demo import seed_demo
 from services.safety.storage import Database, open_database
 from tests.helpers.paths import SAMPLES as SAMPLES_DIR
+from tests.helpers.ui_workspace import workspace
 from ui.roll.export_actions import export_roll, export_template
 from ui.roll.import_dialog import ImportDialog
 
@@ -60,7 +61,7 @@ def members(db: Database) -> int:
 
 
 def open_dialog(qtbot: Any, db: Database, path: Path, runner: Any = None) -> ImportDialog:
-    dialog = ImportDialog(db.session_factory, "tester", path, runner=runner or SyncRunner())
+    dialog = ImportDialog(workspace(db, "tester"), path, runner=runner or SyncRunner())
     qtbot.addWidget(dialog)
     return dialog
 
@@ -152,7 +153,7 @@ def test_unreadable_file_message(qtbot: Any, db: Database, tmp_path: Path) -> No
 @needs_samples
 def test_real_job_runner(qtbot: Any, db: Database) -> None:
     """The default runner (ui.widgets.jobs) plans and writes off the GUI thread."""
-    dialog = ImportDialog(db.session_factory, "tester", SAMPLES / "roll_gbk.csv")
+    dialog = ImportDialog(workspace(db, "tester"), SAMPLES / "roll_gbk.csv")
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
     dialog.create_branches_check.setChecked(True)
@@ -187,7 +188,7 @@ def test_export_actions(qtbot: Any, db: Database, tmp_path: Path) -> None:
         seed_demo(s, members=15, branches=2, seed=3, actor="tester")
     runner = SyncRunner()
     done: list[Any] = []
-    path = export_roll(None, db.session_factory, ask_path=lambda *_a: str(tmp_path / "all.xlsx"), runner=runner,
+    path = export_roll(None, workspace(db), ask_path=lambda *_a: str(tmp_path / "all.xlsx"), runner=runner,
                        on_done=done.append)
     assert path and Path(path).exists() and done[0].count == 15
     from services.roll.members import list_members
@@ -195,15 +196,15 @@ def test_export_actions(qtbot: Any, db: Database, tmp_path: Path) -> None:
     with db.session_factory() as s:
         some = list_members(s)[:4]
         branch = some[0].branch
-    export_roll(None, db.session_factory, records=some, ask_path=lambda *_a: str(tmp_path / "f.xlsx"),
+    export_roll(None, workspace(db), records=some, ask_path=lambda *_a: str(tmp_path / "f.xlsx"),
                 runner=runner, on_done=done.append)
     assert done[1].count == 4
-    export_roll(None, db.session_factory, branch=branch, ask_path=lambda *_a: str(tmp_path / "b.xlsx"),
+    export_roll(None, workspace(db), branch=branch, ask_path=lambda *_a: str(tmp_path / "b.xlsx"),
                 runner=runner, on_done=done.append)
     assert done[2].count == sum(1 for r in list_members(db.session_factory(), branch=branch))
-    template = export_template(None, db.session_factory, ask_path=lambda *_a: str(tmp_path / "t.xlsx"), runner=runner)
+    template = export_template(None, workspace(db), ask_path=lambda *_a: str(tmp_path / "t.xlsx"), runner=runner)
     assert template and Path(template).exists()
-    assert export_roll(None, db.session_factory, ask_path=lambda *_a: None, runner=runner) is None
+    assert export_roll(None, workspace(db), ask_path=lambda *_a: None, runner=runner) is None
 
 
 def _two_sheet_roll(path: Path) -> Path:
@@ -251,11 +252,11 @@ def test_connect_members_tab(qtbot: Any, db: Database, monkeypatch: Any) -> None
     from ui.roll import import_dialog
     from ui.roll.members_tab import MembersTab
 
-    tab = MembersTab(db.session_factory, "tester")
+    tab = MembersTab(workspace(db, "tester"))
     qtbot.addWidget(tab)
     calls: list[Any] = []
     monkeypatch.setattr(import_dialog, "start_roll_import", lambda *a, **k: calls.append(a) or None)
-    import_dialog.connect_members_tab(tab, db.session_factory, "tester")
+    import_dialog.connect_members_tab(tab, tab.ws)
     assert tab.can_import() and tab.import_roll_button.isEnabled()
     tab.import_data()
     assert len(calls) == 1

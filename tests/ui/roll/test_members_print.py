@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from services.safety.storage import Database
 from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture
+from tests.helpers.ui_workspace import workspace
 from ui.main_window import MainWindow
 from ui.roll.members_tab import MembersTab
 from ui.widgets import pdf_preview
@@ -32,7 +33,7 @@ def previews(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 
 def make_window(qtbot: Any, db: Database) -> MainWindow:
-    window = MainWindow(db.session_factory, "测试员", settings=None, db_label="test.sqlite3")
+    window = MainWindow(workspace(db), settings=None, db_label="test.sqlite3")
     qtbot.addWidget(window)
     window.resize(1100, 700)
     window.show()

@@ -32,6 +32,7 @@ from tests.helpers.members_support import (
     type_text,
     valid_id,
 )
+from tests.helpers.ui_workspace import workspace
 from ui.roll.branch_tree_model import BranchTreeModel
 from ui.roll.member_table_model import MemberTableModel
 from ui.roll.members_tab import EMPTY_TEXT, MembersTab
@@ -46,7 +47,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def tab(qtbot: Any, db: Database) -> MembersTab:
-    widget = MembersTab(db.session_factory, "测试员")
+    widget = MembersTab(workspace(db, "测试员"))
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
     widget.show()
@@ -280,7 +281,7 @@ def test_empty_database_offers_demo_data(qtbot: Any, tmp_path: Path) -> None:
     gen = db_fixture(tmp_path, members=None)
     db = next(gen)
     try:
-        widget = MembersTab(db.session_factory, "测试员")
+        widget = MembersTab(workspace(db, "测试员"))
         qtbot.addWidget(widget)
         widget.show()
         widget.refresh()

@@ -15,10 +15,11 @@ from models import Branch, ChangeLog
 from services.safety import accounts, audit
 from services.safety import backup as backup_service
 from services.safety.storage import Database
+from tests.helpers.ui_workspace import workspace
 from ui.safety.accounts_dialog import AccountsDialog
 from ui.safety.backup_dialog import BackupDialog
 from ui.safety.log_tab import LogTab
-from ui.safety.login_dialog import LoginDialog, login, needs_login
+from ui.safety.login_dialog import LoginDialog, login
 from ui.safety.privacy_dialogs import export_allowed
 
 # The offscreen platform's harmless complaint when a window is shown.
@@ -47,13 +48,14 @@ def _with_admin(db: Database) -> None:
 # ---------------------------------------------------------------- login
 
 def test_no_login_without_accounts(db: Database, qtbot: object) -> None:
-    assert not needs_login(db.session_factory)
-    assert login(db.session_factory) is None
+    ws = workspace(db)
+    assert not ws.needs_login()
+    assert login(ws) is None
 
 
 def test_login_dialog_refuses_then_accepts(db: Database, qtbot: object) -> None:
     _with_admin(db)
-    dialog = LoginDialog(db.session_factory, username="boss", database_label="/tmp/x.sqlite3")
+    dialog = LoginDialog(workspace(db), username="boss", database_label="/tmp/x.sqlite3")
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     dialog.show()
     dialog.password_edit.setText("wrong")
@@ -71,7 +73,7 @@ def test_login_dialog_refuses_then_accepts(db: Database, qtbot: object) -> None:
 
 def test_login_dialog_asks_for_a_name(db: Database, qtbot: object) -> None:
     _with_admin(db)
-    dialog = LoginDialog(db.session_factory)
+    dialog = LoginDialog(workspace(db))
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     dialog.on_login_button_clicked()
     assert dialog.message_label.text() == "请输入用户名"
@@ -81,7 +83,7 @@ def test_login_dialog_asks_for_a_name(db: Database, qtbot: object) -> None:
 
 def test_accounts_dialog_creates_the_first_admin_then_manages(db: Database, qtbot: object,
                                                               qtmodeltester: object) -> None:
-    dialog = AccountsDialog(db.session_factory, "办公室", None)
+    dialog = AccountsDialog(workspace(db, "办公室"))
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     dialog.show()
     assert dialog.empty_label.isVisible() and dialog.new_button.isEnabled()
@@ -135,7 +137,7 @@ def test_accounts_dialog_creates_the_first_admin_then_manages(db: Database, qtbo
 
 def test_non_admin_may_only_change_own_password(db: Database, qtbot: object) -> None:
     _with_admin(db)
-    dialog = AccountsDialog(db.session_factory, "reader", accounts.VIEWER)
+    dialog = AccountsDialog(workspace(db, "reader", accounts.VIEWER))
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     dialog.select("boss")
     assert not dialog.new_button.isEnabled() and not dialog.reset_button.isEnabled()
@@ -167,7 +169,7 @@ def _some_events(db: Database) -> None:
 def test_log_tab_filters_and_exports(demo_db: Database, qtbot: object, qtmodeltester: object,
                                      tmp_path: Path) -> None:
     _some_events(demo_db)
-    tab = LogTab(demo_db.session_factory, "管理员乙")
+    tab = LogTab(workspace(demo_db, "管理员乙"))
     qtbot.addWidget(tab)  # type: ignore[attr-defined]
     tab.resize(1100, 500)
     tab.show()
@@ -213,7 +215,7 @@ def test_log_tab_filters_and_exports(demo_db: Database, qtbot: object, qtmodelte
 
 
 def test_log_tab_empty_state(db: Database, qtbot: object) -> None:
-    tab = LogTab(db.session_factory, "x")
+    tab = LogTab(workspace(db, "x"))
     qtbot.addWidget(tab)  # type: ignore[attr-defined]
     assert tab.model.rowCount() == 0 and "还没有记录" in tab.empty_label.text()
 
@@ -223,7 +225,7 @@ def test_log_tab_empty_state(db: Database, qtbot: object) -> None:
 def test_backup_dialog_backs_up_and_restores(demo_db: Database, qtbot: object, qtmodeltester: object,
                                              tmp_path: Path) -> None:
     folder = tmp_path / "backups"
-    dialog = BackupDialog(demo_db, "管理员乙", accounts.ADMIN, folder=folder)
+    dialog = BackupDialog(workspace(demo_db, "管理员乙", accounts.ADMIN), folder=folder)
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     dialog.show()
     assert dialog.empty_label.isVisible() and not dialog.restore_button.isEnabled()
@@ -256,7 +258,7 @@ def test_backup_dialog_backs_up_and_restores(demo_db: Database, qtbot: object, q
 
 
 def test_backup_dialog_for_a_viewer(demo_db: Database, qtbot: object, tmp_path: Path) -> None:
-    dialog = BackupDialog(demo_db, "reader", accounts.VIEWER, folder=tmp_path)
+    dialog = BackupDialog(workspace(demo_db, "reader", accounts.VIEWER), folder=tmp_path)
     qtbot.addWidget(dialog)  # type: ignore[attr-defined]
     assert not dialog.backup_button.isEnabled() and not dialog.restore_file_button.isEnabled()
     assert not dialog.second_button.isEnabled()
@@ -275,14 +277,14 @@ def test_full_id_export_needs_confirmation_and_is_logged(demo_db: Database, qtbo
         return question
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
-    assert not export_allowed(None, demo_db.session_factory, "录入员甲", accounts.EDITOR, "党员名册", True)
+    assert not export_allowed(None, workspace(demo_db, "录入员甲", accounts.EDITOR), "党员名册", True)
     assert asked and "完整的身份证号码" in asked[0]
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
-    assert export_allowed(None, demo_db.session_factory, "录入员甲", accounts.EDITOR, "党员名册", True, rows=100)
+    assert export_allowed(None, workspace(demo_db, "录入员甲", accounts.EDITOR), "党员名册", True, rows=100)
     monkeypatch.setattr(QMessageBox, "information", lambda *a: QMessageBox.StandardButton.Ok)
-    assert not export_allowed(None, demo_db.session_factory, "reader", accounts.VIEWER, "党员名册", True)
+    assert not export_allowed(None, workspace(demo_db, "reader", accounts.VIEWER), "党员名册", True)
     asked.clear()
-    assert export_allowed(None, demo_db.session_factory, "reader", accounts.VIEWER, "党员名册", False)
+    assert export_allowed(None, workspace(demo_db, "reader", accounts.VIEWER), "党员名册", False)
     assert not asked  # a masked export asks nothing
     with demo_db.session_factory() as s:
         summaries = list(s.scalars(select(ChangeLog.summary).where(ChangeLog.action == "export")))
@@ -326,8 +328,7 @@ def test_open_for_window_with_accounts_logs_in(db: Database, qtbot: object, monk
     assert db.path is not None
     db.dispose()
     assert safety_startup.open_for_window(db.path, "x", interactive=False, backups=tmp_path) == 1
-    info = accounts.AccountInfo(1, "boss", "王主任", accounts.ADMIN, True, 0, None, None, None)
-    monkeypatch.setattr(safety_startup, "login", lambda *a, **k: info)
+    monkeypatch.setattr(safety_startup, "login", lambda ws, *a, **k: ws.login("boss", "secret-1"))
     start = safety_startup.open_for_window(db.path, "x", backups=tmp_path)
     assert isinstance(start, safety_startup.SafeStart)
     assert start.actor == "boss" and start.role == accounts.ADMIN

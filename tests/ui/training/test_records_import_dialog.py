@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from models import Activity, Attendance
 from tests.helpers.training_helpers import load_roll
+from tests.helpers.ui_workspace import workspace
 from ui.training.records_import_dialog import RecordsImportDialog
 from ui.widgets.jobs import default_runner
 
@@ -21,7 +22,7 @@ def roll_db(db, samples):
 
 
 def test_check_then_import(qtbot, roll_db, samples):
-    dialog = RecordsImportDialog(roll_db.session_factory, "tester")
+    dialog = RecordsImportDialog(workspace(roll_db, "tester"))
     qtbot.addWidget(dialog)
     dialog.file_edit.setText(str(samples / "records.xlsx"))
     dialog.on_check_clicked()
@@ -40,7 +41,7 @@ def test_check_then_import(qtbot, roll_db, samples):
 def test_refused_rows_listed(qtbot, roll_db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("姓名,培训名称,培训类别,开始日期,学时\n查无此人,学习,专题党课,2024-01-01,2\n", encoding="utf-8")
-    dialog = RecordsImportDialog(roll_db.session_factory, "tester")
+    dialog = RecordsImportDialog(workspace(roll_db, "tester"))
     qtbot.addWidget(dialog)
     dialog.file_edit.setText(str(bad))
     dialog.on_check_clicked()

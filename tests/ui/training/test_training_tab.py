@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from services.training import activities, attendance, certificates, enrolment
+from tests.helpers.ui_workspace import workspace
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.certificate_verify_dialog import CertificateVerifyDialog
 from ui.training.training_tab import TrainingTab
@@ -30,7 +31,7 @@ def klass(demo_db):
 
 @pytest.fixture
 def tab(qtbot, demo_db, klass):
-    widget = TrainingTab(demo_db.session_factory, "tester")
+    widget = TrainingTab(workspace(demo_db, "tester"))
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     widget.show()
@@ -115,7 +116,7 @@ def test_all_present_then_certificates(qtbot, demo_db, tab, klass, monkeypatch):
     qtbot.waitUntil(lambda: len(shown) == 3, timeout=20000)
     with demo_db.session_factory() as s:
         number = certificates.list_certificates(s, activity_id=info.id)[0].number
-    dialog = CertificateVerifyDialog(demo_db.session_factory)
+    dialog = CertificateVerifyDialog(workspace(demo_db))
     qtbot.addWidget(dialog)
     dialog.text_edit.setText(number)
     qtbot.keyClick(dialog.text_edit, Qt.Key.Key_Return)

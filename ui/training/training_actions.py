@@ -1,0 +1,190 @@
+"""The 培训 tab's writes: attendance cells, activities (new, edit, delete, status), enrolment, hour adjustments, import.
+
+Each is one unit of work of the workspace (`with ws.write(...)`): the role is checked there, the
+change is logged and announced, and every view that shows it (this tab included) follows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QTableWidget, QWidget
+
+from services.access import EDITOR
+from services.errors import DangxunError
+from services.training import activities, attendance, enrolment
+from services.training.attendance import Cell
+from ui.training.activity_dialog import ActivityDialog
+from ui.training.attendance_grid import AttendanceGridView
+from ui.training.attendance_table_model import AttendanceTableModel
+from ui.training.enrol_dialog import EnrolDialog
+from ui.training.records_import_dialog import RecordsImportDialog
+from ui.widgets.errors import show_error
+
+if TYPE_CHECKING:
+    from services.workspace import Workspace
+
+
+class TrainingActions:
+    """Mixed into TrainingTab."""
+
+    ws: Workspace
+    _current: activities.ActivityInfo | None
+    attendance_model: AttendanceTableModel
+    grid_view: AttendanceGridView
+    participants_table: QTableWidget
+    refresh: Callable[[], None]
+    reload_activities: Callable[..., None]
+    show_activity: Callable[[int | None], None]
+
+    def _widget(self) -> QWidget:
+        return self  # type: ignore[return-value]
+
+    def _write(self, key: str, title: str, fn: Callable[[Any, str], Any], *, backup: bool = False) -> bool:
+        """Run `fn(session, actor)` as one unit of work; a refusal is shown, nothing is written."""
+        try:
+            with self.ws.write(key, needs=EDITOR, backup=backup) as uow:
+                fn(uow.session, uow.actor)
+        except DangxunError as exc:
+            show_error(self._widget(), title, exc)
+            return False
+        return True
+
+    # -------------------------------------------------------------- attendance
+
+    def _write_cell(self, session_id: int, member_id: int, status: str | None) -> Cell | None:
+        reason = self.grid_view.pending_reason
+        try:
+            with self.ws.write("attendance", needs=EDITOR) as uow:
+                return attendance.set_attendance(uow.session, session_id, member_id, status, reason, uow.actor)
+        except DangxunError as exc:
+            show_error(self._widget(), self._widget().tr("考勤"), exc)
+            with self.ws.read() as s:
+                g = attendance.grid(s, self._current.id) if self._current else None
+            return g.cells.get((member_id, session_id)) if g else None
+
+    def on_all_present_clicked(self) -> None:
+        if self._current is None:
+            return
+        column = self.grid_view.currentIndex().column()
+        sid = self.attendance_model.session_id_of_column(column)
+        if sid is None and self._current.sessions:
+            sid = self._current.sessions[0].id
+        if sid is None:
+            return
+        chosen = sid
+        current = self.grid_view.currentIndex()
+        if not self._write("attendance-all-present", self._widget().tr("考勤"),
+                           lambda s, actor: attendance.mark_all_present(s, chosen, actor)):
+            return
+        self.reload_activities(self._current.id)
+        if current.isValid():
+            self.grid_view.setCurrentIndex(self.attendance_model.index(current.row(), current.column()))
+
+    # -------------------------------------------------------------- activities
+
+    def _types(self) -> list[activities.ActivityTypeInfo]:
+        with self.ws.read() as s:
+            return activities.list_types(s)
+
+    def on_new_action_triggered(self) -> None:
+        ws = self.ws
+
+        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
+            with ws.write("activity-create", needs=EDITOR) as uow:
+                return activities.create_activity(uow.session, raw, uow.actor, sessions=sessions)
+
+        dialog = ActivityDialog(self._types(), save, None, self._widget())
+        if dialog.exec():
+            self.refresh()
+            self.reload_activities(dialog.result_value.id)
+
+    def on_edit_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        activity_id = self._current.id
+        ws = self.ws
+
+        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
+            with ws.write("activity-update", needs=EDITOR) as uow:
+                return activities.update_activity(uow.session, activity_id, raw, uow.actor, sessions=sessions)
+
+        dialog = ActivityDialog(self._types(), save, self._current, self._widget())
+        if dialog.exec():
+            self.refresh()
+
+    def on_delete_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        tr = self._widget().tr
+        a = self._current
+        with self.ws.read() as s:
+            taken = activities.attendance_count(s, a.id)
+        if taken:
+            QMessageBox.information(self._widget(), tr("删除活动"), tr(
+                "“%1”已有考勤记录，不能删除。可在“状态”中改为“已取消”或“已归档”，历史记录会保留。").replace("%1", a.title))
+            return
+        if QMessageBox.question(self._widget(), tr("删除活动"), tr("删除“%1”？此操作不能撤销。").replace("%1", a.title)) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        if self._write("activity-delete", tr("删除活动"), lambda s, actor: activities.delete_activity(s, a.id, actor)):
+            self._current = None
+            self.refresh()
+
+    def change_status(self, status: str) -> None:
+        if self._current is None:
+            return
+        activity_id = self._current.id
+        if self._write("activity-status", self._widget().tr("状态"),
+                       lambda s, actor: activities.set_status(s, activity_id, status, actor)):
+            self.reload_activities(activity_id)
+
+    # -------------------------------------------------------------- participants
+
+    def on_enrol_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        dialog = EnrolDialog(self.ws, self._current.id, self._widget())
+        if dialog.exec():
+            self.reload_activities(self._current.id)
+
+    def on_unenrol_clicked(self) -> None:
+        if self._current is None:
+            return
+        rows = {i.row() for i in self.participants_table.selectedIndexes()}
+        items = [self.participants_table.item(r, 0) for r in sorted(rows)]
+        ids = [i.data(Qt.ItemDataRole.UserRole) for i in items if i is not None]
+        if not ids:
+            return
+        activity_id = self._current.id
+        # Taking members off an activity drops their attendance too: a bulk delete, backed up first.
+        if self._write("unenrol", self._widget().tr("取消报名"),
+                       lambda s, actor: enrolment.unenrol(s, activity_id, ids, actor), backup=len(ids) > 1):
+            self.reload_activities(activity_id)
+
+    def on_adjust_clicked(self) -> None:
+        if self._current is None:
+            return
+        tr = self._widget().tr
+        row = self.participants_table.currentRow()
+        item = self.participants_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            QMessageBox.information(self._widget(), tr("调整学时"), tr("请先在列表中选中一名党员。"))
+            return
+        hours, ok = QInputDialog.getDouble(self._widget(), tr("调整学时"),
+                                           tr("为“%1”增加的学时（减少填负数）：").replace("%1", item.text()),
+                                           1.0, -1000.0, 1000.0, 1)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self._widget(), tr("调整学时"), tr("原因（必填）："))
+        if not ok:
+            return
+        member_id, current = item.data(Qt.ItemDataRole.UserRole), self._current
+        if self._write("hours-adjust", tr("调整学时"), lambda s, actor: attendance.add_adjustment(
+                s, member_id, hours, reason, actor, date=current.last_date, activity_id=current.id)):
+            self.show_activity(current.id)
+
+    def on_import_action_triggered(self) -> None:
+        RecordsImportDialog(self.ws, self._widget()).exec()

@@ -13,6 +13,7 @@ from models.base import Base
 from models.changelog import ChangeLog
 from models.member import Branch, Member
 from models.setting import Setting
+from models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from models.training import (
     Activity,
     ActivitySession,
@@ -27,4 +28,5 @@ __all__ = [
     "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "HoursAdjustment", "Member", "Setting",
     "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
+    "Survey", "SurveyAnswer", "SurveyQuestion", "SurveyResponse",
 ]

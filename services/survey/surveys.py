@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from models import Activity, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from services import changes
 from services.errors import FieldProblem, NotFoundError, ValidationError
 from services.survey import tally as t
 from services.survey.wjx_import import ParsedSurvey
@@ -205,7 +206,7 @@ def add_responses(session: Session, survey_id: int, rows: Iterable[Sequence[str 
             try:
                 values.append(parse_paper_answer(q, cell))
             except ValidationError as exc:
-                problems.append(FieldProblem("answers", f"第{r}份答卷：{exc.message}"))
+                problems.append(FieldProblem("answers", f"第{r}份答卷：{exc.message.rstrip('。')}"))
                 values.append(None)
         if any(values):
             parsed_rows.append(values)
@@ -228,6 +229,10 @@ def set_activity(session: Session, survey_id: int, activity_id: int | None) -> N
 def delete_survey(session: Session, survey_id: int) -> str:
     survey = _get(session, survey_id)
     title = survey.title
+    # Answers hang off both responses and questions: remove them first, in one statement.
+    responses = select(SurveyResponse.id).where(SurveyResponse.survey_id == survey_id)
+    session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id.in_(responses)))
+    changes.note(session, "survey_answer")
     session.delete(survey)
     session.flush()
     return title

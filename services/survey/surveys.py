@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from models import Activity, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from services import changes
-from services.errors import FieldProblem, NotFoundError, ValidationError
+from services.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
 from services.survey import tally as t
 from services.survey.wjx_import import ParsedSurvey
 
@@ -98,8 +98,14 @@ def _clean_title(title: str | None, default: str) -> str:
 
 def save_import(session: Session, parsed: ParsedSurvey, actor: str, *, title: str | None = None,
                 activity_id: int | None = None) -> int:
-    """Store a parsed 问卷星 export as a new survey; returns its id."""
+    """Store a parsed 问卷星 export as a new survey; returns its id.
+
+    The same answers imported twice would count every respondent twice: refused.
+    """
     _check_activity(session, activity_id)
+    same = _already_imported(session, parsed)
+    if same is not None:
+        raise ConflictError(f"文件 {parsed.path.name} 的答卷已经导入过（问卷编号{same.id}“{same.title}”），未重复导入。")
     survey = Survey(title=_clean_title(title, parsed.path.stem), source="wjx", file_name=parsed.path.name,
                     activity_id=activity_id, created_by=actor)
     session.add(survey)
@@ -114,6 +120,21 @@ def save_import(session: Session, parsed: ParsedSurvey, actor: str, *, title: st
         session.add(response)
     session.flush()
     return survey.id
+
+
+def _already_imported(session: Session, parsed: ParsedSurvey) -> SurveyInfo | None:
+    titles = [q.title for q in parsed.questions]
+    for info in _infos(session, Survey.source == "wjx"):
+        if info.responses != parsed.responses or info.questions != len(titles):
+            continue
+        known = session.scalars(select(SurveyQuestion.title).where(SurveyQuestion.survey_id == info.id)
+                                .order_by(SurveyQuestion.seq)).all()
+        rows = session.execute(select(SurveyResponse.seq, SurveyResponse.submitted)
+                               .where(SurveyResponse.survey_id == info.id).order_by(SurveyResponse.id)).all()
+        if list(known) == titles and [tuple(r) for r in rows] == list(zip(parsed.serials, parsed.submitted,
+                                                                           strict=True)):
+            return info
+    return None
 
 
 def _clean_drafts(drafts: Sequence[QuestionDraft]) -> list[QuestionDraft]:

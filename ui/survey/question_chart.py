@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 ACCENT = QColor("#B71C1C")
+MAX_BAR = 520.0  # longer bars read no better on a wide window
 
 
 class QuestionChart(QWidget):
@@ -40,7 +41,7 @@ class QuestionChart(QWidget):
         width = float(self.width())
         label_w = min(width * 0.4, max((metrics.horizontalAdvance(o) for o, _ in self.items), default=0) + 12)
         value_w = metrics.horizontalAdvance("0000（100.0%）") + 8
-        bar_w = max(10.0, width - label_w - value_w)
+        bar_w = max(10.0, min(width - label_w - value_w, MAX_BAR))
         top = max((n for _, n in self.items), default=0) or 1
         text_color = self.palette().text().color()
         for row, (option, count) in enumerate(self.items):

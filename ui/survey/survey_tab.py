@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -207,9 +208,11 @@ class SurveyTab(QWidget):
         for x in result.tallies:
             self._label(f"{x.number}、{x.title}（{t.KIND_LABELS[x.kind]}，{x.answered}人作答）", bold=True)
             if x.kind == t.TEXT:
-                shown = x.answers[:TEXT_SHOWN]
-                more = f"\n……共{len(x.answers)}条，全部见统计报告" if len(x.answers) > TEXT_SHOWN else ""
-                self._label("\n".join(f"· {a}" for a in shown) + more if shown else self.tr("（无人作答）"))
+                grouped = list(Counter(x.answers).items())
+                lines = [f"· {a}" + (f"（{n}人）" if n > 1 else "") for a, n in grouped[:TEXT_SHOWN]]
+                if len(grouped) > TEXT_SHOWN:
+                    lines.append(f"……共{len(grouped)}种回答，全部见统计报告")
+                self._label("\n".join(lines) if lines else self.tr("（无人作答）"))
                 continue
             chart = QuestionChart()
             chart.setObjectName(f"chart_{x.number}")

@@ -155,3 +155,13 @@ def test_delete(db: Database) -> None:
     with db.session_factory() as s:
         assert surveys.list_surveys(s) == []
         assert s.scalar(select(func.count()).select_from(SurveyAnswer)) == 0
+
+
+def test_same_export_twice_is_refused(db: Database, samples: Path) -> None:
+    from services.errors import ConflictError
+
+    parsed = read_export(samples / "survey_wjx.xlsx")
+    with db.session_factory.begin() as s:
+        sid = surveys.save_import(s, parsed, "测试")
+    with pytest.raises(ConflictError, match=f"问卷编号{sid}"), db.session_factory.begin() as s:
+        surveys.save_import(s, read_export(samples / "survey_wjx.xlsx"), "测试", title="另一个标题")

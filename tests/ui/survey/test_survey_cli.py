@@ -87,6 +87,8 @@ def test_refusals_write_nothing(db_path: Path, samples: Path, tmp_path: Path,
 def test_report(db_path: Path, samples: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = ["--db", str(db_path)]
     assert run(db + ["survey", "import", str(samples / "survey_wjx.xlsx")]) == 0
+    assert run(db + ["survey", "import", str(samples / "survey_wjx.xlsx")]) == 1  # already imported
+    assert "已经导入过" in capsys.readouterr().err
     assert run(db + ["survey", "report", "1", str(tmp_path / "r.pdf")]) == 0
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert run(db + ["survey", "report", "1", str(tmp_path / "r.docx")]) == 0

@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
     from ui.cli import (
         members_cmd,
+        plan_cmd,
         print_cmd,
         roll_cmd,
         safety_cmd,
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         training_cmd,
     )
 
-    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd, survey_cmd):
+    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd, plan_cmd, survey_cmd):
         module.register(sub)
     return parser
 

@@ -72,6 +72,10 @@ def register(sub: Any) -> None:
     en.add_argument("survey_id", type=int, metavar="ID")
     en.add_argument("--response", action="append", default=[], metavar="A|BC|4|TEXT", required=True)
     en.set_defaults(handler=cmd_enter)
+    sm = ssub.add_parser("summary", help="某年问卷的答卷数与最受欢迎的培训内容、形式（供计划与报告引用）")
+    sm.add_argument("--year", type=int, required=True, metavar="Y")
+    sm.add_argument("--json", action="store_true")
+    sm.set_defaults(handler=cmd_summary)
     dl = ssub.add_parser("delete", help="删除问卷及其答卷")
     dl.add_argument("survey_id", type=int, metavar="ID")
     dl.set_defaults(handler=cmd_delete)
@@ -222,4 +226,19 @@ def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
         title = surveys.delete_survey(uow.session, args.survey_id)
         uow.log(f"删除问卷“{title}”")
     print(f"已删除问卷“{title}”。", file=sys.stderr)
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.survey.summary import year_summary
+
+    with ctx.workspace().read() as session:
+        summary = year_summary(session, args.year)
+    if args.json:
+        print_json(summary.to_json())
+        return 0
+    print(f"{summary.year}年共开展问卷调查{summary.surveys}次，收回答卷{summary.responses}份。")
+    for label, items in (("最希望的培训内容", summary.contents), ("最希望的培训形式", summary.forms)):
+        if items:
+            print(f"{label}：" + "、".join(f"{o}（{n}人次）" for o, n in items))
     return 0

@@ -28,8 +28,9 @@ SATISFACTION_RANKS = {
     "不太满意": 3, "不满意": 3, "较不满意": 3, "不够满意": 3,
     "非常不满意": 4, "很不满意": 4, "十分不满意": 4,
 }
-_TEXT_HINTS = ("意见", "建议", "请填写", "请写出", "请简述", "简述", "请说明", "请描述", "谈谈", "留言", "想法",
-               "看法", "补充", "填空", "简答")
+# Words that make a question free text; the weak ones only when the answers also look written.
+_TEXT_HINTS = ("意见", "请填写", "请写出", "简述", "请说明", "请描述", "谈谈", "留言", "填空", "简答")
+_WEAK_TEXT_HINTS = ("建议", "想法", "看法", "补充", "收获", "体会")
 _MULTIPLE_HINTS = ("多选", "可多选", "多项选择")
 _SINGLE_HINTS = ("单选",)
 _SENTENCE = re.compile(r"[，。；！？,;!?]")
@@ -81,11 +82,15 @@ def detect_kind(title: str, answers: Sequence[str]) -> str:
         return SCALE
     if any(h in folded for h in _SINGLE_HINTS):
         return SINGLE
-    if any(h in folded for h in _TEXT_HINTS) and not any(a in SATISFACTION_RANKS for a in given):
+    rated = any(a in SATISFACTION_RANKS for a in given)
+    if any(h in folded for h in _TEXT_HINTS) and not rated:
         return TEXT
+    weak = any(h in folded for h in _WEAK_TEXT_HINTS) and not rated
     if not given:
-        return TEXT if any(h in folded for h in _TEXT_HINTS) else SINGLE
+        return TEXT if weak else SINGLE
     distinct = {split_choice(a)[0] for a in given}
+    if weak and (len(distinct) > 8 or max(len(a) for a in given) >= 8 or any(_SENTENCE.search(a) for a in given)):
+        return TEXT
     long_answers = sum(1 for a in given if len(a) > 30 or _SENTENCE.search(split_choice(a)[0]))
     if long_answers * 2 > len(given) or (len(distinct) > 12 and len(distinct) * 2 > len(given)):
         return TEXT

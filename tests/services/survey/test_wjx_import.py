@@ -56,6 +56,8 @@ def test_csv_with_dotted_headers_matrix_and_scale(tmp_path: Path) -> None:
     assert tallies[1].counts == {"非常满意": 1, "满意": 1} and tallies[1].answered == 2
     assert tallies[3].counts == {str(n): (1 if n in (7, 9, 10) else 0) for n in range(1, 11)}
     assert tallies[4].answers == ["多讲案例，少念稿子"]
+    assert read_export(_xlsx(tmp_path / "m.xlsx", [["5(理论学习)", "5(业务培训)"], ["满意", "一般"]])).questions[1].title \
+        == "(业务培训)"
     assert parsed.submitted[0] == "2024/3/1 9:00"
 
 
@@ -105,6 +107,9 @@ def test_unreadable(tmp_path: Path) -> None:
     ("您希望的形式（多选）", ["网络培训"], t.MULTIPLE),
     ("打分", ["1", "5", "3"], t.SCALE),
     ("您的意见建议", ["多讲案例", "多讲案例"], t.TEXT),
+    ("您对今后培训工作有何建议", ["建议增加网络课程", "希望多组织现场教学"], t.TEXT),
+    ("您建议的培训时长", ["半天", "一天", "半天"], t.SINGLE),
+    ("您所在的党支部", [f"第{i % 15}党支部" for i in range(137)], t.SINGLE),
     ("您想学什么", [f"答案{i}，内容" for i in range(20)], t.TEXT),
 ])
 def test_detect_kind(title: str, answers: list[str], kind: str) -> None:

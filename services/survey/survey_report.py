@@ -99,7 +99,7 @@ def _pdf(result: SurveyResult, out: Path) -> int:
                   ("BACKGROUND", (0, 1), (-1, -1), colors.white)]
         table.setStyle(TableStyle(style))
         block += [table, Spacer(1, 2 * mm)]
-        if x.counts:
+        if x.answered:  # no chart of nothing
             block.append(bar_chart(x, width, fonts.sans))
         story.append(KeepTogether(block))
         for option in x.others:
@@ -137,7 +137,7 @@ def _docx(result: SurveyResult, out: Path) -> None:
         for option, n in x.counts.items():
             cells = table.add_row().cells
             cells[0].text, cells[1].text, cells[2].text = option, str(n), percent(n, x.answered)
-        png = png_bytes(bar_chart(x, 420, font)) if x.counts else None
+        png = png_bytes(bar_chart(x, 420, font)) if x.answered else None
         if png is not None:
             doc.add_picture(io.BytesIO(png), width=Mm(150))
         for option in x.others:

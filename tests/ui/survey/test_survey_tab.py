@@ -152,3 +152,30 @@ def test_keyboard_entry_saves_sheets(qtbot, ws: Workspace) -> None:  # type: ign
     assert result.tallies[0].counts == {"一支部": 1, "二支部": 1}
     assert result.tallies[1].counts == {"集中授课": 1, "网络培训": 1, "现场教学": 1}
     assert result.tallies[2].answers == ["多讲案例"]
+
+
+def test_link_activity_and_delete(qtbot, ws: Workspace, samples: Path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from models import Activity, ActivityType
+
+    with ws.write("activity") as uow:
+        type_id = uow.session.scalar(select(ActivityType.id).limit(1))
+        activity = Activity(title="党性教育培训班", type_id=type_id, start_date=dt.date(2024, 3, 1), hours=8)
+        uow.session.add(activity)
+        uow.session.flush()
+        activity_id = activity.id
+    tab = SurveyTab(ws)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.import_data(str(samples / "survey_wjx.xlsx"))
+    tab.link_activity(activity_id)
+    assert tab.model.item_at(0) is not None and tab.model.item_at(0).activity_title == "党性教育培训班"
+    summary = tab.detail.findChild(QLabel, "detail_summary")
+    assert summary is not None and "评估活动：党性教育培训班" in summary.text() and "满意率 38.9%" in summary.text()
+    with ws.read() as session:
+        assert surveys.satisfaction_by_activity(session) == {activity_id: round(14 / 36, 4)}
+    tab.delete_selected(confirm=False)
+    assert tab.model.rowCount() == 0 and tab.empty_label.isVisibleTo(tab)

@@ -12,7 +12,15 @@ from models.assessment import (
 from models.base import Base
 from models.changelog import ChangeLog
 from models.member import Branch, Member
-from models.plan import Material, MaterialIssue, PlanPeriod, PlanTarget
+from models.plan import (
+    Exemption,
+    Material,
+    MaterialIssue,
+    MemberPost,
+    MobileMember,
+    PlanPeriod,
+    PlanTarget,
+)
 from models.setting import Setting
 from models.training import (
     Activity,
@@ -26,7 +34,7 @@ from models.training import (
 
 __all__ = [
     "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
-    "ChangeLog", "Enrolment", "HoursAdjustment", "Material", "MaterialIssue", "Member", "PlanPeriod",
+    "ChangeLog", "Enrolment", "HoursAdjustment", "Exemption", "Material", "MaterialIssue", "Member", "MemberPost", "MobileMember", "PlanPeriod",
     "PlanTarget", "Setting",
     "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
 ]

@@ -77,3 +77,40 @@ class MaterialIssue(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     date: Mapped[dt.date] = mapped_column(Date, index=True)
     copies: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class MemberPost(Base):
+    """A Party post held for a time (post history): who was 支部书记 from when to when."""
+
+    __tablename__ = "member_post"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    post: Mapped[str] = mapped_column(String(50))
+    start: Mapped[str] = mapped_column(String(10))  # partial date: 2024-03 or 2024-03-15
+    end: Mapped[Optional[str]] = mapped_column(String(10))
+    remarks: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Exemption(Base):
+    """A member exempted from the hours target for one year (年老体弱、长期病休, 条例 art. 23), with a reason."""
+
+    __tablename__ = "exemption"
+    __table_args__ = (UniqueConstraint("member_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+
+
+class MobileMember(Base):
+    """A 流动党员: working away (art. 32–33), trained where they are, hours recorded here."""
+
+    __tablename__ = "mobile_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    start: Mapped[str] = mapped_column(String(10))
+    end: Mapped[Optional[str]] = mapped_column(String(10))
+    place: Mapped[Optional[str]] = mapped_column(String(200))

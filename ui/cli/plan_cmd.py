@@ -1,4 +1,4 @@
-"""Commands for the plan period: `plans list|set`, and the materials register `materials issue|list|sheet`."""
+"""Commands for the plan period: `plans list|set`, `rules check|post|exempt|mobile`, `materials issue|list|sheet`."""
 
 from __future__ import annotations
 
@@ -29,6 +29,31 @@ def register(sub: Any) -> None:
     cls.add_argument("--no-class-required", dest="class_required", action="store_false")
     ps.add_argument("--json", action="store_true")
     ps.set_defaults(handler=cmd_plans_set)
+
+    r = sub.add_parser("rules", help="条例和规划的要求：新党员、新任支部书记、免训、流动党员")
+    rsub = r.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    rc = rsub.add_parser("check", help="列出各项要求涉及的党员及是否达到")
+    rc.add_argument("--from", dest="date_from", required=True, metavar="DATE")
+    rc.add_argument("--to", dest="date_to", required=True, metavar="DATE")
+    rc.add_argument("--json", action="store_true")
+    rc.set_defaults(handler=cmd_rules_check)
+    rp = rsub.add_parser("post", help="登记任职经历（如 支部书记，自某日起）")
+    rp.add_argument("member", metavar="ID_NUMBER")
+    rp.add_argument("--post", required=True)
+    rp.add_argument("--from", dest="start", required=True, metavar="DATE")
+    rp.add_argument("--to", dest="end", metavar="DATE")
+    rp.set_defaults(handler=cmd_rules_post)
+    rx = rsub.add_parser("exempt", help="登记某年度免予学时考核（年老体弱、长期病休）")
+    rx.add_argument("member", metavar="ID_NUMBER")
+    rx.add_argument("--year", type=int, required=True, metavar="Y")
+    rx.add_argument("--reason", required=True)
+    rx.set_defaults(handler=cmd_rules_exempt)
+    rm = rsub.add_parser("mobile", help="登记流动党员")
+    rm.add_argument("member", metavar="ID_NUMBER")
+    rm.add_argument("--from", dest="start", required=True, metavar="DATE")
+    rm.add_argument("--to", dest="end", metavar="DATE")
+    rm.add_argument("--place", help="流入地或工作单位")
+    rm.set_defaults(handler=cmd_rules_mobile)
 
     m = sub.add_parser("materials", help="学习资料发放登记")
     msub = m.add_subparsers(dest="materials_command", metavar="ACTION", required=True)
@@ -124,4 +149,57 @@ def cmd_materials_sheet(args: argparse.Namespace, ctx: CliContext) -> int:
         pages = materials_sheet.write_sign_off_sheet(out, materials.book(args.title), rows)
         uow.log(f"打印{materials.book(args.title)}签收表：{len(rows)}人，{pages}页", {"path": str(out)}, "print")
     print(f"已生成签收表 {out}（{len(rows)}人，{pages}页）。", file=sys.stderr)
+    return 0
+
+
+RULE_TITLES = {"new_member": "新党员集中培训", "new_secretary": "新任支部书记任职培训", "exempt": "免予学时考核",
+               "mobile": "流动党员"}
+
+
+def cmd_rules_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.normalize import parse_full_date
+    from services.plan import rules
+
+    lo, hi = parse_full_date(args.date_from), parse_full_date(args.date_to)
+    if lo is None or hi is None:
+        from ui.cli.base import UsageError
+
+        raise UsageError("请用 --from 和 --to 给出统计区间")
+    with ctx.workspace().read() as session:
+        found = rules.check_rules(session, lo, hi)
+    if args.json:
+        print_json({k: [c.to_json() for c in v] for k, v in found.items()})
+        return 0
+    for key, cases in found.items():
+        print(f"【{RULE_TITLES[key]}】{len(cases)}人")
+        for c in cases:
+            mark = {True: "已达到", False: "未达到", None: ""}[c.met]
+            print(f"  {c.branch}\t{c.name}\t{mark}\t{c.detail}")
+    return 0
+
+
+def cmd_rules_post(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.plan import rules
+
+    with ctx.workspace().write("member-post", needs=EDITOR) as uow:
+        rules.add_post(uow.session, uow.actor, args.member, args.post, args.start, args.end)
+    print(f"已登记任职经历：{args.post}（{args.start}起）。", file=sys.stderr)
+    return 0
+
+
+def cmd_rules_exempt(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.plan import rules
+
+    with ctx.workspace().write("exemption", needs=EDITOR) as uow:
+        rules.exempt(uow.session, uow.actor, args.member, args.year, args.reason)
+    print(f"已登记{args.year}年度免予学时考核：{args.reason}。", file=sys.stderr)
+    return 0
+
+
+def cmd_rules_mobile(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.plan import rules
+
+    with ctx.workspace().write("mobile-member", needs=EDITOR) as uow:
+        rules.add_mobile(uow.session, uow.actor, args.member, args.start, args.end, args.place)
+    print("已登记为流动党员。", file=sys.stderr)
     return 0

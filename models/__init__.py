@@ -20,6 +20,9 @@ from models.plan import (
     MobileMember,
     PlanPeriod,
     PlanTarget,
+    StudyItem,
+    StudyPlan,
+    SubmittedReport,
 )
 from models.setting import Setting
 from models.training import (
@@ -34,7 +37,8 @@ from models.training import (
 
 __all__ = [
     "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
-    "ChangeLog", "Enrolment", "HoursAdjustment", "Exemption", "Material", "MaterialIssue", "Member", "MemberPost", "MobileMember", "PlanPeriod",
-    "PlanTarget", "Setting",
+    "ChangeLog", "Enrolment", "Exemption", "HoursAdjustment", "Material", "MaterialIssue", "Member",
+    "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
+    "SubmittedReport",
     "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
 ]

@@ -114,3 +114,48 @@ class MobileMember(Base):
     start: Mapped[str] = mapped_column(String(10))
     end: Mapped[Optional[str]] = mapped_column(String(10))
     place: Mapped[Optional[str]] = mapped_column(String(200))
+
+
+class SubmittedReport(Base):
+    """A report as submitted (上报): its figures kept, so that a later report can say what moved since."""
+
+    __tablename__ = "submitted_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date_from: Mapped[dt.date] = mapped_column(Date)
+    date_to: Mapped[dt.date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    figures: Mapped[str] = mapped_column(Text)  # JSON: the flat figures of the report
+    last_log_id: Mapped[int] = mapped_column(Integer, default=0)  # the newest change-log entry then
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    submitted_by: Mapped[str] = mapped_column(String(50))
+
+
+class StudyPlan(Base):
+    """The year's study plan (年度学习计划) with its reading list."""
+
+    __tablename__ = "study_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[Optional[str]] = mapped_column(Text)
+
+    items: Mapped[list[StudyItem]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                  order_by="StudyItem.seq")
+
+
+class StudyItem(Base):
+    """One entry of the plan: a book (书目), an article (篇目) or a topic (专题), maybe carried out by an activity."""
+
+    __tablename__ = "study_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("study_plan.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[str] = mapped_column(String(10))  # 书目 / 篇目 / 专题
+    title: Mapped[str] = mapped_column(String(200))
+    month: Mapped[Optional[int]] = mapped_column(Integer)
+    activity_id: Mapped[Optional[int]] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"))
+
+    plan: Mapped[StudyPlan] = relationship(back_populates="items")

@@ -1,7 +1,7 @@
 """questionnaires (surveys): questions, responses, answers
 
 Revision ID: survey_0001
-Revises: plan_0005
+Revises: plan_0007
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'survey_0001'
-down_revision: str | Sequence[str] | None = 'plan_0005'
+down_revision: str | Sequence[str] | None = 'plan_0007'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -53,14 +53,23 @@ def log_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
     return LogTab(ws, parent)
 
 
+def survey_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
+    from ui.survey.survey_tab import SurveyTab
+
+    return SurveyTab(ws, parent)
+
+
 # (title, factory): one line per tab. A tab is a QWidget built as factory(ws, parent) (ws: the
-# services.workspace.Workspace) with refresh(); it follows the workspace's changes itself; optional: add_new, focus_search, delete_selected, import_data/can_import,
+# services.workspace.Workspace) with refresh(); it follows the workspace's changes itself (and sets
+# `follows_changes`), otherwise the window reloads it when next shown after any write. Optional:
+# add_new, focus_search, delete_selected, import_data/can_import,
 # print_current/can_print, set_read_only(bool), actions_changed(), status_text + counts_changed(str),
 # save_settings/restore_settings(QSettings).
 TAB_SPECS: list[tuple[str, TabFactory]] = [
     ("党员", members_tab),
     ("培训", training_tab),
     ("考核与统计", stats_tab),
+    ("问卷调查", survey_tab),
     ("日志", log_tab),
 ]
 

@@ -114,9 +114,15 @@ class Table:
     def fields(self) -> set[str]:
         return {c.field for c in self.columns if c.field}
 
-    def sheets_text(self) -> str:
-        """The sheets of the file, the chosen one marked (for the preview)."""
-        return "、".join(s.describe() for s in self.sheets)
+    def source_text(self) -> str:
+        return describe_source(self.form_label, self.sheets)
+
+
+def describe_source(form: str, sheets: Sequence[SheetInfo]) -> str:
+    """The form a file was read as and, when it has several, its sheets with the chosen one marked."""
+    if len(sheets) <= 1:
+        return form
+    return f"{form}；工作表：{'、'.join(s.describe() for s in sheets)}"
 
 
 # ---------------------------------------------------------------- header matching

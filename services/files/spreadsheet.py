@@ -227,7 +227,7 @@ def _check_file(path: Path) -> bytes:
 
 
 def _markup_kind(head: bytes) -> str | None:
-    """"xml2003" for SpreadsheetML, "html" for a web page, None for anything else."""
+    """"xml2003" for SpreadsheetML, "html" for a web page, "other" for other markup, None for no markup."""
     text = head.decode(markup_encoding(head), errors="replace").lstrip("\ufeff \t\r\n").lower()
     if not text.startswith("<"):
         return None
@@ -236,7 +236,7 @@ def _markup_kind(head: bytes) -> str | None:
         return "xml2003"
     if any(tag in text for tag in ("<table", "<html", "<!doctype html", "<body", "<head", "<meta")):
         return "html"
-    return None
+    return "other" if re.match(r"<[?!a-z]", text) else None
 
 
 def _is_text(head: bytes) -> bool:
@@ -278,7 +278,7 @@ def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]
         return xml_sheets(path, _read_markup(path), xml_form(path), max_rows)
     if kind == "html":
         return html_sheets(path, _read_markup(path), html_form(path), max_rows)
-    if suffix in CSV_SUFFIXES or _is_text(head):
+    if kind is None and (suffix in CSV_SUFFIXES or _is_text(head)):
         return [csv_sheet(path, max_rows)]
     if suffix in EXCEL_SUFFIXES:
         raise UnreadableFileError(

@@ -60,6 +60,8 @@ def decode_markup(path: Path, data: bytes) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if exc.start >= len(data) - 3:  # a file cut short inside a character: the parser says it is damaged
+            return data[:exc.start].decode(encoding)
         raise UnreadableFileError(
             f"文件 {path.name} 的文字编码无法识别（既不是 UTF-8 也不是 GBK）。请用 Excel 另存为 xlsx 后再导入。") from exc
 

@@ -75,8 +75,8 @@ def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
         else:
             with path.open("rb") as fh:  # named otherwise: calamine then finds the format from the content
                 workbook = pc.CalamineWorkbook.from_filelike(fh)
-        metadata = [m for m in workbook.sheets_metadata if getattr(m.typ, "name", "WorkSheet") == "WorkSheet"]
-        listed = [(m.name, getattr(m.visible, "name", "Visible") == "Visible") for m in metadata] or [
+        metadata = [m for m in workbook.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
+        listed = [(m.name, m.visible == pc.SheetVisibleEnum.Visible) for m in metadata] or [
             (name, True) for name in workbook.sheet_names]
     except pc.PasswordError as exc:
         raise UnreadableFileError(encrypted_message(path)) from exc

@@ -66,6 +66,12 @@ def zip_form(path: Path, max_rows: int) -> str:
     return FORM_ODS if path.suffix.lower() == ".ods" else FORM_XLSX
 
 
+def _reraise_interrupts(exc: BaseException) -> None:
+    """Ctrl+C and exits go on; anything else calamine throws (a Rust panic included) is a damaged file."""
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+
+
 def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
     import python_calamine as pc
 
@@ -80,7 +86,8 @@ def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
             (name, True) for name in workbook.sheet_names]
     except pc.PasswordError as exc:
         raise UnreadableFileError(encrypted_message(path)) from exc
-    except Exception as exc:  # calamine raises its own and plain errors for damaged files
+    except BaseException as exc:  # calamine raises its own and plain errors, or panics, on damaged files
+        _reraise_interrupts(exc)
         raise UnreadableFileError(
             f"文件 {path.name} 无法读取：已损坏，或不是{SUPPORTED}（{type(exc).__name__}）。") from exc
 
@@ -90,12 +97,24 @@ def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
                 sheet = workbook.get_sheet_by_name(name)
                 # iter_rows starts at sheet row 1 (leading empty rows included), so the count is the
                 # row number. The range holds the cells actually present, whatever <dimension> declares.
-                rows = sheet.iter_rows()
+                rows = iter(sheet.iter_rows())
             except pc.PasswordError as exc:
                 raise UnreadableFileError(encrypted_message(path)) from exc
-            except Exception as exc:
+            except BaseException as exc:
+                _reraise_interrupts(exc)
                 raise UnreadableFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）。") from exc
-            yield from enumerate(rows, start=1)
+            number = 0
+            while True:
+                try:
+                    cells = next(rows)
+                except StopIteration:
+                    return
+                except BaseException as exc:  # a value calamine cannot convert (a date out of range …)
+                    _reraise_interrupts(exc)
+                    raise UnreadableFileError(
+                        f"工作表“{name}”第{number + 1}行无法读取，文件可能已损坏（{type(exc).__name__}）。") from exc
+                number += 1
+                yield number, cells
 
         return RawSheet(name, rows, form_label=form, visible=visible)
 

@@ -216,3 +216,17 @@ def test_none_of_the_known_forms(tmp_path: Path) -> None:
         with pytest.raises(UnreadableFileError, match="已损坏，或不是真正的 .xls 文件") as info:
             read_table(path, SYN, required=REQ)
         assert info.value.exit_code == 2
+
+
+def test_html_absurd_spans_and_row_limit(tmp_path: Path) -> None:
+    body = ('<table><tr><td colspan="99999999" rowspan="99999999">标题</td></tr>'
+            "<tr><td>姓名</td><td>身份证号</td></tr><tr><td>张三</td><td>1</td></tr></table>")
+    table = read_table(_html(tmp_path / "span.xls", body), SYN, required=REQ)
+    # The title's rowspan covers column 1 below it: the header moves right, as Excel would show it.
+    assert [(r.values["name"], r.values["id_number"]) for r in table.rows] == [("张三", "1")]
+    assert table.columns[0].index == 1000  # spans are capped: a damaged page cannot fill memory
+    many = "".join(f"<tr><td>人{i}</td><td>{i}</td></tr>" for i in range(300))
+    path = _html(tmp_path / "many.xls", f"<table><tr><td>姓名</td><td>身份证号</td></tr>{many}</table>")
+    with pytest.raises(UnreadableFileError, match="超过一次最多导入的100行"):
+        read_table(path, SYN, required=REQ, max_rows=100)
+    assert len(read_table(path, SYN, required=REQ, max_rows=1000).rows) == 300

@@ -23,7 +23,8 @@ MAX_COLUMNS = 16_384
 MAX_COLSPAN = 1_000
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "caption", "center",
            "form", "header", "footer", "section", "article", "dd", "dt", "address"}
-_SKIPPED = {"style", "script", "title", "head", "xml", "template", "noscript"}
+_SKIPPED = {"style", "script", "title", "xml", "template", "noscript"}
+_VOID = {"br", "meta", "link", "img", "hr", "input", "col", "base", "wbr"}
 _SPACES = re.compile(r"[ \t\r\n\f]+")
 
 
@@ -62,6 +63,7 @@ class _PageParser(HTMLParser):
         self.skipping = 0
         self.page_row = 0  # the last row Excel has filled on the page
         self.loose_text = False  # text outside any table since the last line break
+        self.stray_tables = 0  # <table> tags inside a table's structure but outside a cell, ignored
 
     # -- text outside tables becomes one row per line, as Excel shows it
     def _end_loose_line(self) -> None:
@@ -76,7 +78,8 @@ class _PageParser(HTMLParser):
         table = self.stack[-1] if self.stack else None
         if tag == "table":
             if table is not None and table.cell is None:
-                return  # a table straight inside a table's structure: ignore the markup error
+                self.stray_tables += 1  # a table straight inside a table's structure: ignore the markup error
+                return
             self._end_loose_line()
             nested = _Table(first_row=self.page_row + 1)
             self.tables.append(nested)
@@ -98,10 +101,9 @@ class _PageParser(HTMLParser):
             table.cell.append("\x00")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br" or tag in ("td", "th", "tr"):
-            self.handle_starttag(tag, attrs)
-            if tag != "br":
-                self.handle_endtag(tag)
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
@@ -113,6 +115,9 @@ class _PageParser(HTMLParser):
                 self._end_loose_line()
             return
         if tag == "table":
+            if self.stray_tables:
+                self.stray_tables -= 1
+                return
             self._close_row(table)
             table.pending.clear()
             self.stack.pop()

@@ -230,3 +230,15 @@ def test_html_absurd_spans_and_row_limit(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFileError, match="超过一次最多导入的100行"):
         read_table(path, SYN, required=REQ, max_rows=100)
     assert len(read_table(path, SYN, required=REQ, max_rows=1000).rows) == 300
+
+
+def test_html_sloppy_markup(tmp_path: Path) -> None:
+    """An unclosed <head>, a stray <table> between rows, self-closed cells: read as a browser would."""
+    body = ('<meta charset="utf-8"><title>导出</title><style>td{}</style>'
+            "<table><tr><td>姓名</td><td>身份证号</td></tr><table>"
+            "<tr><td>张三</td><td>1</td><td/></tr></table>"
+            "<tr><td>李四</td><td>2</td></tr></table>")
+    path = tmp_path / "sloppy.xls"
+    path.write_text(f"<html><head>{body}</html>", encoding="utf-8")
+    table = read_table(path, SYN, required=REQ)
+    assert [r.values["name"] for r in table.rows] == ["张三", "李四"]

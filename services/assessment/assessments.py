@@ -181,6 +181,7 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
     seen: dict[int, int] = {}
     for trow in table.rows:
         values = trow.values
+        problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
         member_id = None
         try:
             member_id = _resolve_member(values, id_map, by_name, "不在本年度党员名册中")
@@ -388,6 +389,7 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
     seen: dict[int, int] = {}
     for trow in table.rows:
         values = trow.values
+        problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
         try:
             member_id = _resolve_member(values, id_map, by_name, "不在该活动的参训名单中")
             score = parse_score(values.get("score"))

@@ -6,7 +6,15 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ui.assessment.stats_chart import BarChart
 from ui.assessment.stats_presenter import (
@@ -35,6 +43,10 @@ class OverviewPage(QWidget):
         self.figures_view.setModel(self.figures_model)
         self.figures_view.doubleClicked.connect(self._on_figure_activated)
         self.figures_view.setToolTip(self.tr("双击一项，查看其背后的记录"))
+        # Few rows: the items as wide as they need, the values the rest (right-aligned numbers stay whole).
+        header = self.figures_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         split.addWidget(self.figures_view)
@@ -61,7 +73,6 @@ class OverviewPage(QWidget):
         p = self.presenter
         rows, payloads = p.figure_rows()
         self.figures_model.set_rows(rows, payloads)
-        fit_columns(self.figures_view)
         self.empty_label.setVisible(not p.has_activities())
         title, data, unit = p.type_chart()
         self.chart_types.set_data(self.tr(title), data, self.tr(unit))
@@ -131,7 +142,7 @@ class BelowPage(QWidget):
         split.addWidget(self.branch_view)
         split.addWidget(self.below_view)
         split.setSizes([300, 620])
-        v.addWidget(split)
+        v.addWidget(split, 1)
 
     def show_stats(self) -> None:
         self.year.blockSignals(True)

@@ -161,3 +161,101 @@ def test_spending_page(tab: StatsTab, qtmodeltester: Any) -> None:
     assert _cells(tab.spending_page.model)[0][1:4] == ["1200.50", "书籍", "党费"]
     assert "合计 1200.5 元" in tab.spending_page.message.text()
     qtmodeltester.check(tab.spending_page.model)
+
+
+# ---------------------------------------------------------------- live view, layout, roles
+
+
+def _settle(qtbot: Any) -> None:
+    """Let background reads (statistics, awards) end before the database goes away."""
+    from ui.widgets.jobs import default_runner
+
+    qtbot.waitUntil(lambda: default_runner().active_jobs() == 0, timeout=10000)
+
+
+def _shown(qtbot: Any, data_db: Database, **ws_args: Any) -> tuple[StatsTab, Workspace]:
+    ws = Workspace.over(data_db, **ws_args)
+    widget = StatsTab(ws)
+    qtbot.addWidget(widget)
+    widget.resize(1024, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    with qtbot.waitSignal(widget.stats_finished, timeout=10000):
+        widget.set_period(D(2023, 1, 1), D(2024, 12, 31))
+    return widget, ws
+
+
+def test_a_write_elsewhere_refreshes_the_shown_tab(qtbot: Any, data_db: Database) -> None:
+    tab, ws = _shown(qtbot, data_db, actor="tester")
+    assert _cells(tab.years_page.years_model)[1][6] == "3"
+    from models import HoursAdjustment, Member
+
+    # 戊五 gets 30 hours in 2024 (another tab, another door): no longer below 26.67.
+    with qtbot.waitSignal(tab.stats_finished, timeout=10000), ws.write("adjust-hours") as uow:
+        member = uow.session.query(Member).filter_by(name="戊五").one()
+        uow.session.add(HoursAdjustment(member_id=member.id, date=D(2024, 6, 1), hours=30.0, reason="补录",
+                                        author="tester"))
+    assert _cells(tab.years_page.years_model)[1][6] == "2"
+    assert "戊五" not in [r[0] for r in _cells(tab.below_page.below_model)]
+
+    # A page that is shown reloads at once; one that is not, when it is next shown.
+    from services.assessment import spending
+
+    tab.show_page(Page.SPENDING)
+    with ws.write("add-spending") as uow:
+        spending.add_spending(uow.session, uow.actor, D(2024, 3, 1), "200", "书籍", "党费")
+    assert tab.spending_page.model.rowCount() == 1
+    tab.show_page(Page.OVERVIEW)
+    with ws.write("add-spending") as uow:
+        spending.add_spending(uow.session, uow.actor, D(2024, 4, 1), "300", "书籍", "党费")
+    assert tab.spending_page.model.rowCount() == 1
+    tab.show_page(Page.SPENDING)
+    assert tab.spending_page.model.rowCount() == 2
+    _settle(qtbot)
+
+
+def test_unsaved_grades_survive_a_live_reload(qtbot: Any, data_db: Database) -> None:
+    tab, ws = _shown(qtbot, data_db, actor="tester")
+    tab.show_page(Page.GRADES)
+    model = tab.grades_page.model
+    names = [model.index(r, 1).data() for r in range(model.rowCount())]
+    assert model.setData(model.index(names.index("乙二"), 3), "优秀")
+    from services.assessment import assessments
+
+    with ws.write("save-grades") as uow:  # someone else grades 甲一 meanwhile
+        member = next(r.member_id for r in assessments.list_grades(uow.session, 2024) if r.name == "甲一")
+        assessments.save_grades(uow.session, uow.actor, 2024, [(member, "合格", None)])
+    assert model.has_pending() and model.index(names.index("乙二"), 3).data() == "优秀"
+    assert tab.grades_page.save()
+    assert model.index(names.index("甲一"), 3).data() == "合格"  # the save reloaded the page
+    _settle(qtbot)
+
+
+def test_toolbar_stays_put_and_the_tab_fits_1024(qtbot: Any, data_db: Database) -> None:
+    tab, _ws = _shown(qtbot, data_db, actor="tester")
+    before = (tab.btn_report.geometry(), tab.btn_compute.geometry(), tab.pages.geometry())
+    tab.status.setText("已生成报告：" + "/很长的文件夹" * 40 + "/贯彻落实情况报告.docx")
+    qtbot.wait(50)
+    assert (tab.btn_report.geometry(), tab.btn_compute.geometry(), tab.pages.geometry()) == before
+    assert tab.status.geometry().top() > tab.btn_report.geometry().bottom()  # its own line, under the toolbar
+    assert tab.status.text().endswith("报告.docx") and tab.status.toolTip() == tab.status.text()
+    # Every page fits a 1024-pixel window (issue 12: the tab held it at 1096).
+    for page in Page:
+        tab.show_page(page)
+        assert tab.minimumSizeHint().width() <= 1000, page
+    _settle(qtbot)
+
+
+def test_read_only_account_sees_but_does_not_enter(qtbot: Any, data_db: Database) -> None:
+    from services.access import VIEWER
+
+    tab, _ws = _shown(qtbot, data_db, actor="reader", role=VIEWER)
+    assert not tab.btn_add_spending.isEnabled() and not tab.btn_import_grades.isEnabled()
+    assert not tab.exams_page.isEnabled() and not tab.targets_page.isEnabled()
+    tab.show_page(Page.SPENDING)
+    tab.spending_page.amount.setText("100")
+    assert not tab.spending_page.add() and "无权" in tab.spending_page.message.text()
+    assert tab.spending_page.model.rowCount() == 0
+    tab.show_page(Page.GRADES)
+    assert tab.grades_page.model.rowCount() == 5  # shown all the same
+    _settle(qtbot)

@@ -12,6 +12,7 @@ from models.assessment import (
 from models.base import Base
 from models.changelog import ChangeLog
 from models.member import Branch, Member
+from models.plan import Material, MaterialIssue, PlanPeriod, PlanTarget
 from models.setting import Setting
 from models.training import (
     Activity,
@@ -25,6 +26,7 @@ from models.training import (
 
 __all__ = [
     "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
-    "ChangeLog", "Enrolment", "HoursAdjustment", "Member", "Setting",
+    "ChangeLog", "Enrolment", "HoursAdjustment", "Material", "MaterialIssue", "Member", "PlanPeriod",
+    "PlanTarget", "Setting",
     "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
 ]

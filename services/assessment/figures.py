@@ -24,8 +24,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivityType
-from services.assessment.stats import StatsDetail, hours_round
+from services.assessment.stats import MemberFigure, StatsDetail, hours_round, member_figures
 from services.errors import ValidationError
+
+# MemberFigure and member_figures (the members behind a figure, with the target that applies) are
+# defined beside the statistics, which the report also reads; this module is where views ask.
+__all__ = ["HOURS_BUCKETS", "MEMBER_LISTS", "YEAR_FIGURE_LISTS", "ActivityBrief", "MemberFigure", "activity_briefs",
+           "activity_ids", "below_by_branch", "branch_counts", "branch_id_by_name", "bucket_member_ids",
+           "hours_bucket", "hours_distribution", "member_figures", "member_ids"]
 
 MEMBER_LISTS = {"on_roll": "在册党员", "below_target": "未达到学时目标的党员", "no_hours": "没有学时的党员"}
 # The member list behind each figure of a year (the keys of `stats --json`'s years[Y]).
@@ -153,38 +159,4 @@ def activity_briefs(session: Session, detail: StatsDetail, ids: list[int]) -> li
                                      detail.activity_person_times.get(aid, 0),
                                      hours_round(detail.activity_hours.get(aid, 0.0))))
     out.sort(key=lambda a: (a.start_date, a.id))
-    return out
-
-
-@dataclass(frozen=True)
-class MemberFigure:
-    """One member behind a figure: with a year, the hours then and the target that applies."""
-
-    id: int
-    name: str
-    branch: str
-    party_post: str
-    membership: str
-    hours: float | None
-    target: float | None  # pro-rated; None: no target (or no year)
-    target_basis: str = ""  # which rule gave the target, e.g. “全体党员32学时，在册7个月折算”
-
-
-def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
-                   by_hours: bool = False) -> list[MemberFigure]:
-    """The members behind a member figure, by branch order then name (or fewest hours first)."""
-    order = {b: n for n, b in enumerate(detail.branch_names)}
-    y = detail.years.get(year) if year is not None else None
-    out = []
-    for mid in ids:
-        m = detail.members[mid]
-        rule = y.target_rule(mid) if y else None
-        out.append(MemberFigure(mid, m.name, detail.branch_names.get(m.branch_id, ""), m.party_post or "",
-                                m.membership,
-                                hours_round(y.hours.get(mid, 0.0)) if y else None,
-                                y.targets.get(mid) if y else None,
-                                rule.basis if rule is not None else ""))
-    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), f.name))
-    if by_hours:
-        out.sort(key=lambda f: f.hours or 0.0)
     return out

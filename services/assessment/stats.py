@@ -499,3 +499,40 @@ def compute_stats(session: Session, date_from: dt.date, date_to: dt.date, *,
     """Exactly the structure `stats --json` prints (see the module docstring for each figure)."""
     return compute_stats_detail(session, date_from, date_to, progress=progress, cancel=cancel,
                                 parallel=parallel).figures
+
+
+# ---------------------------------------------------------------- the members behind a figure
+
+
+@dataclass(frozen=True)
+class MemberFigure:
+    """One member behind a figure: with a year, the hours then and the target that applies."""
+
+    id: int
+    name: str
+    branch: str
+    party_post: str
+    membership: str
+    hours: float | None
+    target: float | None  # pro-rated; None: no target (or no year)
+    target_basis: str = ""  # which rule gave the target, e.g. “全体党员32学时，在册7个月折算”
+
+
+def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
+                   by_hours: bool = False) -> list[MemberFigure]:
+    """The members behind a member figure, by branch order then name (or fewest hours first)."""
+    order = {b: n for n, b in enumerate(detail.branch_names)}
+    y = detail.years.get(year) if year is not None else None
+    out = []
+    for mid in ids:
+        m = detail.members[mid]
+        rule = y.target_rule(mid) if y else None
+        out.append(MemberFigure(mid, m.name, detail.branch_names.get(m.branch_id, ""), m.party_post or "",
+                                m.membership,
+                                hours_round(y.hours.get(mid, 0.0)) if y else None,
+                                y.targets.get(mid) if y else None,
+                                rule.basis if rule is not None else ""))
+    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), f.name))
+    if by_hours:
+        out.sort(key=lambda f: f.hours or 0.0)
+    return out

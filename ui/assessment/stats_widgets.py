@@ -98,7 +98,7 @@ class DrillDownDialog(QDialog):
         layout.addWidget(head)
         self.view = make_table(self)
         self.view.setModel(self.model)
-        fit_columns(self.view)
+        fit_columns(self.view, most=16)  # long titles elide (whole in the tooltip); 学时 stays in sight
         layout.addWidget(self.view)
         if on_open is not None:
             self.view.doubleClicked.connect(lambda index: on_open(self.model.payload(index.row())))
@@ -107,4 +107,4 @@ class DrillDownDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 480)
+        self.resize(900, 500)  # fits a 1024×768 screen

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from services.assessment.spending import PURPOSES, SpendingTotals, spending_totals
 from services.assessment.stats import compute_stats_detail
+from services.pdf.pdf_layout import cn_date
+from services.plan import submitted
 from services.plan.periods import plan_for_date
 from services.plan.report_figures import report_figures
 from services.printing import report_narrative as narrative
@@ -84,7 +86,35 @@ def build_report(session: Session, date_from: dt.date, date_to: dt.date,
     content.sections = narrative.sections(detail, words, money_totals, plan.name if plan else None,
                                           period_phrase(date_from, date_to), organisation)
     _append_tables(content)
+    _append_changes_since_submitted(session, content)
     return content
+
+
+def build_year_return(session: Session, year: int, organisation: str = "我局党委") -> ReportContent:
+    """The yearly return to the level above (条例 art. 43): the same figures for one year, shorter."""
+    date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    detail = compute_stats_detail(session, date_from, date_to)
+    totals = spending_totals(session, date_from, date_to)
+    plan = plan_for_date(session, date_to)
+    content = ReportContent(f"关于{year}年度党员教育培训工作情况的报告", date_from, date_to, detail.figures, totals)
+    words = report_figures(session, date_from, date_to)
+    sections = narrative.sections(detail, words, totals, plan.name if plan else None, f"{year}年", organisation)
+    content.sections = [(heading, paragraphs) for heading, paragraphs in sections]
+    _append_tables(content)
+    return content
+
+
+def _append_changes_since_submitted(session: Session, content: ReportContent) -> None:
+    found = submitted.compare(session, content.date_from, content.date_to, content.figures)
+    if found is None or not found.changed:
+        return
+    rows = [[label, "—" if old is None else old, "—" if new is None else new] for label, old, new in found.changed]
+    content.tables.append(ReportTable(f"表{len(content.tables) + 1} 与{cn_date(found.submitted_at)}上报数的比较",
+                                      ["项目", "上报数", "现数"], rows))
+    why = "；".join(found.causes[:30]) + ("等" if len(found.causes) > 30 else "")
+    content.sections.append(("附：数据变动说明",
+                             [f"与{cn_date(found.submitted_at)}上报的数据相比，{len(found.changed)}项数据有变动，"
+                              f"原因是此后登记或修改了以下记录：{why or '（未找到相应记录）'}。"]))
 
 
 def _append_tables(content: ReportContent) -> None:

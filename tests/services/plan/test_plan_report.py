@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from services.safety.storage import Database
 from tests.helpers.paths import REPO, SAMPLES
 
-pytestmark = pytest.mark.skipif(not (SAMPLES / "roll_clean.xlsx").is_file(), reason="shared samples missing")
+needs_samples = pytest.mark.skipif(not (SAMPLES / "roll_clean.xlsx").is_file(), reason="shared samples missing")
 
 HEADER = ["姓名", "身份证号", "培训名称", "培训类别", "培训对象", "开始日期", "学时", "出勤情况", "主办单位", "地点"]
 
@@ -55,6 +56,7 @@ def _records(members: list[dict[str, str]], path: Path) -> None:
         writer.writerows(rows)
 
 
+@needs_samples
 def test_report_tells_the_figures_in_the_offices_words(tmp_path: Path) -> None:
     from docx import Document
 
@@ -87,3 +89,43 @@ def test_report_tells_the_figures_in_the_offices_words(tmp_path: Path) -> None:
     assert "全覆盖" not in text
     assert "【请党委办公室在此填写" in text
 
+
+
+def test_submitted_figures_and_what_moved_them_since(db: Database) -> None:
+    import datetime as dt
+
+    from models import Member
+    from services.plan import submitted
+    from services.printing import report
+    from services.roll.members import mark_left
+    from tests.helpers.stats_dataset import build_dataset
+
+    lo, hi = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        content = report.build_report(s, lo, hi)
+        assert not any(t.title.endswith("上报数的比较") for t in content.tables)  # never submitted
+        submitted.submit(s, "测试", lo, hi, content.title, content.figures)
+        same = report.build_report(s, lo, hi)
+        assert not any("数据变动说明" in h for h, _ in same.sections)  # nothing moved
+        mark_left(s, data.members["m2"], "转出", "2024-12-01", "调离", "测试")
+        name = s.get(Member, data.members["m2"]).name
+        later = report.build_report(s, lo, hi)
+    table = next(t for t in later.tables if t.title.endswith("上报数的比较"))
+    assert ["现有党员", 4, 3] in table.rows
+    why = dict(later.sections)["附：数据变动说明"][0]
+    assert name in why and "项数据有变动" in why
+
+
+def test_yearly_return_for_one_year(db: Database) -> None:
+    from services.printing import report
+    from tests.helpers.stats_dataset import build_dataset
+
+    with db.session_factory.begin() as s:
+        build_dataset(s)
+        content = report.build_year_return(s, 2024)
+    assert content.title == "关于2024年度党员教育培训工作情况的报告"
+    assert (content.date_from.isoformat(), content.date_to.isoformat()) == ("2024-01-01", "2024-12-31")
+    assert list(content.figures["years"]) == ["2024"]
+    text = "".join(p for _h, ps in content.sections for p in ps)
+    assert "2024年，我局党委认真贯彻落实《2024—2028年全国党员教育培训工作规划》" in text

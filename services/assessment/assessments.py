@@ -423,6 +423,12 @@ class AwardRule:
     min_attendance_share: float | None = None
 
 
+# The choices the window offers for a rule: grades asked for, and attendance (None: no 缺席 at all).
+AWARD_GRADE_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (("优秀", ("优秀",)), ("优秀或合格", ("优秀", "合格")))
+AWARD_ATTENDANCE_CHOICES: tuple[tuple[str, float | None], ...] = (
+    ("全年无缺席", None), ("出勤率不低于90%", 0.9), ("出勤率不低于80%", 0.8), ("出勤率不低于70%", 0.7))
+
+
 @dataclass(frozen=True)
 class Eligibility:
     member_id: int

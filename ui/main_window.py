@@ -44,7 +44,7 @@ def training_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
 def stats_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
     from ui.assessment.stats_tab import StatsTab
 
-    return StatsTab(ws.db.session_factory, ws.actor, parent)
+    return StatsTab(ws, parent)
 
 
 def log_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
@@ -60,8 +60,8 @@ def survey_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
 
 
 # (title, factory): one line per tab. A tab is a QWidget built as factory(ws, parent) (ws: the
-# services.workspace.Workspace) with refresh(); it follows the workspace's changes itself (and sets
-# `follows_changes`), otherwise the window reloads it when next shown after any write. Optional:
+# services.workspace.Workspace) with refresh(); it follows the workspace's changes itself (ui.widgets.live),
+# otherwise the window reloads it when next shown after any write. Optional:
 # add_new, focus_search, delete_selected, import_data/can_import,
 # print_current/can_print, set_read_only(bool), actions_changed(), status_text + counts_changed(str),
 # save_settings/restore_settings(QSettings).
@@ -368,9 +368,12 @@ class MainWindow(QMainWindow):
                 slot.loaded = False
 
     def _mark_unfollowed_stale(self) -> None:
-        """After any write: a tab that does not follow the workspace (`follows_changes`) reloads when shown."""
+        """After any write: a tab that does not follow the workspace itself (ui.widgets.live) reloads when shown."""
+        from ui.widgets.live import ChangeFollower
+
         for slot in self.slots:
-            if slot.widget is not None and not getattr(slot.widget, "follows_changes", False):
+            widget = slot.widget
+            if widget is not None and not widget.findChildren(ChangeFollower):
                 slot.loaded = False
 
     def reload_all(self) -> None:

@@ -65,7 +65,6 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
     The branch tree and its actions live in branch_tree_pane.py, the member actions in member_actions.py.
     """
 
-    follows_changes = True  # the main window need not mark this tab stale: it follows the workspace
     # The Excel helper connects this to its roll import and then calls set_import_available(True).
     import_roll_requested = Signal()
     counts_changed = Signal(str)

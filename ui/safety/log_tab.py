@@ -40,7 +40,6 @@ class LogTab(QWidget):
 
     exported = Signal(str)
 
-    follows_changes = True  # the main window need not mark this tab stale: it follows the workspace
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -55,7 +55,6 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
     Its writes are in training_actions.py, its printouts in training_print_actions.py.
     """
 
-    follows_changes = True
     counts_changed = Signal(str)  # the status-bar line of the main window
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:

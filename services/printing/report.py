@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import ActivityType
 from services.assessment.spending import PURPOSES, SpendingTotals, spending_totals
 from services.assessment.stats import compute_stats
+from services.files.safe_write import safe_target, save_workbook
 
 _CN_NUMBERS = "零一二三四五六七八九十"
 BODY_FONT = "仿宋_GB2312"
@@ -215,7 +216,8 @@ def write_report_docx(content: ReportContent, path: Path | str) -> Path:
                 text = fmt(value) if isinstance(value, float) else str(value)
                 _east_asian(cell.paragraphs[0].add_run(text), HEADING_FONT if r == 0 else BODY_FONT, 12, bold=False)
     path = Path(path)
-    doc.save(str(path))
+    with safe_target(path) as tmp:
+        doc.save(str(tmp))
     return path
 
 
@@ -271,5 +273,5 @@ def write_report_xlsx(content: ReportContent, path: Path | str) -> Path:
             for c, value in enumerate(values, start=1):
                 write_cell(ws_t, r2, c, value)
     path = Path(path)
-    wb.save(path)
+    save_workbook(wb, path)
     return path

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import json
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from sqlalchemy.orm import Session
 
 from models import ChangeLog, Member, Setting
 from services.errors import DangxunError, UnreadableFileError
+from services.files import safe_write
+from services.files.safe_write import write_error
 from services.paths import data_dir
 from services.safety import audit
 from services.safety.storage import (
@@ -315,7 +316,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
         # The copy inherits WAL mode; a backup is a single self-contained file, so switch it back.
         _checkpoint(target)
     except (OSError, sqlite3.Error) as exc:
-        raise UnreadableFileError(f"无法写入备份文件 {target}：{exc}") from exc
+        raise write_error(target, exc) from exc
     problems = integrity_check(target)
     if problems:
         bad = target.with_name(target.name + ".bad")
@@ -325,7 +326,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     meta = {"created": now.isoformat(), "reason": reason, "note": note, "data_version": version, "members": members,
             "schema": list(schema), "database": str(db.path)}
     if explicit is None:  # a file the user named gets no companion; its facts are read from it
-        _sidecar(target).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        safe_write.write_text(_sidecar(target), json.dumps(meta, ensure_ascii=False, indent=1))
     info = BackupInfo(path=target, created=now, reason=reason, size=target.stat().st_size,
                       members=members, data_version=version, schema=schema)
     second_copy: Path | None = None
@@ -333,12 +334,13 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     if extra is not None:
         try:
             extra.mkdir(parents=True, exist_ok=True)
-            second_copy = Path(shutil.copy2(target, extra / target.name))
+            second_copy = safe_write.copy_file(target, extra / target.name)
             if _sidecar(target).exists():
-                shutil.copy2(_sidecar(target), extra / _sidecar(target).name)
-        except OSError as exc:
+                safe_write.copy_file(_sidecar(target), extra / _sidecar(target).name)
+        except (OSError, DangxunError) as exc:
             # A missing USB drive must not make the main backup fail.
-            second_error = f"第二备份文件夹 {extra} 不可用：{exc}"
+            why = exc.message if isinstance(exc, DangxunError) else safe_write.reason_of(exc)
+            second_error = f"第二备份文件夹 {extra} 不可用：{why}"
             second_copy = None
     with db.session_factory.begin() as s:
         why = REASON_LABELS.get(reason, reason) if note == reason else note

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 
 from models import ChangeLog
 from services.errors import DangxunError, UnreadableFileError
+from services.files.safe_write import copy_file
 from services.safety import audit
 from services.safety.backup import (
     BackupInfo,
@@ -142,10 +142,10 @@ def restore_over_damaged(db_path: Path, source: Path | str, actor: str,
                 leftover.unlink()
         raise
     if db_path.exists():
-        shutil.copy2(db_path, aside)
+        copy_file(db_path, aside)
         wal = db_path.with_name(db_path.name + "-wal")
         if wal.exists():
-            shutil.copy2(wal, aside.with_name(aside.name + "-wal"))
+            copy_file(wal, aside.with_name(aside.name + "-wal"))
     _remove_sidecars(db_path)
     os.replace(tmp, db_path)
     _remove_sidecars(tmp)

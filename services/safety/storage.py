@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import DangxunError, UnreadableFileError
+from services.files.safe_write import safe_target
 from services.paths import migrations_dir
 
 
@@ -159,23 +160,24 @@ def run_migrations(engine: Engine, target: str = "heads") -> None:
 
 
 def copy_database(engine: Engine, target: Path) -> Path:
-    """Copy the live database to `target` with SQLite's online backup API (consistent under WAL)."""
+    """Copy the live database to `target` with SQLite's online backup API (consistent under WAL).
+
+    The copy is a single self-contained file (rollback journal, not WAL), written beside `target`
+    and renamed into place only when complete.
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection
-        dst = sqlite3.connect(str(tmp))
-        try:
-            src.backup(dst)  # type: ignore[union-attr]
-        finally:
-            dst.close()
+        with safe_target(target) as tmp:
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)  # type: ignore[union-attr]
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
     finally:
         raw.close()
-    tmp.replace(target)
     return target
 
 

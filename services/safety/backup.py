@@ -27,6 +27,7 @@ from services.files import safe_write
 from services.files.safe_write import write_error
 from services.paths import data_dir
 from services.safety import audit
+from services.safety.recognise import DamagedDatabaseError
 from services.safety.storage import (
     Database,
     copy_database,
@@ -268,6 +269,26 @@ def last_backup(db: Database, folder: Path | None = None) -> BackupInfo | None:
     assert db.path is not None
     backups = list_backups(folder, db.path)
     return backups[0] if backups else None
+
+
+def newest_good_backup(db_path: Path, folder: Path | None = None, tries: int = 5) -> BackupInfo | None:
+    """The newest backup of `db_path` that passes the integrity check (the newest `tries` are looked at)."""
+    for info in list_backups(folder, db_path)[:tries]:
+        if not integrity_check(info.path):
+            return info
+    return None
+
+
+def damage_with_backup(exc: DamagedDatabaseError, folder: Path | None = None) -> DamagedDatabaseError:
+    """The damage refusal, naming the newest good backup of the damaged file."""
+    try:
+        good = newest_good_backup(exc.path, folder)
+    except OSError:
+        good = None
+    if good is None:
+        return exc.with_backup(None)
+    members = f"，{good.members}名党员" if good.members is not None else ""
+    return exc.with_backup(good.path, f"（{good.created:%Y-%m-%d %H:%M}{members}）")
 
 
 def needs_backup(db: Database, folder: Path | None = None) -> bool:

@@ -6,7 +6,6 @@ Everything else speaks SQLAlchemy, so that a PostgreSQL URL is the only thing th
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +15,9 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import DangxunError, UnreadableFileError
-from services.files.safe_write import safe_target
+from services.files.safe_write import reason_of, safe_target
 from services.paths import migrations_dir
+from services.safety import recognise as recognition
 
 
 @dataclass
@@ -30,6 +30,8 @@ class Database:
     session_factory: sessionmaker[Session]
     upgraded_from: tuple[str, ...] | None = None
     backup_path: Path | None = None
+    read_only: bool = False  # the file may not be written (permissions, a read-only disk, an immutable flag)
+    created: bool = False  # a new database was made by this open
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -44,51 +46,81 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
-    event.listen(engine, "connect", _sqlite_pragmas)
+def _readonly_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    if not read_only:
+        engine = create_engine(f"sqlite:///{path}", future=True)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    # Read-only: SQLite may not write anything, not even the WAL index; with no WAL to replay the
+    # file is opened immutable, so that a read-only folder or an immutable flag does not stop reading.
+    wal = path.with_name(path.name + "-wal")
+    immutable = "" if wal.exists() and wal.stat().st_size > 0 else "&immutable=1"
+    engine = create_engine(f"sqlite:///{Path(path).resolve().as_uri()}?mode=ro{immutable}&uri=true", future=True)
+    event.listen(engine, "connect", _readonly_pragmas)
     return engine
 
 
-def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | None = None) -> Database:
+def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | None = None,
+                  create_folder: bool = True, verify: bool = False) -> Database:
     """Open (creating if needed) the SQLite database at `path` and bring its schema up to date.
 
-    An existing database whose schema is older is first copied aside (SQLite backup API) into
-    `backup_dir` (default: beside the file), then upgraded.
+    The file is recognised first (recognise.recognise: header, application_id, schema; with `verify`
+    also `PRAGMA quick_check`): another program's database, a file that is not a database, a newer
+    schema or a damaged file is refused before anything is written. A file that may not be written
+    opens read-only. An existing database whose schema is older is first copied aside (SQLite
+    backup API) into `backup_dir` (default: beside the file), then upgraded. With `create_folder`
+    False a missing folder is refused instead of made.
     """
     path = Path(path).expanduser()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DangxunError(f"无法创建数据库所在文件夹 {path.parent}：{exc}") from exc
-    if path.exists() and path.is_dir():
-        raise UnreadableFileError(f"{path} 是一个文件夹，不是数据库文件。")
-    if path.exists() and path.stat().st_size > 0 and not _looks_like_sqlite(path):
-        raise UnreadableFileError(f"{path} 不是本程序的数据库文件（也不是 SQLite 数据库）。")
-    engine = make_engine(path)
+    if create_folder:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UnreadableFileError(f"无法创建数据库所在文件夹 {path.parent}：{reason_of(exc)}。") from exc
+    elif not path.parent.is_dir():
+        raise UnreadableFileError(f"文件夹 {path.parent} 不存在，没有新建数据库 {path}。请检查路径是否写错。")
+    found = recognition.recognise(path, deep=verify)
+    read_only = path.exists() and not recognition.is_writable(path)
+    if found.kind == recognition.NEW and read_only:
+        raise UnreadableFileError(f"数据库文件 {path} 是空的，而且是只读的（没有写入权限），无法建立数据库。")
+    created = not path.exists() or path.stat().st_size == 0
+    engine = make_engine(path, read_only=read_only)
     db = Database(url=str(engine.url), path=path, engine=engine,
-                  session_factory=sessionmaker(engine, expire_on_commit=False))
+                  session_factory=sessionmaker(engine, expire_on_commit=False), read_only=read_only,
+                  created=created)
     if migrate:
-        ensure_schema(db, backup_dir=backup_dir)
+        try:
+            ensure_schema(db, backup_dir=backup_dir)
+        except BaseException:
+            engine.dispose()
+            raise
     return db
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(16) == b"SQLite format 3\x00"
+def stamp_database(engine: Engine) -> None:
+    """Mark the database as ours (application_id) at this release's schema (user_version), if not yet."""
+    generation = recognition.schema_generation()
+    with engine.connect() as conn:
+        app_id = int(conn.exec_driver_sql("PRAGMA application_id").scalar() or 0) & 0xFFFFFFFF
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        if app_id == recognition.APPLICATION_ID and version == generation:
+            return
+        conn.exec_driver_sql(f"PRAGMA application_id={recognition.APPLICATION_ID}")
+        conn.exec_driver_sql(f"PRAGMA user_version={generation}")
+        conn.commit()
 
 
 def known_heads() -> set[str]:
     """The head revisions of the migration scripts, read from the files (no Alembic import)."""
-    revisions: dict[str, tuple[str, ...]] = {}
-    for script in migrations_dir().joinpath("versions").glob("*.py"):
-        source = script.read_text(encoding="utf-8")
-        rev = re.search(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", source, re.M)
-        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", source, re.M)
-        if not rev:
-            continue
-        parents = tuple(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1))) if down else ()
-        revisions[rev.group(1)] = parents
+    revisions = recognition.revision_graph()
     referenced = {p for parents in revisions.values() for p in parents}
     return set(revisions) - referenced
 
@@ -115,7 +147,12 @@ def ensure_schema(db: Database, *, backup_dir: Path | None = None) -> None:
     current = current_revisions(db.engine)
     heads = known_heads()
     if current == heads:
+        if not db.read_only:
+            stamp_database(db.engine)
         return
+    if db.read_only:
+        raise UnreadableFileError(f"数据库文件 {db.path} 来自旧版本，需要升级后才能使用，但它是只读的（没有写入权限）。"
+                                  "请取得写入权限后再打开。")
     if current and not current <= _all_revisions():
         raise DangxunError(
             "该数据库由更新版本的本程序创建（结构版本 "
@@ -130,16 +167,11 @@ def ensure_schema(db: Database, *, backup_dir: Path | None = None) -> None:
             db.backup_path = target
         db.upgraded_from = tuple(sorted(current))
     run_migrations(db.engine, "heads")
+    stamp_database(db.engine)
 
 
 def _all_revisions() -> set[str]:
-    found = set()
-    for script in migrations_dir().joinpath("versions").glob("*.py"):
-        m = re.search(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]",
-                      script.read_text(encoding="utf-8"), re.M)
-        if m:
-            found.add(m.group(1))
-    return found
+    return recognition.all_revisions()
 
 
 def alembic_config() -> Any:
@@ -182,11 +214,8 @@ def copy_database(engine: Engine, target: Path) -> Path:
 
 
 def integrity_check(path: Path) -> list[str]:
-    """Run `PRAGMA integrity_check` on a database file; an empty list means it is sound."""
-    # Not read-only: after a crash SQLite must be able to recover the WAL before it can check.
-    conn = sqlite3.connect(str(path))
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    finally:
-        conn.close()
-    return [] if rows == ["ok"] else rows
+    """Run `PRAGMA integrity_check` on a database file; an empty list means it is sound.
+
+    A file SQLite cannot read at all is one problem, not an exception.
+    """
+    return recognition.full_check(Path(path))

@@ -48,21 +48,26 @@ WHAT = {EDITOR: "修改数据", ADMIN: "进行此项管理操作", VIEWER: "查�
 
 
 def translate_db_error(exc: BaseException, path: Path | str | None = None) -> DangxunError:
-    """A database error as a Chinese domain error a clerk can act on (a damaged file: exit code 2)."""
+    """A database error as a Chinese domain error a clerk can act on (a damaged file: exit code 2).
+
+    With `path` the message names the database file.
+    """
     text = str(getattr(exc, "orig", exc) or exc).lower()
+    name = f"数据库 {path} " if path else "数据库"
     if isinstance(exc, IntegrityError):
         return DangxunError("保存没有成功：数据与已有记录冲突（重复或被其他记录引用），数据库未作改动。")
     if "locked" in text or "busy" in text:
-        return DatabaseLockedError("数据库正被另一个程序写入，请稍后再试；数据库未作改动。")
+        return DatabaseLockedError(f"{name}正被另一个程序写入，请稍后再试；数据库未作改动。")
     if "readonly" in text or "read-only" in text or "read only" in text:
-        return ReadOnlyDatabaseError("数据库文件是只读的（没有写入权限），无法保存；数据库未作改动。")
+        where = f"数据库文件 {path} " if path else "数据库文件"
+        return ReadOnlyDatabaseError(f"{where}是只读的（没有写入权限），无法保存；数据库未作改动。")
     if "disk" in text and ("full" in text or "i/o" in text) or "no space" in text:
-        return DangxunError("磁盘已满或无法写入，保存没有成功；数据库未作改动。请腾出磁盘空间后再试。")
+        return DangxunError(f"磁盘已满或无法写入，保存没有成功；{name}未作改动。请腾出磁盘空间后再试。")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return DamagedDatabaseError(Path(path) if path else Path("数据库"), "数据页已损坏")
     if isinstance(exc, OperationalError | DBAPIError):
-        return DangxunError(f"数据库操作没有成功，数据库未作改动（{type(getattr(exc, 'orig', exc)).__name__}）。")
-    return DangxunError("数据库操作没有成功，数据库未作改动。")
+        return DangxunError(f"{name}操作没有成功，数据库未作改动（{type(getattr(exc, 'orig', exc)).__name__}）。")
+    return DangxunError(f"{name}操作没有成功，数据库未作改动。")
 
 
 @dataclass
@@ -121,7 +126,8 @@ class Workspace:
             if stale:
                 notes.append(stale)
             try:
-                db = open_database(path, backup_dir=folder, create_folder=create_folder, verify=bool(stale))
+                db = open_database(path, backup_dir=folder, create_folder=create_folder, verify=bool(stale),
+                                   daily=True)
             except DamagedDatabaseError as exc:
                 raise backup_service.damage_with_backup(exc, folder) from exc
         except BaseException:
@@ -239,7 +245,7 @@ class Workspace:
 
     def _translate(self, exc: SQLAlchemyError) -> DangxunError:
         """A database error in Chinese; a damaged file names its newest good backup."""
-        error = translate_db_error(exc)
+        error = translate_db_error(exc, self.db.path)
         if isinstance(error, DamagedDatabaseError) and self.db.path is not None:
             return backup_service.damage_with_backup(
                 DamagedDatabaseError(self.db.path, error.detail), self.backup_dir)

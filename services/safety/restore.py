@@ -170,6 +170,8 @@ def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | 
     source = Path(source)
     if db.path is None:
         raise DangxunError("只能恢复到数据库文件")
+    if db.read_only:
+        raise recognition.ReadOnlyDatabaseError(f"数据库文件 {db.path} 是只读的（没有写入权限），不能恢复；数据库未作改动。")
     _check_source(source, db.path)
     safety = backup_before(db, "restore", actor, folder)
     live = db.path

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import DangxunError, UnreadableFileError
@@ -69,7 +70,7 @@ def make_engine(path: Path, *, read_only: bool = False) -> Engine:
 
 
 def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | None = None,
-                  create_folder: bool = True, verify: bool = False) -> Database:
+                  create_folder: bool = True, verify: bool = False, daily: bool = False) -> Database:
     """Open (creating if needed) the SQLite database at `path` and bring its schema up to date.
 
     The file is recognised first (recognise.recognise: header, application_id, schema; with `verify`
@@ -77,7 +78,8 @@ def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | 
     schema or a damaged file is refused before anything is written. A file that may not be written
     opens read-only. An existing database whose schema is older is first copied aside (SQLite
     backup API) into `backup_dir` (default: beside the file), then upgraded. With `create_folder`
-    False a missing folder is refused instead of made.
+    False a missing folder is refused instead of made. With `daily`, `PRAGMA quick_check` runs
+    at most once a day (see `daily_check`).
     """
     path = Path(path).expanduser()
     if create_folder:
@@ -96,13 +98,47 @@ def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | 
     db = Database(url=str(engine.url), path=path, engine=engine,
                   session_factory=sessionmaker(engine, expire_on_commit=False), read_only=read_only,
                   created=created)
-    if migrate:
-        try:
+    try:
+        if migrate:
             ensure_schema(db, backup_dir=backup_dir)
-        except BaseException:
-            engine.dispose()
-            raise
+        if daily and migrate:
+            problems = daily_check(db, checked_now=verify)
+            if problems:
+                raise recognition.DamagedDatabaseError(path, "；".join(problems[:3]))
+    except BaseException:
+        engine.dispose()
+        raise
     return db
+
+
+QUICK_CHECK_KEY = "safety.last_quick_check"
+
+
+def daily_check(db: Database, today: dt.date | None = None, checked_now: bool = False) -> list[str]:
+    """`PRAGMA quick_check` at most once a day (the day kept in the `setting` table); its problems, or [].
+
+    A database made by this open, or just checked (`checked_now`), only records the day.
+    """
+    if db.read_only or db.path is None:
+        return []
+    day = (today or dt.date.today()).isoformat()
+    try:
+        with db.engine.connect() as conn:
+            last = conn.exec_driver_sql("SELECT value FROM setting WHERE key = ?", (QUICK_CHECK_KEY,)).scalar()
+            if last == day:
+                return []
+            if not (db.created or checked_now):
+                rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check")]
+                if rows != ["ok"]:
+                    return rows
+            conn.exec_driver_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (QUICK_CHECK_KEY, day))
+            conn.commit()
+    except DBAPIError as exc:
+        text_ = str(exc.orig).lower()
+        if "malformed" in text_ or "not a database" in text_ or "corrupt" in text_:
+            return ["数据页已损坏"]
+        return []  # busy or the like: the check waits for another day
+    return []
 
 
 def stamp_database(engine: Engine) -> None:

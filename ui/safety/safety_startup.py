@@ -132,7 +132,7 @@ def _open_or_offer_restore(path: Path, folder: Path, actor: str, parent: QWidget
     Raises the damage refusal (naming the newest good backup) when the offer is declined.
     """
     try:
-        return open_database(path, backup_dir=folder, verify=verify)
+        return open_database(path, backup_dir=folder, verify=verify, daily=True)
     except DamagedDatabaseError as exc:
         damaged = backup_service.damage_with_backup(exc, folder)
     if not interactive or damaged.backup is None or not _ask_restore(parent, damaged):

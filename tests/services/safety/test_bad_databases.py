@@ -148,6 +148,21 @@ def test_a_damaged_member_table_names_the_newest_good_backup(tmp_path: Path) -> 
     _garble_table(path, "member")
     with pytest.raises(DamagedDatabaseError):
         recognition.recognise(path, deep=True)
+    # Not yet checked today: the open's daily quick check finds it.
+    with pytest.raises(DamagedDatabaseError) as caught:
+        Workspace.open(path, actor="测试", backup_dir=folder)
+    assert caught.value.exit_code == 2
+    assert str(good.info.path) in caught.value.message and str(path) in caught.value.message
+    # Checked today already: the read that meets the damage says the same.
+    import datetime as dt
+
+    from services.safety.storage import QUICK_CHECK_KEY
+
+    conn = sqlite3.connect(str(path))
+    conn.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)",
+                 (QUICK_CHECK_KEY, dt.date.today().isoformat()))
+    conn.commit()
+    conn.close()
     ws = Workspace.open(path, actor="测试", backup_dir=folder)
     try:
         from services.roll.members import list_members
@@ -158,6 +173,29 @@ def test_a_damaged_member_table_names_the_newest_good_backup(tmp_path: Path) -> 
         ws.close()
     assert caught.value.exit_code == 2
     assert str(good.info.path) in caught.value.message and str(path) in caught.value.message
+
+
+def test_the_daily_check_runs_once_a_day(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from services.safety.storage import daily_check
+
+    db = open_database(seeded(tmp_path / "day.sqlite3"))
+    try:
+        today = dt.date(2026, 3, 1)
+        assert daily_check(db, today) == []
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT value FROM setting WHERE key='safety.last_quick_check'").scalar() \
+                == "2026-03-01"
+    finally:
+        db.dispose()
+    _garble_table(tmp_path / "day.sqlite3", "member")
+    db = open_database(tmp_path / "day.sqlite3")
+    try:
+        assert daily_check(db, dt.date(2026, 3, 1)) == []  # already checked that day
+        assert daily_check(db, dt.date(2026, 3, 2)) != []
+    finally:
+        db.dispose()
 
 
 def test_after_an_unclean_shutdown_the_open_checks(tmp_path: Path) -> None:

@@ -10,13 +10,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from services.errors import DangxunError
 from services.safety import backup as backup_service
+from services.safety import restore as restore_service
 from services.safety.accounts import AccountInfo
-from services.safety.storage import Database
+from services.safety.lock import DatabaseLock, LockFileError, acquire_lock, describe_stale
+from services.safety.recognise import DamagedDatabaseError, is_writable
+from services.safety.storage import Database, open_database
 from services.workspace import Workspace
 from ui.safety.login_dialog import login
 
@@ -34,6 +37,10 @@ class SafeStart:
     @property
     def db(self) -> Database:
         return self.ws.db
+
+    @property
+    def lock(self) -> DatabaseLock | None:
+        return self.ws.lock
 
     @property
     def account(self) -> AccountInfo | None:
@@ -62,29 +69,52 @@ def _tell(parent: QWidget | None, message: str, interactive: bool) -> None:
 def open_for_window(path: Path, default_actor: str, parent: QWidget | None = None, *,
                     interactive: bool = True, username: str = "",
                     backups: Path | None = None) -> SafeStart | int:
-    """Open the workspace (lock, open, upgrade after a backup), log in when needed, back up when data changed.
+    """Lock, open (upgrading after a backup) into a Workspace, log in when needed, back up when data changed.
 
     Returns a SafeStart, or an exit code after telling the user why: 3 another copy holds the
     database, 2 network share or unreadable file, 1 login abandoned or refused.
     """
     folder = backups or backup_service.default_backups_dir()
     try:
-        ws = Workspace.open(path, actor=default_actor, backup_dir=folder)
+        lock: DatabaseLock | None = acquire_lock(path)
+    except LockFileError as exc:  # a read-only folder: a read-only database opens without the lock
+        if not (path.exists() and not is_writable(path)):
+            _tell(parent, exc.message, interactive)
+            return exc.exit_code
+        lock = None
     except DangxunError as exc:
         _tell(parent, exc.message, interactive)
         return exc.exit_code
-    notes = list(ws.notes)
+    notes: list[str] = []
+    stale = describe_stale(lock) if lock is not None else None
+    if stale:
+        notes.append(stale)
+    try:
+        db = _open_or_offer_restore(path, folder, default_actor, parent, interactive, bool(stale), notes)
+    except DangxunError as exc:
+        if lock is not None:
+            lock.release()
+        _tell(parent, exc.message, interactive)
+        return exc.exit_code
+    if db.upgraded_from is not None and db.backup_path:
+        notes.append(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}")
+    if db.created:
+        notes.append(f"已新建数据库：{path}")
+    if db.read_only:
+        notes.append(f"数据库文件 {path} 是只读的（没有写入权限）：可以查看，不能修改。")
+    ws = Workspace(db, actor=default_actor, lock=lock, notes=tuple(notes), backup_dir=folder)
     if ws.needs_login():
         if not interactive:
             ws.close()
             _tell(parent, "此数据库已设账号，需要登录。", interactive)
             return 1
-        if not login(ws, parent, username, str(path)):
+        if not login(ws, parent, username, str(path)):  # the dialog logs the workspace in
             ws.close()
             return 1
     start = SafeStart(ws)
     try:
-        start.start_backup = backup_service.backup_on_start(ws.db, ws.actor, folder)
+        if not db.read_only:
+            start.start_backup = backup_service.backup_on_start(db, ws.actor, folder)
     except DangxunError as exc:  # a failed backup must not keep the office from working
         notes.append(f"启动时的自动备份没有成功：{exc.message}")
     if start.start_backup and start.start_backup.second_error:
@@ -93,6 +123,33 @@ def open_for_window(path: Path, default_actor: str, parent: QWidget | None = Non
     for note in notes:
         print(note, file=sys.stderr)
     return start
+
+
+def _open_or_offer_restore(path: Path, folder: Path, actor: str, parent: QWidget | None, interactive: bool,
+                           verify: bool, notes: list[str]) -> Database:
+    """Open the database; when it is damaged and a good backup exists, offer to restore it.
+
+    The damaged file is copied aside (into the backups folder) before the restore, never deleted.
+    Raises the damage refusal (naming the newest good backup) when the offer is declined.
+    """
+    try:
+        return open_database(path, backup_dir=folder, verify=verify, daily=True)
+    except DamagedDatabaseError as exc:
+        damaged = backup_service.damage_with_backup(exc, folder)
+    if not interactive or damaged.backup is None or not _ask_restore(parent, damaged):
+        raise damaged
+    result = restore_service.restore_over_damaged(path, damaged.backup, actor, folder)
+    notes.append(f"已从备份 {damaged.backup.name} 恢复数据库；损坏的文件另存为 {result.damaged_copy}。")
+    return open_database(path, backup_dir=folder)
+
+
+def _ask_restore(parent: QWidget | None, damaged: DamagedDatabaseError) -> bool:
+    text = QCoreApplication.translate(
+        "safety_startup", "{0}\n\n现在从这个备份恢复吗？损坏的文件会先另存到备份文件夹，不会删除。").format(damaged.message)
+    answer = QMessageBox.question(parent, TITLE, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class AutoBackup(QObject):

@@ -229,7 +229,11 @@ def test_remove_and_purge_keep_data(root: Root, upgraded: dict[str, object]) -> 
     root.ok("apt-get remove -y -q dangxun")
     assert not root.host("/opt/dangxun").exists() and not root.host("/usr/bin/dangxun").exists()
     assert db.is_file()
+    # The package has no conffiles, so removal already leaves nothing for a purge: install it again
+    # to purge it from the installed state.
+    root.apt_install(new_deb())
     root.ok("apt-get purge -y -q dangxun")
+    assert not root.host("/opt/dangxun").exists()
     assert root.installed_version() is None
     assert db.is_file() and db.parent.is_dir()
     conn = sqlite3.connect(db)

@@ -1,14 +1,14 @@
 """Build the Linux package inside a Debian 11 root, and check it in a fresh one.
 
-    python3 installer/debian_root.py deb   [--arch amd64|arm64] [--version X.Y.Z] [--source TREE]
-                                           [--out DIR] [--compression xz|none]
-    python3 installer/debian_root.py check [--arch amd64|arm64] [--deb NEW.deb] [--old-deb OLD.deb]
+    python3 installer/debian_root.py deb   [--arch amd64|arm64] [--version X.Y.Z] [--source-rev REV]
+                                           [--out DIR] [--compression xz|gzip|none]
     python3 installer/debian_root.py shell [--arch amd64|arm64] [--root base|builder|check]
 
 Why: a bundle needs the glibc of the machine it was built on (libpython, the C extensions). Built
 on Debian 12 it needs glibc 2.36; built in a Debian 11 ("bullseye") root with wheels no newer than
 manylinux_2_28 it runs on glibc 2.28 (UOS 20), Debian 11 and Kylin V10 (2.31). `make deb` runs
-`deb`; `make deb-check` runs `check` through tests/installer/test_debian11.py. Needs root
+`deb`; `make deb-check` builds an older package with `deb --source-rev root` and runs
+tests/installer/test_debian11.py, which uses fresh_check_root() and mounted() below. Needs root
 (debootstrap, chroot, mount) and, for arm64 on an x86-64 machine, qemu-user-static.
 
 Everything is cached under build/debian11/<arch>/ (`make clean` removes it):
@@ -32,7 +32,6 @@ import contextlib
 import hashlib
 import os
 import platform
-import re
 import shlex
 import shutil
 import subprocess
@@ -41,7 +40,9 @@ import time
 import tomllib
 import urllib.request
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -57,13 +58,20 @@ PYTHON_PREFIX = "/opt/python3.11"
 VENV = "/opt/dangxun-venv"
 SRC = "/src"  # the source tree, bind-mounted into the root
 
-# Per architecture: the glibc floor the package promises and the newest manylinux tag accepted.
+
+
+@dataclass(frozen=True)
+class Arch:
+    floor: str            # the newest GLIBC_x.y any file of the package may need
+    wheel_platform: str   # the newest manylinux tag a wheel may carry
+    machine: str          # uname -m
+    qemu: str | None      # qemu-user that runs it on another machine
+
+
 # arm64: no PySide6 aarch64 wheel is older than manylinux_2_31 (6.8.0.x); 6.8.1+ need 2.39.
 ARCHES = {
-    "amd64": {"floor": "2.28", "wheel_platform": "manylinux_2_28_x86_64", "qemu": None,
-              "machine": "x86_64"},
-    "arm64": {"floor": "2.31", "wheel_platform": "manylinux_2_31_aarch64", "qemu": "aarch64",
-              "machine": "aarch64"},
+    "amd64": Arch("2.28", "manylinux_2_28_x86_64", "x86_64", "x86_64"),
+    "arm64": Arch("2.31", "manylinux_2_31_aarch64", "aarch64", "aarch64"),
 }
 
 # Compilers and headers for CPython; Debian 11's libraries that CPython links (OpenSSL 1.1,
@@ -107,7 +115,7 @@ def log(message: str) -> None:
     print(f"[debian11] {message}", flush=True)
 
 
-def sh(cmd: Sequence[str], **kwargs) -> subprocess.CompletedProcess:  # type: ignore[type-arg]
+def sh(cmd: Sequence[str], **kwargs: Any) -> subprocess.CompletedProcess[Any]:
     return subprocess.run(list(cmd), check=True, **kwargs)
 
 
@@ -154,11 +162,11 @@ def copy_root(src: Path, dst: Path) -> None:
 
 def ensure_binfmt(arch: str) -> None:
     """Make the kernel run aarch64 programs through qemu-user (for an arm64 root on x86-64)."""
-    qemu = ARCHES[arch]["qemu"]
+    qemu = ARCHES[arch].qemu
     if qemu is None or host_arch() == arch:
         return
     if shutil.which(f"qemu-{qemu}-static") is None:
-        raise SystemExit(f"arm64 needs qemu-user: apt-get install qemu-user-static binfmt-support")
+        raise SystemExit("arm64 needs qemu-user: apt-get install qemu-user-static binfmt-support")
     misc = Path("/proc/sys/fs/binfmt_misc")
     if not (misc / "register").exists():
         sh(["mount", "-t", "binfmt_misc", "binfmt_misc", str(misc)])
@@ -310,15 +318,15 @@ decimal, pyexpat; print("built", ssl.OPENSSL_VERSION, "sqlite", sqlite3.sqlite_v
 
 def pins_stamp(arch: str, source: Path) -> str:
     groups = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
-    text = repr(groups.get("dependency-groups")) + ARCHES[arch]["wheel_platform"]
+    text = repr(groups.get("dependency-groups")) + ARCHES[arch].wheel_platform
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def wheel_platforms(arch: str) -> list[str]:
     """Every manylinux tag up to the arch's floor: pip does not widen an explicit --platform."""
-    tag = ARCHES[arch]["wheel_platform"]
+    tag = ARCHES[arch].wheel_platform
     floor = int(tag.split("_")[2])
-    machine = ARCHES[arch]["machine"]
+    machine = ARCHES[arch].machine
     tags = [f"manylinux_2_{minor}_{machine}" for minor in range(floor, 4, -1)]
     legacy = {"manylinux2014": 17, "manylinux2010": 12, "manylinux1": 5}
     return tags + [f"{name}_{machine}" for name, minor in legacy.items() if minor <= floor]
@@ -331,7 +339,7 @@ def ensure_venv(arch: str, builder: Path) -> None:
     if stamp.exists() and stamp.read_text().strip() == wanted:
         return
     started = time.monotonic()
-    tag = ARCHES[arch]["wheel_platform"]
+    tag = ARCHES[arch].wheel_platform
     log(f"venv {VENV} from {tag} wheels ({arch})")
     with mounted(builder, ROOT):
         in_root(builder, f"""
@@ -391,9 +399,9 @@ def build(arch: str, version: str | None = None, source: Path | None = None,
                   or out.glob(f"dangxun_*_{arch}.deb"), key=lambda p: p.stat().st_mtime)
     deb = made[-1]
     check = subprocess.run([sys.executable, str(HERE / "check_glibc.py"), "--floor",
-                            ARCHES[arch]["floor"], str(deb)])
+                            ARCHES[arch].floor, str(deb)])
     if check.returncode != 0:
-        raise SystemExit(f"{deb} needs a newer glibc than {ARCHES[arch]['floor']}")
+        raise SystemExit(f"{deb} needs a newer glibc than {ARCHES[arch].floor}")
     log(f"{deb} ({deb.stat().st_size / 2**20:.0f} MiB) in {time.monotonic() - started:.0f} s")
     return deb
 

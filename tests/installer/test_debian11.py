@@ -119,7 +119,7 @@ def root() -> Iterator[Root]:
 
 
 def test_packages_fit_the_glibc_floor() -> None:
-    floor = debian_root.ARCHES[ARCH]["floor"]
+    floor = debian_root.ARCHES[ARCH].floor
     for deb in filter(None, [new_deb(), old_deb()]):
         assert check_glibc.check(deb, floor), f"{deb} needs a glibc newer than {floor}"
 

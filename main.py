@@ -13,7 +13,7 @@ def start_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from ui.cli import run
+    from ui.cli.main import run
 
     return run(argv, gui=start_gui)
 

@@ -108,6 +108,6 @@ class Spending(Base):
 
 
 # Covering indexes that let the statistics sum 2 000 000 attendance rows in one ordered pass
-# each (by member, by session) without sorting or reading the table (services/stats.py).
+# each (by member, by session) without sorting or reading the table (services/assessment/stats.py).
 Index("ix_attendance_member_cover", Attendance.member_id, Attendance.session_id, Attendance.hours)
 Index("ix_attendance_session_cover", Attendance.session_id, Attendance.status, Attendance.hours)

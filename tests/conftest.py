@@ -17,14 +17,14 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("DANGXUN_DATA_DIR", str(ROOT / ".pytest_cache" / "dangxun-data"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from services.storage import Database, open_database  # noqa: E402
+from services.safety.storage import Database, open_database  # noqa: E402
+from tests.helpers.paths import SAMPLES  # noqa: E402
 
 
 def samples_dir() -> Path:
     """`shared/samples` beside the repository (CI lays shared/ beside the clone)."""
-    for candidate in (ROOT.parent / "shared" / "samples", Path("/work/shared/samples")):
-        if candidate.is_dir():
-            return candidate
+    if SAMPLES.is_dir():
+        return SAMPLES
     pytest.skip("shared/samples 不在仓库旁边")
 
 
@@ -42,7 +42,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def demo_db(db: Database) -> Database:
-    from services.demo import seed_demo
+    from services.demo.demo import seed_demo
 
     with db.session_factory.begin() as session:
         seed_demo(session, members=100, branches=11, seed=7)

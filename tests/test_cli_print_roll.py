@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from services import accounts
-from services.storage import Database
-from ui.cli import run
+from services.safety import accounts
+from services.safety.storage import Database
+from ui.cli.main import run
 
 
 def _db_path(database: Database) -> str:
@@ -27,7 +27,7 @@ def test_written(demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixtur
 
 def test_branch_portrait_and_all_statuses(demo_db: Database, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    from services.members import list_members
+    from services.roll.members import list_members
 
     with demo_db.session_factory() as s:
         branch = list_members(s)[0].branch

@@ -124,7 +124,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from services.version import APP_ID, APP_NAME
-    from ui.cli import default_actor
+    from ui.cli.base import default_actor
     from ui.main_window import MainWindow
 
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
@@ -161,7 +161,7 @@ def run_gui(args: argparse.Namespace) -> int:
     # Only now the lock, SQLAlchemy, the schema check, the login and the start-up backup: the
     # window is already on screen. (Reading in a thread while the window paints was tried: on two
     # cores it made painting slower and the roll no faster, both halves being Python holding the GIL.)
-    from ui.safety_startup import AutoBackup, open_for_window
+    from ui.safety.safety_startup import AutoBackup, open_for_window
 
     start = open_for_window(path, getattr(args, "user", None) or default_actor(), window,
                             interactive=not screenshot,
@@ -219,7 +219,7 @@ def _fit_default_size(window: Any) -> None:
 def _save_screenshot(window: Any, out: str) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from ui.jobs import default_runner
+    from ui.widgets.jobs import default_runner
 
     # A tab that computes in the background (考核与统计) shows its figures before the picture.
     runner = default_runner()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -22,20 +21,47 @@ from services.version import APP_NAME, VERSION
 
 TabFactory = Callable[[Any, str, "QWidget | None"], QWidget]
 
-# Roles as services/accounts.py names them (not imported here: that module pulls in SQLAlchemy,
+# Roles as services/safety/accounts.py names them (not imported here: that module pulls in SQLAlchemy,
 # and this one must stay light so the window paints before the database is opened).
 ADMIN = "管理员"
 VIEWER = "查阅"
 
 
-def lazy(module: str, name: str) -> TabFactory:
-    """A factory importing its tab only when the tab is built (keeps `import ui.main_window` light)."""
+# Each factory imports its tab only when the tab is built (keeps `import ui.main_window` light).
+def members_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+    from ui.roll.members_tab import MembersTab
 
-    def make(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
-        cls = getattr(importlib.import_module(module), name)
-        return cls(session_factory, actor, parent)
+    return MembersTab(session_factory, actor, parent)
 
-    return make
+
+def training_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+    from ui.training.training_tab import TrainingTab
+
+    return TrainingTab(session_factory, actor, parent)
+
+
+def stats_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+    from types import SimpleNamespace
+
+    from services.workspace import Workspace
+    from ui.assessment.stats_tab import StatsTab
+
+    # Until the window holds one workspace (branch uiws): one over the window's database.
+    window = parent.window() if parent is not None else None
+    db: Any = getattr(window, "database", None) or SimpleNamespace(session_factory=session_factory)
+    return StatsTab(Workspace.over(db, actor, getattr(window, "role", None)), parent)
+
+
+def log_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+    from ui.safety.log_tab import LogTab
+
+    return LogTab(session_factory, actor, parent)
+
+
+def survey_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+    from ui.survey.survey_tab import SurveyTab, workspace_over
+
+    return SurveyTab(workspace_over(session_factory, actor), parent)
 
 
 # (title, factory): one line per tab. A tab is a QWidget built as factory(session_factory, actor,
@@ -43,10 +69,11 @@ def lazy(module: str, name: str) -> TabFactory:
 # print_current/can_print, set_read_only(bool), actions_changed(), status_text + counts_changed(str),
 # save_settings/restore_settings(QSettings).
 TAB_SPECS: list[tuple[str, TabFactory]] = [
-    ("党员", lazy("ui.members_tab", "MembersTab")),
-    ("培训", lazy("ui.training_tab", "TrainingTab")),
-    ("考核与统计", lazy("ui.stats_tab", "StatsTab")),
-    ("日志", lazy("ui.log_tab", "LogTab")),
+    ("党员", members_tab),
+    ("培训", training_tab),
+    ("考核与统计", stats_tab),
+    ("问卷调查", survey_tab),
+    ("日志", log_tab),
 ]
 
 # Members-tab exports offered in the 文件 menu: (kind, text).
@@ -303,7 +330,7 @@ class MainWindow(QMainWindow):
     def _wire(self, tab: Any) -> None:
         """Connect a tab's requests to the Excel import and the exports (the members tab asks for them)."""
         if hasattr(tab, "import_roll_requested") and not self.read_only:
-            from ui.import_dialog import connect_members_tab
+            from ui.roll.import_dialog import connect_members_tab
 
             connect_members_tab(tab, self.session_factory, self.actor, database=self.database)
             # Connected after the importer's slot, so this runs once the import dialog has closed.
@@ -379,7 +406,7 @@ class MainWindow(QMainWindow):
         tab: Any = self.tab("党员")
         if tab is None:
             return
-        from ui import export_actions
+        from ui.roll import export_actions
 
         if kind == "template":
             export_actions.export_template(self, self.session_factory)
@@ -407,8 +434,8 @@ class MainWindow(QMainWindow):
 
     def _export_path_asker(self, what: str, rows: int) -> Callable[[QWidget | None, str, str], str | None]:
         """Ask where to save, then confirm (full ID numbers) and log the export; None: don't export."""
-        from ui import export_actions
-        from ui.privacy_dialogs import export_allowed
+        from ui.roll import export_actions
+        from ui.safety.privacy_dialogs import export_allowed
 
         def ask(parent: QWidget | None, title: str, suggested: str) -> str | None:
             path = export_actions.ask_save_path(parent, title, suggested)
@@ -424,21 +451,21 @@ class MainWindow(QMainWindow):
     def show_backups(self) -> None:
         if self.database is None:
             return
-        from ui.backup_dialog import BackupDialog
+        from ui.safety.backup_dialog import BackupDialog
 
         dialog = BackupDialog(self.database, self.actor, self.role, self)
         dialog.restored.connect(lambda _source: self.reload_all())
         dialog.exec()
 
     def show_accounts(self) -> None:
-        from ui.accounts_dialog import AccountsDialog
+        from ui.safety.accounts_dialog import AccountsDialog
 
         dialog = AccountsDialog(self.session_factory, self.actor, self.role, self)
         dialog.accounts_changed.connect(self._on_accounts_changed)
         dialog.exec()
 
     def _on_accounts_changed(self) -> None:
-        from services.accounts import has_accounts
+        from services.safety.accounts import has_accounts
 
         with self.session_factory() as session:
             self.has_accounts = has_accounts(session)
@@ -447,9 +474,9 @@ class MainWindow(QMainWindow):
     def change_password(self) -> None:
         if self.role is None:
             return
-        from services import accounts
         from services.errors import DangxunError
-        from ui.accounts_dialog import PasswordDialog
+        from services.safety import accounts
+        from ui.safety.accounts_dialog import PasswordDialog
 
         def submit(values: dict[str, str]) -> str | None:
             try:
@@ -468,7 +495,7 @@ class MainWindow(QMainWindow):
     def verify_certificate(self) -> None:
         if self.session_factory is None:
             return
-        from ui.certificate_verify_dialog import CertificateVerifyDialog
+        from ui.training.certificate_verify_dialog import CertificateVerifyDialog
 
         CertificateVerifyDialog(self.session_factory, self).exec()
 
@@ -498,7 +525,7 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from ui.jobs import default_runner
+        from ui.widgets.jobs import default_runner
 
         # Writes in flight finish first: a half-done import must not be cut off by closing.
         default_runner().wait_for_done()

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection the program hands over (see services/storage.py)."""
+"""Alembic environment: runs on the connection the program hands over (see services/safety/storage.py)."""
 
 from __future__ import annotations
 

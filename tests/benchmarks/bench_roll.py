@@ -39,8 +39,8 @@ def calamine_read(path: Path) -> float:
 
 def child_import(path: Path, db_path: Path) -> None:
     """Runs in a subprocess so that its peak memory is measured on its own."""
-    from services.roll_import import apply_import, plan_import
-    from services.storage import open_database
+    from services.roll.roll_import import apply_import, plan_import
+    from services.safety.storage import open_database
 
     db = open_database(db_path)
     # Peak memory comes from the child's ru_maxrss; tracemalloc would slow the import ~5x.
@@ -59,7 +59,7 @@ def run_import(path: Path, workdir: Path) -> dict[str, float]:
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     # Create the schema first, so the import's time does not include the migrations.
-    subprocess.run([sys.executable, "-c", f"from services.storage import open_database; open_database({str(db_path)!r})"],
+    subprocess.run([sys.executable, "-c", f"from services.safety.storage import open_database; open_database({str(db_path)!r})"],
                    cwd=ROOT, check=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     proc = subprocess.run([sys.executable, __file__, "--child-import", str(path), str(db_path)], cwd=ROOT,
@@ -73,9 +73,9 @@ def run_import(path: Path, workdir: Path) -> dict[str, float]:
 def run_exports(workdir: Path, rows: int) -> dict[str, float]:
     from python_calamine import CalamineWorkbook
 
-    from services.members import list_members
-    from services.roll_export import export_records
-    from services.storage import open_database
+    from services.roll.members import list_members
+    from services.roll.roll_export import export_records
+    from services.safety.storage import open_database
 
     db = open_database(workdir / "bench.sqlite3")
     with db.session_factory() as session:
@@ -105,7 +105,7 @@ def main() -> int:
         child_import(Path(args.child_import[0]), Path(args.child_import[1]))
         return 0
 
-    from tests.services.roll_factory import write_roll_xlsx
+    from tests.helpers.roll_factory import write_roll_xlsx
 
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench_roll_"))
     workdir.mkdir(parents=True, exist_ok=True)

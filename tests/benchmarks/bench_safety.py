@@ -13,10 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from services import accounts, audit  # noqa: E402
-from services import backup as backup_service  # noqa: E402
-from services.demo import seed_demo  # noqa: E402
-from services.storage import integrity_check, open_database  # noqa: E402
+from services.demo.demo import seed_demo  # noqa: E402
+from services.safety import accounts, audit  # noqa: E402
+from services.safety import backup as backup_service  # noqa: E402
+from services.safety import restore as restore_service  # noqa: E402
+from services.safety.storage import integrity_check, open_database  # noqa: E402
 
 
 def timed(label: str, fn, target: float | None = None) -> float:  # noqa: ANN001
@@ -45,7 +46,7 @@ def main() -> None:
         timed("integrity_check of the live file", lambda: integrity_check(db.path), target=5.0)
         with db.session_factory() as s:
             timed("hash-chain verification of the change log", lambda: audit.check_log_chain(s), target=5.0)
-        timed("restore (safety backup, stage, check, swap)", lambda: backup_service.restore_backup(
+        timed("restore (safety backup, stage, check, swap)", lambda: restore_service.restore_backup(
             db, result["b"].info.path, "bench", folder), target=15.0)
         timed("one scrypt hash (n=2^17, r=8, p=1)", lambda: accounts.hash_password("benchmark-pw"), target=1.0)
         db.dispose()

@@ -70,8 +70,8 @@ def timed_run(cmd: list[str], workdir: Path | None = None) -> dict[str, float]:
 
 
 def make_database(path: Path, members: int) -> None:
-    from services.demo import seed_demo
-    from services.storage import open_database
+    from services.demo.demo import seed_demo
+    from services.safety.storage import open_database
 
     db = open_database(path)
     with db.session_factory.begin() as session:
@@ -120,10 +120,10 @@ def bench_startup(runs: int, members: int, workdir: Path) -> dict[str, float]:
 
 
 def make_records(n: int, seed: int = 7) -> list:
-    from services.demo import GIVEN, REGIONS, SURNAMES
-    from services.members import MemberRecord
+    from services.demo.demo import GIVEN, REGIONS, SURNAMES
     from services.naming import pinyin_initials, stroke_sort_key
     from services.normalize import id_check_digit
+    from services.roll.members import MemberRecord
 
     rng = random.Random(seed)
     initial = {ch: pinyin_initials(ch) for ch in SURNAMES + GIVEN}
@@ -145,7 +145,7 @@ def make_records(n: int, seed: int = 7) -> list:
 def bench_search(rows: int, repeats: int) -> float:
     from PySide6.QtCore import QCoreApplication, Qt
 
-    from ui.member_table_model import MemberTableModel
+    from ui.roll.member_table_model import MemberTableModel
 
     _app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
     t = time.perf_counter()

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from services.storage import Database, open_database  # noqa: E402
+from services.safety.storage import Database, open_database  # noqa: E402
 
 TARGET_SECONDS = 1.0
 YEARS = (2020, 2021, 2022, 2023, 2024)
@@ -104,10 +104,12 @@ def gui_responsiveness(db: Database) -> None:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from ui.stats_tab import StatsTab
+    from ui.assessment.stats_tab import StatsTab
 
     app = QApplication.instance() or QApplication([])
-    tab = StatsTab(db.session_factory, "bench")
+    from services.workspace import Workspace
+
+    tab = StatsTab(Workspace.over(db, "bench"))
     tab.set_period(dt.date(2020, 1, 1), dt.date(2024, 12, 31), compute=False)
     gaps: list[int] = []
     clock = QElapsedTimer()
@@ -145,7 +147,7 @@ def main() -> int:
     parser.add_argument("--serial", dest="parallel", action="store_false",
                         help="sum member hours on the calling thread (default: a second connection in parallel)")
     args = parser.parse_args()
-    from services.stats import compute_stats
+    from services.assessment.stats import compute_stats
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(args.keep) if args.keep else Path(tmp) / "bench.sqlite3"

@@ -17,9 +17,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from models import Member  # noqa: E402
-from services import activities, attendance, certificates, enrolment, print_signin, records_import  # noqa: E402
-from services.demo import seed_demo  # noqa: E402
-from services.storage import open_database  # noqa: E402
+from services.demo.demo import seed_demo  # noqa: E402
+from services.printing import print_signin  # noqa: E402
+from services.safety.storage import open_database  # noqa: E402
+from services.training import activities, attendance, certificates, enrolment, records_import  # noqa: E402
 
 TARGETS = {"certificates_1000": 10.0, "signin_1000": 3.0, "import_100000": 10.0}
 

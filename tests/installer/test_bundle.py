@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.version import APP_NAME, VERSION
+from tests.helpers.paths import SAMPLES
 from tests.installer.installer_support import OPT_IN, OPT_IN_REASON, ROOT, build_bundle, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not OPT_IN, reason=OPT_IN_REASON)]
@@ -102,9 +103,8 @@ def test_stats(exe: str, demo_db: Path, tmp_path: Path) -> None:
 
 
 def samples_dir() -> Path:
-    for candidate in (ROOT.parent / "shared" / "samples", Path("/work/shared/samples")):
-        if candidate.is_dir():
-            return candidate
+    if SAMPLES.is_dir():
+        return SAMPLES
     pytest.skip("shared/samples is not beside the repository")
 
 

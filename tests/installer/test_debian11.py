@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from services.storage import known_heads
+from services.safety.storage import known_heads
 from tests.installer.installer_support import ROOT, build_deb
 
 pytestmark = [

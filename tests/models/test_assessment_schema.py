@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from models.base import Base
-from services.storage import Database
+from services.safety.storage import Database
 
 
 def test_migrated_schema_matches_models(db: Database) -> None:
@@ -21,7 +21,7 @@ def test_upgrade_from_0002_keeps_data(tmp_path: Path) -> None:
     """A database of the previous release (at 0002, with attendance) upgrades to the new tables."""
     from sqlalchemy import create_engine, text
 
-    from services.storage import open_database, run_migrations
+    from services.safety.storage import open_database, run_migrations
 
     path = tmp_path / "old.sqlite3"
     engine = create_engine(f"sqlite:///{path}")

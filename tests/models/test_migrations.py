@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import models
-from services.storage import (
+from services.safety.storage import (
     alembic_config,
     current_revisions,
     known_heads,

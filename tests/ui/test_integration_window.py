@@ -14,20 +14,24 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlalchemy import select
 
 from models import ChangeLog
-from services import accounts
-from services import backup as backup_service
-from services.storage import Database
-from tests.ui.members_support import OFFSCREEN_NOISE, db_fixture
-from ui.jobs import default_runner
-from ui.log_tab import LogTab
+from services.safety import accounts
+from services.safety import backup as backup_service
+from services.safety.storage import Database
+from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture
+from tests.helpers.paths import REPO as REPO_DIR
+from tests.helpers.paths import SAMPLES
+from ui.assessment.stats_tab import StatsTab
 from ui.main_window import TAB_SPECS, MainWindow
-from ui.members_tab import MembersTab
-from ui.stats_tab import StatsTab
-from ui.training_tab import TrainingTab
+from ui.roll.members_tab import MembersTab
+from ui.safety.log_tab import LogTab
+from ui.survey.survey_tab import SurveyTab
+from ui.training.training_tab import TrainingTab
+from ui.widgets.jobs import default_runner
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-REPO = Path(__file__).resolve().parents[2]
-TAB_TYPES = {"党员": MembersTab, "培训": TrainingTab, "考核与统计": StatsTab, "日志": LogTab}
+REPO = REPO_DIR
+TAB_TYPES = {"党员": MembersTab, "培训": TrainingTab, "考核与统计": StatsTab, "问卷调查": SurveyTab,
+             "日志": LogTab}
 
 
 @pytest.fixture
@@ -88,12 +92,10 @@ def test_screenshot_of_each_tab(db: Database, tmp_path: Path, tab: str) -> None:
 
 
 def sample_roll(tmp_path: Path, db: Database) -> Path:
-    shared = REPO.parent / "shared" / "samples" / "roll_clean.xlsx"
-    if not shared.exists():
-        shared = Path("/work/shared/samples/roll_clean.xlsx")
+    shared = SAMPLES / "roll_clean.xlsx"
     if shared.exists():
         return shared
-    from services import roll_export
+    from services.roll import roll_export
 
     out = tmp_path / "roll.xlsx"
     with db.session_factory() as session:
@@ -103,7 +105,7 @@ def sample_roll(tmp_path: Path, db: Database) -> Path:
 
 def test_import_dialog_opens_from_the_members_tab(qtbot: Any, db: Database, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui import import_dialog
+    from ui.roll import import_dialog
 
     roll = sample_roll(tmp_path, db)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(roll), ""))
@@ -247,7 +249,7 @@ def test_editor_sees_full_phone_numbers(qtbot: Any, db: Database) -> None:
 
 
 def test_a_second_window_on_the_same_database_is_refused(tmp_path: Path, qtbot: Any) -> None:
-    from ui.safety_startup import SafeStart, open_for_window
+    from ui.safety.safety_startup import SafeStart, open_for_window
 
     gen = db_fixture(tmp_path, members=20)
     path = next(gen).path
@@ -273,8 +275,8 @@ def test_a_second_window_on_the_same_database_is_refused(tmp_path: Path, qtbot: 
 
 def test_restore_from_the_backup_dialog_reloads_every_tab(qtbot: Any, db: Database, tmp_path: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from services.branches import create_branch
-    from ui.backup_dialog import BackupDialog
+    from services.roll.branches import create_branch
+    from ui.safety.backup_dialog import BackupDialog
 
     folder = tmp_path / "backups"
     saved = backup_service.backup_now(db, "测试员", folder=folder)
@@ -338,8 +340,8 @@ def test_an_upgrade_on_opening_is_told_with_the_copy_kept(qtbot: Any, db: Databa
 
 def test_print_and_certificate_check_from_the_menus(qtbot: Any, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from services.demo import seed_demo_bureau
-    from ui import certificate_verify_dialog, training_tab
+    from services.demo.demo import seed_demo_bureau
+    from ui.training import certificate_verify_dialog, training_tab
 
     gen = db_fixture(tmp_path, members=None)
     bureau = next(gen)

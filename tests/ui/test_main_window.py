@@ -13,13 +13,14 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 
-from services.storage import Database
-from tests.ui.members_support import OFFSCREEN_NOISE, db_fixture
+from services.safety.storage import Database
+from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture
+from tests.helpers.paths import REPO as REPO_DIR
 from ui.main_window import TAB_SPECS, MainWindow
-from ui.members_tab import MembersTab
+from ui.roll.members_tab import MembersTab
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
-REPO = Path(__file__).resolve().parents[2]
+REPO = REPO_DIR
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import argparse
 import sys
 from typing import Any
 
-from services import branches as branch_service
-from services import demo as demo_service
-from services import members as member_service
+from services.demo import demo as demo_service
 from services.normalize import format_partial
-from ui.cli import CliContext, print_json
+from services.roll import branches as branch_service
+from services.roll import members as member_service
+from ui.cli.base import CliContext, print_json
 
 
 def register(sub: Any) -> None:
@@ -62,7 +62,7 @@ def cmd_members_list(args: argparse.Namespace, ctx: CliContext) -> int:
             branch_service.get_branch(session, args.branch)
         records = member_service.list_members(session, branch=args.branch, status=args.status,
                                               query=args.search)
-    from services.privacy import mask_member_json
+    from services.safety.privacy import mask_member_json
 
     role = ctx.account.role if ctx.account else None
     rows = [mask_member_json(r.to_json(), role) for r in records]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from services.normalize import LEFT_STATUSES
-from ui.cli import CliContext, print_json
+from ui.cli.base import CliContext, print_json
 
 ALL_STATUSES = "全部"
 
@@ -26,8 +26,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_print_roll(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import print_roll
-    from services.privacy import can_see_full_ids
+    from services.printing import print_roll
+    from services.safety.privacy import can_see_full_ids
 
     db = ctx.database()
     role = ctx.account.role if ctx.account else None

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 from typing import Any
 
-from services import roll_export, roll_import
-from ui.cli import CliContext, print_json
+from services.progress import RowProblem
+from services.roll import roll_export, roll_import
+from ui.cli.base import CliContext, print_json
 
 
 def register(sub: Any) -> None:
@@ -36,14 +36,10 @@ def register(sub: Any) -> None:
 
 
 def backup_before(db: Any, reason: str) -> None:
-    """Call the safety helper's backup when that module is present in this build."""
-    try:
-        backup = importlib.import_module("services.backup")
-    except ImportError:
-        return
-    helper = getattr(backup, "backup_before", None)
-    if helper is not None:
-        helper(db, reason)
+    """A backup before a big write."""
+    from services.safety import backup
+
+    backup.backup_before(db, reason)
 
 
 def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -71,12 +67,14 @@ def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
               file=sys.stderr)
     if plan.ignored_columns:
         print(f"以下列不认识，未导入：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
+    if plan.form:
+        print(f"读取的文件：{plan.form}，工作表“{plan.sheet}”，表头在第{plan.header_row}行。", file=sys.stderr)
     if args.json:
         print_json(plan.to_json(branches_created=created, extra_refused=branch_refusals))
     return 1 if refused else 0
 
 
-def _report_refusal(plan: roll_import.ImportPlan, branch_refusals: list[roll_import.RowProblem]) -> None:
+def _report_refusal(plan: roll_import.ImportPlan, branch_refusals: list[RowProblem]) -> None:
     if plan.refused:
         print(f"导入被拒绝，数据库未作改动：{len(plan.refused_rows)}行有问题（共{plan.total_rows}行）。",
               file=sys.stderr)

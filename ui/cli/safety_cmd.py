@@ -1,7 +1,4 @@
 """Commands for data safety and access: `backup`, `restore`, `backups list`, `check`, `accounts ...`.
-
-Also `open_guarded`, which CliContext uses to open the database: take the one-writer lock,
-open (upgrading with a backup first), and log in when the database has accounts.
 """
 
 from __future__ import annotations
@@ -13,51 +10,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from services import accounts as account_service
-from services import audit
-from services import backup as backup_service
 from services.errors import PermissionDeniedError, ValidationError
-from ui.cli import CliContext, UsageError, print_json
-
-
-def open_guarded(ctx: CliContext) -> Any:
-    """Lock, open and (when the database has accounts) log in; sets ctx.lock, ctx.account, ctx.actor."""
-    from services.lock import acquire_lock, describe_stale
-    from services.storage import open_database
-
-    ctx.lock = acquire_lock(ctx.db_path)
-    note = describe_stale(ctx.lock)
-    if note:
-        print(note, file=sys.stderr)
-    db = open_database(ctx.db_path, backup_dir=backup_service.default_backups_dir())
-    if db.upgraded_from:
-        print(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}", file=sys.stderr)
-    try:
-        with db.session_factory() as session:
-            needs_login = account_service.has_accounts(session)
-        if needs_login:
-            ctx.account = _login(db, ctx.user or os.environ.get("DANGXUN_USER"))
-            ctx.actor = ctx.account.username
-    except BaseException:
-        db.dispose()
-        raise
-    return db
-
-
-def _login(db: Any, username: str | None) -> account_service.AccountInfo:
-    if not username:
-        raise PermissionDeniedError("此数据库已设账号：请用 --user 账号名（或环境变量 DANGXUN_USER）指明账号，"
-                                    "密码用环境变量 DANGXUN_PASSWORD 给出或在提示时输入。")
-    password = os.environ.get("DANGXUN_PASSWORD")
-    if password is None:
-        password = getpass.getpass(f"账号“{username}”的密码：")
-    # The failure count must be committed even though the login is refused.
-    with db.session_factory.begin() as session:
-        outcome = account_service.authenticate(session, username, password)
-    if not outcome.ok:
-        raise PermissionDeniedError(f"登录失败：{outcome.message}")
-    assert outcome.account is not None
-    return outcome.account
+from services.safety import accounts as account_service
+from services.safety import audit
+from services.safety import backup as backup_service
+from services.safety import restore as restore_service
+from ui.cli.base import CliContext, UsageError, print_json
 
 
 def _new_password(prompt_for: str) -> str:
@@ -160,20 +118,20 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise UsageError(f"找不到备份文件 {source}")
-    damaged = backup_service.damaged_reason(ctx.db_path)
+    damaged = restore_service.damaged_reason(ctx.db_path)
     if damaged:
         # A damaged database cannot be opened (nor its accounts read): keep it aside and restore.
-        from services.lock import acquire_lock
+        from services.safety.lock import acquire_lock
 
-        ctx.lock = acquire_lock(ctx.db_path)
-        print(f"当前数据库已损坏（{damaged}），将把它另存后恢复。", file=sys.stderr)
-        result = backup_service.restore_over_damaged(ctx.db_path, source, ctx.actor)
+        with acquire_lock(ctx.db_path):
+            print(f"当前数据库已损坏（{damaged}），将把它另存后恢复。", file=sys.stderr)
+            result = restore_service.restore_over_damaged(ctx.db_path, source, ctx.actor)
         print(f"损坏的数据库已另存为 {result.damaged_copy}。", file=sys.stderr)
         print(f"已从 {source} 恢复数据库（{result.members}名党员）。", file=sys.stderr)
         return 0
     db = ctx.database()
     account_service.require(_role(ctx), account_service.ADMIN, "恢复数据库")
-    result = backup_service.restore_backup(db, source, ctx.actor)
+    result = restore_service.restore_backup(db, source, ctx.actor)
     if result.safety_backup:
         print(f"恢复前的数据库已备份到 {result.safety_backup.path}。", file=sys.stderr)
     if result.upgraded_from is not None:
@@ -184,14 +142,14 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services.storage import integrity_check
+    from services.safety.storage import integrity_check
 
     db = ctx.database()
     problems = [f"数据库完整性检查未通过：{p}" for p in integrity_check(db.path)]
     with db.session_factory() as session:
         report = audit.check_log_chain(session)
     problems += report.problems
-    problems += backup_service.log_tail_problems(db)
+    problems += restore_service.log_tail_problems(db)
     if args.json:
         print_json({"ok": not problems, "problems": problems, "log_entries": report.entries_checked,
                     "broken_entries": report.broken_entries})

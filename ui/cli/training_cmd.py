@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from services import activities, attendance, certificates, enrolment, print_signin, records_import
 from services.errors import UnreadableFileError, ValidationError
-from ui.cli import CliContext, print_json
+from services.printing import print_signin
+from services.survey import surveys
+from services.training import activities, attendance, certificates, enrolment, records_import
+from ui.cli.base import CliContext, print_json
 
 
 def register(sub: Any) -> None:
@@ -146,6 +148,8 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
         print(p.describe(), file=sys.stderr)
     if plan.ignored_columns:
         print(f"未导入的列：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
+    if plan.form:
+        print(f"读取的文件：{plan.form}，工作表“{plan.sheet}”，表头在第{plan.header_row}行。", file=sys.stderr)
     if not plan.ok:
         print(f"有{len(plan.refused)}处错误，未导入任何记录。请改正后重新导入。", file=sys.stderr)
         return 1
@@ -160,10 +164,12 @@ def cmd_activities_list(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.type:
             activities.get_type(session, args.type)
         infos = activities.list_activities(session, year=args.year, type_name=args.type, status=args.status)
+        satisfaction = surveys.satisfaction_by_activity(session, [a.id for a in infos])
     if args.json:
         print_json([{"id": a.id, "title": a.title, "type": a.type_name, "start": a.start_date.isoformat(),
                      "end": (a.end_date or a.start_date).isoformat(), "hours": _fmt(a.hours),
-                     "enrolled": a.enrolled, "attended": a.attended} for a in infos])
+                     "enrolled": a.enrolled, "attended": a.attended,
+                     "satisfaction": satisfaction.get(a.id)} for a in infos])
         return 0
     for a in infos:
         print("\t".join((str(a.id), a.start_date.isoformat(), a.type_name, a.title, f"{a.hours:g}学时",
@@ -251,7 +257,7 @@ def cmd_adjust_hours(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services import branches
+    from services.roll import branches
 
     with ctx.writable().session_factory.begin() as session:
         if args.remove:

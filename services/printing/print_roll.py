@@ -1,0 +1,154 @@
+"""The roll printout (党员花名册) as an A4 PDF: one row per member, IDs masked unless asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.normalize import format_partial, mask_id_number
+from services.pdf.pdf_fonts import register_fonts
+from services.pdf.pdf_layout import (
+    base_styles,
+    cn_date,
+    esc,
+    header_table_style,
+    numbered_canvas,
+    page_count,
+)
+from services.roll import branches, members
+from services.roll.members import MemberRecord
+from services.safety import audit
+from services.safety.privacy import mask_phone
+
+# (header, key, relative width landscape, portrait): the columns in the order offices print them.
+# Portrait has no room for 联系电话 (an optional column): width 0 leaves it out.
+_COLUMNS: tuple[tuple[str, str, float, float], ...] = (
+    ("序号", "seq", 8, 7),
+    ("姓名", "name", 15, 12),
+    ("性别", "sex", 8, 6),
+    ("民族", "ethnicity", 10, 9),
+    ("出生年月", "birth", 14, 11),
+    ("学历", "education", 15, 13),
+    ("入党时间", "joined_party", 17, 15),
+    ("转正时间", "full_member_since", 17, 15),
+    ("党员类别", "membership", 15, 12),
+    ("所在党支部", "branch", 27, 26),
+    ("党内职务", "party_post", 17, 14),
+    ("工作岗位", "job", 22, 18),
+    ("公民身份号码", "id_number", 36, 26),
+    ("联系电话", "phone", 24, 0),
+)
+# Columns whose text may be long enough to wrap inside its cell.
+_WRAPPED = {"branch", "party_post", "job", "education", "id_number", "phone"}
+_MARGIN_MM = 12
+
+
+@dataclass(frozen=True)
+class PrintResult:
+    path: Path
+    pages: int
+    members: int
+
+
+def roll_title(branch: str | None) -> str:
+    """XX党支部党员花名册 for one branch, 党员花名册 for several."""
+    return f"{branch}党员花名册" if branch else "党员花名册"
+
+
+def _ordered(records: list[MemberRecord]) -> list[MemberRecord]:
+    """By branch, then 按姓氏笔画 — what list_members gives, whatever order the caller's table had."""
+    return sorted(records, key=lambda r: (r.branch_order, r.branch_id, r.sort_key, r.id))
+
+
+def _cell_text(record: MemberRecord, key: str, seq: int, full_ids: bool) -> str:
+    if key == "seq":
+        return str(seq)
+    if key == "birth":
+        return f"{record.birth_date.year}.{record.birth_date.month:02d}" if record.birth_date else ""
+    if key in ("joined_party", "full_member_since"):
+        return format_partial(getattr(record, key))
+    if key == "id_number":
+        return record.id_number if full_ids else mask_id_number(record.id_number)
+    if key == "phone":
+        return (record.phone or "") if full_ids else mask_phone(record.phone)
+    return str(getattr(record, key) or "")
+
+
+def print_roll(session: Session, out_path: Path | str, *, records: list[MemberRecord] | None = None,
+               branch: str | None = None, status: str | None = "在册", landscape: bool = True,
+               full_ids: bool = False, title: str | None = None, actor: str = "unknown",
+               today: dt.date | None = None) -> PrintResult:
+    """Write the roll of `records` (default: the members of `branch`, or all, with `status`) to a PDF.
+
+    The caller decides whether `full_ids` is allowed (services.safety.privacy.can_see_full_ids); the print
+    is logged with that choice.
+    """
+    if branch:
+        branch = branches.get_branch(session, branch).name  # NotFoundError for an unknown name
+    if records is None:
+        records = members.list_members(session, branch=branch, status=status)
+    rows_data = _ordered(records)
+    branch_names = {r.branch for r in rows_data}
+    one_branch = branch or (next(iter(branch_names)) if len(branch_names) == 1 else None)
+    title = title or roll_title(one_branch)
+    out = Path(out_path)
+    pages = _render(out, rows_data, title=title, landscape=landscape, full_ids=full_ids,
+                    show_branch=len(branch_names) > 1, today=today or dt.date.today())
+    audit.log_print(session, actor, title, pages=pages, full_ids=full_ids)
+    return PrintResult(out, pages, len(rows_data))
+
+
+def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bool, full_ids: bool,
+            show_branch: bool, today: dt.date) -> int:
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as to_landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    fonts = register_fonts()
+    st = base_styles(fonts)
+    pagesize = to_landscape(A4) if landscape else A4
+    body_size = 9 if landscape else 7
+    cell = ParagraphStyle("roll_cell", fontName=fonts.body, fontSize=body_size, leading=body_size + 2)
+    head = ParagraphStyle("roll_head", fontName=fonts.title, fontSize=body_size + 0.5, leading=body_size + 2.5,
+                          alignment=TA_CENTER, textColor="#FFFFFF")
+    has_phone = any(r.phone for r in records)
+    # (header, key, relative width) of the columns this printout has.
+    columns = [(header, key, wide if landscape else narrow) for header, key, wide, narrow in _COLUMNS
+               if (wide if landscape else narrow) and (show_branch or key != "branch")
+               and (key != "phone" or has_phone)]
+    usable = pagesize[0] - 2 * _MARGIN_MM * mm
+    scale = usable / sum(c[2] for c in columns)
+    widths = [c[2] * scale for c in columns]
+
+    doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=_MARGIN_MM * mm, rightMargin=_MARGIN_MM * mm,
+                            topMargin=14 * mm, bottomMargin=16 * mm, title=title, creator="党员教育培训管理系统")
+    date_style = ParagraphStyle("roll_date", parent=st["info"], alignment=TA_RIGHT)
+    story: list[Any] = [Paragraph(esc(title), st["title"]),
+                        Paragraph(esc(f"共{len(records)}人　　制表日期：{cn_date(today)}"), date_style),
+                        Spacer(1, 2 * mm)]
+    table_rows: list[list[Any]] = [[Paragraph(c[0], head) for c in columns]]
+    for seq, record in enumerate(records, start=1):
+        row: list[Any] = []
+        for _header, key, _width in columns:
+            text = _cell_text(record, key, seq, full_ids)
+            row.append(Paragraph(esc(text), cell) if key in _WRAPPED else text)
+        table_rows.append(row)
+    table = Table(table_rows, colWidths=widths, repeatRows=1)
+    style = header_table_style(fonts, body_size=body_size, head_size=body_size + 0.5)
+    style += [("ALIGN", (1, 1), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
+              ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    story.append(Spacer(1, 6 * mm))
+    sign = ParagraphStyle("roll_sign", parent=st["info"], alignment=0, fontSize=11, leading=16)
+    story.append(Paragraph(esc("制表人：＿＿＿＿＿＿＿＿　　　　审核人：＿＿＿＿＿＿＿＿　　　　"
+                               "日期：＿＿＿＿年＿＿月＿＿日"), sign))
+    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{title}　　"))
+    return page_count(out)

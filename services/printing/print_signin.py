@@ -1,0 +1,174 @@
+"""Sign-in sheets (签到表) per session and the class's attendance register (考勤表), as A4 PDFs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.errors import NotFoundError
+from services.normalize import mask_id_number
+from services.pdf.pdf_fonts import register_fonts
+from services.pdf.pdf_layout import (
+    ACCENT,
+    GRID,
+    base_styles,
+    cn_date,
+    esc,
+    header_table_style,
+    numbered_canvas,
+    page_count,
+)
+from services.training import activities, attendance
+from services.training.enrolment import Participant, participants
+
+# The older private names, still imported by services.training.certificates.
+__all__ = ["ACCENT", "GRID", "PdfResult", "attendance_register", "cn_date", "render_signin", "signin_sheet"]
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    path: Path
+    pages: int
+    rows: int
+
+
+def _duty(p: Participant) -> str:
+    """职务 on a sign-in sheet: the job, else the Party post."""
+    return p.job or p.party_post or ""
+
+
+def signin_sheet(session: Session, activity_id: int, out: Path | str, *, session_seq: int | None = None,
+                 blank_rows: int = 5, landscape: bool = False, show_id: bool = False) -> PdfResult:
+    """One sign-in sheet for one session (the first when `session_seq` is None)."""
+    info = activities.get_activity(session, activity_id)
+    if not info.sessions:
+        raise NotFoundError(f"活动“{info.title}”没有课次")
+    if session_seq is None:
+        sess = info.sessions[0]
+    else:
+        found = [s for s in info.sessions if s.seq == session_seq]
+        if not found:
+            raise NotFoundError(f"活动“{info.title}”没有第{session_seq}课次（共{len(info.sessions)}个课次）")
+        sess = found[0]
+    people = participants(session, activity_id)
+    return render_signin(info, sess, people, out, blank_rows=blank_rows, landscape=landscape, show_id=show_id)
+
+
+def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, people: list[Participant],
+                  out: Path | str, *, blank_rows: int = 5, landscape: bool = False,
+                  show_id: bool = False) -> PdfResult:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as to_landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    fonts = register_fonts()
+    st = base_styles(fonts)
+    out = Path(out)
+    pagesize = to_landscape(A4) if landscape else A4
+    doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm,
+                            topMargin=15 * mm, bottomMargin=16 * mm, title=f"{info.title} 签到表",
+                            author=info.organiser or "", creator="党员教育培训管理系统")
+    title = info.title + (f"（第{sess.seq}课次）" if len(info.sessions) > 1 else "")
+    when = cn_date(sess.date) + (f" {sess.time_text()}" if sess.time_text() else "")
+    parts = [f"时间：{when}", f"地点：{sess.place or info.place or '　'}", f"主办：{info.organiser or '　'}"]
+    story: list[Any] = [Paragraph(esc(title), st["title"]),
+                        Paragraph("签　到　表", st["title"]),
+                        Paragraph(esc("　　".join(parts)), st["info"])]
+    if sess.topic:
+        story.append(Paragraph(esc(f"主题：{sess.topic}"), st["info"]))
+    story.append(Spacer(1, 4 * mm))
+
+    header = ["序号", "姓名", "所在党支部", "职务", "签到", "备注"]
+    widths = [12, 24, 48, 32, 36, 28]
+    if show_id:
+        header.insert(2, "身份证号码")
+        widths = [11, 22, 38, 40, 26, 28, 15]
+    usable = (pagesize[0] - 30 * mm) / mm
+    scale = usable / sum(widths)
+    col_widths = [w * scale * mm for w in widths]
+    rows: list[list[Any]] = [header]
+    cell = st["cell"]
+    for n, p in enumerate(people, start=1):
+        row: list[Any] = [str(n), p.name, Paragraph(esc(p.branch), cell), Paragraph(esc(_duty(p)), cell), "", ""]
+        if show_id:
+            row.insert(2, mask_id_number(p.id_number))
+        rows.append(row)
+    for n in range(len(people) + 1, len(people) + blank_rows + 1):
+        rows.append([str(n)] + [""] * (len(header) - 1))
+    table = Table(rows, colWidths=col_widths, repeatRows=1, rowHeights=[8 * mm] + [9 * mm] * (len(rows) - 1))
+    table.setStyle(TableStyle(header_table_style(fonts)))
+    story.append(table)
+    story.append(Spacer(1, 3 * mm))
+    story.append(Paragraph(esc(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿"),
+                           st["info"]))
+    canvas_cls = numbered_canvas(fonts.body, f"{info.title} 签到表　　")
+    doc.build(story, canvasmaker=canvas_cls)
+    return PdfResult(out, page_count(out), len(people))
+
+
+def attendance_register(session: Session, activity_id: int, out: Path | str) -> PdfResult:
+    """考勤表: enrolled members × sessions with their statuses, and each member's credited hours."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    info = activities.get_activity(session, activity_id)
+    g = attendance.grid(session, activity_id)
+    fonts = register_fonts()
+    st = base_styles(fonts)
+    out = Path(out)
+    pagesize = landscape(A4)
+    doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=12 * mm, rightMargin=12 * mm,
+                            topMargin=14 * mm, bottomMargin=16 * mm, title=f"{info.title} 考勤表",
+                            creator="党员教育培训管理系统")
+    story: list[Any] = [Paragraph(esc(f"{info.title}　考勤表"), st["title"]),
+                        Paragraph(esc(f"{info.date_text()}　　地点：{info.place or '—'}　　主办：{info.organiser or '—'}"
+                                       f"　　共{len(g.sessions)}个课次、{info.hours:g}学时"), st["info"]),
+                        Spacer(1, 3 * mm)]
+    n_sessions = len(g.sessions)
+    small = n_sessions > 10
+    header: list[Any] = ["序号", "姓名", "所在党支部"]
+    for _sid, seq, day, hours in g.sessions:
+        header.append(Paragraph(f"第{seq}课次<br/>{day.month}月{day.day}日<br/>{hours:g}学时",
+                                st["head"]))
+    header += ["学时", "备注"]
+    rows: list[list[Any]] = [header]
+    counts = g.counts()
+    for n, p in enumerate(g.members, start=1):
+        row: list[Any] = [str(n), p.name, Paragraph(esc(p.branch), st["small" if small else "cell"])]
+        notes = []
+        for sid, seq, *_ in g.sessions:
+            c = g.cells.get((p.member_id, sid))
+            row.append(c.status if c else "")
+            if c and c.reason:
+                notes.append(f"{seq}:{c.reason}")
+        row.append(f"{g.member_hours(p.member_id):g}")
+        row.append(Paragraph(esc("；".join(notes)), st["small"]))
+        rows.append(row)
+    usable = pagesize[0] - 24 * mm
+    fixed = [10 * mm, 20 * mm, 42 * mm]
+    tail = [14 * mm, 30 * mm]
+    per = max(9 * mm, (usable - sum(fixed) - sum(tail)) / max(1, n_sessions))
+    if per * n_sessions > usable - sum(fixed) - sum(tail):
+        per = (usable - sum(fixed) - sum(tail)) / max(1, n_sessions)
+    widths = fixed + [per] * n_sessions + tail
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.body, 8 if small else 10),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F5E6E6")),
+        ("LINEBELOW", (0, 0), (-1, 0), 1.2, colors.HexColor(ACCENT)),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("ALIGN", (2, 1), (2, -1), "LEFT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(GRID)),
+    ]))
+    story.append(table)
+    story.append(Spacer(1, 3 * mm))
+    story.append(Paragraph(esc("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items())), st["info"]))
+    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))
+    return PdfResult(out, page_count(out), len(g.members))

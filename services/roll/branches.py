@@ -1,0 +1,129 @@
+"""Branches (党支部): create, rename, reorder, merge, delete when empty."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from models import Branch, Member
+from services.errors import ConflictError, NotFoundError, ValidationError
+from services.normalize import clean_text
+from services.safety import changelog
+
+
+@dataclass(frozen=True)
+class BranchInfo:
+    id: int
+    name: str
+    sort_order: int
+    active_members: int
+    all_members: int
+
+
+def _clean_name(name: str) -> str:
+    text = clean_text(name)
+    if not text:
+        raise ValidationError("支部名称不能为空", field="name")
+    if len(text) > 100:
+        raise ValidationError("支部名称过长（超过100个字符）", field="name")
+    return text
+
+
+def get_branch(session: Session, name_or_id: str | int) -> Branch:
+    if isinstance(name_or_id, int):
+        branch = session.get(Branch, name_or_id)
+    else:
+        branch = session.scalar(select(Branch).where(Branch.name == clean_text(name_or_id)))
+    if branch is None:
+        raise NotFoundError(f"没有名为“{name_or_id}”的党支部")
+    return branch
+
+
+def find_branch(session: Session, name: str) -> Branch | None:
+    return session.scalar(select(Branch).where(Branch.name == clean_text(name)))
+
+
+def list_branches(session: Session) -> list[BranchInfo]:
+    active = func.sum(func.iif(Member.status == "在册", 1, 0))
+    rows = session.execute(
+        select(Branch.id, Branch.name, Branch.sort_order, func.coalesce(active, 0), func.count(Member.id))
+        .outerjoin(Member, Member.branch_id == Branch.id)
+        .group_by(Branch.id)
+        .order_by(Branch.sort_order, Branch.id)
+    )
+    return [BranchInfo(*row) for row in rows]
+
+
+def create_branch(session: Session, name: str, actor: str) -> BranchInfo:
+    name = _clean_name(name)
+    if find_branch(session, name) is not None:
+        raise ConflictError(f"党支部“{name}”已存在")
+    last = session.scalar(select(func.max(Branch.sort_order))) or 0
+    branch = Branch(name=name, sort_order=last + 1)
+    session.add(branch)
+    session.flush()
+    changelog.record(session, actor, "create", "branch", branch.id, f"新建党支部“{name}”",
+                     {"name": (None, name)})
+    return BranchInfo(branch.id, branch.name, branch.sort_order, 0, 0)
+
+
+def rename_branch(session: Session, branch_id: int, new_name: str, actor: str) -> None:
+    branch = get_branch(session, branch_id)
+    new_name = _clean_name(new_name)
+    if new_name == branch.name:
+        return
+    if find_branch(session, new_name) is not None:
+        raise ConflictError(f"党支部“{new_name}”已存在")
+    old = branch.name
+    branch.name = new_name
+    changelog.record(session, actor, "update", "branch", branch.id, f"党支部“{old}”更名为“{new_name}”",
+                     {"name": (old, new_name)})
+
+
+def reorder_branches(session: Session, ordered_ids: list[int], actor: str) -> None:
+    """Put the branches in the given order; branches not listed keep their place after them."""
+    branches = {b.id: b for b in session.scalars(select(Branch))}
+    unknown = [i for i in ordered_ids if i not in branches]
+    if unknown:
+        raise NotFoundError(f"党支部编号 {unknown} 不存在")
+    rest = sorted((b for b in branches.values() if b.id not in ordered_ids),
+                  key=lambda b: (b.sort_order, b.id))
+    order = [branches[i] for i in ordered_ids] + rest
+    changes = {}
+    for position, branch in enumerate(order, start=1):
+        if branch.sort_order != position:
+            changes[branch.name] = (branch.sort_order, position)
+            branch.sort_order = position
+    if changes:
+        changelog.record(session, actor, "reorder", "branch", None, "调整党支部顺序", changes)
+
+
+def merge_branches(session: Session, source_id: int, target_id: int, actor: str) -> int:
+    """Move every member of `source` into `target` and remove `source`; returns members moved."""
+    if source_id == target_id:
+        raise ValidationError("不能把党支部合并到它自己", field="branch")
+    source = get_branch(session, source_id)
+    target = get_branch(session, target_id)
+    result = session.execute(update(Member).where(Member.branch_id == source.id).values(branch_id=target.id))
+    moved = int(getattr(result, "rowcount", 0))
+    changelog.record(session, actor, "merge", "branch", target.id,
+                     f"党支部“{source.name}”并入“{target.name}”，转入党员{moved}名",
+                     {"merged_from": (source.name, None), "members_moved": (0, moved)})
+    session.delete(source)
+    session.flush()
+    return moved
+
+
+def delete_branch(session: Session, branch_id: int, actor: str) -> None:
+    branch = get_branch(session, branch_id)
+    count = session.scalar(select(func.count(Member.id)).where(Member.branch_id == branch.id)) or 0
+    if count:
+        raise ConflictError(
+            f"党支部“{branch.name}”还有{count}名党员的记录（含已转出），不能删除；可先把它合并到其他支部"
+        )
+    changelog.record(session, actor, "delete", "branch", branch.id, f"删除党支部“{branch.name}”",
+                     {"name": (branch.name, None)})
+    session.delete(branch)
+    session.flush()

@@ -1,0 +1,253 @@
+"""Accounts and roles: scrypt password hashes, lock-out after failed logins, permission checks."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hmac
+import os
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Account
+from services.access import (  # noqa: F401  (re-exported: the roles live in services.access)
+    ADMIN,
+    EDITOR,
+    ROLE_RANK,
+    ROLES,
+    VIEWER,
+    can_write,
+    require,
+    role_allows,
+)
+from services.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from services.safety import changelog
+
+MAX_FAILED = 5
+LOCK_MINUTES = 5
+MIN_PASSWORD = 6
+
+# scrypt parameters of new hashes (RFC 7914: n=2^17, r=8, p=1 uses 128 MiB and ~0.3 s).
+# Each hash stores its own parameters, so tests may lower SCRYPT_N without breaking anything.
+SCRYPT_N = 2 ** 17
+SCRYPT_R = 8
+SCRYPT_P = 1
+SCRYPT_MAXMEM = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    failed_count: int
+    locked_until: dt.datetime | None
+    created_at: dt.datetime | None
+    changed_at: dt.datetime | None
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+    def is_locked(self, now: dt.datetime | None = None) -> bool:
+        return self.locked_until is not None and self.locked_until > (now or dt.datetime.now())
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """The result of a login attempt. The caller commits either way (failed counts must stick)."""
+
+    account: AccountInfo | None
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.account is not None
+
+
+def _info(a: Account) -> AccountInfo:
+    return AccountInfo(a.id, a.username, a.display_name or "", a.role, bool(a.active), a.failed_count or 0,
+                       a.locked_until, a.created_at, a.changed_at)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$n$r$p$salt$hash` with a fresh random 16-byte salt."""
+    salt = os.urandom(16)
+    digest = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    import hashlib
+
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p,
+                          maxmem=SCRYPT_MAXMEM, dklen=32)
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Constant-time comparison against a stored hash; a malformed hash never matches."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = _scrypt(password, base64.b64decode(salt), int(n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise ValidationError(f"密码至少需要{MIN_PASSWORD}个字符", "password")
+
+
+def _clean_username(username: str) -> str:
+    name = (username or "").strip()
+    if not name:
+        raise ValidationError("用户名不能为空", "username")
+    if len(name) > 50 or any(ch.isspace() for ch in name):
+        raise ValidationError("用户名不能含空格，且不超过50个字符", "username")
+    return name
+
+
+def has_accounts(session: Session) -> bool:
+    """A database without any account needs no login (a new file, or one made by `demo`)."""
+    return bool(session.scalar(select(func.count(Account.id))))
+
+
+def list_accounts(session: Session) -> list[AccountInfo]:
+    return [_info(a) for a in session.scalars(select(Account).order_by(Account.id))]
+
+
+def _get(session: Session, username: str) -> Account:
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        raise NotFoundError(f"没有名为“{username}”的账号")
+    return account
+
+
+def get_account(session: Session, username: str) -> AccountInfo:
+    return _info(_get(session, username))
+
+
+def create_account(session: Session, username: str, role: str, password: str, actor: str,
+                   display_name: str = "") -> AccountInfo:
+    """Create an account; the first account of a database must be a 管理员."""
+    username = _clean_username(username)
+    if role not in ROLES:
+        raise ValidationError(f"角色只能是{'、'.join(ROLES)}", "role")
+    if not has_accounts(session) and role != ADMIN:
+        raise ConflictError("第一个账号必须是管理员")
+    if session.scalar(select(Account).where(Account.username == username)) is not None:
+        raise ConflictError(f"账号“{username}”已存在")
+    _check_password(password)
+    account = Account(username=username, display_name=display_name.strip(), role=role,
+                      password_hash=hash_password(password), failed_count=0, active=True)
+    session.add(account)
+    session.flush()
+    changelog.record(session, actor, "create", "account", account.id, f"新建账号“{username}”（{role}）",
+                     {"username": (None, username), "role": (None, role),
+                      "display_name": (None, account.display_name)})
+    return _info(account)
+
+
+def authenticate(session: Session, username: str, password: str,
+                 now: dt.datetime | None = None) -> LoginOutcome:
+    """Check a login. Five failures in a row lock the account for five minutes.
+
+    Never raises for a wrong password: the caller commits the failure count, then refuses.
+    """
+    now = now or dt.datetime.now()
+    account = session.scalar(select(Account).where(Account.username == (username or "").strip()))
+    if account is None:
+        # Spend the same time as a real check so that timing does not reveal which names exist.
+        verify_password(password, f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}$AAAA$AAAA")
+        return LoginOutcome(None, "用户名或密码不正确")
+    if not account.active:
+        return LoginOutcome(None, f"账号“{account.username}”已停用，请联系管理员")
+    if account.locked_until is not None and account.locked_until > now:
+        return LoginOutcome(None, f"密码连续输错{MAX_FAILED}次，账号已锁定，请于"
+                                  f"{account.locked_until:%H:%M:%S}后再试，或请管理员重置密码")
+    if not verify_password(password, account.password_hash):
+        account.failed_count = (account.failed_count or 0) + 1
+        if account.failed_count >= MAX_FAILED:
+            account.failed_count = 0
+            account.locked_until = (now + dt.timedelta(minutes=LOCK_MINUTES)).replace(microsecond=0)
+            changelog.record(session, account.username, "lock", "account", account.id,
+                             f"账号“{account.username}”密码连续输错{MAX_FAILED}次，锁定{LOCK_MINUTES}分钟")
+            session.flush()
+            return LoginOutcome(None, f"密码连续输错{MAX_FAILED}次，账号已锁定{LOCK_MINUTES}分钟")
+        changelog.record(session, account.username, "login_failed", "account", account.id,
+                         f"账号“{account.username}”登录失败（密码不正确，第{account.failed_count}次）")
+        session.flush()
+        left = MAX_FAILED - account.failed_count
+        return LoginOutcome(None, f"用户名或密码不正确（再错{left}次将锁定{LOCK_MINUTES}分钟）")
+    if account.failed_count or account.locked_until is not None:
+        account.failed_count = 0
+        account.locked_until = None
+    changelog.record(session, account.username, "login", "account", account.id,
+                     f"账号“{account.username}”登录")
+    session.flush()
+    return LoginOutcome(_info(account), "")
+
+
+def change_password(session: Session, username: str, old_password: str, new_password: str) -> None:
+    """An account changes its own password, proving it knows the old one."""
+    account = _get(session, username)
+    if not verify_password(old_password, account.password_hash):
+        raise PermissionDeniedError("原密码不正确")
+    _check_password(new_password)
+    account.password_hash = hash_password(new_password)
+    changelog.record(session, username, "password", "account", account.id, f"账号“{username}”修改密码")
+    session.flush()
+
+
+def reset_password(session: Session, username: str, new_password: str, actor: str) -> None:
+    """An administrator sets a new password (and lifts a lock-out); the caller checks the role."""
+    account = _get(session, username)
+    _check_password(new_password)
+    account.password_hash = hash_password(new_password)
+    account.failed_count = 0
+    account.locked_until = None
+    changelog.record(session, actor, "reset_password", "account", account.id,
+                     f"重置账号“{username}”的密码")
+    session.flush()
+
+
+def _active_admins(session: Session) -> int:
+    return session.scalar(select(func.count(Account.id)).where(Account.role == ADMIN, Account.active)) or 0
+
+
+def update_account(session: Session, username: str, actor: str, *, role: str | None = None,
+                   active: bool | None = None, display_name: str | None = None) -> AccountInfo:
+    """Change role, active flag or display name; the last active 管理员 cannot be removed."""
+    account = _get(session, username)
+    changes: dict[str, tuple[object, object]] = {}
+    if role is not None and role != account.role:
+        if role not in ROLES:
+            raise ValidationError(f"角色只能是{'、'.join(ROLES)}", "role")
+        if account.role == ADMIN and account.active and _active_admins(session) <= 1:
+            raise ConflictError("至少要保留一个启用的管理员账号")
+        changes["role"] = (account.role, role)
+        account.role = role
+    if active is not None and active != account.active:
+        if not active and account.role == ADMIN and _active_admins(session) <= 1:
+            raise ConflictError("至少要保留一个启用的管理员账号")
+        changes["active"] = (account.active, active)
+        account.active = active
+    if display_name is not None and display_name.strip() != account.display_name:
+        changes["display_name"] = (account.display_name, display_name.strip())
+        account.display_name = display_name.strip()
+    if changes:
+        changelog.record(session, actor, "update", "account", account.id, f"修改账号“{username}”", changes)
+        session.flush()
+    return _info(account)

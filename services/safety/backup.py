@@ -1,0 +1,422 @@
+"""Dated backups (SQLite backup API, checked after writing), their pruning, and restore.
+
+A backup is `<db stem>-YYYYMMDD-HHMMSS-<reason>.sqlite3` in the backups folder (the user's data
+folder, `backups/`), with a `.json` beside it holding the data version (the id of the newest
+change-log entry that is not itself a backup event), the member count and the schema revision.
+Kept: everything from today and yesterday, then the newest of each of 12 days, 10 weeks and
+9 months (the scheme of Anki's backups).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import re
+import shutil
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import ChangeLog, Member, Setting
+from services.errors import DangxunError, UnreadableFileError
+from services.paths import data_dir
+from services.safety import audit
+from services.safety.storage import (
+    Database,
+    copy_database,
+    current_revisions,
+    integrity_check,
+)
+
+KEEP_DAILY = 12
+KEEP_WEEKLY = 10
+KEEP_MONTHLY = 9
+AUTO_INTERVAL = dt.timedelta(minutes=30)
+SECOND_FOLDER_KEY = "backup.second_folder"
+
+# The copy services.safety.storage makes before a schema upgrade: `<stem>.before-upgrade-YYYYMMDD-HHMMSS.sqlite3`.
+_UPGRADE_RE = re.compile(r"^(?P<stem>.+)\.before-upgrade-(?P<date>\d{8})-(?P<time>\d{6})\.sqlite3$")
+_NAME_RE = re.compile(r"^(?P<stem>.+)-(?P<date>\d{8})-(?P<time>\d{6})(?:-(?P<reason>[a-z0-9]+))?(?P<n>~\d+)?\.sqlite3$")
+REASON_LABELS = {
+    "manual": "手动", "start": "启动时", "auto": "定时", "import": "导入前", "restore": "恢复前",
+    "migrate": "升级前", "exit": "退出时", "before": "操作前",
+}
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: dt.datetime
+    reason: str
+    size: int
+    members: int | None
+    data_version: int | None
+    schema: tuple[str, ...]
+
+    @property
+    def reason_label(self) -> str:
+        return REASON_LABELS.get(self.reason, self.reason)
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    info: BackupInfo
+    second_copy: Path | None = None
+    second_error: str | None = None
+    pruned: tuple[Path, ...] = ()
+
+
+
+# ---------------------------------------------------------------- retention (pure)
+
+def choose_kept(stamps: Iterable[dt.datetime], now: dt.datetime,
+                daily: int = KEEP_DAILY, weekly: int = KEEP_WEEKLY, monthly: int = KEEP_MONTHLY) -> set[dt.datetime]:
+    """Which backups to keep: all of today and yesterday, then newest-first the newest backup
+    of each of `daily` further days, of `weekly` further ISO weeks and `monthly` further months.
+
+    A backup kept for its day also stands for its week and month, so those slots go further back.
+    Backups dated in the future (a clock set wrong) are kept.
+    """
+    today = now.date()
+    yesterday = today - dt.timedelta(days=1)
+    kept: set[dt.datetime] = set()
+    last_day: dt.date | None = None
+    last_week: tuple[int, int] | None = None
+    last_month: tuple[int, int] | None = None
+    left = {"d": daily, "w": weekly, "m": monthly}
+    for stamp in sorted(set(stamps), reverse=True):
+        day = stamp.date()
+        week = day.isocalendar()[:2]
+        month = (day.year, day.month)
+        if day >= yesterday:
+            kept.add(stamp)
+            last_day, last_week, last_month = day, week, month
+            continue
+        # The tiers follow one another: weeks only once the days are used up, months after weeks.
+        if left["d"] > 0:
+            if day == last_day:
+                continue
+            left["d"] -= 1
+        elif left["w"] > 0:
+            if week == last_week:
+                continue
+            left["w"] -= 1
+        elif left["m"] > 0:
+            if month == last_month:
+                continue
+            left["m"] -= 1
+        else:
+            break
+        kept.add(stamp)
+        last_day, last_week, last_month = day, week, month
+    return kept
+
+
+# ---------------------------------------------------------------- folders and listing
+
+# Free-text reasons other features give (「导入花名册 x.xlsx 之前」) map to a file-name word.
+_REASON_WORDS = (("导入", "import"), ("import", "import"), ("恢复", "restore"), ("restore", "restore"),
+                 ("升级", "migrate"), ("迁移", "migrate"), ("migrat", "migrate"), ("启动", "start"),
+                 ("定时", "auto"), ("退出", "exit"))
+
+
+def reason_slug(reason: str) -> str:
+    """The word a backup's file name carries: `reason` itself when it is one, else a word found in it."""
+    if re.fullmatch(r"[a-z0-9]+", reason):
+        return reason
+    lowered = reason.lower()
+    for needle, word in _REASON_WORDS:
+        if needle in lowered:
+            return word
+    return "before"
+
+def default_backups_dir() -> Path:
+    return data_dir() / "backups"
+
+
+def backup_name(db_path: Path, when: dt.datetime, reason: str) -> str:
+    return f"{db_path.stem}-{when:%Y%m%d-%H%M%S}-{reason}.sqlite3"
+
+
+def parse_backup_name(name: str) -> tuple[str, dt.datetime, str] | None:
+    m = _UPGRADE_RE.match(name) or _NAME_RE.match(name)
+    if not m:
+        return None
+    reason = "migrate" if m.re is _UPGRADE_RE else (m["reason"] or "")
+    try:
+        when = dt.datetime.strptime(m["date"] + m["time"], "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+    return m["stem"], when, reason
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def read_backup_info(path: Path) -> BackupInfo:
+    """Date, size, member count and schema of one backup file (from its .json, else from the file)."""
+    path = Path(path)
+    parsed = parse_backup_name(path.name)
+    meta: dict[str, object] = {}
+    try:
+        meta = json.loads(_sidecar(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        meta = {}
+    if parsed:
+        created, reason = parsed[1], parsed[2]
+    else:
+        created, reason = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), ""
+    members = meta.get("members")
+    raw_schema = meta.get("schema")
+    schema: tuple[str, ...] = tuple(str(v) for v in raw_schema) if isinstance(raw_schema, list) else ()
+    data_version = meta.get("data_version")
+    if members is None:
+        members, schema_read, data_version = _peek(path)
+        schema = schema or schema_read
+    return BackupInfo(path=path, created=created, reason=reason, size=path.stat().st_size,
+                      members=members if isinstance(members, int) else None,
+                      data_version=data_version if isinstance(data_version, int) else None,
+                      schema=schema)
+
+
+def _peek(path: Path) -> tuple[int | None, tuple[str, ...], int | None]:
+    """Read member count, schema and data version straight from a database file (read-only)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None, (), None
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        members = conn.execute("SELECT count(*) FROM member").fetchone()[0] if "member" in tables else None
+        schema = tuple(sorted(r[0] for r in conn.execute("SELECT version_num FROM alembic_version"))) \
+            if "alembic_version" in tables else ()
+        marks = ",".join("?" * len(NON_DATA_ACTIONS))
+        version = conn.execute(f"SELECT max(id) FROM change_log WHERE action NOT IN ({marks})",
+                               NON_DATA_ACTIONS).fetchone()[0] if "change_log" in tables else None
+        return members, schema, version or 0
+    except sqlite3.Error:
+        return None, (), None
+    finally:
+        conn.close()
+
+
+def list_backups(folder: Path | None = None, db_path: Path | None = None) -> list[BackupInfo]:
+    """The backups in `folder`, newest first; with `db_path`, only those of that database."""
+    folder = folder or default_backups_dir()
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob("*.sqlite3"):
+        parsed = parse_backup_name(path.name)
+        if parsed is None or (db_path is not None and parsed[0] != Path(db_path).stem):
+            continue
+        try:
+            found.append(read_backup_info(path))
+        except OSError:
+            continue
+    found.sort(key=lambda b: (b.created, b.path.name), reverse=True)
+    return found
+
+
+# ---------------------------------------------------------------- state of the live database
+
+# Log entries that record an event but change no data: they do not call for a new backup.
+NON_DATA_ACTIONS = ("backup", "login", "login_failed", "export", "print")
+
+
+def data_version(session: Session) -> int:
+    """The newest change-log id that records a change of data: it moves whenever data changes."""
+    value = session.scalar(select(func.max(ChangeLog.id)).where(ChangeLog.action.not_in(NON_DATA_ACTIONS)))
+    return int(value or 0)
+
+
+def member_count(session: Session) -> int:
+    return int(session.scalar(select(func.count(Member.id))) or 0)
+
+
+def second_folder(session: Session) -> Path | None:
+    """The optional second backup folder (e.g. a USB drive), from the `setting` table."""
+    value = session.get(Setting, SECOND_FOLDER_KEY)
+    return Path(value.value) if value is not None and value.value.strip() else None
+
+
+def set_second_folder(session: Session, folder: Path | str | None, actor: str) -> None:
+    from services.safety import changelog
+
+    setting = session.get(Setting, SECOND_FOLDER_KEY)
+    old = setting.value if setting else ""
+    new = str(folder) if folder else ""
+    if old == new:
+        return
+    if setting is None:
+        session.add(Setting(key=SECOND_FOLDER_KEY, value=new))
+    else:
+        setting.value = new
+    session.flush()
+    changelog.record(session, actor, "update", "setting", None, "修改第二备份文件夹",
+                     {SECOND_FOLDER_KEY: (old or None, new or None)})
+
+
+def last_backup(db: Database, folder: Path | None = None) -> BackupInfo | None:
+    assert db.path is not None
+    backups = list_backups(folder, db.path)
+    return backups[0] if backups else None
+
+
+def needs_backup(db: Database, folder: Path | None = None) -> bool:
+    """Whether anything changed since the newest backup of this database."""
+    with db.session_factory() as s:
+        version = data_version(s)
+        members = member_count(s)
+    last = last_backup(db, folder)
+    if last is None:
+        return version > 0 or members > 0
+    return last.data_version != version
+
+
+# ---------------------------------------------------------------- making backups
+
+def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | None = None,
+               target: Path | None = None, now: dt.datetime | None = None,
+               prune: bool = True) -> BackupResult:
+    """Copy the live database with the backup API, check the copy, record the event, prune.
+
+    `target` writes to that file instead of the backups folder (the command line's `backup OUT`).
+    """
+    if db.path is None:
+        raise DangxunError("只有数据库文件可以备份")
+    note = reason
+    reason = reason_slug(reason)
+    now = (now or dt.datetime.now()).replace(microsecond=0)
+    folder = folder or default_backups_dir()
+    with db.session_factory() as s:
+        version = data_version(s)
+        members = member_count(s)
+        extra = second_folder(s) if target is None else None
+    schema = tuple(sorted(current_revisions(db.engine)))
+    explicit = target
+    if target is None:
+        target = folder / backup_name(db.path, now, reason)
+        n = 1
+        while target.exists():  # two backups in one second: keep both
+            n += 1
+            target = folder / (target.name.split(".sqlite3")[0].split("~")[0] + f"~{n}.sqlite3")
+    target = Path(target)
+    if target.resolve() == db.path.resolve():
+        raise UnreadableFileError("备份文件不能与数据库本身是同一个文件")
+    try:
+        copy_database(db.engine, target)
+        # The copy inherits WAL mode; a backup is a single self-contained file, so switch it back.
+        _checkpoint(target)
+    except (OSError, sqlite3.Error) as exc:
+        raise UnreadableFileError(f"无法写入备份文件 {target}：{exc}") from exc
+    problems = integrity_check(target)
+    if problems:
+        bad = target.with_name(target.name + ".bad")
+        target.replace(bad)
+        raise DangxunError(f"备份文件 {target} 写入后检查未通过（{'；'.join(problems[:3])}），已改名为 {bad.name}。"
+                           "请检查磁盘后重试。")
+    meta = {"created": now.isoformat(), "reason": reason, "note": note, "data_version": version, "members": members,
+            "schema": list(schema), "database": str(db.path)}
+    if explicit is None:  # a file the user named gets no companion; its facts are read from it
+        _sidecar(target).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    info = BackupInfo(path=target, created=now, reason=reason, size=target.stat().st_size,
+                      members=members, data_version=version, schema=schema)
+    second_copy: Path | None = None
+    second_error: str | None = None
+    if extra is not None:
+        try:
+            extra.mkdir(parents=True, exist_ok=True)
+            second_copy = Path(shutil.copy2(target, extra / target.name))
+            if _sidecar(target).exists():
+                shutil.copy2(_sidecar(target), extra / _sidecar(target).name)
+        except OSError as exc:
+            # A missing USB drive must not make the main backup fail.
+            second_error = f"第二备份文件夹 {extra} 不可用：{exc}"
+            second_copy = None
+    with db.session_factory.begin() as s:
+        why = REASON_LABELS.get(reason, reason) if note == reason else note
+        audit.record_event(s, actor, "backup", f"备份数据库到 {target.name}（{why}）",
+                           {"path": str(target), "members": members, "reason": why,
+                            "second_copy": str(second_copy) if second_copy else None})
+    pruned: list[Path] = []
+    if prune and target.parent == folder:
+        pruned += prune_backups(folder, db.path, now)
+        if second_copy is not None:
+            pruned += prune_backups(second_copy.parent, db.path, now)
+    return BackupResult(info, second_copy, second_error, tuple(pruned))
+
+
+def prune_backups(folder: Path, db_path: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Delete the backups of `db_path` in `folder` that `choose_kept` does not keep."""
+    now = now or dt.datetime.now()
+    by_stamp: dict[dt.datetime, list[Path]] = {}
+    for path in folder.glob("*.sqlite3"):
+        parsed = parse_backup_name(path.name)
+        if parsed and parsed[0] == db_path.stem:
+            by_stamp.setdefault(parsed[1], []).append(path)
+    kept = choose_kept(by_stamp, now)
+    removed = []
+    for stamp, paths in by_stamp.items():
+        if stamp in kept:
+            continue
+        for path in paths:
+            for victim in (path, _sidecar(path)):
+                with contextlib.suppress(FileNotFoundError):
+                    victim.unlink()
+            removed.append(path)
+    return removed
+
+
+def backup_before(db: Database, reason: str, actor: str = "系统",
+                  folder: Path | None = None) -> BackupResult | None:
+    """A backup before an import, restore or migration.
+
+    `reason` is a word (import, restore, migrate) or a sentence such as “导入花名册 x.xlsx 之前”,
+    which is kept in the log and in the backup's companion file.
+
+    Skipped only for a database that holds nothing yet.
+    """
+    with db.session_factory() as s:
+        empty = data_version(s) == 0 and member_count(s) == 0
+    if empty:
+        return None
+    return backup_now(db, actor, reason, folder)
+
+
+def backup_on_start(db: Database, actor: str = "系统", folder: Path | None = None) -> BackupResult | None:
+    """At start: a backup when anything changed since the newest one."""
+    if not needs_backup(db, folder):
+        return None
+    return backup_now(db, actor, "start", folder)
+
+
+def backup_if_due(db: Database, actor: str = "系统", folder: Path | None = None,
+                  now: dt.datetime | None = None, interval: dt.timedelta = AUTO_INTERVAL) -> BackupResult | None:
+    """For a timer: a backup when data changed and the newest backup is `interval` old or older."""
+    now = now or dt.datetime.now()
+    last = last_backup(db, folder)
+    if last is not None and now - last.created < interval:
+        return None
+    if not needs_backup(db, folder):
+        return None
+    return backup_now(db, actor, "auto", folder, now=now)
+
+
+# ---------------------------------------------------------------- restore
+
+
+def _checkpoint(path: Path, timeout: float = 5.0) -> None:
+    """Fold the WAL into the main file and let SQLite delete it."""
+    conn = sqlite3.connect(str(path), timeout=timeout)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        conn.close()

@@ -1,0 +1,229 @@
+"""Restore: check a backup, upgrade it if it is older, and swap it in with write-then-rename."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from models import ChangeLog
+from services.errors import DangxunError, UnreadableFileError
+from services.safety import audit
+from services.safety.backup import (
+    BackupInfo,
+    BackupResult,
+    _checkpoint,
+    backup_before,
+    default_backups_dir,
+    list_backups,
+    member_count,
+)
+from services.safety.storage import (
+    Database,
+    ensure_schema,
+    integrity_check,
+    open_database,
+)
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    safety_backup: BackupInfo | None
+    upgraded_from: tuple[str, ...] | None
+    members: int
+    damaged_copy: Path | None = None
+
+
+
+def _remove_sidecars(db_path: Path) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            db_path.with_name(db_path.name + suffix).unlink()
+
+
+def _stage(source: Path, tmp: Path, actor: str, safety: BackupResult | None) -> tuple[int, tuple[str, ...] | None]:
+    """Copy the backup to `tmp`, upgrade it, log the restore in it and check it."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    staged = open_database(tmp, migrate=False)
+    try:
+        # The chosen backup itself is the pre-upgrade copy, so the upgrade's own copy is thrown away.
+        with tempfile.TemporaryDirectory() as scratch:
+            ensure_schema(staged, backup_dir=Path(scratch))
+        upgraded = staged.upgraded_from
+        with staged.session_factory.begin() as s:
+            audit.record_event(s, actor, "restore", f"从备份 {source.name} 恢复数据库",
+                               {"source": str(source), "upgraded_from": list(upgraded) if upgraded else None,
+                                "safety_backup": str(safety.info.path) if safety else None})
+            members = member_count(s)
+    finally:
+        staged.dispose()
+    _checkpoint(tmp)
+    problems = integrity_check(tmp)
+    if problems:
+        raise DangxunError(f"恢复后的数据库检查未通过（{'；'.join(problems[:3])}），原数据库未改动。")
+    return members, upgraded
+
+
+def _check_source(source: Path, live: Path) -> None:
+    """Refuse a missing, foreign or damaged backup file before anything is touched."""
+    if not source.is_file():
+        raise UnreadableFileError(f"找不到备份文件 {source}")
+    with source.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise UnreadableFileError(f"{source} 不是本程序的数据库备份")
+    try:
+        problems = integrity_check(source)
+    except sqlite3.Error as exc:
+        raise UnreadableFileError(f"无法读取备份文件 {source}：{exc}") from exc
+    if problems:
+        raise DangxunError(f"备份文件 {source} 已损坏（{'；'.join(problems[:3])}），不能恢复。")
+    if live.exists() and source.resolve() == live.resolve():
+        raise UnreadableFileError("不能用数据库自身恢复")
+
+
+def damaged_reason(path: Path) -> str | None:
+    """Why the database file at `path` cannot be opened safely, or None when it is sound (or absent)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return "文件头不是 SQLite 数据库"
+    # Read-write on purpose: after a crash the WAL must be recovered first, which a read-only
+    # connection cannot do ("attempt to write a readonly database") although nothing is damaged.
+    try:
+        conn = sqlite3.connect(str(path), timeout=5.0)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None if rows == ["ok"] else "；".join(rows[:3])
+
+
+def restore_over_damaged(db_path: Path, source: Path | str, actor: str,
+                         folder: Path | None = None) -> RestoreResult:
+    """Restore when the live database is itself damaged and cannot be opened.
+
+    The damaged file is kept aside (`<stem>.damaged-YYYYMMDD-HHMMSS.sqlite3` in the backups folder)
+    instead of being backed up through SQLite. The caller holds the one-writer lock.
+    """
+    source = Path(source)
+    db_path = Path(db_path)
+    _check_source(source, db_path)
+    folder = folder or default_backups_dir()
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+        if leftover.exists():
+            leftover.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    aside = folder / f"{db_path.stem}.damaged-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite3"
+    try:
+        members, upgraded = _stage(source, tmp, actor, None)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            if leftover.exists():
+                leftover.unlink()
+        raise
+    if db_path.exists():
+        shutil.copy2(db_path, aside)
+        wal = db_path.with_name(db_path.name + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, aside.with_name(aside.name + "-wal"))
+    _remove_sidecars(db_path)
+    os.replace(tmp, db_path)
+    _remove_sidecars(tmp)
+    return RestoreResult(source, None, upgraded, members, damaged_copy=aside if aside.exists() else None)
+
+
+def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | None = None) -> RestoreResult:
+    """Replace the live database by the backup `source`.
+
+    Checks the backup, backs up the current database, works on a temporary copy beside the live
+    file (upgraded when its schema is older), then swaps it in with an atomic rename. The caller
+    must hold the one-writer lock and close its own sessions; `db` stays usable afterwards.
+    """
+    source = Path(source)
+    if db.path is None:
+        raise DangxunError("只能恢复到数据库文件")
+    _check_source(source, db.path)
+    safety = backup_before(db, "restore", actor, folder)
+    live = db.path
+    tmp = live.with_name(live.name + ".restoring")
+    for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+        if leftover.exists():
+            leftover.unlink()
+    try:
+        members, upgraded = _stage(source, tmp, actor, safety)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            if leftover.exists():
+                leftover.unlink()
+        raise
+    # Swap: no connection may stay open, and the old WAL must not be replayed onto the new file.
+    db.engine.dispose()
+    try:
+        _checkpoint(live, timeout=2.0)
+        _remove_sidecars(live)
+        os.replace(tmp, live)
+    except (OSError, sqlite3.Error) as exc:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise DangxunError(f"无法替换数据库文件（{exc}）：可能还有窗口或程序在使用它。请关闭其他窗口后再恢复；"
+                           "当前数据库未改动。") from exc
+    _remove_sidecars(tmp)
+    return RestoreResult(source, safety.info if safety else None, upgraded, members)
+
+
+# ---------------------------------------------------------------- log tail against the newest backup
+
+def log_tail_problems(db: Database, folder: Path | None = None) -> list[str]:
+    """Compare the log with the newest backup made since the last restore.
+
+    The hash chain cannot notice entries cut off at the end of the log; the newest backup can:
+    its last log entry must still be in the database with the same hash.
+    """
+    if db.path is None:
+        return []
+    with db.session_factory() as s:
+        last_restore = s.scalar(select(func.max(ChangeLog.at)).where(ChangeLog.action == "restore"))
+        candidates = [b for b in list_backups(folder, db.path)
+                      if last_restore is None or b.created > last_restore]
+        if not candidates:
+            return []
+        newest = candidates[0]
+        try:
+            conn = sqlite3.connect(f"file:{newest.path}?mode=ro", uri=True)
+            try:
+                row = conn.execute("SELECT id, entry_hash FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return []
+        if row is None:
+            return []
+        entry = s.get(ChangeLog, row[0])
+        if entry is None:
+            return [f"备份 {newest.path.name}（{newest.created:%Y-%m-%d %H:%M:%S}）中的日志第{row[0]}条在当前数据库中"
+                    "已不存在：日志末尾可能在程序之外被删除。"]
+        if entry.entry_hash != row[1]:
+            return [f"日志第{row[0]}条与备份 {newest.path.name}（{newest.created:%Y-%m-%d %H:%M:%S}）中的不同："
+                    "该条或它之前的日志可能在程序之外被改动。"]
+    return []

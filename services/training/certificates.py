@@ -1,0 +1,407 @@
+"""Certificates of completion (结业证书): numbering, reissue, QR checksum verified offline, register, PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import re
+import secrets
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Activity, ActivityType, Branch, Certificate, Member, Setting
+from services.errors import CancelledError, ConflictError, NotFoundError
+from services.normalize import clean_text, mask_id_number
+from services.pdf.pdf_fonts import register_fonts
+from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
+from services.printing.print_signin import PdfResult
+from services.progress import Progress
+from services.safety import changelog
+from services.training import activities
+from services.training.attendance import completion
+
+SECRET_KEY = "certificate.secret"
+QR_PREFIX = "DXZS"  # 党训证书: tells our QR text apart from anything else a phone may scan
+NUMBER_RE = re.compile(r"^(\d{4})-([A-Z0-9]{1,10})-(\d{5})$")
+
+
+@dataclass(frozen=True)
+class CertificateInfo:
+    id: int
+    number: str
+    activity_id: int
+    activity_title: str
+    member_id: int
+    name: str
+    id_number: str
+    branch: str
+    issued_on: dt.date
+    status: str
+    reissue_of: str | None  # the original's number
+    remarks: str | None
+
+
+@dataclass(frozen=True)
+class Verification:
+    genuine: bool
+    message: str
+    certificate: CertificateInfo | None = None
+
+
+# ---------------------------------------------------------------- checksum
+
+
+def _secret(session: Session) -> bytes:
+    """A per-database key, made on first use: a certificate from another database does not verify here."""
+    row = session.get(Setting, SECRET_KEY)
+    if row is None:
+        row = Setting(key=SECRET_KEY, value=secrets.token_hex(16))
+        session.add(row)
+        session.flush()
+    return row.value.encode("ascii")
+
+
+def checksum(session: Session, number: str, name: str, id_number: str) -> str:
+    """HMAC-SHA256 over number, name and ID number, truncated to 10 hex digits."""
+    message = f"{number}|{name}|{id_number}".encode()
+    return hmac.new(_secret(session), message, hashlib.sha256).hexdigest()[:10].upper()
+
+
+def qr_text(session: Session, info: CertificateInfo) -> str:
+    return f"{QR_PREFIX}|{info.number}|{checksum(session, info.number, info.name, info.id_number)}"
+
+
+# ---------------------------------------------------------------- records
+
+
+def _query() -> Any:
+    original = Certificate.__table__.alias("original")
+    return (select(Certificate.id, Certificate.number, Certificate.activity_id, Activity.title, Member.id,
+                   Member.name, Member.id_number, Branch.name, Certificate.issued_on, Certificate.status,
+                   original.c.number, Certificate.remarks)
+            .join(Activity, Activity.id == Certificate.activity_id)
+            .join(Member, Member.id == Certificate.member_id)
+            .join(Branch, Branch.id == Member.branch_id)
+            .outerjoin(original, original.c.id == Certificate.reissue_of_id))
+
+
+def list_certificates(session: Session, *, activity_id: int | None = None, year: int | None = None) -> list[CertificateInfo]:
+    """The register (发证登记册): by number."""
+    stmt = _query().order_by(Certificate.number)
+    if activity_id is not None:
+        stmt = stmt.where(Certificate.activity_id == activity_id)
+    if year is not None:
+        stmt = stmt.where(Certificate.number.like(f"{year:04d}-%"))
+    return [CertificateInfo(*row) for row in session.execute(stmt)]
+
+
+def get_certificate(session: Session, number: str) -> CertificateInfo | None:
+    row = session.execute(_query().where(Certificate.number == number)).first()
+    return CertificateInfo(*row) if row else None
+
+
+def _next_numbers(session: Session, year: int, code: str, count: int) -> list[str]:
+    prefix = f"{year:04d}-{code}-"
+    last = session.scalars(select(Certificate.number).where(Certificate.number.like(prefix + "%"))).all()
+    top = max((int(n[len(prefix):]) for n in last if n[len(prefix):].isdigit()), default=0)
+    if top + count > 99999:
+        raise ConflictError(f"{year}年“{code}”类证书编号已用尽（最多99999个）")
+    return [f"{prefix}{top + i:05d}" for i in range(1, count + 1)]
+
+
+def issue_certificates(session: Session, activity_id: int, actor: str, issued_on: dt.date | None = None) -> list[CertificateInfo]:
+    """Certificates for every member who met the completion rule, in roll order.
+
+    A member who already holds a valid certificate for this class keeps it (same number on every
+    reprint); numbers are assigned once, by year of the class and the type's code.
+    """
+    a = session.get(Activity, activity_id)
+    if a is None:
+        raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    t = session.get(ActivityType, a.type_id)
+    assert t is not None
+    code = t.code or "QT"
+    done = [c for c in completion(session, activity_id) if c.completed]
+    held = {m: n for m, n in session.execute(select(Certificate.member_id, Certificate.number).where(
+        Certificate.activity_id == activity_id, Certificate.status == "有效"))}
+    new_members = [c.member_id for c in done if c.member_id not in held]
+    if new_members:
+        when = issued_on or a.end_date or a.start_date  # dated on the day the class ends (结业)
+        numbers = _next_numbers(session, a.start_date.year, code, len(new_members))
+        for member_id, number in zip(new_members, numbers, strict=True):
+            session.add(Certificate(number=number, activity_id=a.id, member_id=member_id, issued_on=when,
+                                    status="有效"))
+            held[member_id] = number
+        session.flush()
+        changelog.record(session, actor, "issue", "certificate", a.id,
+                         f"为“{a.title}”颁发结业证书{len(new_members)}份（{numbers[0]}～{numbers[-1]}）",
+                         {"issued": (None, len(new_members))})
+    wanted = [held[c.member_id] for c in done]
+    by_number = {c.number: c for c in list_certificates(session, activity_id=activity_id)}
+    return [by_number[n] for n in wanted]
+
+
+def reissue_certificate(session: Session, number: str, actor: str, reason: str = "") -> CertificateInfo:
+    """A new certificate linked to the original, which is marked 已补发 and no longer verifies as current."""
+    old = session.scalar(select(Certificate).where(Certificate.number == clean_text(number).upper()))
+    if old is None:
+        raise NotFoundError(f"证书编号{number}不存在")
+    if old.status != "有效":
+        raise ConflictError(f"证书{old.number}的状态是“{old.status}”，只能补发有效的证书")
+    a = session.get(Activity, old.activity_id)
+    assert a is not None
+    t = session.get(ActivityType, a.type_id)
+    assert t is not None
+    new_number = _next_numbers(session, a.start_date.year, t.code or "QT", 1)[0]
+    new = Certificate(number=new_number, activity_id=old.activity_id, member_id=old.member_id,
+                      issued_on=dt.date.today(), reissue_of_id=old.id, status="有效",
+                      remarks=clean_text(reason) or None)
+    old.status = "已补发"
+    session.add(new)
+    session.flush()
+    changelog.record(session, actor, "reissue", "certificate", new.id,
+                     f"补发结业证书{old.number}→{new_number}" + (f"（{clean_text(reason)}）" if clean_text(reason) else ""),
+                     {"status": ("有效", "已补发"), "number": (old.number, new_number)})
+    info = get_certificate(session, new_number)
+    assert info is not None
+    return info
+
+
+def verify_certificate(session: Session, text: str) -> Verification:
+    """Check a number typed in, or the text of a scanned QR code, against the records, offline."""
+    raw = clean_text(text).replace(" ", "")
+    given_check = None
+    if raw.upper().startswith(QR_PREFIX + "|"):
+        parts = raw.split("|")
+        if len(parts) != 3:
+            return Verification(False, "二维码内容格式不对，不是本系统出具的证书")
+        number, given_check = parts[1].upper(), parts[2].upper()
+    else:
+        number = raw.upper()
+    if not NUMBER_RE.match(number):
+        return Verification(False, f"“{raw}”不是有效的证书编号（格式如 2023-DX-00017）")
+    info = get_certificate(session, number)
+    if info is None:
+        return Verification(False, f"证书编号{number}不在本单位的发证记录中")
+    expected = checksum(session, info.number, info.name, info.id_number)
+    if given_check is not None and not hmac.compare_digest(given_check, expected):
+        return Verification(False, f"证书编号{number}的校验码不符：二维码可能被篡改或伪造", info)
+    if info.status == "已补发":
+        newer = session.scalar(select(Certificate.number).where(Certificate.reissue_of_id == info.id))
+        return Verification(False, f"证书{number}已补发，现行证书编号为{newer}", info)
+    if info.status != "有效":
+        return Verification(False, f"证书{number}的状态是“{info.status}”", info)
+    return Verification(True, f"证书真实有效：{info.name}同志，{info.activity_title}，{cn_date(info.issued_on)}颁发", info)
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _body_text(name: str, act: activities.ActivityInfo) -> str:
+    host = f"{act.organiser}举办的" if act.organiser else ""
+    rule = "完成全部课程" if act.completion_rule == "all_sessions" else "完成规定的学习任务"
+    return f"于{act.date_text()}参加{host}“{act.title}”，{rule}，准予结业。"
+
+
+def render_certificates(session: Session, certs: list[CertificateInfo], out: Path | str, *,
+                        organiser: str | None = None, progress: Progress | None = None,
+                        cancel: threading.Event | None = None) -> PdfResult:
+    """One A4 landscape page per certificate, drawn straight on the canvas (fast for a thousand)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    fonts = register_fonts()
+    out = Path(out)
+    width, height = landscape(A4)
+    c = canvas.Canvas(str(out), pagesize=(width, height), initialFontName=fonts.body)
+    c.setTitle("结业证书")
+    c.setCreator("党员教育培训管理系统")
+    accent = colors.HexColor(ACCENT)
+    acts: dict[int, activities.ActivityInfo] = {}
+    for index, cert in enumerate(certs):
+        if cancel is not None and cancel.is_set():
+            raise CancelledError()
+        if progress is not None and index % 50 == 0:
+            progress(int(index * 100 / max(1, len(certs))), f"正在生成第{index + 1}份证书……")
+        act = acts.get(cert.activity_id)
+        if act is None:
+            act = acts[cert.activity_id] = activities.get_activity(session, cert.activity_id)
+        # Frame: an outer rule and a thin inner one, in the accent colour.
+        c.setStrokeColor(accent)
+        c.setLineWidth(3)
+        c.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+        c.setLineWidth(0.8)
+        c.rect(16 * mm, 16 * mm, width - 32 * mm, height - 32 * mm)
+        c.setFillColor(accent)
+        c.setFont(fonts.title, 46)
+        c.drawCentredString(width / 2, height - 56 * mm, "结 业 证 书")
+        c.setFillColor(colors.black)
+        body_font, size = fonts.body, 20
+        left, right = 42 * mm, width - 42 * mm
+        y = height - 88 * mm
+        c.setFont(body_font, size + 2)
+        c.drawString(left, y, f"{cert.name}同志：")
+        y -= 16 * mm
+        c.setFont(body_font, size)
+        lines = _wrap("　　" + _body_text(cert.name, act), body_font, size, right - left, stringWidth)
+        lines += _wrap("　　特发此证。", body_font, size, right - left, stringWidth)
+        for line in lines:
+            c.drawString(left, y, line)
+            y -= size * 2
+        c.setFont(body_font, 18)
+        issuer = organiser or act.organiser or ""
+        c.drawRightString(right, 44 * mm, issuer)
+        c.drawRightString(right, 34 * mm, cn_date(cert.issued_on))
+        c.setFont(body_font, 11)
+        c.setFillColor(colors.HexColor("#424242"))
+        c.drawString(left, 26 * mm, f"证书编号：{cert.number}")
+        _draw_qr(c, qr_text(session, cert), left - 2 * mm, 31 * mm, 26 * mm)
+        c.showPage()
+    if not certs:
+        c.setFont(fonts.body, 14)
+        c.drawCentredString(width / 2, height / 2, "没有符合结业条件的学员")
+        c.showPage()
+    c.save()
+    return PdfResult(out, max(1, len(certs)), len(certs))
+
+
+def _draw_qr(c: Any, text: str, x: float, y: float, side: float) -> None:
+    """A QR code drawn as one filled path (no Drawing: renderPDF would pull in an unembedded Helvetica)."""
+    import itertools
+
+    from reportlab.graphics.barcode import qrencoder
+
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(text)
+    # One fixed mask instead of trying all eight: any mask is valid, and choosing one costs ~85% of the time.
+    qr.version = qr.calculate_version()
+    qr.makeImpl(False, 0)
+    count = qr.getModuleCount()
+    border = 2
+    box = side / (count + 2 * border)
+    # One rectangle per run of dark modules, in module units: written as literal PDF operators,
+    # because formatting ~250 float rectangles per page through ReportLab's path object dominated
+    # the time of a 1 000-page batch.
+    ops = []
+    for r, row in enumerate(qr.modules):
+        col = 0
+        y_row = count - 1 - r
+        for dark, run in itertools.groupby(bool(v) for v in row):
+            n = len(list(run))
+            if dark:
+                ops.append(f"{col} {y_row} {n} 1 re")
+            col += n
+    c.saveState()
+    c.setFillColor("#000000")
+    c.transform(box, 0, 0, box, x + border * box, y + border * box)
+    c.addLiteral("\n".join(ops) + "\nf")
+    c.restoreState()
+
+
+def _wrap(text: str, font: str, size: float, width: float, measure: Callable[[str, str, float], float]) -> list[str]:
+    """Break Chinese text into lines by width, keeping closing punctuation off the start of a line."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if measure(line + ch, font, size) > width and line:
+            carry = ch
+            while line and (carry[0] in "，。、；：”）》！？" or line[-1] in "“（《"):
+                line, carry = line[:-1], line[-1] + carry
+            lines.append(line)
+            line = carry
+        else:
+            line += ch
+    if line:
+        lines.append(line)
+    return lines
+
+
+def print_certificates(session: Session, activity_id: int, out: Path | str, actor: str,
+                       progress: Progress | None = None, cancel: threading.Event | None = None) -> tuple[PdfResult, list[CertificateInfo]]:
+    """Issue what is due, then one PDF of the class's certificates for batch printing."""
+    certs = issue_certificates(session, activity_id, actor)
+    return render_certificates(session, certs, out, progress=progress, cancel=cancel), certs
+
+
+def register_pdf(session: Session, out: Path | str, *, activity_id: int | None = None,
+                 year: int | None = None) -> PdfResult:
+    """发证登记册 as PDF: number, name, branch, ID (masked), class, date, status."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from services.pdf.pdf_layout import base_styles, esc
+
+    certs = list_certificates(session, activity_id=activity_id, year=year)
+    fonts = register_fonts()
+    st = base_styles(fonts)
+    out = Path(out)
+    scope = f"{year}年" if year else (certs[0].activity_title if activity_id and certs else "")
+    doc = SimpleDocTemplate(str(out), pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm,
+                            topMargin=14 * mm, bottomMargin=16 * mm, title="结业证书发证登记册",
+                            creator="党员教育培训管理系统")
+    rows: list[list[Any]] = [["序号", "证书编号", "姓名", "所在党支部", "身份证号码", "培训名称", "发证日期", "状态", "备注"]]
+    for n, cert in enumerate(certs, start=1):
+        note = f"补发自{cert.reissue_of}" if cert.reissue_of else (cert.remarks or "")
+        rows.append([str(n), cert.number, cert.name, Paragraph(esc(cert.branch), st["small"]),
+                     mask_id_number(cert.id_number), Paragraph(esc(cert.activity_title), st["small"]),
+                     cert.issued_on.isoformat(), cert.status, Paragraph(esc(note), st["small"])])
+    widths = [10, 32, 20, 40, 38, 60, 24, 16, 29]
+    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), fonts.body, 9),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ACCENT)),
+        ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9E9E9E")),
+    ]))
+    story = [Paragraph(esc(f"{scope}结业证书发证登记册"), st["title"]),
+             Paragraph(esc(f"共{len(certs)}份"), st["info"]), Spacer(1, 3 * mm), table]
+    doc.build(story, canvasmaker=numbered_canvas(fonts.body, "发证登记册　　"))
+    return PdfResult(out, page_count(out), len(certs))
+
+
+def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None = None,
+                  year: int | None = None) -> Path:
+    """发证登记册 as Excel (full ID numbers: the office's own ledger); text that looks like a formula stays text."""
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    from services.files.xlsx_util import write_cell
+
+    certs = list_certificates(session, activity_id=activity_id, year=year)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "发证登记册"
+    headers = ["序号", "证书编号", "姓名", "所在党支部", "公民身份号码", "培训名称", "发证日期", "状态", "原证书编号", "备注"]
+    for col, h in enumerate(headers, start=1):
+        cell = write_cell(ws, 1, col, h)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=ACCENT.lstrip("#"))
+    for r, cert in enumerate(certs, start=2):
+        values = [r - 1, cert.number, cert.name, cert.branch, cert.id_number, cert.activity_title,
+                  cert.issued_on, cert.status, cert.reissue_of or "", cert.remarks or ""]
+        for col, value in enumerate(values, start=1):
+            cell = write_cell(ws, r, col, value)
+            if col == 7:
+                cell.number_format = "yyyy-mm-dd"
+            if col == 5:
+                cell.number_format = "@"
+    for letter, width in zip("ABCDEFGHIJ", (6, 16, 10, 22, 21, 36, 12, 8, 16, 20), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    out = Path(out)
+    wb.save(out)
+    return out

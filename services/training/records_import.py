@@ -1,0 +1,418 @@
+"""Training-record import (学时记录): one row per member per activity, checked first, written all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from models import Activity, ActivitySession, ActivityType, Attendance, Enrolment, Member
+from services.errors import NormalizeError, UnreadableFileError, ValidationError
+from services.files.spreadsheet import SheetInfo, Table, read_table
+from services.normalize import (
+    clean_text,
+    normalize_id_number,
+    normalize_name,
+    normalize_optional_text,
+    parse_full_date,
+    parse_hours,
+)
+from services.progress import Progress, RowProblem, tick
+from services.roll.members import FIELD_BY_KEY
+from services.safety import changelog
+from services.training.attendance import ATTENDED, normalize_status
+
+RECORD_HEADERS: dict[str, tuple[str, ...]] = {
+    "name": FIELD_BY_KEY["name"].headers,
+    "id_number": FIELD_BY_KEY["id_number"].headers,
+    "title": ("培训名称", "活动名称", "课程名称"),
+    "type": ("培训类别", "类别", "类型"),
+    "start_date": ("开始日期", "日期", "培训日期"),
+    "end_date": ("结束日期",),
+    "hours": ("学时", "学时数"),
+    "attendance": ("出勤情况", "出勤"),
+    "organiser": ("主办单位",),
+    "place": ("地点",),
+    "audience": ("培训对象", "对象", "参训对象", "培训对象类别"),
+}
+LABELS = {key: names[0] for key, names in RECORD_HEADERS.items()}
+ON_EXISTING = ("update", "skip", "refuse")
+
+
+
+
+ActivityKey = tuple[str, int, dt.date]
+
+
+@dataclass
+class NewActivity:
+    title: str
+    type_id: int
+    type_name: str
+    start_date: dt.date
+    end_date: dt.date | None
+    hours: float
+    organiser: str | None
+    place: str | None
+    first_row: int
+    audience: str | None = None
+
+
+@dataclass
+class RecordRow:
+    """A checked row: who, which activity, what they earned."""
+
+    row: int
+    member_id: int
+    name: str
+    key: ActivityKey
+    status: str
+    reason: str | None
+    hours: float
+    attendance_id: int | None = None  # an existing record to update
+
+
+@dataclass
+class RecordsPlan:
+    """What an import would do; nothing is written until `apply_records`."""
+
+    path: str
+    sheet: str
+    header_row: int
+    on_existing: str
+    total_rows: int = 0
+    added: list[RecordRow] = field(default_factory=list)
+    updated: list[RecordRow] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    refused: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    new_activities: dict[ActivityKey, NewActivity] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)  # field → the header the file used
+    form: str = ""  # the form the file was found in, e.g. 网页表格（HTML）另存的 .xls
+    sheets: list[SheetInfo] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON shape of `import-members`, counting records, plus activities_created."""
+        return {
+            "added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped), "refused": [p.to_json() for p in self.refused],
+            "ignored_columns": list(self.ignored_columns), "branches_created": [],
+            "activities_created": len(self.new_activities), "form": self.form,
+        }
+
+
+@dataclass(frozen=True)
+class RecordsResult:
+    added: int
+    updated: int
+    unchanged: int
+    skipped: int
+    activities_created: list[int]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Remember a normaliser's answer (or its refusal) per cell value: imports repeat the same values a lot."""
+    cache: dict[tuple[type, Any], tuple[bool, Any]] = {}
+
+    def wrapped(value: Any) -> Any:
+        try:
+            key = (type(value), value)
+            hit = cache.get(key)
+        except TypeError:  # an unhashable cell: no caching
+            return fn(value)
+        if hit is None:
+            try:
+                hit = (True, fn(value))
+            except NormalizeError as exc:
+                hit = (False, exc.message)
+            cache[key] = hit
+        if hit[0]:
+            return hit[1]
+        raise NormalizeError(hit[1])
+
+    return wrapped
+
+
+def plan_records(session: Session, path: Path | str, on_existing: str = "update", *,
+                 progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
+    """Read and check every row against the database; raises UnreadableFileError for a file it cannot read."""
+    table = read_table(path, RECORD_HEADERS, required=("title",), progress=progress, cancel=cancel)
+    return plan_from_table(session, table, on_existing, progress=progress, cancel=cancel)
+
+
+def plan_from_table(session: Session, table: Table, on_existing: str = "update", *,
+                    progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
+    if on_existing not in ON_EXISTING:
+        raise ValueError(on_existing)
+    plan = RecordsPlan(path=str(table.path), sheet=table.sheet, header_row=table.header_row,
+                       on_existing=on_existing, total_rows=len(table.rows),
+                       ignored_columns=list(table.unknown_columns), form=table.form_label,
+                       sheets=list(table.sheets))
+    plan.headers = {c.field: c.header for c in table.columns if c.field}
+    missing = [k for k in ("title", "type", "start_date") if k not in plan.headers]
+    if "name" not in plan.headers and "id_number" not in plan.headers:
+        missing.insert(0, "name")
+    if missing:
+        names = "、".join("/".join(RECORD_HEADERS[k][:3]) for k in missing)
+        raise UnreadableFileError(f"第{table.header_row}行的表头缺少这些列：{names}")
+
+    def col(key: str) -> str:
+        return plan.headers.get(key, LABELS[key])
+
+    by_number: dict[str, tuple[int, str]] = {}
+    by_name: dict[str, list[int]] = {}
+    for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number)):
+        by_number[m_number] = (m_id, m_name)
+        by_name.setdefault(m_name, []).append(m_id)
+    names_by_id = dict(by_number.values())
+    types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
+    type_names = {t_id: t_name for t_name, t_id in types.items()}
+    existing: dict[ActivityKey, tuple[int, int, float]] = {}
+    for a_id, a_title, a_type, a_start, s_id, s_hours in session.execute(
+            select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id,
+                   ActivitySession.hours)
+            .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)):
+        existing[(a_title, a_type, a_start)] = (a_id, s_id, s_hours)
+    records: dict[tuple[int, int], tuple[int, str, str | None, float]] = {}
+    wanted_sessions = {v[1] for v in existing.values()}
+    if wanted_sessions:
+        # Read all attendance of the activities in scope at once: a few queries, not one per row.
+        query = select(Attendance.id, Attendance.session_id, Attendance.member_id, Attendance.status,
+                       Attendance.reason, Attendance.hours)
+        if len(wanted_sessions) <= 500:
+            query = query.where(Attendance.session_id.in_(sorted(wanted_sessions)))
+        for att_id, s_id, m_id, a_status, a_reason, a_hours in session.execute(query):
+            if s_id in wanted_sessions:
+                records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
+    seen: dict[tuple[ActivityKey, int], int] = {}
+    n_name, n_number, n_date, n_status, n_hours = (_memo(normalize_name), _memo(normalize_id_number),
+                                                   _memo(parse_full_date), _memo(normalize_status),
+                                                   _memo(parse_hours))
+    n_text = _memo(clean_text)
+    n_title = _memo(lambda v: normalize_optional_text(v, 200))
+    n_organiser = _memo(lambda v: normalize_optional_text(v, 100))
+    n_place = _memo(lambda v: normalize_optional_text(v, 200))
+
+    for index, trow in enumerate(table.rows):
+        if index % 2000 == 0:
+            tick(cancel)
+            if progress is not None and index:
+                progress(int(index * 100 / max(1, len(table.rows))), f"正在检查第{trow.number}行……")
+        v = trow.values
+        problems: list[RowProblem] = [RowProblem(trow.number, column, message) for column, message in trow.problems]
+
+        def problem(key: str, message: str, row: int = trow.number,
+                    found: list[RowProblem] = problems) -> None:
+            found.append(RowProblem(row, col(key), message))
+
+        member_id: int | None = None
+        name: str | None = None
+        try:
+            name = n_name(v.get("name")) if n_text(v.get("name")) else None
+        except NormalizeError as exc:
+            problem("name", exc.message)
+        number_text = v.get("id_number")
+        if n_text(number_text):
+            try:
+                number = n_number(number_text)
+                found = by_number.get(number)
+                if found is None:
+                    problem("id_number", f"身份证号码{number}不在党员名册中，请先导入花名册")
+                elif name and found[1] != name:
+                    problem("name", f"姓名“{name}”与身份证号码{number}的党员“{found[1]}”不符")
+                else:
+                    member_id = found[0]
+            except NormalizeError as exc:
+                problem("id_number", exc.message)
+        elif name:
+            matches = by_name.get(name, [])
+            if len(matches) == 1:
+                member_id = matches[0]
+            elif not matches:
+                problem("name", f"名册中没有名叫“{name}”的党员")
+            else:
+                problem("name", f"名册中有{len(matches)}名党员叫“{name}”，请填写身份证号码以区分")
+        elif not problems:
+            problem("name", "姓名和身份证号码都为空")
+        title: str | None = None
+        try:
+            title = n_title(v.get("title"))
+            if not title:
+                problem("title", "培训名称不能为空")
+        except NormalizeError as exc:
+            problem("title", exc.message)
+        type_text = n_text(v.get("type")).replace(" ", "")
+        type_id: int | None = types.get(type_text)
+        if not type_text:
+            problem("type", "培训类别不能为空")
+        elif type_id is None:
+            problem("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；可先在类别表中新增")
+        start: dt.date | None = None
+        end: dt.date | None = None
+        try:
+            start = n_date(v.get("start_date"))
+            if start is None:
+                problem("start_date", "开始日期不能为空")
+        except NormalizeError as exc:
+            problem("start_date", exc.message)
+        try:
+            end = n_date(v.get("end_date"))
+            if start and end and end < start:
+                problem("end_date", f"结束日期{end.isoformat()}早于开始日期{start.isoformat()}")
+                end = None
+        except NormalizeError as exc:
+            problem("end_date", exc.message)
+        status, reason = "出席", None
+        try:
+            status, reason = n_status(v.get("attendance"))
+        except NormalizeError as exc:
+            problem("attendance", exc.message)
+        hours: float | None = None
+        try:
+            hours = n_hours(v.get("hours"))
+            if hours is None and status in ATTENDED:
+                problem("hours", "学时不能为空")
+        except NormalizeError as exc:
+            problem("hours", exc.message)
+        organiser = place = audience = None
+        try:
+            organiser = n_organiser(v.get("organiser"))
+            place = n_place(v.get("place"))
+            audience = n_organiser(v.get("audience"))
+        except NormalizeError as exc:
+            problem("organiser", exc.message)
+        if problems:
+            plan.refused.extend(problems)
+            continue
+        assert member_id is not None and title and type_id is not None and start is not None
+        key: ActivityKey = (title, type_id, start)
+        earlier = seen.get((key, member_id))
+        if earlier is not None:
+            plan.refused.append(RowProblem(trow.number, col("name"),
+                                           f"与第{earlier}行重复：同一党员同一培训只能有一条记录"))
+            continue
+        seen[(key, member_id)] = trow.number
+        earned = (hours or 0.0) if status in ATTENDED else 0.0
+        record = RecordRow(trow.number, member_id, names_by_id[member_id], key, status, reason, earned)
+        found_activity = existing.get(key)
+        if found_activity is None:
+            new = plan.new_activities.get(key)
+            if new is None:
+                plan.new_activities[key] = NewActivity(title, type_id, type_names[type_id], start, end,
+                                                       hours or 0.0, organiser, place, trow.number, audience)
+            else:
+                new.hours = max(new.hours, hours or 0.0)
+                new.end_date = new.end_date or end
+                new.organiser = new.organiser or organiser
+                new.place = new.place or place
+                new.audience = new.audience or audience
+            plan.added.append(record)
+            continue
+        old = records.get((found_activity[1], member_id))
+        if old is None:
+            plan.added.append(record)
+        elif (old[1], old[2], old[3]) == (status, reason, earned):
+            plan.unchanged.append(trow.number)
+        elif on_existing == "skip":
+            plan.skipped.append(trow.number)
+        elif on_existing == "refuse":
+            plan.refused.append(RowProblem(trow.number, col("hours"),
+                                           f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
+                                           "如需以本文件为准，请选择“更新已有记录”"))
+        else:
+            record.attendance_id = old[0]
+            plan.updated.append(record)
+    return plan
+
+
+# ---------------------------------------------------------------- writing
+
+
+def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: Progress | None = None,
+                  cancel: threading.Event | None = None) -> RecordsResult:
+    """Write a checked plan: all rows or, when any row was refused, nothing."""
+    if plan.refused:
+        raise ValidationError(f"有{len(plan.refused)}处错误，未导入任何记录：" +
+                              "；".join(p.describe() for p in plan.refused[:5]))
+    created: list[int] = []
+    session_of: dict[ActivityKey, tuple[int, int]] = {}
+    today = dt.date.today()
+    for key, new in plan.new_activities.items():
+        tick(cancel)
+        last = new.end_date or new.start_date
+        a = Activity(title=new.title, type_id=new.type_id, start_date=new.start_date, end_date=new.end_date,
+                     organiser=new.organiser, place=new.place, hours=new.hours, target_group=new.audience,
+                     status="已结束" if last < today else "计划", completion_rule="all_sessions")
+        session.add(a)
+        session.flush()
+        s = ActivitySession(activity_id=a.id, seq=1, date=new.start_date, hours=new.hours)
+        session.add(s)
+        session.flush()
+        session_of[key] = (a.id, s.id)
+        created.append(a.id)
+        changelog.record(session, actor, "create", "activity", a.id,
+                         f"导入学时记录时新建活动“{new.title}”（{new.type_name}，{new.start_date.isoformat()}）",
+                         {"title": (None, new.title), "hours": (None, new.hours)})
+    needed = {r.key for r in plan.added} - set(session_of)
+    if needed:
+        for a_id, title, type_id, start, s_id in session.execute(
+                select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id)
+                .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)):
+            if (title, type_id, start) in needed:
+                session_of[(title, type_id, start)] = (a_id, s_id)
+    tick(cancel)
+    enrolled = {(a, m) for a, m in session.execute(select(Enrolment.activity_id, Enrolment.member_id).where(
+        Enrolment.activity_id.in_({a for a, _ in session_of.values()})))} if session_of else set()
+    enrol_rows = []
+    att_rows = []
+    for r in plan.added:
+        a_id, s_id = session_of[r.key]
+        if (a_id, r.member_id) not in enrolled:
+            enrolled.add((a_id, r.member_id))
+            enrol_rows.append({"activity_id": a_id, "member_id": r.member_id})
+        att_rows.append({"session_id": s_id, "member_id": r.member_id, "status": r.status, "reason": r.reason,
+                         "hours": r.hours, "source": "import"})
+    chunk = 20000
+    for first in range(0, len(enrol_rows), chunk):
+        tick(cancel)
+        session.execute(insert(Enrolment), enrol_rows[first:first + chunk])
+    for first in range(0, len(att_rows), chunk):
+        tick(cancel)
+        if progress is not None:
+            progress(int(first * 100 / max(1, len(att_rows))), "正在写入学时记录……")
+        session.execute(insert(Attendance), att_rows[first:first + chunk])
+    if plan.updated:
+        session.execute(update(Attendance), [
+            {"id": r.attendance_id, "status": r.status, "reason": r.reason, "hours": r.hours, "source": "import"}
+            for r in plan.updated])
+    if plan.added or plan.updated:
+        changelog.record(session, actor, "import", "attendance", None,
+                         f"导入学时记录{Path(plan.path).name}：新增{len(plan.added)}条，更新{len(plan.updated)}条，"
+                         f"新建活动{len(created)}项",
+                         {"added": (None, len(plan.added)), "updated": (None, len(plan.updated)),
+                          "activities_created": (None, len(created))})
+    session.flush()
+    return RecordsResult(len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), created)
+
+
+def import_records(session: Session, path: Path | str, actor: str, on_existing: str = "update",
+                   dry_run: bool = False) -> RecordsPlan:
+    """Plan and, unless `dry_run` or refused, apply; returns the plan (its summary is the report)."""
+    plan = plan_records(session, path, on_existing)
+    if not dry_run and plan.ok:
+        apply_records(session, plan, actor)
+    return plan

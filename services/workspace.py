@@ -1,0 +1,226 @@
+"""The one door every operation passes: open the database, take the lock, log in, unit of work.
+
+`Workspace.open(path)` opens (creating or upgrading) the database and takes the one-writer lock;
+`login` checks an account. Every read is `with ws.read() as session:` and every write
+
+    with ws.write("import-records", needs=EDITOR, backup=True) as uow:
+        records_import.apply(uow.session, ...)
+
+which checks the role, takes the backup, hands out one transaction, writes the audit entry,
+commits or rolls back, turns database errors into Chinese domain errors, and announces what
+changed to every listener (the window's tabs) once the commit is done.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from services import access, changes
+from services.access import ADMIN, EDITOR, VIEWER
+from services.errors import DangxunError, DatabaseLockedError, PermissionDeniedError
+from services.safety import accounts as account_service
+from services.safety import audit
+from services.safety import backup as backup_service
+from services.safety.lock import DatabaseLock, acquire_lock, describe_stale
+from services.safety.storage import Database, open_database
+
+__all__ = ["ADMIN", "EDITOR", "VIEWER", "UnitOfWork", "Workspace", "translate_db_error"]
+
+log = logging.getLogger(__name__)
+Listener = Callable[[changes.Changes], None]
+
+# What each role may not do, in the words of a refusal: "当前账号（查阅）无权{what}".
+WHAT = {EDITOR: "修改数据", ADMIN: "进行此项管理操作", VIEWER: "查看数据"}
+
+
+def translate_db_error(exc: BaseException) -> DangxunError:
+    """A database error as a Chinese domain error a clerk can act on."""
+    text = str(getattr(exc, "orig", exc) or exc).lower()
+    if isinstance(exc, IntegrityError):
+        return DangxunError("保存没有成功：数据与已有记录冲突（重复或被其他记录引用），数据库未作改动。")
+    if "locked" in text or "busy" in text:
+        return DatabaseLockedError("数据库正被另一个程序写入，请稍后再试；数据库未作改动。")
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return DangxunError("数据库文件是只读的（没有写入权限），无法保存；数据库未作改动。")
+    if "disk" in text and ("full" in text or "i/o" in text) or "no space" in text:
+        return DangxunError("磁盘已满或无法写入，保存没有成功；数据库未作改动。请腾出磁盘空间后再试。")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return DangxunError("数据库文件已损坏，无法保存。请运行“检查数据库”，并从备份恢复。")
+    if isinstance(exc, OperationalError | DBAPIError):
+        return DangxunError(f"数据库操作没有成功，数据库未作改动（{type(getattr(exc, 'orig', exc)).__name__}）。")
+    return DangxunError("数据库操作没有成功，数据库未作改动。")
+
+
+@dataclass
+class UnitOfWork:
+    """One write: its session (one transaction), who acts, and what it changed."""
+
+    session: Session
+    actor: str
+    role: str | None
+    action: str
+    changes: changes.Changes
+    events: list[tuple[str, str, dict[str, Any] | None]] = field(default_factory=list)
+
+    def note(self, kind: str, ids: Any = ()) -> None:
+        """Say that `kind` records changed (for Core writes the ORM does not see)."""
+        self.changes.add(kind, ids)
+
+    def log(self, summary: str, details: dict[str, Any] | None = None, action: str | None = None) -> None:
+        """An audit entry for the operation as a whole (written inside the same transaction)."""
+        audit.record_event(self.session, self.actor, action or self.action, summary, details)
+        self.changes.add("change_log")
+
+
+class Workspace:
+    """An open database with its lock and the logged-in account (see the module docstring)."""
+
+    def __init__(self, db: Database, *, actor: str, lock: DatabaseLock | None = None,
+                 notes: tuple[str, ...] = (), backup_dir: Path | None = None) -> None:
+        self.db = db
+        self.lock = lock
+        self.account: account_service.AccountInfo | None = None
+        self.actor = actor
+        self.notes = notes
+        self.backup_dir = backup_dir
+        self._listeners: list[Listener] = []
+
+    # ------------------------------------------------------------------ opening and login
+    @classmethod
+    def open(cls, path: Path | str, *, actor: str, backup_dir: Path | None = None,
+             take_lock: bool = True) -> Workspace:
+        """Take the one-writer lock, then open (creating, or upgrading after a backup copy)."""
+        path = Path(path).expanduser()
+        folder = backup_dir or backup_service.default_backups_dir()
+        lock = acquire_lock(path) if take_lock else None
+        notes: list[str] = []
+        try:
+            stale = describe_stale(lock) if lock is not None else None
+            if stale:
+                notes.append(stale)
+            db = open_database(path, backup_dir=folder)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        if db.upgraded_from is not None:
+            notes.append(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}")
+        return cls(db, actor=actor, lock=lock, notes=tuple(notes), backup_dir=folder)
+
+    @classmethod
+    def over(cls, db: Database, actor: str = "系统", role: str | None = None) -> Workspace:
+        """A workspace over an already open database (tests, tools): no lock, no login."""
+        ws = cls(db, actor=actor)
+        if role is not None:
+            ws.account = account_service.AccountInfo(0, actor, actor, role, True, 0, None, None, None)
+        return ws
+
+    def needs_login(self) -> bool:
+        with self.db.session_factory() as session:
+            return account_service.has_accounts(session)
+
+    def login(self, username: str, password: str) -> account_service.AccountInfo:
+        """Check an account; a failure is counted (and committed) before it is refused."""
+        with self.db.session_factory.begin() as session:
+            outcome = account_service.authenticate(session, username, password)
+        if not outcome.ok:
+            raise PermissionDeniedError(f"登录失败：{outcome.message}")
+        assert outcome.account is not None
+        self.account = outcome.account
+        self.actor = outcome.account.username
+        self._announce(changes.Changes({"change_log": set(), "account": set()}, "login"))
+        return outcome.account
+
+    def logout(self) -> None:
+        self.account = None
+
+    @property
+    def role(self) -> str | None:
+        """The account's role; None for a database without accounts (everything allowed)."""
+        return self.account.role if self.account is not None else None
+
+    def can(self, needed: str) -> bool:
+        return access.role_allows(self.role, needed)
+
+    def require(self, needed: str, what: str | None = None) -> None:
+        access.require(self.role, needed, what or WHAT[needed])
+
+    @property
+    def path(self) -> Path | None:
+        return self.db.path
+
+    # ------------------------------------------------------------------ reading and writing
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading, bound to the account (services mask personal data by its role)."""
+        session = self.db.session_factory()
+        access.bind(session, self.role, self.actor)
+        try:
+            yield session
+        except SQLAlchemyError as exc:
+            raise translate_db_error(exc) from exc
+        finally:
+            session.close()
+
+    @contextmanager
+    def write(self, action: str, *, needs: str = EDITOR, backup: bool | str = False,
+              what: str | None = None) -> Iterator[UnitOfWork]:
+        """One unit of work: role check, backup, one transaction, audit, error translation, announce.
+
+        `backup` True (or a sentence naming the reason) takes a backup before the write starts.
+        """
+        self.require(needs, what)
+        if backup:
+            reason = backup if isinstance(backup, str) else action
+            backup_service.backup_before(self.db, reason, self.actor, self.backup_dir)
+        session = self.db.session_factory()
+        access.bind(session, self.role, self.actor)
+        collected = changes.track(session, action)
+        uow = UnitOfWork(session, self.actor, self.role, action, collected)
+        try:
+            with session.begin():
+                yield uow
+        except DangxunError:
+            raise
+        except SQLAlchemyError as exc:
+            raise translate_db_error(exc) from exc
+        finally:
+            session.close()
+        self._announce(collected)
+
+    # ------------------------------------------------------------------ change notification
+    def subscribe(self, listener: Listener) -> None:
+        if listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def announce(self, kinds: dict[str, set[int]], action: str = "") -> None:
+        """Tell every listener that `kinds` changed (for writes made outside `write`, e.g. restore)."""
+        self._announce(changes.Changes({k: set(v) for k, v in kinds.items()}, action))
+
+    def _announce(self, collected: changes.Changes) -> None:
+        if not collected:
+            return
+        for listener in list(self._listeners):
+            try:
+                listener(collected)
+            except Exception:  # a listener's fault must not undo a committed write
+                log.exception("change listener failed")
+
+    def close(self) -> None:
+        self._listeners.clear()
+        self.db.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None

@@ -1,0 +1,69 @@
+"""Helpers for the window tests: a demo database and driving modal dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from services.demo.demo import seed_demo
+from services.normalize import id_check_digit
+from services.safety.storage import Database, open_database
+
+# The offscreen platform says it cannot resize native windows; that is no fault of ours.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def make_db(path: Path, members: int | None = 100) -> Database:
+    db = open_database(path)
+    if members is not None:
+        with db.session_factory.begin() as session:
+            seed_demo(session, members=members)
+    return db
+
+
+def db_fixture(tmp_path: Path, members: int | None = 100) -> Iterator[Database]:
+    db = make_db(tmp_path / "test.sqlite3", members)
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+def valid_id(body17: str) -> str:
+    return body17 + id_check_digit(body17)
+
+
+def on_next_dialog(handler: Callable[[QWidget], None]) -> None:
+    """Run `handler(dialog)` on the next modal dialog; a dialog left open is closed, so no test hangs."""
+
+    def poll(tries: int = 0) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            if tries < 200:
+                QTimer.singleShot(10, lambda: poll(tries + 1))
+            return
+        try:
+            handler(dialog)
+        finally:
+            if dialog.isVisible() and getattr(dialog, "_keep_open", False) is False:
+                dialog.reject()  # type: ignore[attr-defined]
+
+    QTimer.singleShot(0, poll)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type `text` key by key (QTest.keyClicks only knows ASCII; Chinese goes in as key events with text)."""
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def find(widget: QWidget, cls: type, name: str) -> Any:
+    child = widget.findChild(cls, name)
+    assert child is not None, f"{name} not found"
+    return child

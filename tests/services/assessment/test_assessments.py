@@ -1,0 +1,151 @@
+"""Grades, the one-third warning, grade import, branch assessment, exams, spending, 评先评优."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from services.assessment import assessments, spending
+from services.errors import ValidationError
+from services.safety.storage import Database
+from tests.helpers.stats_dataset import Dataset, build_dataset
+
+D = dt.date
+
+
+@pytest.fixture
+def data(db: Database) -> tuple[Database, Dataset]:
+    with db.session_factory.begin() as s:
+        ds = build_dataset(s)
+    return db, ds
+
+
+def test_probationary_members_take_part_without_grade(data: tuple[Database, Dataset]) -> None:
+    db, ds = data
+    with db.session_factory.begin() as s:
+        rows = {r.name: r for r in assessments.list_grades(s, 2024)}
+        assert rows["戊五"].probationary and rows["戊五"].grade is None
+        with pytest.raises(ValidationError, match="预备党员"):
+            assessments.save_grades(s, "t", 2024, [(ds.members["m5"], "合格", None)])
+        result = assessments.save_grades(s, "t", 2024, [(ds.members["m5"], None, "参加评议")])
+        assert result.saved == 1
+
+
+def test_not_on_roll_refused_and_all_or_nothing(data: tuple[Database, Dataset]) -> None:
+    db, ds = data
+    with db.session_factory() as s, pytest.raises(ValidationError, match="不在2023年度"):
+        assessments.save_grades(s, "t", 2023, [(ds.members["m1"], "合格", None), (ds.members["m5"], None, None)])
+    with db.session_factory() as s:
+        assert all(r.grade is None for r in assessments.list_grades(s, 2023))
+
+
+def test_one_third_warning_not_refusal(data: tuple[Database, Dataset]) -> None:
+    db, ds = data
+    m = ds.members
+    with db.session_factory.begin() as s:
+        # 第一支部: m1 优秀, m2 合格 → 1 of 2 graded > 1/3: warned for the branch.
+        # Bureau: m1 优秀 of 4 graded (m1 m2 m3 m4; m5 probationary) → 1/4, no bureau warning.
+        result = assessments.save_grades(s, "t", 2024, [(m["m1"], "优秀", None), (m["m2"], "合格", None),
+                                                          (m["m3"], "合格", None), (m["m4"], "基本合格", None)])
+    assert result.saved == 4
+    assert result.warnings == ["第一支部评为优秀的1人，超过参评定等次党员（2人）的三分之一"]
+    with db.session_factory.begin() as s:
+        result = assessments.save_grades(s, "t", 2024, [(m["m3"], "优秀", None)])
+    assert result.saved == 1
+    assert any(w.startswith("全局评为优秀的2人") for w in result.warnings)  # 2 of 4 > 1/3
+    with db.session_factory() as s:
+        assert {r.name: r.grade for r in assessments.list_grades(s, 2024)}["丙三"] == "优秀"
+
+
+def test_import_grades(data: tuple[Database, Dataset], tmp_path: Path) -> None:
+    db, ds = data
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2024年度民主评议党员结果"])
+    ws.append(["序号", "姓名", "身份证号", "评议等次", "备注"])
+    ws.append([1, "甲一", None, "优秀", ""])
+    ws.append([2, "乙　二", None, "合格党员", "表现良好"])
+    ws.append([3, "戊五", None, "不定等次", "预备党员"])
+    ws.append(["制表人：张三"])
+    path = tmp_path / "grades.xlsx"
+    wb.save(path)
+    with db.session_factory.begin() as s:
+        result = assessments.import_grades(s, "t", 2024, path)
+    assert result.saved == 3
+    with db.session_factory() as s:
+        grades = {r.name: (r.grade, r.remarks) for r in assessments.list_grades(s, 2024)}
+    assert grades["甲一"] == ("优秀", "")
+    assert grades["乙二"] == ("合格", "表现良好")
+    assert grades["戊五"] == (None, "预备党员")
+
+    ws.delete_rows(6)  # the sign-off row: reading stops there
+    ws.append([4, "无此人", None, "合格"])
+    ws.append([5, "甲一", None, "良好"])
+    wb.save(path)
+    with db.session_factory() as s, pytest.raises(ValidationError) as info:
+        assessments.import_grades(s, "t", 2024, path)
+    rows = sorted(p.row for p in info.value.problems)
+    assert rows == [6, 7]
+
+
+def test_branch_assessment_and_exam(data: tuple[Database, Dataset]) -> None:
+    db, ds = data
+    with db.session_factory.begin() as s:
+        assessments.set_branch_assessment(s, "t", ds.branches["第一支部"], 2024, "好", "较好", "")
+        with pytest.raises(ValidationError):
+            assessments.set_branch_assessment(s, "t", ds.branches["第二支部"], 2024, "优", None)
+        assessments.set_exam_score(s, "t", ds.activities["a2"], ds.members["m1"], 95)
+        with pytest.raises(ValidationError):
+            assessments.set_exam_score(s, "t", ds.activities["a2"], ds.members["m3"], 120)
+    with db.session_factory() as s:
+        rows = {r.branch: r for r in assessments.list_branch_assessments(s, 2024)}
+        assert (rows["第一支部"].grade, rows["第一支部"].secretary_review) == ("好", "较好")
+        assert rows["第二支部"].grade is None
+        exams = {r.name: r.score for r in assessments.list_exam_scores(s, ds.activities["a2"])}
+        assert exams == {"甲一": 95.0, "乙二": None, "丙三": None}
+
+
+def test_award_eligibility_reasons(data: tuple[Database, Dataset]) -> None:
+    db, ds = data
+    m = ds.members
+    with db.session_factory.begin() as s:
+        assessments.save_grades(s, "t", 2024, [(m["m1"], "优秀", None), (m["m2"], "优秀", None),
+                                                 (m["m4"], "合格", None)])
+    with db.session_factory() as s:
+        result = {e.name: e for e in assessments.award_eligibility(s, 2024)}
+        # m2: 46 ≥ 32, 优秀, no 缺席 in 2024 → eligible.
+        assert result["乙二"].eligible
+        assert result["乙二"].reasons == ("学时达标（46/32学时）", "民主评议等次为优秀", "全年无缺席")
+        # m1: 优秀 but 44 < 56.
+        assert not result["甲一"].eligible and result["甲一"].reasons[0] == "学时未达标（44/56学时，差12学时）"
+        # m4: met (40 ≥ 16) but 合格 where 优秀 is required.
+        assert not result["丁四"].eligible and "民主评议等次为合格（要求优秀）" in result["丁四"].reasons
+        assert "预备党员，不评定等次" in result["戊五"].reasons and not result["戊五"].eligible
+        # Allow 合格 and attendance share ≥ 0.5: m4 now passes.
+        loose = assessments.AwardRule(grades=("优秀", "合格"), min_attendance_share=0.5)
+        result = {e.name: e for e in assessments.award_eligibility(s, 2024, loose)}
+        assert result["丁四"].eligible and result["丁四"].reasons[-1] == "出勤率100%"
+        # m5 was 请假 at their only session: 0% attendance.
+        assert result["戊五"].reasons[-1] == "出勤率0%，低于50%"
+    # 2023: m2 was 缺席 once (a2's second session).
+    with db.session_factory.begin() as s:
+        assessments.save_grades(s, "t", 2023, [(m["m2"], "优秀", None)])
+        e = {e.name: e for e in assessments.award_eligibility(s, 2023)}["乙二"]
+    assert not e.eligible and "缺席1次" in e.reasons
+
+
+def test_spending_totals(db: Database) -> None:
+    with db.session_factory.begin() as s:
+        spending.add_spending(s, "t", "2023-03-01", "1200.50", "书籍", "党费")
+        spending.add_spending(s, "t", "2023-05-01", 800, "书籍", "党费")
+        spending.add_spending(s, "t", "2024-04-01", 30000, "培训班", "行政经费", "西柏坡")
+        with pytest.raises(ValidationError):
+            spending.add_spending(s, "t", "2024-13-01", -5, "吃饭", "私人")
+    with db.session_factory() as s:
+        totals = spending.spending_totals(s, D(2023, 1, 1), D(2024, 12, 31))
+    assert totals.by_year == {2023: {"书籍": 2000.5}, 2024: {"培训班": 30000.0}}
+    assert totals.by_source == {"党费": 2000.5, "行政经费": 30000.0}
+    assert totals.total == 32000.5

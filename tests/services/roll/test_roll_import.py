@@ -1,0 +1,389 @@
+"""Roll import: the samples, refusals, duplicates, cancelling, the command line, a killed import."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from models import Branch, ChangeLog, Member
+from services import naming
+from services.errors import CancelledError, ConflictError, UnreadableFileError, ValidationError
+from services.roll.members import derived_name_fields, list_members
+from services.roll.roll_import import (
+    ImportPlan,
+    apply_import,
+    fast_initials,
+    plan_import,
+    write_refused_rows,
+)
+from services.safety import changelog
+from services.safety.storage import Database, integrity_check, open_database
+from tests.helpers.paths import REPO, SAMPLES
+from ui.cli.main import run
+
+ROOT = REPO
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample files not found at {SAMPLES}")
+
+HEADERS = ["序号", "姓名", "性别", "出生日期", "公民身份号码", "入党时间", "党员类别", "所在党支部", "联系电话"]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Database:
+    database = open_database(tmp_path / "test.sqlite3")
+    yield database
+    database.dispose()
+
+
+def count(db: Database, model: Any = Member) -> int:
+    with db.session_factory() as s:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+
+def do_import(db: Database, path: Path, create_branches: bool = True, **kw: Any) -> ImportPlan:
+    with db.session_factory.begin() as s:
+        plan = plan_import(s, path, **kw)
+        if plan.can_apply:
+            apply_import(s, plan, "tester", create_branches=create_branches)
+    return plan
+
+
+def xlsx(path: Path, rows: list[list[Any]], headers: list[str] = HEADERS) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+ZHANG = [1, "张　伟", "男", "1990-03-07", "110101199003071233", "2015.07", "正式党员", "一支部", "13800000000"]
+LI = [2, "李娜", "女", "1985-01-02", "110101198501020020", "2010-06-01", "正式党员", "二支部", "13900000000"]
+
+
+# ---------------------------------------------------------------- the samples
+
+
+@needs_samples
+def test_clean_sample_needs_branch_confirmation_then_imports(db: Database) -> None:
+    with db.session_factory.begin() as s:
+        plan = plan_import(s, SAMPLES / "roll_clean.xlsx")
+        assert len(plan.added) == 30 and not plan.refused
+        assert plan.new_branches == ["机关第一党支部", "机关第二党支部", "机关第三党支部", "信息中心党支部", "离退休党支部"]
+        with pytest.raises(ValidationError, match="尚不存在"):
+            apply_import(s, plan, "tester", create_branches=False)
+    assert count(db) == 0 and count(db, Branch) == 0
+    do_import(db, SAMPLES / "roll_clean.xlsx")
+    assert count(db) == 30 and count(db, Branch) == 5
+    with db.session_factory() as s:
+        logs = changelog.entries(s, entity="member")
+        assert [e.action for e in logs] == ["import"]
+        assert logs[0].changes["added"] == [None, 30]
+        assert not changelog.verify_chain(s)
+
+
+@needs_samples
+def test_messy_sample_values_normalised(db: Database) -> None:
+    plan = do_import(db, SAMPLES / "roll_messy.xlsx")
+    assert len(plan.added) == 40 and not plan.refused
+    assert plan.ignored_columns == ["籍贯"]
+    with db.session_factory() as s:
+        members = {m.id_number: m for m in list_members(s)}
+    assert len(members) == 40
+    names = {m.name for m in members.values()}
+    assert {"白杰", "武红", "夏东", "崔辉喆"} <= names and not any("\u3000" in n or " " in n for n in names)
+    assert "51010419820224057X" in members                         # lower-case x
+    assert "610103198908306996" in members                         # full-width digits
+    assert "110101197404304318" in members                         # spaces around
+    assert members["510104196712071973"].joined_party == "1994-11"  # 1994.11 kept to the month
+    assert members["320102197401037176"].joined_party == "2005-10"
+    assert members["420106199003143430"].joined_party == "2017-02"  # 201702
+    assert members["420106199003143430"].full_member_since == "2018-02-11"  # 20180211
+    assert members["110101197404304318"].joined_party == "1994-05"  # 1994年5月
+    assert members["110101197404304318"].full_member_since == "1995-05-16"
+    assert members["510104196712071973"].phone == "18050064507"
+
+
+@needs_samples
+@pytest.mark.parametrize(("name", "expected"), [("roll_messy.xls", 40), ("roll_gbk.csv", 25)])
+def test_other_formats(db: Database, name: str, expected: int) -> None:
+    plan = do_import(db, SAMPLES / name)
+    assert (len(plan.added), plan.refused) == (expected, [])
+    assert count(db) == expected
+    with db.session_factory() as s:
+        names = {m.name for m in list_members(s)}
+    if name.endswith(".csv"):
+        assert "闫赟琪" in names
+    else:
+        assert "孟镕" in names and "司马喆" in names
+
+
+@needs_samples
+def test_bad_sample_refused_exactly_as_listed(db: Database) -> None:
+    faults = json.loads((SAMPLES / "roll_bad.faults.json").read_text(encoding="utf-8"))
+    with db.session_factory.begin() as s:
+        plan = plan_import(s, SAMPLES / "roll_bad.xlsx")
+        reported = {str(p.row): p.column for p in plan.refused}
+        assert reported == faults
+        assert len(plan.refused) == len(faults)  # one reason per faulty row
+        assert all(p.message and any("\u4e00" <= ch <= "\u9fff" for ch in p.message) for p in plan.refused)
+        id_problem = next(p for p in plan.refused if p.row == 5)
+        assert "文本" in id_problem.message
+        with pytest.raises(ValidationError):
+            apply_import(s, plan, "tester", create_branches=True)
+    assert count(db) == 0 and count(db, Branch) == 0 and count(db, ChangeLog) == 0
+
+
+@needs_samples
+def test_second_import_changes_nothing(db: Database) -> None:
+    do_import(db, SAMPLES / "roll_clean.xlsx")
+    plan = do_import(db, SAMPLES / "roll_clean.xlsx")
+    assert (len(plan.added), len(plan.updated), len(plan.unchanged), plan.refused) == (0, 0, 30, [])
+    assert count(db) == 30
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def test_duplicates_against_database(db: Database, tmp_path: Path) -> None:
+    do_import(db, xlsx(tmp_path / "a.xlsx", [ZHANG, LI]))
+    changed = [ZHANG[:8] + ["13811112222"], LI[:7] + ["一支部", LI[8]]]
+    path = xlsx(tmp_path / "b.xlsx", changed)
+
+    refused = do_import(db, path)
+    assert [p.row for p in refused.refused] == [2, 3]
+    assert "联系电话" in refused.refused[0].message and refused.refused[0].column == "公民身份号码"
+
+    skipped = do_import(db, path, on_duplicate="skip")
+    assert skipped.skipped == [2, 3] and not skipped.refused
+
+    updated = do_import(db, path, on_duplicate="update")
+    assert [(u.row, u.changes) for u in updated.updated] == [
+        (2, {"phone": ("13800000000", "13811112222")}), (3, {"branch": ("二支部", "一支部")})]
+    with db.session_factory() as s:
+        members = {m.name: m for m in list_members(s)}
+        assert members["张伟"].phone == "13811112222" and members["李娜"].branch == "一支部"
+        updates = [e for e in changelog.entries(s, entity="member") if e.action == "update"]
+        assert updates[0].changes == {"phone": ["13800000000", "13811112222"]}
+        assert not changelog.verify_chain(s)
+
+
+def test_empty_cells_never_erase(db: Database, tmp_path: Path) -> None:
+    do_import(db, xlsx(tmp_path / "a.xlsx", [ZHANG]))
+    plan = do_import(db, xlsx(tmp_path / "b.xlsx", [ZHANG[:8] + [None]]), on_duplicate="update")
+    assert plan.unchanged == [2]
+
+
+def test_duplicates_within_file(db: Database, tmp_path: Path) -> None:
+    plan = do_import(db, xlsx(tmp_path / "d.xlsx", [ZHANG, LI, [3, *ZHANG[1:]]]))
+    assert [(p.row, p.column) for p in plan.refused] == [(4, "公民身份号码")]
+    assert "第2行" in plan.refused[0].message
+    assert count(db) == 0
+
+
+def test_fifteen_digit_id_converted(db: Database, tmp_path: Path) -> None:
+    do_import(db, xlsx(tmp_path / "o.xlsx", [[1, "王五", "男", "", "110101900307123", "", "", "一支部", ""]]))
+    with db.session_factory() as s:
+        assert [m.id_number for m in list_members(s)] == ["110101199003071233"]
+
+
+def test_database_changed_after_preview(db: Database, tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "a.xlsx", [ZHANG])
+    with db.session_factory() as s:
+        plan = plan_import(s, path)
+    do_import(db, path)
+    with db.session_factory.begin() as s, pytest.raises(ConflictError, match="重新预览"):
+        apply_import(s, plan, "tester", create_branches=True)
+    assert count(db) == 1
+
+
+# ---------------------------------------------------------------- cancelling and errors file
+
+
+def test_cancel_during_write_leaves_database_unchanged(db: Database, tmp_path: Path) -> None:
+    from tests.helpers.roll_factory import write_roll_csv
+
+    path = write_roll_csv(tmp_path / "big.csv", 5000)
+    cancel = threading.Event()
+    with db.session_factory() as s:
+        plan = plan_import(s, path)
+    assert len(plan.added) == 5000
+
+    def progress(percent: int, _text: str) -> None:
+        if percent > 0:
+            cancel.set()
+
+    with pytest.raises(CancelledError), db.session_factory.begin() as s:
+        apply_import(s, plan, "tester", create_branches=True, progress=progress, cancel=cancel)
+    assert count(db) == 0 and count(db, Branch) == 0 and count(db, ChangeLog) == 0
+    cancel.set()
+    with db.session_factory() as s, pytest.raises(CancelledError):
+        plan_import(s, path, cancel=cancel)
+
+
+@needs_samples
+def test_errors_file_can_be_fixed_and_imported(db: Database, tmp_path: Path) -> None:
+    with db.session_factory() as s:
+        plan = plan_import(s, SAMPLES / "roll_bad.xlsx")
+    out = write_refused_rows(plan, tmp_path / "errors.xlsx")
+    ws = load_workbook(out).active
+    header = [c.value for c in ws[1]]
+    assert header[-2:] == ["错误原因", "原行号"] and header[1] == "姓名"
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[-1] for r in rows] == [5, 8, 12, 15, 18, 20, 22]
+    assert "文本" in rows[0][-2]
+    # The clerk fixes two rows and drops the rest: the file imports.
+    wb = load_workbook(out)
+    ws = wb.active
+    ws.cell(2, 6).value = "110102197411154828"  # row 5: retyped as text (女 → even 17th digit)
+    ws.cell(2, 6).number_format = "@"
+    ws.cell(7, 2).value = "赵六"  # row 20: name supplied
+    ws.delete_rows(3, 4)
+    ws.delete_rows(4, 2)
+    wb.save(out)
+    fixed = do_import(db, out)
+    assert not fixed.refused, fixed.refused
+    assert len(fixed.added) == 2 and fixed.ignored_columns == ["错误原因", "原行号"]
+
+
+def test_unreadable_file_is_exit_two(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "junk.xlsx"
+    path.write_bytes(os.urandom(3000))
+    with db.session_factory() as s, pytest.raises(UnreadableFileError) as info:
+        plan_import(s, path)
+    assert info.value.exit_code == 2
+
+
+def test_fast_initials_match_naming() -> None:
+    for name in ("张伟", "欧阳杰凤", "单雄信", "曾国藩", "长孙无忌", "阿依古丽·买买提", "Ma Li", "解放", "朝阳", "乐乐", "堃喆"):
+        assert fast_initials(name) == naming.pinyin_initials(name) == derived_name_fields(name)["name_initials"]
+
+
+# ---------------------------------------------------------------- command line
+
+
+def cli(tmp_path: Path, *args: str) -> int:
+    return run(["--db", str(tmp_path / "cli.sqlite3"), *args])
+
+
+@needs_samples
+def test_cli_import_forms_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(tmp_path, "import-members", str(SAMPLES / "roll_clean.xlsx"), "--json") == 1
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"added", "updated", "unchanged", "skipped", "refused", "ignored_columns", "branches_created",
+                        "form"}
+    assert out["form"] == "Excel 工作簿（.xlsx）"
+    assert [r["column"] for r in out["refused"]] == ["所在党支部"] * 5 and out["branches_created"] == []
+
+    assert cli(tmp_path, "import-members", str(SAMPLES / "roll_clean.xlsx"), "--create-branches", "--dry-run") == 0
+    capsys.readouterr()
+    assert cli(tmp_path, "import-members", str(SAMPLES / "roll_clean.xlsx"), "--create-branches", "--json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["added"] == 30 and len(out["branches_created"]) == 5 and out["refused"] == []
+
+    assert cli(tmp_path, "import-members", str(SAMPLES / "roll_messy.xlsx"), "--json") == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["added"] == 40 and out["ignored_columns"] == ["籍贯"]
+
+    errors = tmp_path / "err.xlsx"
+    assert cli(tmp_path, "import-members", str(SAMPLES / "roll_bad.xlsx"), "--json", "--errors", str(errors)) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert sorted(r["row"] for r in out["refused"]) == [5, 8, 12, 15, 18, 20, 22]
+    assert errors.exists()
+
+    assert cli(tmp_path, "import-members", str(SAMPLES / "roll_clean.xlsx"), "--on-duplicate", "skip", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["unchanged"] == 30
+    assert cli(tmp_path, "import-members", str(tmp_path / "missing.xlsx")) == 2
+    assert "找不到文件" in capsys.readouterr().err
+    db = open_database(tmp_path / "cli.sqlite3")
+    assert count(db) == 70
+    db.dispose()
+
+
+def test_cli_export_and_template(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(tmp_path, "demo", "--members", "20", "--branches", "3") == 0
+    assert cli(tmp_path, "export-members", str(tmp_path / "all.xlsx")) == 0
+    assert cli(tmp_path, "template", "members", str(tmp_path / "t.xlsx")) == 0
+    assert cli(tmp_path, "export-members", str(tmp_path / "none.xlsx"), "--branch", "没有这个支部") == 1
+    assert load_workbook(tmp_path / "all.xlsx").active.max_row == 22
+
+
+# ---------------------------------------------------------------- a killed import
+
+
+def test_killed_import_leaves_database_unchanged(tmp_path: Path) -> None:
+    from tests.helpers.roll_factory import write_roll_csv
+
+    db_path = tmp_path / "kill.sqlite3"
+    db = open_database(db_path)
+    do_import(db, xlsx(tmp_path / "a.xlsx", [ZHANG, LI]))
+    db.dispose()
+    big = write_roll_csv(tmp_path / "big.csv", 12000)
+    wal = Path(str(db_path) + "-wal")
+    start_size = wal.stat().st_size if wal.exists() else 0
+    proc = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", str(db_path), "import-members", str(big),
+                             "--create-branches"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    # Kill as soon as the write has started: the WAL grows past what opening the database wrote.
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > start_size + 64 * 1024:
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the import finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert integrity_check(db_path) == []
+    db = open_database(db_path)
+    assert count(db) == 2
+    db.dispose()
+
+
+# ---------------------------------------------------------------- unreadable files through the command line
+
+
+def _encrypted(path: Path) -> Path:
+    from tests.helpers.bad_files import make_encrypted_ole
+
+    return make_encrypted_ole(path)
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "empty", "password", "not_spreadsheet", "too_many_rows", "no_header"])
+def test_unreadable_files_exit_two_database_untouched(tmp_path: Path, kind: str,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    assert cli(tmp_path, "import-members", str(xlsx(tmp_path / "ok.xlsx", [ZHANG])), "--create-branches") == 0
+    path = tmp_path / f"{kind}.xlsx"
+    if kind == "corrupt":
+        path.write_bytes(b"PK\x03\x04" + os.urandom(4000))
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "password":
+        _encrypted(path)
+    elif kind == "not_spreadsheet":
+        path = tmp_path / "notes.pdf"
+        path.write_bytes(b"%PDF-1.4\n" + os.urandom(500))
+    elif kind == "too_many_rows":
+        import services.files.spreadsheet as spreadsheet
+
+        monkeypatch.setattr(spreadsheet, "DEFAULT_MAX_ROWS", 50)
+        path = xlsx(path, [[i, "张三", "", "", "x", "", "", "一支部", ""] for i in range(200)])
+    else:
+        path = xlsx(path, [["a", "b"], [1, 2]], headers=["甲", "乙"])
+    capsys.readouterr()
+    assert cli(tmp_path, "import-members", str(path), "--create-branches") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and any("\u4e00" <= ch <= "\u9fff" for ch in err[3:])
+    db = open_database(tmp_path / "cli.sqlite3")
+    assert count(db) == 1
+    db.dispose()

@@ -1,0 +1,80 @@
+"""Activities: types, create/update with sessions, status, deletion rules, change log."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.errors import ConflictError, ValidationError
+from services.safety import changelog
+from services.training import activities, attendance, enrolment
+
+
+def _class(session):  # a three-day class
+    return activities.create_activity(session, {
+        "title": "党性教育培训班", "type": "党性教育培训班", "start_date": "2023-05-08", "end_date": "2023-05-10",
+        "place": "西柏坡", "organiser": "局党委", "cost": "12000", "paid_by": "党费"}, "tester", sessions=[
+        {"date": "2023-05-08", "start_time": "9:00", "end_time": "12:00", "hours": 3, "topic": "开班"},
+        {"date": "2023-05-09", "hours": 6, "topic": "现场教学"},
+        {"date": "2023-05-10", "hours": "4学时", "topic": "结业"}])
+
+
+def test_types_list_add_and_exclude(db):
+    with db.session_factory.begin() as s:
+        types = activities.list_types(s)
+        assert len(types) == 14 and types[2].name == "党性教育培训班" and types[2].code == "DX"
+        t = activities.add_type(s, "读书班", "ds", "tester")
+        assert t.code == "DS"
+        with pytest.raises(ConflictError):
+            activities.add_type(s, "读书班", "XX", "tester")
+        assert not activities.set_type_counts(s, t.id, False, "tester").counts_toward_target
+
+
+def test_create_with_sessions(db):
+    with db.session_factory.begin() as s:
+        info = _class(s)
+    assert info.hours == 13 and len(info.sessions) == 3 and info.status == "计划"
+    assert info.sessions[0].start_time == "09:00" and info.cost == 12000 and info.paid_by == "党费"
+    assert info.date_text() == "2023年5月8日至5月10日"
+    with db.session_factory() as s:
+        assert changelog.entries(s, "activity", info.id)[0].action == "create"
+
+
+def test_one_session_by_default_and_validation(db):
+    with db.session_factory.begin() as s:
+        info = activities.create_activity(s, {"title": "中心组学习", "type": "中心组学习",
+                                              "start_date": "2024-01-15", "hours": 2.5}, "t")
+        assert [x.hours for x in info.sessions] == [2.5]
+        with pytest.raises(ValidationError) as exc:
+            activities.create_activity(s, {"title": "", "type": "不存在", "start_date": "2024-13-01",
+                                           "paid_by": "自费"}, "t")
+        fields = {p.field for p in exc.value.problems}
+        assert {"title", "type", "start_date", "paid_by"} <= fields
+
+
+def test_update_sessions_and_status(db):
+    with db.session_factory.begin() as s:
+        info = _class(s)
+        sessions = [{"id": x.id, "date": x.date, "hours": x.hours, "topic": x.topic} for x in info.sessions[:2]]
+        info2 = activities.update_activity(s, info.id, {"place": "延安"}, "t", sessions=sessions)
+        assert info2.place == "延安" and len(info2.sessions) == 2
+        assert activities.set_status(s, info.id, "进行中", "t").status == "进行中"
+        with pytest.raises(ValidationError):
+            activities.set_status(s, info.id, "不存在", "t")
+
+
+def test_activity_with_attendance_is_never_deleted(demo_db):
+    with demo_db.session_factory.begin() as s:
+        info = _class(s)
+        empty = activities.create_activity(s, {"title": "x", "type": "其他", "start_date": "2023-01-01"}, "t")
+        activities.delete_activity(s, empty.id, "t")
+        enrolment.enrol(s, info.id, enrolment.select_members(s)[:3], "t")
+        attendance.mark_all_present(s, info.sessions[0].id, "t")
+        with pytest.raises(ConflictError):
+            activities.delete_activity(s, info.id, "t")
+        with pytest.raises(ConflictError):  # a session with attendance stays
+            activities.update_activity(s, info.id, {}, "t", sessions=[
+                {"id": info.sessions[1].id, "date": info.sessions[1].date, "hours": 6}])
+        assert activities.set_status(s, info.id, "已取消", "t").status == "已取消"
+        listed = activities.list_activities(s, year=2023)
+        assert listed[0].enrolled == 3 and listed[0].attended == 3
+        assert activities.list_activities(s, type_name="党性教育培训班", query="培训班")[0].id == info.id

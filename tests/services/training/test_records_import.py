@@ -1,0 +1,97 @@
+"""Training-record import: the sample file after the sample roll, row errors, all or nothing, idempotence."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from models import Activity, Attendance, Member
+from services.errors import UnreadableFileError
+from services.training import attendance, records_import
+from tests.helpers.training_helpers import load_roll
+
+
+@pytest.fixture
+def roll_db(db, samples):
+    with db.session_factory.begin() as s:
+        assert load_roll(s, samples / "roll_clean.xlsx") == 30
+    return db
+
+
+def test_sample_imports_once(roll_db, samples):
+    path = samples / "records.xlsx"
+    with roll_db.session_factory.begin() as s:
+        plan = records_import.plan_records(s, path)
+        assert plan.refused == [] and plan.total_rows > 0
+        assert len(plan.added) == plan.total_rows and len(plan.new_activities) == 4
+        records_import.apply_records(s, plan, "tester")
+    with roll_db.session_factory() as s:
+        assert s.scalar(select(func.count(Activity.id))) == 4
+        leave = s.execute(select(Attendance.status, Attendance.hours).where(
+            Attendance.status.in_(("请假", "缺席")))).all()
+        assert leave and all(h == 0 for _, h in leave)
+        present = s.scalars(select(Attendance.hours).where(Attendance.status == "出席")).all()
+        assert present and all(h > 0 for h in present)
+    with roll_db.session_factory.begin() as s:
+        again = records_import.import_records(s, path, "tester")
+        summary = again.summary()
+        assert summary["added"] == 0 and summary["updated"] == 0 and summary["activities_created"] == 0
+        assert summary["unchanged"] == plan.total_rows and summary["refused"] == []
+    with roll_db.session_factory() as s:
+        assert s.scalar(select(func.count(Activity.id))) == 4
+
+
+def test_row_errors_refuse_everything(roll_db, tmp_path):
+    with roll_db.session_factory() as s:
+        m = s.scalars(select(Member).order_by(Member.id)).first()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["学时登记"])
+    ws.append(["姓名", "身份证号码", "课程名称", "类型", "日期", "学时数", "出勤", "籍贯"])
+    ws.append([m.name, m.id_number, "网络学习专栏", "网络培训", "2024-02-01", "3.5学时", "参加", "x"])
+    ws.append(["查无此人", "", "网络学习专栏", "网络培训", "2024-02-01", 3, "到", ""])
+    ws.append([m.name, "", "网络学习专栏", "不存在的类别", "2024-13-01", "三", "打酱油", ""])
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    with roll_db.session_factory.begin() as s:
+        plan = records_import.import_records(s, path, "tester")
+        got = {(p.row, p.column) for p in plan.refused}
+        assert (4, "姓名") in got
+        assert {(5, "类型"), (5, "日期"), (5, "学时数"), (5, "出勤")} <= got
+        assert plan.ignored_columns == ["籍贯"]
+        assert all(p.message for p in plan.refused)
+    with roll_db.session_factory() as s:
+        assert s.scalar(select(func.count(Activity.id))) == 0
+
+
+def test_online_hours_differ_and_update(roll_db, tmp_path):
+    with roll_db.session_factory() as s:
+        a, b = s.scalars(select(Member).order_by(Member.id).limit(2)).all()
+    def write(hours_a):
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["公民身份号码", "培训名称", "培训类别", "开始日期", "学时", "出勤情况"])
+        ws.append([a.id_number, "网上党校", "网络培训", "2024-03-01", hours_a, "√"])
+        ws.append([b.id_number, "网上党校", "网络培训", "2024-03-01", 12, "病假"])
+        path = tmp_path / "online.xlsx"
+        wb.save(path)
+        return path
+    with roll_db.session_factory.begin() as s:
+        records_import.import_records(s, write(7.5), "t")
+        act = s.scalar(select(Activity.id))
+        assert attendance.earned_hours(s, act) == {a.id: 7.5, b.id: 0}
+        assert attendance.grid(s, act).cells[(b.id, s.scalar(select(Attendance.session_id)))].reason == "病假"
+    with roll_db.session_factory.begin() as s:
+        refused = records_import.import_records(s, write(9), "t", on_existing="refuse")
+        assert len(refused.refused) == 1
+        plan = records_import.import_records(s, write(9), "t")
+        assert len(plan.updated) == 1 and len(plan.unchanged) == 1
+        assert attendance.earned_hours(s, act)[a.id] == 9
+
+
+def test_unreadable(roll_db, tmp_path):
+    bad = tmp_path / "x.xlsx"
+    bad.write_bytes(b"not a zip")
+    with roll_db.session_factory() as s, pytest.raises(UnreadableFileError):
+        records_import.plan_records(s, bad)

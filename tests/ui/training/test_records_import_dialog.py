@@ -1,0 +1,50 @@
+"""The training-record import dialog: check shows the plan, import writes it, a refused file writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Activity, Attendance
+from tests.helpers.training_helpers import load_roll
+from ui.training.records_import_dialog import RecordsImportDialog
+from ui.widgets.jobs import default_runner
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def roll_db(db, samples):
+    with db.session_factory.begin() as s:
+        load_roll(s, samples / "roll_clean.xlsx")
+    return db
+
+
+def test_check_then_import(qtbot, roll_db, samples):
+    dialog = RecordsImportDialog(roll_db.session_factory, "tester")
+    qtbot.addWidget(dialog)
+    dialog.file_edit.setText(str(samples / "records.xlsx"))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    assert dialog.plan.ok and dialog.import_button.isEnabled()
+    assert "将新建活动4项" in dialog.summary_label.text()
+    assert dialog.source_label.text() == "读取为：Excel 工作簿（.xlsx）"
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        dialog.on_import_clicked()
+    default_runner().wait_for_done(10000)
+    with roll_db.session_factory() as s:
+        assert s.scalar(select(func.count(Activity.id))) == 4
+        assert s.scalar(select(func.count(Attendance.id))) == dialog.plan.total_rows
+    assert not dialog.import_button.isEnabled()
+
+
+def test_refused_rows_listed(qtbot, roll_db, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("姓名,培训名称,培训类别,开始日期,学时\n查无此人,学习,专题党课,2024-01-01,2\n", encoding="utf-8")
+    dialog = RecordsImportDialog(roll_db.session_factory, "tester")
+    qtbot.addWidget(dialog)
+    dialog.file_edit.setText(str(bad))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    assert dialog.problems.rowCount() == 1 and dialog.problems.item(0, 0).text() == "2"
+    assert not dialog.import_button.isEnabled()

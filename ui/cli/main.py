@@ -1,0 +1,100 @@
+"""The command line: `python main.py [--db PATH] COMMAND ...`, calling the same services as the window.
+
+Exit codes: 0 done; 1 input refused, nothing written; 2 usage error or unreadable file;
+3 the database is in use by another copy of the program.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from services.errors import DangxunError
+from services.version import APP_NAME, VERSION
+from ui.cli.base import (
+    ChineseArgumentParser,
+    CliContext,
+    add_global_options,
+    db_path_from,
+    default_actor,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ChineseArgumentParser(prog="main.py", description=f"{APP_NAME}（{VERSION}）")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
+    add_global_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
+    # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
+    from ui.cli import (
+        members_cmd,
+        plan_cmd,
+        print_cmd,
+        roll_cmd,
+        safety_cmd,
+        stats_cmd,
+        survey_cmd,
+        training_cmd,
+    )
+
+    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd, plan_cmd, survey_cmd):
+        module.register(sub)
+    return parser
+
+
+def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] | None = None) -> int:
+    """Parse `argv` and run the command; with no command, hand over to `gui`."""
+    if gui is not None:
+        gui_args = _gui_only_args(sys.argv[1:] if argv is None else argv)
+        if gui_args is not None:
+            return gui(gui_args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        if gui is None:
+            parser.print_help()
+            return 2
+        return gui(args)
+    ctx = CliContext(db_path=db_path_from(args), actor=args.user or default_actor(), user=args.user)
+    try:
+        return int(args.handler(args, ctx) or 0)
+    except DangxunError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已中断，数据库未作改动。", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # `main.py members list | head`
+        sys.stderr.close()
+        return 0
+    finally:
+        ctx.close()
+
+
+class _QuietParser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise ValueError(message)
+
+
+def _gui_only_args(argv: list[str]) -> argparse.Namespace | None:
+    """The options of a plain window start, or None when `argv` names a command (or asks for help).
+
+    Starting the window must not import every command module (and with them SQLAlchemy) before
+    the window is on screen, so global options alone are parsed without building the full parser.
+    """
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    parser = _QuietParser(add_help=False)
+    add_global_options(parser)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except ValueError:  # let the full parser report it, in Chinese
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+

@@ -1,0 +1,74 @@
+"""Export actions the members tab calls: the roll (all, a branch, the current filter) and the import template."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from services.errors import DangxunError
+from services.roll import roll_export
+from services.roll.members import MemberRecord
+
+AskPath = Callable[[QWidget | None, str, str], str | None]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ExportActions", text)
+
+
+def ask_save_path(parent: QWidget | None, title: str, suggested: str) -> str | None:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "Excel (*.xlsx)")
+    if not path:
+        return None
+    return path if path.lower().endswith(".xlsx") else path + ".xlsx"
+
+
+def _run(parent: QWidget | None, title: str, fn: Callable[[Callable[[int, str], None], threading.Event], Any],
+         runner: Any, on_done: Callable[[Any], None] | None) -> None:
+    def failed(error: BaseException) -> None:
+        message = error.message if isinstance(error, DangxunError) else str(error)
+        QMessageBox.warning(parent, _tr("导出失败"), message)
+
+    if runner is None:
+        from ui.widgets.jobs import run_with_progress as runner
+    runner(parent, title, fn, on_finished=on_done, on_failed=failed, write=False)
+
+
+def export_roll(parent: QWidget | None, session_factory: Any, *, branch: str | None = None,
+                records: Sequence[MemberRecord] | None = None, ask_path: AskPath = ask_save_path,
+                runner: Any = None, on_done: Callable[[Any], None] | None = None) -> str | None:
+    """Export the whole roll, one branch (`branch`), or the records shown now (`records`, the filter)."""
+    stem = f"{branch or '党员'}花名册-{dt.date.today():%Y%m%d}.xlsx"
+    path = ask_path(parent, _tr("导出花名册"), stem)
+    if not path:
+        return None
+    chosen = list(records) if records is not None else None
+
+    def work(progress: Callable[[int, str], None], cancel: threading.Event) -> roll_export.ExportResult:
+        with session_factory() as session:
+            return roll_export.export_members(session, Path(path), branch=branch, records=chosen,
+                                              progress=progress, cancel=cancel)
+
+    _run(parent, _tr("正在导出花名册"), work, runner, on_done)
+    return path
+
+
+def export_template(parent: QWidget | None, session_factory: Any, *, ask_path: AskPath = ask_save_path,
+                    runner: Any = None, on_done: Callable[[Any], None] | None = None) -> str | None:
+    """导出模板: canonical headers, drop-down lists and one example row."""
+    path = ask_path(parent, _tr("导出导入模板"), "党员花名册导入模板.xlsx")
+    if not path:
+        return None
+
+    def work(_progress: Callable[[int, str], None], _cancel: threading.Event) -> Path:
+        with session_factory() as session:
+            return roll_export.write_members_template(session, Path(path))
+
+    _run(parent, _tr("正在生成模板"), work, runner, on_done)
+    return path

@@ -1,0 +1,345 @@
+"""导入花名册: pick a file, preview what the import would do, confirm to write it all in one transaction."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.errors import CancelledError, DangxunError
+from services.files.spreadsheet import describe_source, sheet_names
+from services.roll.roll_import import (
+    ImportPlan,
+    ImportResult,
+    apply_import,
+    plan_import,
+    write_refused_rows,
+)
+from ui.roll.import_preview_table_model import ImportPreviewTableModel
+
+FILE_FILTER = "电子表格 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
+DUPLICATE_CHOICES = (("update", "更新（以本表为准）"), ("skip", "跳过"), ("refuse", "拒绝导入"))
+
+ProgressFn = Callable[[int, str], None]
+JobFn = Callable[[ProgressFn, threading.Event], Any]
+# run(parent, title, fn, on_finished=..., on_failed=...): ui.widgets.jobs.run_with_progress, or a stand-in in tests.
+Runner = Callable[..., Any]
+
+
+def default_runner() -> Runner:
+    from ui.widgets.jobs import run_with_progress
+
+    return run_with_progress
+
+
+def backup_before(db_or_factory: Any, reason: str) -> None:
+    """A backup before a big write."""
+    from services.safety import backup
+
+    backup.backup_before(db_or_factory, reason)
+
+
+class ImportDialog(QDialog):
+    """The preview: counts, refused rows with reasons, field changes, duplicates and new branches."""
+
+    import_finished = Signal(object)
+
+    def __init__(self, session_factory: Any, actor: str, path: Path | str, parent: QWidget | None = None,
+                 runner: Runner | None = None, database: Any = None) -> None:
+        super().__init__(parent)
+        self.session_factory = session_factory
+        self.actor = actor
+        self.path = Path(path)
+        self.database = database
+        self.runner = runner or default_runner()
+        self.plan: ImportPlan | None = None
+        self.import_result: ImportResult | None = None
+        self.error: str | None = None
+        self._busy = False
+        self.setWindowTitle(self.tr("导入花名册"))
+        self.resize(860, 600)
+        self._build()
+        self._load_sheets()
+        self.replan()
+
+    # ---------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.form = form = QFormLayout()
+        self.file_label = QLabel(str(self.path))
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("文件："), self.file_label)
+        self.sheet_combo = QComboBox()
+        self.sheet_combo.setObjectName("sheet_combo")
+        form.addRow(self.tr("工作表："), self.sheet_combo)
+        dup_row = QHBoxLayout()
+        self.duplicate_group = QButtonGroup(self)
+        self.duplicate_buttons: dict[str, QRadioButton] = {}
+        for key, text in DUPLICATE_CHOICES:
+            button = QRadioButton(self.tr(text))
+            button.setObjectName(f"duplicate_{key}")
+            self.duplicate_group.addButton(button)
+            self.duplicate_buttons[key] = button
+            dup_row.addWidget(button)
+        dup_row.addStretch(1)
+        self.duplicate_buttons["refuse"].setChecked(True)
+        form.addRow(self.tr("库中已有的党员："), dup_row)
+        self.source_label = QLabel()
+        self.source_label.setObjectName("source_label")
+        self.source_label.setWordWrap(True)
+        form.addRow(self.tr("读取为："), self.source_label)
+        layout.addLayout(form)
+
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("counts_label")
+        font = self.counts_label.font()
+        font.setBold(True)
+        self.counts_label.setFont(font)
+        layout.addWidget(self.counts_label)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.message_label.setObjectName("message_label")
+        layout.addWidget(self.message_label)
+
+        self.refused_model = ImportPreviewTableModel("refused", self)
+        self.updated_model = ImportPreviewTableModel("updated", self)
+        self.tabs = QTabWidget()
+        self.refused_view = self._table(self.refused_model)
+        self.updated_view = self._table(self.updated_model)
+        self.tabs.addTab(self.refused_view, self.tr("有问题的行"))
+        self.tabs.addTab(self.updated_view, self.tr("将更新的内容"))
+        layout.addWidget(self.tabs, 1)
+
+        self.branches_label = QLabel()
+        self.branches_label.setWordWrap(True)
+        self.create_branches_check = QCheckBox(self.tr("新建以上党支部"))
+        self.create_branches_check.setObjectName("create_branches_check")
+        layout.addWidget(self.branches_label)
+        layout.addWidget(self.create_branches_check)
+
+        self.buttons = QDialogButtonBox()
+        self.save_errors_button = QPushButton(self.tr("保存有问题的行…"))
+        self.save_errors_button.setObjectName("save_errors_button")
+        self.confirm_button = QPushButton(self.tr("确认导入"))
+        self.confirm_button.setObjectName("confirm_button")
+        self.confirm_button.setDefault(True)
+        self.buttons.addButton(self.save_errors_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.addButton(self.confirm_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = QPushButton(self.tr("取消"))
+        self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self.sheet_combo.currentIndexChanged.connect(self.on_sheet_combo_changed)
+        self.duplicate_group.buttonClicked.connect(self.on_duplicate_group_clicked)
+        self.create_branches_check.toggled.connect(lambda _checked: self._update_buttons())
+        self.save_errors_button.clicked.connect(self.save_refused_rows)
+        self.confirm_button.clicked.connect(self.confirm)
+
+    def _table(self, model: ImportPreviewTableModel) -> QTableView:
+        view = QTableView()
+        view.setModel(model)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setAlternatingRowColors(True)
+        view.verticalHeader().hide()
+        header = view.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        view.setColumnWidth(0, 60)
+        view.setColumnWidth(1, 120)
+        return view
+
+    def _load_sheets(self) -> None:
+        self.sheet_combo.blockSignals(True)
+        try:
+            names = sheet_names(self.path) if self.path.suffix.lower() != ".csv" else []
+        except DangxunError:
+            names = []
+        self.sheet_combo.addItem(self.tr("（自动：找到表头的工作表）"), None)
+        for name in names:
+            self.sheet_combo.addItem(name, name)
+        self.form.setRowVisible(self.sheet_combo, len(names) > 1)
+        self.sheet_combo.blockSignals(False)
+
+    # ---------------------------------------------------------------- state
+
+    @property
+    def on_duplicate(self) -> str:
+        for key, button in self.duplicate_buttons.items():
+            if button.isChecked():
+                return key
+        return "refuse"
+
+    def set_on_duplicate(self, key: str) -> None:
+        self.duplicate_buttons[key].setChecked(True)
+        self.replan()
+
+    def on_sheet_combo_changed(self, _index: int) -> None:
+        self.replan()
+
+    def on_duplicate_group_clicked(self, _button: Any) -> None:
+        self.replan()
+
+    def replan(self) -> None:
+        """Check the file again (another sheet or duplicate choice); nothing is written."""
+        sheet = self.sheet_combo.currentData()
+        on_duplicate = self.on_duplicate
+        path = self.path
+        factory = self.session_factory
+
+        def work(progress: ProgressFn, cancel: threading.Event) -> ImportPlan:
+            with factory() as session:
+                return plan_import(session, path, sheet=sheet, on_duplicate=on_duplicate,
+                                   progress=progress, cancel=cancel)
+
+        self._set_busy(True)
+        self.counts_label.setText(self.tr("正在检查……"))
+        self.runner(self, self.tr("正在检查花名册"), work, on_finished=self.on_plan_ready,
+                    on_failed=self.on_plan_failed, write=False)
+
+    def on_plan_ready(self, plan: ImportPlan) -> None:
+        self._set_busy(False)
+        self.plan = plan
+        self.error = None
+        self.refused_model.set_plan(plan)
+        self.updated_model.set_plan(plan)
+        self.counts_label.setText(self.tr(
+            "新增 {0} 名 · 更新 {1} 名 · 未变 {2} 名 · 跳过 {3} 名 · 有问题 {4} 行").format(
+            len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), len(plan.refused_rows)))
+        self.source_label.setText(describe_source(plan.form, plan.sheets))
+        notes = [self.tr("工作表“{0}”，表头在第{1}行，共{2}行数据。").format(plan.sheet, plan.header_row, plan.total_rows)]
+        if plan.ignored_columns:
+            notes.append(self.tr("以下列不认识，不会导入：{0}。").format("、".join(plan.ignored_columns)))
+        if plan.refused:
+            notes.append(self.tr("有问题的行须先改正：整份花名册都不会导入。可把这些行另存为 Excel，改好后再导入。"))
+        self.message_label.setText("".join(notes))
+        if plan.new_branches:
+            self.branches_label.setText(self.tr("表中有尚不存在的党支部：{0}").format("、".join(plan.new_branches)))
+        self.branches_label.setVisible(bool(plan.new_branches))
+        self.create_branches_check.setVisible(bool(plan.new_branches))
+        self.tabs.setCurrentIndex(0 if plan.refused or not plan.updated else 1)
+        self._update_buttons()
+
+    def on_plan_failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        self.plan = None
+        self.refused_model.set_plan(None)
+        self.updated_model.set_plan(None)
+        message = error.message if isinstance(error, DangxunError) else self.tr("检查时出错：{0}").format(error)
+        self.error = message
+        self.counts_label.setText(self.tr("无法导入"))
+        self.source_label.clear()
+        self.message_label.setText(message)
+        self.branches_label.hide()
+        self.create_branches_check.hide()
+        self._update_buttons()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        plan = self.plan
+        ready = (not self._busy and plan is not None and plan.can_apply
+                 and (not plan.new_branches or self.create_branches_check.isChecked())
+                 and bool(plan.added or plan.updated))
+        self.confirm_button.setEnabled(ready)
+        self.save_errors_button.setEnabled(not self._busy and plan is not None and bool(plan.refused))
+
+    # ---------------------------------------------------------------- actions
+
+    def confirm(self) -> None:
+        plan = self.plan
+        if plan is None or not self.confirm_button.isEnabled():
+            return
+        create = self.create_branches_check.isChecked()
+        factory, actor = self.session_factory, self.actor
+        if self.database is not None:
+            backup_before(self.database, f"导入花名册 {self.path.name} 之前")
+
+        def work(progress: ProgressFn, cancel: threading.Event) -> ImportResult:
+            with factory.begin() as session:
+                return apply_import(session, plan, actor, create_branches=create, progress=progress, cancel=cancel)
+
+        self._set_busy(True)
+        self.runner(self, self.tr("正在导入花名册"), work, on_finished=self.on_import_done,
+                    on_failed=self.on_import_failed, write=True)
+
+    def on_import_done(self, result: ImportResult) -> None:
+        self._set_busy(False)
+        self.import_result = result
+        self.import_finished.emit(result)
+        self.accept()
+
+    def on_import_failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        if isinstance(error, CancelledError):
+            self.message_label.setText(self.tr("导入已取消，数据库未作改动。"))
+            return
+        message = error.message if isinstance(error, DangxunError) else str(error)
+        self.message_label.setText(self.tr("导入失败，数据库未作改动：{0}").format(message))
+
+    def save_refused_rows(self, path: str | None = None) -> Path | None:
+        if self.plan is None or not self.plan.refused:
+            return None
+        if not path:
+            suggested = str(self.path.with_name(self.path.stem + "-有问题的行.xlsx"))
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("保存有问题的行"), suggested, "Excel (*.xlsx)")
+            if not path:
+                return None
+        try:
+            out = write_refused_rows(self.plan, Path(path))
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("无法保存"), exc.message)
+            return None
+        self.message_label.setText(self.tr("有问题的行已保存到 {0}（含“错误原因”列），改正后可再次导入。").format(out))
+        return out
+
+
+def start_roll_import(parent: QWidget | None, session_factory: Any, actor: str, runner: Runner | None = None,
+                      database: Any = None) -> ImportResult | None:
+    """导入花名册: ask for a file, then show the preview; returns what was written, or None."""
+    title = QCoreApplication.translate("ImportDialog", "导入花名册")
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", FILE_FILTER)
+    if not path:
+        return None
+    dialog = ImportDialog(session_factory, actor, path, parent, runner=runner, database=database)
+    dialog.exec()
+    return dialog.import_result
+
+
+def connect_members_tab(tab: Any, session_factory: Any, actor: str, database: Any = None,
+                        runner: Runner | None = None) -> None:
+    """Wire the members tab's 导入花名册 (signal `import_roll_requested`) to this dialog; refresh after."""
+
+    def on_requested() -> None:
+        result = start_roll_import(tab, session_factory, actor, runner=runner, database=database)
+        if result is not None:
+            tab.refresh()
+
+    tab.import_roll_requested.connect(on_requested)
+    tab.set_import_available(True)

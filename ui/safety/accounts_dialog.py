@@ -1,0 +1,339 @@
+"""Accounts management: create accounts, reset passwords, change roles, disable; change one's own password."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.errors import DangxunError
+from services.safety import accounts
+from ui.safety.accounts_table_model import AccountsTableModel
+
+Submit = Callable[[dict[str, str]], str | None]
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #B71C1C;")
+    label.hide()
+    return label
+
+
+class _SubmitDialog(QDialog):
+    """A small form whose OK calls `submit(values)`; an error message keeps the form open."""
+
+    def __init__(self, submit: Submit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.submit = submit
+        self.form = QFormLayout()
+        self.message_label = _error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("确定"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.on_ok_clicked)
+        self.buttons.rejected.connect(self.reject)
+
+    def values(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def check(self, values: dict[str, str]) -> str | None:
+        return None
+
+    def show_message(self, text: str | None) -> None:
+        self.message_label.setText(text or "")
+        self.message_label.setVisible(bool(text))
+
+    def on_ok_clicked(self) -> None:
+        values = self.values()
+        problem = self.check(values)
+        if problem is None:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # scrypt takes a moment
+            try:
+                problem = self.submit(values)
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        if problem:
+            self.show_message(problem)
+            return
+        self.accept()
+
+
+def _password_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class AccountFormDialog(_SubmitDialog):
+    """New account: user name, name, role, password twice."""
+
+    def __init__(self, submit: Submit, first: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(submit, parent)
+        self.setWindowTitle(self.tr("新建管理员账号") if first else self.tr("新建账号"))
+        self.username_edit = QLineEdit()
+        self.display_edit = QLineEdit()
+        self.role_combo = QComboBox()
+        for role in accounts.ROLES:
+            self.role_combo.addItem(self.tr(role), role)
+        if first:  # the first account must be an administrator
+            self.role_combo.setEnabled(False)
+        self.password_edit = _password_edit()
+        self.confirm_edit = _password_edit()
+        self.form.addRow(self.tr("用户名"), self.username_edit)
+        self.form.addRow(self.tr("姓名"), self.display_edit)
+        self.form.addRow(self.tr("角色"), self.role_combo)
+        self.form.addRow(self.tr("密码"), self.password_edit)
+        self.form.addRow(self.tr("再输一次"), self.confirm_edit)
+        if first:
+            note = QLabel(self.tr("这是第一个账号，必须是管理员。创建后，打开此数据库需要登录。"))
+            note.setWordWrap(True)
+            self.form.addRow(note)
+
+    def values(self) -> dict[str, str]:
+        return {"username": self.username_edit.text().strip(), "display_name": self.display_edit.text().strip(),
+                "role": self.role_combo.currentData(), "password": self.password_edit.text(),
+                "confirm": self.confirm_edit.text()}
+
+    def check(self, values: dict[str, str]) -> str | None:
+        if values["password"] != values["confirm"]:
+            return self.tr("两次输入的密码不一致")
+        return None
+
+
+class PasswordDialog(_SubmitDialog):
+    """A new password twice, and the old one when an account changes its own."""
+
+    def __init__(self, submit: Submit, title: str, need_old: bool, parent: QWidget | None = None) -> None:
+        super().__init__(submit, parent)
+        self.setWindowTitle(title)
+        self.old_edit = _password_edit() if need_old else None
+        self.password_edit = _password_edit()
+        self.confirm_edit = _password_edit()
+        if self.old_edit is not None:
+            self.form.addRow(self.tr("原密码"), self.old_edit)
+        self.form.addRow(self.tr("新密码"), self.password_edit)
+        self.form.addRow(self.tr("再输一次"), self.confirm_edit)
+
+    def values(self) -> dict[str, str]:
+        return {"old": self.old_edit.text() if self.old_edit else "", "password": self.password_edit.text(),
+                "confirm": self.confirm_edit.text()}
+
+    def check(self, values: dict[str, str]) -> str | None:
+        if values["password"] != values["confirm"]:
+            return self.tr("两次输入的密码不一致")
+        return None
+
+
+class AccountsDialog(QDialog):
+    """Administrators manage every account; other roles may only change their own password.
+
+    `actor` is the logged-in user name (or the clerk's name when the database has no accounts yet);
+    `role` is that account's role, None for a database without accounts.
+    """
+
+    accounts_changed = Signal()
+
+    def __init__(self, session_factory: sessionmaker[Session], actor: str, role: str | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session_factory = session_factory
+        self.actor = actor
+        self.role = role
+        self.child_dialog: _SubmitDialog | None = None
+        self.setWindowTitle(self.tr("账号管理"))
+        self.resize(640, 400)
+
+        self.model = AccountsTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().hide()
+        self.new_button = QPushButton(self.tr("新建账号"))
+        self.new_button.setProperty("primary", True)  # the accent style of ui/app.py
+        self.reset_button = QPushButton(self.tr("重置密码"))
+        self.role_combo = QComboBox()
+        for r in accounts.ROLES:
+            self.role_combo.addItem(self.tr(r), r)
+        self.role_button = QPushButton(self.tr("设置角色"))
+        self.active_button = QPushButton(self.tr("停用"))
+        self.own_password_button = QPushButton(self.tr("修改我的密码"))
+        self.empty_label = QLabel(self.tr("还没有账号：任何人打开程序都不需要登录。新建第一个账号（管理员）后，打开此数据库需要登录。"))
+        self.empty_label.setWordWrap(True)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        close.rejected.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        for w in (self.new_button, self.reset_button, self.role_combo, self.role_button, self.active_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        buttons.addWidget(self.own_password_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(close)
+
+        self.new_button.clicked.connect(self.on_new_button_clicked)
+        self.reset_button.clicked.connect(self.on_reset_button_clicked)
+        self.role_button.clicked.connect(self.on_role_button_clicked)
+        self.active_button.clicked.connect(self.on_active_button_clicked)
+        self.own_password_button.clicked.connect(self.on_own_password_button_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+
+    # ------------------------------------------------------------ state
+
+    @property
+    def is_admin(self) -> bool:
+        return accounts.role_allows(self.role, accounts.ADMIN)
+
+    def refresh(self) -> None:
+        with self.session_factory() as session:
+            rows = accounts.list_accounts(session)
+        selected = self.selected_username()
+        self.model.set_rows(rows)
+        self.empty_label.setVisible(not rows)
+        if selected:
+            self.select(selected)
+        self._update_buttons()
+
+    def select(self, username: str) -> None:
+        row = self.model.row_of(username)
+        if row >= 0:
+            self.view.selectRow(row)
+
+    def selected_username(self) -> str | None:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        account = self.model.account_at(rows[0].row()) if rows else None
+        return account.username if account else None
+
+    def _update_buttons(self) -> None:
+        selected = self.selected_username()
+        account = self.model.account_at(self.model.row_of(selected)) if selected else None
+        self.new_button.setEnabled(self.is_admin)
+        for w in (self.reset_button, self.role_combo, self.role_button, self.active_button):
+            w.setEnabled(self.is_admin and account is not None)
+        if account is not None:
+            self.active_button.setText(self.tr("停用") if account.active else self.tr("启用"))
+            self.role_combo.setCurrentIndex(max(self.role_combo.findData(account.role), 0))
+        has_own = self.model.row_of(self.actor) >= 0 and self.role is not None
+        self.own_password_button.setEnabled(has_own)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message_label.setStyleSheet("color: #B71C1C;" if error else "")
+        self.message_label.setText(text)
+
+    def _run(self, action: Callable[[Session], str]) -> str | None:
+        """Run a service call in one transaction; returns an error message or None."""
+        try:
+            with self.session_factory.begin() as session:
+                done = action(session)
+        except DangxunError as exc:
+            return exc.message
+        self.refresh()
+        self.show_message(done)
+        self.accounts_changed.emit()
+        return None
+
+    # ------------------------------------------------------------ actions
+
+    def on_new_button_clicked(self) -> None:
+        first = self.model.rowCount() == 0
+
+        def submit(v: dict[str, str]) -> str | None:
+            def create(s: Session) -> str:
+                accounts.create_account(s, v["username"], v["role"], v["password"], self.actor, v["display_name"])
+                return self.tr("已新建账号“{0}”（{1}）").format(v["username"], v["role"])
+
+            error = self._run(create)
+            if error is None:
+                self.select(v["username"])
+            return error
+
+        self.child_dialog = AccountFormDialog(submit, first, self)
+        self.child_dialog.open()
+
+    def on_reset_button_clicked(self) -> None:
+        username = self.selected_username()
+        if not username:
+            return
+
+        def submit(v: dict[str, str]) -> str | None:
+            def reset(s: Session) -> str:
+                accounts.reset_password(s, username, v["password"], self.actor)
+                return self.tr("已重置“{0}”的密码并解除锁定").format(username)
+
+            return self._run(reset)
+
+        self.child_dialog = PasswordDialog(submit, self.tr("重置“{0}”的密码").format(username), False, self)
+        self.child_dialog.open()
+
+    def on_role_button_clicked(self) -> None:
+        username = self.selected_username()
+        if not username:
+            return
+        role = self.role_combo.currentData()
+
+        def set_role(s: Session) -> str:
+            accounts.update_account(s, username, self.actor, role=role)
+            return self.tr("“{0}”的角色已设为{1}").format(username, role)
+
+        error = self._run(set_role)
+        if error:
+            self.show_message(error, error=True)
+
+    def on_active_button_clicked(self) -> None:
+        username = self.selected_username()
+        account = self.model.account_at(self.model.row_of(username)) if username else None
+        if account is None:
+            return
+        active = not account.active
+
+        def toggle(s: Session) -> str:
+            accounts.update_account(s, account.username, self.actor, active=active)
+            return (self.tr("已启用“{0}”") if active else self.tr("已停用“{0}”")).format(account.username)
+
+        error = self._run(toggle)
+        if error:
+            self.show_message(error, error=True)
+
+    def on_own_password_button_clicked(self) -> None:
+        def submit(v: dict[str, str]) -> str | None:
+            def change(s: Session) -> str:
+                accounts.change_password(s, self.actor, v["old"], v["password"])
+                return self.tr("密码已修改")
+
+            return self._run(change)
+
+        self.child_dialog = PasswordDialog(submit, self.tr("修改我的密码"), True, self)
+        self.child_dialog.open()

@@ -1,0 +1,191 @@
+"""Backups and restore: list the backups (date, kind, size, members), back up now, restore, second folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.errors import DangxunError
+from services.safety import accounts
+from services.safety import backup as backup_service
+from services.safety import restore as restore_service
+from services.safety.storage import Database
+from ui.safety.backups_table_model import BackupsTableModel
+
+
+class BackupDialog(QDialog):
+    """Restore needs a 管理员 (or a database without accounts); backing up needs a 录入员.
+
+    After a restore the dialog emits `restored(str)`: the window must drop cached data and reload
+    every tab (the `Database` object stays valid; its connections were closed and reopen by themselves).
+    """
+
+    restored = Signal(str)
+    backed_up = Signal(str)
+
+    def __init__(self, db: Database, actor: str, role: str | None, parent: QWidget | None = None,
+                 folder: Path | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.role = role
+        self.folder = folder or backup_service.default_backups_dir()
+        self.setWindowTitle(self.tr("备份与恢复"))
+        self.resize(720, 420)
+
+        self.model = BackupsTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.backup_button = QPushButton(self.tr("立即备份"))
+        self.backup_button.setProperty("primary", True)  # the accent style of ui/app.py
+        self.restore_button = QPushButton(self.tr("恢复所选备份…"))
+        self.restore_file_button = QPushButton(self.tr("从文件恢复…"))
+        self.second_button = QPushButton(self.tr("第二备份文件夹…"))
+        self.folder_label = QLabel()
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.empty_label = QLabel(self.tr("还没有备份：点“立即备份”。程序启动时、每30分钟有改动时、"
+                                          "导入和恢复之前都会自动备份。"))
+        self.empty_label.setWordWrap(True)
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+        close.rejected.connect(self.reject)
+
+        buttons = QHBoxLayout()
+        for w in (self.backup_button, self.restore_button, self.restore_file_button):
+            buttons.addWidget(w)
+        buttons.addStretch(1)
+        buttons.addWidget(self.second_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(close)
+
+        self.backup_button.clicked.connect(self.on_backup_button_clicked)
+        self.restore_button.clicked.connect(self.on_restore_button_clicked)
+        self.restore_file_button.clicked.connect(self.on_restore_file_button_clicked)
+        self.second_button.clicked.connect(self.on_second_button_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.model.set_rows(backup_service.list_backups(self.folder, self.db.path))
+        with self.db.session_factory() as session:
+            second = backup_service.second_folder(session)
+        text = self.tr("备份文件夹：{0}").format(self.folder)
+        if second:
+            text += "\n" + self.tr("第二备份文件夹：{0}").format(second)
+        self.folder_label.setText(text)
+        self.empty_label.setVisible(self.model.rowCount() == 0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        may_restore = accounts.role_allows(self.role, accounts.ADMIN)
+        may_backup = accounts.role_allows(self.role, accounts.EDITOR)
+        self.backup_button.setEnabled(may_backup)
+        self.second_button.setEnabled(may_restore)
+        self.restore_file_button.setEnabled(may_restore)
+        self.restore_button.setEnabled(may_restore and self.selected() is not None)
+
+    def selected(self) -> backup_service.BackupInfo | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.backup_at(rows[0].row()) if rows else None
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message_label.setStyleSheet("color: #B71C1C;" if error else "")
+        self.message_label.setText(text)
+
+    # ------------------------------------------------------------ actions
+
+    def on_backup_button_clicked(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = backup_service.backup_now(self.db, self.actor, "manual", self.folder)
+        except DangxunError as exc:
+            self.show_message(exc.message, error=True)
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.refresh()
+        text = self.tr("已备份到 {0}，备份文件检查通过。").format(result.info.path)
+        if result.second_error:
+            text += "\n" + result.second_error
+        self.show_message(text, error=bool(result.second_error))
+        self.backed_up.emit(str(result.info.path))
+
+    def confirm_restore(self, source: Path) -> bool:
+        """Asks before replacing the data; tests replace this method."""
+        answer = QMessageBox.question(
+            self, self.tr("恢复数据库"),
+            self.tr("用备份 {0} 替换当前数据库？\n当前数据库会先备份一份，恢复后可以再恢复回来。").format(source.name))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def restore_from(self, source: Path) -> bool:
+        if not self.confirm_restore(source):
+            return False
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            result = restore_service.restore_backup(self.db, source, self.actor, self.folder)
+        except DangxunError as exc:
+            self.show_message(exc.message, error=True)
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.refresh()
+        text = self.tr("已从 {0} 恢复（{1}名党员）。").format(source.name, result.members)
+        if result.upgraded_from is not None:
+            text += self.tr("该备份来自旧版本，已升级。")
+        if result.safety_backup:
+            text += self.tr("恢复前的数据库已备份为 {0}。").format(result.safety_backup.path.name)
+        self.show_message(text)
+        self.restored.emit(str(source))
+        return True
+
+    def on_restore_button_clicked(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            self.restore_from(chosen.path)
+
+    def on_restore_file_button_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"), str(self.folder),
+                                              self.tr("数据库备份 (*.sqlite3 *.db);;所有文件 (*)"))
+        if path:
+            self.restore_from(Path(path))
+
+    def on_second_button_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择第二备份文件夹（如U盘）"))
+        self.set_second_folder(Path(folder) if folder else None)
+
+    def set_second_folder(self, folder: Path | None) -> None:
+        with self.db.session_factory.begin() as session:
+            backup_service.set_second_folder(session, folder, self.actor)
+        self.refresh()
+        self.show_message(self.tr("第二备份文件夹已设为 {0}").format(folder) if folder
+                          else self.tr("已取消第二备份文件夹"))

@@ -1,0 +1,216 @@
+"""The 日志 tab: the audit log with filters (date, actor, action, object, text) and Excel export; read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.errors import DangxunError
+from services.safety import audit
+from ui.safety.log_table_model import LogTableModel
+
+# The view shows the newest entries up to this many; filters narrow the rest down.
+ROW_LIMIT = 5000
+RANGES = ("全部时间", "今天", "最近7天", "最近30天", "今年", "自定义")
+
+
+class LogTab(QWidget):
+    """Audit log view. Nothing here can change the log; export is logged as an event itself."""
+
+    exported = Signal(str)
+
+    def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session_factory = session_factory
+        self.actor = actor
+        self.total = 0
+
+        self.export_button = QPushButton(self.tr("导出Excel"))
+        self.export_button.setToolTip(self.tr("把当前筛选出的日志导出为 Excel 文件"))
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.setToolTip(self.tr("刷新（F5）"))
+        self.range_combo = QComboBox()
+        for name in RANGES:
+            self.range_combo.addItem(self.tr(name), name)
+        today = QDate.currentDate()
+        self.from_edit = QDateEdit(today.addDays(-30))
+        self.to_edit = QDateEdit(today)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+        self.actor_combo = QComboBox()
+        self.action_combo = QComboBox()
+        self.entity_combo = QComboBox()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("搜索摘要、变更内容、操作人"))
+        self.search_edit.setClearButtonEnabled(True)
+
+        self.model = LogTableModel(self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((150, 90, 80, 90, 320)):
+            self.view.setColumnWidth(col, width)
+        self.status_label = QLabel()
+        self.empty_label = QLabel()
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(self.export_button)
+        toolbar.addWidget(self.refresh_button)
+        toolbar.addStretch(1)
+        toolbar.addWidget(self.search_edit, 2)
+        filters = QHBoxLayout()
+        for label, widget in ((self.tr("时间"), self.range_combo), (self.tr("从"), self.from_edit),
+                              (self.tr("到"), self.to_edit), (self.tr("操作人"), self.actor_combo),
+                              (self.tr("操作"), self.action_combo), (self.tr("对象"), self.entity_combo)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(toolbar)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(self.status_label)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.reload)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.range_combo.currentIndexChanged.connect(self.on_range_combo_changed)
+        for widget in (self.actor_combo, self.action_combo, self.entity_combo):
+            widget.currentIndexChanged.connect(self.reload)
+        self.from_edit.dateChanged.connect(self.reload)
+        self.to_edit.dateChanged.connect(self.reload)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(self.on_export_button_clicked)
+        if parent is None:  # inside the main window its 刷新 (F5) calls refresh(); two F5s would clash
+            QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        self.refresh()
+
+    # ------------------------------------------------------------ filters
+
+    def current_filter(self) -> audit.LogFilter:
+        date_from, date_to = self._date_range()
+        return audit.LogFilter(
+            date_from=date_from, date_to=date_to,
+            actor=self.actor_combo.currentData() or None,
+            action=self.action_combo.currentData() or None,
+            entity=self.entity_combo.currentData() or None,
+            text=self.search_edit.text().strip() or None,
+        )
+
+    def _date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        choice = self.range_combo.currentData()
+        today = dt.date.today()
+        if choice == "今天":
+            return today, today
+        if choice == "最近7天":
+            return today - dt.timedelta(days=6), today
+        if choice == "最近30天":
+            return today - dt.timedelta(days=29), today
+        if choice == "今年":
+            return dt.date(today.year, 1, 1), today
+        if choice == "自定义":
+            return self.from_edit.date().toPython(), self.to_edit.date().toPython()  # type: ignore[return-value]
+        return None, None
+
+    def on_range_combo_changed(self, _index: int) -> None:
+        custom = self.range_combo.currentData() == "自定义"
+        self.from_edit.setEnabled(custom)
+        self.to_edit.setEnabled(custom)
+        self.reload()
+
+    def _fill_combo(self, combo: QComboBox, values: list[str], label: Any, everyone: str) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everyone, "")
+        for value in values:
+            combo.addItem(label(value), value)
+        index = combo.findData(current) if current else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    # ------------------------------------------------------------ loading
+
+    def refresh(self) -> None:
+        """Reload the filter choices and the rows (F5, or after another tab changed data)."""
+        with self.session_factory() as session:
+            choices = audit.log_choices(session)
+        self._fill_combo(self.actor_combo, choices.actors, str, self.tr("全部"))
+        self._fill_combo(self.action_combo, choices.actions, audit.action_label, self.tr("全部"))
+        self._fill_combo(self.entity_combo, choices.entities, audit.entity_label, self.tr("全部"))
+        self.reload()
+
+    def reload(self) -> None:
+        flt = self.current_filter()
+        with self.session_factory() as session:
+            rows = audit.query_log(session, flt, limit=ROW_LIMIT)
+            self.total = audit.count_log(session, flt)
+            everything = audit.count_log(session) if not rows else self.total
+        self.model.set_rows(rows)
+        if self.total > len(rows):
+            self.status_label.setText(self.tr("显示最近{0}条，共{1}条；用筛选缩小范围").format(len(rows), self.total))
+        else:
+            self.status_label.setText(self.tr("共{0}条").format(self.total))
+        if not rows:
+            self.empty_label.setText(self.tr("日志中还没有记录：新增、修改、导入、导出、打印、备份都会记在这里。")
+                                     if everything == 0 else self.tr("没有符合筛选条件的记录：放宽时间范围或清空搜索。"))
+        self.empty_label.setVisible(not rows)
+        self.export_button.setEnabled(bool(rows))
+
+    # ------------------------------------------------------------ export
+
+    def on_export_button_clicked(self) -> None:
+        default = str(Path.home() / f"操作日志-{dt.date.today():%Y%m%d}.xlsx")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出日志"), default, self.tr("Excel 文件 (*.xlsx)"))
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> int:
+        """Write the filtered log to `path` and log the export; returns the number of rows."""
+        if path.suffix.lower() != ".xlsx":
+            path = path.with_suffix(".xlsx")
+        flt = self.current_filter()
+        try:
+            with self.session_factory.begin() as session:
+                n = audit.export_log_xlsx(session, path, flt)
+                audit.record_event(session, self.actor, "export", f"导出操作日志（{n}条）到 {path.name}",
+                                   {"what": "操作日志", "rows": n, "path": str(path)})
+        except DangxunError as exc:
+            self.status_label.setText(self.tr("导出失败：{0}").format(exc.message))
+            return 0
+        self.refresh()
+        self.status_label.setText(self.tr("已导出{0}条到 {1}").format(n, path))
+        self.exported.emit(str(path))
+        return n

@@ -1,0 +1,255 @@
+"""Create or edit an activity with its sessions (课次)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.errors import DangxunError, ValidationError
+from services.training.activities import COMPLETION_RULES, PAID_BY, ActivityInfo, ActivityTypeInfo
+
+SaveFn = Callable[[dict[str, Any], list[dict[str, Any]]], Any]
+SESSION_HEADERS = ("日期", "开始时间", "结束时间", "学时", "主题", "地点")
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(q: QDate) -> dt.date:
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class ActivityDialog(QDialog):
+    def __init__(self, types: list[ActivityTypeInfo], save: SaveFn, activity: ActivityInfo | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._save = save
+        self._activity = activity
+        self.result_value: Any = None
+        self.setWindowTitle(self.tr("编辑活动") if activity else self.tr("新建活动"))
+        form = QFormLayout()
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText(self.tr("如：2024年党性教育培训班"))
+        self.type_combo = QComboBox()
+        for t in types:
+            self.type_combo.addItem(t.name, t.id)
+        self.organiser_edit = QComboBox()
+        self.organiser_edit.setEditable(True)
+        self.organiser_edit.addItems(["局党委", "机关党委", "市委组织部", "市直机关工委"])
+        today = dt.date.today()
+        self.start_edit = QDateEdit(_qdate(today))
+        self.end_edit = QDateEdit(_qdate(today))
+        for edit in (self.start_edit, self.end_edit):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.place_edit = QLineEdit()
+        self.lecturer_edit = QLineEdit()
+        self.target_edit = QLineEdit()
+        self.cost_spin = QDoubleSpinBox()
+        self.cost_spin.setRange(0, 10_000_000)
+        self.cost_spin.setDecimals(2)
+        self.cost_spin.setSuffix(self.tr(" 元"))
+        self.paid_combo = QComboBox()
+        self.paid_combo.addItem(self.tr("（未填）"), "")
+        for p in PAID_BY:
+            self.paid_combo.addItem(p, p)
+        self.rule_combo = QComboBox()
+        for key, label in COMPLETION_RULES.items():
+            self.rule_combo.addItem(label, key)
+        self.rule_value = QDoubleSpinBox()
+        self.rule_value.setRange(0, 1000)
+        self.rule_value.setDecimals(2)
+        self.rule_combo.currentIndexChanged.connect(self.on_rule_combo_changed)
+        self.remarks_edit = QLineEdit()
+        form.addRow(self.tr("活动名称"), self.title_edit)
+        form.addRow(self.tr("类别"), self.type_combo)
+        form.addRow(self.tr("主办单位"), self.organiser_edit)
+        dates = QHBoxLayout()
+        dates.addWidget(self.start_edit)
+        dates.addWidget(QLabel(self.tr("至")))
+        dates.addWidget(self.end_edit)
+        form.addRow(self.tr("起止日期"), dates)
+        form.addRow(self.tr("地点"), self.place_edit)
+        form.addRow(self.tr("授课人"), self.lecturer_edit)
+        form.addRow(self.tr("培训对象"), self.target_edit)
+        money = QHBoxLayout()
+        money.addWidget(self.cost_spin)
+        money.addWidget(QLabel(self.tr("经费来源")))
+        money.addWidget(self.paid_combo)
+        form.addRow(self.tr("费用"), money)
+        rule = QHBoxLayout()
+        rule.addWidget(self.rule_combo)
+        rule.addWidget(self.rule_value)
+        form.addRow(self.tr("结业条件"), rule)
+        form.addRow(self.tr("备注"), self.remarks_edit)
+
+        box = QGroupBox(self.tr("课次"))
+        self.sessions = QTableWidget(0, len(SESSION_HEADERS))
+        self.sessions.setHorizontalHeaderLabels([self.tr(h) for h in SESSION_HEADERS])
+        self.sessions.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        add = QPushButton(self.tr("添加课次"))
+        add.clicked.connect(self.on_add_clicked)
+        remove = QPushButton(self.tr("删除课次"))
+        remove.clicked.connect(self.on_remove_clicked)
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(add)
+        buttons_row.addWidget(remove)
+        buttons_row.addStretch(1)
+        hint = QLabel(self.tr("每个课次一行；日期写作 2024-05-06，时间写作 09:00。不分课次的活动保留一行即可。"))
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #616161")
+        inner = QVBoxLayout(box)
+        inner.addWidget(self.sessions)
+        inner.addLayout(buttons_row)
+        inner.addWidget(hint)
+
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #B71C1C")
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(box, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.resize(720, 680)
+        if activity is not None:
+            self._fill(activity)
+        else:
+            self._add_row({"date": today, "hours": 2})
+        self.on_rule_combo_changed()
+
+    def _fill(self, a: ActivityInfo) -> None:
+        self.title_edit.setText(a.title)
+        self.type_combo.setCurrentIndex(max(0, self.type_combo.findData(a.type_id)))
+        self.organiser_edit.setCurrentText(a.organiser or "")
+        self.start_edit.setDate(_qdate(a.start_date))
+        self.end_edit.setDate(_qdate(a.end_date or a.start_date))
+        self.place_edit.setText(a.place or "")
+        self.lecturer_edit.setText(a.lecturer or "")
+        self.target_edit.setText(a.target_group or "")
+        self.cost_spin.setValue(a.cost or 0)
+        self.paid_combo.setCurrentIndex(max(0, self.paid_combo.findData(a.paid_by or "")))
+        self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(a.completion_rule)))
+        self.rule_value.setValue(a.completion_value or 0)
+        self.remarks_edit.setText(a.remarks or "")
+        for s in a.sessions:
+            self._add_row({"id": s.id, "date": s.date, "start_time": s.start_time, "end_time": s.end_time,
+                           "hours": s.hours, "topic": s.topic, "place": s.place})
+
+    def _add_row(self, values: dict[str, Any]) -> None:
+        row = self.sessions.rowCount()
+        self.sessions.insertRow(row)
+        keys = ("date", "start_time", "end_time", "hours", "topic", "place")
+        for col, key in enumerate(keys):
+            value = values.get(key)
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, float):
+                value = f"{value:g}"
+            item = QTableWidgetItem("" if value is None else str(value))
+            if col == 0:
+                item.setData(Qt.ItemDataRole.UserRole, values.get("id"))
+            self.sessions.setItem(row, col, item)
+
+    def on_add_clicked(self) -> None:
+        last = self.sessions.rowCount() - 1
+        day = _pydate(self.start_edit.date())
+        values: dict[str, Any] = {"date": day, "hours": 2}
+        if last >= 0:
+            date_item, hours_item = self.sessions.item(last, 0), self.sessions.item(last, 3)
+            text = date_item.text() if date_item is not None else ""
+            try:
+                day = dt.date.fromisoformat(text) + dt.timedelta(days=1)
+                values = {"date": day, "hours": hours_item.text() if hours_item is not None else 2}
+            except ValueError:
+                pass
+        self._add_row(values)
+        if day > _pydate(self.end_edit.date()):
+            self.end_edit.setDate(_qdate(day))
+
+    def on_remove_clicked(self) -> None:
+        rows = sorted({i.row() for i in self.sessions.selectedIndexes()}, reverse=True)
+        for row in rows:
+            self.sessions.removeRow(row)
+
+    def on_rule_combo_changed(self, *_: Any) -> None:
+        rule = self.rule_combo.currentData()
+        self.rule_value.setEnabled(rule != "all_sessions")
+        if rule == "hours":
+            self.rule_value.setSuffix(self.tr(" 学时"))
+            self.rule_value.setRange(0, 1000)
+        elif rule == "share":
+            self.rule_value.setSuffix("")
+            self.rule_value.setRange(0, 1)
+            self.rule_value.setSingleStep(0.1)
+            if not self.rule_value.value():
+                self.rule_value.setValue(0.8)
+
+    def values(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        raw: dict[str, Any] = {
+            "title": self.title_edit.text(), "type": self.type_combo.currentData(),
+            "organiser": self.organiser_edit.currentText(), "start_date": _pydate(self.start_edit.date()),
+            "end_date": _pydate(self.end_edit.date()), "place": self.place_edit.text(),
+            "lecturer": self.lecturer_edit.text(), "target_group": self.target_edit.text(),
+            "cost": self.cost_spin.value() or None, "paid_by": self.paid_combo.currentData(),
+            "completion_rule": self.rule_combo.currentData(),
+            "completion_value": self.rule_value.value() if self.rule_combo.currentData() != "all_sessions" else None,
+            "remarks": self.remarks_edit.text(),
+        }
+        if raw["end_date"] == raw["start_date"]:
+            raw["end_date"] = None
+        sessions = []
+        keys = ("date", "start_time", "end_time", "hours", "topic", "place")
+        for row in range(self.sessions.rowCount()):
+            item: dict[str, Any] = {}
+            for col, key in enumerate(keys):
+                cell = self.sessions.item(row, col)
+                item[key] = cell.text() if cell else ""
+            first = self.sessions.item(row, 0)
+            item["id"] = first.data(Qt.ItemDataRole.UserRole) if first else None
+            sessions.append(item)
+        return raw, sessions
+
+    def on_buttons_accepted(self) -> None:
+        raw, sessions = self.values()
+        try:
+            self.result_value = self._save(raw, sessions)
+        except ValidationError as exc:
+            self.error_label.setText("\n".join(p.describe() for p in exc.problems))
+            self.error_label.show()
+            return
+        except DangxunError as exc:
+            self.error_label.setText(exc.message)
+            self.error_label.show()
+            return
+        self.accept()

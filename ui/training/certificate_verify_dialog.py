@@ -1,0 +1,54 @@
+"""Verify a certificate: type its number or paste (scan) the text of its QR code."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.training import certificates
+
+
+class CertificateVerifyDialog(QDialog):
+    def __init__(self, session_factory: sessionmaker[Session], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = session_factory
+        self.setWindowTitle(self.tr("核验结业证书"))
+        self.text_edit = QLineEdit()
+        self.text_edit.setPlaceholderText(self.tr("证书编号（如 2023-DX-00017）或扫描二维码得到的文字"))
+        self.text_edit.returnPressed.connect(self.on_verify_clicked)
+        verify = QPushButton(self.tr("核验"))
+        verify.setDefault(True)
+        verify.clicked.connect(self.on_verify_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.text_edit, 1)
+        row.addWidget(verify)
+        self.result_label = QLabel(self.tr("离线核验：无需联网，只查本机的发证记录和校验码。"))
+        self.result_label.setWordWrap(True)
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.result_label)
+        layout.addWidget(close)
+        self.resize(520, 160)
+        self.genuine: bool | None = None
+
+    def on_verify_clicked(self) -> None:
+        text = self.text_edit.text().strip()
+        if not text:
+            return
+        with self._factory.begin() as s:
+            result = certificates.verify_certificate(s, text)
+        self.genuine = result.genuine
+        colour = "#1B5E20" if result.genuine else "#B71C1C"
+        mark = "✔ " if result.genuine else "✘ "
+        self.result_label.setStyleSheet(f"color: {colour}")
+        self.result_label.setText(mark + result.message)

@@ -1,0 +1,192 @@
+"""Enrol members in bulk: by branch, Party post, membership, joining date, by hand, or from an Excel list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.errors import DangxunError, ValidationError
+from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
+from services.roll import branches, members
+from services.training import enrolment
+
+
+def _checklist(items: list[tuple[str, Any]], checked: set[Any] | None = None) -> QListWidget:
+    widget = QListWidget()
+    for text, data in items:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, data)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked and data in checked else Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    return widget
+
+
+def _checked(widget: QListWidget) -> list[Any]:
+    return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+
+class EnrolDialog(QDialog):
+    def __init__(self, session_factory: sessionmaker[Session], activity_id: int, actor: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = session_factory
+        self._activity_id = activity_id
+        self._actor = actor
+        self.result_value: enrolment.EnrolResult | None = None
+        self.setWindowTitle(self.tr("报名"))
+        with session_factory() as s:
+            branch_list = branches.list_branches(s)
+            self._roll = members.list_members(s, status="在册")
+        self.tabs = QTabWidget()
+        self.branch_list = _checklist([(f"{b.name}（{b.active_members}人）", b.id) for b in branch_list])
+        self.tabs.addTab(self.branch_list, self.tr("按支部"))
+        self.post_list = _checklist([(p, p) for p in PARTY_POSTS], set(COMMITTEE_POSTS))
+        self.tabs.addTab(self.post_list, self.tr("按党内职务"))
+        membership_page = QWidget()
+        self.membership_combo = QComboBox()
+        self.membership_combo.addItems(["预备党员", "正式党员"])
+        QFormLayout(membership_page).addRow(self.tr("党员类别"), self.membership_combo)
+        self.tabs.addTab(membership_page, self.tr("按党员类别"))
+        date_page = QWidget()
+        self.joined_from = QLineEdit()
+        self.joined_from.setPlaceholderText("2000-01")
+        self.joined_to = QLineEdit()
+        self.joined_to.setPlaceholderText("2010-12")
+        date_form = QFormLayout(date_page)
+        date_form.addRow(self.tr("入党日期从"), self.joined_from)
+        date_form.addRow(self.tr("至"), self.joined_to)
+        self.tabs.addTab(date_page, self.tr("按入党日期"))
+        hand_page = QWidget()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("姓名、拼音首字母或身份证号尾号"))
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self.on_search_edit_text_changed)
+        self.hand_list = _checklist([(f"{m.name}　{m.branch}", m.id) for m in self._roll])
+        hand_layout = QVBoxLayout(hand_page)
+        hand_layout.addWidget(self.search_edit)
+        hand_layout.addWidget(self.hand_list)
+        self.tabs.addTab(hand_page, self.tr("手工选择"))
+        file_page = QWidget()
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText(self.tr("Excel 或 CSV 名单：含“姓名”或“身份证号码”列"))
+        browse = QPushButton(self.tr("选择文件…"))
+        browse.clicked.connect(self.on_browse_clicked)
+        file_row = QHBoxLayout(file_page)
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(browse)
+        self.tabs.addTab(file_page, self.tr("从名单导入"))
+        self.tabs.currentChanged.connect(lambda _i: self.update_count())
+        self.branch_list.itemChanged.connect(lambda _i: self.update_count())
+        self.post_list.itemChanged.connect(lambda _i: self.update_count())
+        self.hand_list.itemChanged.connect(lambda _i: self.update_count())
+        self.membership_combo.currentIndexChanged.connect(lambda _i: self.update_count())
+        self.joined_from.textChanged.connect(lambda _t: self.update_count())
+        self.joined_to.textChanged.connect(lambda _t: self.update_count())
+
+        self.count_label = QLabel()
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #B71C1C")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("报名"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        self.buttons.accepted.connect(self.on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("只为在册党员报名；已报名的不会重复。")))
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.count_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.resize(520, 520)
+        self.update_count()
+
+    def on_search_edit_text_changed(self, text: str) -> None:
+        shown = {m.id for m in self._roll if members.matches(m, text)}
+        for i in range(self.hand_list.count()):
+            item = self.hand_list.item(i)
+            item.setHidden(item.data(Qt.ItemDataRole.UserRole) not in shown)
+
+    def on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择名单"), "",
+                                              self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
+        if path:
+            self.file_edit.setText(path)
+
+    def selected_ids(self, session: Session) -> list[int]:
+        page = self.tabs.currentIndex()
+        if page == 0:
+            chosen = _checked(self.branch_list)
+            return enrolment.select_members(session, branch_ids=chosen) if chosen else []
+        if page == 1:
+            posts = _checked(self.post_list)
+            return enrolment.select_members(session, posts=posts) if posts else []
+        if page == 2:
+            return enrolment.select_members(session, membership=self.membership_combo.currentText())
+        if page == 3:
+            lo, hi = self.joined_from.text().strip(), self.joined_to.text().strip()
+            if not lo and not hi:
+                return []
+            return enrolment.select_members(session, joined_from=lo or None, joined_to=hi or None)
+        if page == 4:
+            return _checked(self.hand_list)
+        return []
+
+    def update_count(self) -> None:
+        self.error_label.clear()
+        if self.tabs.currentIndex() == 5:
+            self.count_label.setText(self.tr("将按名单逐行查找党员：有身份证号码的按号码，否则按姓名。"))
+            return
+        try:
+            with self._factory() as s:
+                n = len(self.selected_ids(s))
+        except DangxunError as exc:
+            self.error_label.setText(exc.message)
+            n = 0
+        self.count_label.setText(self.tr("符合条件的在册党员：%n人", "", n))
+
+    def on_buttons_accepted(self) -> None:
+        try:
+            with self._factory.begin() as s:
+                if self.tabs.currentIndex() == 5:
+                    path = self.file_edit.text().strip()
+                    if not path:
+                        raise ValidationError("请先选择名单文件")
+                    self.result_value = enrolment.enrol_from_file(s, self._activity_id, Path(path), self._actor)
+                else:
+                    ids = self.selected_ids(s)
+                    if not ids:
+                        raise ValidationError("没有选中任何党员")
+                    self.result_value = enrolment.enrol(s, self._activity_id, ids, self._actor)
+        except ValidationError as exc:
+            self.error_label.setText("\n".join(p.describe() for p in exc.problems))
+            return
+        except DangxunError as exc:
+            self.error_label.setText(exc.message)
+            return
+        self.accept()
+
+
+EnrolFn = Callable[[], None]

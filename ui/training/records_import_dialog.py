@@ -1,0 +1,154 @@
+"""Import training records (学时记录): choose a file, see what would happen and every refused row, then import."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.errors import DangxunError
+from services.files.spreadsheet import describe_source
+from services.training import records_import
+from ui.widgets.jobs import run_with_progress
+
+ON_EXISTING_LABELS = (("update", "以文件为准更新已有记录"), ("skip", "跳过已有记录"), ("refuse", "有不同的已有记录时拒绝"))
+
+
+class RecordsImportDialog(QDialog):
+    imported = Signal(object)  # the plan that was written
+
+    def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = session_factory
+        self._actor = actor
+        self.plan: records_import.RecordsPlan | None = None
+        self.setWindowTitle(self.tr("导入学时记录"))
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText(self.tr("每行一名党员参加一项培训：姓名/身份证号码、培训名称、类别、日期、学时、出勤情况"))
+        browse = QPushButton(self.tr("选择文件…"))
+        browse.clicked.connect(self.on_browse_clicked)
+        self.mode_combo = QComboBox()
+        for key, label in ON_EXISTING_LABELS:
+            self.mode_combo.addItem(self.tr(label), key)
+        check = QPushButton(self.tr("检查"))
+        check.clicked.connect(self.on_check_clicked)
+        top = QHBoxLayout()
+        top.addWidget(self.file_edit, 1)
+        top.addWidget(browse)
+        mode = QHBoxLayout()
+        mode.addWidget(QLabel(self.tr("已有记录：")))
+        mode.addWidget(self.mode_combo)
+        mode.addStretch(1)
+        mode.addWidget(check)
+        self.summary_label = QLabel(self.tr("先选择文件并检查；有错误的行会列在下面，改正前不会写入任何记录。"))
+        self.summary_label.setWordWrap(True)
+        self.source_label = QLabel()
+        self.source_label.setObjectName("source_label")
+        self.source_label.setWordWrap(True)
+        self.problems = QTableWidget(0, 3)
+        self.problems.setHorizontalHeaderLabels([self.tr("行"), self.tr("列"), self.tr("原因")])
+        self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.import_button = QPushButton(self.tr("导入"))
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.on_import_clicked)
+        close = QPushButton(self.tr("关闭"))
+        close.clicked.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(mode)
+        layout.addWidget(self.source_label)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.problems, 1)
+        layout.addLayout(bottom)
+        self.resize(760, 520)
+
+    def on_browse_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择学时记录"), "",
+                                              self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
+        if path:
+            self.file_edit.setText(path)
+            self.on_check_clicked()
+
+    def _path(self) -> Path:
+        return Path(self.file_edit.text().strip())
+
+    def on_check_clicked(self) -> None:
+        path, mode = self._path(), self.mode_combo.currentData()
+        self.import_button.setEnabled(False)
+
+        def work(progress: Any, cancel: threading.Event) -> records_import.RecordsPlan:
+            with self._factory() as s:
+                return records_import.plan_records(s, path, mode, progress=progress, cancel=cancel)
+
+        run_with_progress(self, self.tr("正在检查……"), work, on_finished=self.show_plan,
+                          on_failed=self.show_error, write=False)
+
+    def show_error(self, error: BaseException) -> None:
+        message = error.message if isinstance(error, DangxunError) else str(error)
+        self.summary_label.setText(message)
+        self.summary_label.setStyleSheet("color: #B71C1C")
+        self.source_label.clear()
+
+    def show_plan(self, plan: records_import.RecordsPlan) -> None:
+        self.plan = plan
+        s = plan.summary()
+        self.source_label.setText(self.tr("读取为：") + describe_source(plan.form, plan.sheets))
+        text = self.tr("共%1行：新增%2条，更新%3条，未变%4条，跳过%5条，将新建活动%6项。")
+        for n, value in enumerate((plan.total_rows, s["added"], s["updated"], s["unchanged"], s["skipped"],
+                                   s["activities_created"]), start=1):
+            text = text.replace(f"%{n}", str(value))
+        if plan.ignored_columns:
+            text += self.tr(" 未导入的列：") + "、".join(plan.ignored_columns)
+        if plan.refused:
+            text += self.tr("\n有%1处错误，改正后才能导入：").replace("%1", str(len(plan.refused)))
+        self.summary_label.setStyleSheet("color: #B71C1C" if plan.refused else "")
+        self.summary_label.setText(text)
+        self.problems.setRowCount(len(plan.refused))
+        for row, p in enumerate(plan.refused):
+            for col, value in enumerate((str(p.row), p.column, p.message)):
+                self.problems.setItem(row, col, QTableWidgetItem(value))
+        self.import_button.setEnabled(plan.ok and (s["added"] + s["updated"]) > 0)
+
+    def on_import_clicked(self) -> None:
+        path, mode = self._path(), self.mode_combo.currentData()
+
+        def work(progress: Any, cancel: threading.Event) -> records_import.RecordsPlan:
+            # Checked again inside the writing transaction: the database may have changed since.
+            with self._factory.begin() as s:
+                plan = records_import.plan_records(s, path, mode, progress=progress, cancel=cancel)
+                if plan.ok:
+                    records_import.apply_records(s, plan, self._actor, progress=progress, cancel=cancel)
+                return plan
+
+        def done(plan: records_import.RecordsPlan) -> None:
+            self.show_plan(plan)
+            if plan.ok:
+                s = plan.summary()
+                self.summary_label.setText(self.tr("已导入：新增%1条，更新%2条，新建活动%3项。")
+                                           .replace("%1", str(s["added"])).replace("%2", str(s["updated"]))
+                                           .replace("%3", str(s["activities_created"])))
+                self.import_button.setEnabled(False)
+                self.imported.emit(plan)
+
+        run_with_progress(self, self.tr("正在导入……"), work, on_finished=done, on_failed=self.show_error)

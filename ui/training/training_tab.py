@@ -1,0 +1,611 @@
+"""The 培训 tab: activities by year, type and status; an activity's sessions, participants and attendance grid."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.errors import DangxunError
+from services.printing import print_signin
+from services.training import activities, attendance, certificates, enrolment
+from services.training.attendance import Cell
+from ui.training.activity_dialog import ActivityDialog
+from ui.training.activity_table_model import ActivityTableModel
+from ui.training.attendance_grid import AttendanceGridView
+from ui.training.attendance_table_model import AttendanceTableModel
+from ui.training.certificate_verify_dialog import CertificateVerifyDialog
+from ui.training.enrol_dialog import EnrolDialog
+from ui.training.records_import_dialog import RecordsImportDialog
+from ui.widgets.jobs import run_with_progress
+from ui.widgets.pdf_preview import PdfPreviewDialog
+
+ACCENT = "#B71C1C"
+
+
+class TrainingTab(QWidget):
+    counts_changed = Signal(str)  # the status-bar line of the main window
+
+    def __init__(self, session_factory: sessionmaker[Session], actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = session_factory
+        self._actor = actor
+        self._current: activities.ActivityInfo | None = None
+        self._read_only = False
+        self._status = ""
+        self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
+
+        # ---------------------------------------------------------- toolbar and filters
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Ctrl+N, Delete and Ctrl+I are the main window's menu shortcuts; they call add_new() etc. below.
+        self.new_action = self._action(self.tr("新增活动"), self.on_new_action_triggered)
+        self.edit_action = self._action(self.tr("编辑"), self.on_edit_action_triggered)
+        self.delete_action = self._action(self.tr("删除"), self.on_delete_action_triggered)
+        self.status_button = QToolButton()
+        self.status_button.setText(self.tr("状态"))
+        self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        status_menu = QMenu(self.status_button)
+        for status in activities.STATUSES:
+            status_menu.addAction(status).triggered.connect(lambda _=False, s=status: self.change_status(s))
+        self.status_button.setMenu(status_menu)
+        self.toolbar.addSeparator()
+        self.enrol_action = self._action(self.tr("报名"), self.on_enrol_action_triggered)
+        self.import_action = self._action(self.tr("导入学时记录"), self.on_import_action_triggered)
+        self.toolbar.addSeparator()
+        self.print_button = QToolButton()
+        self.print_button.setText(self.tr("打印"))
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        print_menu = QMenu(self.print_button)
+        self.signin_action = print_menu.addAction(self.tr("签到表（当前课次）"))
+        self.signin_action.triggered.connect(self.on_signin_action_triggered)
+        self.register_action = print_menu.addAction(self.tr("考勤表"))
+        self.register_action.triggered.connect(self.on_register_action_triggered)
+        self.certificates_action = print_menu.addAction(self.tr("结业证书"))
+        self.certificates_action.triggered.connect(self.on_certificates_action_triggered)
+        print_menu.addSeparator()
+        self.cert_register_action = print_menu.addAction(self.tr("发证登记册（PDF）"))
+        self.cert_register_action.triggered.connect(self.on_cert_register_action_triggered)
+        self.cert_register_xlsx_action = print_menu.addAction(self.tr("发证登记册（Excel）…"))
+        self.cert_register_xlsx_action.triggered.connect(self.on_cert_register_xlsx_action_triggered)
+        self.print_button.setMenu(print_menu)
+        self.toolbar.addWidget(self.status_button)
+        self.toolbar.addWidget(self.print_button)
+        self.verify_action = self._action(self.tr("核验证书"), self.on_verify_action_triggered)
+
+        self.year_combo = QComboBox()
+        self.type_combo = QComboBox()
+        self.status_combo = QComboBox()
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText(self.tr("搜索活动名称、主办单位、地点"))
+        self.search_edit.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.reload_activities)
+        self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        for combo in (self.year_combo, self.type_combo, self.status_combo):
+            combo.currentIndexChanged.connect(lambda _i: self.reload_activities())
+        filters = QHBoxLayout()
+        for label, widget in ((self.tr("年度"), self.year_combo), (self.tr("类别"), self.type_combo),
+                              (self.tr("状态"), self.status_combo)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        # The search sits at the toolbar's right end, as on the members tab; the list keeps its width.
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.search_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 16)
+        self.toolbar.addWidget(self.search_edit)
+
+        # ---------------------------------------------------------- activities list
+        self.activity_model = ActivityTableModel(self)
+        self.activity_view = QTableView()
+        self.activity_view.setModel(self.activity_model)
+        self.activity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.activity_view.horizontalHeader()
+        for column in range(self.activity_model.columnCount()):
+            # A few hundred activities at most: sizing the short columns to their contents is cheap.
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        self.activity_view.verticalHeader().hide()
+        self.activity_view.selectionModel().currentRowChanged.connect(self.on_activity_view_current_changed)
+        self.activity_view.doubleClicked.connect(lambda _i: self.on_edit_action_triggered())
+        self.empty_label = QLabel(self.tr("还没有培训或学习活动：点“新增活动”，或“导入学时记录”。"))
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #616161; padding: 24px")
+        self.list_stack = QStackedWidget()
+        self.list_stack.addWidget(self.activity_view)
+        self.list_stack.addWidget(self.empty_label)
+
+        # ---------------------------------------------------------- detail
+        self.detail_title = QLabel()
+        self.detail_title.setStyleSheet(f"font-weight: bold; color: {ACCENT}")
+        self.detail_title.setWordWrap(True)
+        self.detail_info = QLabel()
+        self.detail_info.setWordWrap(True)
+        self.detail_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.sessions_table = QTableWidget(0, 5)
+        self.sessions_table.setHorizontalHeaderLabels([self.tr("课次"), self.tr("日期"), self.tr("时间"),
+                                                       self.tr("学时"), self.tr("主题")])
+        self.sessions_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.sessions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sessions_table.verticalHeader().hide()
+        self.participants_table = QTableWidget(0, 5)
+        self.participants_table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("所在党支部"), self.tr("职务"),
+                                                           self.tr("学时"), self.tr("结业")])
+        self.participants_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.participants_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.participants_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.participants_table.verticalHeader().hide()
+        self.unenrol_button = unenrol = QPushButton(self.tr("取消所选人员的报名"))
+        unenrol.clicked.connect(self.on_unenrol_clicked)
+        self.adjust_button = adjust = QPushButton(self.tr("调整学时…"))
+        adjust.setToolTip(self.tr("手工调整所选党员的学时：与考勤所得学时分开记录，须写明原因"))
+        adjust.clicked.connect(self.on_adjust_clicked)
+        participants_page = QWidget()
+        pl = QVBoxLayout(participants_page)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.participants_table)
+        prow = QHBoxLayout()
+        prow.addStretch(1)
+        prow.addWidget(adjust)
+        prow.addWidget(unenrol)
+        pl.addLayout(prow)
+
+        self.attendance_model = AttendanceTableModel(self)
+        self.grid_view = AttendanceGridView()
+        self.grid_view.setModel(self.attendance_model)
+        self.grid_view.horizontalHeader().setDefaultSectionSize(96)
+        self.attendance_model.totals_changed.connect(self.update_counts)
+        self.all_present_button = QPushButton(self.tr("本课次全部出席"))
+        self.all_present_button.setToolTip(self.tr("当前列（课次）中尚未记录的报名人员全部记为出席"))
+        self.all_present_button.clicked.connect(self.on_all_present_clicked)
+        self.counts_label = QLabel()
+        keys = QLabel(self.tr("键盘：1 出席　2 迟到　3 早退　4 请假　5 缺席　空格 切换　Delete 清除；右键可填请假原因"))
+        keys.setStyleSheet("color: #616161")
+        attendance_page = QWidget()
+        al = QVBoxLayout(attendance_page)
+        al.setContentsMargins(0, 0, 0, 0)
+        arow = QHBoxLayout()
+        arow.addWidget(self.counts_label, 1)
+        arow.addWidget(self.all_present_button)
+        al.addLayout(arow)
+        al.addWidget(self.grid_view, 1)
+        al.addWidget(keys)
+
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(attendance_page, self.tr("考勤"))
+        self.detail_tabs.addTab(participants_page, self.tr("参训人员"))
+        self.detail_tabs.addTab(self.sessions_table, self.tr("课次"))
+        detail = QWidget()
+        dl = QVBoxLayout(detail)
+        dl.addWidget(self.detail_title)
+        dl.addWidget(self.detail_info)
+        dl.addWidget(self.detail_tabs, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(filters)
+        ll.addWidget(self.list_stack, 1)
+        splitter.addWidget(left)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        em = self.fontMetrics().horizontalAdvance("党")
+        splitter.setSizes([em * 46, em * 46])  # room for the activity titles beside the detail
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+        self.refresh()
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        return action
+
+    # -------------------------------------------------------------- loading
+
+    def refresh(self) -> None:
+        """Reload filters, the list and the selected activity from the database."""
+        with self._factory() as s:
+            years = activities.activity_years(s)
+            types = activities.list_types(s)
+        self._set_items(self.year_combo, [(self.tr("全部年度"), None)] + [(f"{y}年", y) for y in years])
+        self._set_items(self.type_combo, [(self.tr("全部类别"), None)] + [(t.name, t.name) for t in types])
+        self._set_items(self.status_combo, [(self.tr("全部状态"), None)] + [(s, s) for s in activities.STATUSES])
+        self.reload_activities()
+
+    @staticmethod
+    def _set_items(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in items:
+            combo.addItem(text, data)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)
+
+    def reload_activities(self, select_id: int | None = None) -> None:
+        keep = select_id if select_id is not None else (self._current.id if self._current else None)
+        with self._factory() as s:
+            rows = activities.list_activities(s, year=self.year_combo.currentData(),
+                                              type_name=self.type_combo.currentData(),
+                                              status=self.status_combo.currentData(),
+                                              query=self.search_edit.text())
+        self.activity_model.set_activities(rows)
+        self.list_stack.setCurrentIndex(0 if rows else 1)
+        self._status = self.tr("当前列出活动 %1 项").replace("%1", str(len(rows)))
+        self.counts_changed.emit(self._status)
+        if not rows and (self.search_edit.text() or self.year_combo.currentData() or self.type_combo.currentData()
+                         or self.status_combo.currentData()):
+            self.empty_label.setText(self.tr("没有符合筛选条件的活动。"))
+        elif not rows:
+            self.empty_label.setText(self.tr("还没有培训或学习活动：点“新增活动”，或“导入学时记录”。"))
+        row = self.activity_model.row_of(keep) if keep is not None else -1
+        if row < 0 and rows:
+            row = 0
+        if row >= 0:
+            self.activity_view.selectRow(row)
+            self.show_activity(self.activity_model.activity_at(row).id)  # type: ignore[union-attr]
+        else:
+            self.show_activity(None)
+
+    def on_activity_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        a = self.activity_model.activity_at(current.row())
+        if a is not None and (self._current is None or self._current.id != a.id):
+            self.show_activity(a.id)
+
+    def show_activity(self, activity_id: int | None) -> None:
+        for w in (self.edit_action, self.delete_action, self.enrol_action, self.certificates_action):
+            w.setEnabled(activity_id is not None and not self._read_only)
+        self.status_button.setEnabled(activity_id is not None and not self._read_only)
+        if activity_id is None:
+            self._current = None
+            self.detail_title.setText(self.tr("未选择活动"))
+            self.detail_info.clear()
+            self.sessions_table.setRowCount(0)
+            self.participants_table.setRowCount(0)
+            self.attendance_model.set_grid(None, None)
+            return
+        with self._factory() as s:
+            a = activities.get_activity(s, activity_id)
+            grid = attendance.grid(s, activity_id)
+            done = {c.member_id: c.completed for c in attendance.completion(s, activity_id)}
+        self._current = a
+        self.detail_title.setText(a.title)
+        parts = [f"{a.type_name}　{a.date_text()}", f"地点：{a.place or '—'}", f"主办：{a.organiser or '—'}",
+                 f"学时：{a.hours:g}", f"状态：{a.status}", f"结业条件：{a.completion_text()}"]
+        if a.lecturer:
+            parts.append(f"授课：{a.lecturer}")
+        if a.cost:
+            parts.append(f"费用：{a.cost:g}元（{a.paid_by or '未填经费来源'}）")
+        self.detail_info.setText("　".join(parts))
+        self.sessions_table.setRowCount(len(a.sessions))
+        for r, sess in enumerate(a.sessions):
+            for c, value in enumerate((str(sess.seq), sess.date.isoformat(), sess.time_text(), f"{sess.hours:g}",
+                                       sess.topic or "")):
+                self.sessions_table.setItem(r, c, QTableWidgetItem(value))
+        self.participants_table.setRowCount(len(grid.members))
+        for r, p in enumerate(grid.members):
+            values = (p.name, p.branch, p.job or p.party_post or "", f"{grid.member_hours(p.member_id):g}",
+                      "✔" if done.get(p.member_id) else "")
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, p.member_id)
+                self.participants_table.setItem(r, c, item)
+        read_only = a.status in ("已取消", "已归档") or self._read_only
+        self.attendance_model.set_grid(grid, self._write_cell, read_only=read_only)
+        self.all_present_button.setEnabled(not read_only and bool(grid.members))
+        self.grid_view.resizeColumnToContents(0)
+        self.grid_view.resizeColumnToContents(1)
+        if grid.members and grid.sessions:
+            self.grid_view.setCurrentIndex(self.attendance_model.index(0, 2))
+
+    # -------------------------------------------------------------- what the main window calls
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A 查阅 account: no activity, enrolment, attendance, adjustment, import or certificate is written."""
+        self._read_only = read_only
+        for w in (self.new_action, self.import_action):
+            w.setEnabled(not read_only)
+        for button in (self.unenrol_button, self.adjust_button):
+            button.setEnabled(not read_only)
+        self.show_activity(self._current.id if self._current else None)
+
+    def add_new(self) -> None:
+        if not self._read_only:
+            self.on_new_action_triggered()
+
+    def delete_selected(self) -> None:
+        if not self._read_only:
+            self.on_delete_action_triggered()
+
+    def can_import(self) -> bool:
+        return not self._read_only
+
+    def status_text(self) -> str:
+        return self._status
+
+    def import_data(self) -> None:
+        if not self._read_only:
+            self.on_import_action_triggered()
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def can_print(self) -> bool:
+        return self._current is not None and bool(self._current.sessions)
+
+    def print_current(self) -> None:
+        """Ctrl+P: the sign-in sheet of the session chosen in the grid (the other printouts are in 打印)."""
+        self.on_signin_action_triggered()
+
+    # -------------------------------------------------------------- attendance
+
+    def _write_cell(self, session_id: int, member_id: int, status: str | None) -> Cell | None:
+        reason = self.grid_view.pending_reason
+        try:
+            with self._factory.begin() as s:
+                return attendance.set_attendance(s, session_id, member_id, status, reason, self._actor)
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("考勤"), exc.message)
+            with self._factory() as s:
+                g = attendance.grid(s, self._current.id) if self._current else None
+            return g.cells.get((member_id, session_id)) if g else None
+
+    def update_counts(self) -> None:
+        model = self.attendance_model
+        sid = model.session_id_of_column(self.grid_view.currentIndex().column())
+        total = model.counts()
+        text = self.tr("合计：") + "　".join(f"{k}{v}" for k, v in total.items())
+        if sid is not None:
+            here = model.counts(sid)
+            text += self.tr("　｜　本课次：") + "　".join(f"{k}{v}" for k, v in here.items() if v)
+        self.counts_label.setText(text)
+
+    def on_all_present_clicked(self) -> None:
+        if self._current is None:
+            return
+        column = self.grid_view.currentIndex().column()
+        sid = self.attendance_model.session_id_of_column(column)
+        if sid is None and self._current.sessions:
+            sid = self._current.sessions[0].id
+        if sid is None:
+            return
+        try:
+            with self._factory.begin() as s:
+                attendance.mark_all_present(s, sid, self._actor)
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("考勤"), exc.message)
+            return
+        current = self.grid_view.currentIndex()
+        self.reload_activities(self._current.id)
+        if current.isValid():
+            self.grid_view.setCurrentIndex(self.attendance_model.index(current.row(), current.column()))
+
+    # -------------------------------------------------------------- activities
+
+    def _types(self) -> list[activities.ActivityTypeInfo]:
+        with self._factory() as s:
+            return activities.list_types(s)
+
+    def on_new_action_triggered(self) -> None:
+        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
+            with self._factory.begin() as s:
+                return activities.create_activity(s, raw, self._actor, sessions=sessions)
+
+        dialog = ActivityDialog(self._types(), save, None, self)
+        if dialog.exec():
+            self.refresh()
+            self.reload_activities(dialog.result_value.id)
+
+    def on_edit_action_triggered(self) -> None:
+        if self._current is None or self._read_only:
+            return
+        activity_id = self._current.id
+
+        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
+            with self._factory.begin() as s:
+                return activities.update_activity(s, activity_id, raw, self._actor, sessions=sessions)
+
+        dialog = ActivityDialog(self._types(), save, self._current, self)
+        if dialog.exec():
+            self.refresh()
+
+    def on_delete_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        a = self._current
+        with self._factory() as s:
+            taken = activities.attendance_count(s, a.id)
+        if taken:
+            QMessageBox.information(self, self.tr("删除活动"), self.tr(
+                "“%1”已有考勤记录，不能删除。可在“状态”中改为“已取消”或“已归档”，历史记录会保留。").replace("%1", a.title))
+            return
+        if QMessageBox.question(self, self.tr("删除活动"), self.tr("删除“%1”？此操作不能撤销。").replace("%1", a.title)) \
+                != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self._factory.begin() as s:
+                activities.delete_activity(s, a.id, self._actor)
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("删除活动"), exc.message)
+            return
+        self._current = None
+        self.refresh()
+
+    def change_status(self, status: str) -> None:
+        if self._current is None:
+            return
+        with self._factory.begin() as s:
+            activities.set_status(s, self._current.id, status, self._actor)
+        self.reload_activities(self._current.id)
+
+    def on_enrol_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        dialog = EnrolDialog(self._factory, self._current.id, self._actor, self)
+        if dialog.exec():
+            self.reload_activities(self._current.id)
+
+    def on_unenrol_clicked(self) -> None:
+        if self._current is None:
+            return
+        rows = {i.row() for i in self.participants_table.selectedIndexes()}
+        items = [self.participants_table.item(r, 0) for r in sorted(rows)]
+        ids = [i.data(Qt.ItemDataRole.UserRole) for i in items if i is not None]
+        if not ids:
+            return
+        try:
+            with self._factory.begin() as s:
+                enrolment.unenrol(s, self._current.id, ids, self._actor)
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("取消报名"), exc.message)
+            return
+        self.reload_activities(self._current.id)
+
+    def on_adjust_clicked(self) -> None:
+        if self._current is None:
+            return
+        row = self.participants_table.currentRow()
+        item = self.participants_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            QMessageBox.information(self, self.tr("调整学时"), self.tr("请先在列表中选中一名党员。"))
+            return
+        hours, ok = QInputDialog.getDouble(self, self.tr("调整学时"),
+                                           self.tr("为“%1”增加的学时（减少填负数）：").replace("%1", item.text()),
+                                           1.0, -1000.0, 1000.0, 1)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("调整学时"), self.tr("原因（必填）："))
+        if not ok:
+            return
+        try:
+            with self._factory.begin() as s:
+                attendance.add_adjustment(s, item.data(Qt.ItemDataRole.UserRole), hours, reason, self._actor,
+                                          date=self._current.last_date, activity_id=self._current.id)
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("调整学时"), exc.message)
+            return
+        self.show_activity(self._current.id)
+
+    def on_import_action_triggered(self) -> None:
+        dialog = RecordsImportDialog(self._factory, self._actor, self)
+        dialog.imported.connect(lambda _plan: self.refresh())
+        dialog.exec()
+
+    # -------------------------------------------------------------- printing
+
+    def _preview(self, path: Path, title: str) -> None:
+        PdfPreviewDialog(path, title, self).exec()
+
+    def _current_session_seq(self) -> int | None:
+        sid = self.attendance_model.session_id_of_column(self.grid_view.currentIndex().column())
+        if self._current is None:
+            return None
+        for sess in self._current.sessions:
+            if sess.id == sid:
+                return sess.seq
+        return None
+
+    def on_signin_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        out = self._out_dir / f"签到表-{self._current.id}.pdf"
+        try:
+            with self._factory() as s:
+                print_signin.signin_sheet(s, self._current.id, out, session_seq=self._current_session_seq())
+        except DangxunError as exc:
+            QMessageBox.warning(self, self.tr("签到表"), exc.message)
+            return
+        self._preview(out, self.tr("签到表"))
+
+    def on_register_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        out = self._out_dir / f"考勤表-{self._current.id}.pdf"
+        with self._factory() as s:
+            print_signin.attendance_register(s, self._current.id, out)
+        self._preview(out, self.tr("考勤表"))
+
+    def on_certificates_action_triggered(self) -> None:
+        if self._current is None:
+            return
+        activity_id = self._current.id
+        out = self._out_dir / f"结业证书-{activity_id}.pdf"
+
+        def work(progress: Any, cancel: threading.Event) -> int:
+            with self._factory.begin() as s:
+                _result, certs = certificates.print_certificates(s, activity_id, out, self._actor,
+                                                                 progress=progress, cancel=cancel)
+            return len(certs)
+
+        def done(count: int) -> None:
+            if not count:
+                QMessageBox.information(self, self.tr("结业证书"), self.tr("还没有符合结业条件的学员（%1）。")
+                                        .replace("%1", self._current.completion_text() if self._current else ""))
+                return
+            self._preview(out, self.tr("结业证书（%1份）").replace("%1", str(count)))
+
+        run_with_progress(self, self.tr("正在生成结业证书……"), work, on_finished=done,
+                          on_failed=self._certificates_failed)
+
+    def _certificates_failed(self, error: BaseException) -> None:
+        QMessageBox.warning(self, self.tr("结业证书"), str(error))
+
+    def on_cert_register_action_triggered(self) -> None:
+        out = self._out_dir / "发证登记册.pdf"
+        with self._factory() as s:
+            certificates.register_pdf(s, out, year=self.year_combo.currentData())
+        self._preview(out, self.tr("发证登记册"))
+
+    def on_cert_register_xlsx_action_triggered(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, self.tr("导出发证登记册"), "发证登记册.xlsx", "Excel (*.xlsx)")
+        if not target:
+            return
+        with self._factory() as s:
+            certificates.register_xlsx(s, Path(target), year=self.year_combo.currentData())
+
+    def on_verify_action_triggered(self) -> None:
+        CertificateVerifyDialog(self._factory, self).exec()

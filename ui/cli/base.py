@@ -92,9 +92,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     """argparse speaking Chinese: headings, the -h option, usage errors (exit code 2)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        add_help = kwargs.pop("add_help", True)
-        kwargs.setdefault("formatter_class", ChineseHelpFormatter)
-        super().__init__(*args, add_help=False, **kwargs)
+        add_help = kwargs.get("add_help", True)
+        kwargs.update(add_help=False, formatter_class=kwargs.get("formatter_class", ChineseHelpFormatter))
+        super().__init__(*args, **kwargs)
         self._positionals.title = "位置参数"
         self._optionals.title = "选项"
         if add_help:

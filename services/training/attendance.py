@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Attendance, Enrolment, HoursAdjustment, Member
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
-from services.normalize import ATTENDED_STATUSES, clean_text, parse_full_date
+from services.normalize import ATTENDED_STATUSES, clean_text, keep_text, parse_full_date
 from services.safety import changelog
 from services.training.enrolment import Participant, participants
 
@@ -104,7 +104,7 @@ def set_attendance(session: Session, session_id: int, member_id: int, status: st
         raise ConflictError("该党员没有报名这项活动，请先报名")
     if status is not None:
         status, default_reason = normalize_status(status)
-        reason = clean_text(reason) or default_reason
+        reason = keep_text(reason) or default_reason
         if status != "请假":
             reason = None
     att = session.scalar(select(Attendance).where(Attendance.session_id == session_id,
@@ -212,7 +212,7 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
     member = session.get(Member, member_id)
     if member is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
-    reason = clean_text(reason)
+    reason = keep_text(reason)
     if not reason:
         raise ValidationError("调整学时须写明原因", field="reason")
     try:

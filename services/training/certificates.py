@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import Activity, ActivityType, Branch, Certificate, Member, Setting
 from services.errors import CancelledError, ConflictError, NotFoundError
-from services.normalize import clean_text, mask_id_number
+from services.normalize import clean_text, keep_text, mask_id_number
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
 from services.printing.print_signin import PdfResult
@@ -162,12 +162,12 @@ def reissue_certificate(session: Session, number: str, actor: str, reason: str =
     new_number = _next_numbers(session, a.start_date.year, t.code or "QT", 1)[0]
     new = Certificate(number=new_number, activity_id=old.activity_id, member_id=old.member_id,
                       issued_on=dt.date.today(), reissue_of_id=old.id, status="有效",
-                      remarks=clean_text(reason) or None)
+                      remarks=keep_text(reason) or None)
     old.status = "已补发"
     session.add(new)
     session.flush()
     changelog.record(session, actor, "reissue", "certificate", new.id,
-                     f"补发结业证书{old.number}→{new_number}" + (f"（{clean_text(reason)}）" if clean_text(reason) else ""),
+                     f"补发结业证书{old.number}→{new_number}" + (f"（{keep_text(reason)}）" if keep_text(reason) else ""),
                      {"status": ("有效", "已补发"), "number": (old.number, new_number)})
     info = get_certificate(session, new_number)
     assert info is not None

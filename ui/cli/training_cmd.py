@@ -153,6 +153,8 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     verb = "检查通过（未写入）" if args.dry_run else "已导入"
     print(f"{verb}：新增{summary['added']}条，更新{summary['updated']}条，未变{summary['unchanged']}条，"
           f"跳过{summary['skipped']}条，新建活动{summary['activities_created']}项。", file=sys.stderr)
+    if plan.restored:
+        print(f"{len(plan.restored)}项活动的名称等按文件原文恢复（不计为更改）。", file=sys.stderr)
     return 0
 
 

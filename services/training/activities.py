@@ -245,7 +245,7 @@ def list_activities(session: Session, *, year: int | None = None, type_name: str
         stmt = stmt.where(ActivityType.name == clean_text(type_name))
     if status:
         stmt = stmt.where(Activity.status == status)
-    rows = session.execute(stmt.order_by(Activity.start_date.desc(), Activity.id.desc())).all()
+    rows: list[Any] = list(session.execute(stmt.order_by(Activity.start_date.desc(), Activity.id.desc())).all())
     q = fold_key(query or "")
     if q:  # titles are stored as written: compare folded, so (上半年) finds （上半年）
         rows = [(a, t) for a, t in rows

@@ -5,40 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 
-from ui.cli import main as cli_main
-
-
-@dataclass
-class Done:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture(autouse=True)
-def _capture(capsys: pytest.CaptureFixture[str]) -> None:
-    global _CAPSYS
-    _CAPSYS = capsys
-
-
-_CAPSYS: Any = None
-
-
-def run(*args: str) -> Done:
-    """The command run in this process (as main.py does), its output captured."""
-    _CAPSYS.readouterr()
-    code = cli_main.run(list(args))
-    out = _CAPSYS.readouterr()
-    return Done(code, out.out, out.err)
-
-
-def _class(db: str, first: dt.date, last: dt.date) -> int:
+def _class(run: Callable[..., Any], db: str, first: dt.date, last: dt.date) -> int:
     made = run("--db", db, "activities", "create", "--title", "党性教育培训班", "--type", "党性教育培训班",
                "--start", first.isoformat(), "--end", last.isoformat(), "--session", f"{first.isoformat()},3",
                "--session", f"{last.isoformat()},3", "--json")
@@ -50,16 +22,17 @@ def _class(db: str, first: dt.date, last: dt.date) -> int:
     return int(activity)
 
 
-def test_certificate_guards(tmp_path: Path) -> None:
+def test_certificate_guards(cli: Callable[..., Any], tmp_path: Path) -> None:
+    run = cli
     db = str(tmp_path / "cli.sqlite3")
     assert run("--db", db, "demo", "--members", "10", "--branches", "2", "--no-activities").returncode == 0
     today = dt.date.today()
-    future = _class(db, today, today + dt.timedelta(days=2))
+    future = _class(run, db, today, today + dt.timedelta(days=2))
     refused = run("--db", db, "print-certificates", str(future), str(tmp_path / "f.pdf"))
     assert refused.returncode == 1 and "尚未结业" in refused.stderr
     assert not (tmp_path / "f.pdf").exists()
 
-    past = str(_class(db, today - dt.timedelta(days=3), today))  # the closing day is today: issuing works
+    past = str(_class(run, db, today - dt.timedelta(days=3), today))  # the closing day is today: issuing works
     issued = run("--db", db, "print-certificates", past, str(tmp_path / "c.pdf"), "--json")
     assert issued.returncode == 0, issued.stderr
     numbers = {c["number"] for c in json.loads(issued.stdout)["certificates"]}

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 
-from tests.conftest import ROOT
 from tests.helpers.free_text import expected, write_roll
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, "DANGXUN_USER": "tester"}, timeout=120)
-
-
-def test_members_list_gives_back_what_the_roll_wrote(tmp_path: Path) -> None:
+def test_members_list_gives_back_what_the_roll_wrote(cli: Callable[..., Any], tmp_path: Path) -> None:
+    run = cli
     db = str(tmp_path / "cli.sqlite3")
     roll = write_roll(tmp_path / "roll.xlsx")
     done = run("--db", db, "import-members", str(roll), "--create-branches")
@@ -31,7 +25,8 @@ def test_members_list_gives_back_what_the_roll_wrote(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
 
 
-def test_activities_list_gives_back_the_file_titles(tmp_path: Path, samples: Path) -> None:
+def test_activities_list_gives_back_the_file_titles(cli: Callable[..., Any], tmp_path: Path, samples: Path) -> None:
+    run = cli
     db = str(tmp_path / "cli.sqlite3")
     assert run("--db", db, "import-members", str(samples / "roll_clean.xlsx"), "--create-branches").returncode == 0
     path = samples / "records_audience.xlsx"

@@ -68,10 +68,14 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
     names.append(BRANCH_NAMES[-1])
     existing = {b.name: b for b in session.scalars(select(Branch))}
     branch_ids = []
+    created = []
     for order, name in enumerate(names, start=1):
-        branch = existing.get(name) or Branch(name=name, sort_order=order)
-        session.add(branch)
-        session.flush()
+        branch = existing.get(name)
+        if branch is None:
+            branch = Branch(name=name, sort_order=order)
+            session.add(branch)
+            session.flush()
+            created.append(branch.id)
         branch_ids.append(branch.id)
     retired_branch = branch_ids[-1]
     working_branches = branch_ids[:-1] or branch_ids
@@ -144,7 +148,7 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
                 candidates[0]["party_post"] = "支部书记"
     if rows:
         session.execute(insert(Member), rows)
-    mark_demo(session, "branch", branch_ids)
+    mark_demo(session, "branch", created)
     mark_demo(session, "member", session.scalars(select(Member.id).where(Member.branch_id.in_(branch_ids))))
     changelog.record(session, actor, "demo", "database", None,
                      f"载入示例数据：{len(names)}个党支部，{len(rows)}名党员")

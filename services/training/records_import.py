@@ -12,7 +12,15 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, ActivityType, Attendance, Enrolment, Member
+from models import (
+    Activity,
+    ActivitySession,
+    ActivityType,
+    Attendance,
+    Certificate,
+    Enrolment,
+    Member,
+)
 from services.errors import NormalizeError, UnreadableFileError, ValidationError
 from services.files.spreadsheet import Table, read_table
 from services.normalize import (
@@ -201,6 +209,9 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             if s_id in wanted_sessions:
                 records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
     seen: dict[tuple[ActivityKey, int], int] = {}
+    # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
+    certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
+                                    .where(Certificate.status == "有效"))) if on_existing == "update" else set()
     n_name, n_number, n_date, n_status, n_hours = (_memo(normalize_name), _memo(normalize_id_number),
                                                    _memo(parse_full_date), _memo(normalize_status),
                                                    _memo(parse_hours))
@@ -335,6 +346,10 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             plan.refused.append(RowProblem(trow.number, col("hours"),
                                            f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
                                            "如需以本文件为准，请选择“更新已有记录”"))
+        elif (found_activity[0], member_id) in certified:
+            plan.refused.append(RowProblem(trow.number, col("attendance"),
+                                           f"“{record.name}”已获该培训的结业证书，导入不能更改其考勤；"
+                                           "如确需更改，请在考勤中确认作废证书后再导入"))
         else:
             record.attendance_id = old[0]
             plan.updated.append(record)

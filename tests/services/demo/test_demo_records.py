@@ -21,10 +21,23 @@ def _count(s, model) -> int:
 def test_demo_refuses_a_database_with_data(db) -> None:
     with db.session_factory.begin() as s:
         branches.create_branch(s, "机关第一党支部", "t")
-    with db.session_factory.begin() as s, pytest.raises(ConflictError, match="党支部1个"):
+        members.create_member(s, {"name": "赵敏", "id_number": full_id("11010119800101001"),
+                                  "branch": "机关第一党支部"}, "t")
+    with db.session_factory.begin() as s, pytest.raises(ConflictError, match="党员1名"):
         seed_demo_bureau(s, members=10, branches=2)
     with db.session_factory() as s:
-        assert _count(s, Member) == 0 and not records.has_demo(s)
+        assert _count(s, Member) == 1 and not records.has_demo(s)
+
+
+def test_a_branch_set_up_first_is_reused_and_kept(db) -> None:
+    with db.session_factory.begin() as s:
+        branches.create_branch(s, "办公室党支部", "t")  # the demo's first branch name
+        seed_demo(s, members=12, branches=3, seed=3)
+    with db.session_factory.begin() as s:
+        removed = records.remove_demo(s)
+    assert (removed.members, removed.branches) == (12, 2)
+    with db.session_factory() as s:
+        assert set(s.scalars(select(Branch.name))) == {"办公室党支部"}
 
 
 def test_remove_demo_keeps_what_the_office_entered(db) -> None:

@@ -116,3 +116,22 @@ def test_revoke_certificate_by_number(demo_db, issued) -> None:
             certificates.revoke_certificate(s, certs[2].number, "", "t")
         info = certificates.revoke_certificate(s, certs[2].number, "信息有误", "t")
         assert info.status == "已作废" and info.revoked_reason == "信息有误"
+
+
+def test_import_does_not_change_a_certified_members_attendance(demo_db, issued, tmp_path) -> None:
+    from models import Member
+    from services.training import records_import
+
+    info, ids, _ = issued
+    with demo_db.session_factory() as s:
+        member = s.get(Member, ids[0])
+        assert member is not None
+        name, number = member.name, member.id_number
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号", "培训名称", "培训类别", "开始日期", "学时", "出勤情况"])
+    ws.append([name, number, info.title, "党性教育培训班", info.start_date.isoformat(), 3, "缺席"])
+    wb.save(tmp_path / "records.xlsx")
+    with demo_db.session_factory() as s:
+        plan = records_import.plan_records(s, tmp_path / "records.xlsx", "update")
+    assert not plan.ok and "结业证书" in plan.refused[0].message

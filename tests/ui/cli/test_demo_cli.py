@@ -14,7 +14,7 @@ def test_demo_then_refused_then_removed(cli: Callable[..., Any], tmp_path: Path)
     assert cli("--db", db, "demo", "--members", "12", "--branches", "2", "--no-activities").returncode == 0
     again = cli("--db", db, "demo", "--members", "12", "--branches", "2")
     assert again.returncode == 1 and "党员12名" in again.stderr and "空数据库" in again.stderr
-    assert cli("--db", db, "branches", "create", "本单位党支部").returncode == 0
+    assert cli("--db", db, "branches", "create", "本单位党支部").returncode == 0  # the office's own
     removed = cli("--db", db, "demo", "--remove")
     assert removed.returncode == 0 and "12名党员" in removed.stderr
     left = json.loads(cli("--db", db, "branches", "list", "--json").stdout)

@@ -1,7 +1,7 @@
 """certificate revocation: when, why and by whom a certificate was revoked (已作废)
 
 Revision ID: words_0005
-Revises: 0004
+Revises: survey_0001
 Create Date: 2026-12-01
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'words_0005'
-down_revision: str | Sequence[str] | None = '0004'
+down_revision: str | Sequence[str] | None = 'survey_0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

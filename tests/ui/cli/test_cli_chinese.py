@@ -40,6 +40,7 @@ def _command_names() -> re.Pattern[str]:
 def _english(text: str) -> set[str]:
     # Command names (attendance show) are ours; so are option strings (--help, --on-existing) and upper-case placeholders (FILE) are ours, not prose.
     text = _command_names().sub(" ", text)
+    text = re.sub(r'"[^"\n]*"', " ", text)  # quoted examples (JSON keys) are the command's own
     text = re.sub(r"-{1,2}[A-Za-z][\w-]*", " ", text)
     words = {w.lower() for w in re.findall(r"[A-Za-z]+", text) if not w.isupper()}
     return words & ARGPARSE_WORDS

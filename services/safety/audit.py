@@ -12,7 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models import ChangeLog
-from services.errors import UnreadableFileError
+from services.files.safe_write import save_workbook
 from services.safety import changelog
 
 # Chinese names of the actions services write; an unknown action is shown as it is.
@@ -210,10 +210,7 @@ def export_log_xlsx(session: Session, path: Path | str, flt: LogFilter | None = 
     for letter, width in zip("ABCDEFGH", (8, 20, 12, 10, 10, 10, 40, 60), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    try:
-        wb.save(str(path))
-    except OSError as exc:
-        raise UnreadableFileError(f"无法写入文件 {path}：{exc}") from exc
+    save_workbook(wb, path)
     return len(rows)
 
 

@@ -24,6 +24,7 @@ from services.normalize import (
     clean_text,
     id_birth_date,
     id_sex,
+    keep_text,
     normalize_education,
     normalize_ethnicity,
     normalize_id_number,
@@ -156,7 +157,7 @@ def clean_member(raw: dict[str, Any], today: dt.date | None = None) -> tuple[dic
             clean[spec.key] = spec.normalizer(raw.get(spec.key))
         except NormalizeError as exc:
             problem(spec.key, exc.message)
-    clean["left_reason"] = clean_text(raw.get("left_reason")) or None
+    clean["left_reason"] = keep_text(raw.get("left_reason")) or None
 
     if "name" in clean and clean["name"] is None:
         problem("name", "姓名不能为空")
@@ -412,7 +413,7 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
         problems.append(FieldProblem("status", f"该党员的状态已是“{member.status}”", column="状态"))
     if problems:
         raise ValidationError(problems)
-    why = clean_text(reason) or None
+    why = keep_text(reason) or None
     changes = {"status": (member.status, status), "left_date": (member.left_date, date),
                "left_reason": (member.left_reason, why)}
     member.status, member.left_date, member.left_reason = status, date, why

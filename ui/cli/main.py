@@ -24,7 +24,8 @@ from ui.cli.base import (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="main.py", description=f"{APP_NAME}（{VERSION}）")
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}",
+                        help="显示版本号并退出")
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
     # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.

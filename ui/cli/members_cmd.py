@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from services.demo import demo as demo_service
+from services.demo import records as demo_records
 from services.normalize import format_partial
 from services.roll import branches as branch_service
 from services.roll import members as member_service
@@ -14,11 +15,12 @@ from ui.cli.base import CliContext, print_json
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("demo", help="向空数据库载入示例单位（默认11个党支部、100名党员）")
+    p = sub.add_parser("demo", help="向空数据库载入示例单位（默认11个党支部、100名党员）；--remove 删除示例数据")
     p.add_argument("--members", type=int, default=100, metavar="N")
     p.add_argument("--branches", type=int, default=11, metavar="K")
     p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
     p.add_argument("--no-activities", action="store_true", help="只载入名册，不载入培训活动")
+    p.add_argument("--remove", action="store_true", help="删除此前载入的示例数据（只删示例记录，不动本单位录入的数据）")
     p.set_defaults(handler=cmd_demo)
 
     members = sub.add_parser("members", help="党员名册")
@@ -46,6 +48,11 @@ def register(sub: Any) -> None:
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
     db = ctx.writable()
+    if args.remove:
+        with db.session_factory.begin() as session:
+            removed = demo_records.remove_demo(session, ctx.actor)
+        print(removed.describe(), file=sys.stderr)
+        return 0
     with db.session_factory.begin() as session:
         result = demo_service.seed_demo_bureau(session, members=args.members, branches=args.branches,
                                                seed=args.seed, actor=ctx.actor,

@@ -65,6 +65,8 @@ def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
         created = result.branches_created
         print(f"已导入：{plan.summary()}" + (f"；新建党支部：{'、'.join(created)}" if created else ""),
               file=sys.stderr)
+    if plan.restored and not refused:
+        print(f"{len(plan.restored)}名党员的姓名、备注等按本表原文恢复（不计为更改）。", file=sys.stderr)
     if plan.ignored_columns:
         print(f"以下列不认识，未导入：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
     if plan.form:

@@ -95,6 +95,8 @@ def register(sub: Any) -> None:
     st.add_argument("--member", type=int, action="append", default=[], metavar="ID")
     st.add_argument("--status", metavar="STATUS", help="出席、迟到、早退、请假、缺席（或 病假、事假……）")
     st.add_argument("--reason", metavar="TEXT")
+    st.add_argument("--revoke", action="store_true",
+                    help="已获结业证书的党员考勤有变时，确认作废其证书（否则拒绝更改）；改正后可重新颁发")
     st.set_defaults(handler=cmd_attendance_set)
     sh = atsub.add_parser("show", help="考勤统计与每人学时")
     sh.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
@@ -156,6 +158,8 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     verb = "检查通过（未写入）" if args.dry_run else "已导入"
     print(f"{verb}：新增{summary['added']}条，更新{summary['updated']}条，未变{summary['unchanged']}条，"
           f"跳过{summary['skipped']}条，新建活动{summary['activities_created']}项。", file=sys.stderr)
+    if plan.restored:
+        print(f"{len(plan.restored)}项活动的名称等按文件原文恢复（不计为更改）。", file=sys.stderr)
     return 0
 
 
@@ -290,22 +294,30 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_attendance_set(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        info = activities.get_activity(session, args.activity_id)
-        found = [s for s in info.sessions if s.seq == args.session]
-        if not found:
-            raise ValidationError(f"活动“{info.title}”没有第{args.session}课次")
-        sid = found[0].id
-        done = 0
-        if args.all_present:
-            done += attendance.mark_all_present(session, sid, ctx.actor)
-        if args.member:
-            if not args.status:
-                raise ValidationError("请用 --status 给出考勤状态")
-            for member_id in args.member:
-                attendance.set_attendance(session, sid, member_id, args.status, args.reason, ctx.actor)
-                done += 1
+    try:
+        with ctx.writable().session_factory.begin() as session:
+            info = activities.get_activity(session, args.activity_id)
+            found = [s for s in info.sessions if s.seq == args.session]
+            if not found:
+                raise ValidationError(f"活动“{info.title}”没有第{args.session}课次")
+            sid = found[0].id
+            done = 0
+            if args.all_present:
+                done += attendance.mark_all_present(session, sid, ctx.actor, revoke=args.revoke)
+            if args.member:
+                if not args.status:
+                    raise ValidationError("请用 --status 给出考勤状态")
+                at_stake = attendance.certificates_at_stake(session, sid, args.member, args.status, args.reason)
+                for member_id in args.member:
+                    attendance.set_attendance(session, sid, member_id, args.status, args.reason, ctx.actor,
+                                              revoke=args.revoke)
+                    done += 1
+    except attendance.CertifiedAttendanceError as exc:
+        print(f"错误：{exc.message}确认作废请加 --revoke。", file=sys.stderr)
+        return exc.exit_code
     print(f"已记录{done}条考勤。", file=sys.stderr)
+    if args.revoke and args.member and at_stake:
+        print(f"已作废结业证书：{'、'.join(c.number for c in at_stake)}；改正后可重新颁发（新编号）。", file=sys.stderr)
     return 0
 
 

@@ -8,6 +8,7 @@ records through `for_session` before returning them.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -25,10 +26,14 @@ ID_FIELDS = ("id_number",)
 PHONE_FIELDS = ("phone",)
 
 T = TypeVar("T")
+# An ID number or a mobile number inside free text (a log entry's summary, a changed value).
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1\d{10}(?!\d)")
 
 __all__ = [
     "FULL_ID_ROLES", "can_see_full_ids", "display_id", "display_phone", "for_session", "mask_id_number",
-    "mask_member_json", "mask_phone", "mask_record", "require_full_numbers", "shows_full_numbers",
+    "mask_member_json", "mask_phone", "mask_record", "mask_text", "mask_value", "require_full_numbers",
+    "shows_full_numbers",
 ]
 
 
@@ -93,6 +98,23 @@ def mask_member_json(row: dict[str, Any], role: str | None) -> dict[str, Any]:
         if key in masked:
             masked[key] = mask_phone(masked[key])
     return masked
+
+
+def mask_text(text: str) -> str:
+    """`text` with every ID number and mobile number in it masked (for text written by the program)."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+
+
+def mask_value(key: str, value: Any) -> Any:
+    """A field's value as a 查阅 account may see it: numbers masked in ID, phone and text values."""
+    if not isinstance(value, str) or not value:
+        return value
+    if key in ID_FIELDS:
+        return mask_id_number(value)
+    if key in PHONE_FIELDS:
+        return mask_phone(value)
+    return mask_text(value)
 
 
 def mask_record(record: T) -> T:

@@ -161,6 +161,8 @@ class LogRow:
         for key in sorted(self.changes, key=_detail_order):
             pair = self.changes[key]
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            if old is None and isinstance(new, str) and (not new.strip() or new.strip() in summary):
+                continue  # empty, or already said (`新建账号“reader”` needs no `用户名：reader`)
             phrase = detail_phrase(key, old, new)
             if phrase and phrase not in summary and phrase not in phrases and not _count_said(phrase, summary):
                 phrases.append(phrase)
@@ -187,7 +189,7 @@ DETAIL_PHRASES = {
     "activities": "活动{}项", "attendance": "考勤记录{}条", "issued": "颁发证书{}份", "enrolled": "报名{}人",
     "members": "党员{}名", "members_moved": "转入党员{}名", "reason": "原因：{}", "source": "来源 {}",
     "safety_backup": "恢复前的数据库已备份为 {}", "second_copy": "另存一份到 {}",
-    "upgraded_from": "原结构版本 {}",
+    "upgraded_from": "原结构版本 {}", "hours": "{}学时",
 }
 # Which details come first in a sentence: counts, then files, then the rest by name.
 _FIRST = ("what", "added", "updated", "unchanged", "skipped", "activities_created", "activities", "attendance",

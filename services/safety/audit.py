@@ -202,7 +202,7 @@ _COUNT = re.compile(r"(\d+(?:\.\d+)?[条项份人名行页])$")
 def _count_said(phrase: str, summary: str) -> bool:
     """Whether a count (`考勤记录2860条`) is already in the summary in other words (`考勤2860条`)."""
     m = _COUNT.search(phrase)
-    return bool(m) and re.search(rf"(?<![\d.]){re.escape(m.group(1))}", summary) is not None
+    return m is not None and re.search(rf"(?<![\d.]){re.escape(m.group(1))}", summary) is not None
 
 
 def _detail_order(key: str) -> tuple[int, str]:

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from services.access import EDITOR
+from services.access import EDITOR, VIEWER
 from services.errors import UnreadableFileError, ValidationError
 from services.printing import print_signin
+from services.safety import audit
+from services.safety.privacy import can_see_full_ids
 from services.training import activities, attendance, certificates, enrolment, records_import
 from ui.cli.base import CliContext, print_json
 
@@ -361,11 +363,14 @@ def cmd_print_certificates(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_certificate_register(args: argparse.Namespace, ctx: CliContext) -> int:
     out = Path(args.out)
-    with ctx.workspace().read() as session:
+    # The register names members (the Excel one with their ID numbers): every copy is logged.
+    with ctx.workspace().write("export", needs=VIEWER) as uow:
         if out.suffix.lower() == ".xlsx":
-            certificates.register_xlsx(session, out, activity_id=args.activity, year=args.year)
+            certificates.register_xlsx(uow.session, out, activity_id=args.activity, year=args.year)
+            audit.log_export(uow.session, uow.actor, "结业证书发证登记册", can_see_full_ids(uow.role), path=str(out))
         else:
-            certificates.register_pdf(session, out, activity_id=args.activity, year=args.year)
+            result = certificates.register_pdf(uow.session, out, activity_id=args.activity, year=args.year)
+            audit.log_print(uow.session, uow.actor, "结业证书发证登记册", pages=result.pages)
     print(f"已生成发证登记册 {out}。", file=sys.stderr)
     return 0
 

@@ -87,3 +87,5 @@ def test_certificate_register_masks_ids_for_a_reader(cli: Cli, tmp_path: Path) -
     cells = _cells(out)
     assert not ids & set(cells)
     assert any(MASKED.match(c) for c in cells)
+    exports = [e for e in cli.json("log", "--action", "export", user="boss")]
+    assert [(e["user"], "发证登记册" in e["summary"]) for e in exports] == [("reader", True)]

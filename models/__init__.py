@@ -12,6 +12,18 @@ from models.assessment import (
 from models.base import Base
 from models.changelog import ChangeLog
 from models.member import Branch, Member
+from models.plan import (
+    Exemption,
+    Material,
+    MaterialIssue,
+    MemberPost,
+    MobileMember,
+    PlanPeriod,
+    PlanTarget,
+    StudyItem,
+    StudyPlan,
+    SubmittedReport,
+)
 from models.setting import Setting
 from models.training import (
     Activity,
@@ -25,6 +37,8 @@ from models.training import (
 
 __all__ = [
     "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
-    "ChangeLog", "Enrolment", "HoursAdjustment", "Member", "Setting",
+    "ChangeLog", "Enrolment", "Exemption", "HoursAdjustment", "Material", "MaterialIssue", "Member",
+    "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
+    "SubmittedReport",
     "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
 ]

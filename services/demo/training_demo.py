@@ -130,7 +130,7 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
             day = dt.date(year, month, rng.randint(8, 20))
             add(f"{year}年第{month}次党委理论学习中心组学习", "中心组学习", day,
                 [(rng.choice((2.0, 2.5, 3.0)), rng.choice(PARTY_LESSONS))], leaders, place="局机关第一会议室",
-                target="局党委理论学习中心组成员")
+                target="党委理论学习中心组成员")
         for quarter in range(4):
             day = dt.date(year, quarter * 3 + rng.randint(1, 3), rng.randint(10, 25))
             lesson = PARTY_LESSONS[(year + quarter) % len(PARTY_LESSONS)]
@@ -160,7 +160,7 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
                        [(6.0, "开班式暨专题辅导"), (6.0, f"现场教学：{site}"), (6.0, "专题研讨"),
                         (6.0, "体验式教学"), (4.0, "结业式暨学习交流")],
                        picked, place=f"{place}干部学院", organiser="局党委", cost=round(len(picked) * 1800.0, 2),
-                       paid_by="党费", target="支部委员及党员骨干")
+                       paid_by="党费", target="党员干部")
         classes.append(class_id)
     for first in range(0, len(enrol_rows), 20000):
         session.execute(insert(Enrolment), enrol_rows[first:first + 20000])

@@ -12,12 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ActivityType
 from services.assessment.spending import PURPOSES, SpendingTotals, spending_totals
-from services.assessment.stats import compute_stats
+from services.assessment.stats import compute_stats_detail
+from services.pdf.pdf_layout import cn_date
+from services.plan import submitted
+from services.plan.periods import plan_for_date
+from services.plan.report_figures import report_figures
+from services.printing import report_narrative as narrative
+from services.printing.report_words import fmt, fmt_share
 
 _CN_NUMBERS = "零一二三四五六七八九十"
 BODY_FONT = "仿宋_GB2312"
@@ -35,17 +39,6 @@ def cn_number(n: int) -> str:
     if n < 100:
         return _CN_NUMBERS[n // 10] + "十" + (_CN_NUMBERS[n % 10] if n % 10 else "")
     return str(n)
-
-
-def fmt(value: float) -> str:
-    """A figure as the report prints it: 61.2, 169, 24.11 (no trailing zeros)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def fmt_share(share: float) -> str:
-    """A share (0.8125) as a percentage (81.25%)."""
-    return fmt(round(share * 100, 2)) + "%"
 
 
 def period_phrase(date_from: dt.date, date_to: dt.date) -> str:
@@ -77,64 +70,58 @@ class ReportContent:
 
 def build_report(session: Session, date_from: dt.date, date_to: dt.date,
                  organisation: str = "我局党委") -> ReportContent:
-    """The report's text and tables, written from `compute_stats` of the period."""
-    figures = compute_stats(session, date_from, date_to)
-    money = spending_totals(session, date_from, date_to)
-    class_types = set(session.scalars(select(ActivityType.name).where(ActivityType.is_class.is_(True))))
-    period = period_phrase(date_from, date_to)
-    content = ReportContent(f"关于{date_from.year}—{date_to.year}年党员教育培训工作规划贯彻落实情况的报告"
-                            if date_from.year != date_to.year else f"关于{date_from.year}年党员教育培训工作情况的报告",
-                            date_from, date_to, figures, money)
+    """The report in the office's own shape, its figures from the statistics and the records.
 
-    basic = (f"{organisation}现有党员{figures['members']}名，分布在{figures['branches']}个党支部。")
-    content.sections.append(("一、基本情况", [basic]))
+    Titled by the plan that contains `date_to`: 《NAME》贯彻落实情况报告.
+    """
+    detail = compute_stats_detail(session, date_from, date_to)
+    figures = detail.figures
+    money_totals = spending_totals(session, date_from, date_to)
+    plan = plan_for_date(session, date_to)
+    title = (f"《{plan.name}》贯彻落实情况报告" if plan is not None
+             else f"关于{date_from.year}—{date_to.year}年党员教育培训工作情况的报告" if date_from.year != date_to.year
+             else f"关于{date_from.year}年党员教育培训工作情况的报告")
+    content = ReportContent(title, date_from, date_to, figures, money_totals)
+    words = report_figures(session, date_from, date_to)
+    content.sections = narrative.sections(detail, words, money_totals, plan.name if plan else None,
+                                          period_phrase(date_from, date_to), organisation)
+    _append_tables(content)
+    _append_changes_since_submitted(session, content)
+    return content
 
+
+def build_year_return(session: Session, year: int, organisation: str = "我局党委") -> ReportContent:
+    """The yearly return to the level above (条例 art. 43): the same figures for one year, shorter."""
+    date_from, date_to = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    detail = compute_stats_detail(session, date_from, date_to)
+    totals = spending_totals(session, date_from, date_to)
+    plan = plan_for_date(session, date_to)
+    content = ReportContent(f"关于{year}年度党员教育培训工作情况的报告", date_from, date_to, detail.figures, totals)
+    words = report_figures(session, date_from, date_to)
+    sections = narrative.sections(detail, words, totals, plan.name if plan else None, f"{year}年", organisation)
+    content.sections = [(heading, paragraphs) for heading, paragraphs in sections]
+    _append_tables(content)
+    return content
+
+
+def _append_changes_since_submitted(session: Session, content: ReportContent) -> None:
+    found = submitted.compare(session, content.date_from, content.date_to, content.figures)
+    if found is None or not found.changed:
+        return
+    rows = [[label, "—" if old is None else old, "—" if new is None else new] for label, old, new in found.changed]
+    content.tables.append(ReportTable(f"表{len(content.tables) + 1} 与{cn_date(found.submitted_at)}上报数的比较",
+                                      ["项目", "上报数", "现数"], rows))
+    why = "；".join(found.causes[:30]) + ("等" if len(found.causes) > 30 else "")
+    content.sections.append(("附：数据变动说明",
+                             [f"与{cn_date(found.submitted_at)}上报的数据相比，{len(found.changed)}项数据有变动，"
+                              f"原因是此后登记或修改了以下记录：{why or '（未找到相应记录）'}。"]))
+
+
+def _append_tables(content: ReportContent) -> None:
+    """The figure appendix: activities by type, hours by year, spending by year."""
+    figures, money = content.figures, content.spending
     acts, pts = figures["activities"], figures["person_times"]
-    parts = []
-    for name, n in acts.items():
-        if name in class_types:
-            parts.append(f"举办{n}期{name}，培训党员干部共计{pts.get(name, 0)}人次")
-        elif name == "中心组学习":
-            parts.append(f"组织中心组学习{n}次")
-        else:
-            parts.append(f"开展{name}{n}次，参加{pts.get(name, 0)}人次")
-    if parts:
-        training = f"{period}，{organisation}共" + "；".join(parts) + "。"
-    else:
-        training = f"{period}，{organisation}尚未登记培训学习活动。"
-    total_acts = sum(acts.values())
-    total_pts = sum(pts.values())
-    training += (f"合计开展各类培训学习活动{total_acts}次，参加{total_pts}人次，"
-                 f"累计计入学时{fmt(figures['total_hours'])}学时。")
-    coverage = figures["coverage"]
-    if coverage == 1:
-        reach = "实现全体党员教育培训全覆盖"
-    else:
-        reach = f"参加教育培训的党员占现有党员的{fmt_share(coverage)}"
-    hours_text = f"党员年均培训时间{fmt(figures['avg_hours_per_member_year'])}学时，{reach}。"
-    content.sections.append(("二、教育培训开展情况", [training, hours_text]))
-
-    year_texts = []
-    for year, y in figures["years"].items():
-        below = (f"{y['below_target']}名党员未达到年度学时要求" if y["below_target"]
-                 else "全体党员均达到年度学时要求")
-        year_texts.append(
-            f"{year}年，在册党员{y['members']}名，累计学时{fmt(y['total_hours'])}学时，人均{fmt(y['avg_hours'])}学时，"
-            f"最少{fmt(y['min_hours'])}学时，参训覆盖率{fmt_share(y['coverage'])}，{below}。")
-    content.sections.append(("三、学时完成情况", year_texts))
-
-    if money.total:
-        purposes: dict[str, float] = {}
-        for per_year in money.by_year.values():
-            for purpose, amount in per_year.items():
-                purposes[purpose] = purposes.get(purpose, 0.0) + amount
-        detail = "，".join(f"{p}{fmt(round(purposes[p], 2))}元" for p in PURPOSES if p in purposes)
-        sources = "，".join(f"{s}{fmt(a)}元" for s, a in money.by_source.items())
-        money_text = (f"{period}共投入党员教育经费{fmt(money.total)}元，其中{detail}；按来源分，{sources}。")
-    else:
-        money_text = f"{period}未登记党员教育经费开支。"
-    content.sections.append(("四、经费保障情况", [money_text]))
-
+    total_acts, total_pts = sum(acts.values()), sum(pts.values())
     content.tables.append(ReportTable("表1 培训学习活动开展情况", ["活动类型", "次数", "参加人次"],
                                       [[name, n, pts.get(name, 0)] for name, n in acts.items()]
                                       + [["合计", total_acts, total_pts]]))
@@ -149,7 +136,8 @@ def build_report(session: Session, date_from: dt.date, date_to: dt.date,
     spend_rows.append(["合计", *[round(sum(per.get(p, 0.0) for per in money.by_year.values()), 2) for p in PURPOSES],
                        money.total])
     content.tables.append(ReportTable("表3 党员教育经费开支情况（元）", ["年度", *PURPOSES, "合计"], spend_rows))
-    return content
+
+
 
 
 # ---------------------------------------------------------------- Word

@@ -39,6 +39,7 @@ RECORD_HEADERS: dict[str, tuple[str, ...]] = {
     "attendance": ("出勤情况", "出勤"),
     "organiser": ("主办单位",),
     "place": ("地点",),
+    "audience": ("培训对象", "对象", "参训对象", "培训对象类别"),
 }
 LABELS = {key: names[0] for key, names in RECORD_HEADERS.items()}
 ON_EXISTING = ("update", "skip", "refuse")
@@ -60,6 +61,7 @@ class NewActivity:
     organiser: str | None
     place: str | None
     first_row: int
+    audience: str | None = None
 
 
 @dataclass
@@ -283,10 +285,11 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
                 problem("hours", "学时不能为空")
         except NormalizeError as exc:
             problem("hours", exc.message)
-        organiser = place = None
+        organiser = place = audience = None
         try:
             organiser = n_organiser(v.get("organiser"))
             place = n_place(v.get("place"))
+            audience = n_organiser(v.get("audience"))
         except NormalizeError as exc:
             problem("organiser", exc.message)
         if problems:
@@ -307,12 +310,13 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             new = plan.new_activities.get(key)
             if new is None:
                 plan.new_activities[key] = NewActivity(title, type_id, type_names[type_id], start, end,
-                                                       hours or 0.0, organiser, place, trow.number)
+                                                       hours or 0.0, organiser, place, trow.number, audience)
             else:
                 new.hours = max(new.hours, hours or 0.0)
                 new.end_date = new.end_date or end
                 new.organiser = new.organiser or organiser
                 new.place = new.place or place
+                new.audience = new.audience or audience
             plan.added.append(record)
             continue
         old = records.get((found_activity[1], member_id))
@@ -348,7 +352,7 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         tick(cancel)
         last = new.end_date or new.start_date
         a = Activity(title=new.title, type_id=new.type_id, start_date=new.start_date, end_date=new.end_date,
-                     organiser=new.organiser, place=new.place, hours=new.hours,
+                     organiser=new.organiser, place=new.place, hours=new.hours, target_group=new.audience,
                      status="已结束" if last < today else "计划", completion_rule="all_sessions")
         session.add(a)
         session.flush()

@@ -29,9 +29,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
     # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
-    from ui.cli import members_cmd, print_cmd, roll_cmd, safety_cmd, stats_cmd, training_cmd
+    from ui.cli import (
+        members_cmd,
+        plan_cmd,
+        print_cmd,
+        roll_cmd,
+        safety_cmd,
+        stats_cmd,
+        training_cmd,
+    )
 
-    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd):
+    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd, plan_cmd):
         module.register(sub)
     return parser
 

@@ -46,21 +46,22 @@ def test_report_text_is_written_from_the_statistics(data_db: Database, tmp_path:
     # Figures from test_stats' hand arithmetic: 4 members in 2 branches, 2 中心组学习, the class with
     # 3 person-times, 178 hours, 217/9 = 24.11 per member-year, coverage 3/4.
     assert "我局党委现有党员4名，分布在2个党支部。" in text
-    assert "两年来，我局党委共组织中心组学习2次" in text
+    assert "两年来，我局党委认真贯彻落实《2024—2028年全国党员教育培训工作规划》" in text
+    assert "共组织开展各类教育培训和学习活动4次、参训11人次，累计计入学时178学时" in text
+    assert "组织中心组学习共计2次" in text
     assert "举办1期党性教育培训班，培训党员干部共计3人次" in text
-    assert "开展自学1次，参加3人次" in text
-    assert "累计计入学时178学时" in text
-    assert "党员年均培训时间24.11学时，参加教育培训的党员占现有党员的75%。" in text
+    assert "党员年均参加教育培训24.11学时，3名党员参加了教育培训，占现有党员的75%。" in text
     assert "全覆盖" not in text
-    assert "2024年，在册党员5名，累计学时140学时，人均28学时，最少0学时，参训覆盖率80%，3名党员未达到年度学时要求。" in text
-    assert "共投入党员教育经费31200.5元，其中书籍1200.5元，培训班30000元" in text
+    assert "2024年甲一（44学时）、丙三（10学时）、戊五（0学时）共3名党员未达到年度学时要求" in text
+    assert "戊五（第二支部）在统计期内未参加任何教育培训" in text
+    assert "两年来共开支党费1200.5元，使用行政经费3万余元，主要用于书籍、培训班等" in text
 
     path = report.write_report_docx(content, tmp_path / "report.docx")
     doc = Document(str(path))
     paragraphs = [p.text for p in doc.paragraphs]
     assert paragraphs[0] == content.title
-    assert any("党员年均培训时间24.11学时" in p for p in paragraphs)
-    body_run = next(p for p in doc.paragraphs if "党员年均培训时间" in p.text).runs[0]
+    assert any("党员年均参加教育培训24.11学时" in p for p in paragraphs)
+    body_run = next(p for p in doc.paragraphs if "党员年均参加教育培训" in p.text).runs[0]
     assert body_run._element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert body_run.font.size.pt == 16
     title_run = doc.paragraphs[0].runs[0]
@@ -91,4 +92,5 @@ def test_full_coverage_wording(db: Database) -> None:
         # 2023 alone: m1–m4 are on the roll at 31 Dec 2023 and all earned hours in 2023.
         content = report.build_report(s, D(2023, 1, 1), D(2023, 12, 31))
     assert content.figures["coverage"] == 1.0
-    assert any("实现全体党员教育培训全覆盖" in p for _h, ps in content.sections for p in ps)
+    assert any("实现了全体党员教育培训全覆盖" in p for _h, ps in content.sections for p in ps)
+    assert content.title == "《2019—2023年全国党员教育培训工作规划》贯彻落实情况报告"

@@ -255,7 +255,7 @@ def test_restore_refuses_a_damaged_backup_and_keeps_the_database(demo_db: Databa
 def test_restore_refuses_a_database_from_a_newer_version(demo_db: Database, tmp_path: Path) -> None:
     newer = backup.backup_now(demo_db, "t", target=tmp_path / "newer.sqlite3").info.path
     conn = sqlite3.connect(newer)
-    conn.execute("UPDATE alembic_version SET version_num='9999' WHERE version_num='0004'")
+    conn.execute("UPDATE alembic_version SET version_num='9999' WHERE rowid = (SELECT min(rowid) FROM alembic_version)")
     conn.commit()
     conn.close()
     with pytest.raises(DangxunError, match="更新版本"):

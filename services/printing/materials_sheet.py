@@ -1,0 +1,48 @@
+"""The materials sign-off sheet (资料签收表): who received a material, with a column to sign."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from services.pdf.pdf_fonts import register_fonts
+from services.pdf.pdf_layout import (
+    base_styles,
+    cn_date,
+    esc,
+    header_table_style,
+    numbered_canvas,
+    page_count,
+)
+from services.plan.materials import IssueRow
+
+
+def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], blank_rows: int = 3) -> int:
+    """Write the sheet for `title` (printed with its 《》) and return its page count."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    fonts = register_fonts()
+    st = base_styles(fonts)
+    out = Path(out)
+    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
+                            bottomMargin=16 * mm, title=f"{title}签收表", creator="党员教育培训管理系统")
+    story: list[Any] = [Paragraph(esc(f"{title}签收表"), st["title"]), Spacer(1, 4 * mm)]
+    data: list[list[Any]] = [["序号", "姓名", "所在党支部", "发放日期", "份数", "本人签收"]]
+    cell = st["cell"]
+    for n, r in enumerate(rows, start=1):
+        data.append([str(n), r.name, Paragraph(esc(r.branch), cell), cn_date(r.date), str(r.copies), ""])
+    for n in range(len(rows) + 1, len(rows) + blank_rows + 1):
+        data.append([str(n), "", "", "", "", ""])
+    widths = [12, 26, 50, 34, 14, 38]
+    usable = (A4[0] - 36 * mm) / mm
+    table = Table(data, colWidths=[w * usable / sum(widths) * mm for w in widths], repeatRows=1,
+                  rowHeights=[8 * mm] + [9 * mm] * (len(data) - 1))
+    table.setStyle(TableStyle(header_table_style(fonts)))
+    story.append(table)
+    story.append(Spacer(1, 3 * mm))
+    story.append(Paragraph(esc(f"共{len(rows)}人　　经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿"), st["info"]))
+    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{title}签收表　　"))
+    return page_count(out)

@@ -1,0 +1,76 @@
+"""The rules of the 条例 and the plans: new members, new branch secretaries, exemptions, mobile members."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from models import Activity, ActivitySession, ActivityType, Attendance, Member
+from services.errors import NotFoundError, ValidationError
+from services.plan import rules
+from services.safety.storage import Database
+from tests.helpers.stats_dataset import build_dataset
+
+D = dt.date
+
+
+def _class(session: object, title: str, day: dt.date, organiser: str, people: list[int],
+           type_name: str = "党性教育培训班", audience: str | None = None) -> None:
+    type_id = session.scalar(select(ActivityType.id).where(ActivityType.name == type_name))  # type: ignore[attr-defined]
+    a = Activity(title=title, type_id=type_id, organiser=organiser, start_date=day, hours=8, status="已结束",
+                 target_group=audience)
+    session.add(a)  # type: ignore[attr-defined]
+    session.flush()  # type: ignore[attr-defined]
+    s = ActivitySession(activity_id=a.id, seq=1, date=day, hours=8)
+    session.add(s)  # type: ignore[attr-defined]
+    session.flush()  # type: ignore[attr-defined]
+    for mid in people:
+        session.add(Attendance(session_id=s.id, member_id=mid, status="出席", hours=8))  # type: ignore[attr-defined]
+
+
+def test_new_members_need_a_higher_level_class(db: Database) -> None:
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        m5 = data.members["m5"]  # probationary since 2024-03-15
+        cases = rules.new_member_cases(s, D(2024, 12, 31))
+        assert [(c.member_id, c.met) for c in cases] == [(m5, False)]
+        _class(s, "局内党性教育", D(2024, 5, 1), "局党委", [m5])  # the bureau's own class does not count
+        assert rules.new_member_cases(s, D(2024, 12, 31))[0].met is False
+        _class(s, "新党员培训班", D(2024, 6, 1), "市直机关工委", [m5])
+        case = rules.new_member_cases(s, D(2024, 12, 31))[0]
+        assert case.met is True and "市直机关工委" in case.detail
+
+
+def test_a_new_secretary_needs_induction_within_six_months(db: Database) -> None:
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        m2 = data.members["m2"]
+        number = s.get(Member, m2).id_number
+        rules.add_post(s, "测试", number, "支部书记", "2024-03-01")
+        late = rules.new_secretary_cases(s, D(2024, 1, 1), D(2024, 12, 31))
+        assert [(c.member_id, c.met) for c in late] == [(m2, False)] and "2024-09-01" in late[0].detail
+        pending = rules.new_secretary_cases(s, D(2024, 1, 1), D(2024, 6, 30))
+        assert pending[0].met is None and "尚在期限内" in pending[0].detail
+        _class(s, "书记任职培训", D(2024, 8, 15), "市委组织部", [m2], type_name="专题培训",
+               audience="基层党组织书记和党务干部")
+        assert rules.new_secretary_cases(s, D(2024, 1, 1), D(2024, 12, 31))[0].met is True
+
+
+def test_exemptions_and_mobile_members_are_listed(db: Database) -> None:
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        number = s.get(Member, data.members["m2"]).id_number
+        rules.exempt(s, "测试", number, 2024, "长期病休")
+        rules.exempt(s, "测试", number, 2024, "年老体弱")  # a second word replaces the first
+        assert rules.exempt_ids(s, 2024) == {data.members["m2"]} and rules.exempt_ids(s, 2023) == set()
+        rules.add_mobile(s, "测试", number, "2024-02", place="深圳")
+        found = rules.check_rules(s, D(2024, 1, 1), D(2024, 12, 31))
+        assert [c.detail for c in found["exempt"]] == ["2024年度免予学时考核：年老体弱"]
+        assert "深圳" in found["mobile"][0].detail
+        assert rules.check_rules(s, D(2022, 1, 1), D(2023, 12, 31))["mobile"] == []
+        with pytest.raises(ValidationError):
+            rules.exempt(s, "测试", number, 2024, "")
+        with pytest.raises(NotFoundError):
+            rules.exempt(s, "测试", "110105194910010015", 2024, "年老体弱")

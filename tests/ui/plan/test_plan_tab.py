@@ -1,0 +1,75 @@
+"""The 规划与资料 tab: plans, rule cases, materials and the study plan, live after writes elsewhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import select
+
+from models import Member
+from services.access import VIEWER
+from services.plan import materials
+from services.safety.storage import Database
+from services.workspace import Workspace
+from tests.helpers.members_support import OFFSCREEN_NOISE
+from ui.plan import plan_tab
+from ui.plan.plan_tab import IssueDialog, PlanTab
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+
+@pytest.fixture
+def ws(demo_db: Database) -> Workspace:
+    return Workspace.over(demo_db, "测试员")
+
+
+def test_models_pass_the_model_tester(qtbot: Any, qtmodeltester: Any, ws: Workspace) -> None:
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+    assert tab.plans_model.rowCount() == 2
+    assert "沿用" in tab.plans_model.display(tab.plans_model.item_at(1), 2)
+    for model in (tab.plans_model, tab.rules_model, tab.materials_model, tab.study_model):
+        qtmodeltester.check(model)
+
+
+def test_a_write_elsewhere_shows_at_once(qtbot: Any, ws: Workspace) -> None:
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.materials_model.rowCount() == 0
+    with ws.read() as s:
+        number = s.scalar(select(Member.id_number).order_by(Member.id))
+    with ws.write("material-issue") as uow:  # e.g. the command line's materials issue, or another tab
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2024-07-01", [number])
+    qtbot.waitUntil(lambda: tab.materials_model.rowCount() == 1, timeout=2000)
+
+
+def test_issue_dialog_records_the_ticked_members(qtbot: Any, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+
+    def fake_exec(dialog: IssueDialog) -> int:
+        dialog.title.setText("《入党教材》")
+        for i in range(2):
+            dialog.people.item(i).setCheckState(Qt.CheckState.Checked)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(IssueDialog, "exec", fake_exec)
+    tab.show()
+    tab.on_issue_clicked()
+    row = tab.materials_model.item_at(0)
+    assert row is not None and (row.title, row.members) == ("入党教材", 2)
+
+
+def test_viewer_cannot_issue_or_set_targets(qtbot: Any, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    viewer = Workspace.over(demo_db, "小李", role=VIEWER)
+    tab = PlanTab(viewer)
+    qtbot.addWidget(tab)
+    assert not tab.issue_button.isEnabled() and not tab.set_target_button.isEnabled()
+    warnings: list[str] = []
+    monkeypatch.setattr(plan_tab.QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    assert not tab._run("x", "material-issue", lambda uow: None)
+    assert warnings and "查阅" in warnings[0]

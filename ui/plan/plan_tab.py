@@ -1,0 +1,403 @@
+"""规划与资料 tab: the plan periods and their targets, the rules of the 条例, materials handed out, the study plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.access import ADMIN, EDITOR
+from services.errors import DangxunError
+from services.plan import materials, periods, rules, study_plan
+from ui.plan.plan_pages import (
+    MaterialsTableModel,
+    PlansTableModel,
+    RuleCasesTableModel,
+    StudyItemsTableModel,
+)
+from ui.widgets.live import follow
+
+WATCHED = ("plan_period", "plan_target", "material", "material_issue", "member", "branch", "study_plan",
+           "study_item", "activity", "activity_session", "attendance", "exemption", "member_post",
+           "mobile_member")
+
+
+def _table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _pydate(edit: QDateEdit) -> dt.date:
+    q = edit.date()
+    return dt.date(q.year(), q.month(), q.day())
+
+
+class PlanTab(QWidget):
+    """The tab (built as PlanTab(ws, parent)); `refresh()` reloads every page."""
+
+    def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.status = QLabel()
+        self.status.setObjectName("empty_hint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.pages)
+        layout.addWidget(self.status)
+        self._build_plans()
+        self._build_rules()
+        self._build_materials()
+        self._build_study()
+        follow(ws, self, WATCHED, self.refresh)
+        self.refresh()
+
+    # ------------------------------------------------------------ pages
+    def _build_plans(self) -> None:
+        page = QWidget()
+        self.plans_model = PlansTableModel(self)
+        self.plans_view = _table(self.plans_model)
+        self.set_target_button = QPushButton(self.tr("设置目标…"))
+        self.set_target_button.clicked.connect(self.on_set_target_clicked)
+        note = QLabel(self.tr("规划中的目标是规划期内各年度的默认目标；“考核与统计 → 学时目标”中为某一年度所设的目标优先。"
+                              "“沿用”表示沿用上一规划的数字，直至本单位另行设置。"))
+        note.setWordWrap(True)
+        box = QVBoxLayout(page)
+        row = QHBoxLayout()
+        row.addWidget(self.set_target_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        box.addWidget(self.plans_view)
+        box.addWidget(note)
+        self.pages.addTab(page, self.tr("规划"))
+
+    def _build_rules(self) -> None:
+        page = QWidget()
+        self.rules_from = QDateEdit(_qdate(dt.date(dt.date.today().year, 1, 1)))
+        self.rules_to = QDateEdit(_qdate(dt.date(dt.date.today().year, 12, 31)))
+        for edit in (self.rules_from, self.rules_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.dateChanged.connect(lambda _d: self.load_rules())
+        self.rules_model = RuleCasesTableModel(self)
+        self.rules_view = _table(self.rules_model)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("统计区间")))
+        row.addWidget(self.rules_from)
+        row.addWidget(QLabel("～"))
+        row.addWidget(self.rules_to)
+        row.addStretch(1)
+        box = QVBoxLayout(page)
+        box.addLayout(row)
+        box.addWidget(self.rules_view)
+        self.pages.addTab(page, self.tr("条例要求"))
+
+    def _build_materials(self) -> None:
+        page = QWidget()
+        self.materials_model = MaterialsTableModel(self)
+        self.materials_view = _table(self.materials_model)
+        self.issue_button = QPushButton(self.tr("登记发放…"))
+        self.issue_button.clicked.connect(self.on_issue_clicked)
+        self.sheet_button = QPushButton(self.tr("打印签收表…"))
+        self.sheet_button.clicked.connect(self.on_sheet_clicked)
+        row = QHBoxLayout()
+        row.addWidget(self.issue_button)
+        row.addWidget(self.sheet_button)
+        row.addStretch(1)
+        box = QVBoxLayout(page)
+        box.addLayout(row)
+        box.addWidget(self.materials_view)
+        self.pages.addTab(page, self.tr("资料发放"))
+
+    def _build_study(self) -> None:
+        page = QWidget()
+        self.study_year = QSpinBox()
+        self.study_year.setRange(2000, 2100)
+        self.study_year.setValue(dt.date.today().year)
+        self.study_year.valueChanged.connect(lambda _v: self.load_study())
+        self.study_title = QLabel()
+        self.study_model = StudyItemsTableModel(self)
+        self.study_view = _table(self.study_model)
+        self.add_item_button = QPushButton(self.tr("新增条目…"))
+        self.add_item_button.clicked.connect(self.on_add_item_clicked)
+        self.print_study_button = QPushButton(self.tr("打印…"))
+        self.print_study_button.clicked.connect(self.on_print_study_clicked)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("年度")))
+        row.addWidget(self.study_year)
+        row.addWidget(self.add_item_button)
+        row.addWidget(self.print_study_button)
+        row.addStretch(1)
+        box = QVBoxLayout(page)
+        box.addLayout(row)
+        box.addWidget(self.study_title)
+        box.addWidget(self.study_view)
+        self.pages.addTab(page, self.tr("学习计划"))
+
+    # ------------------------------------------------------------ loading
+    def refresh(self) -> None:
+        with self.ws.read() as session:
+            self.plans_model.set_rows(periods.list_plans(session))
+            self.materials_model.set_rows(materials.list_materials(session))
+        self.load_rules()
+        self.load_study()
+        self.set_target_button.setEnabled(self.ws.can(ADMIN))
+        for button in (self.issue_button, self.add_item_button):
+            button.setEnabled(self.ws.can(EDITOR))
+
+    def load_rules(self) -> None:
+        lo, hi = _pydate(self.rules_from), _pydate(self.rules_to)
+        if lo > hi:
+            self.rules_model.set_rows([])
+            self.status.setText(self.tr("统计区间的开始日期晚于结束日期"))
+            return
+        with self.ws.read() as session:
+            found = rules.check_rules(session, lo, hi)
+        cases = [c for group in found.values() for c in group]
+        self.rules_model.set_rows(cases)
+        short = sum(1 for c in cases if c.met is False)
+        self.status.setText(self.tr("条例要求：涉及{0}人，其中{1}人未达到").format(len(cases), short))
+
+    def load_study(self) -> None:
+        year = self.study_year.value()
+        with self.ws.read() as session:
+            try:
+                plan = study_plan.get_study_plan(session, year)
+            except DangxunError:
+                plan = None
+        if plan is None:
+            self.study_title.setText(self.tr("还没有{0}年度学习计划：点“新增条目…”开始填写。").format(year))
+            self.study_model.set_rows([])
+            self.print_study_button.setEnabled(False)
+            return
+        self.study_title.setText(plan.title)
+        self.study_model.set_rows(list(plan.items))
+        self.print_study_button.setEnabled(True)
+
+    # ------------------------------------------------------------ actions
+    def _run(self, title: str, action: str, fn: Any, needs: str = EDITOR) -> bool:
+        try:
+            with self.ws.write(action, needs=needs) as uow:
+                fn(uow)
+        except DangxunError as exc:
+            QMessageBox.warning(self, title, exc.message)
+            return False
+        return True
+
+    def on_set_target_clicked(self) -> None:
+        index = self.plans_view.currentIndex()
+        plan = self.plans_model.item_at(index.row() if index.isValid() else 0)
+        if plan is None:
+            return
+        dialog = TargetDialog(plan, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        group, hours, cls = dialog.values()
+        self._run(self.tr("设置目标"), "plan-target",
+                  lambda uow: periods.set_plan_target(uow.session, uow.actor, plan.name, group, hours, cls), ADMIN)
+
+    def on_issue_clicked(self) -> None:
+        from services.roll.members import list_members
+
+        with self.ws.read() as session:
+            people = [(m.id_number, f"{m.name}（{m.branch}）") for m in list_members(session)]
+        dialog = IssueDialog(people, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        title, day, numbers = dialog.values()
+        self._run(self.tr("登记发放"), "material-issue",
+                  lambda uow: materials.issue_material(uow.session, uow.actor, title, day, numbers))
+
+    def on_sheet_clicked(self) -> None:
+        index = self.materials_view.currentIndex()
+        row = self.materials_model.item_at(index.row()) if index.isValid() else None
+        if row is None:
+            QMessageBox.information(self, self.tr("打印签收表"), self.tr("请先在表中选择一种资料。"))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存签收表"), f"{row.title}签收表.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        from services.printing.materials_sheet import write_sign_off_sheet
+
+        def work(uow: Any) -> None:
+            issued = materials.issues_of(uow.session, row.title)
+            pages = write_sign_off_sheet(Path(path), materials.book(row.title), issued)
+            uow.log(f"打印{materials.book(row.title)}签收表：{len(issued)}人，{pages}页", {"path": path}, "print")
+
+        if self._run(self.tr("打印签收表"), "print", work):
+            self.status.setText(self.tr("已生成签收表：{0}").format(path))
+
+    def on_add_item_clicked(self) -> None:
+        dialog = StudyItemDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        kind, title, month = dialog.values()
+        year = self.study_year.value()
+        self._run(self.tr("新增条目"), "study-plan",
+                  lambda uow: study_plan.add_item(uow.session, uow.actor, year, kind, title, month))
+
+    def on_print_study_clicked(self) -> None:
+        year = self.study_year.value()
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存学习计划"), f"{year}年度学习计划.pdf", "PDF (*.pdf)")
+        if not path:
+            return
+        from services.printing.study_plan_pdf import write_study_plan_pdf
+
+        def work(uow: Any) -> None:
+            plan = study_plan.get_study_plan(uow.session, year)
+            pages = write_study_plan_pdf(plan, Path(path))
+            uow.log(f"打印《{plan.title}》：{pages}页", {"path": path}, "print")
+
+        if self._run(self.tr("打印学习计划"), "print", work):
+            self.status.setText(self.tr("已生成：{0}").format(path))
+
+
+class TargetDialog(QDialog):
+    def __init__(self, plan: periods.PlanInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("设置规划目标"))
+        self.group = QComboBox()
+        for code in periods.GROUPS:
+            self.group.addItem(periods.GROUP_LABELS[code], code)
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0, 1000)
+        self.hours.setDecimals(1)
+        self.none = QCheckBox(self.tr("不设目标"))
+        self.class_required = QCheckBox(self.tr("须含一次集中培训"))
+        self.none.toggled.connect(lambda on: self.hours.setEnabled(not on))
+        self.group.currentIndexChanged.connect(lambda _i: self._load(plan))
+        form = QFormLayout(self)
+        form.addRow(self.tr("规划"), QLabel(plan.name))
+        form.addRow(self.tr("对象"), self.group)
+        form.addRow(self.tr("年度学时"), self.hours)
+        form.addRow("", self.none)
+        form.addRow("", self.class_required)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._load(plan)
+
+    def _load(self, plan: periods.PlanInfo) -> None:
+        target = plan.target(self.group.currentData())
+        self.none.setChecked(target is None or target.hours is None)
+        self.hours.setValue(target.hours if target and target.hours is not None else 32)
+        self.class_required.setChecked(bool(target and target.class_required))
+
+    def values(self) -> tuple[str, float | None, bool]:
+        hours = None if self.none.isChecked() else self.hours.value()
+        return self.group.currentData(), hours, self.class_required.isChecked()
+
+
+class IssueDialog(QDialog):
+    """登记发放: the material, the day, and the members who received it (tick them, filter by typing)."""
+
+    def __init__(self, people: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("登记资料发放"))
+        self.title = QLineEdit()
+        self.title.setPlaceholderText(self.tr("如 入党教材（可带或不带《》）"))
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("输入姓名或支部筛选"))
+        self.filter.setClearButtonEnabled(True)
+        self.people = QListWidget()
+        for number, label in people:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.people.addItem(item)
+        self.filter.textChanged.connect(self._filter)
+        form = QFormLayout(self)
+        form.addRow(self.tr("资料名称"), self.title)
+        form.addRow(self.tr("发放日期"), self.day)
+        form.addRow(self.tr("领取党员"), self.filter)
+        form.addRow(self.people)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    def _filter(self, text: str) -> None:
+        for i in range(self.people.count()):
+            item = self.people.item(i)
+            item.setHidden(bool(text) and text not in item.text())
+
+    def checked(self) -> list[str]:
+        return [self.people.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.people.count())
+                if self.people.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _accept(self) -> None:
+        if not materials.bare_title(self.title.text()):
+            QMessageBox.information(self, self.windowTitle(), self.tr("请填写资料名称。"))
+            return
+        if not self.checked():
+            QMessageBox.information(self, self.windowTitle(), self.tr("请勾选至少一名领取党员。"))
+            return
+        self.accept()
+
+    def values(self) -> tuple[str, str, list[str]]:
+        return self.title.text(), _pydate(self.day).isoformat(), self.checked()
+
+
+class StudyItemDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("新增学习计划条目"))
+        self.kind = QComboBox()
+        self.kind.addItems(list(study_plan.KINDS))
+        self.title = QLineEdit()
+        self.month = QSpinBox()
+        self.month.setRange(0, 12)
+        self.month.setSpecialValueText(self.tr("不定"))
+        form = QFormLayout(self)
+        form.addRow(self.tr("类别"), self.kind)
+        form.addRow(self.tr("名称"), self.title)
+        form.addRow(self.tr("月份"), self.month)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, str, int | None]:
+        return self.kind.currentText(), self.title.text(), self.month.value() or None

@@ -25,6 +25,7 @@ from models.plan import (
     SubmittedReport,
 )
 from models.setting import Setting
+from models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from models.training import (
     Activity,
     ActivitySession,
@@ -41,4 +42,5 @@ __all__ = [
     "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
     "SubmittedReport",
     "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",
+    "Survey", "SurveyAnswer", "SurveyQuestion", "SurveyResponse",
 ]

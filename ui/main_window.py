@@ -52,6 +52,12 @@ def log_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> 
     return LogTab(session_factory, actor, parent)
 
 
+def survey_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+    from ui.survey.survey_tab import SurveyTab, workspace_over
+
+    return SurveyTab(workspace_over(session_factory, actor), parent)
+
+
 # (title, factory): one line per tab. A tab is a QWidget built as factory(session_factory, actor,
 # parent) with refresh(); optional: add_new, focus_search, delete_selected, import_data/can_import,
 # print_current/can_print, set_read_only(bool), actions_changed(), status_text + counts_changed(str),
@@ -60,6 +66,7 @@ TAB_SPECS: list[tuple[str, TabFactory]] = [
     ("党员", members_tab),
     ("培训", training_tab),
     ("考核与统计", stats_tab),
+    ("问卷调查", survey_tab),
     ("日志", log_tab),
 ]
 

@@ -24,12 +24,14 @@ from ui.assessment.stats_tab import StatsTab
 from ui.main_window import TAB_SPECS, MainWindow
 from ui.roll.members_tab import MembersTab
 from ui.safety.log_tab import LogTab
+from ui.survey.survey_tab import SurveyTab
 from ui.training.training_tab import TrainingTab
 from ui.widgets.jobs import default_runner
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 REPO = REPO_DIR
-TAB_TYPES = {"党员": MembersTab, "培训": TrainingTab, "考核与统计": StatsTab, "日志": LogTab}
+TAB_TYPES = {"党员": MembersTab, "培训": TrainingTab, "考核与统计": StatsTab, "问卷调查": SurveyTab,
+             "日志": LogTab}
 
 
 @pytest.fixture

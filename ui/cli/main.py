@@ -36,10 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
         roll_cmd,
         safety_cmd,
         stats_cmd,
+        survey_cmd,
         training_cmd,
     )
 
-    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd, plan_cmd):
+    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd, plan_cmd, survey_cmd):
         module.register(sub)
     return parser
 

@@ -12,6 +12,7 @@ from services.errors import UnreadableFileError, ValidationError
 from services.printing import print_signin
 from services.safety import audit
 from services.safety.privacy import can_see_full_ids
+from services.survey import surveys
 from services.training import activities, attendance, certificates, enrolment, records_import
 from ui.cli.base import CliContext, print_json
 
@@ -171,10 +172,12 @@ def cmd_activities_list(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.type:
             activities.get_type(session, args.type)
         infos = activities.list_activities(session, year=args.year, type_name=args.type, status=args.status)
+        satisfaction = surveys.satisfaction_by_activity(session, [a.id for a in infos])
     if args.json:
         print_json([{"id": a.id, "title": a.title, "type": a.type_name, "start": a.start_date.isoformat(),
                      "end": (a.end_date or a.start_date).isoformat(), "hours": _fmt(a.hours),
-                     "enrolled": a.enrolled, "attended": a.attended} for a in infos])
+                     "enrolled": a.enrolled, "attended": a.attended,
+                     "satisfaction": satisfaction.get(a.id)} for a in infos])
         return 0
     for a in infos:
         print("\t".join((str(a.id), a.start_date.isoformat(), a.type_name, a.title, f"{a.hours:g}学时",

@@ -38,7 +38,8 @@ def test_import_records_json_and_idempotent(roll_path, samples, capsys):
     assert run(["--db", str(roll_path), "activities", "list", "--year", "2023", "--json"]) == 0
     listed = _json(capsys)
     assert len(listed) == 4
-    assert set(listed[0]) == {"id", "title", "type", "start", "end", "hours", "enrolled", "attended"}
+    assert set(listed[0]) == {"id", "title", "type", "start", "end", "hours", "enrolled", "attended",
+                              "satisfaction"}
     assert all(a["attended"] <= a["enrolled"] for a in listed)
     assert run(["--db", str(roll_path), "activities", "list", "--type", "专题党课", "--json"]) == 0
     assert [a["type"] for a in _json(capsys)] == ["专题党课"]

@@ -1,0 +1,147 @@
+"""The survey report: per question the counts, the shares, a bar chart; free-text answers listed (PDF or Word)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from services.errors import UnreadableFileError
+from services.survey import tally as t
+from services.survey.survey_chart import bar_chart, png_bytes
+from services.survey.surveys import SOURCE_LABELS, SurveyResult
+
+
+def percent(n: int, total: int) -> str:
+    return f"{n * 100 / total:.1f}%" if total else "—"
+
+
+def subtitle(result: SurveyResult) -> str:
+    info = result.info
+    parts = [f"{SOURCE_LABELS.get(info.source, info.source)}　共{info.responses}份答卷"]
+    if info.activity_title:
+        parts.append(f"评估活动：{info.activity_title}")
+    figure = result.satisfaction()
+    if figure is not None and figure[1]:
+        parts.append(f"满意率 {percent(*figure)}")
+    return "　".join(parts)
+
+
+def heading(x: t.Tally) -> str:
+    return f"{x.number}、{x.title}（{t.KIND_LABELS[x.kind]}，{x.answered}人作答）"
+
+
+def other_lines(x: t.Tally, option: str) -> list[str]:
+    return [f"{w}" + (f"（{n}人）" if n > 1 else "") for w, n in Counter(x.others.get(option, [])).items()]
+
+
+def write_report(result: SurveyResult, out: Path) -> int:
+    """Write the report; returns the page count of a PDF (0 for Word)."""
+    out = Path(out)
+    try:
+        if out.suffix.lower() == ".docx":
+            _docx(result, out)
+            return 0
+        return _pdf(result, out)
+    except OSError as exc:
+        raise UnreadableFileError(f"无法写入 {out}：{exc.strerror or exc}") from exc
+
+
+def _pdf(result: SurveyResult, out: Path) -> int:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        KeepTogether,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    from services.pdf.pdf_fonts import register_fonts
+    from services.pdf.pdf_layout import (
+        base_styles,
+        cn_date,
+        esc,
+        header_table_style,
+        numbered_canvas,
+        page_count,
+    )
+
+    fonts = register_fonts()
+    st = base_styles(fonts)
+    q_style = ParagraphStyle("q", fontName=fonts.title, fontSize=12, leading=17, spaceBefore=8, spaceAfter=4)
+    body = ParagraphStyle("b", fontName=fonts.body, fontSize=10, leading=14)
+    note = ParagraphStyle("n", parent=body, fontSize=9, leading=12, textColor="#424242", leftIndent=12)
+    width = A4[0] - 40 * mm
+    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+                            bottomMargin=18 * mm, title=f"{result.info.title}统计报告", creator="党员教育培训管理系统")
+    story: list[Any] = [Paragraph(esc(f"{result.info.title}统计报告"), st["title"]),
+                        Paragraph(esc(subtitle(result)), st["info"]),
+                        Paragraph(esc(f"制表日期：{cn_date(dt.date.today())}"), st["info"]), Spacer(1, 4 * mm)]
+    for x in result.tallies:
+        block: list[Any] = [Paragraph(esc(heading(x)), q_style)]
+        if x.kind == t.TEXT:
+            story.append(KeepTogether(block + [Paragraph(esc("（无人作答）"), body)] if not x.answers else block))
+            for answer, n in Counter(x.answers).items():
+                story.append(Paragraph(esc(f"· {answer}" + (f"（{n}人）" if n > 1 else "")), body))
+            continue
+        rows: list[list[Any]] = [["选项", "人数", "比例"]]
+        for option, n in x.counts.items():
+            rows.append([Paragraph(esc(option), body), str(n), percent(n, x.answered)])
+        table = Table(rows, colWidths=[width * 0.62, width * 0.14, width * 0.16], repeatRows=1)
+        style = header_table_style(fonts, body_size=10, head_size=10.5)
+        style += [("ALIGN", (1, 1), (-1, -1), "CENTER"), ("ALIGN", (0, 1), (0, -1), "LEFT"),
+                  ("BACKGROUND", (0, 1), (-1, -1), colors.white)]
+        table.setStyle(TableStyle(style))
+        block += [table, Spacer(1, 2 * mm)]
+        if x.answered:  # no chart of nothing
+            block.append(bar_chart(x, width, fonts.sans))
+        story.append(KeepTogether(block))
+        for option in x.others:
+            story.append(Paragraph(esc(f"选择“{option}”时填写的内容："), note))
+            story += [Paragraph(esc(f"· {line}"), note) for line in other_lines(x, option)]
+    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
+    return page_count(out)
+
+
+def _docx(result: SurveyResult, out: Path) -> None:
+    import io
+
+    from docx import Document
+    from docx.shared import Mm, Pt
+
+    from services.pdf.pdf_fonts import register_fonts
+
+    doc = Document()
+    doc.styles["Normal"].font.size = Pt(11)
+    doc.add_heading(f"{result.info.title}统计报告", level=0)
+    doc.add_paragraph(subtitle(result))
+    font = register_fonts().sans
+    for x in result.tallies:
+        doc.add_heading(heading(x), level=2)
+        if x.kind == t.TEXT:
+            if not x.answers:
+                doc.add_paragraph("（无人作答）")
+            for answer, n in Counter(x.answers).items():
+                doc.add_paragraph(answer + (f"（{n}人）" if n > 1 else ""), style="List Bullet")
+            continue
+        table = doc.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ("选项", "人数", "比例"), strict=True):
+            cell.text = text
+        for option, n in x.counts.items():
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = option, str(n), percent(n, x.answered)
+        png = png_bytes(bar_chart(x, 420, font)) if x.answered else None
+        if png is not None:
+            doc.add_picture(io.BytesIO(png), width=Mm(150))
+        for option in x.others:
+            doc.add_paragraph(f"选择“{option}”时填写的内容：")
+            for line in other_lines(x, option):
+                doc.add_paragraph(line, style="List Bullet")
+    doc.save(str(out))

@@ -1,0 +1,390 @@
+"""The 问卷调查 tab: surveys on the left; the chosen one's tallies, a chart per question, on the right."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.access import EDITOR
+from services.errors import DangxunError
+from services.survey import surveys
+from services.survey import tally as t
+from ui.survey.design_dialog import DesignDialog
+from ui.survey.entry_dialog import EntryDialog
+from ui.survey.question_chart import QuestionChart
+from ui.survey.survey_table_model import SurveyTableModel
+from ui.widgets.live import follow
+
+KINDS = ("survey", "survey_question", "survey_response", "survey_answer", "activity")
+TEXT_SHOWN = 30  # free-text answers listed in the window (the report lists them all)
+
+
+def workspace_over(session_factory: Any, actor: str) -> Any:
+    """A workspace over the window's session factory, while the window hands tabs a factory (not a workspace)."""
+    from services.safety.storage import Database
+    from services.workspace import Workspace
+
+    engine = session_factory.kw["bind"]
+    path = Path(engine.url.database) if engine.url.database else None
+    return Workspace.over(Database(str(engine.url), path, engine, session_factory), actor)
+
+
+class SurveyTab(QWidget):
+    counts_changed = Signal(str)
+    actions_changed = Signal()
+
+    def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self._read_only = not ws.can(EDITOR)
+        self._all: list[surveys.SurveyInfo] = []
+        self._current: surveys.SurveyResult | None = None
+        self.toolbar = QToolBar()
+        self.import_action = self._action(self.tr("导入答卷"), self.import_data, QKeySequence("Ctrl+I"))
+        self.new_action = self._action(self.tr("新建问卷"), self.add_new, QKeySequence.StandardKey.New)
+        self.enter_action = self._action(self.tr("录入答卷"), self.on_enter_action_triggered)
+        self.form_action = self._action(self.tr("打印问卷"), self.on_form_action_triggered)
+        self.report_action = self._action(self.tr("统计报告"), self.print_current, QKeySequence.StandardKey.Print)
+        self.export_action = self._action(self.tr("导出报告…"), self.on_export_action_triggered)
+        self.link_action = self._action(self.tr("评估活动…"), self.on_link_action_triggered)
+        self.delete_action = self._action(self.tr("删除"), self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.search = QLineEdit()
+        self.search.setObjectName("survey_search")
+        self.search.setPlaceholderText(self.tr("搜索问卷标题"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.on_search_text_changed)
+        self.toolbar.addWidget(self.search)
+
+        self.model = SurveyTableModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("survey_view")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().hide()
+        self.view.selectionModel().selectionChanged.connect(self.on_view_selection_changed)
+        self.empty_label = QLabel(self.tr("还没有问卷：导入问卷星答卷（按选项文本下载），或新建纸质问卷。"))
+        self.empty_label.setObjectName("empty_hint")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.view, 1)
+        left_layout.addWidget(self.empty_label)
+
+        self.detail = QWidget()
+        self.detail.setObjectName("survey_detail")
+        self.detail_layout = QVBoxLayout(self.detail)
+        self.detail_scroll = QScrollArea()
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setWidget(self.detail)
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.detail_scroll)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(splitter, 1)
+        follow(ws, self, KINDS, self.refresh)
+        self.refresh()
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        return action
+
+    # -------------------------------------------------------------- loading
+
+    def refresh(self) -> None:
+        selected = self.current_id()
+        with self.ws.read() as session:
+            self._all = surveys.list_surveys(session)
+        self._show_list(selected)
+
+    def _show_list(self, select_id: int | None) -> None:
+        words = self.search.text().strip()
+        shown = [s for s in self._all if not words or words in s.title]
+        self.model.set_rows(shown)
+        self.empty_label.setVisible(not self._all)
+        row = self.model.row_of(select_id) if select_id is not None else -1
+        if row < 0 and shown:
+            row = 0
+        if row >= 0:
+            self.view.selectRow(row)
+        else:
+            self.show_survey(None)
+        self.counts_changed.emit(self.status_text())
+
+    def current_id(self) -> int | None:
+        item = self.model.item_at(self.view.currentIndex().row())
+        return item.id if item is not None else None
+
+    def on_search_text_changed(self, _text: str) -> None:
+        self._show_list(self.current_id())
+
+    def on_view_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        rows = self.view.selectionModel().selectedRows()
+        item = self.model.item_at(rows[0].row()) if rows else None
+        self.show_survey(item.id if item else None)
+
+    def show_survey(self, survey_id: int | None) -> None:
+        self._current = None
+        if survey_id is not None:
+            try:
+                with self.ws.read() as session:
+                    self._current = surveys.get_survey(session, survey_id)
+            except DangxunError:
+                self._current = None
+        self._fill_detail()
+        self._update_actions()
+
+    def _clear_detail(self) -> None:
+        while self.detail_layout.count():
+            item = self.detail_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)  # gone from findChildren now, freed with the event loop
+                widget.deleteLater()
+
+    def _label(self, text: str, name: str = "", bold: bool = False) -> QLabel:
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if name:
+            label.setObjectName(name)
+        if bold:
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+        self.detail_layout.addWidget(label)
+        return label
+
+    def _fill_detail(self) -> None:
+        self._clear_detail()
+        result = self._current
+        if result is None:
+            self._label(self.tr("选择左边的问卷，查看每道题的统计。"), "detail_hint")
+            self.detail_layout.addStretch(1)
+            return
+        info = result.info
+        self._label(info.title, "detail_title", bold=True)
+        summary = f"{surveys.SOURCE_LABELS.get(info.source, info.source)}　共{info.responses}份答卷　{len(result.tallies)}道题"
+        if info.activity_title:
+            summary += f"　评估活动：{info.activity_title}"
+        figure = result.satisfaction()
+        if figure is not None and figure[1]:
+            summary += f"　满意率 {figure[0] * 100 / figure[1]:.1f}%"
+        self._label(summary, "detail_summary")
+        if info.source == "paper" and not info.responses:
+            self._label(self.tr("还没有答卷：打印问卷发放，收回后点“录入答卷”。"), "detail_hint")
+        for x in result.tallies:
+            self._label(f"{x.number}、{x.title}（{t.KIND_LABELS[x.kind]}，{x.answered}人作答）", bold=True)
+            if x.kind == t.TEXT:
+                grouped = list(Counter(x.answers).items())
+                lines = [f"· {a}" + (f"（{n}人）" if n > 1 else "") for a, n in grouped[:TEXT_SHOWN]]
+                if len(grouped) > TEXT_SHOWN:
+                    lines.append(f"……共{len(grouped)}种回答，全部见统计报告")
+                self._label("\n".join(lines) if lines else self.tr("（无人作答）"))
+                continue
+            chart = QuestionChart()
+            chart.setObjectName(f"chart_{x.number}")
+            chart.set_data(list(x.counts.items()), x.answered)
+            self.detail_layout.addWidget(chart)
+            for option, words in x.others.items():
+                distinct = list(dict.fromkeys(words))
+                self._label(f"“{option}”填写：" + "；".join(distinct[:TEXT_SHOWN]))
+        self.detail_layout.addStretch(1)
+
+    def _update_actions(self) -> None:
+        has = self._current is not None
+        paper = has and self._current is not None and self._current.info.source == "paper"
+        writable = not self._read_only
+        for action in (self.import_action, self.new_action):
+            action.setEnabled(writable)
+        self.enter_action.setEnabled(writable and paper)
+        self.form_action.setEnabled(paper)
+        self.report_action.setEnabled(has)
+        self.export_action.setEnabled(has)
+        self.link_action.setEnabled(writable and has)
+        self.delete_action.setEnabled(writable and has)
+        self.actions_changed.emit()
+
+    # -------------------------------------------------------------- the main window's hooks
+
+    def status_text(self) -> str:
+        return f"共{len(self._all)}份问卷"
+
+    def set_read_only(self, read_only: bool) -> None:
+        self._read_only = read_only
+        self._update_actions()
+
+    def can_import(self) -> bool:
+        return not self._read_only
+
+    def can_print(self) -> bool:
+        return self._current is not None
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _warn(self, exc: DangxunError) -> None:
+        QMessageBox.warning(self, self.tr("问卷调查"), exc.message)
+
+    def import_data(self, path: str | None = None) -> int | None:
+        """Import a 问卷星 export (asks for the file unless given); returns the new survey's id."""
+        if self._read_only:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("导入问卷星答卷"), "",
+                                                  self.tr("问卷星答卷 (*.xlsx *.xls *.csv)"))
+            if not path:
+                return None
+        from services.survey.wjx_import import read_export
+
+        try:
+            parsed = read_export(Path(path))
+            with self.ws.write("survey-import", needs=EDITOR, backup=True) as uow:
+                survey_id = surveys.save_import(uow.session, parsed, uow.actor)
+                uow.log(f"导入问卷星答卷 {Path(path).name}（{parsed.responses}份）",
+                        {"file": Path(path).name, "rows": parsed.responses}, action="import")
+        except DangxunError as exc:
+            self._warn(exc)
+            return None
+        self.refresh()
+        self._show_list(survey_id)
+        return survey_id
+
+    def _activities(self) -> list[tuple[int, str]]:
+        from services.training import activities
+
+        with self.ws.read() as session:
+            return [(a.id, f"{a.start_date.isoformat()} {a.title}") for a in activities.list_activities(session)]
+
+    def add_new(self) -> None:
+        if self._read_only:
+            return
+        dialog = DesignDialog(self.ws, self, self._activities())
+        dialog.created.connect(self._after_create)
+        dialog.exec()
+
+    def _after_create(self, survey_id: int) -> None:
+        self.refresh()
+        self._show_list(survey_id)
+
+    def on_enter_action_triggered(self) -> None:
+        if self._current is None or self._read_only:
+            return
+        EntryDialog(self.ws, self._current.info.id, self).exec()
+        self.refresh()
+
+    def _preview(self, path: Path, title: str) -> None:
+        from ui.widgets.pdf_preview import PdfPreviewDialog
+
+        PdfPreviewDialog(path, title, self).exec()
+
+    def _temp_pdf(self, stem: str) -> Path:
+        return Path(tempfile.mkdtemp(prefix="dangxun-survey-")) / f"{stem}.pdf"
+
+    def on_form_action_triggered(self) -> None:
+        from services.survey import survey_form
+
+        if self._current is None:
+            return
+        out = self._temp_pdf("问卷")
+        try:
+            survey_form.write_form(self._current, out)
+        except DangxunError as exc:
+            self._warn(exc)
+            return
+        self._preview(out, self._current.info.title)
+
+    def print_current(self) -> None:
+        from services.survey import survey_report
+
+        if self._current is None:
+            return
+        out = self._temp_pdf("问卷统计报告")
+        try:
+            survey_report.write_report(self._current, out)
+        except DangxunError as exc:
+            self._warn(exc)
+            return
+        self._preview(out, f"{self._current.info.title}统计报告")
+
+    def on_export_action_triggered(self) -> None:
+        from services.survey import survey_report
+
+        if self._current is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计报告"), f"{self._current.info.title}统计报告.pdf",
+                                              self.tr("PDF (*.pdf);;Word (*.docx)"))
+        if not path:
+            return
+        try:
+            survey_report.write_report(self._current, Path(path))
+        except DangxunError as exc:
+            self._warn(exc)
+
+    def on_link_action_triggered(self) -> None:
+        if self._current is None or self._read_only:
+            return
+        choices = [(None, self.tr("（不评估具体活动）"))] + [(i, text) for i, text in self._activities()]
+        labels = [text for _, text in choices]
+        current = next((n for n, (i, _) in enumerate(choices) if i == self._current.info.activity_id), 0)
+        label, ok = QInputDialog.getItem(self, self.tr("评估活动"), self.tr("这份问卷评估哪一项活动（培训班）："),
+                                         labels, current, False)
+        if ok:
+            self.link_activity(choices[labels.index(label)][0])
+
+    def link_activity(self, activity_id: int | None) -> None:
+        if self._current is None:
+            return
+        try:
+            with self.ws.write("survey-link", needs=EDITOR) as uow:
+                surveys.set_activity(uow.session, self._current.info.id, activity_id)
+        except DangxunError as exc:
+            self._warn(exc)
+
+    def delete_selected(self, confirm: bool = True) -> None:
+        if self._current is None or self._read_only:
+            return
+        info = self._current.info
+        if confirm and QMessageBox.question(
+                self, self.tr("删除问卷"), self.tr("删除问卷“%s”及其%d份答卷？此操作不能撤销（删除前会自动备份）。")
+                % (info.title, info.responses)) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.ws.write("survey-delete", needs=EDITOR, backup=True) as uow:
+                surveys.delete_survey(uow.session, info.id)
+                uow.log(f"删除问卷“{info.title}”")
+        except DangxunError as exc:
+            self._warn(exc)

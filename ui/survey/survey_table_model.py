@@ -1,0 +1,19 @@
+"""The list of surveys: number, title, source, responses, questions, the activity evaluated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.survey.surveys import SOURCE_LABELS, SurveyInfo
+from ui.widgets.list_table_model import ListTableModel
+
+
+class SurveyTableModel(ListTableModel[SurveyInfo]):
+    COLUMNS = ("编号", "问卷", "来源", "答卷", "题数", "评估活动")
+
+    def display(self, item: SurveyInfo, column: int) -> Any:
+        return (item.id, item.title, SOURCE_LABELS.get(item.source, item.source), item.responses,
+                item.questions, item.activity_title or "")[column]
+
+    def row_of(self, survey_id: int) -> int:
+        return next((n for n, s in enumerate(self._rows) if s.id == survey_id), -1)

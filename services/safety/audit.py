@@ -25,7 +25,18 @@ ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "lock": "账号锁定", "password": "修改密码",
     "reset_password": "重置密码", "seed": "示例数据", "demo": "载入示例数据", "check": "检查",
     "issue": "颁发证书", "reissue": "补发证书", "enrol": "报名", "unenrol": "取消报名",
-    "attendance": "考勤", "adjust": "调整学时", "verify": "核验证书",
+    "attendance": "考勤", "adjust": "调整学时", "verify": "核验证书", "submit": "报送",
+    # The action keys of units of work (`ws.write("import-records", ...)`), should one be logged as such.
+    "import-records": "导入学时记录", "import-members": "导入花名册", "accounts-create": "新建账号",
+    "accounts-passwd": "修改密码", "accounts-reset": "重置密码", "accounts-set": "修改账号",
+    "activities-create": "新建活动", "activities-status": "活动状态变更", "activities-delete": "删除活动",
+    "activities-add-type": "新增活动类别", "activities-exclude-type": "设置活动类别是否计入目标",
+    "adjust-hours": "调整学时", "attendance-set": "考勤", "branches-create": "新建党支部",
+    "branches-merge": "合并党支部", "print-certificates": "颁发证书", "verify-certificate": "核验证书",
+    "exemption": "免予学时考核", "material-issue": "发放学习资料", "member-post": "登记任职经历",
+    "mobile-member": "登记流动党员", "plan-target": "设置规划目标", "study-plan": "学习计划",
+    "survey-import": "导入问卷", "survey-new": "新建问卷", "survey-enter": "录入答卷",
+    "survey-delete": "删除问卷", "survey-link": "关联问卷",
 }
 ENTITY_LABELS = {
     "member": "党员", "branch": "党支部", "account": "账号", "event": "系统事件", "activity": "活动",
@@ -34,6 +45,9 @@ ENTITY_LABELS = {
     "assessment": "考核", "database": "数据库", "activity_session": "课次", "target_rule": "学时目标",
     "target_excluded_type": "不计入目标的类别", "spending": "经费开支", "evaluation_grade": "民主评议",
     "branch_assessment": "支部考核", "exam_score": "考试成绩", "change_log": "操作日志",
+    "exemption": "免予学时考核", "material_issue": "学习资料发放", "member_post": "任职经历",
+    "mobile_member": "流动党员", "plan_target": "规划目标", "study_item": "学习计划条目",
+    "study_plan": "学习计划", "submitted_report": "报送的报告", "survey": "问卷", "survey_response": "答卷",
 }
 EVENT_ACTIONS = ("import", "export", "print", "backup", "restore")
 # Chinese names of the keys events and non-member records use in their details.
@@ -54,7 +68,8 @@ DETAIL_LABELS = {
     "completion_rule": "结业条件", "completion_value": "结业条件数值", "date": "日期", "topic": "主题",
     "start_time": "开始时间", "end_time": "结束时间", "unchanged": "未变", "refused": "拒绝",
     "branches_created": "新建党支部", "targets.extra_committee_posts": "计入支委目标的党内职务",
-    "count": "数量", "kind": "类别", "year": "年度",
+    "count": "数量", "kind": "类别", "year": "年度", "activity_id": "活动编号", "carried_over": "沿用",
+    "post": "职务", "start": "开始", "end": "结束", "copies": "份数", "month": "月份", "group": "对象",
 }
 
 
@@ -72,7 +87,13 @@ def detail_label(key: str) -> str:
 
 def action_label(action: str) -> str:
     """The Chinese name of an action key (`import-records` is named by its first word: 导入)."""
-    return ACTION_LABELS.get(action) or ACTION_LABELS.get(action.split("-")[0]) or _known(action, {}, "其他操作")
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    # `survey-import`: the verb is one of its words.
+    for word in reversed(action.split("-")):
+        if word in ACTION_LABELS:
+            return ACTION_LABELS[word]
+    return _known(action, {}, "其他操作")
 
 
 def entity_label(entity: str) -> str:

@@ -131,7 +131,7 @@ def test_folders_hold_at_most_fifteen_modules() -> None:
 
 
 # Being split (issue 11): the window's three big tabs. Empty this set as each is split.
-STILL_TOO_LONG = {"ui/assessment/stats_tab.py", "ui/roll/members_tab.py", "ui/training/training_tab.py"}
+STILL_TOO_LONG = {"ui/roll/members_tab.py", "ui/training/training_tab.py"}
 
 
 def test_no_module_over_six_hundred_lines() -> None:

@@ -41,9 +41,15 @@ def training_tab(session_factory: Any, actor: str, parent: QWidget | None = None
 
 
 def stats_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:
+    from types import SimpleNamespace
+
+    from services.workspace import Workspace
     from ui.assessment.stats_tab import StatsTab
 
-    return StatsTab(session_factory, actor, parent)
+    # Until the window holds one workspace (branch uiws): one over the window's database.
+    window = parent.window() if parent is not None else None
+    db: Any = getattr(window, "database", None) or SimpleNamespace(session_factory=session_factory)
+    return StatsTab(Workspace.over(db, actor, getattr(window, "role", None)), parent)
 
 
 def log_tab(session_factory: Any, actor: str, parent: QWidget | None = None) -> QWidget:

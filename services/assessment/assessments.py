@@ -181,6 +181,7 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
     seen: dict[int, int] = {}
     for trow in table.rows:
         values = trow.values
+        problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
         member_id = None
         try:
             member_id = _resolve_member(values, id_map, by_name, "不在本年度党员名册中")
@@ -388,6 +389,7 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
     seen: dict[int, int] = {}
     for trow in table.rows:
         values = trow.values
+        problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
         try:
             member_id = _resolve_member(values, id_map, by_name, "不在该活动的参训名单中")
             score = parse_score(values.get("score"))
@@ -419,6 +421,12 @@ class AwardRule:
     require_target_met: bool = True
     grades: tuple[str, ...] = ("优秀",)
     min_attendance_share: float | None = None
+
+
+# The choices the window offers for a rule: grades asked for, and attendance (None: no 缺席 at all).
+AWARD_GRADE_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (("优秀", ("优秀",)), ("优秀或合格", ("优秀", "合格")))
+AWARD_ATTENDANCE_CHOICES: tuple[tuple[str, float | None], ...] = (
+    ("全年无缺席", None), ("出勤率不低于90%", 0.9), ("出勤率不低于80%", 0.8), ("出勤率不低于70%", 0.7))
 
 
 @dataclass(frozen=True)

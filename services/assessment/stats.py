@@ -66,6 +66,7 @@ from models import (
     Member,
 )
 from services.assessment.targets import (
+    MemberTarget,
     RollSpan,
     YearTargets,
     committee_posts,
@@ -119,6 +120,7 @@ class YearDetail:
     _k: int = 0  # this year's column in the cells; the hours toward the target follow n columns later
     _n: int = 1
     _target_of: Callable[[int], float | None] | None = field(default=None, repr=False)
+    _rule_of: Callable[[int], MemberTarget] | None = field(default=None, repr=False)
     _cache: dict[str, dict[int, Any]] = field(default_factory=dict, repr=False)
 
     def _column(self, k: int) -> dict[int, float]:
@@ -150,6 +152,10 @@ class YearDetail:
             target_of = self._target_of or (lambda _mid: None)
             self._cache["targets"] = {mid: target_of(mid) for mid in self.member_ids}
         return self._cache["targets"]
+
+    def target_rule(self, member_id: int) -> MemberTarget | None:
+        """The target that applies to a member this year: which rule, the whole-year and pro-rated hours."""
+        return self._rule_of(member_id) if self._rule_of is not None else None
 
 
 @dataclass
@@ -420,7 +426,13 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
             m_first, m_last, committee = spans[mid]
             return table[committee][max(0, min(last, m_last) - max(first, m_first) + 1)]
 
-        detail = YearDetail(year, lo, hi, _cells=member_hours, _k=k_year, _n=n_years, _target_of=target_of)
+        def rule_of(mid: int, yt: YearTargets = yt, first: int = first, last: int = last,
+                    spans: dict[int, tuple[int, int, bool]] = spans) -> MemberTarget:
+            m_first, m_last, committee = spans[mid]
+            return yt.target_for_group(committee, max(0, min(last, m_last) - max(first, m_first) + 1))
+
+        detail = YearDetail(year, lo, hi, _cells=member_hours, _k=k_year, _n=n_years, _target_of=target_of,
+                            _rule_of=rule_of)
         member_ids, below = detail.member_ids, detail.below_ids
         get = member_hours.get
         k_countable = k_year + n_years
@@ -489,40 +501,12 @@ def compute_stats(session: Session, date_from: dt.date, date_to: dt.date, *,
                                 parallel=parallel).figures
 
 
-# ---------------------------------------------------------------- what lies behind a figure
-
-
-@dataclass(frozen=True)
-class ActivityBrief:
-    id: int
-    start_date: dt.date
-    title: str
-    type: str
-    organiser: str
-    status: str
-    person_times: int
-    hours: float
-
-
-def activity_briefs(session: Session, detail: StatsDetail, ids: list[int]) -> list[ActivityBrief]:
-    """The activities behind an activity figure, with the person-times and hours counted for them."""
-    out: list[ActivityBrief] = []
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        q = (select(Activity.id, Activity.start_date, Activity.title, ActivityType.name, Activity.organiser,
-                    Activity.status)
-             .join(ActivityType, ActivityType.id == Activity.type_id).where(Activity.id.in_(chunk)))
-        for aid, day, title, tname, organiser, status in session.execute(q):
-            out.append(ActivityBrief(aid, day, title, tname, organiser or "", status,
-                                     detail.activity_person_times.get(aid, 0),
-                                     hours_round(detail.activity_hours.get(aid, 0.0))))
-    out.sort(key=lambda a: (a.start_date, a.id))
-    return out
+# ---------------------------------------------------------------- the members behind a figure
 
 
 @dataclass(frozen=True)
 class MemberFigure:
-    """One member behind a figure: hours and target of a year (None outside a year figure)."""
+    """One member behind a figure: with a year, the hours then and the target that applies."""
 
     id: int
     name: str
@@ -530,51 +514,25 @@ class MemberFigure:
     party_post: str
     membership: str
     hours: float | None
-    target: float | None
+    target: float | None  # pro-rated; None: no target (or no year)
+    target_basis: str = ""  # which rule gave the target, e.g. “全体党员32学时，在册7个月折算”
 
 
-def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None) -> list[MemberFigure]:
-    """The members behind a member figure, by branch order then name; with a year, their hours then."""
+def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
+                   by_hours: bool = False) -> list[MemberFigure]:
+    """The members behind a member figure, by branch order then name (or fewest hours first)."""
     order = {b: n for n, b in enumerate(detail.branch_names)}
     y = detail.years.get(year) if year is not None else None
     out = []
     for mid in ids:
         m = detail.members[mid]
+        rule = y.target_rule(mid) if y else None
         out.append(MemberFigure(mid, m.name, detail.branch_names.get(m.branch_id, ""), m.party_post or "",
                                 m.membership,
                                 hours_round(y.hours.get(mid, 0.0)) if y else None,
-                                y.targets.get(mid) if y else None))
+                                y.targets.get(mid) if y else None,
+                                rule.basis if rule is not None else ""))
     out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), f.name))
+    if by_hours:
+        out.sort(key=lambda f: f.hours or 0.0)
     return out
-
-
-def hours_distribution(detail: StatsDetail, year: int) -> list[tuple[str, int]]:
-    """How many members on the roll in `year` earned how many hours: 0, then [0, 16), [16, 32) … 80+."""
-    bounds = [(16.0, "不足16"), (32.0, "16–32"), (56.0, "32–56"), (80.0, "56–80")]
-    counts = {"0学时": 0, **{label: 0 for _b, label in bounds}, "80以上": 0}
-    for value in detail.years[year].hours.values():
-        v = round(value, 2)
-        if v <= 0:
-            counts["0学时"] += 1
-            continue
-        for bound, label in bounds:
-            if v < bound:
-                counts[label] += 1
-                break
-        else:
-            counts["80以上"] += 1
-    return list(counts.items())
-
-
-def below_by_branch(detail: StatsDetail, year: int) -> list[tuple[str, int, int]]:
-    """Per branch: (branch, members on the roll in `year`, of whom below target)."""
-    on_roll: dict[int, int] = {}
-    below: dict[int, int] = {}
-    y = detail.years[year]
-    for mid in y.member_ids:
-        b = detail.members[mid].branch_id
-        on_roll[b] = on_roll.get(b, 0) + 1
-    for mid in y.below_ids:
-        b = detail.members[mid].branch_id
-        below[b] = below.get(b, 0) + 1
-    return [(name, on_roll[b], below.get(b, 0)) for b, name in detail.branch_names.items() if b in on_roll]

@@ -260,6 +260,16 @@ class MemberTarget:
     def label(self) -> str:
         return GROUP_LABELS[self.group] if self.group else "无目标"
 
+    @property
+    def basis(self) -> str:
+        """Which target applies and how it was pro-rated: “支部书记和支委委员56学时，在册7个月折算”."""
+        if self.full_hours is None:
+            return "无目标"
+        text = f"{self.label}{self.full_hours:g}学时"
+        if self.months != 12:
+            text += f"，在册{self.months}个月折算"
+        return text + ("，须参加集中培训班" if self.class_required else "")
+
 
 @dataclass
 class YearTargets:

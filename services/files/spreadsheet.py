@@ -1,46 +1,62 @@
-"""Reading any spreadsheet an office sends (.xlsx .xlsm .xls .ods .csv) into rows with their sheet row numbers."""
+"""Reading any table an office sends into rows with their sheet row numbers, whatever form the file takes.
+
+The file is recognised by its content, not its name: Excel and WPS workbooks (.xlsx .xlsm .xlsb .xls .ods,
+through calamine), CSV/TSV text (UTF-8, GBK/GB18030, UTF-16 "Unicode 文本"), web pages saved as ".xls"
+(HTML tables) and Excel 2003 XML (SpreadsheetML). Every import (roll, training records, grades and exams,
+surveys) reads through open_sheets/read_table.
+"""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import re
 import threading
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services.errors import CancelledError, UnreadableFileError
+from services.errors import CancelledError, UnreadableFileError, ValidationError
+from services.files.html_reader import html_sheets
+from services.files.raw import (
+    FORM_XLS,
+    HEADER_SEARCH_ROWS,
+    SUPPORTED,
+    RawSheet,
+    encrypted_message,
+    html_form,
+    too_many_rows_message,
+    xml_form,
+)
+from services.files.text_reader import (
+    csv_sheet,
+    decode_markup,
+    detect_encoding,
+    looks_binary,
+    markup_encoding,
+)
+from services.files.workbook import (
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    calamine_sheets,
+    is_encrypted_ole,
+    zip_form,
+)
+from services.files.xml_reader import xml_sheets
 from services.progress import Progress
+
+__all__ = ["HEADER_SEARCH_ROWS", "SUPPORTED", "RawSheet", "detect_encoding", "open_sheets", "read_table"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-SUPPORTED = "Excel（.xlsx .xlsm .xls）、WPS/LibreOffice（.ods）或 CSV 文件"
-
-HEADER_SEARCH_ROWS = 20
 DEFAULT_MAX_ROWS = 200_000
-# A worksheet's XML beyond this many bytes is refused before it is loaded into memory.
-MAX_SHEET_XML_BYTES = 600 * 1024 * 1024
+SNIFF_BYTES = 64 * 1024
+# A web page or XML workbook is read whole; beyond this it cannot be a table of 200 000 rows we could hold.
+MAX_MARKUP_BYTES = 400 * 1024 * 1024
 
 SERIAL_HEADERS = ("序号", "编号", "顺序号", "No", "NO", "No.", "序")
 SIGN_OFF_PREFIXES = ("制表人", "制表", "审核人", "审核", "填表日期", "填表人", "填报人", "负责人",
                      "联系人", "注:", "注：", "说明:", "说明：", "备注:", "备注：", "单位负责人", "经办人")
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
-
-
-
-@dataclass
-class RawSheet:
-    """One sheet: its name and a lazy iterator of (row number as Excel shows it, cell values)."""
-
-    name: str
-    rows: Callable[[], Iterator[tuple[int, list[Any]]]]
-    row_count: int | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +64,8 @@ class Column:
     index: int
     header: str
     field: str | None
+    # A second column meaning the same field (身份证号 beside 公民身份号码): its values must agree.
+    twin_of: str | None = None
 
 
 @dataclass
@@ -55,6 +73,20 @@ class TableRow:
     number: int
     cells: list[Any]
     values: dict[str, Any]
+    # (column as the sheet heads it, reason): problems the reader found, e.g. two columns that disagree.
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """A sheet of the file as the preview lists it."""
+
+    name: str
+    visible: bool = True
+    chosen: bool = False
+
+    def describe(self) -> str:
+        return self.name + ("（隐藏）" if not self.visible else "") + ("（已选用）" if self.chosen else "")
 
 
 @dataclass
@@ -69,6 +101,8 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     stopped_at: int | None = None
+    form_label: str = ""
+    sheets: list[SheetInfo] = field(default_factory=list)
 
     def header_of(self, field_key: str) -> str | None:
         for col in self.columns:
@@ -79,6 +113,16 @@ class Table:
     @property
     def fields(self) -> set[str]:
         return {c.field for c in self.columns if c.field}
+
+    def source_text(self) -> str:
+        return describe_source(self.form_label, self.sheets)
+
+
+def describe_source(form: str, sheets: Sequence[SheetInfo]) -> str:
+    """The form a file was read as and, when it has several, its sheets with the chosen one marked."""
+    if len(sheets) <= 1:
+        return form
+    return f"{form}；工作表：{'、'.join(s.describe() for s in sheets)}"
 
 
 # ---------------------------------------------------------------- header matching
@@ -128,7 +172,7 @@ def is_sign_off_row(cells: Sequence[Any], filled: list[Any] | None = None) -> bo
 
 def match_header(cells: Sequence[Any], synonyms: Mapping[str, Sequence[str]],
                  ignore: Sequence[str] = SERIAL_HEADERS) -> tuple[list[Column], list[str]]:
-    """Map each cell of a candidate header row to a field (first matching column wins)."""
+    """Map each cell of a candidate header row to a field; a later column for a field already found is its twin."""
     lookup: dict[str, str] = {}
     for key, names in synonyms.items():
         for name in names:
@@ -147,6 +191,8 @@ def match_header(cells: Sequence[Any], synonyms: Mapping[str, Sequence[str]],
         if target is not None and target not in seen:
             seen.add(target)
             columns.append(Column(index, shown, target))
+        elif target is not None:
+            columns.append(Column(index, shown, None, twin_of=target))
         elif key in ignored:
             columns.append(Column(index, shown, None))
         else:
@@ -172,7 +218,7 @@ def _check_file(path: Path) -> bytes:
         raise UnreadableFileError(f"{path} 是一个文件夹，请选择{SUPPORTED}。")
     try:
         with path.open("rb") as fh:
-            head = fh.read(8)
+            head = fh.read(SNIFF_BYTES)
     except OSError as exc:
         raise UnreadableFileError(f"无法打开文件 {path.name}：{exc.strerror or exc}") from exc
     if not head:
@@ -180,146 +226,65 @@ def _check_file(path: Path) -> bytes:
     return head
 
 
-def _is_encrypted_ole(path: Path) -> bool:
-    # An Office file saved with a password is an OLE container holding EncryptionInfo and
-    # EncryptedPackage streams; the directory sits near the start or the end of the file.
-    with path.open("rb") as fh:
-        data = fh.read(4 * 1024 * 1024)
-        size = path.stat().st_size
-        if size > len(data):
-            fh.seek(max(0, size - 4 * 1024 * 1024))
-            data += fh.read()
-    return any(marker in data for marker in _ENCRYPTION_MARKERS)
+def _markup_kind(head: bytes) -> str | None:
+    """"xml2003" for SpreadsheetML, "html" for a web page, "other" for other markup, None for no markup."""
+    text = head.decode(markup_encoding(head), errors="replace").lstrip("\ufeff \t\r\n").lower()
+    if not text.startswith("<"):
+        return None
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text and (
+            "<workbook" in text or "<ss:workbook" in text or "excel.sheet" in text):
+        return "xml2003"
+    if any(tag in text for tag in ("<table", "<html", "<!doctype html", "<body", "<head", "<meta")):
+        return "html"
+    return "other" if re.match(r"<[?!a-z]", text) else None
 
 
-def _encrypted_message(path: Path) -> str:
-    return (f"文件 {path.name} 设置了打开密码，本程序无法读取。请在 Excel 或 WPS 中打开它，"
-            "去掉密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存，再导入。")
-
-
-def _precheck_zip(path: Path, max_rows: int) -> None:
-    """Refuse a huge worksheet before calamine loads it whole into memory."""
+def _is_text(head: bytes) -> bool:
+    """Plain text in an encoding we read, without the control characters binary files are full of."""
+    if looks_binary(head):
+        return False
     try:
-        with zipfile.ZipFile(path) as zf:
-            for info in zf.infolist():
-                name = info.filename
-                if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) and name != "content.xml":
-                    continue
-                if info.file_size > MAX_SHEET_XML_BYTES:
-                    raise UnreadableFileError(_too_many_rows_message(path, None, max_rows))
-                if name.startswith("xl/worksheets/"):
-                    with zf.open(info) as fh:
-                        head = fh.read(4096).decode("utf-8", "replace")
-                    m = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
-                    if m and int(m.group(1)) > max_rows + HEADER_SEARCH_ROWS + 50:
-                        raise UnreadableFileError(_too_many_rows_message(path, int(m.group(1)), max_rows))
-    except zipfile.BadZipFile as exc:
-        raise UnreadableFileError(f"文件 {path.name} 已损坏，或不是真正的 Excel 文件（无法解压）。") from exc
+        text = head.decode(detect_encoding(head), errors="strict")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:
+            return False
+        text = head[:exc.start].decode(detect_encoding(head), errors="replace")
+    return not any(ord(ch) < 32 and ch not in "\t\r\n\f\v\x1a" for ch in text)
 
 
-def _too_many_rows_message(path: Path, rows: int | None, max_rows: int) -> str:
-    size = f"约{rows:,}行" if rows else "行数过多"
-    return (f"文件 {path.name} {size}，超过一次最多导入的{max_rows:,}行。"
-            "请把它拆成几个较小的文件分别导入。")
+def _read_markup(path: Path) -> str:
+    if path.stat().st_size > MAX_MARKUP_BYTES:
+        raise UnreadableFileError(too_many_rows_message(path, None, DEFAULT_MAX_ROWS))
+    return decode_markup(path, path.read_bytes())
 
 
 def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]:
-    """Every sheet of the file, read lazily; raises UnreadableFileError with a Chinese reason."""
+    """Every sheet of the file, read lazily, recognised by content; raises UnreadableFileError with a Chinese reason.
+
+    Each sheet's form_label names the form found (e.g. "网页表格（HTML）另存的 .xls").
+    """
     path = Path(path)
     max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     head = _check_file(path)
     suffix = path.suffix.lower()
-    if head.startswith(_OLE_MAGIC) and _is_encrypted_ole(path):
-        raise UnreadableFileError(_encrypted_message(path))
-    if suffix in CSV_SUFFIXES:
-        return [_csv_sheet(path, max_rows)]
-    if suffix in EXCEL_SUFFIXES or head.startswith((b"PK\x03\x04", _OLE_MAGIC)):
-        if head.startswith(b"PK\x03\x04"):
-            _precheck_zip(path, max_rows)
-        elif suffix in (".xlsx", ".xlsm", ".ods"):
-            raise UnreadableFileError(f"文件 {path.name} 已损坏，或不是真正的 {suffix} 文件。")
-        return _calamine_sheets(path, max_rows)
-    raise UnreadableFileError(f"文件 {path.name} 不是电子表格。请选择{SUPPORTED}。")
-
-
-def _calamine_sheets(path: Path, max_rows: int) -> list[RawSheet]:
-    import python_calamine as pc
-
-    try:
-        workbook = pc.CalamineWorkbook.from_path(str(path))
-        names = [m.name for m in workbook.sheets_metadata
-                 if getattr(m.typ, "name", "WorkSheet") == "WorkSheet"] or list(workbook.sheet_names)
-    except pc.PasswordError as exc:
-        raise UnreadableFileError(_encrypted_message(path)) from exc
-    except Exception as exc:  # calamine raises its own and plain errors for damaged files
+    if head.startswith(OLE_MAGIC):
+        if is_encrypted_ole(path):
+            raise UnreadableFileError(encrypted_message(path))
+        return calamine_sheets(path, FORM_XLS, max_rows)
+    if head.startswith(ZIP_MAGIC):
+        return calamine_sheets(path, zip_form(path, max_rows), max_rows)
+    kind = _markup_kind(head)
+    if kind == "xml2003":
+        return xml_sheets(path, _read_markup(path), xml_form(path), max_rows)
+    if kind == "html":
+        return html_sheets(path, _read_markup(path), html_form(path), max_rows)
+    if kind is None and (suffix in CSV_SUFFIXES or _is_text(head)):
+        return [csv_sheet(path, max_rows)]
+    if suffix in EXCEL_SUFFIXES:
         raise UnreadableFileError(
-            f"文件 {path.name} 无法读取：已损坏，或不是{SUPPORTED}（{type(exc).__name__}）。") from exc
-
-    def make(name: str) -> RawSheet:
-        def rows() -> Iterator[tuple[int, list[Any]]]:
-            try:
-                sheet = workbook.get_sheet_by_name(name)
-            except pc.PasswordError as exc:
-                raise UnreadableFileError(_encrypted_message(path)) from exc
-            except Exception as exc:
-                raise UnreadableFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）。") from exc
-            if sheet.start is not None and sheet.end is not None and sheet.end[0] + 1 > max_rows + HEADER_SEARCH_ROWS + 50:
-                raise UnreadableFileError(_too_many_rows_message(path, sheet.end[0] + 1, max_rows))
-            # iter_rows starts at sheet row 1 (leading empty rows included), so the count is the row number.
-            yield from enumerate(sheet.iter_rows(), start=1)
-
-        return RawSheet(name, rows)
-
-    return [make(n) for n in names]
-
-
-def detect_encoding(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-            return "utf-8"
-    try:
-        data.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError:
-        return "utf-8"
-
-
-def _csv_sheet(path: Path, max_rows: int) -> RawSheet:
-    with path.open("rb") as fh:
-        sample = fh.read(256 * 1024)
-    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise UnreadableFileError(f"文件 {path.name} 不是文本表格（CSV），里面有二进制内容。请选择{SUPPORTED}。")
-    encoding = detect_encoding(sample)
-    text_sample = sample.decode(encoding, errors="replace")
-    try:
-        dialect: Any = csv.Sniffer().sniff(text_sample[:20000], delimiters=",\t;|")
-    except csv.Error:
-        dialect = csv.excel_tab if "\t" in text_sample and "," not in text_sample else csv.excel
-
-    def rows() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            with path.open("r", encoding=encoding, errors="strict", newline="") as fh:
-                reader = csv.reader(fh, dialect)
-                for number, cells in enumerate(reader, start=1):
-                    if number > max_rows + HEADER_SEARCH_ROWS + 50:
-                        raise UnreadableFileError(_too_many_rows_message(path, None, max_rows))
-                    yield number, cells
-        except UnicodeDecodeError as exc:
-            raise UnreadableFileError(
-                f"文件 {path.name} 的文字编码无法识别（既不是 UTF-8 也不是 GBK）。请用 Excel 另存为 xlsx 后再导入。") from exc
-        except csv.Error as exc:
-            raise UnreadableFileError(f"文件 {path.name} 不是有效的 CSV：{exc}") from exc
-
-    return RawSheet(path.stem, rows)
+            f"文件 {path.name} 无法读取：已损坏，或不是真正的 {suffix} 文件（既不是 Excel 工作簿，"
+            "也不是网页表格或 Excel 2003 XML 表格）。请用 Excel 或 WPS 打开它，另存为 xlsx 后再导入。")
+    raise UnreadableFileError(f"文件 {path.name} 不是电子表格。请选择{SUPPORTED}。")
 
 
 # ---------------------------------------------------------------- reading a table
@@ -328,6 +293,43 @@ def _csv_sheet(path: Path, max_rows: int) -> RawSheet:
 def expected_headers_text(synonyms: Mapping[str, Sequence[str]], required: Sequence[str]) -> str:
     keys = list(required) or list(synonyms)[:4]
     return "、".join("/".join(synonyms[k][:3]) for k in keys if k in synonyms)
+
+
+@dataclass
+class _Found:
+    """A sheet whose header was found: what the header hunt read, and where reading goes on."""
+
+    raw: RawSheet
+    score: int
+    header_row: int
+    header_cells: list[Any]
+    columns: list[Column]
+    unknown: list[str]
+    buffered: list[tuple[int, list[Any]]]
+    rest: Iterator[tuple[int, list[Any]]]
+
+
+def _find_header(raw: RawSheet, synonyms: Mapping[str, Sequence[str]], required: Sequence[str],
+                 ignore: Sequence[str]) -> _Found | None:
+    iterator = raw.rows()
+    best: tuple[int, int, list[Any], list[Column], list[str]] | None = None
+    buffered: list[tuple[int, list[Any]]] = []
+    minimum = min(2, len(synonyms))
+    for number, cells in iterator:
+        buffered.append((number, cells))
+        columns, unknown = match_header(cells, synonyms, ignore)
+        score = _header_score(columns, required)
+        if score >= minimum and (best is None or score > best[0]):
+            best = (score, number, list(cells), columns, unknown)
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    if best is None:
+        return None
+    return _Found(raw, best[0], best[1], best[2], best[3], best[4], buffered, iterator)
+
+
+def _where(path: Path, form: str) -> str:
+    return f"文件 {path.name}（{form}）" if form else f"文件 {path.name}"
 
 
 def read_table(
@@ -343,56 +345,65 @@ def read_table(
 ) -> Table:
     """Find the header among the first 20 rows, then collect the data rows under it.
 
-    The sheet is the named one, else the first whose header is found. Empty rows are skipped;
-    reading stops at the sign-off rows (制表人, 审核人, 注：…) under the table.
+    The sheet is the named one, else the visible sheet whose header matches most fields (the first
+    of equals); a hidden sheet is never chosen on its own. Empty rows are skipped; reading stops at
+    the sign-off rows (制表人, 审核人, 注：…) under the table. A header with no data rows under it is
+    refused (ValidationError, exit 1).
     """
     path = Path(path)
     max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     sheets = open_sheets(path, max_rows)
-    if sheet is not None:
-        wanted = [s for s in sheets if s.name == sheet] or [
-            s for s in sheets if header_key(s.name) == header_key(sheet)]
-        if not wanted:
-            raise UnreadableFileError(
-                f"文件 {path.name} 中没有名为“{sheet}”的工作表；现有：{'、'.join(s.name for s in sheets)}")
-        sheets = wanted
     if not sheets:
         raise UnreadableFileError(f"文件 {path.name} 中没有工作表。")
-    for raw in sheets:
-        table = _read_sheet(path, raw, synonyms, required, ignore, max_rows, progress, cancel)
-        if table is not None:
-            return table
-    where = f"工作表“{sheets[0].name}”" if sheet is not None or len(sheets) == 1 else "任何工作表"
-    raise UnreadableFileError(
-        f"在文件 {path.name} 的{where}前{HEADER_SEARCH_ROWS}行中找不到表头。"
-        f"表头应含有这些列：{expected_headers_text(synonyms, required)}。")
+    form = sheets[0].form_label
+    if sheet is not None:
+        candidates = [s for s in sheets if s.name == sheet] or [
+            s for s in sheets if header_key(s.name) == header_key(sheet)]
+        if not candidates:
+            raise UnreadableFileError(
+                f"文件 {path.name} 中没有名为“{sheet}”的工作表；现有：{'、'.join(s.name for s in sheets)}")
+    else:
+        candidates = [s for s in sheets if s.visible] or sheets
+    chosen: _Found | None = None
+    for raw in candidates:
+        found = _find_header(raw, synonyms, required, ignore)
+        if found is not None and (chosen is None or found.score > chosen.score):
+            chosen = found
+    if chosen is None:
+        where = f"工作表“{candidates[0].name}”" if sheet is not None or len(sheets) == 1 else "任何工作表"
+        hidden = [s.name for s in sheets if s not in candidates
+                  and _find_header(s, synonyms, required, ignore) is not None]
+        hint = (f"隐藏的工作表“{'、'.join(hidden)}”里有表头：如要导入它，请先在 Excel 或 WPS 中取消隐藏，"
+                "或指定工作表。" if hidden else "")
+        raise UnreadableFileError(
+            f"在{_where(path, form)}的{where}前{HEADER_SEARCH_ROWS}行中找不到表头。"
+            f"表头应含有这些列：{expected_headers_text(synonyms, required)}。{hint}")
+    table = _read_rows(path, chosen, max_rows, progress, cancel)
+    table.sheets = [SheetInfo(s.name, s.visible, s is chosen.raw) for s in sheets]
+    if not table.rows:
+        raise ValidationError(
+            f"{_where(path, table.form_label)}的工作表“{table.sheet}”第{table.header_row}行是表头，"
+            "下面没有数据行，没有可导入的内容。")
+    return table
 
 
-def _read_sheet(path: Path, raw: RawSheet, synonyms: Mapping[str, Sequence[str]], required: Sequence[str],
-                ignore: Sequence[str], max_rows: int, progress: Progress | None,
-                cancel: threading.Event | None) -> Table | None:
-    iterator = raw.rows()
-    best: tuple[int, int, list[Any], list[Column], list[str]] | None = None
-    buffered: list[tuple[int, list[Any]]] = []
-    minimum = min(2, len(synonyms))
-    for number, cells in iterator:
-        buffered.append((number, cells))
-        columns, unknown = match_header(cells, synonyms, ignore)
-        score = _header_score(columns, required)
-        if score >= minimum and (best is None or score > best[0]):
-            best = (score, number, list(cells), columns, unknown)
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    if best is None:
-        return None
-    _, header_row, header_cells, columns, unknown = best
-    table = Table(path=path, sheet=raw.name, header_row=header_row, headers=header_cells,
-                  columns=columns, unknown_columns=unknown)
+def _same(a: Any, b: Any) -> bool:
+    """Two cells saying the same thing (case, width and spaces aside: 11010…x and １１０１０…X agree)."""
+    return re.sub(r"\s+", "", _cell_text(a)).upper() == re.sub(r"\s+", "", _cell_text(b)).upper()
+
+
+def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | None,
+               cancel: threading.Event | None) -> Table:
+    raw, header_row, columns = found.raw, found.header_row, found.columns
+    table = Table(path=path, sheet=raw.name, header_row=header_row, headers=found.header_cells,
+                  columns=columns, unknown_columns=found.unknown, form_label=raw.form_label)
     mapped = [(c.index, c.field) for c in columns if c.field]
+    primary = {c.field: c for c in columns if c.field}
+    twins = [(primary[c.twin_of], c) for c in columns if c.twin_of in primary]
 
     def all_rows() -> Iterator[tuple[int, list[Any]]]:
-        yield from buffered
-        yield from iterator
+        yield from found.buffered
+        yield from found.rest
 
     data_rows = 0
     for number, cells in all_rows():
@@ -406,7 +417,7 @@ def _read_sheet(path: Path, raw: RawSheet, synonyms: Mapping[str, Sequence[str]]
             break
         data_rows += 1
         if data_rows > max_rows:
-            raise UnreadableFileError(_too_many_rows_message(path, None, max_rows))
+            raise UnreadableFileError(too_many_rows_message(path, None, max_rows))
         if cancel is not None and data_rows % 1000 == 0 and cancel.is_set():
             raise CancelledError()
         if progress is not None and data_rows % 5000 == 0:
@@ -418,7 +429,20 @@ def _read_sheet(path: Path, raw: RawSheet, synonyms: Mapping[str, Sequence[str]]
             if type(value) is str and (value == "" or value.isspace()):
                 value = None
             values[key] = value
-        table.rows.append(TableRow(number, list(cells), values))
+        row = TableRow(number, list(cells), values)
+        for first, twin in twins:
+            other = cells[twin.index] if twin.index < width else None
+            if other is None or (type(other) is str and (other == "" or other.isspace())):
+                continue
+            assert first.field is not None
+            mine = values.get(first.field)
+            if mine is None:
+                values[first.field] = other  # the field is given in the second column only
+            elif not _same(mine, other):
+                row.problems.append((first.header, (
+                    f"“{first.header}”列是“{_cell_text(mine)}”，“{twin.header}”列却是“{_cell_text(other)}”："
+                    "两列说的是同一项，请改成一致，或删去其中一列")))
+        table.rows.append(row)
     return table
 
 
@@ -427,8 +451,9 @@ def sheet_names(path: Path | str) -> list[str]:
 
 
 def read_rows(path: Path) -> list[list[Any]]:
-    """Every row of the first sheet, as lists (for short lists of names)."""
+    """Every row of the first visible sheet, as lists (for short lists of names)."""
     sheets = open_sheets(path)
     if not sheets:
         raise UnreadableFileError(f"文件 {path.name} 中没有工作表。")
-    return [cells for _, cells in sheets[0].rows()]
+    first = next((s for s in sheets if s.visible), sheets[0])
+    return [cells for _, cells in first.rows()]

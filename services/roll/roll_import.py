@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from models import Branch, Member
 from services import naming
 from services.errors import ConflictError, FieldProblem, ValidationError
-from services.files.spreadsheet import Table, read_table
+from services.files.spreadsheet import SheetInfo, Table, read_table
 from services.normalize import clean_text
 from services.progress import Progress, RowProblem, tick
 from services.roll.branches import create_branch
@@ -65,6 +65,8 @@ class ImportPlan:
     new_branch_rows: dict[str, int] = field(default_factory=dict)
     headers: list[Any] = field(default_factory=list)
     refused_cells: dict[int, list[Any]] = field(default_factory=dict)
+    form: str = ""  # the form the file was found in, e.g. 网页表格（HTML）另存的 .xls
+    sheets: list[SheetInfo] = field(default_factory=list)
 
     @property
     def refused_rows(self) -> list[int]:
@@ -86,7 +88,7 @@ class ImportPlan:
         return {
             "added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged),
             "skipped": len(self.skipped), "refused": refused, "ignored_columns": list(self.ignored_columns),
-            "branches_created": list(branches_created or []),
+            "branches_created": list(branches_created or []), "form": self.form,
         }
 
     def summary(self) -> str:
@@ -159,7 +161,8 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     today = today or dt.date.today()
     plan = ImportPlan(path=str(table.path), sheet=table.sheet, header_row=table.header_row,
                       on_duplicate=on_duplicate, total_rows=len(table.rows),
-                      ignored_columns=list(table.unknown_columns), headers=list(table.headers))
+                      ignored_columns=list(table.unknown_columns), headers=list(table.headers),
+                      form=table.form_label, sheets=list(table.sheets))
     present = table.fields
     header_for = {key: table.header_of(key) or LABELS.get(key, key) for key in SYNONYMS}
     existing = _existing_members(session)
@@ -176,6 +179,7 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
         clean, problems = clean_member(raw, today)
         row_problems = [RowProblem(trow.number, header_for.get(p.field, p.column or p.field), p.message)
                         for p in problems]
+        row_problems += [RowProblem(trow.number, column, message) for column, message in trow.problems]
         id_number = clean.get("id_number")
         if id_number:
             if id_number in first_row:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, ActivityType, Attendance, Enrolment, Member
 from services.errors import NormalizeError, UnreadableFileError, ValidationError
-from services.files.spreadsheet import Table, read_table
+from services.files.spreadsheet import SheetInfo, Table, read_table
 from services.normalize import (
     clean_text,
     normalize_id_number,
@@ -95,6 +95,8 @@ class RecordsPlan:
     ignored_columns: list[str] = field(default_factory=list)
     new_activities: dict[ActivityKey, NewActivity] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # field → the header the file used
+    form: str = ""  # the form the file was found in, e.g. 网页表格（HTML）另存的 .xls
+    sheets: list[SheetInfo] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -106,7 +108,7 @@ class RecordsPlan:
             "added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged),
             "skipped": len(self.skipped), "refused": [p.to_json() for p in self.refused],
             "ignored_columns": list(self.ignored_columns), "branches_created": [],
-            "activities_created": len(self.new_activities),
+            "activities_created": len(self.new_activities), "form": self.form,
         }
 
 
@@ -158,7 +160,8 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         raise ValueError(on_existing)
     plan = RecordsPlan(path=str(table.path), sheet=table.sheet, header_row=table.header_row,
                        on_existing=on_existing, total_rows=len(table.rows),
-                       ignored_columns=list(table.unknown_columns))
+                       ignored_columns=list(table.unknown_columns), form=table.form_label,
+                       sheets=list(table.sheets))
     plan.headers = {c.field: c.header for c in table.columns if c.field}
     missing = [k for k in ("title", "type", "start_date") if k not in plan.headers]
     if "name" not in plan.headers and "id_number" not in plan.headers:
@@ -210,7 +213,7 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             if progress is not None and index:
                 progress(int(index * 100 / max(1, len(table.rows))), f"正在检查第{trow.number}行……")
         v = trow.values
-        problems: list[RowProblem] = []
+        problems: list[RowProblem] = [RowProblem(trow.number, column, message) for column, message in trow.problems]
 
         def problem(key: str, message: str, row: int = trow.number,
                     found: list[RowProblem] = problems) -> None:

@@ -107,7 +107,9 @@ def gui_responsiveness(db: Database) -> None:
     from ui.assessment.stats_tab import StatsTab
 
     app = QApplication.instance() or QApplication([])
-    tab = StatsTab(db.session_factory, "bench")
+    from services.workspace import Workspace
+
+    tab = StatsTab(Workspace.over(db, "bench"))
     tab.set_period(dt.date(2020, 1, 1), dt.date(2024, 12, 31), compute=False)
     gaps: list[int] = []
     clock = QElapsedTimer()

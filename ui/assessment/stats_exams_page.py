@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.access import EDITOR
 from services.assessment import assessments
 from services.errors import DangxunError
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN, ExamScoreTableModel
@@ -35,10 +36,9 @@ class ExamsPage(QWidget):
 
     saved = Signal()
 
-    def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
+        self.ws = ws
 
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 4, 0, 0)
@@ -97,11 +97,14 @@ class ExamsPage(QWidget):
         self.message.setWordWrap(True)
         v.addWidget(self.message)
 
+    def has_pending(self) -> bool:
+        return self.model.has_pending()
+
     # ------------------------------------------------------------ data
 
     def load_activities(self) -> None:
         current = self.activity.currentData()
-        with self.session_factory() as session:
+        with self.ws.read() as session:
             items = assessments.exam_activities(session, self.year.value(), self.classes_only.isChecked())
         self.activity.blockSignals(True)
         self.activity.clear()
@@ -128,7 +131,7 @@ class ExamsPage(QWidget):
         if activity_id is None:
             self.model.set_rows([])
         else:
-            with self.session_factory() as session:
+            with self.ws.read() as session:
                 self.model.set_rows(assessments.list_exam_scores(session, activity_id))
             self.view.resizeColumnsToContents()
             self.view.setColumnWidth(SCORE_COLUMN, self.view.fontMetrics().horizontalAdvance("考试成绩") + 40)
@@ -163,8 +166,8 @@ class ExamsPage(QWidget):
         if activity_id is None or not entries:
             return True
         try:
-            with self.session_factory.begin() as session:
-                saved = assessments.save_exam_scores(session, self.actor, activity_id, entries)
+            with self.ws.write("save-exam-scores", needs=EDITOR) as uow:
+                saved = assessments.save_exam_scores(uow.session, uow.actor, activity_id, entries)
         except DangxunError as exc:
             self._show_error(self.tr("未保存：") + exc.message)
             return False
@@ -183,8 +186,8 @@ class ExamsPage(QWidget):
             if not path:
                 return False
         try:
-            with self.session_factory.begin() as session:
-                saved = assessments.import_exam_scores(session, self.actor, activity_id, path)
+            with self.ws.write("import-exam-scores", needs=EDITOR, backup="导入考试成绩之前") as uow:
+                saved = assessments.import_exam_scores(uow.session, uow.actor, activity_id, path)
         except DangxunError as exc:
             self._show_error(self.tr("未导入：") + exc.message)
             return False

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.access import EDITOR
 from services.assessment import targets
 from services.errors import DangxunError
 from ui.assessment.stats_targets_table_model import TargetRuleTableModel
@@ -34,10 +35,9 @@ class TargetsPage(QWidget):
 
     saved = Signal(int)  # the year whose targets changed
 
-    def __init__(self, session_factory: Any, actor: str, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.session_factory = session_factory
-        self.actor = actor
+        self.ws = ws
         self.settings: targets.TargetSettings | None = None
 
         v = QVBoxLayout(self)
@@ -117,7 +117,7 @@ class TargetsPage(QWidget):
 
     def load(self) -> None:
         year = self.year.value()
-        with self.session_factory() as session:
+        with self.ws.read() as session:
             self.settings = targets.target_settings(session, year)
         self._show(self.settings)
         self.message.clear()
@@ -171,8 +171,8 @@ class TargetsPage(QWidget):
             return True
         year = self.year.value()
         try:
-            with self.session_factory.begin() as session:
-                settings = targets.save_target_settings(session, self.actor, year, self.model.pending_rules(),
+            with self.ws.write("save-targets", needs=EDITOR) as uow:
+                settings = targets.save_target_settings(uow.session, uow.actor, year, self.model.pending_rules(),
                                                         self.excluded_types(),
                                                         targets.split_posts(self.extra_posts.text()))
         except DangxunError as exc:
@@ -180,7 +180,7 @@ class TargetsPage(QWidget):
             return False
         self.settings = settings
         self._show(settings)
-        self.saved.emit(year)  # the tab recomputes (and may reload this page) before the message is set
+        self.saved.emit(year)  # (the tab has already begun recomputing: the write announced new targets)
         self.message.setStyleSheet("")
         self.message.setText(self.tr("已保存%1年度学时目标；统计结果已按新目标重新计算。").replace("%1", str(year)))
         return True

@@ -66,6 +66,8 @@ def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
               file=sys.stderr)
     if plan.ignored_columns:
         print(f"以下列不认识，未导入：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
+    if plan.form:
+        print(f"读取的文件：{plan.form}，工作表“{plan.sheet}”，表头在第{plan.header_row}行。", file=sys.stderr)
     if args.json:
         print_json(plan.to_json(branches_created=created, extra_refused=branch_refusals))
     return 1 if refused else 0

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from services.access import EDITOR
 from services.errors import DangxunError, NormalizeError
 from services.normalize import parse_full_date
 from ui.cli.base import CliContext, UsageError, print_json
@@ -38,6 +39,11 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
     p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--members", choices=("on_roll", "below_target", "no_hours"),
+                   help="列出一项数字背后的党员：on_roll 在册党员；below_target 未达到学时目标（须给 --year）；"
+                        "no_hours 没有学时")
+    p.add_argument("--year", type=_year, metavar="Y", help="与 --members 一起：统计区间内的某一年度")
+    p.add_argument("--branch", metavar="NAME", help="与 --members 一起：只列该党支部")
     p.set_defaults(handler=cmd_stats)
 
     p = sub.add_parser("ledger", help="导出年度学时台账（Excel）")
@@ -122,11 +128,18 @@ def _writable(path: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services.assessment.stats import compute_stats
+    from services.assessment.stats import compute_stats_detail
 
     _check_period(args)
-    with ctx.database().session_factory() as session:
-        figures = compute_stats(session, args.date_from, args.date_to, parallel=True)
+    if (args.year is not None or args.branch) and not args.members:
+        raise UsageError("--year 和 --branch 须与 --members 一起使用")
+    if args.members == "below_target" and args.year is None:
+        raise UsageError("--members below_target 须给出 --year（统计区间内的某一年度）")
+    with ctx.workspace().read() as session:
+        detail = compute_stats_detail(session, args.date_from, args.date_to, parallel=True)
+    if args.members:
+        return _print_members(args, detail)
+    figures = detail.figures
     if args.json:
         print_json(figures)
         return 0
@@ -142,12 +155,35 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _print_members(args: argparse.Namespace, detail: Any) -> int:
+    """The members behind a figure (the same lists as the statistics tab's drill-downs)."""
+    from services.assessment import figures
+
+    branch_id = figures.branch_id_by_name(detail, args.branch) if args.branch else None
+    ids = figures.member_ids(detail, args.members, args.year, branch_id)
+    found = figures.member_figures(detail, ids, args.year)
+    if args.json:
+        print_json([{"id": m.id, "name": m.name, "branch": m.branch, "party_post": m.party_post,
+                     "membership": m.membership, "hours": m.hours, "target": m.target,
+                     "target_basis": m.target_basis} for m in found])
+        return 0
+    when = f"{args.year}年" if args.year is not None else f"截至{args.date_to.isoformat()}"
+    print(f"{when}{figures.MEMBER_LISTS[args.members]}" + (f"（{args.branch}）" if args.branch else "")
+          + f"：{len(found)} 名")
+    for m in found:
+        cells = [m.branch, m.name, m.party_post or "—", m.membership]
+        if m.hours is not None:
+            cells += [f"{m.hours:g}学时", "无目标" if m.target is None else f"目标{m.target:g}学时", m.target_basis]
+        print("\t".join(cells))
+    return 0
+
+
 def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import ledger
 
     out = _writable(args.out, (".xlsx",))
     notice = _writable(args.notice, (".pdf",)) if args.notice else None
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         ledger.write_ledger_xlsx(session, args.year, out)
         if notice is not None:
             items = ledger.shortfalls(session, args.year)
@@ -164,7 +200,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     _check_period(args)
     out = _writable(args.out, (".docx",))
     xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx else None
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         content = report.build_report(session, args.date_from, args.date_to, organisation=args.organisation)
     try:
         report.write_report_docx(content, out)
@@ -179,7 +215,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_targets_show(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import targets
 
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         rules = targets.rules_for_year(session, args.year)
         posts = targets.committee_posts(session)
     data = {g: {"label": r.label, "hours": r.hours, "enabled": r.enabled, "class_required": r.class_required,
@@ -197,8 +233,8 @@ def cmd_targets_show(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_targets_set(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import targets
 
-    with ctx.writable().session_factory.begin() as session:
-        rule = targets.set_rule(session, ctx.actor, args.year, args.group, args.hours,
+    with ctx.workspace().write("save-targets", needs=EDITOR) as uow:
+        rule = targets.set_rule(uow.session, uow.actor, args.year, args.group, args.hours,
                                 enabled=not args.disable, class_required=args.class_required)
     print(f"已设置{args.year}年度“{rule.label}”学时目标：{rule.hours:g}学时" + ("" if rule.enabled else "（停用）"),
           file=sys.stderr)
@@ -208,8 +244,8 @@ def cmd_targets_set(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import targets
 
-    with ctx.writable().session_factory.begin() as session:
-        targets.set_type_excluded(session, ctx.actor, args.year, args.type, not args.include)
+    with ctx.workspace().write("save-targets", needs=EDITOR) as uow:
+        targets.set_type_excluded(uow.session, uow.actor, args.year, args.type, not args.include)
     print(f"{args.year}年度“{args.type}”学时" + ("计入" if args.include else "不计入") + "目标", file=sys.stderr)
     return 0
 
@@ -217,8 +253,9 @@ def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import assessments
 
-    with ctx.writable().session_factory.begin() as session:
-        result = assessments.import_grades(session, ctx.actor, args.year, args.file)
+    with ctx.workspace().write("import-grades", needs=EDITOR,
+                               backup=f"导入{args.year}年度民主评议等次之前") as uow:
+        result = assessments.import_grades(uow.session, uow.actor, args.year, args.file)
     for w in result.warnings:
         print(f"提醒：{w}", file=sys.stderr)
     print(f"已导入{args.year}年度民主评议等次：{result.saved}条有变化", file=sys.stderr)
@@ -228,7 +265,7 @@ def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_grades_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import assessments
 
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         rows = assessments.list_grades(session, args.year)
     if args.json:
         print_json([{"member_id": r.member_id, "name": r.name, "branch": r.branch, "membership": r.membership,
@@ -244,8 +281,8 @@ def cmd_grades_list(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_spending_add(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import spending
 
-    with ctx.writable().session_factory.begin() as session:
-        row = spending.add_spending(session, ctx.actor, args.date, args.amount, args.purpose, args.source,
+    with ctx.workspace().write("add-spending", needs=EDITOR) as uow:
+        row = spending.add_spending(uow.session, uow.actor, args.date, args.amount, args.purpose, args.source,
                                     args.remarks)
     print(f"已登记：{row.date.isoformat()} {row.purpose} {row.amount:.2f}元（{row.source}）", file=sys.stderr)
     return 0
@@ -255,7 +292,7 @@ def cmd_spending_list(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import spending
 
     _check_period(args)
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         rows = spending.list_spending(session, args.date_from, args.date_to)
     if args.json:
         print_json([{"id": r.id, "date": r.date.isoformat(), "amount": r.amount, "purpose": r.purpose,
@@ -271,7 +308,7 @@ def cmd_card(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.roll.members import find_by_id_number
 
     out = _writable(args.out, (".pdf", ".xlsx"))
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         member = find_by_id_number(session, args.id_number)
         if member is None:
             raise DangxunError(f"身份证号码 {args.id_number} 不在党员名册中")

@@ -158,6 +158,8 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
         print(p.describe(), file=sys.stderr)
     if plan.ignored_columns:
         print(f"未导入的列：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
+    if plan.form:
+        print(f"读取的文件：{plan.form}，工作表“{plan.sheet}”，表头在第{plan.header_row}行。", file=sys.stderr)
     if not plan.ok:
         print(f"有{len(plan.refused)}处错误，未导入任何记录。请改正后重新导入。", file=sys.stderr)
         return 1

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import CancelledError, DangxunError
-from services.files.spreadsheet import sheet_names
+from services.files.spreadsheet import describe_source, sheet_names
 from services.roll.roll_import import (
     ImportPlan,
     ImportResult,
@@ -108,6 +108,10 @@ class ImportDialog(QDialog):
         dup_row.addStretch(1)
         self.duplicate_buttons["refuse"].setChecked(True)
         form.addRow(self.tr("库中已有的党员："), dup_row)
+        self.source_label = QLabel()
+        self.source_label.setObjectName("source_label")
+        self.source_label.setWordWrap(True)
+        form.addRow(self.tr("读取为："), self.source_label)
         layout.addLayout(form)
 
         self.counts_label = QLabel()
@@ -226,6 +230,7 @@ class ImportDialog(QDialog):
         self.counts_label.setText(self.tr(
             "新增 {0} 名 · 更新 {1} 名 · 未变 {2} 名 · 跳过 {3} 名 · 有问题 {4} 行").format(
             len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), len(plan.refused_rows)))
+        self.source_label.setText(describe_source(plan.form, plan.sheets))
         notes = [self.tr("工作表“{0}”，表头在第{1}行，共{2}行数据。").format(plan.sheet, plan.header_row, plan.total_rows)]
         if plan.ignored_columns:
             notes.append(self.tr("以下列不认识，不会导入：{0}。").format("、".join(plan.ignored_columns)))
@@ -247,6 +252,7 @@ class ImportDialog(QDialog):
         message = error.message if isinstance(error, DangxunError) else self.tr("检查时出错：{0}").format(error)
         self.error = message
         self.counts_label.setText(self.tr("无法导入"))
+        self.source_label.clear()
         self.message_label.setText(message)
         self.branches_label.hide()
         self.create_branches_check.hide()

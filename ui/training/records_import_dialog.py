@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import DangxunError
+from services.files.spreadsheet import describe_source
 from services.training import records_import
 from ui.widgets.jobs import run_with_progress
 
@@ -58,6 +59,9 @@ class RecordsImportDialog(QDialog):
         mode.addWidget(check)
         self.summary_label = QLabel(self.tr("先选择文件并检查；有错误的行会列在下面，改正前不会写入任何记录。"))
         self.summary_label.setWordWrap(True)
+        self.source_label = QLabel()
+        self.source_label.setObjectName("source_label")
+        self.source_label.setWordWrap(True)
         self.problems = QTableWidget(0, 3)
         self.problems.setHorizontalHeaderLabels([self.tr("行"), self.tr("列"), self.tr("原因")])
         self.problems.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -73,6 +77,7 @@ class RecordsImportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(mode)
+        layout.addWidget(self.source_label)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.problems, 1)
         layout.addLayout(bottom)
@@ -103,10 +108,12 @@ class RecordsImportDialog(QDialog):
         message = error.message if isinstance(error, DangxunError) else str(error)
         self.summary_label.setText(message)
         self.summary_label.setStyleSheet("color: #B71C1C")
+        self.source_label.clear()
 
     def show_plan(self, plan: records_import.RecordsPlan) -> None:
         self.plan = plan
         s = plan.summary()
+        self.source_label.setText(self.tr("读取为：") + describe_source(plan.form, plan.sheets))
         text = self.tr("共%1行：新增%2条，更新%3条，未变%4条，跳过%5条，将新建活动%6项。")
         for n, value in enumerate((plan.total_rows, s["added"], s["updated"], s["unchanged"], s["skipped"],
                                    s["activities_created"]), start=1):

@@ -114,7 +114,7 @@ def test_empty_database_and_bad_period(db: Database) -> None:
 
 
 def test_distribution_and_branches(data_db: Database) -> None:
-    from services.assessment.stats import below_by_branch, hours_distribution, member_figures
+    from services.assessment.figures import below_by_branch, hours_distribution, member_figures
 
     with data_db.session_factory() as s:
         detail = compute_stats_detail(s, D(2023, 1, 1), D(2024, 12, 31))

@@ -231,8 +231,8 @@ def test_row_limit_xlsx_and_csv(tmp_path: Path) -> None:
     assert len(read_table(path, SYN, required=REQ, max_rows=1000).rows) == 300
 
 
-def test_dimension_precheck_refuses_before_loading(tmp_path: Path) -> None:
-    """A sheet declaring a million rows is refused from its <dimension> alone."""
+def test_declared_dimension_does_not_matter(tmp_path: Path) -> None:
+    """A sheet declaring 1,048,576 rows but holding two is read as the two rows it holds (issue 13)."""
     import zipfile
 
     src = _xlsx(tmp_path / "s.xlsx", [["姓名", "身份证号"], ["张三", "1"]])
@@ -241,10 +241,11 @@ def test_dimension_precheck_refuses_before_loading(tmp_path: Path) -> None:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:B1000000"/>')
+                data = data.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:B1048576"/>')
+                assert b"B1048576" in data
             zout.writestr(item, data)
-    with pytest.raises(UnreadableFileError, match="约1,000,000行"):
-        read_table(out, SYN, required=REQ)
+    table = read_table(out, SYN, required=REQ)
+    assert [(r.number, r.values["name"]) for r in table.rows] == [(2, "张三")]
 
 
 def test_million_row_csv_refused(tmp_path: Path) -> None:

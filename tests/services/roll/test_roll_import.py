@@ -281,7 +281,9 @@ def cli(tmp_path: Path, *args: str) -> int:
 def test_cli_import_forms_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli(tmp_path, "import-members", str(SAMPLES / "roll_clean.xlsx"), "--json") == 1
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"added", "updated", "unchanged", "skipped", "refused", "ignored_columns", "branches_created"}
+    assert set(out) == {"added", "updated", "unchanged", "skipped", "refused", "ignored_columns", "branches_created",
+                        "form"}
+    assert out["form"] == "Excel 工作簿（.xlsx）"
     assert [r["column"] for r in out["refused"]] == ["所在党支部"] * 5 and out["branches_created"] == []
 
     assert cli(tmp_path, "import-members", str(SAMPLES / "roll_clean.xlsx"), "--create-branches", "--dry-run") == 0

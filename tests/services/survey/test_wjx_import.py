@@ -96,7 +96,7 @@ def test_no_answers_and_bad_numbering_refused(tmp_path: Path) -> None:
 
 def test_unreadable(tmp_path: Path) -> None:
     junk = tmp_path / "junk.xlsx"
-    junk.write_bytes(b"not a zip at all")
+    junk.write_bytes(b"PK\x03\x04 not a zip at all \x00\xff\xfe" * 20)  # a broken workbook
     with pytest.raises(UnreadableFileError):
         read_export(junk)
 

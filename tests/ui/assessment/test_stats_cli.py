@@ -71,3 +71,54 @@ def test_ledger_report_and_more(db_path: Path, tmp_path: Path, capsys: pytest.Ca
     body = "11010519800101001"
     assert run(["--db", str(db_path), "card", body + id_check_digit(body), str(card)]) == 0
     assert card.read_bytes().startswith(b"%PDF")
+
+
+def test_stats_members_behind_a_figure(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--db", str(db_path), "stats", "--from", "2023-01-01", "--to", "2024-12-31"]
+    assert run([*base, "--members", "below_target", "--year", "2024", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["name"], r["hours"], r["target"], r["target_basis"]) for r in rows] == [
+        ("甲一", 44.0, 56.0, "支部书记和支委委员56学时，须参加集中培训班"),
+        ("丙三", 10.0, 32.0, "全体党员32学时"), ("戊五", 0.0, 26.67, "全体党员32学时，在册10个月折算")]
+    # The same lists as the figures: `stats --json`'s below_target of 2024 is 3.
+    assert run([*base, "--members", "below_target", "--year", "2024", "--branch", "第二支部"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "2024年未达到学时目标的党员（第二支部）：2 名" and "在册10个月折算" in out
+    assert run([*base, "--members", "no_hours"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "截至2024-12-31没有学时的党员：1 名" and "戊五" in out
+    assert run([*base, "--members", "on_roll", "--year", "2023", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 4
+
+
+def test_stats_members_refusals(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--db", str(db_path), "stats", "--from", "2023-01-01", "--to", "2024-12-31"]
+    assert run([*base, "--members", "below_target"]) == 2  # which year?
+    assert run([*base, "--year", "2024"]) == 2  # --year only with --members
+    assert run([*base, "--members", "on_roll", "--year", "2022"]) == 1
+    assert run([*base, "--members", "on_roll", "--branch", "第九支部"]) == 1
+    err = capsys.readouterr().err
+    assert "2022年不在统计区间" in err and "第九支部" in err and "Traceback" not in err
+
+
+def test_grades_import_takes_a_backup_first(db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import Workbook
+
+    monkeypatch.setenv("DANGXUN_DATA_DIR", str(tmp_path / "data"))
+    grades = tmp_path / "grades.xlsx"
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["姓名", "评议等次"])
+    sheet.append(["乙二", "优秀"])
+    wb.save(grades)
+
+    def backups() -> int:
+        assert run(["--db", str(db_path), "backups", "list", "--json"]) == 0
+        return len(json.loads(capsys.readouterr().out))
+
+    before = backups()
+    assert run(["--db", str(db_path), "grades", "import", "--year", "2024", str(grades)]) == 0
+    assert backups() == before + 1
+    assert run(["--db", str(db_path), "grades", "list", "--year", "2024", "--json"]) == 0
+    assert {r["name"]: r["grade"] for r in json.loads(capsys.readouterr().out)}["乙二"] == "优秀"

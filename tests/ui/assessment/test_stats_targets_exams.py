@@ -17,8 +17,10 @@ from models import ChangeLog, ExamScore, Spending, TargetExcludedType, TargetRul
 from services.assessment import stats as stats_service
 from services.assessment import targets
 from services.safety.storage import Database, open_database
+from services.workspace import Workspace
 from tests.helpers.stats_dataset import Dataset, build_dataset
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN
+from ui.assessment.stats_presenter import Page
 from ui.assessment.stats_tab import StatsTab
 from ui.assessment.stats_targets_table_model import CLASS_COLUMN, ENABLED_COLUMN, HOURS_COLUMN
 
@@ -37,7 +39,7 @@ def data(tmp_path: Path) -> Iterator[tuple[Database, Dataset]]:
 
 @pytest.fixture
 def tab(qtbot: Any, data: tuple[Database, Dataset]) -> StatsTab:
-    widget = StatsTab(data[0].session_factory, "tester")
+    widget = StatsTab(Workspace.over(data[0], "tester"))
     qtbot.addWidget(widget)
     widget.resize(1100, 650)
     with qtbot.waitSignal(widget.stats_finished, timeout=10000):
@@ -77,7 +79,7 @@ def test_target_edit_through_widget_changes_below_target(tab: StatsTab, data: tu
     db, _ds = data
     _show(qtbot, tab)
     assert _below_2024(db) == 3  # 甲一 44/56, 丙三 10/32, 戊五 0/26.67
-    tab.pages.setCurrentIndex(tab.TARGETS_PAGE)
+    tab.show_page(Page.TARGETS)
     page = tab.targets_page
     assert page.year.value() == 2024
     model = page.model
@@ -98,7 +100,7 @@ def test_target_edit_through_widget_changes_below_target(tab: StatsTab, data: tu
         assert rule is not None and (rule.hours, rule.enabled) == (50.0, True)
         assert s.scalar(select(ChangeLog).where(ChangeLog.entity == "target_rule")) is not None
     assert _below_2024(db) == 4
-    assert tab.years_model.index(0, 6).data() == "4"  # the tab recomputed with the new target
+    assert tab.years_page.years_model.index(0, 6).data() == "4"  # the tab recomputed with the new target
     assert model.index(0, 4).data() == "本年度设置"
     assert "已保存" in page.message.text()
 
@@ -115,7 +117,7 @@ def test_target_edit_through_widget_changes_below_target(tab: StatsTab, data: tu
 def test_target_hours_refused_with_message(tab: StatsTab, data: tuple[Database, Dataset], qtbot: Any) -> None:
     db, _ds = data
     _show(qtbot, tab)
-    tab.pages.setCurrentIndex(tab.TARGETS_PAGE)
+    tab.show_page(Page.TARGETS)
     page = tab.targets_page
     _type_cell(page.view, page.model.index(0, HOURS_COLUMN), "abc", qtbot)
     assert "不是数字" in page.message.text()
@@ -132,7 +134,8 @@ def test_target_hours_refused_with_message(tab: StatsTab, data: tuple[Database, 
 
 def test_excluded_types_and_extra_posts(tab: StatsTab, data: tuple[Database, Dataset], qtbot: Any) -> None:
     db, _ds = data
-    tab.pages.setCurrentIndex(tab.TARGETS_PAGE)
+    _show(qtbot, tab)  # a hidden tab recomputes when next shown, a shown one at once
+    tab.show_page(Page.TARGETS)
     page = tab.targets_page
     names = [page.types.item(n).data(Qt.ItemDataRole.UserRole) for n in range(page.types.count())]
     item = page.types.item(names.index("自学"))
@@ -159,8 +162,8 @@ def test_excluded_types_and_extra_posts(tab: StatsTab, data: tuple[Database, Dat
 
 
 def _exam_page(tab: StatsTab, ds: Dataset) -> Any:
-    tab.grade_year.setValue(2023)
-    tab.pages.setCurrentIndex(tab.EXAMS_PAGE)
+    tab.grades_page.year.setValue(2023)
+    tab.show_page(Page.EXAMS)
     page = tab.exams_page
     assert page.year.value() == 2023
     assert page.select_activity(ds.activities["a2"])
@@ -232,45 +235,45 @@ def test_exam_scores_import(tab: StatsTab, data: tuple[Database, Dataset], tmp_p
 def test_spending_edit_and_delete(tab: StatsTab, data: tuple[Database, Dataset], qtbot: Any,
                                   monkeypatch: pytest.MonkeyPatch, qtmodeltester: Any) -> None:
     db, _ds = data
-    tab.pages.setCurrentIndex(tab.SPENDING_PAGE)
-    tab.spend_date.setDate(tab.date_from.date().addDays(40))
-    tab.spend_amount.setText("300")
-    tab.spend_purpose.setCurrentText("订阅")
-    assert tab.add_spending()
-    tab.spend_amount.setText("1000")
-    tab.spend_purpose.setCurrentText("培训班")
-    assert tab.add_spending()
-    assert tab.spending_model.rowCount() == 2
+    tab.show_page(Page.SPENDING)
+    tab.spending_page.date.setDate(tab.date_from.date().addDays(40))
+    tab.spending_page.amount.setText("300")
+    tab.spending_page.purpose.setCurrentText("订阅")
+    assert tab.spending_page.add()
+    tab.spending_page.amount.setText("1000")
+    tab.spending_page.purpose.setCurrentText("培训班")
+    assert tab.spending_page.add()
+    assert tab.spending_page.model.rowCount() == 2
 
     # Edit: select the row, 修改所选 fills the form, 保存修改 writes.
-    tab.spending_view.selectRow(0)
-    assert tab.btn_edit_spending.isEnabled() and tab.btn_delete_spending.isEnabled()
-    qtbot.mouseClick(tab.btn_edit_spending, Qt.MouseButton.LeftButton)
-    assert tab.btn_add_spending.text() == "保存修改" and tab.spend_amount.text() == "300.00"
-    tab.spend_amount.setText("0")
-    assert not tab.add_spending() and "未修改" in tab.spending_message.text()
-    tab.spend_amount.setText("350")
-    tab.spend_remarks.setText("更正金额")
-    qtbot.mouseClick(tab.btn_add_spending, Qt.MouseButton.LeftButton)
-    assert tab.btn_add_spending.text() == "登记"
+    tab.spending_page.view.selectRow(0)
+    assert tab.spending_page.btn_edit.isEnabled() and tab.spending_page.btn_delete.isEnabled()
+    qtbot.mouseClick(tab.spending_page.btn_edit, Qt.MouseButton.LeftButton)
+    assert tab.spending_page.btn_add.text() == "保存修改" and tab.spending_page.amount.text() == "300.00"
+    tab.spending_page.amount.setText("0")
+    assert not tab.spending_page.add() and "未修改" in tab.spending_page.message.text()
+    tab.spending_page.amount.setText("350")
+    tab.spending_page.remarks.setText("更正金额")
+    qtbot.mouseClick(tab.spending_page.btn_add, Qt.MouseButton.LeftButton)
+    assert tab.spending_page.btn_add.text() == "登记"
     with db.session_factory() as s:
         amounts = sorted((sp.amount, sp.remarks) for sp in s.scalars(select(Spending)))
         assert amounts == [(350.0, "更正金额"), (1000.0, None)]
         log = s.scalar(select(ChangeLog).where(ChangeLog.entity == "spending", ChangeLog.action == "update"))
         assert log is not None and "300" in log.changes
-    assert "合计 1350 元" in tab.spending_message.text()
+    assert "合计 1350 元" in tab.spending_page.message.text()
 
     # Delete: a "No" keeps it, a "Yes" removes it.
-    tab.spending_view.selectRow(1)
+    tab.spending_page.view.selectRow(1)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
-    qtbot.mouseClick(tab.btn_delete_spending, Qt.MouseButton.LeftButton)
-    assert tab.spending_model.rowCount() == 2
+    qtbot.mouseClick(tab.spending_page.btn_delete, Qt.MouseButton.LeftButton)
+    assert tab.spending_page.model.rowCount() == 2
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    tab.spending_view.selectRow(1)
-    qtbot.mouseClick(tab.btn_delete_spending, Qt.MouseButton.LeftButton)
-    assert tab.spending_model.rowCount() == 1
+    tab.spending_page.view.selectRow(1)
+    qtbot.mouseClick(tab.spending_page.btn_delete, Qt.MouseButton.LeftButton)
+    assert tab.spending_page.model.rowCount() == 1
     with db.session_factory() as s:
         assert [sp.amount for sp in s.scalars(select(Spending))] == [350.0]
         assert s.scalar(select(ChangeLog).where(ChangeLog.entity == "spending", ChangeLog.action == "delete"))
-    assert "已删除" in tab.spending_message.text()
-    qtmodeltester.check(tab.spending_model)
+    assert "已删除" in tab.spending_page.message.text()
+    qtmodeltester.check(tab.spending_page.model)

@@ -228,11 +228,25 @@ def test_sheet_choice(qtbot: Any, db: Database, tmp_path: Path) -> None:
     dialog = open_dialog(qtbot, db, path)
     assert dialog.plan is not None and dialog.plan.sheet == "一支部" and len(dialog.plan.added) == 1
     assert dialog.sheet_combo.count() == 4 and dialog.form.isRowVisible(dialog.sheet_combo)
+    assert dialog.source_label.text() == "Excel 工作簿（.xlsx）；工作表：说明、一支部（已选用）、二支部"
     dialog.sheet_combo.setCurrentIndex(dialog.sheet_combo.findData("二支部"))
     assert dialog.plan.sheet == "二支部" and len(dialog.plan.added) == 2
+    assert dialog.source_label.text().endswith("二支部（已选用）")
     dialog.create_branches_check.setChecked(True)
     dialog.confirm_button.click()
     assert members(db) == 2
+
+
+@pytest.mark.parametrize(("name", "form"), [("roll_web_html.xls", "网页表格（HTML）另存的 .xls"),
+                                            ("roll_web_xml.xls", "Excel 2003 XML 表格另存的 .xls")])
+def test_preview_names_the_form(qtbot: Any, db: Database, name: str, form: str) -> None:
+    from tests.helpers.paths import REPO
+
+    dialog = open_dialog(qtbot, db, REPO / "tests" / "data" / name)
+    assert dialog.plan is not None and len(dialog.plan.added) == 6
+    assert dialog.source_label.text().startswith(form)
+    unreadable = open_dialog(qtbot, db, REPO / "tests" / "data")
+    assert unreadable.plan is None and unreadable.source_label.text() == ""
 
 
 def test_cli_sheet_option(tmp_path: Path, capsys: Any) -> None:

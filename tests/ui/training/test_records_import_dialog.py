@@ -28,6 +28,7 @@ def test_check_then_import(qtbot, roll_db, samples):
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
     assert dialog.plan.ok and dialog.import_button.isEnabled()
     assert "将新建活动4项" in dialog.summary_label.text()
+    assert dialog.source_label.text() == "读取为：Excel 工作簿（.xlsx）"
     with qtbot.waitSignal(dialog.imported, timeout=20000):
         dialog.on_import_clicked()
     default_runner().wait_for_done(10000)

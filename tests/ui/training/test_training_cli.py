@@ -27,7 +27,8 @@ def test_import_records_json_and_idempotent(roll_path, samples, capsys):
     assert run(["--db", str(roll_path), "import-records", records, "--dry-run", "--json"]) == 0
     dry = _json(capsys)
     assert set(dry) == {"added", "updated", "unchanged", "skipped", "refused", "ignored_columns",
-                        "branches_created", "activities_created"}
+                        "branches_created", "activities_created", "form"}
+    assert dry["form"] == "Excel 工作簿（.xlsx）"
     assert dry["activities_created"] == 4 and dry["refused"] == []
     assert run(["--db", str(roll_path), "import-records", records, "--json"]) == 0
     first = _json(capsys)

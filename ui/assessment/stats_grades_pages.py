@@ -1,0 +1,255 @@
+"""The yearly assessment pages of 考核与统计: 民主评议 (grades grid), 评先评优, 支部考核."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.access import EDITOR
+from services.assessment import assessments
+from services.errors import DangxunError
+from ui.assessment.assessment_table_model import GradeDelegate, GradeTableModel
+from ui.assessment.stats_table_model import RowsTableModel
+from ui.assessment.stats_widgets import ACCENT, fit_columns, make_table
+
+GRADE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
+                       | QAbstractItemView.EditTrigger.EditKeyPressed)
+
+
+class GradesPage(QWidget):
+    """民主评议 of a year; its year is the year of every assessment page."""
+
+    year_changed = Signal(int)
+
+    def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.read_only = False
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("评议年度")))
+        self.year = QSpinBox()
+        self.year.setRange(1990, 2100)
+        self.year.setValue(dt.date.today().year)
+        self.year.valueChanged.connect(self.year_changed.emit)
+        row.addWidget(self.year)
+        self.btn_save = QPushButton(self.tr("保存"))
+        self.btn_save.setEnabled(False)
+        self.btn_save.clicked.connect(self.save)
+        self.btn_import = QPushButton(self.tr("导入…"))
+        self.btn_import.clicked.connect(lambda: self.import_grades())
+        row.addWidget(self.btn_save)
+        row.addWidget(self.btn_import)
+        row.addStretch(1)
+        v.addLayout(row)
+        self.model = GradeTableModel(self)
+        self.model.edited.connect(lambda: self.btn_save.setEnabled(self.model.has_pending() and not self.read_only))
+        self.view = make_table()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(GradeDelegate(self.view))
+        self.view.setEditTriggers(GRADE_EDIT_TRIGGERS)
+        v.addWidget(self.view)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet(f"color: {ACCENT};")
+        v.addWidget(self.message)
+
+    def has_pending(self) -> bool:
+        return self.model.has_pending()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+        self.btn_import.setEnabled(not read_only)
+        self.btn_save.setEnabled(not read_only and self.model.has_pending())
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else GRADE_EDIT_TRIGGERS)
+
+    def load(self) -> None:
+        with self.ws.read() as session:
+            rows = assessments.list_grades(session, self.year.value())
+        self.model.set_rows(rows)
+        fit_columns(self.view)
+        self.btn_save.setEnabled(False)
+        warnings = assessments.excellent_warnings(rows)
+        self.message.setText("；".join(warnings) if warnings else (
+            "" if rows else self.tr("该年度没有在册党员：先导入花名册。")))
+
+    def save(self) -> bool:
+        entries = self.model.pending_entries()
+        if not entries:
+            return True
+        year = self.year.value()
+        try:
+            with self.ws.write("save-grades", needs=EDITOR) as uow:
+                result = assessments.save_grades(uow.session, uow.actor, year, entries)
+        except DangxunError as exc:
+            self.message.setText(self.tr("未保存：") + exc.message)
+            return False
+        self.load()
+        message = self.tr("已保存%1条。").replace("%1", str(result.saved))
+        self.message.setText(message + ("提醒：" + "；".join(result.warnings) if result.warnings else ""))
+        return True
+
+    def import_grades(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("导入民主评议等次"), "",
+                                                  self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
+            if not path:
+                return False
+        year = self.year.value()
+        try:
+            with self.ws.write("import-grades", needs=EDITOR, backup=f"导入{year}年度民主评议等次之前") as uow:
+                result = assessments.import_grades(uow.session, uow.actor, year, path)
+        except DangxunError as exc:
+            self.message.setText(self.tr("未导入：") + exc.message)
+            return False
+        self.load()
+        self.message.setText(self.tr("已导入，%1条有变化。").replace("%1", str(result.saved))
+                             + ("提醒：" + "；".join(result.warnings) if result.warnings else ""))
+        return True
+
+
+class AwardsPage(QWidget):
+    """评先评优 of the assessment year: who is eligible under the chosen rule, and why (worked out in a pool thread)."""
+
+    loaded = Signal()
+
+    def __init__(self, ws: Any, year: Callable[[], int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.year = year
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("年度同“民主评议”页。等次")))
+        self.grades = QComboBox()
+        for label, grades in assessments.AWARD_GRADE_CHOICES:
+            self.grades.addItem(self.tr(label), grades)
+        row.addWidget(self.grades)
+        row.addWidget(QLabel(self.tr("出勤")))
+        self.attendance = QComboBox()
+        for label, share in assessments.AWARD_ATTENDANCE_CHOICES:
+            self.attendance.addItem(self.tr(label), share)
+        row.addWidget(self.attendance)
+        self.btn_load = QPushButton(self.tr("查看"))
+        self.btn_load.clicked.connect(self.load)
+        row.addWidget(self.btn_load)
+        row.addStretch(1)
+        v.addLayout(row)
+        self.model = RowsTableModel((self.tr("党支部"), self.tr("姓名"), self.tr("是否符合"), self.tr("理由")), self)
+        self.view = make_table()
+        self.view.setModel(self.model)
+        v.addWidget(self.view)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        v.addWidget(self.summary)
+
+    def load(self) -> None:
+        from ui.widgets.jobs import default_runner
+
+        year = self.year()
+        rule = assessments.AwardRule(grades=self.grades.currentData(),
+                                     min_attendance_share=self.attendance.currentData())
+        ws = self.ws
+        self.summary.setText(self.tr("正在核对……"))
+        self.btn_load.setEnabled(False)
+
+        def work(_progress: Callable[[int, str], None], _cancel: threading.Event) -> list[assessments.Eligibility]:
+            with ws.read() as session:
+                return assessments.award_eligibility(session, year, rule)
+
+        def finished(result: list[assessments.Eligibility]) -> None:
+            self.btn_load.setEnabled(True)
+            self.model.set_rows([(e.branch, e.name, self.tr("符合") if e.eligible else self.tr("不符合"),
+                                  e.reason_text) for e in result], [e.member_id for e in result])
+            fit_columns(self.view, most=16)
+            eligible = sum(1 for e in result if e.eligible)
+            self.summary.setText(self.tr("%1年度：%2名党员中%3名符合评先评优条件").replace(
+                "%1", str(year)).replace("%2", str(len(result))).replace("%3", str(eligible)))
+            self.loaded.emit()
+
+        def failed(error: BaseException) -> None:
+            self.btn_load.setEnabled(True)
+            message = error.message if isinstance(error, DangxunError) else str(error)
+            self.summary.setText(self.tr("未能核对：") + message)
+
+        default_runner().submit(work, write=False, on_finished=finished, on_failed=failed)
+
+
+class BranchPage(QWidget):
+    """支部考核 and the secretary's 述职评议 of the assessment year; double-click a cell to choose."""
+
+    def __init__(self, ws: Any, year: Callable[[], int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = ws
+        self.year = year
+        self.read_only = False
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 4, 0, 0)
+        hint = QLabel(self.tr("年度同“民主评议”页。双击“考核结果”或“书记述职评议”选择：好、较好、一般、差。"))
+        hint.setWordWrap(True)
+        v.addWidget(hint)
+        self.model = RowsTableModel(
+            (self.tr("党支部"), self.tr("考核结果"), self.tr("书记述职评议"), self.tr("备注")), self)
+        self.view = make_table()
+        self.view.setModel(self.model)
+        self.view.doubleClicked.connect(self._on_activated)
+        v.addWidget(self.view)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        v.addWidget(self.message)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.read_only = read_only
+
+    def load(self) -> None:
+        with self.ws.read() as session:
+            rows = assessments.list_branch_assessments(session, self.year())
+        self.model.set_rows([(r.branch, r.grade or "", r.secretary_review or "", r.remarks) for r in rows], rows)
+        fit_columns(self.view)
+
+    def set_assessment(self, row: int, grade: str | None, review: str | None) -> bool:
+        current = self.model.payload(row)
+        if current is None:
+            return False
+        try:
+            with self.ws.write("set-branch-assessment", needs=EDITOR) as uow:
+                assessments.set_branch_assessment(uow.session, uow.actor, current.branch_id, self.year(),
+                                                  grade, review, current.remarks)
+        except DangxunError as exc:
+            self.message.setText(self.tr("未保存：") + exc.message)
+            return False
+        self.load()
+        self.message.setText(self.tr("已保存。"))
+        return True
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        current = self.model.payload(index.row())
+        if current is None or index.column() not in (1, 2) or self.read_only:
+            return
+        label = self.tr("考核结果") if index.column() == 1 else self.tr("书记述职评议")
+        choices = ["", *assessments.BRANCH_GRADES]
+        old = (current.grade if index.column() == 1 else current.secretary_review) or ""
+        value, ok = QInputDialog.getItem(self, current.branch, label, choices, choices.index(old), False)
+        if not ok:
+            return
+        if index.column() == 1:
+            self.set_assessment(index.row(), value or None, current.secretary_review)
+        else:
+            self.set_assessment(index.row(), current.grade, value or None)

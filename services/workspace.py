@@ -25,11 +25,17 @@ from sqlalchemy.orm import Session
 
 from services import access, changes
 from services.access import ADMIN, EDITOR, VIEWER
-from services.errors import DangxunError, DatabaseLockedError, PermissionDeniedError
+from services.errors import (
+    DangxunError,
+    DatabaseLockedError,
+    PermissionDeniedError,
+    UnreadableFileError,
+)
 from services.safety import accounts as account_service
 from services.safety import audit
 from services.safety import backup as backup_service
-from services.safety.lock import DatabaseLock, acquire_lock, describe_stale
+from services.safety.lock import DatabaseLock, LockFileError, acquire_lock, describe_stale
+from services.safety.recognise import DamagedDatabaseError, ReadOnlyDatabaseError, is_writable
 from services.safety.storage import Database, open_database
 
 __all__ = ["ADMIN", "EDITOR", "VIEWER", "UnitOfWork", "Workspace", "translate_db_error"]
@@ -41,22 +47,27 @@ Listener = Callable[[changes.Changes], None]
 WHAT = {EDITOR: "修改数据", ADMIN: "进行此项管理操作", VIEWER: "查看数据"}
 
 
-def translate_db_error(exc: BaseException) -> DangxunError:
-    """A database error as a Chinese domain error a clerk can act on."""
+def translate_db_error(exc: BaseException, path: Path | str | None = None) -> DangxunError:
+    """A database error as a Chinese domain error a clerk can act on (a damaged file: exit code 2).
+
+    With `path` the message names the database file.
+    """
     text = str(getattr(exc, "orig", exc) or exc).lower()
+    name = f"数据库 {path} " if path else "数据库"
     if isinstance(exc, IntegrityError):
         return DangxunError("保存没有成功：数据与已有记录冲突（重复或被其他记录引用），数据库未作改动。")
     if "locked" in text or "busy" in text:
-        return DatabaseLockedError("数据库正被另一个程序写入，请稍后再试；数据库未作改动。")
+        return DatabaseLockedError(f"{name}正被另一个程序写入，请稍后再试；数据库未作改动。")
     if "readonly" in text or "read-only" in text or "read only" in text:
-        return DangxunError("数据库文件是只读的（没有写入权限），无法保存；数据库未作改动。")
+        where = f"数据库文件 {path} " if path else "数据库文件"
+        return ReadOnlyDatabaseError(f"{where}是只读的（没有写入权限），无法保存；数据库未作改动。")
     if "disk" in text and ("full" in text or "i/o" in text) or "no space" in text:
-        return DangxunError("磁盘已满或无法写入，保存没有成功；数据库未作改动。请腾出磁盘空间后再试。")
+        return DangxunError(f"磁盘已满或无法写入，保存没有成功；{name}未作改动。请腾出磁盘空间后再试。")
     if "malformed" in text or "not a database" in text or "corrupt" in text:
-        return DangxunError("数据库文件已损坏，无法保存。请运行“检查数据库”，并从备份恢复。")
+        return DamagedDatabaseError(Path(path) if path else Path("数据库"), "数据页已损坏")
     if isinstance(exc, OperationalError | DBAPIError):
-        return DangxunError(f"数据库操作没有成功，数据库未作改动（{type(getattr(exc, 'orig', exc)).__name__}）。")
-    return DangxunError("数据库操作没有成功，数据库未作改动。")
+        return DangxunError(f"{name}操作没有成功，数据库未作改动（{type(getattr(exc, 'orig', exc)).__name__}）。")
+    return DangxunError(f"{name}操作没有成功，数据库未作改动。")
 
 
 @dataclass
@@ -96,24 +107,50 @@ class Workspace:
     # ------------------------------------------------------------------ opening and login
     @classmethod
     def open(cls, path: Path | str, *, actor: str, backup_dir: Path | None = None,
-             take_lock: bool = True) -> Workspace:
-        """Take the one-writer lock, then open (creating, or upgrading after a backup copy)."""
+             take_lock: bool = True, create_folder: bool = False) -> Workspace:
+        """Take the one-writer lock, then open (creating, or upgrading after a backup copy).
+
+        The file is recognised before anything is written (another program's database, a newer
+        schema, a damaged file are refused; a damaged one naming its newest good backup). After an
+        unclean shutdown (a stale lock) the file is also quick-checked. A new database is made only
+        in a folder that exists (unless `create_folder`); a file that may not be written opens read-only.
+        """
         path = Path(path).expanduser()
+        if not create_folder and not path.parent.is_dir():
+            raise UnreadableFileError(f"文件夹 {path.parent} 不存在，没有新建数据库 {path}。请检查路径是否写错。")
         folder = backup_dir or backup_service.default_backups_dir()
-        lock = acquire_lock(path) if take_lock else None
+        lock = cls._lock(path) if take_lock else None
         notes: list[str] = []
         try:
             stale = describe_stale(lock) if lock is not None else None
             if stale:
                 notes.append(stale)
-            db = open_database(path, backup_dir=folder)
+            try:
+                db = open_database(path, backup_dir=folder, create_folder=create_folder, verify=bool(stale),
+                                   daily=True)
+            except DamagedDatabaseError as exc:
+                raise backup_service.damage_with_backup(exc, folder) from exc
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
+        if db.created:
+            notes.append(f"已新建数据库：{path}")
+        if db.read_only:
+            notes.append(f"数据库文件 {path} 是只读的（没有写入权限）：可以查看，不能修改。")
         if db.upgraded_from is not None:
             notes.append(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}")
         return cls(db, actor=actor, lock=lock, notes=tuple(notes), backup_dir=folder)
+
+    @staticmethod
+    def _lock(path: Path) -> DatabaseLock | None:
+        """The one-writer lock; a read-only database whose folder takes no lock file is opened without one."""
+        try:
+            return acquire_lock(path)
+        except LockFileError:
+            if path.exists() and not is_writable(path):
+                return None
+            raise
 
     @classmethod
     def over(cls, db: Database, actor: str = "系统", role: str | None = None) -> Workspace:
@@ -128,9 +165,17 @@ class Workspace:
             return account_service.has_accounts(session)
 
     def login(self, username: str, password: str) -> account_service.AccountInfo:
-        """Check an account; a failure is counted (and committed) before it is refused."""
-        with self.db.session_factory.begin() as session:
-            outcome = account_service.authenticate(session, username, password)
+        """Check an account; a failure is counted (and committed) before it is refused.
+
+        On a read-only database nothing can be counted: the check is made and rolled back.
+        """
+        if self.db.read_only:
+            with self.db.session_factory() as session:
+                outcome = account_service.authenticate(session, username, password)
+                session.rollback()
+        else:
+            with self.db.session_factory.begin() as session:
+                outcome = account_service.authenticate(session, username, password)
         if not outcome.ok:
             raise PermissionDeniedError(f"登录失败：{outcome.message}")
         assert outcome.account is not None
@@ -166,7 +211,7 @@ class Workspace:
         try:
             yield session
         except SQLAlchemyError as exc:
-            raise translate_db_error(exc) from exc
+            raise self._translate(exc) from exc
         finally:
             session.close()
 
@@ -177,6 +222,8 @@ class Workspace:
 
         `backup` True (or a sentence naming the reason) takes a backup before the write starts.
         """
+        if self.db.read_only:
+            raise ReadOnlyDatabaseError(f"数据库文件 {self.db.path} 是只读的（没有写入权限），不能修改；数据库未作改动。")
         self.require(needs, what)
         if backup:
             reason = backup if isinstance(backup, str) else action
@@ -191,10 +238,18 @@ class Workspace:
         except DangxunError:
             raise
         except SQLAlchemyError as exc:
-            raise translate_db_error(exc) from exc
+            raise self._translate(exc) from exc
         finally:
             session.close()
         self._announce(collected)
+
+    def _translate(self, exc: SQLAlchemyError) -> DangxunError:
+        """A database error in Chinese; a damaged file names its newest good backup."""
+        error = translate_db_error(exc, self.db.path)
+        if isinstance(error, DamagedDatabaseError) and self.db.path is not None:
+            return backup_service.damage_with_backup(
+                DamagedDatabaseError(self.db.path, error.detail), self.backup_dir)
+        return error
 
     # ------------------------------------------------------------------ change notification
     def subscribe(self, listener: Listener) -> None:

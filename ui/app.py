@@ -101,9 +101,13 @@ def _quiet_offscreen_messages() -> None:
 
 
 def _db_path(args: argparse.Namespace) -> Path:
-    from services.paths import default_db_path
+    """The database file of `--db` (or DANGXUN_DB), resolved as the command line does (a URL is no path)."""
+    from services.safety.location import not_yet_supported, resolve_database
 
-    return Path(args.db).expanduser() if getattr(args, "db", None) else default_db_path()
+    location = resolve_database(getattr(args, "db", None) or os.environ.get("DANGXUN_DB") or None)
+    if location.path is None:
+        raise not_yet_supported(location)
+    return location.path
 
 
 def _mark(what: str) -> None:
@@ -141,7 +145,17 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "dangxun.png")))
     apply_look(app)
 
-    path = _db_path(args)
+    from services.errors import DangxunError
+
+    try:
+        path = _db_path(args)
+    except DangxunError as exc:  # a missing folder, an unsupported or unreachable database URL
+        print(f"错误：{exc.message}", file=sys.stderr)
+        if not screenshot:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.critical(None, APP_NAME, exc.message)
+        return exc.exit_code
     # A screenshot uses no settings: the same picture on every machine, no preferences changed.
     settings = None if screenshot else QSettings(APP_ID, APP_ID)
     window = MainWindow(None, "", settings=settings, db_label=str(path))

@@ -30,6 +30,7 @@ from models import (
 from services.assessment.stats import ATTENDED, CANCELLED_STATUS, hours_round
 from services.assessment.targets import load_year_targets, roll_span
 from services.errors import NotFoundError
+from services.files.safe_write import build_pdf, save_workbook
 from services.normalize import format_partial, mask_id_number
 
 MET, NOT_MET, NO_TARGET = "达标", "未达标", "无目标"
@@ -373,7 +374,7 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
             story.append(Paragraph("目前暂无已排期的培训活动，请关注后续通知，或通过网络培训、自学补足学时。", st["body"]))
         story.append(Spacer(1, 8 * mm))
         story.append(Paragraph(f"党委办公室　{today:%Y年%m月%d日}", st["plain"]))
-    doc.build(story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
+    build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
     return path
 
 
@@ -462,7 +463,7 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
     ws3.column_dimensions["A"].width = 12
     ws3.column_dimensions["B"].width = 36
     path = Path(path)
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 
 
@@ -537,7 +538,7 @@ def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
         if len(data) == 1:
             data.append(["", "（本年度无记录）", "", "", "", ""])
         story.append(_table(data, [22 * mm, 62 * mm, 26 * mm, 20 * mm, 18 * mm, 14 * mm], st))
-    doc.build(story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
+    build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
     return path
 
 
@@ -574,6 +575,6 @@ def write_card_xlsx(card: TrainingCard, path: Path | str) -> Path:
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 36
     path = Path(path)
-    wb.save(path)
+    save_workbook(wb, path)
     return path
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from services.files.safe_write import build_pdf
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import (
     base_styles,
@@ -44,5 +45,5 @@ def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], 
     story.append(table)
     story.append(Spacer(1, 3 * mm))
     story.append(Paragraph(esc(f"共{len(rows)}人　　经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿"), st["info"]))
-    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{title}签收表　　"))
+    build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{title}签收表　　"))
     return page_count(out)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.files.safe_write import build_pdf
 from services.normalize import format_partial, mask_id_number
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import (
@@ -154,5 +155,5 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
     sign = ParagraphStyle("roll_sign", parent=st["info"], alignment=0, fontSize=11, leading=16)
     story.append(Paragraph(esc("制表人：＿＿＿＿＿＿＿＿　　　　审核人：＿＿＿＿＿＿＿＿　　　　"
                                "日期：＿＿＿＿年＿＿月＿＿日"), sign))
-    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{title}　　"))
+    build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{title}　　"))
     return page_count(out)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.errors import NotFoundError
+from services.files.safe_write import build_pdf
 from services.normalize import mask_id_number
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import (
@@ -106,7 +107,7 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     story.append(Paragraph(esc(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿"),
                            st["info"]))
     canvas_cls = numbered_canvas(fonts.body, f"{info.title} 签到表　　")
-    doc.build(story, canvasmaker=canvas_cls)
+    build_pdf(doc, out, story, canvasmaker=canvas_cls)
     return PdfResult(out, page_count(out), len(people))
 
 
@@ -170,5 +171,5 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     story.append(table)
     story.append(Spacer(1, 3 * mm))
     story.append(Paragraph(esc("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items())), st["info"]))
-    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))
+    build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))
     return PdfResult(out, page_count(out), len(g.members))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.assessment.spending import PURPOSES, SpendingTotals, spending_totals
 from services.assessment.stats import compute_stats_detail
+from services.files.safe_write import safe_target, save_workbook
 from services.pdf.pdf_layout import cn_date
 from services.plan import submitted
 from services.plan.periods import plan_for_date
@@ -203,7 +204,8 @@ def write_report_docx(content: ReportContent, path: Path | str) -> Path:
                 text = fmt(value) if isinstance(value, float) else str(value)
                 _east_asian(cell.paragraphs[0].add_run(text), HEADING_FONT if r == 0 else BODY_FONT, 12, bold=False)
     path = Path(path)
-    doc.save(str(path))
+    with safe_target(path) as tmp:
+        doc.save(str(tmp))
     return path
 
 
@@ -259,5 +261,5 @@ def write_report_xlsx(content: ReportContent, path: Path | str) -> Path:
             for c, value in enumerate(values, start=1):
                 write_cell(ws_t, r2, c, value)
     path = Path(path)
-    wb.save(path)
+    save_workbook(wb, path)
     return path

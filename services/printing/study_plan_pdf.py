@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from services.files.safe_write import build_pdf
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import esc, numbered_canvas, page_count
 from services.plan.study_plan import PlanText
@@ -43,5 +44,5 @@ def write_study_plan_pdf(plan: PlanText, out: Path | str) -> int:
             when = f"（{item.month}月）" if item.month else ""
             done = f"（已通过“{item.activity_title}”组织学习）" if item.activity_title else ""
             story.append(Paragraph(esc(f"{k}. {item.shown}{when}{done}"), body))
-    doc.build(story, canvasmaker=numbered_canvas(fonts.body, ""))
+    build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, ""))
     return page_count(out)

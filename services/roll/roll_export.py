@@ -23,7 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Branch
-from services.errors import CancelledError, DangxunError
+from services.errors import CancelledError
+from services.files.safe_write import safe_target, save_workbook
 from services.files.xlsx_util import needs_escape, write_cell
 from services.normalize import (
     EDUCATIONS,
@@ -72,11 +73,7 @@ def cell_text(record: MemberRecord, key: str) -> str:
 
 
 def _save(wb: Workbook, out: Path) -> None:
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(out)
-    except OSError as exc:
-        raise DangxunError(f"无法保存文件 {out}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from exc
+    save_workbook(wb, out)
 
 
 def export_records(records: Sequence[MemberRecord], out: Path | str, title: str = "党员花名册",
@@ -225,43 +222,37 @@ def _export_direct(records: Sequence[MemberRecord], out: Path, title: str, progr
     tail = f'</sheetData><mergeCells count="1"><mergeCell ref="A1:{letters[-1]}1"/></mergeCells></worksheet>'
     key_columns = list(enumerate(EXPORT_KEYS, start=1))
     total = max(1, len(records))
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-            zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-            zf.writestr("_rels/.rels", _ROOT_RELS)
-            zf.writestr("xl/workbook.xml", _WORKBOOK)
-            zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-            zf.writestr("xl/styles.xml", _STYLES)
-            with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw, \
-                    io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
-                fh.write(head)
-                chunk: list[str] = []
-                for index, record in enumerate(records, start=1):
-                    r = index + 2
-                    cells = [f'<row r="{r}"><c r="A{r}"><v>{index}</v></c>']
-                    for col, key in key_columns:
-                        text = cell_text(record, key)
-                        if text:
-                            style = ' s="1"' if needs_escape(text) else ""
-                            cells.append(f'<c r="{letters[col]}{r}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                                         f'{_xml_text(text)}</t></is></c>')
-                    cells.append("</row>")
-                    chunk.append("".join(cells))
-                    if index % 2000 == 0:
-                        fh.write("".join(chunk))
-                        chunk.clear()
-                        if cancel is not None and cancel.is_set():
-                            raise CancelledError("导出已取消。")
-                        if progress is not None:
-                            progress(int(100 * index / total), f"已写出{index}名……")
-                fh.write("".join(chunk))
-                fh.write(tail)
-    except CancelledError:
-        out.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        raise DangxunError(f"无法保存文件 {out}：{exc.strerror or exc}（文件是否正在 Excel 中打开？）") from exc
+    with safe_target(out) as tmp, \
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        zf.writestr("_rels/.rels", _ROOT_RELS)
+        zf.writestr("xl/workbook.xml", _WORKBOOK)
+        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        zf.writestr("xl/styles.xml", _STYLES)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw, \
+                io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
+            fh.write(head)
+            chunk: list[str] = []
+            for index, record in enumerate(records, start=1):
+                r = index + 2
+                cells = [f'<row r="{r}"><c r="A{r}"><v>{index}</v></c>']
+                for col, key in key_columns:
+                    text = cell_text(record, key)
+                    if text:
+                        style = ' s="1"' if needs_escape(text) else ""
+                        cells.append(f'<c r="{letters[col]}{r}"{style} t="inlineStr"><is><t xml:space="preserve">'
+                                     f'{_xml_text(text)}</t></is></c>')
+                cells.append("</row>")
+                chunk.append("".join(cells))
+                if index % 2000 == 0:
+                    fh.write("".join(chunk))
+                    chunk.clear()
+                    if cancel is not None and cancel.is_set():
+                        raise CancelledError("导出已取消。")
+                    if progress is not None:
+                        progress(int(100 * index / total), f"已写出{index}名……")
+            fh.write("".join(chunk))
+            fh.write(tail)
     return ExportResult(out, len(records))
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import Branch, Member
 from services import naming
 from services.errors import ConflictError, FieldProblem, ValidationError
+from services.files.safe_write import save_workbook
 from services.files.spreadsheet import SheetInfo, Table, read_table
 from services.normalize import clean_text
 from services.progress import Progress, RowProblem, tick
@@ -383,10 +384,5 @@ def write_refused_rows(plan: ImportPlan, out: Path | str) -> Path:
         ws.column_dimensions[get_column_letter(col)].width = 14
     ws.column_dimensions[get_column_letter(len(headers) + 1)].width = 60
     ws.freeze_panes = "A2"
-    try:
-        wb.save(out)
-    except OSError as exc:
-        from services.errors import DangxunError
-
-        raise DangxunError(f"无法保存文件 {out}：{exc.strerror or exc}") from exc
+    save_workbook(wb, out)
     return out

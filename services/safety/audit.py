@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models import ChangeLog
-from services.errors import UnreadableFileError
+from services.files.safe_write import save_workbook
 from services.safety import changelog, privacy
 
 # Chinese names of the actions services write. An action or key the program does not know is
@@ -36,7 +36,10 @@ ACTION_LABELS = {
     "exemption": "免予学时考核", "material-issue": "发放学习资料", "member-post": "登记任职经历",
     "mobile-member": "登记流动党员", "plan-target": "设置规划目标", "study-plan": "学习计划",
     "survey-import": "导入问卷", "survey-new": "新建问卷", "survey-enter": "录入答卷",
-    "survey-delete": "删除问卷", "survey-link": "关联问卷",
+    "survey-delete": "删除问卷", "survey-link": "关联问卷", "import-grades": "导入民主评议等次",
+    "save-grades": "保存民主评议等次", "save-exam-scores": "保存考试成绩", "save-targets": "设置学时目标",
+    "set-branch-assessment": "支部考核", "add-spending": "登记经费开支",
+    "save": "保存", "set": "设置", "add": "新增",
 }
 ENTITY_LABELS = {
     "member": "党员", "branch": "党支部", "account": "账号", "event": "系统事件", "activity": "活动",
@@ -345,10 +348,7 @@ def export_log_xlsx(session: Session, path: Path | str, flt: LogFilter | None = 
     for letter, width in zip("ABCDEFGH", (8, 20, 12, 10, 10, 10, 40, 60), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    try:
-        wb.save(str(path))
-    except OSError as exc:
-        raise UnreadableFileError(f"无法写入文件 {path}：{exc}") from exc
+    save_workbook(wb, path)
     return len(rows)
 
 

@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import json
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,8 +23,11 @@ from sqlalchemy.orm import Session
 
 from models import ChangeLog, Member, Setting
 from services.errors import DangxunError, UnreadableFileError
+from services.files import safe_write
+from services.files.safe_write import write_error
 from services.paths import data_dir
 from services.safety import audit
+from services.safety.recognise import DamagedDatabaseError
 from services.safety.storage import (
     Database,
     copy_database,
@@ -269,6 +271,26 @@ def last_backup(db: Database, folder: Path | None = None) -> BackupInfo | None:
     return backups[0] if backups else None
 
 
+def newest_good_backup(db_path: Path, folder: Path | None = None, tries: int = 5) -> BackupInfo | None:
+    """The newest backup of `db_path` that passes the integrity check (the newest `tries` are looked at)."""
+    for info in list_backups(folder, db_path)[:tries]:
+        if not integrity_check(info.path):
+            return info
+    return None
+
+
+def damage_with_backup(exc: DamagedDatabaseError, folder: Path | None = None) -> DamagedDatabaseError:
+    """The damage refusal, naming the newest good backup of the damaged file."""
+    try:
+        good = newest_good_backup(exc.path, folder)
+    except OSError:
+        good = None
+    if good is None:
+        return exc.with_backup(None)
+    members = f"，{good.members}名党员" if good.members is not None else ""
+    return exc.with_backup(good.path, f"（{good.created:%Y-%m-%d %H:%M}{members}）")
+
+
 def needs_backup(db: Database, folder: Path | None = None) -> bool:
     """Whether anything changed since the newest backup of this database."""
     with db.session_factory() as s:
@@ -315,7 +337,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
         # The copy inherits WAL mode; a backup is a single self-contained file, so switch it back.
         _checkpoint(target)
     except (OSError, sqlite3.Error) as exc:
-        raise UnreadableFileError(f"无法写入备份文件 {target}：{exc}") from exc
+        raise write_error(target, exc) from exc
     problems = integrity_check(target)
     if problems:
         bad = target.with_name(target.name + ".bad")
@@ -325,7 +347,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     meta = {"created": now.isoformat(), "reason": reason, "note": note, "data_version": version, "members": members,
             "schema": list(schema), "database": str(db.path)}
     if explicit is None:  # a file the user named gets no companion; its facts are read from it
-        _sidecar(target).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        safe_write.write_text(_sidecar(target), json.dumps(meta, ensure_ascii=False, indent=1))
     info = BackupInfo(path=target, created=now, reason=reason, size=target.stat().st_size,
                       members=members, data_version=version, schema=schema)
     second_copy: Path | None = None
@@ -333,12 +355,13 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     if extra is not None:
         try:
             extra.mkdir(parents=True, exist_ok=True)
-            second_copy = Path(shutil.copy2(target, extra / target.name))
+            second_copy = safe_write.copy_file(target, extra / target.name)
             if _sidecar(target).exists():
-                shutil.copy2(_sidecar(target), extra / _sidecar(target).name)
-        except OSError as exc:
+                safe_write.copy_file(_sidecar(target), extra / _sidecar(target).name)
+        except (OSError, DangxunError) as exc:
             # A missing USB drive must not make the main backup fail.
-            second_error = f"第二备份文件夹 {extra} 不可用：{exc}"
+            why = exc.message if isinstance(exc, DangxunError) else safe_write.reason_of(exc)
+            second_error = f"第二备份文件夹 {extra} 不可用：{why}"
             second_copy = None
     with db.session_factory.begin() as s:
         why = REASON_LABELS.get(reason, reason) if note == reason else note

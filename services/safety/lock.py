@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services.errors import DangxunError, DatabaseLockedError
+from services.errors import DangxunError, DatabaseLockedError, UnreadableFileError
+from services.files.safe_write import reason_of
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -31,6 +32,12 @@ NETWORK_FS_TYPES = {
     "nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "fuse.sshfs", "sshfs", "afs",
     "fuse.davfs", "davfs", "ncpfs", "glusterfs", "fuse.glusterfs", "ceph", "fuse.rclone",
 }
+
+
+class LockFileError(UnreadableFileError):
+    """The lock file beside the database cannot be made (a read-only folder or disk)."""
+
+    exit_code = 2
 
 
 class NetworkShareError(DangxunError):
@@ -240,9 +247,15 @@ def acquire_lock(db_path: Path | str, *, check_network: bool = True) -> Database
         if reason:
             raise NetworkShareError(reason)
     lock_path = lock_path_for(db_path)
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LockFileError(f"无法在 {lock_path.parent} 建立数据库锁文件：{_reason(exc)}。") from exc
     for _attempt in range(20):
-        fd = os.open(str(lock_path), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(str(lock_path), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise LockFileError(f"无法建立数据库锁文件 {lock_path}：{_reason(exc)}。") from exc
         if not _try_lock(fd):
             os.close(fd)
             holder = read_lock_info(lock_path)
@@ -263,13 +276,22 @@ def acquire_lock(db_path: Path | str, *, check_network: bool = True) -> Database
         info = LockInfo(pid=os.getpid(), hostname=socket.gethostname(),
                         started=dt.datetime.now().isoformat(timespec="seconds"), boot_id=_boot_id())
         payload = b"\n" + json.dumps(info.__dict__, ensure_ascii=False).encode("utf-8") + b"\n"
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.ftruncate(fd, 0)
-        os.write(fd, payload)
-        os.fsync(fd)
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.ftruncate(fd, 0)
+            os.write(fd, payload)
+            os.fsync(fd)
+        except OSError as exc:
+            _unlock(fd)
+            os.close(fd)
+            raise LockFileError(f"无法写入数据库锁文件 {lock_path}：{_reason(exc)}。") from exc
         return DatabaseLock(db_path=db_path, lock_path=lock_path, info=info,
                             stale_cleared=previous, _fd=fd)
     raise DatabaseLockedError(f"无法取得数据库 {db_path} 的锁，请稍后再试。")
+
+
+def _reason(exc: OSError) -> str:
+    return reason_of(exc)
 
 
 def _read_fd(fd: int) -> bytes:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -15,7 +14,9 @@ from sqlalchemy import func, select
 
 from models import ChangeLog
 from services.errors import DangxunError, UnreadableFileError
+from services.files.safe_write import copy_file
 from services.safety import audit
+from services.safety import recognise as recognition
 from services.safety.backup import (
     BackupInfo,
     BackupResult,
@@ -80,41 +81,48 @@ def _stage(source: Path, tmp: Path, actor: str, safety: BackupResult | None) -> 
     return members, upgraded
 
 
+def check_backup_file(source: Path) -> None:
+    """Refuse (exit 1) a backup that is missing, not our database, of a newer release or damaged.
+
+    Reads only: nothing is written on either side.
+    """
+    if not source.is_file():
+        raise UnreadableFileError(f"找不到备份文件 {source}，恢复没有进行，当前数据库未改动。")
+    try:
+        found = recognition.recognise(source)
+    except recognition.DamagedDatabaseError as exc:
+        raise DangxunError(f"备份文件 {source} 已损坏（{exc.detail}），不能恢复；当前数据库未改动。") from exc
+    except DangxunError as exc:
+        raise DangxunError(f"{exc.message}不能用它恢复；当前数据库未改动。") from exc
+    if found.kind == recognition.NEW:
+        raise DangxunError(f"{source} 是空的数据库文件，不是本程序的数据库备份；不能用它恢复，当前数据库未改动。")
+    problems = integrity_check(source)
+    if problems:
+        raise DangxunError(f"备份文件 {source} 已损坏（{'；'.join(problems[:3])}），不能恢复；当前数据库未改动。")
+
+
 def _check_source(source: Path, live: Path) -> None:
     """Refuse a missing, foreign or damaged backup file before anything is touched."""
-    if not source.is_file():
-        raise UnreadableFileError(f"找不到备份文件 {source}")
-    with source.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise UnreadableFileError(f"{source} 不是本程序的数据库备份")
-    try:
-        problems = integrity_check(source)
-    except sqlite3.Error as exc:
-        raise UnreadableFileError(f"无法读取备份文件 {source}：{exc}") from exc
-    if problems:
-        raise DangxunError(f"备份文件 {source} 已损坏（{'；'.join(problems[:3])}），不能恢复。")
+    check_backup_file(source)
     if live.exists() and source.resolve() == live.resolve():
-        raise UnreadableFileError("不能用数据库自身恢复")
+        raise DangxunError("不能用数据库自身恢复")
 
 
 def damaged_reason(path: Path) -> str | None:
-    """Why the database file at `path` cannot be opened safely, or None when it is sound (or absent)."""
+    """Why our database file at `path` cannot be opened safely, or None when it is sound (or absent).
+
+    Another program's file is not "damaged": it is refused elsewhere, never replaced by a restore.
+    """
+    try:
+        recognition.recognise(path)
+    except recognition.DamagedDatabaseError as exc:
+        return exc.detail
+    except DangxunError:
+        return None
     if not path.exists() or path.stat().st_size == 0:
         return None
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            return "文件头不是 SQLite 数据库"
-    # Read-write on purpose: after a crash the WAL must be recovered first, which a read-only
-    # connection cannot do ("attempt to write a readonly database") although nothing is damaged.
-    try:
-        conn = sqlite3.connect(str(path), timeout=5.0)
-        try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        finally:
-            conn.close()
-    except sqlite3.Error as exc:
-        return str(exc)
-    return None if rows == ["ok"] else "；".join(rows[:3])
+    problems = integrity_check(path)
+    return "；".join(problems[:3]) if problems else None
 
 
 def restore_over_damaged(db_path: Path, source: Path | str, actor: str,
@@ -142,10 +150,10 @@ def restore_over_damaged(db_path: Path, source: Path | str, actor: str,
                 leftover.unlink()
         raise
     if db_path.exists():
-        shutil.copy2(db_path, aside)
+        copy_file(db_path, aside)
         wal = db_path.with_name(db_path.name + "-wal")
         if wal.exists():
-            shutil.copy2(wal, aside.with_name(aside.name + "-wal"))
+            copy_file(wal, aside.with_name(aside.name + "-wal"))
     _remove_sidecars(db_path)
     os.replace(tmp, db_path)
     _remove_sidecars(tmp)
@@ -162,6 +170,8 @@ def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | 
     source = Path(source)
     if db.path is None:
         raise DangxunError("只能恢复到数据库文件")
+    if db.read_only:
+        raise recognition.ReadOnlyDatabaseError(f"数据库文件 {db.path} 是只读的（没有写入权限），不能恢复；数据库未作改动。")
     _check_source(source, db.path)
     safety = backup_before(db, "restore", actor, folder)
     live = db.path

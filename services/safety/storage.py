@@ -6,17 +6,19 @@ Everything else speaks SQLAlchemy, so that a PostgreSQL URL is the only thing th
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.errors import DangxunError, UnreadableFileError
+from services.files.safe_write import reason_of, safe_target
 from services.paths import migrations_dir
+from services.safety import recognise as recognition
 
 
 @dataclass
@@ -29,6 +31,8 @@ class Database:
     session_factory: sessionmaker[Session]
     upgraded_from: tuple[str, ...] | None = None
     backup_path: Path | None = None
+    read_only: bool = False  # the file may not be written (permissions, a read-only disk, an immutable flag)
+    created: bool = False  # a new database was made by this open
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -43,51 +47,116 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
-    event.listen(engine, "connect", _sqlite_pragmas)
+def _readonly_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA query_only=ON")
+    cur.close()
+
+
+def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    if not read_only:
+        engine = create_engine(f"sqlite:///{path}", future=True)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    # Read-only: SQLite may not write anything, not even the WAL index; with no WAL to replay the
+    # file is opened immutable, so that a read-only folder or an immutable flag does not stop reading.
+    wal = path.with_name(path.name + "-wal")
+    immutable = "" if wal.exists() and wal.stat().st_size > 0 else "&immutable=1"
+    engine = create_engine(f"sqlite:///{Path(path).resolve().as_uri()}?mode=ro{immutable}&uri=true", future=True)
+    event.listen(engine, "connect", _readonly_pragmas)
     return engine
 
 
-def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | None = None) -> Database:
+def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | None = None,
+                  create_folder: bool = True, verify: bool = False, daily: bool = False) -> Database:
     """Open (creating if needed) the SQLite database at `path` and bring its schema up to date.
 
-    An existing database whose schema is older is first copied aside (SQLite backup API) into
-    `backup_dir` (default: beside the file), then upgraded.
+    The file is recognised first (recognise.recognise: header, application_id, schema; with `verify`
+    also `PRAGMA quick_check`): another program's database, a file that is not a database, a newer
+    schema or a damaged file is refused before anything is written. A file that may not be written
+    opens read-only. An existing database whose schema is older is first copied aside (SQLite
+    backup API) into `backup_dir` (default: beside the file), then upgraded. With `create_folder`
+    False a missing folder is refused instead of made. With `daily`, `PRAGMA quick_check` runs
+    at most once a day (see `daily_check`).
     """
     path = Path(path).expanduser()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DangxunError(f"无法创建数据库所在文件夹 {path.parent}：{exc}") from exc
-    if path.exists() and path.is_dir():
-        raise UnreadableFileError(f"{path} 是一个文件夹，不是数据库文件。")
-    if path.exists() and path.stat().st_size > 0 and not _looks_like_sqlite(path):
-        raise UnreadableFileError(f"{path} 不是本程序的数据库文件（也不是 SQLite 数据库）。")
-    engine = make_engine(path)
+    if create_folder:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UnreadableFileError(f"无法创建数据库所在文件夹 {path.parent}：{reason_of(exc)}。") from exc
+    elif not path.parent.is_dir():
+        raise UnreadableFileError(f"文件夹 {path.parent} 不存在，没有新建数据库 {path}。请检查路径是否写错。")
+    found = recognition.recognise(path, deep=verify)
+    read_only = path.exists() and not recognition.is_writable(path)
+    if found.kind == recognition.NEW and read_only:
+        raise UnreadableFileError(f"数据库文件 {path} 是空的，而且是只读的（没有写入权限），无法建立数据库。")
+    created = not path.exists() or path.stat().st_size == 0
+    engine = make_engine(path, read_only=read_only)
     db = Database(url=str(engine.url), path=path, engine=engine,
-                  session_factory=sessionmaker(engine, expire_on_commit=False))
-    if migrate:
-        ensure_schema(db, backup_dir=backup_dir)
+                  session_factory=sessionmaker(engine, expire_on_commit=False), read_only=read_only,
+                  created=created)
+    try:
+        if migrate:
+            ensure_schema(db, backup_dir=backup_dir)
+        if daily and migrate:
+            problems = daily_check(db, checked_now=verify)
+            if problems:
+                raise recognition.DamagedDatabaseError(path, "；".join(problems[:3]))
+    except BaseException:
+        engine.dispose()
+        raise
     return db
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(16) == b"SQLite format 3\x00"
+QUICK_CHECK_KEY = "safety.last_quick_check"
+
+
+def daily_check(db: Database, today: dt.date | None = None, checked_now: bool = False) -> list[str]:
+    """`PRAGMA quick_check` at most once a day (the day kept in the `setting` table); its problems, or [].
+
+    A database made by this open, or just checked (`checked_now`), only records the day.
+    """
+    if db.read_only or db.path is None:
+        return []
+    day = (today or dt.date.today()).isoformat()
+    try:
+        with db.engine.connect() as conn:
+            last = conn.exec_driver_sql("SELECT value FROM setting WHERE key = ?", (QUICK_CHECK_KEY,)).scalar()
+            if last == day:
+                return []
+            if not (db.created or checked_now):
+                rows = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check")]
+                if rows != ["ok"]:
+                    return rows
+            conn.exec_driver_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (QUICK_CHECK_KEY, day))
+            conn.commit()
+    except DBAPIError as exc:
+        text_ = str(exc.orig).lower()
+        if "malformed" in text_ or "not a database" in text_ or "corrupt" in text_:
+            return ["数据页已损坏"]
+        return []  # busy or the like: the check waits for another day
+    return []
+
+
+def stamp_database(engine: Engine) -> None:
+    """Mark the database as ours (application_id) at this release's schema (user_version), if not yet."""
+    generation = recognition.schema_generation()
+    with engine.connect() as conn:
+        app_id = int(conn.exec_driver_sql("PRAGMA application_id").scalar() or 0) & 0xFFFFFFFF
+        version = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+        if app_id == recognition.APPLICATION_ID and version == generation:
+            return
+        conn.exec_driver_sql(f"PRAGMA application_id={recognition.APPLICATION_ID}")
+        conn.exec_driver_sql(f"PRAGMA user_version={generation}")
+        conn.commit()
 
 
 def known_heads() -> set[str]:
     """The head revisions of the migration scripts, read from the files (no Alembic import)."""
-    revisions: dict[str, tuple[str, ...]] = {}
-    for script in migrations_dir().joinpath("versions").glob("*.py"):
-        source = script.read_text(encoding="utf-8")
-        rev = re.search(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", source, re.M)
-        down = re.search(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", source, re.M)
-        if not rev:
-            continue
-        parents = tuple(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1))) if down else ()
-        revisions[rev.group(1)] = parents
+    revisions = recognition.revision_graph()
     referenced = {p for parents in revisions.values() for p in parents}
     return set(revisions) - referenced
 
@@ -114,7 +183,12 @@ def ensure_schema(db: Database, *, backup_dir: Path | None = None) -> None:
     current = current_revisions(db.engine)
     heads = known_heads()
     if current == heads:
+        if not db.read_only:
+            stamp_database(db.engine)
         return
+    if db.read_only:
+        raise UnreadableFileError(f"数据库文件 {db.path} 来自旧版本，需要升级后才能使用，但它是只读的（没有写入权限）。"
+                                  "请取得写入权限后再打开。")
     if current and not current <= _all_revisions():
         raise DangxunError(
             "该数据库由更新版本的本程序创建（结构版本 "
@@ -129,16 +203,11 @@ def ensure_schema(db: Database, *, backup_dir: Path | None = None) -> None:
             db.backup_path = target
         db.upgraded_from = tuple(sorted(current))
     run_migrations(db.engine, "heads")
+    stamp_database(db.engine)
 
 
 def _all_revisions() -> set[str]:
-    found = set()
-    for script in migrations_dir().joinpath("versions").glob("*.py"):
-        m = re.search(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]",
-                      script.read_text(encoding="utf-8"), re.M)
-        if m:
-            found.add(m.group(1))
-    return found
+    return recognition.all_revisions()
 
 
 def alembic_config() -> Any:
@@ -159,32 +228,30 @@ def run_migrations(engine: Engine, target: str = "heads") -> None:
 
 
 def copy_database(engine: Engine, target: Path) -> Path:
-    """Copy the live database to `target` with SQLite's online backup API (consistent under WAL)."""
+    """Copy the live database to `target` with SQLite's online backup API (consistent under WAL).
+
+    The copy is a single self-contained file (rollback journal, not WAL), written beside `target`
+    and renamed into place only when complete.
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
-        tmp.unlink()
     raw = engine.raw_connection()
     try:
         src = raw.driver_connection
-        dst = sqlite3.connect(str(tmp))
-        try:
-            src.backup(dst)  # type: ignore[union-attr]
-        finally:
-            dst.close()
+        with safe_target(target) as tmp:
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)  # type: ignore[union-attr]
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
     finally:
         raw.close()
-    tmp.replace(target)
     return target
 
 
 def integrity_check(path: Path) -> list[str]:
-    """Run `PRAGMA integrity_check` on a database file; an empty list means it is sound."""
-    # Not read-only: after a crash SQLite must be able to recover the WAL before it can check.
-    conn = sqlite3.connect(str(path))
-    try:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    finally:
-        conn.close()
-    return [] if rows == ["ok"] else rows
+    """Run `PRAGMA integrity_check` on a database file; an empty list means it is sound.
+
+    A file SQLite cannot read at all is one problem, not an exception.
+    """
+    return recognition.full_check(Path(path))

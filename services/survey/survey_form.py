@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from services.errors import UnreadableFileError
+from services.files.safe_write import build_pdf
 from services.survey import tally as t
 from services.survey.surveys import LETTERS, SurveyResult
 
@@ -67,7 +68,7 @@ def _render(result: SurveyResult, out: Path) -> int:
             block.append(_grid(cells, per_row, width, TableStyle))
         story.append(KeepTogether(block))
     story += [Spacer(1, 8 * mm), Paragraph(esc("问卷到此结束，谢谢！"), st["info"])]
-    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
+    build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
     return page_count(out)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from services.errors import UnreadableFileError
+from services.files.safe_write import build_pdf, safe_target
 from services.survey import tally as t
 from services.survey.survey_chart import bar_chart, png_bytes
 from services.survey.surveys import SOURCE_LABELS, SurveyResult
@@ -105,7 +106,7 @@ def _pdf(result: SurveyResult, out: Path) -> int:
         for option in x.others:
             story.append(Paragraph(esc(f"选择“{option}”时填写的内容："), note))
             story += [Paragraph(esc(f"· {line}"), note) for line in other_lines(x, option)]
-    doc.build(story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
+    build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
     return page_count(out)
 
 
@@ -144,4 +145,5 @@ def _docx(result: SurveyResult, out: Path) -> None:
             doc.add_paragraph(f"选择“{option}”时填写的内容：")
             for line in other_lines(x, option):
                 doc.add_paragraph(line, style="List Bullet")
-    doc.save(str(out))
+    with safe_target(out) as tmp:
+        doc.save(str(tmp))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import Activity, ActivityType, Branch, Certificate, Member, Setting
 from services.errors import CancelledError, ConflictError, NotFoundError
+from services.files.safe_write import build_pdf, save_canvas, save_workbook
 from services.normalize import clean_text, mask_id_number
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
@@ -271,7 +272,7 @@ def render_certificates(session: Session, certs: list[CertificateInfo], out: Pat
         c.setFont(fonts.body, 14)
         c.drawCentredString(width / 2, height / 2, "没有符合结业条件的学员")
         c.showPage()
-    c.save()
+    save_canvas(c, out)
     return PdfResult(out, max(1, len(certs)), len(certs))
 
 
@@ -369,7 +370,7 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     ]))
     story = [Paragraph(esc(f"{scope}结业证书发证登记册"), st["title"]),
              Paragraph(esc(f"共{len(certs)}份"), st["info"]), Spacer(1, 3 * mm), table]
-    doc.build(story, canvasmaker=numbered_canvas(fonts.body, "发证登记册　　"))
+    build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, "发证登记册　　"))
     return PdfResult(out, page_count(out), len(certs))
 
 
@@ -404,5 +405,5 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     out = Path(out)
-    wb.save(out)
+    save_workbook(wb, out)
     return out

@@ -10,15 +10,15 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from services.errors import DangxunError
+from services.errors import DangxunError, UnreadableFileError
 from services.version import APP_NAME, VERSION
 from ui.cli.base import (
     ChineseArgumentParser,
     CliContext,
     add_global_options,
-    db_path_from,
     default_actor,
 )
 
@@ -58,7 +58,12 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
             parser.print_help()
             return 2
         return gui(args)
-    ctx = CliContext(db_path=db_path_from(args), actor=args.user or default_actor(), user=args.user)
+    try:
+        db_path = _db_path(args)
+    except DangxunError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    ctx = CliContext(db_path=db_path, actor=args.user or default_actor(), user=args.user)
     try:
         return int(args.handler(args, ctx) or 0)
     except DangxunError as exc:
@@ -70,8 +75,12 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
     except BrokenPipeError:  # `main.py members list | head`
         sys.stderr.close()
         return 0
-    except Exception as exc:  # anything unforeseen: a Chinese message here, the traceback in the log
-        return report_unexpected(exc, args.command)
+    except Exception as exc:  # never a traceback on the terminal
+        error = _unexpected(exc, ctx)  # a database or disk error no service turned into Chinese
+        if error is None:  # anything unforeseen: a Chinese message here, the traceback in the log
+            return report_unexpected(exc, args.command)
+        print(f"错误：{error.message}", file=sys.stderr)
+        return error.exit_code
     finally:
         ctx.close()
 
@@ -85,6 +94,42 @@ def report_unexpected(exc: BaseException, command: str = "") -> int:
     print(f"错误：程序出现意外问题（{type(exc).__name__}），操作没有完成。"
           f"详细信息已写入日志文件 {path}，请把该文件发给维护人员。", file=sys.stderr)
     return 1
+
+
+def _db_path(args: argparse.Namespace) -> Path:
+    """`--db` (or DANGXUN_DB) as a file path: a URL is never taken for a path, a missing folder is refused."""
+    import os
+
+    from services.safety.location import not_yet_supported, resolve_database
+
+    location = resolve_database(args.db or os.environ.get("DANGXUN_DB") or None)
+    if location.path is None:
+        raise not_yet_supported(location)
+    return location.path
+
+
+def _unexpected(exc: Exception, ctx: CliContext) -> DangxunError | None:
+    """A Chinese error for a database or file-system error that reached the command line untranslated."""
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from services.files.safe_write import FileWriteError, reason_of
+    from services.safety import backup as backup_service
+    from services.safety.recognise import DamagedDatabaseError
+    from services.workspace import translate_db_error
+
+    if isinstance(exc, SQLAlchemyError | sqlite3.Error):
+        error = translate_db_error(exc, ctx.db_path)
+        if isinstance(error, DamagedDatabaseError):
+            return backup_service.damage_with_backup(DamagedDatabaseError(ctx.db_path, error.detail))
+        return error
+    if isinstance(exc, OSError):
+        where = exc.filename or ctx.db_path
+        if isinstance(exc, FileNotFoundError):
+            return UnreadableFileError(f"找不到文件 {where}。")
+        return FileWriteError(f"无法读写文件 {where}：{reason_of(exc)}。数据库未作改动。")
+    return None
 
 
 class _QuietParser(argparse.ArgumentParser):

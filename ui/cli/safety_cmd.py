@@ -135,6 +135,7 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise UsageError(f"找不到备份文件 {source}")
+    restore_service.check_backup_file(source)  # another program's file is refused before anything is opened
     damaged = restore_service.damaged_reason(ctx.db_path)
     if damaged:
         # A damaged database cannot be opened (nor its accounts read): keep it aside and restore.
@@ -165,7 +166,15 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
 
     ws = ctx.workspace()
     db = ws.db
-    problems = [f"数据库完整性检查未通过：{p}" for p in integrity_check(db.path)]
+    damage = integrity_check(db.path)
+    if damage:  # a damaged file: exit 2, naming the newest good backup to restore from
+        from services.safety.recognise import DamagedDatabaseError
+
+        if args.json:
+            print_json({"ok": False, "problems": [f"数据库完整性检查未通过：{p}" for p in damage],
+                        "log_entries": 0, "broken_entries": []})
+        raise backup_service.damage_with_backup(DamagedDatabaseError(db.path, "；".join(damage[:3])))
+    problems: list[str] = []
     with ws.read() as session:
         report = audit.check_log_chain(session)
     problems += report.problems

@@ -10,13 +10,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from services.errors import DangxunError
 from services.safety import backup as backup_service
+from services.safety import restore as restore_service
 from services.safety.accounts import AccountInfo
-from services.safety.lock import DatabaseLock, acquire_lock, describe_stale
+from services.safety.lock import DatabaseLock, LockFileError, acquire_lock, describe_stale
+from services.safety.recognise import DamagedDatabaseError, is_writable
 from services.safety.storage import Database, open_database
 from ui.safety.login_dialog import login
 
@@ -28,7 +30,7 @@ class SafeStart:
     """An open database held by this window: its lock, who logged in, the start-up backup."""
 
     db: Database
-    lock: DatabaseLock
+    lock: DatabaseLock | None
     account: AccountInfo | None
     actor: str
     start_backup: backup_service.BackupResult | None = None
@@ -42,7 +44,8 @@ class SafeStart:
     def close(self) -> None:
         """Call when the window closes: closes the database and gives up the lock."""
         self.db.dispose()
-        self.lock.release()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def _tell(parent: QWidget | None, message: str, interactive: bool) -> None:
@@ -61,28 +64,39 @@ def open_for_window(path: Path, default_actor: str, parent: QWidget | None = Non
     """
     folder = backups or backup_service.default_backups_dir()
     try:
-        lock = acquire_lock(path)
+        lock: DatabaseLock | None = acquire_lock(path)
+    except LockFileError as exc:  # a read-only folder: a read-only database opens without the lock
+        if not (path.exists() and not is_writable(path)):
+            _tell(parent, exc.message, interactive)
+            return exc.exit_code
+        lock = None
     except DangxunError as exc:
         _tell(parent, exc.message, interactive)
         return exc.exit_code
     notes: list[str] = []
-    stale = describe_stale(lock)
+    stale = describe_stale(lock) if lock is not None else None
     if stale:
         notes.append(stale)
     try:
-        db = open_database(path, backup_dir=folder)
+        db = _open_or_offer_restore(path, folder, default_actor, parent, interactive, bool(stale), notes)
     except DangxunError as exc:
-        lock.release()
+        if lock is not None:
+            lock.release()
         _tell(parent, exc.message, interactive)
         return exc.exit_code
     if db.upgraded_from is not None and db.backup_path:
         notes.append(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}")
+    if db.created:
+        notes.append(f"已新建数据库：{path}")
+    if db.read_only:
+        notes.append(f"数据库文件 {path} 是只读的（没有写入权限）：可以查看，不能修改。")
     account: AccountInfo | None = None
     if interactive:
         outcome = login(db.session_factory, parent, username, str(path))
         if outcome is False:
             db.dispose()
-            lock.release()
+            if lock is not None:
+                lock.release()
             return 1
         account = outcome if isinstance(outcome, AccountInfo) else None
     else:
@@ -91,13 +105,15 @@ def open_for_window(path: Path, default_actor: str, parent: QWidget | None = Non
         with db.session_factory() as session:
             if has_accounts(session):
                 db.dispose()
-                lock.release()
+                if lock is not None:
+                    lock.release()
                 _tell(parent, "此数据库已设账号，需要登录。", interactive)
                 return 1
     actor = account.username if account else default_actor
     start = SafeStart(db, lock, account, actor)
     try:
-        start.start_backup = backup_service.backup_on_start(db, actor, folder)
+        if not db.read_only:
+            start.start_backup = backup_service.backup_on_start(db, actor, folder)
     except DangxunError as exc:  # a failed backup must not keep the office from working
         notes.append(f"启动时的自动备份没有成功：{exc.message}")
     if start.start_backup and start.start_backup.second_error:
@@ -106,6 +122,33 @@ def open_for_window(path: Path, default_actor: str, parent: QWidget | None = Non
     for note in notes:
         print(note, file=sys.stderr)
     return start
+
+
+def _open_or_offer_restore(path: Path, folder: Path, actor: str, parent: QWidget | None, interactive: bool,
+                           verify: bool, notes: list[str]) -> Database:
+    """Open the database; when it is damaged and a good backup exists, offer to restore it.
+
+    The damaged file is copied aside (into the backups folder) before the restore, never deleted.
+    Raises the damage refusal (naming the newest good backup) when the offer is declined.
+    """
+    try:
+        return open_database(path, backup_dir=folder, verify=verify, daily=True)
+    except DamagedDatabaseError as exc:
+        damaged = backup_service.damage_with_backup(exc, folder)
+    if not interactive or damaged.backup is None or not _ask_restore(parent, damaged):
+        raise damaged
+    result = restore_service.restore_over_damaged(path, damaged.backup, actor, folder)
+    notes.append(f"已从备份 {damaged.backup.name} 恢复数据库；损坏的文件另存为 {result.damaged_copy}。")
+    return open_database(path, backup_dir=folder)
+
+
+def _ask_restore(parent: QWidget | None, damaged: DamagedDatabaseError) -> bool:
+    text = QCoreApplication.translate(
+        "safety_startup", "{0}\n\n现在从这个备份恢复吗？损坏的文件会先另存到备份文件夹，不会删除。").format(damaged.message)
+    answer = QMessageBox.question(parent, TITLE, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.Yes)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class AutoBackup(QObject):

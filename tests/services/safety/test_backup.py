@@ -246,8 +246,9 @@ def test_restore_refuses_a_damaged_backup_and_keeps_the_database(demo_db: Databa
     with pytest.raises(UnreadableFileError):
         restore.restore_backup(demo_db, tmp_path / "missing.sqlite3", "t", tmp_path / "b")
     (tmp_path / "text.sqlite3").write_text("hello")
-    with pytest.raises(UnreadableFileError):
+    with pytest.raises(DangxunError, match="不是本程序的数据库") as refused:  # refused, nothing written: exit 1
         restore.restore_backup(demo_db, tmp_path / "text.sqlite3", "t", tmp_path / "b")
+    assert refused.value.exit_code == 1
     with demo_db.session_factory() as s:
         assert s.scalar(select(func.count(Member.id))) == 100
 

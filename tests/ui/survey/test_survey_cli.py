@@ -78,7 +78,7 @@ def test_refusals_write_nothing(db_path: Path, samples: Path, tmp_path: Path,
     assert "没有编号为99的活动" in capsys.readouterr().err
     assert run(db + ["survey", "import", str(tmp_path / "missing.xlsx")]) == 2
     junk = tmp_path / "junk.xlsx"
-    junk.write_bytes(b"junk")
+    junk.write_bytes(b"PK\x03\x04 broken \x00\xff\xfe" * 20)  # a damaged workbook: unreadable
     assert run(db + ["survey", "import", str(junk)]) == 2
     assert run(db + ["survey", "show", "5"]) == 1
     assert _surveys(db_path) == 0

@@ -1,0 +1,182 @@
+"""The one way a file is written: a temporary file in the target folder, flushed, renamed when complete.
+
+    with safe_target(out) as tmp:
+        workbook.save(tmp)
+
+A failure anywhere (a full disk, no permission, a folder in the way, a file held open by another
+program) removes the temporary file, leaves any earlier file at `out` as it was, and raises
+FileWriteError (exit code 1) whose Chinese message names the file and the reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from services.errors import CancelledError, DangxunError
+
+# errno → the reason, as a clerk reads it.
+_REASONS = {
+    errno.ENOSPC: "磁盘已满",
+    errno.EDQUOT: "磁盘已满（超出磁盘配额）",
+    errno.EFBIG: "文件太大，磁盘放不下",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "没有写入权限（磁盘是只读的）",
+    errno.EISDIR: "是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOENT: "文件夹不存在",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ETXTBSY: "文件正被其他程序占用",
+    errno.EIO: "磁盘读写出错",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EINVAL: "文件名不合法",
+}
+# Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION, ERROR_ACCESS_DENIED, ERROR_DISK_FULL, ERROR_HANDLE_DISK_FULL.
+_WINERRORS = {32: "文件正被其他程序占用", 33: "文件正被其他程序占用", 5: "没有写入权限", 112: "磁盘已满", 39: "磁盘已满"}
+
+
+class FileWriteError(DangxunError):
+    """A file could not be written; nothing was left half-written and the database was not touched."""
+
+    exit_code = 1
+
+
+def reason_of(exc: BaseException) -> str:
+    """The Chinese reason of an OS error (磁盘已满 / 没有写入权限 / 是一个文件夹 / 文件正被其他程序占用 …)."""
+    winerror = getattr(exc, "winerror", None)
+    if isinstance(winerror, int) and winerror in _WINERRORS:
+        return _WINERRORS[winerror]
+    code = getattr(exc, "errno", None)
+    if isinstance(code, int) and code in _REASONS:
+        return _REASONS[code]
+    text = str(exc).lower()
+    if "no space" in text or "disk full" in text or "disk is full" in text:
+        return "磁盘已满"
+    if "permission" in text or "read-only" in text or "readonly" in text:
+        return "没有写入权限"
+    if "is a directory" in text:
+        return "是一个文件夹"
+    return "无法写入（" + (getattr(exc, "strerror", None) or type(exc).__name__) + "）"
+
+
+def write_error(path: Path | str, exc: BaseException) -> FileWriteError:
+    """The refusal for a file that could not be written: names the file and says why, in Chinese."""
+    return FileWriteError(f"无法写入文件 {path}：{reason_of(exc)}。文件没有写成，数据库未作改动。")
+
+
+def check_target(out: Path) -> None:
+    """Refuse at once a target that is a folder or whose folder cannot be made."""
+    if out.is_dir():
+        raise FileWriteError(f"无法写入文件 {out}：{out} 是一个文件夹，请给出文件名。数据库未作改动。")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileWriteError(f"无法写入文件 {out}：无法建立文件夹 {out.parent}（{reason_of(exc)}）。"
+                             "数据库未作改动。") from exc
+    if not out.parent.is_dir():
+        raise FileWriteError(f"无法写入文件 {out}：{out.parent} 不是文件夹。数据库未作改动。")
+
+
+def temp_path_for(out: Path) -> Path:
+    """A fresh hidden name beside `out`, keeping its suffix (some writers look at it)."""
+    return out.with_name(f".{out.stem}.{secrets.token_hex(4)}.part{out.suffix}")
+
+
+def _fsync_file(path: Path) -> None:
+    fd = os.open(str(path), os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name == "nt":  # a folder cannot be opened for fsync on Windows; the rename is journalled
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(str(folder), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _discard(tmp: Path) -> None:
+    for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal"),
+                     tmp.with_name(tmp.name + "-shm")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+@contextmanager
+def safe_target(out: Path | str) -> Iterator[Path]:
+    """A temporary path in `out`'s folder to write the whole file to; renamed onto `out` only when complete."""
+    out = Path(out)
+    check_target(out)
+    tmp = temp_path_for(out)
+    try:
+        yield tmp
+        if not tmp.exists():
+            raise FileWriteError(f"无法写入文件 {out}：没有写出任何内容。数据库未作改动。")
+        _fsync_file(tmp)
+        os.replace(tmp, out)
+    except (DangxunError, CancelledError):
+        _discard(tmp)
+        raise
+    except OSError as exc:
+        _discard(tmp)
+        raise write_error(out, exc) from exc
+    except BaseException:
+        _discard(tmp)
+        raise
+    _fsync_dir(out.parent)
+
+
+def write_bytes(out: Path | str, data: bytes) -> Path:
+    """Write `data` to `out` through `safe_target`."""
+    with safe_target(out) as tmp, tmp.open("wb") as fh:
+        fh.write(data)
+    return Path(out)
+
+
+def write_text(out: Path | str, text: str, encoding: str = "utf-8") -> Path:
+    return write_bytes(out, text.encode(encoding))
+
+
+def copy_file(source: Path | str, out: Path | str) -> Path:
+    """Copy a file (with its times) through `safe_target`."""
+    import shutil
+
+    with safe_target(out) as tmp:
+        shutil.copy2(source, tmp)
+    return Path(out)
+
+
+def save_workbook(workbook: Any, out: Path | str) -> Path:
+    """An openpyxl workbook saved through `safe_target`."""
+    with safe_target(out) as tmp:
+        workbook.save(str(tmp))
+    return Path(out)
+
+
+def build_pdf(doc: Any, out: Path | str, story: list[Any], **kwargs: Any) -> Path:
+    """A ReportLab document template built through `safe_target` (its own filename is replaced)."""
+    with safe_target(out) as tmp:
+        doc.filename = str(tmp)
+        doc.build(story, **kwargs)
+    return Path(out)
+
+
+def save_canvas(canvas: Any, out: Path | str) -> Path:
+    """A ReportLab canvas saved through `safe_target`."""
+    with safe_target(out) as tmp:
+        canvas._filename = str(tmp)  # where Canvas.save writes; set just before it does
+        canvas.save()
+    return Path(out)

@@ -1,0 +1,88 @@
+"""Every file is written whole or not at all, and a failure is said in Chinese."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+import pytest
+
+from services.files import safe_write
+from services.files.safe_write import FileWriteError, safe_target
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".part" in p.name)
+
+
+def test_written_whole_and_renamed(tmp_path: Path) -> None:
+    out = tmp_path / "a.txt"
+    safe_write.write_text(out, "第一版")
+    safe_write.write_text(out, "第二版")
+    assert out.read_text(encoding="utf-8") == "第二版"
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failure_keeps_the_earlier_file_and_removes_the_temporary(tmp_path: Path) -> None:
+    out = tmp_path / "a.xlsx"
+    out.write_bytes(b"old")
+    with pytest.raises(FileWriteError) as caught, safe_target(out) as tmp:
+        tmp.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    assert "磁盘已满" in caught.value.message and str(out) in caught.value.message
+    assert caught.value.exit_code == 1
+    assert out.read_bytes() == b"old"
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(("code", "words"), [
+    (errno.ENOSPC, "磁盘已满"), (errno.EACCES, "没有写入权限"), (errno.EPERM, "没有写入权限"),
+    (errno.EROFS, "没有写入权限"), (errno.EISDIR, "是一个文件夹"), (errno.EBUSY, "文件正被其他程序占用"),
+    (errno.ETXTBSY, "文件正被其他程序占用"),
+])
+def test_reasons_in_chinese(code: int, words: str) -> None:
+    assert words in safe_write.reason_of(OSError(code, os.strerror(code)))
+
+
+def test_windows_sharing_violation_is_a_file_in_use() -> None:
+    exc = OSError(errno.EACCES, "denied")
+    exc.winerror = 32  # type: ignore[attr-defined]
+    assert safe_write.reason_of(exc) == "文件正被其他程序占用"
+
+
+def test_a_folder_as_target_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FileWriteError, match="是一个文件夹"):
+        safe_write.write_bytes(tmp_path, b"x")
+
+
+def test_full_disk_at_fsync(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safe_write.os, "fsync", full)
+    with pytest.raises(FileWriteError, match="磁盘已满"):
+        safe_write.write_bytes(tmp_path / "b.bin", b"data")
+    assert not (tmp_path / "b.bin").exists()
+    assert _leftovers(tmp_path) == []
+
+
+def test_workbook_and_pdf_go_through_the_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.roll.roll_export import export_records
+
+    out = tmp_path / "roll.xlsx"
+    for mode in ("direct", "normal", "write_only"):
+        export_records([], out, mode=mode)
+        assert out.stat().st_size > 0
+    real = os.replace
+
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(safe_write.os, "replace", refuse)
+    before = out.read_bytes()
+    with pytest.raises(FileWriteError, match="磁盘已满"):
+        export_records([], out, mode="direct")
+    monkeypatch.setattr(safe_write.os, "replace", real)
+    assert out.read_bytes() == before
+    assert _leftovers(tmp_path) == []

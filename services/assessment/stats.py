@@ -22,7 +22,8 @@ Definitions (the figures of `stats --json`, the statistics tab and the report ar
   earned nothing); ``coverage`` the share of them with more than 0 hours in Y;
   ``below_target`` how many had fewer hours counting toward the target (types not excluded) than
   their pro-rated target, the months counted being those of Y ∩ period at whose last day they
-  were on the roll. Members without a target (no enabled rule) are never below it.
+  were on the roll. Members without a target (no enabled rule) are never below it, nor are members
+  exempted for Y (年老体弱、长期病休, services/plan/rules.py).
 * ``avg_hours_per_member_year`` = Σ_Y total_hours(Y) / Σ_Y members(Y).
 * ``coverage``: the share of the members on the roll at ``date_to`` with more than 0 hours
   credited in the period.
@@ -77,6 +78,7 @@ from services.assessment.targets import (
 )
 from services.errors import CancelledError, ValidationError
 from services.normalize import ATTENDED_STATUSES
+from services.plan.rules import exempt_ids
 
 ATTENDED = ATTENDED_STATUSES
 CANCELLED_STATUS = "已取消"
@@ -434,6 +436,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         detail = YearDetail(year, lo, hi, _cells=member_hours, _k=k_year, _n=n_years, _target_of=target_of,
                             _rule_of=rule_of)
         member_ids, below = detail.member_ids, detail.below_ids
+        exempt = exempt_ids(session, year)  # 免训 for the year (条例 art. 23): never below target
         get = member_hours.get
         k_countable = k_year + n_years
         year_total = 0.0
@@ -457,7 +460,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
                 least = total
             months = min(last, m_last) - max(first, m_first) + 1
             threshold = short_of[committee][months if months > 0 else 0]
-            if threshold is not None and countable < threshold:
+            if threshold is not None and countable < threshold and mid not in exempt:
                 below.append(mid)
         n = len(member_ids)
         year_figures[str(year)] = {

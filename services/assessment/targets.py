@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 from models import ActivityType, Setting, TargetExcludedType, TargetRule
 from services.errors import NotFoundError, ValidationError
 from services.normalize import COMMITTEE_POSTS, partial_end, partial_start
+from services.plan.periods import plan_for_date
 from services.safety import changelog
 
 GROUPS = ("all", "committee", "bureau")
@@ -141,13 +142,19 @@ def roll_span(joined_party: str | None, joined_org: str | None, left_date: str |
 
 
 def rules_for_year(session: Session, year: int) -> dict[str, RuleInfo]:
-    """The rule of each group for `year`: stored, or the built-in default."""
+    """The rule of each group for `year`: stored for the year, else the plan's that contains its
+    last day (services/plan/periods.py), else the built-in default."""
     stored = {r.group: r for r in session.scalars(select(TargetRule).where(TargetRule.year == year))}
+    plan = plan_for_date(session, dt.date(year, 12, 31))
     out: dict[str, RuleInfo] = {}
     for group in GROUPS:
         rule = stored.get(group)
+        planned = plan.target(group) if plan is not None else None
         if rule is not None:
             out[group] = RuleInfo(year, group, rule.hours, rule.enabled, rule.class_required, True)
+        elif planned is not None:
+            enabled = planned.hours is not None
+            out[group] = RuleInfo(year, group, planned.hours, enabled, planned.class_required, False)
         elif group in DEFAULT_RULES:
             hours, enabled, cls = DEFAULT_RULES[group]
             out[group] = RuleInfo(year, group, hours, enabled, cls, False)

@@ -52,9 +52,12 @@ def register(sub: Any) -> None:
     p.add_argument("--notice", metavar="OUT.pdf", help="同时生成各支部学时未达标提醒（PDF）")
     p.set_defaults(handler=cmd_ledger)
 
-    p = sub.add_parser("report", help="生成贯彻落实情况报告（Word，可另附 Excel）")
-    p.add_argument("--from", dest="date_from", type=_date, required=True, metavar="DATE")
-    p.add_argument("--to", dest="date_to", type=_date, required=True, metavar="DATE")
+    p = sub.add_parser("report", help="生成贯彻落实情况报告（Word，可另附 Excel）；--year 生成年度报告")
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
+    p.add_argument("--year", type=_year, metavar="Y", help="向上级党组织的年度报告（条例第43条），代替 --from/--to")
+    p.add_argument("--submit", action="store_true",
+                   help="作为上报数保存报告中的数据；此后同一区间的报告会列出变动的数据及原因")
     p.add_argument("out", metavar="OUT.docx")
     p.add_argument("--xlsx", metavar="OUT.xlsx", help="同时导出报告数据与附表（Excel）")
     p.add_argument("--organisation", default="我局党委", help="报告中的单位称谓（默认：我局党委）")
@@ -197,11 +200,20 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.printing import report
 
-    _check_period(args)
+    if args.year is not None:
+        if args.date_from is not None or args.date_to is not None:
+            raise UsageError("--year 与 --from/--to 只能用一种")
+    elif args.date_from is None or args.date_to is None:
+        raise UsageError("请用 --from 和 --to 给出报告区间，或用 --year 生成年度报告")
+    else:
+        _check_period(args)
     out = _writable(args.out, (".docx",))
     xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx else None
     with ctx.workspace().read() as session:
-        content = report.build_report(session, args.date_from, args.date_to, organisation=args.organisation)
+        if args.year is not None:
+            content = report.build_year_return(session, args.year, organisation=args.organisation)
+        else:
+            content = report.build_report(session, args.date_from, args.date_to, organisation=args.organisation)
     try:
         report.write_report_docx(content, out)
         if xlsx is not None:
@@ -209,6 +221,13 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     except OSError as exc:
         raise DangxunError(f"无法写入报告文件：{exc}") from exc
     print(f"已生成报告：{out}" + (f"，数据表：{xlsx}" if xlsx else ""), file=sys.stderr)
+    if args.submit:
+        from services.plan import submitted
+
+        with ctx.workspace().write("submit", needs=EDITOR, what="保存上报数") as uow:
+            submitted.submit(uow.session, uow.actor, content.date_from, content.date_to, content.title,
+                             content.figures)
+        print("已保存为上报数。", file=sys.stderr)
     return 0
 
 

@@ -129,3 +129,29 @@ def test_yearly_return_for_one_year(db: Database) -> None:
     assert list(content.figures["years"]) == ["2024"]
     text = "".join(p for _h, ps in content.sections for p in ps)
     assert "2024年，我局党委认真贯彻落实《2024—2028年全国党员教育培训工作规划》" in text
+
+
+def test_cli_yearly_return_and_submitted_figures(tmp_path: Path) -> None:
+    from docx import Document
+
+    db = tmp_path / "局.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    year_out = tmp_path / "年度.docx"
+    done = _cli(db, "report", "--year", "2024", str(year_out))
+    assert done.returncode == 0, done.stderr
+    assert Document(str(year_out)).paragraphs[0].text == "关于2024年度党员教育培训工作情况的报告"
+    assert _cli(db, "report", "--year", "2024", "--from", "2024-01-01", str(year_out)).returncode == 2
+    assert _cli(db, "report", str(year_out)).returncode == 2
+
+    first = tmp_path / "上报.docx"
+    assert _cli(db, "report", "--from", "2024-01-01", "--to", "2024-12-31", "--submit", str(first)).returncode == 0
+    added = _cli(db, "activities", "create", "--title", "补录的中心组学习", "--type", "中心组学习",
+                 "--start", "2024-06-01", "--hours", "2")
+    assert added.returncode == 0, added.stderr
+    later = tmp_path / "再报.docx"
+    assert _cli(db, "report", "--from", "2024-01-01", "--to", "2024-12-31", str(later)).returncode == 0
+    doc = Document(str(later))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "附：数据变动说明" in text and "补录的中心组学习" in text
+    compared = doc.tables[-1]
+    assert any(row.cells[0].text == "中心组学习次数" for row in compared.rows)

@@ -74,3 +74,33 @@ def test_exemptions_and_mobile_members_are_listed(db: Database) -> None:
             rules.exempt(s, "测试", number, 2024, "")
         with pytest.raises(NotFoundError):
             rules.exempt(s, "测试", "110105194910010015", 2024, "年老体弱")
+
+
+def test_an_exempted_member_is_never_below_target(db: Database) -> None:
+    from services.assessment.stats import compute_stats_detail
+
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        before = compute_stats_detail(s, D(2024, 1, 1), D(2024, 12, 31)).years[2024].below_ids
+        short = before[0]
+        rules.exempt(s, "测试", s.get(Member, short).id_number, 2024, "长期病休")
+        after = compute_stats_detail(s, D(2024, 1, 1), D(2024, 12, 31)).years[2024]
+    assert short in after.member_ids and short not in after.below_ids
+    assert len(after.below_ids) == len(before) - 1
+    assert data.members  # the dataset was built
+
+
+def test_the_plans_target_is_the_years_default_and_a_year_target_still_overrides(db: Database) -> None:
+    from services.assessment import targets
+    from services.plan import periods
+
+    with db.session_factory.begin() as s:
+        assert targets.rules_for_year(s, 2025)["all"].hours == 32
+        periods.set_plan_target(s, "测试", "2024-2028年全国党员教育培训工作规划", "all", 40)
+        assert targets.rules_for_year(s, 2025)["all"].hours == 40
+        assert targets.rules_for_year(s, 2023)["all"].hours == 32  # the 2019—2023 plan
+        targets.set_rule(s, "测试", 2025, "all", 48)
+        assert targets.rules_for_year(s, 2025)["all"].hours == 48
+        periods.set_plan_target(s, "测试", "2024-2028年全国党员教育培训工作规划", "bureau", 50)
+        bureau = targets.rules_for_year(s, 2026)["bureau"]
+        assert bureau.hours == 50 and bureau.enabled

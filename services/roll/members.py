@@ -39,7 +39,7 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
-from services.safety import changelog
+from services.safety import changelog, privacy
 
 
 @dataclass(frozen=True)
@@ -284,20 +284,25 @@ def list_members(
             Member.party_post.is_not(None))
     q = clean_text(query or "").lower().replace(" ", "")
     if q:
+        full = privacy.shows_full_numbers(session)
         conditions = [Member.name.contains(q, autoescape=True),
-                      Member.name_initials.startswith(q, autoescape=True),
-                      Member.id_number.endswith(q.upper(), autoescape=True)]
-        if q.isdigit():
-            conditions.append(Member.phone.contains(q, autoescape=True))
+                      Member.name_initials.startswith(q, autoescape=True)]
+        # A 查阅 account searches only by what it is shown (the last four characters), so that a
+        # search cannot be used to guess the hidden digits.
+        if full or len(q) <= 4:
+            conditions.append(Member.id_number.endswith(q.upper(), autoescape=True))
+        if q.isdigit() and (full or len(q) <= 4):
+            conditions.append(Member.phone.contains(q, autoescape=True) if full
+                              else Member.phone.endswith(q, autoescape=True))
         stmt = stmt.where(or_(*conditions))
-    return [MemberRecord(*row) for row in session.execute(stmt)]
+    return privacy.for_session(session, (MemberRecord(*row) for row in session.execute(stmt)))
 
 
 def get_member(session: Session, member_id: int) -> MemberRecord:
     row = session.execute(_record_query().where(Member.id == member_id)).first()
     if row is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
-    return MemberRecord(*row)
+    return privacy.for_session(session, [MemberRecord(*row)])[0]
 
 
 def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
@@ -306,7 +311,7 @@ def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
     except NormalizeError:
         return None
     row = session.execute(_record_query().where(Member.id_number == id_number)).first()
-    return MemberRecord(*row) if row else None
+    return privacy.for_session(session, [MemberRecord(*row)])[0] if row else None
 
 
 # ---------------------------------------------------------------- writing

@@ -24,7 +24,7 @@ from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
 from services.printing.print_signin import PdfResult
 from services.progress import Progress
-from services.safety import changelog
+from services.safety import changelog, privacy
 from services.training import activities
 from services.training.attendance import (
     REVOKED,
@@ -470,7 +470,8 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
 
     from services.files.xlsx_util import write_cell
 
-    certs = list_certificates(session, activity_id=activity_id, year=year)
+    # The office's ledger has full numbers; a 查阅 account gets them masked.
+    certs = privacy.for_session(session, list_certificates(session, activity_id=activity_id, year=year))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "发证登记册"

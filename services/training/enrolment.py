@@ -27,7 +27,7 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
-from services.safety import changelog
+from services.safety import changelog, privacy
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def participants(session: Session, activity_id: int) -> list[Participant]:
         .join(Branch, Branch.id == Member.branch_id)
         .where(Enrolment.activity_id == activity_id)
         .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
-    return [Participant(*row) for row in rows]
+    return privacy.for_session(session, (Participant(*row) for row in rows))  # masked for 查阅
 
 
 def select_members(session: Session, *, branch_ids: Iterable[int] | None = None,

@@ -124,23 +124,8 @@ class CliContext:
         return self._ws
 
     @property
-    def account(self) -> Any:
-        return self._ws.account if self._ws is not None else None
-
-    @property
     def role(self) -> str | None:
         return self.workspace().role
-
-    def database(self) -> Any:
-        return self.workspace().db
-
-    def writable(self) -> Any:
-        """The database, for a command that writes; refused (exit 1) for a read-only account."""
-        from services.access import EDITOR
-
-        ws = self.workspace()
-        ws.require(EDITOR)
-        return ws.db
 
     def close(self) -> None:
         if self._ws is not None:

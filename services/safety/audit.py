@@ -25,7 +25,7 @@ ACTION_LABELS = {
     "login": "登录", "login_failed": "登录失败", "lock": "账号锁定", "password": "修改密码",
     "reset_password": "重置密码", "seed": "示例数据", "demo": "载入示例数据", "check": "检查",
     "issue": "颁发证书", "reissue": "补发证书", "enrol": "报名", "unenrol": "取消报名",
-    "attendance": "考勤", "adjust": "调整学时", "verify": "核验证书", "submit": "报送",
+    "attendance": "考勤", "adjust": "调整学时", "verify": "核验证书", "submit": "报送", "revoke": "作废证书",
     # The action keys of units of work (`ws.write("import-records", ...)`), should one be logged as such.
     "import-records": "导入学时记录", "import-members": "导入花名册", "accounts-create": "新建账号",
     "accounts-passwd": "修改密码", "accounts-reset": "重置密码", "accounts-set": "修改账号",

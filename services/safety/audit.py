@@ -55,7 +55,7 @@ ENTITY_LABELS = {
 EVENT_ACTIONS = ("import", "export", "print", "backup", "restore")
 # Chinese names of the keys events and non-member records use in their details.
 DETAIL_LABELS = {
-    "what": "内容", "full_ids": "含完整身份证号码", "rows": "行数", "pages": "页数", "path": "文件",
+    "what": "内容", "branches": "党支部", "revoked_reason": "作废原因", "full_ids": "含完整身份证号码", "rows": "行数", "pages": "页数", "path": "文件",
     "file": "文件", "added": "新增", "updated": "更新", "skipped": "跳过", "reason": "原因",
     "members": "党员人数", "source": "来源", "upgraded_from": "原结构版本", "safety_backup": "恢复前备份",
     "second_copy": "第二份", "username": "用户名", "role": "角色", "active": "启用",

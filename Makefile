@@ -7,8 +7,12 @@ SYSTEM_PACKAGES := python3-venv libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 
 	libglib2.0-0 libdbus-1-3 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The package's architecture: amd64, or arm64 (built under qemu-user on an x86-64 machine).
+ARCH ?= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+# Tools `make deb` needs on the build machine (Debian 12); arm64 also needs qemu-user.
+DEB_TOOLS := debootstrap $(if $(filter arm64,$(ARCH)),qemu-user-static binfmt-support)
 
-.PHONY: run test bench lint system venv clean bundle deb
+.PHONY: run test bench lint system venv clean bundle deb deb-tools deb-check
 
 run: venv
 	$(PY) main.py
@@ -45,8 +49,25 @@ bundle: venv
 	$(VENV)/bin/pip install -q --group bundle
 	$(PY) installer/build_bundle.py
 
-deb: bundle
-	$(PY) installer/build_deb.py
+# The .deb for UOS 20 / Kylin V10 / Debian 11 and newer: built inside a Debian 11 root (cached under
+# build/debian11/$(ARCH)/) so that it needs glibc 2.28 (amd64) / 2.31 (arm64) only. Needs root.
+deb: deb-tools
+	$(SUDO) python3 installer/debian_root.py deb --arch $(ARCH)
 
+deb-tools:
+	@missing=$$(for p in $(DEB_TOOLS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; fi
+
+# Installs dist/dangxun_*_$(ARCH).deb with apt in a fresh Debian 11 root and runs it there; first
+# builds an older package (version 0.0.1 from the first commit) to check the upgrade keeps the data.
+deb-check: venv deb-tools
+	$(SUDO) python3 installer/debian_root.py deb --arch $(ARCH) --source-rev root --version 0.0.1 \
+	  --out build/debian11/$(ARCH)/upgrade --compression none --name old-bundle
+	$(SUDO) env DANGXUN_TEST_DEBIAN11=1 ARCH=$(ARCH) $(PY) -m pytest -q -rs -s -p no:cacheprovider \
+	  tests/installer/test_debian11.py
+
+# Unmounts whatever a stopped build left mounted in the roots before deleting them.
 clean:
-	rm -rf build dist .pytest_cache
+	@if [ -d build/debian11 ]; then $(SUDO) python3 -c 'import sys; sys.path.insert(0, "installer"); \
+	  import debian_root as d; d.remove_root(d.CACHE)'; fi
+	rm -rf --one-file-system build dist .pytest_cache

@@ -26,10 +26,11 @@ PREFIX = Path("opt") / PACKAGE
 DEFAULT_MAINTAINER = "党员教育培训管理系统维护组 <dangxun@localhost>"
 
 # Libraries the bundle takes from the system, by soname → the Debian package providing them.
-# Alternatives cover the 64-bit time_t renames of Debian 13 / Ubuntu 24.04.
+# Every name exists in Debian 11, Ubuntu 20.04 (Kylin V10) and Debian 10 (UOS 20); alternatives
+# cover other names: libgcc1 before Debian 11, the 64-bit time_t renames of Debian 13 / Ubuntu 24.04.
 SONAME_PACKAGES = {
     "libstdc++.so.6": "libstdc++6",
-    "libgcc_s.so.1": "libgcc-s1",
+    "libgcc_s.so.1": "libgcc-s1 | libgcc1",
     "libGL.so.1": "libgl1",
     "libEGL.so.1": "libegl1",
     "libOpenGL.so.0": "libopengl0",
@@ -118,7 +119,11 @@ def elf_info(path: Path) -> tuple[list[str], set[str]] | None:
     Read directly, so that a build needs no binutils (objdump -p / -T say the same).
     """
     with path.open("rb") as fh:
-        data = fh.read()
+        return elf_info_bytes(fh.read())
+
+
+def elf_info_bytes(data: bytes) -> tuple[list[str], set[str]] | None:
+    """elf_info of a file's contents."""
     if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         return None
     shoff, = struct.unpack_from("<Q", data, 0x28)
@@ -156,11 +161,23 @@ def version_key(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in re.findall(r"\d+", text))
 
 
+# GLIBCXX_3.4.N → the GCC release whose libstdc++6 first has it (Debian versions libstdc++6 by GCC).
+GLIBCXX_GCC = {21: 5, 22: 6, 23: 7, 24: 7, 25: 8, 26: 9, 27: 9, 28: 10, 29: 11, 30: 12, 31: 13,
+               32: 13, 33: 14}
+
+
 def scan_bundle(bundle: Path) -> tuple[set[str], str]:
     """The sonames the bundle needs from the system, and the newest GLIBC_ version it needs."""
+    needed, glibc, _glibcxx = scan_versions(bundle)
+    return needed, glibc
+
+
+def scan_versions(bundle: Path) -> tuple[set[str], str, int]:
+    """scan_bundle, plus N of the newest GLIBCXX_3.4.N needed (0: none)."""
     provided: set[str] = set()
     needed: set[str] = set()
     glibc = "2.17"
+    glibcxx = 0
     for path in bundle.rglob("*"):
         if path.is_symlink() or not path.is_file():
             if path.is_symlink():
@@ -176,7 +193,9 @@ def scan_bundle(bundle: Path) -> tuple[set[str], str]:
         for version in info[1]:
             if version.startswith("GLIBC_") and version_key(version[6:]) > version_key(glibc):
                 glibc = version[6:]
-    return needed - provided, glibc
+            elif re.fullmatch(r"GLIBCXX_3\.4\.\d+", version):
+                glibcxx = max(glibcxx, version_key(version)[2])
+    return needed - provided, glibc, glibcxx
 
 
 def system_package(soname: str) -> str | None:
@@ -192,7 +211,7 @@ def system_package(soname: str) -> str | None:
 
 def depends_for(bundle: Path) -> tuple[list[str], str]:
     """The Depends field's entries for the bundle, and its glibc floor."""
-    sonames, glibc = scan_bundle(bundle)
+    sonames, glibc, glibcxx = scan_versions(bundle)
     depends = [f"libc6 (>= {glibc})"]
     missing = []
     for soname in sorted(sonames):
@@ -206,8 +225,9 @@ def depends_for(bundle: Path) -> tuple[list[str], str]:
     if missing:
         raise SystemExit("no Debian package known for " + ", ".join(missing)
                          + ": add them to SONAME_PACKAGES in installer/build_deb.py")
-    if "libstdc++6" in depends:  # the PySide6 6.10+ wheels need GLIBCXX_3.4.29 (GCC 11)
-        depends[depends.index("libstdc++6")] = "libstdc++6 (>= 11)"
+    if "libstdc++6" in depends and glibcxx in GLIBCXX_GCC:
+        # e.g. PySide6 6.9 needs GLIBCXX_3.4.21 (GCC 5), 6.10+ GLIBCXX_3.4.29 (GCC 11).
+        depends[depends.index("libstdc++6")] = f"libstdc++6 (>= {GLIBCXX_GCC[glibcxx]})"
     for package in BASE_DEPENDS:
         if package not in depends:
             depends.append(package)
@@ -353,12 +373,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--version", help="package version (default: what the bundle reports)")
     parser.add_argument("--compression", default="xz", choices=("xz", "gzip", "none"))
     parser.add_argument("--level", type=int, help="compression level (dpkg-deb -z)")
+    parser.add_argument("--work", type=Path, help="staging folder (default build/deb)")
     args = parser.parse_args(argv)
     if shutil.which("dpkg-deb") is None:
         print("dpkg-deb is missing: build the .deb on a Debian-based system", file=sys.stderr)
         return 2
     deb = build_deb(args.bundle.resolve(), args.out.resolve(), args.version, args.compression,
-                    args.level)
+                    args.level, args.work.resolve() if args.work else None)
     print(f"{deb} ({deb.stat().st_size / 2**20:.0f} MiB)")
     return 0
 

@@ -144,3 +144,7 @@ class Certificate(Base):
     reissue_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("certificate.id"))
     status: Mapped[str] = mapped_column(String(10), default="有效")  # 有效 / 已补发 / 已作废
     remarks: Mapped[Optional[str]] = mapped_column(Text)
+    # 已作废: when, why and by whom (an attendance change after issue, or a clerk's decision)
+    revoked_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    revoked_reason: Mapped[Optional[str]] = mapped_column(Text)
+    revoked_by: Mapped[Optional[str]] = mapped_column(String(50))

@@ -79,24 +79,61 @@ def _memoized(fn: _F) -> _F:
 # ---------------------------------------------------------------- text
 
 
-def clean_text(value: Any) -> str:
-    """NFKC, strip, and collapse inner runs of white space; None and NaN become ''."""
+def _as_text(value: Any) -> str | None:
     if value is None:
-        return ""
+        return None
     if isinstance(value, float):
         if math.isnan(value):
-            return ""
+            return None
         if value.is_integer():
             value = int(value)
-    text = value if type(value) is str else str(value)
+    return value if type(value) is str else str(value)
+
+
+def _visible(text: str, keep: str = "") -> str:
+    # Control and zero-width format characters (NUL, U+200B, a stray BOM) are invisible in a cell and
+    # break exact matching; they and lone surrogates cannot be written to .xlsx or SQLite.
+    return "".join(ch for ch in text if ch in keep or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+
+
+def clean_text(value: Any) -> str:
+    """A value as compared or computed: NFKC, stripped, inner white space collapsed; None and NaN give ''.
+
+    For ID numbers, dates, numbers, choices and lookups; never for what the office wrote and wants
+    back (names, titles, remarks, places): that is `keep_text`, and its matching key `fold_key`.
+    """
+    text = _as_text(value)
+    if not text:
+        return ""
     if not text.isascii():  # ASCII is already NFKC; skipping it keeps big imports fast
         text = unicodedata.normalize("NFKC", text)
     text = " ".join(text.split())
     if not text.isprintable():
-        # Control and zero-width format characters (NUL, U+200B, a stray BOM) are invisible in a
-        # cell and break exact matching; they and lone surrogates cannot be written to .xlsx or SQLite.
-        text = " ".join("".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs")).split())
+        text = " ".join(_visible(text).split())
     return text
+
+
+def keep_text(value: Any) -> str:
+    """Free text exactly as written (full-width punctuation, digits and spaces kept), trimmed at the ends.
+
+    Only what cannot be seen or stored goes: control characters other than line breaks and tabs,
+    zero-width format characters, lone surrogates; a Windows line break becomes a plain one.
+    """
+    text = _as_text(value)
+    if not text:
+        return ""
+    if not text.isprintable():
+        text = _visible(text.replace("\r\n", "\n"), "\n\t")
+    return text.strip()
+
+
+@_memoized
+def fold_key(value: Any) -> str:
+    """The key free text is matched by: NFKC, case-folded, without any white space.
+
+    “学思想、强党性”专题党课（上半年） and “学思想、强党性”专题党课(上半年) have the same key.
+    """
+    return "".join(clean_text(value).casefold().split())
 
 
 def is_cjk(ch: str) -> bool:
@@ -104,10 +141,14 @@ def is_cjk(ch: str) -> bool:
 
 
 def normalize_name(value: Any) -> str:
-    """A person's name: padding inside a Chinese name dropped, minority-name dots kept as '·'."""
+    """A person's name as written, except the padding inside a Chinese name (张　伟 → 张伟).
+
+    Characters are kept as they are (no NFKC: a compatibility ideograph in a rare name stays);
+    minority-name dots are written '·'. Names are matched through `fold_key`.
+    """
     if type(value) is str and _PLAIN_NAME.fullmatch(value):
         return value  # the common case, already clean: skip the general path (big imports)
-    text = clean_text(value)
+    text = " ".join(keep_text(value).split())
     for dot in _NAME_DOTS:
         text = text.replace(dot, "·")
     text = re.sub(r"\s*·\s*", "·", text)
@@ -371,7 +412,8 @@ def normalize_phone(value: Any) -> str | None:
 
 @_memoized
 def normalize_optional_text(value: Any, limit: int = 200) -> str | None:
-    text = clean_text(value)
+    """Free text (a title, a place, a remark) exactly as written, trimmed; empty gives None."""
+    text = keep_text(value)
     if not text:
         return None
     if len(text) > limit:

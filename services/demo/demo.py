@@ -6,10 +6,11 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
+from services.demo.records import mark_demo, refuse_unless_empty
 from services.errors import ConflictError
 from services.normalize import id_check_digit
 from services.roll.members import derived_name_fields
@@ -55,9 +56,8 @@ def _month(day: dt.date) -> str:
 
 def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: int = 2024,
               actor: str = "示例数据", today: dt.date | None = None) -> DemoResult:
-    """Fill an empty database with a fictional bureau; refuses a database that has members."""
-    if session.scalar(select(func.count(Member.id))):
-        raise ConflictError("数据库中已有党员，示例数据只能载入空数据库")
+    """Fill an empty database with a fictional bureau, marked as demo data; refuses a database that is not empty."""
+    refuse_unless_empty(session)
     if branches < 1 or members < 0:
         raise ConflictError("支部数至少为1，党员数不能为负")
     rng = random.Random(seed)
@@ -68,10 +68,14 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
     names.append(BRANCH_NAMES[-1])
     existing = {b.name: b for b in session.scalars(select(Branch))}
     branch_ids = []
+    created = []
     for order, name in enumerate(names, start=1):
-        branch = existing.get(name) or Branch(name=name, sort_order=order)
-        session.add(branch)
-        session.flush()
+        branch = existing.get(name)
+        if branch is None:
+            branch = Branch(name=name, sort_order=order)
+            session.add(branch)
+            session.flush()
+            created.append(branch.id)
         branch_ids.append(branch.id)
     retired_branch = branch_ids[-1]
     working_branches = branch_ids[:-1] or branch_ids
@@ -144,6 +148,8 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
                 candidates[0]["party_post"] = "支部书记"
     if rows:
         session.execute(insert(Member), rows)
+    mark_demo(session, "branch", created)
+    mark_demo(session, "member", session.scalars(select(Member.id).where(Member.branch_id.in_(branch_ids))))
     changelog.record(session, actor, "demo", "database", None,
                      f"载入示例数据：{len(names)}个党支部，{len(rows)}名党员")
     return DemoResult(len(names), len(rows))

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, ActivityType, Attendance, Branch, Enrolment, Member
+from services.demo.records import mark_demo
 from services.errors import ConflictError
 from services.normalize import ATTENDED_STATUSES, COMMITTEE_POSTS, partial_end, partial_start
 from services.safety import changelog
@@ -77,6 +78,7 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
     committee = [r for r in rows if r.party_post in COMMITTEE_POSTS]
     counts = {"activities": 0, "sessions": 0, "attendance": 0}
     classes: list[int] = []
+    made: list[int] = []
     enrol_rows: list[dict[str, object]] = []
     att_rows: list[dict[str, object]] = []
 
@@ -93,6 +95,7 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
                      completion_rule="all_sessions")
         session.add(a)
         session.flush()
+        made.append(a.id)
         counts["activities"] += 1
         session_ids = []
         for seq, (hours, topic) in enumerate(days, start=1):
@@ -162,6 +165,7 @@ def seed_demo_activities(session: Session, today: dt.date | None = None, seed: i
                        picked, place=f"{place}干部学院", organiser="局党委", cost=round(len(picked) * 1800.0, 2),
                        paid_by="党费", target="党员干部")
         classes.append(class_id)
+    mark_demo(session, "activity", made)
     for first in range(0, len(enrol_rows), 20000):
         session.execute(insert(Enrolment), enrol_rows[first:first + 20000])
     for first in range(0, len(att_rows), 20000):

@@ -22,7 +22,7 @@ from services.pdf.pdf_layout import (
 )
 from services.roll import branches, members
 from services.roll.members import MemberRecord
-from services.safety import audit
+from services.safety import audit, privacy
 from services.safety.privacy import mask_phone
 
 # (header, key, relative width landscape, portrait): the columns in the order offices print them.
@@ -85,13 +85,17 @@ def print_roll(session: Session, out_path: Path | str, *, records: list[MemberRe
                today: dt.date | None = None) -> PrintResult:
     """Write the roll of `records` (default: the members of `branch`, or all, with `status`) to a PDF.
 
-    The caller decides whether `full_ids` is allowed (services.safety.privacy.can_see_full_ids); the print
-    is logged with that choice.
+    Full numbers (`full_ids`) are refused to a 查阅 account (PermissionDeniedError, nothing written);
+    the print is logged with that choice.
     """
+    if full_ids:
+        privacy.require_full_numbers(session, "打印完整的身份证号码和电话号码")
     if branch:
         branch = branches.get_branch(session, branch).name  # NotFoundError for an unknown name
     if records is None:
         records = members.list_members(session, branch=branch, status=status)
+    else:
+        records = privacy.for_session(session, records)
     rows_data = _ordered(records)
     branch_names = {r.branch for r in rows_data}
     one_branch = branch or (next(iter(branch_names)) if len(branch_names) == 1 else None)

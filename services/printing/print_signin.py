@@ -54,7 +54,7 @@ def signin_sheet(session: Session, activity_id: int, out: Path | str, *, session
         if not found:
             raise NotFoundError(f"活动“{info.title}”没有第{session_seq}课次（共{len(info.sessions)}个课次）")
         sess = found[0]
-    people = participants(session, activity_id)
+    people = participants(session, activity_id)  # ID numbers masked for 查阅 by the service
     return render_signin(info, sess, people, out, blank_rows=blank_rows, landscape=landscape, show_id=show_id)
 
 

@@ -24,6 +24,7 @@ from services.normalize import (
     clean_text,
     id_birth_date,
     id_sex,
+    keep_text,
     normalize_education,
     normalize_ethnicity,
     normalize_id_number,
@@ -38,7 +39,7 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
-from services.safety import changelog
+from services.safety import changelog, privacy
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def clean_member(raw: dict[str, Any], today: dt.date | None = None) -> tuple[dic
             clean[spec.key] = spec.normalizer(raw.get(spec.key))
         except NormalizeError as exc:
             problem(spec.key, exc.message)
-    clean["left_reason"] = clean_text(raw.get("left_reason")) or None
+    clean["left_reason"] = keep_text(raw.get("left_reason")) or None
 
     if "name" in clean and clean["name"] is None:
         problem("name", "姓名不能为空")
@@ -283,20 +284,25 @@ def list_members(
             Member.party_post.is_not(None))
     q = clean_text(query or "").lower().replace(" ", "")
     if q:
+        full = privacy.shows_full_numbers(session)
         conditions = [Member.name.contains(q, autoescape=True),
-                      Member.name_initials.startswith(q, autoescape=True),
-                      Member.id_number.endswith(q.upper(), autoescape=True)]
-        if q.isdigit():
-            conditions.append(Member.phone.contains(q, autoescape=True))
+                      Member.name_initials.startswith(q, autoescape=True)]
+        # A 查阅 account searches only by what it is shown (the last four characters), so that a
+        # search cannot be used to guess the hidden digits.
+        if full or len(q) <= 4:
+            conditions.append(Member.id_number.endswith(q.upper(), autoescape=True))
+        if q.isdigit() and (full or len(q) <= 4):
+            conditions.append(Member.phone.contains(q, autoescape=True) if full
+                              else Member.phone.endswith(q, autoescape=True))
         stmt = stmt.where(or_(*conditions))
-    return [MemberRecord(*row) for row in session.execute(stmt)]
+    return privacy.for_session(session, (MemberRecord(*row) for row in session.execute(stmt)))
 
 
 def get_member(session: Session, member_id: int) -> MemberRecord:
     row = session.execute(_record_query().where(Member.id == member_id)).first()
     if row is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
-    return MemberRecord(*row)
+    return privacy.for_session(session, [MemberRecord(*row)])[0]
 
 
 def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
@@ -305,7 +311,7 @@ def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
     except NormalizeError:
         return None
     row = session.execute(_record_query().where(Member.id_number == id_number)).first()
-    return MemberRecord(*row) if row else None
+    return privacy.for_session(session, [MemberRecord(*row)])[0] if row else None
 
 
 # ---------------------------------------------------------------- writing
@@ -412,7 +418,7 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
         problems.append(FieldProblem("status", f"该党员的状态已是“{member.status}”", column="状态"))
     if problems:
         raise ValidationError(problems)
-    why = clean_text(reason) or None
+    why = keep_text(reason) or None
     changes = {"status": (member.status, status), "left_date": (member.left_date, date),
                "left_reason": (member.left_reason, why)}
     member.status, member.left_date, member.left_reason = status, date, why

@@ -38,6 +38,7 @@ from services.normalize import (
 from services.progress import Progress
 from services.roll.branches import get_branch
 from services.roll.members import MEMBER_FIELDS, MemberRecord, list_members
+from services.safety import privacy
 
 SERIAL_HEADER = "序号"
 LEFT_REASON_HEADER = "离开原因"
@@ -296,11 +297,16 @@ def _widths(records: Sequence[MemberRecord]) -> list[float]:
 def export_members(session: Session, out: Path | str, branch: str | None = None,
                    records: Sequence[MemberRecord] | None = None, mode: str = "direct",
                    progress: Progress | None = None, cancel: threading.Event | None = None) -> ExportResult:
-    """The whole roll, one branch, or the given records (the current filter of the members tab)."""
+    """The whole roll, one branch, or the given records (the current filter of the members tab).
+
+    A 查阅 account gets ID and phone numbers masked, even in records a caller hands in.
+    """
     if records is None:
         if branch:
             get_branch(session, branch)
         records = list_members(session, branch=branch)
+    else:
+        records = privacy.for_session(session, records)
     title = f"{branch or ''}党员花名册（导出于{dt.date.today():%Y年%m月%d日}，共{len(records)}人）"
     return export_records(records, out, title=title, mode=mode, progress=progress, cancel=cancel)
 

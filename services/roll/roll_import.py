@@ -18,7 +18,7 @@ from services import naming
 from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import save_workbook
 from services.files.spreadsheet import SheetInfo, Table, read_table
-from services.normalize import clean_text
+from services.normalize import clean_text, fold_key
 from services.progress import Progress, RowProblem, tick
 from services.roll.branches import create_branch
 from services.roll.members import LABELS, MEMBER_FIELDS, clean_member
@@ -33,8 +33,9 @@ ERROR_COLUMN = "错误原因"
 CHUNK = 2000
 
 CANCELLED = "导入已取消，数据库未作改动。"
-
-
+# Free text kept as written: a row that writes it differently but means the same (same fold_key)
+# puts the file's form back without counting as a changed member.
+TEXT_KEYS = ("name", "party_post", "job", "remarks", "left_reason")
 
 
 @dataclass
@@ -66,6 +67,7 @@ class ImportPlan:
     new_branch_rows: dict[str, int] = field(default_factory=dict)
     headers: list[Any] = field(default_factory=list)
     refused_cells: dict[int, list[Any]] = field(default_factory=dict)
+    restored: list[MemberUpdate] = field(default_factory=list)  # unchanged rows whose text comes back as written
     form: str = ""  # the form the file was found in, e.g. 网页表格（HTML）另存的 .xls
     sheets: list[SheetInfo] = field(default_factory=list)
 
@@ -209,14 +211,18 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
             plan.added.append(clean)
             continue
         changes = _changes(old, clean, raw, present)
-        if not changes:
+        cosmetic = {k: v for k, v in changes.items()
+                    if k in TEXT_KEYS and v[0] and v[1] and fold_key(v[0]) == fold_key(v[1])}
+        if len(cosmetic) == len(changes):
             plan.unchanged.append(trow.number)
+            if cosmetic:
+                plan.restored.append(MemberUpdate(trow.number, old.id, clean["name"], id_number, cosmetic, clean))
         elif on_duplicate == "update":
             plan.updated.append(MemberUpdate(trow.number, old.id, clean["name"], id_number, changes, clean))
         elif on_duplicate == "skip":
             plan.skipped.append(trow.number)
         else:
-            fields_text = "、".join(LABELS.get(k, k) for k in changes)
+            fields_text = "、".join(LABELS.get(k, k) for k in changes if k not in cosmetic)
             plan.refused.append(RowProblem(
                 trow.number, header_for["id_number"],
                 f"党员“{old.values['name']}”（{id_number}）已在库中，且{fields_text}不同；"
@@ -308,7 +314,7 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
         info = create_branch(session, name, actor)
         branch_ids[info.name] = info.id
         created.append(info.name)
-    total = max(1, len(plan.added) + len(plan.updated))
+    total = max(1, len(plan.added) + len(plan.updated) + len(plan.restored))
     done = 0
     for start in range(0, len(plan.added), CHUNK):
         tick(cancel, CANCELLED)
@@ -317,10 +323,12 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
         done += len(chunk)
         if progress is not None:
             progress(int(100 * done / total), f"已写入{done}名（共{total}名）……")
-    for start in range(0, len(plan.updated), CHUNK):
+    updates = [(item, "导入花名册时修改党员") for item in plan.updated]
+    updates += [(item, "导入花名册时按文件恢复党员原文") for item in plan.restored]
+    for start in range(0, len(updates), CHUNK):
         tick(cancel, CANCELLED)
         rows = []
-        for item in plan.updated[start:start + CHUNK]:
+        for item, what in updates[start:start + CHUNK]:
             values: dict[str, Any] = {"id": item.member_id}
             for key, (_old, new) in item.changes.items():
                 if key == "branch":
@@ -331,7 +339,7 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
                 values.update(_derived(item.changes["name"][1]))
             rows.append(values)
             changelog.record(session, actor, "update", "member", item.member_id,
-                             f"导入花名册时修改党员“{item.name}”：" + "、".join(LABELS.get(k, k) for k in item.changes),
+                             f"{what}“{item.name}”：" + "、".join(LABELS.get(k, k) for k in item.changes),
                              item.changes)
         session.execute(update(Member), rows)
         done += len(rows)

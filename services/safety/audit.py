@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,45 +14,93 @@ from sqlalchemy.orm import Session
 
 from models import ChangeLog
 from services.files.safe_write import save_workbook
-from services.safety import changelog
+from services.safety import changelog, privacy
 
-# Chinese names of the actions services write; an unknown action is shown as it is.
+# Chinese names of the actions services write. An action or key the program does not know is
+# never shown raw: an English key becomes 其他操作 / 其他, a Chinese one is shown as it is.
 ACTION_LABELS = {
     "create": "新增", "update": "修改", "delete": "删除", "status": "状态变更", "merge": "合并",
     "rename": "改名", "reorder": "排序", "transfer": "转出", "reinstate": "恢复在册",
     "import": "导入", "export": "导出", "print": "打印", "backup": "备份", "restore": "恢复",
     "login": "登录", "login_failed": "登录失败", "lock": "账号锁定", "password": "修改密码",
     "reset_password": "重置密码", "seed": "示例数据", "demo": "载入示例数据", "check": "检查",
+    "issue": "颁发证书", "reissue": "补发证书", "enrol": "报名", "unenrol": "取消报名",
+    "attendance": "考勤", "adjust": "调整学时", "verify": "核验证书", "submit": "报送", "revoke": "作废证书",
+    # The action keys of units of work (`ws.write("import-records", ...)`), should one be logged as such.
+    "import-records": "导入学时记录", "import-members": "导入花名册", "accounts-create": "新建账号",
+    "accounts-passwd": "修改密码", "accounts-reset": "重置密码", "accounts-set": "修改账号",
+    "activities-create": "新建活动", "activities-status": "活动状态变更", "activities-delete": "删除活动",
+    "activities-add-type": "新增活动类别", "activities-exclude-type": "设置活动类别是否计入目标",
+    "adjust-hours": "调整学时", "attendance-set": "考勤", "branches-create": "新建党支部",
+    "branches-merge": "合并党支部", "print-certificates": "颁发证书", "verify-certificate": "核验证书",
+    "exemption": "免予学时考核", "material-issue": "发放学习资料", "member-post": "登记任职经历",
+    "mobile-member": "登记流动党员", "plan-target": "设置规划目标", "study-plan": "学习计划",
+    "survey-import": "导入问卷", "survey-new": "新建问卷", "survey-enter": "录入答卷",
+    "survey-delete": "删除问卷", "survey-link": "关联问卷", "import-grades": "导入民主评议等次",
+    "save-grades": "保存民主评议等次", "save-exam-scores": "保存考试成绩", "save-targets": "设置学时目标",
+    "set-branch-assessment": "支部考核", "add-spending": "登记经费开支",
+    "save": "保存", "set": "设置", "add": "新增",
 }
 ENTITY_LABELS = {
     "member": "党员", "branch": "党支部", "account": "账号", "event": "系统事件", "activity": "活动",
     "session": "课次", "attendance": "考勤", "certificate": "证书", "setting": "设置",
     "activity_type": "活动类型", "enrolment": "报名", "hours_adjustment": "学时调整",
-    "assessment": "考核", "database": "数据库",
+    "assessment": "考核", "database": "数据库", "activity_session": "课次", "target_rule": "学时目标",
+    "target_excluded_type": "不计入目标的类别", "spending": "经费开支", "evaluation_grade": "民主评议",
+    "branch_assessment": "支部考核", "exam_score": "考试成绩", "change_log": "操作日志",
+    "exemption": "免予学时考核", "material_issue": "学习资料发放", "member_post": "任职经历",
+    "mobile_member": "流动党员", "plan_target": "规划目标", "study_item": "学习计划条目",
+    "study_plan": "学习计划", "submitted_report": "报送的报告", "survey": "问卷", "survey_response": "答卷",
 }
 EVENT_ACTIONS = ("import", "export", "print", "backup", "restore")
 # Chinese names of the keys events and non-member records use in their details.
 DETAIL_LABELS = {
-    "what": "内容", "full_ids": "含完整身份证号码", "rows": "行数", "pages": "页数", "path": "文件",
+    "what": "内容", "branches": "党支部", "revoked_reason": "作废原因", "full_ids": "含完整身份证号码", "rows": "行数", "pages": "页数", "path": "文件",
     "file": "文件", "added": "新增", "updated": "更新", "skipped": "跳过", "reason": "原因",
     "members": "党员人数", "source": "来源", "upgraded_from": "原结构版本", "safety_backup": "恢复前备份",
     "second_copy": "第二份", "username": "用户名", "role": "角色", "active": "启用",
     "display_name": "姓名", "sort_order": "排序", "backup.second_folder": "第二备份文件夹",
+    "activities": "活动", "attendance": "考勤记录", "activities_created": "新建活动", "issued": "颁发证书",
+    "enrolled": "报名人数", "records": "考勤记录", "merged_from": "并入的党支部", "members_moved": "转入党员",
+    "counts_toward_target": "计入学时目标", "name": "名称", "code": "代码", "title": "活动名称",
+    "type": "类别", "hours": "学时", "status": "状态", "number": "证书编号", "grade": "等次",
+    "remarks": "备注", "secretary_review": "书记述职评议", "score": "成绩", "amount": "金额",
+    "purpose": "用途", "excluded": "不计入目标", "enabled": "启用", "class_required": "须参加集中培训班",
+    "organiser": "主办单位", "start_date": "开始日期", "end_date": "结束日期", "place": "地点",
+    "lecturer": "授课人", "target_group": "培训对象", "cost": "费用", "paid_by": "经费来源",
+    "completion_rule": "结业条件", "completion_value": "结业条件数值", "date": "日期", "topic": "主题",
+    "start_time": "开始时间", "end_time": "结束时间", "unchanged": "未变", "refused": "拒绝",
+    "branches_created": "新建党支部", "targets.extra_committee_posts": "计入支委目标的党内职务",
+    "count": "数量", "kind": "类别", "year": "年度", "activity_id": "活动编号", "carried_over": "沿用",
+    "post": "职务", "start": "开始", "end": "结束", "copies": "份数", "month": "月份", "group": "对象",
 }
+
+
+def _known(key: str, labels: dict[str, str], unknown: str) -> str:
+    if key in labels:
+        return labels[key]
+    return key if not key.isascii() else unknown
 
 
 def detail_label(key: str) -> str:
     from services.roll.members import LABELS
 
-    return DETAIL_LABELS.get(key) or LABELS.get(key, key)
+    return DETAIL_LABELS.get(key) or _known(key, LABELS, "其他")
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    """The Chinese name of an action key (`import-records` is named by its first word: 导入)."""
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    # `survey-import`: the verb is one of its words.
+    for word in reversed(action.split("-")):
+        if word in ACTION_LABELS:
+            return ACTION_LABELS[word]
+    return _known(action, {}, "其他操作")
 
 
 def entity_label(entity: str) -> str:
-    return ENTITY_LABELS.get(entity, entity)
+    return _known(entity, ENTITY_LABELS, "其他")
 
 
 def record_event(session: Session, actor: str, action: str, summary: str,
@@ -113,6 +162,7 @@ class LogRow:
 
     @property
     def changes_text(self) -> str:
+        """The details in Chinese: `新增：30；文件：花名册.xlsx`, `状态：在册 → 转出`."""
         parts = []
         for key, pair in self.changes.items():
             old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
@@ -123,12 +173,93 @@ class LogRow:
                 parts.append(f"{label}：{_fmt(old)} → {_fmt(new)}")
         return "；".join(parts)
 
+    @property
+    def text(self) -> str:
+        """The entry as one Chinese sentence: its summary, then what its details add to it.
+
+        `导出党员花名册（含完整身份证号码），共30行，文件 名册.xlsx。`; a detail the summary already
+        says (`新增2666条` of an import) is not repeated.
+        """
+        summary = self.summary.strip().rstrip("。；;，,")
+        phrases = []
+        for key in sorted(self.changes, key=_detail_order):
+            pair = self.changes[key]
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            if old is None and isinstance(new, str) and (not new.strip() or new.strip() in summary):
+                continue  # empty, or already said (`新建账号“reader”` needs no `用户名：reader`)
+            phrase = detail_phrase(key, old, new)
+            if phrase and phrase not in summary and phrase not in phrases and not _count_said(phrase, summary):
+                phrases.append(phrase)
+        return "，".join([summary, *phrases]) + "。" if summary else "，".join(phrases) + "。"
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry for `log --json`: stable keys, Chinese words beside them."""
+        return {
+            "id": self.id, "time": self.at.isoformat(sep=" "), "user": self.actor, "action": self.action,
+            "action_label": action_label(self.action), "entity": self.entity,
+            "entity_label": entity_label(self.entity), "entity_id": self.entity_id, "summary": self.summary,
+            "text": self.text,
+            "details": [{"key": key, "label": detail_label(key),
+                         "old": pair[0] if isinstance(pair, list) and len(pair) > 1 else None,
+                         "new": pair[-1] if isinstance(pair, list) and pair else pair}
+                        for key, pair in self.changes.items()],
+        }
+
+
+# Details an event carries, as the words of a sentence ({} is the value); the rest read “名称：值”.
+DETAIL_PHRASES = {
+    "rows": "共{}行", "pages": "共{}页", "path": "文件 {}", "file": "文件 {}", "added": "新增{}条",
+    "updated": "更新{}条", "skipped": "跳过{}条", "unchanged": "未变{}条", "activities_created": "新建活动{}项",
+    "activities": "活动{}项", "attendance": "考勤记录{}条", "issued": "颁发证书{}份", "enrolled": "报名{}人",
+    "members": "党员{}名", "members_moved": "转入党员{}名", "reason": "原因：{}", "source": "来源 {}",
+    "safety_backup": "恢复前的数据库已备份为 {}", "second_copy": "另存一份到 {}",
+    "upgraded_from": "原结构版本 {}", "hours": "{}学时",
+}
+# Which details come first in a sentence: counts, then files, then the rest by name.
+_FIRST = ("what", "added", "updated", "unchanged", "skipped", "activities_created", "activities", "attendance",
+          "issued", "enrolled", "members", "members_moved", "rows", "pages", "reason", "full_ids")
+
+
+_COUNT = re.compile(r"(\d+(?:\.\d+)?[条项份人名行页])$")
+
+
+def _count_said(phrase: str, summary: str) -> bool:
+    """Whether a count (`考勤记录2860条`) is already in the summary in other words (`考勤2860条`)."""
+    m = _COUNT.search(phrase)
+    return m is not None and re.search(rf"(?<![\d.]){re.escape(m.group(1))}", summary) is not None
+
+
+def _detail_order(key: str) -> tuple[int, str]:
+    return (_FIRST.index(key) if key in _FIRST else len(_FIRST), key)
+
+
+def detail_phrase(key: str, old: Any, new: Any) -> str:
+    """One detail as Chinese words: `新增30条`, `状态由“在册”改为“转出”`, `含完整身份证号码`; "" for none."""
+    if key == "what":
+        return str(new or "")
+    if key == "full_ids":
+        return "含完整身份证号码" if new else "身份证号码隐去中间几位"
+    if old is None and new is None:
+        return ""
+    if old is None and key in DETAIL_PHRASES:
+        return DETAIL_PHRASES[key].format(_fmt(new))
+    label = detail_label(key)
+    if old is None:
+        return f"{label}：{_fmt(new)}"
+    if new is None:
+        return f"{label}“{_fmt(old)}”已清除"
+    return f"{label}由“{_fmt(old)}”改为“{_fmt(new)}”"
+
 
 def _fmt(value: Any) -> str:
     if value is None:
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, list | tuple):
+        return "、".join(_fmt(v) for v in value) or "（空）"
     return str(value)
 
 
@@ -158,12 +289,19 @@ def query_log(session: Session, flt: LogFilter | None = None, limit: int | None 
     if limit:
         query = query.limit(limit)
     rows = []
+    # A 查阅 account reads the log with every ID and phone number in it masked.
+    full = privacy.shows_full_numbers(session)
     for e in session.scalars(query):
         try:
             changes = json.loads(e.changes or "{}")
         except ValueError:
             changes = {"?": [None, e.changes]}
-        rows.append(LogRow(e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.summary, changes))
+        summary = e.summary
+        if not full:
+            summary = privacy.mask_text(summary)
+            changes = {k: [privacy.mask_value(k, v) for v in pair] if isinstance(pair, list)
+                       else privacy.mask_value(k, pair) for k, pair in changes.items()}
+        rows.append(LogRow(e.id, e.at, e.actor, e.action, e.entity, e.entity_id, summary, changes))
     return rows
 
 

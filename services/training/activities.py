@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import distinct, extract, func, or_, select
+from sqlalchemy import distinct, extract, func, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -29,6 +29,7 @@ from services.errors import (
 from services.normalize import (
     ATTENDED_STATUSES,
     clean_text,
+    fold_key,
     normalize_optional_text,
     parse_full_date,
     parse_hours,
@@ -244,12 +245,11 @@ def list_activities(session: Session, *, year: int | None = None, type_name: str
         stmt = stmt.where(ActivityType.name == clean_text(type_name))
     if status:
         stmt = stmt.where(Activity.status == status)
-    q = clean_text(query or "")
-    if q:
-        stmt = stmt.where(or_(Activity.title.contains(q, autoescape=True),
-                              Activity.organiser.contains(q, autoescape=True),
-                              Activity.place.contains(q, autoescape=True)))
-    rows = session.execute(stmt.order_by(Activity.start_date.desc(), Activity.id.desc())).all()
+    rows: list[Any] = list(session.execute(stmt.order_by(Activity.start_date.desc(), Activity.id.desc())).all())
+    q = fold_key(query or "")
+    if q:  # titles are stored as written: compare folded, so (上半年) finds （上半年）
+        rows = [(a, t) for a, t in rows
+                if any(q in fold_key(text or "") for text in (a.title, a.organiser, a.place))]
     enrolled, attended = _counts(session, [a.id for a, _ in rows])
     return [_info(a, t, (), enrolled.get(a.id, 0), attended.get(a.id, 0)) for a, t in rows]
 
@@ -260,8 +260,13 @@ def activity_years(session: Session) -> list[int]:
 
 
 def find_activity(session: Session, title: str, type_id: int, start_date: dt.date) -> int | None:
-    return session.scalar(select(Activity.id).where(
-        Activity.title == title, Activity.type_id == type_id, Activity.start_date == start_date))
+    """The activity (title, type, start date), its title matched through `fold_key`."""
+    key = fold_key(title)
+    for a_id, a_title in session.execute(select(Activity.id, Activity.title).where(
+            Activity.type_id == type_id, Activity.start_date == start_date).order_by(Activity.id)):
+        if fold_key(a_title) == key:
+            return int(a_id)
+    return None
 
 
 # ---------------------------------------------------------------- validation

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, Attendance, Enrolment, HoursAdjustment, Member
+from models import (
+    Activity,
+    ActivitySession,
+    Attendance,
+    Certificate,
+    Enrolment,
+    HoursAdjustment,
+    Member,
+)
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
-from services.normalize import ATTENDED_STATUSES, clean_text, parse_full_date
+from services.normalize import ATTENDED_STATUSES, clean_text, keep_text, parse_full_date
 from services.safety import changelog
 from services.training.enrolment import Participant, participants
 
@@ -90,9 +99,103 @@ def _session(session: Session, session_id: int) -> ActivitySession:
     return s
 
 
+# ---------------------------------------------------------------- certificates at stake
+
+REVOKED = "已作废"
+
+
+@dataclass(frozen=True)
+class CertificateAtStake:
+    """A valid certificate that an attendance change would revoke."""
+
+    certificate_id: int
+    number: str
+    member_id: int
+    name: str
+    activity_title: str
+
+
+class CertifiedAttendanceError(ConflictError):
+    """An attendance change refused because it would revoke certificates (confirm with `revoke=True`)."""
+
+    def __init__(self, at_stake: list[CertificateAtStake]) -> None:
+        self.at_stake = at_stake
+        first = at_stake[0]
+        who = "、".join(f"“{c.name}”（证书{c.number}）" for c in at_stake[:5]) + ("等" if len(at_stake) > 5 else "")
+        super().__init__(f"{who}已获“{first.activity_title}”结业证书，更改其考勤将作废证书；"
+                         f"未作改动。确认作废后才能更改，作废后可重新颁发（新编号）。")
+
+
+def _cleaned(status: str | None, reason: str | None) -> tuple[str | None, str | None]:
+    if status is None:
+        return None, None
+    status, default_reason = normalize_status(status)
+    reason = keep_text(reason) or default_reason
+    return status, (reason if status == "请假" else None)
+
+
+def certificates_at_stake(session: Session, session_id: int, member_ids: Iterable[int], status: str | None,
+                          reason: str | None = None) -> list[CertificateAtStake]:
+    """The valid certificates that recording `status` (None: clearing) for `member_ids` would revoke.
+
+    The window asks this before it confirms a change; a member whose record would stay the same
+    puts nothing at stake.
+    """
+    s = _session(session, session_id)
+    status, reason = _cleaned(status, reason)
+    wanted = None if status is None else (status, reason, credited_hours(status, s.hours))
+    ids = set(member_ids)
+    if not ids:
+        return []
+    current = {m: (st, r, h) for m, st, r, h in session.execute(
+        select(Attendance.member_id, Attendance.status, Attendance.reason, Attendance.hours)
+        .where(Attendance.session_id == session_id, Attendance.member_id.in_(ids)))}
+    changing = {m for m in ids if current.get(m) != wanted}
+    return _valid_certificates(session, s.activity_id, changing)
+
+
+def _valid_certificates(session: Session, activity_id: int, member_ids: set[int]) -> list[CertificateAtStake]:
+    if not member_ids:
+        return []
+    rows = session.execute(
+        select(Certificate.id, Certificate.number, Certificate.member_id, Member.name, Activity.title)
+        .join(Member, Member.id == Certificate.member_id).join(Activity, Activity.id == Certificate.activity_id)
+        .where(Certificate.activity_id == activity_id, Certificate.status == "有效",
+               Certificate.member_id.in_(member_ids)).order_by(Certificate.number))
+    return [CertificateAtStake(*row) for row in rows]
+
+
+def revoke_certificates(session: Session, certificate_ids: Iterable[int], reason: str, actor: str,
+                        on: dt.date | None = None) -> list[str]:
+    """Mark certificates 已作废 with the date, the reason and who did it; returns their numbers."""
+    numbers: list[str] = []
+    why = keep_text(reason) or "作废"
+    for cert in session.scalars(select(Certificate).where(Certificate.id.in_(set(certificate_ids)),
+                                                         Certificate.status == "有效")):
+        cert.status, cert.revoked_on, cert.revoked_reason, cert.revoked_by = REVOKED, on or dt.date.today(), why, actor
+        numbers.append(cert.number)
+        changelog.record(session, actor, "revoke", "certificate", cert.id, f"作废结业证书{cert.number}（{why}）",
+                         {"status": ("有效", REVOKED), "revoked_reason": (None, why)})
+    session.flush()
+    return numbers
+
+
+def _guard(session: Session, at_stake: list[CertificateAtStake], revoke: bool, why: str, actor: str) -> None:
+    """Refuse a change that would revoke certificates, unless `revoke` confirms it (then revoke them)."""
+    if not at_stake:
+        return
+    if not revoke:
+        raise CertifiedAttendanceError(at_stake)
+    revoke_certificates(session, [c.certificate_id for c in at_stake], why, actor)
+
+
 def set_attendance(session: Session, session_id: int, member_id: int, status: str | None,
-                   reason: str | None, actor: str) -> Cell | None:
-    """Record one member at one session (credited by the rule); `status=None` clears the cell."""
+                   reason: str | None, actor: str, *, revoke: bool = False) -> Cell | None:
+    """Record one member at one session (credited by the rule); `status=None` clears the cell.
+
+    A member who holds a valid certificate of this class: the change is refused
+    (CertifiedAttendanceError) unless `revoke`, which revokes the certificate.
+    """
     s = _session(session, session_id)
     a = session.get(Activity, s.activity_id)
     assert a is not None
@@ -102,11 +205,9 @@ def set_attendance(session: Session, session_id: int, member_id: int, status: st
                                                          Enrolment.member_id == member_id))
     if enrolled is None:
         raise ConflictError("该党员没有报名这项活动，请先报名")
-    if status is not None:
-        status, default_reason = normalize_status(status)
-        reason = clean_text(reason) or default_reason
-        if status != "请假":
-            reason = None
+    status, reason = _cleaned(status, reason)
+    _guard(session, certificates_at_stake(session, session_id, [member_id], status, reason), revoke,
+           f"考勤更改：第{s.seq}课次改为{status or '未记录'}", actor)
     att = session.scalar(select(Attendance).where(Attendance.session_id == session_id,
                                                   Attendance.member_id == member_id))
     name = session.scalar(select(Member.name).where(Member.id == member_id))
@@ -134,8 +235,12 @@ def set_attendance(session: Session, session_id: int, member_id: int, status: st
     return Cell(status, reason, hours)
 
 
-def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite: bool = False) -> int:
-    """Every enrolled member not yet marked becomes 出席 (with `overwrite`, everyone); returns the count."""
+def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite: bool = False,
+                     revoke: bool = False) -> int:
+    """Every enrolled member not yet marked becomes 出席 (with `overwrite`, everyone); returns the count.
+
+    Certificates of members whose record would change: refused unless `revoke` (see set_attendance).
+    """
     s = _session(session, session_id)
     a = session.get(Activity, s.activity_id)
     assert a is not None
@@ -144,6 +249,9 @@ def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite
     enrolled = set(session.scalars(select(Enrolment.member_id).where(Enrolment.activity_id == a.id)))
     existing = {att.member_id: att for att in session.scalars(
         select(Attendance).where(Attendance.session_id == session_id))}
+    touched = enrolled if overwrite else enrolled - set(existing)
+    _guard(session, certificates_at_stake(session, session_id, touched, "出席"), revoke,
+           f"考勤更改：第{s.seq}课次全部记为出席", actor)
     changed = 0
     for member_id in enrolled:
         att = existing.get(member_id)
@@ -161,8 +269,11 @@ def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite
     return changed
 
 
-def clear_session(session: Session, session_id: int, actor: str) -> int:
+def clear_session(session: Session, session_id: int, actor: str, *, revoke: bool = False) -> int:
     s = _session(session, session_id)
+    marked = set(session.scalars(select(Attendance.member_id).where(Attendance.session_id == session_id)))
+    _guard(session, certificates_at_stake(session, session_id, marked, None), revoke,
+           f"考勤更改：清除第{s.seq}课次的考勤", actor)
     removed = session.execute(  # type: ignore[attr-defined]
         delete(Attendance).where(Attendance.session_id == session_id)).rowcount or 0
     if removed:
@@ -212,7 +323,7 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
     member = session.get(Member, member_id)
     if member is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
-    reason = clean_text(reason)
+    reason = keep_text(reason)
     if not reason:
         raise ValidationError("调整学时须写明原因", field="reason")
     try:

@@ -19,14 +19,20 @@ from sqlalchemy.orm import Session
 from models import Activity, ActivityType, Branch, Certificate, Member, Setting
 from services.errors import CancelledError, ConflictError, NotFoundError
 from services.files.safe_write import build_pdf, save_canvas, save_workbook
-from services.normalize import clean_text, mask_id_number
+from services.normalize import clean_text, keep_text, mask_id_number
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
 from services.printing.print_signin import PdfResult
 from services.progress import Progress
-from services.safety import changelog
+from services.safety import changelog, privacy
 from services.training import activities
-from services.training.attendance import completion
+from services.training.attendance import (
+    REVOKED,
+    CertificateAtStake,
+    certificates_at_stake,
+    completion,
+    revoke_certificates,
+)
 
 SECRET_KEY = "certificate.secret"
 QR_PREFIX = "DXZS"  # 党训证书: tells our QR text apart from anything else a phone may scan
@@ -47,6 +53,20 @@ class CertificateInfo:
     status: str
     reissue_of: str | None  # the original's number
     remarks: str | None
+    revoked_on: dt.date | None = None
+    revoked_reason: str | None = None
+
+    def note(self) -> str:
+        """What the register's 备注 says: the revocation, the certificate it replaces, or the remarks."""
+        parts = []
+        if self.status == REVOKED:
+            when = self.revoked_on.isoformat() if self.revoked_on else ""
+            parts.append(f"{when}作废" + (f"：{self.revoked_reason}" if self.revoked_reason else ""))
+        if self.reissue_of:
+            parts.append(f"补发自{self.reissue_of}")
+        elif self.remarks and self.status != REVOKED:
+            parts.append(self.remarks)
+        return "；".join(parts)
 
 
 @dataclass(frozen=True)
@@ -86,7 +106,7 @@ def _query() -> Any:
     original = Certificate.__table__.alias("original")
     return (select(Certificate.id, Certificate.number, Certificate.activity_id, Activity.title, Member.id,
                    Member.name, Member.id_number, Branch.name, Certificate.issued_on, Certificate.status,
-                   original.c.number, Certificate.remarks)
+                   original.c.number, Certificate.remarks, Certificate.revoked_on, Certificate.revoked_reason)
             .join(Activity, Activity.id == Certificate.activity_id)
             .join(Member, Member.id == Certificate.member_id)
             .join(Branch, Branch.id == Member.branch_id)
@@ -117,15 +137,75 @@ def _next_numbers(session: Session, year: int, code: str, count: int) -> list[st
     return [f"{prefix}{top + i:05d}" for i in range(1, count + 1)]
 
 
-def issue_certificates(session: Session, activity_id: int, actor: str, issued_on: dt.date | None = None) -> list[CertificateInfo]:
+__all__ = ["REVOKED", "CertificateAtStake", "certificates_at_stake", "issuing_refusal", "revoke_certificate"]
+
+
+def class_ends_at(session: Session, activity_id: int) -> dt.datetime:
+    """When the class's last session ends: its end time, or the end of its day when given by date only."""
+    a = session.get(Activity, activity_id)
+    if a is None:
+        raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    ends = [dt.datetime.combine(s.date, _end_time(s.end_time)) for s in a.sessions]
+    if not ends:
+        ends = [dt.datetime.combine(a.end_date or a.start_date, dt.time.max)]
+    return max(ends)
+
+
+def _end_time(text: str | None) -> dt.time:
+    try:
+        return dt.time.fromisoformat(text) if text else dt.time.max
+    except ValueError:
+        return dt.time.max
+
+
+def issuing_refusal(session: Session, activity_id: int, now: dt.datetime | None = None) -> str | None:
+    """Why certificates of this class cannot be issued yet (its last session is still to come), or None.
+
+    A class whose last session is after today is refused; on the closing day a session given by
+    date only counts as held (so issuing on the closing day works), one with an end time once that
+    time has passed.
+    """
+    now = now or dt.datetime.now()
+    ends = class_ends_at(session, activity_id)
+    timed = ends.time() != dt.time.max
+    if ends.date() < now.date() or (ends.date() == now.date() and (not timed or ends <= now)):
+        return None
+    a = session.get(Activity, activity_id)
+    assert a is not None
+    when = cn_date(ends.date()) + (ends.strftime("%H:%M") if timed else "")
+    return f"“{a.title}”的最后一次课在{when}，尚未结业，不能颁发结业证书；数据库未作改动。"
+
+
+def revoke_certificate(session: Session, number: str, reason: str, actor: str) -> CertificateInfo:
+    """Revoke one certificate by its number (已作废, with the date and the reason)."""
+    cert = session.scalar(select(Certificate).where(Certificate.number == clean_text(number).upper()))
+    if cert is None:
+        raise NotFoundError(f"证书编号{number}不存在")
+    if cert.status != "有效":
+        raise ConflictError(f"证书{cert.number}的状态是“{cert.status}”，只能作废有效的证书")
+    if not keep_text(reason):
+        raise ConflictError("作废证书须写明原因")
+    revoke_certificates(session, [cert.id], reason, actor)
+    info = get_certificate(session, cert.number)
+    assert info is not None
+    return info
+
+
+def issue_certificates(session: Session, activity_id: int, actor: str, issued_on: dt.date | None = None,
+                       now: dt.datetime | None = None) -> list[CertificateInfo]:
     """Certificates for every member who met the completion rule, in roll order.
 
+    Refused (ConflictError) before the class's last session has ended (`issuing_refusal`).
     A member who already holds a valid certificate for this class keeps it (same number on every
-    reprint); numbers are assigned once, by year of the class and the type's code.
+    reprint); numbers are assigned once, by year of the class and the type's code. A member whose
+    certificate was revoked gets a new number linked to the revoked one.
     """
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    refusal = issuing_refusal(session, activity_id, now)
+    if refusal:
+        raise ConflictError(refusal)
     t = session.get(ActivityType, a.type_id)
     assert t is not None
     code = t.code or "QT"
@@ -136,9 +216,12 @@ def issue_certificates(session: Session, activity_id: int, actor: str, issued_on
     if new_members:
         when = issued_on or a.end_date or a.start_date  # dated on the day the class ends (结业)
         numbers = _next_numbers(session, a.start_date.year, code, len(new_members))
+        revoked = {m: c for c, m in session.execute(  # the latest revoked certificate of each member
+            select(Certificate.id, Certificate.member_id).where(
+                Certificate.activity_id == activity_id, Certificate.status == REVOKED).order_by(Certificate.id))}
         for member_id, number in zip(new_members, numbers, strict=True):
             session.add(Certificate(number=number, activity_id=a.id, member_id=member_id, issued_on=when,
-                                    status="有效"))
+                                    status="有效", reissue_of_id=revoked.get(member_id)))
             held[member_id] = number
         session.flush()
         changelog.record(session, actor, "issue", "certificate", a.id,
@@ -163,12 +246,12 @@ def reissue_certificate(session: Session, number: str, actor: str, reason: str =
     new_number = _next_numbers(session, a.start_date.year, t.code or "QT", 1)[0]
     new = Certificate(number=new_number, activity_id=old.activity_id, member_id=old.member_id,
                       issued_on=dt.date.today(), reissue_of_id=old.id, status="有效",
-                      remarks=clean_text(reason) or None)
+                      remarks=keep_text(reason) or None)
     old.status = "已补发"
     session.add(new)
     session.flush()
     changelog.record(session, actor, "reissue", "certificate", new.id,
-                     f"补发结业证书{old.number}→{new_number}" + (f"（{clean_text(reason)}）" if clean_text(reason) else ""),
+                     f"补发结业证书{old.number}→{new_number}" + (f"（{keep_text(reason)}）" if keep_text(reason) else ""),
                      {"status": ("有效", "已补发"), "number": (old.number, new_number)})
     info = get_certificate(session, new_number)
     assert info is not None
@@ -197,6 +280,11 @@ def verify_certificate(session: Session, text: str) -> Verification:
     if info.status == "已补发":
         newer = session.scalar(select(Certificate.number).where(Certificate.reissue_of_id == info.id))
         return Verification(False, f"证书{number}已补发，现行证书编号为{newer}", info)
+    if info.status == REVOKED:
+        when = cn_date(info.revoked_on) if info.revoked_on else "此前"
+        newer = session.scalar(select(Certificate.number).where(Certificate.reissue_of_id == info.id))
+        return Verification(False, f"证书{number}已于{when}作废" + (f"（{info.revoked_reason}）" if info.revoked_reason else "")
+                            + (f"，现行证书编号为{newer}" if newer else "") + "，不再有效", info)
     if info.status != "有效":
         return Verification(False, f"证书{number}的状态是“{info.status}”", info)
     return Verification(True, f"证书真实有效：{info.name}同志，{info.activity_title}，{cn_date(info.issued_on)}颁发", info)
@@ -354,7 +442,7 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
                             creator="党员教育培训管理系统")
     rows: list[list[Any]] = [["序号", "证书编号", "姓名", "所在党支部", "身份证号码", "培训名称", "发证日期", "状态", "备注"]]
     for n, cert in enumerate(certs, start=1):
-        note = f"补发自{cert.reissue_of}" if cert.reissue_of else (cert.remarks or "")
+        note = cert.note()
         rows.append([str(n), cert.number, cert.name, Paragraph(esc(cert.branch), st["small"]),
                      mask_id_number(cert.id_number), Paragraph(esc(cert.activity_title), st["small"]),
                      cert.issued_on.isoformat(), cert.status, Paragraph(esc(note), st["small"])])
@@ -382,7 +470,8 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
 
     from services.files.xlsx_util import write_cell
 
-    certs = list_certificates(session, activity_id=activity_id, year=year)
+    # The office's ledger has full numbers; a 查阅 account gets them masked.
+    certs = privacy.for_session(session, list_certificates(session, activity_id=activity_id, year=year))
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "发证登记册"
@@ -393,7 +482,7 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
         cell.fill = PatternFill("solid", fgColor=ACCENT.lstrip("#"))
     for r, cert in enumerate(certs, start=2):
         values = [r - 1, cert.number, cert.name, cert.branch, cert.id_number, cert.activity_title,
-                  cert.issued_on, cert.status, cert.reissue_of or "", cert.remarks or ""]
+                  cert.issued_on, cert.status, cert.reissue_of or "", cert.note() if cert.status == REVOKED else cert.remarks or ""]
         for col, value in enumerate(values, start=1):
             cell = write_cell(ws, r, col, value)
             if col == 7:

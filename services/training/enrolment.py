@@ -21,12 +21,13 @@ from services.errors import (
 from services.normalize import (
     COMMITTEE_POSTS,
     clean_text,
+    fold_key,
     normalize_id_number,
     normalize_name,
     partial_end,
     partial_start,
 )
-from services.safety import changelog
+from services.safety import changelog, privacy
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def participants(session: Session, activity_id: int) -> list[Participant]:
         .join(Branch, Branch.id == Member.branch_id)
         .where(Enrolment.activity_id == activity_id)
         .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
-    return [Participant(*row) for row in rows]
+    return privacy.for_session(session, (Participant(*row) for row in rows))  # masked for 查阅
 
 
 def select_members(session: Session, *, branch_ids: Iterable[int] | None = None,
@@ -179,7 +180,7 @@ def match_people(session: Session, values: Iterable[tuple[int, str]]) -> tuple[l
     problems: list[FieldProblem] = []
     by_name: dict[str, list[int]] = {}
     for m_id, name in session.execute(select(Member.id, Member.name).where(Member.status == "在册")):
-        by_name.setdefault(name, []).append(m_id)
+        by_name.setdefault(fold_key(name), []).append(m_id)
     for row, value in values:
         text = clean_text(value)
         if not text:
@@ -205,7 +206,7 @@ def match_people(session: Session, values: Iterable[tuple[int, str]]) -> tuple[l
         except NormalizeError as exc:
             problems.append(FieldProblem("member", exc.message, row=row, column="姓名或身份证号码"))
             continue
-        matches = by_name.get(name, [])
+        matches = by_name.get(fold_key(name), [])
         if len(matches) == 1:
             ids.append(matches[0])
         elif not matches:

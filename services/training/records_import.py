@@ -12,11 +12,20 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, ActivityType, Attendance, Enrolment, Member
+from models import (
+    Activity,
+    ActivitySession,
+    ActivityType,
+    Attendance,
+    Certificate,
+    Enrolment,
+    Member,
+)
 from services.errors import NormalizeError, UnreadableFileError, ValidationError
 from services.files.spreadsheet import SheetInfo, Table, read_table
 from services.normalize import (
     clean_text,
+    fold_key,
     normalize_id_number,
     normalize_name,
     normalize_optional_text,
@@ -43,10 +52,10 @@ RECORD_HEADERS: dict[str, tuple[str, ...]] = {
 }
 LABELS = {key: names[0] for key, names in RECORD_HEADERS.items()}
 ON_EXISTING = ("update", "skip", "refuse")
+# The texts of an activity a re-import brings back to the file's exact form.
+RESTORED_FIELDS = ("title", "organiser", "place")
 
-
-
-
+# (the title's fold_key, type id, start date): an activity as a file names it.
 ActivityKey = tuple[str, int, dt.date]
 
 
@@ -94,6 +103,9 @@ class RecordsPlan:
     refused: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     new_activities: dict[ActivityKey, NewActivity] = field(default_factory=dict)
+    # activity id → {field: (stored, as the file writes it)}: same text but for width or punctuation
+    # forms, put back as written; not a changed record, never refused.
+    restored: dict[int, dict[str, tuple[str | None, str]]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)  # field → the header the file used
     form: str = ""  # the form the file was found in, e.g. 网页表格（HTML）另存的 .xls
     sheets: list[SheetInfo] = field(default_factory=list)
@@ -177,16 +189,19 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
     by_name: dict[str, list[int]] = {}
     for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number)):
         by_number[m_number] = (m_id, m_name)
-        by_name.setdefault(m_name, []).append(m_id)
+        by_name.setdefault(fold_key(m_name), []).append(m_id)
     names_by_id = dict(by_number.values())
     types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
     type_names = {t_id: t_name for t_name, t_id in types.items()}
     existing: dict[ActivityKey, tuple[int, int, float]] = {}
-    for a_id, a_title, a_type, a_start, s_id, s_hours in session.execute(
-            select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id,
-                   ActivitySession.hours)
-            .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)):
-        existing[(a_title, a_type, a_start)] = (a_id, s_id, s_hours)
+    stored_text: dict[int, dict[str, str | None]] = {}
+    for a_id, a_title, a_type, a_start, a_organiser, a_place, s_id, s_hours in session.execute(
+            select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, Activity.organiser,
+                   Activity.place, ActivitySession.id, ActivitySession.hours)
+            .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
+            .order_by(Activity.id)):
+        existing.setdefault((fold_key(a_title), a_type, a_start), (a_id, s_id, s_hours))
+        stored_text[a_id] = {"title": a_title, "organiser": a_organiser, "place": a_place}
     records: dict[tuple[int, int], tuple[int, str, str | None, float]] = {}
     wanted_sessions = {v[1] for v in existing.values()}
     if wanted_sessions:
@@ -199,6 +214,9 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             if s_id in wanted_sessions:
                 records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
     seen: dict[tuple[ActivityKey, int], int] = {}
+    # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
+    certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
+                                    .where(Certificate.status == "有效"))) if on_existing == "update" else set()
     n_name, n_number, n_date, n_status, n_hours = (_memo(normalize_name), _memo(normalize_id_number),
                                                    _memo(parse_full_date), _memo(normalize_status),
                                                    _memo(parse_hours))
@@ -232,14 +250,14 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
                 found = by_number.get(number)
                 if found is None:
                     problem("id_number", f"身份证号码{number}不在党员名册中，请先导入花名册")
-                elif name and found[1] != name:
+                elif name and fold_key(found[1]) != fold_key(name):
                     problem("name", f"姓名“{name}”与身份证号码{number}的党员“{found[1]}”不符")
                 else:
                     member_id = found[0]
             except NormalizeError as exc:
                 problem("id_number", exc.message)
         elif name:
-            matches = by_name.get(name, [])
+            matches = by_name.get(fold_key(name), [])
             if len(matches) == 1:
                 member_id = matches[0]
             elif not matches:
@@ -299,7 +317,7 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             plan.refused.extend(problems)
             continue
         assert member_id is not None and title and type_id is not None and start is not None
-        key: ActivityKey = (title, type_id, start)
+        key: ActivityKey = (fold_key(title), type_id, start)
         earlier = seen.get((key, member_id))
         if earlier is not None:
             plan.refused.append(RowProblem(trow.number, col("name"),
@@ -322,6 +340,8 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
                 new.audience = new.audience or audience
             plan.added.append(record)
             continue
+        _restore(plan, found_activity[0], stored_text[found_activity[0]],
+                 {"title": title, "organiser": organiser, "place": place})
         old = records.get((found_activity[1], member_id))
         if old is None:
             plan.added.append(record)
@@ -333,10 +353,22 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             plan.refused.append(RowProblem(trow.number, col("hours"),
                                            f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
                                            "如需以本文件为准，请选择“更新已有记录”"))
+        elif (found_activity[0], member_id) in certified:
+            plan.refused.append(RowProblem(trow.number, col("attendance"),
+                                           f"“{record.name}”已获该培训的结业证书，导入不能更改其考勤；"
+                                           "如确需更改，请在考勤中确认作废证书后再导入"))
         else:
             record.attendance_id = old[0]
             plan.updated.append(record)
     return plan
+
+
+def _restore(plan: RecordsPlan, activity_id: int, stored: dict[str, str | None], given: dict[str, str | None]) -> None:
+    """Note the texts the file writes differently but means the same (the same fold_key)."""
+    for key in RESTORED_FIELDS:
+        new, old = given.get(key), stored.get(key)
+        if new and old and new != old and fold_key(new) == fold_key(old):
+            plan.restored.setdefault(activity_id, {}).setdefault(key, (old, new))
 
 
 # ---------------------------------------------------------------- writing
@@ -371,9 +403,12 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
     if needed:
         for a_id, title, type_id, start, s_id in session.execute(
                 select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id)
-                .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)):
-            if (title, type_id, start) in needed:
-                session_of[(title, type_id, start)] = (a_id, s_id)
+                .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
+                .order_by(Activity.id)):
+            key = (fold_key(title), type_id, start)
+            if key in needed and key not in session_of:
+                session_of[key] = (a_id, s_id)
+    _apply_restored(session, plan, actor)
     tick(cancel)
     enrolled = {(a, m) for a, m in session.execute(select(Enrolment.activity_id, Enrolment.member_id).where(
         Enrolment.activity_id.in_({a for a, _ in session_of.values()})))} if session_of else set()
@@ -407,6 +442,19 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
                           "activities_created": (None, len(created))})
     session.flush()
     return RecordsResult(len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), created)
+
+
+def _apply_restored(session: Session, plan: RecordsPlan, actor: str) -> None:
+    """Put the texts of existing activities back as the file writes them (one log entry each)."""
+    for activity_id, texts in plan.restored.items():
+        a = session.get(Activity, activity_id)
+        if a is None:
+            continue
+        for key, (_old, new) in texts.items():
+            setattr(a, key, new)
+        changelog.record(session, actor, "update", "activity", a.id,
+                         f"导入学时记录时按文件恢复活动“{a.title}”的原文（{'、'.join(LABELS[k] for k in texts)}）",
+                         dict(texts))
 
 
 def import_records(session: Session, path: Path | str, actor: str, on_existing: str = "update",

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +23,86 @@ class UsageError(DangxunError):
     exit_code = 2
 
 
+# argparse's own messages (its gettext msgids) and what a clerk reads instead. A message argparse
+# builds is matched against these patterns and rebuilt in Chinese, inner messages first.
+_ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
+    ("argument %(argument_name)s: %(message)s", "参数 {argument_name}：{message}"),
+    ("the following arguments are required: %s", "缺少必需的参数：{0}"),
+    ("one of the arguments %s is required", "参数 {0} 中必须给出一个"),
+    ("unrecognized arguments: %s", "无法识别的参数：{0}"),
+    ("invalid choice: %(value)r (choose from %(choices)s)", "无效的选项：{value}（可选：{choices}）"),
+    ("invalid %(type)s value: %(value)r", "无效的{type}：{value}"),
+    ("expected one argument", "需要给出一个值"),
+    ("expected at most one argument", "最多只能给出一个值"),
+    ("expected at least one argument", "至少需要给出一个值"),
+    ("expected %s arguments", "需要给出{0}个值"),
+    ("expected %s argument", "需要给出{0}个值"),
+    ("not allowed with argument %s", "不能与参数 {0} 同时使用"),
+    ("ignored explicit argument %r", "多余的值 {0}"),
+    ("ambiguous option: %(option)s could match %(matches)s", "选项 {option} 有歧义，可能是：{matches}"),
+    ("unknown parser %(parser_name)r (choices: %(choices)s)", "未知的命令 {parser_name}（可选：{choices}）"),
+    ("can't open '%(filename)s': %(error)s", "无法打开“{filename}”：{error}"),
+    ("unexpected option string: %s", "意外的选项：{0}"),
+    ("cannot have multiple subparser arguments", "不能有多个子命令参数"),
+)
+_TYPE_NAMES = {"int": "整数", "float": "数字", "str": "文本"}
+
+
+def _pattern(msgid: str) -> re.Pattern[str]:
+    parts = re.split(r"(%\((\w+)\)[sr]|%[sr])", msgid)
+    out, index, names = "", 0, iter(parts)
+    for literal in names:
+        out += re.escape(literal)
+        spec = next(names, None)
+        if spec is None:
+            break
+        name = next(names)
+        out += f"(?P<{name or f'_{index}'}>.*?)"
+        index += 0 if name else 1
+    return re.compile(out + r"\Z", re.S)
+
+
+_COMPILED = tuple((_pattern(msgid), zh) for msgid, zh in _ARGPARSE_MESSAGES)
+
+
+def translate_argparse(message: str) -> str:
+    """One of argparse's English messages in Chinese (anything else comes back unchanged)."""
+    for pattern, zh in _COMPILED:
+        m = pattern.match(message)
+        if m is None:
+            continue
+        named = {k: v for k, v in m.groupdict().items() if not k.startswith("_")}
+        positional = [v for k, v in sorted(m.groupdict().items()) if k.startswith("_")]
+        if "message" in named:
+            named["message"] = translate_argparse(named["message"])
+        if "type" in named:
+            named["type"] = _TYPE_NAMES.get(named["type"], "值")
+        return zh.format(*positional, **named)
+    return message
+
+
+class ChineseHelpFormatter(argparse.HelpFormatter):
+    """Help pages headed 用法：, 位置参数, 选项."""
+
+    def add_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
+    """argparse speaking Chinese: headings, the -h option, usage errors (exit code 2)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        add_help = kwargs.get("add_help", True)
+        kwargs.update(add_help=False, formatter_class=kwargs.get("formatter_class", ChineseHelpFormatter))
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
+
     def error(self, message: str) -> Any:  # argparse's usage errors, in Chinese, exit code 2
         self.print_usage(sys.stderr)
-        self.exit(2, f"用法错误：{message}\n")
+        self.exit(2, f"用法错误（{self.prog}）：{translate_argparse(message)}\n")
 
 
 @dataclass
@@ -47,23 +124,8 @@ class CliContext:
         return self._ws
 
     @property
-    def account(self) -> Any:
-        return self._ws.account if self._ws is not None else None
-
-    @property
     def role(self) -> str | None:
         return self.workspace().role
-
-    def database(self) -> Any:
-        return self.workspace().db
-
-    def writable(self) -> Any:
-        """The database, for a command that writes; refused (exit 1) for a read-only account."""
-        from services.access import EDITOR
-
-        ws = self.workspace()
-        ws.require(EDITOR)
-        return ws.db
 
     def close(self) -> None:
         if self._ws is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from ui.cli.base import (
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="main.py", description=f"{APP_NAME}（{VERSION}）")
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}",
+                        help="显示版本号并退出")
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
     # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
@@ -68,20 +70,31 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
     except DangxunError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
-    except Exception as exc:  # a database or disk error no service turned into Chinese: never a traceback
-        error = _unexpected(exc, ctx)
-        if error is None:
-            raise
-        print(f"错误：{error.message}", file=sys.stderr)
-        return error.exit_code
     except KeyboardInterrupt:
         print("已中断，数据库未作改动。", file=sys.stderr)
         return 1
     except BrokenPipeError:  # `main.py members list | head`
         sys.stderr.close()
         return 0
+    except Exception as exc:  # never a traceback on the terminal
+        error = _unexpected(exc, ctx)  # a database or disk error no service turned into Chinese
+        if error is None:  # anything unforeseen: a Chinese message here, the traceback in the log
+            return report_unexpected(exc, args.command)
+        print(f"错误：{error.message}", file=sys.stderr)
+        return error.exit_code
     finally:
         ctx.close()
+
+
+def report_unexpected(exc: BaseException, command: str = "") -> int:
+    """Write `exc`'s traceback to the log file and tell the clerk where it is; exit code 1."""
+    from services.logfile import append_error
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    path = append_error(text, f"命令 {command}" if command else "命令行")
+    print(f"错误：程序出现意外问题（{type(exc).__name__}），操作没有完成。"
+          f"详细信息已写入日志文件 {path}，请把该文件发给维护人员。", file=sys.stderr)
+    return 1
 
 
 def _db_path(args: argparse.Namespace) -> Path:

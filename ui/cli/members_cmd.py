@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from services.access import EDITOR
 from services.demo import demo as demo_service
+from services.demo import records as demo_records
 from services.normalize import format_partial
 from services.roll import branches as branch_service
 from services.roll import members as member_service
@@ -14,11 +16,12 @@ from ui.cli.base import CliContext, print_json
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("demo", help="向空数据库载入示例单位（默认11个党支部、100名党员）")
+    p = sub.add_parser("demo", help="向空数据库载入示例单位（默认11个党支部、100名党员）；--remove 删除示例数据")
     p.add_argument("--members", type=int, default=100, metavar="N")
     p.add_argument("--branches", type=int, default=11, metavar="K")
     p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
     p.add_argument("--no-activities", action="store_true", help="只载入名册，不载入培训活动")
+    p.add_argument("--remove", action="store_true", help="删除此前载入的示例数据（只删示例记录，不动本单位录入的数据）")
     p.set_defaults(handler=cmd_demo)
 
     members = sub.add_parser("members", help="党员名册")
@@ -45,10 +48,14 @@ def register(sub: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.writable()
-    with db.session_factory.begin() as session:
-        result = demo_service.seed_demo_bureau(session, members=args.members, branches=args.branches,
-                                               seed=args.seed, actor=ctx.actor,
+    if args.remove:
+        with ctx.workspace().write("demo-remove", needs=EDITOR, backup=True) as uow:
+            removed = demo_records.remove_demo(uow.session, uow.actor)
+        print(removed.describe(), file=sys.stderr)
+        return 0
+    with ctx.workspace().write("demo", needs=EDITOR) as uow:
+        result = demo_service.seed_demo_bureau(uow.session, members=args.members, branches=args.branches,
+                                               seed=args.seed, actor=uow.actor,
                                                with_activities=not args.no_activities)
     print(f"已载入示例数据：{result.branches}个党支部，{result.members}名党员，"
           f"{result.activities}项培训活动。", file=sys.stderr)
@@ -56,28 +63,24 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_members_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
-    with db.session_factory() as session:
+    # The service masks ID and phone numbers for a 查阅 account (the role bound to the session).
+    with ctx.workspace().read() as session:
         if args.branch:
             branch_service.get_branch(session, args.branch)
         records = member_service.list_members(session, branch=args.branch, status=args.status,
                                               query=args.search)
-    from services.safety.privacy import mask_member_json
-
-    role = ctx.account.role if ctx.account else None
-    rows = [mask_member_json(r.to_json(), role) for r in records]
     if args.json:
-        print_json(rows)
+        print_json([r.to_json() for r in records])
         return 0
-    for r, row in zip(records, rows):
-        print("\t".join((r.branch, r.name, r.sex, row["id_number"], r.membership, r.party_post or "",
+    for r in records:
+        print("\t".join((r.branch, r.name, r.sex, r.id_number, r.membership, r.party_post or "",
                          format_partial(r.joined_party), r.status)))
     print(f"共{len(records)}人", file=sys.stderr)
     return 0
 
 
 def cmd_branches_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         infos = branch_service.list_branches(session)
     if args.json:
         print_json([{"id": b.id, "name": b.name, "members": b.active_members, "all_records": b.all_members}
@@ -89,16 +92,20 @@ def cmd_branches_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_branches_create(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        info = branch_service.create_branch(session, args.name, ctx.actor)
+    with ctx.workspace().write("branches-create", needs=EDITOR) as uow:
+        info = branch_service.create_branch(uow.session, args.name, uow.actor)
     print(f"已新建党支部“{info.name}”。", file=sys.stderr)
     return 0
 
 
 def cmd_branches_merge(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
+    ws = ctx.workspace()
+    ws.require(EDITOR)  # the role first, then unknown names, then the backup and the write
+    with ws.read() as session:
         source = branch_service.get_branch(session, args.source)
         target = branch_service.get_branch(session, args.target)
-        moved = branch_service.merge_branches(session, source.id, target.id, ctx.actor)
+    # A merge removes a branch: one backup before it, so it can be undone.
+    with ws.write("branches-merge", needs=EDITOR, backup=f"合并党支部“{source.name}”之前") as uow:
+        moved = branch_service.merge_branches(uow.session, source.id, target.id, uow.actor)
     print(f"已把“{args.source}”并入“{args.target}”，转入党员{moved}名。", file=sys.stderr)
     return 0

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from services.access import VIEWER
+from services.errors import PermissionDeniedError
 from services.normalize import LEFT_STATUSES
 from ui.cli.base import CliContext, print_json
 
@@ -27,20 +29,18 @@ def register(sub: Any) -> None:
 
 def cmd_print_roll(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.printing import print_roll
-    from services.safety.privacy import can_see_full_ids
 
-    db = ctx.database()
-    role = ctx.account.role if ctx.account else None
-    if args.full_ids and not can_see_full_ids(role):
-        print("错误：当前账号不能打印完整的身份证号码，请去掉 --full-ids。", file=sys.stderr)
-        return 1
     out = Path(args.out)
     try:
-        # A write transaction: the print is logged.
-        with db.session_factory.begin() as session:
+        # A unit of work: the print is logged. The service refuses full numbers to a 查阅 account.
+        with ctx.workspace().write("print", needs=VIEWER) as uow:
             result = print_roll.print_roll(
-                session, out, branch=args.branch, status=None if args.status == ALL_STATUSES else args.status,
-                landscape=not args.portrait, full_ids=args.full_ids, actor=ctx.actor)
+                uow.session, out, branch=args.branch, status=None if args.status == ALL_STATUSES else args.status,
+                landscape=not args.portrait, full_ids=args.full_ids, actor=uow.actor)
+    except PermissionDeniedError as exc:
+        if args.full_ids:  # the service's reason, and what to do about it here
+            raise PermissionDeniedError(f"{exc.message}请去掉 --full-ids（打印时身份证号码隐去中间几位）。") from exc
+        raise
     except OSError as exc:
         print(f"错误：无法写入 {out}：{exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from services.access import EDITOR, VIEWER
 from services.progress import RowProblem
 from services.roll import roll_export, roll_import
+from services.safety import audit
+from services.safety.privacy import can_see_full_ids
 from ui.cli.base import CliContext, print_json
 
 
@@ -35,16 +38,11 @@ def register(sub: Any) -> None:
     t.set_defaults(handler=cmd_template)
 
 
-def backup_before(db: Any, reason: str) -> None:
-    """A backup before a big write."""
-    from services.safety import backup
-
-    backup.backup_before(db, reason)
-
-
 def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.writable() if not args.dry_run else ctx.database()
-    with db.session_factory() as session:
+    ws = ctx.workspace()
+    if not args.dry_run:
+        ws.require(EDITOR, "导入花名册")
+    with ws.read() as session:
         plan = roll_import.plan_import(session, Path(args.file), sheet=args.sheet, on_duplicate=args.on_duplicate)
     branch_refusals = plan.branch_problems() if plan.new_branches and not args.create_branches else []
     if args.errors and plan.refused:
@@ -59,12 +57,15 @@ def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"检查通过（未写入）：{plan.summary()}" + (f"；将新建党支部：{'、'.join(created)}" if created else ""),
               file=sys.stderr)
     else:
-        backup_before(db, f"导入花名册 {Path(args.file).name} 之前")
-        with db.session_factory.begin() as session:
-            result = roll_import.apply_import(session, plan, ctx.actor, create_branches=args.create_branches)
+        # Checked first, then one backup and one write: a refused import or a dry run takes none.
+        with ws.write("import-members", needs=EDITOR, backup=f"导入花名册 {Path(args.file).name} 之前") as uow:
+            result = roll_import.apply_import(uow.session, plan, uow.actor, create_branches=args.create_branches)
+            uow.note("member")
         created = result.branches_created
         print(f"已导入：{plan.summary()}" + (f"；新建党支部：{'、'.join(created)}" if created else ""),
               file=sys.stderr)
+    if plan.restored and not refused:
+        print(f"{len(plan.restored)}名党员的姓名、备注等按本表原文恢复（不计为更改）。", file=sys.stderr)
     if plan.ignored_columns:
         print(f"以下列不认识，未导入：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
     if plan.form:
@@ -86,14 +87,17 @@ def _report_refusal(plan: roll_import.ImportPlan, branch_refusals: list[RowProbl
 
 
 def cmd_export_members(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
-        result = roll_export.export_members(session, Path(args.out), branch=args.branch)
+    # Anyone may export (a 查阅 account gets masked numbers from the service); every export is logged.
+    with ctx.workspace().write("export", needs=VIEWER) as uow:
+        result = roll_export.export_members(uow.session, Path(args.out), branch=args.branch)
+        audit.log_export(uow.session, uow.actor, f"{args.branch or ''}党员花名册",
+                         can_see_full_ids(uow.role), rows=result.count, path=str(result.path))
     print(f"已导出{result.count}名党员到 {result.path}", file=sys.stderr)
     return 0
 
 
 def cmd_template(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         path = roll_export.write_members_template(session, Path(args.out))
     print(f"已生成导入模板 {path}", file=sys.stderr)
     return 0

@@ -1,16 +1,18 @@
-"""Commands for data safety and access: `backup`, `restore`, `backups list`, `check`, `accounts ...`.
-"""
+"""Commands for data safety and access: `backup`, `restore`, `backups list`, `check`, `log`, `accounts ...`."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from services.errors import PermissionDeniedError, ValidationError
+from services.access import ADMIN, EDITOR, VIEWER
+from services.errors import NormalizeError, PermissionDeniedError, ValidationError
+from services.normalize import parse_full_date
 from services.safety import accounts as account_service
 from services.safety import audit
 from services.safety import backup as backup_service
@@ -29,7 +31,27 @@ def _new_password(prompt_for: str) -> str:
     return first
 
 
+def _date(text: str) -> dt.date:
+    try:
+        day = parse_full_date(text)
+    except NormalizeError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+    if day is None:
+        raise argparse.ArgumentTypeError("日期不能为空")
+    return day
+
+
 def register(sub: Any) -> None:
+    lg = sub.add_parser("log", help="操作日志（最新的在前）：谁在何时做了什么")
+    lg.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="从这一天起（含）")
+    lg.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="到这一天止（含）")
+    lg.add_argument("--by", metavar="NAME", help="只看该账号（操作人）的操作")
+    lg.add_argument("--action", metavar="KEY", help="只看该类操作，如 export、import、print、backup")
+    lg.add_argument("--limit", type=int, metavar="N", help="最多列出N条")
+    lg.add_argument("--json", action="store_true",
+                    help="JSON 列表，每条含 time、user、action、summary 等")
+    lg.set_defaults(handler=cmd_log)
+
     b = sub.add_parser("backup", help="把数据库备份到文件 OUT（省略 OUT：备份到备份文件夹）")
     b.add_argument("out", nargs="?", metavar="OUT")
     b.add_argument("--json", action="store_true")
@@ -74,22 +96,18 @@ def register(sub: Any) -> None:
     aset.set_defaults(handler=cmd_accounts_set)
 
 
-def _role(ctx: CliContext) -> str | None:
-    return ctx.account.role if getattr(ctx, "account", None) is not None else None
-
-
 def _backup_json(info: backup_service.BackupInfo) -> dict[str, Any]:
     return {"path": str(info.path), "created": info.created.isoformat(sep=" "), "reason": info.reason,
             "size": info.size, "members": info.members, "schema": list(info.schema)}
 
 
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
-    account_service.require(_role(ctx), account_service.EDITOR, "备份数据库")
+    ws = ctx.workspace()
+    ws.require(EDITOR, "备份数据库")
     target = Path(args.out).expanduser() if args.out else None
     if target is not None and target.is_dir():
         raise UsageError(f"{target} 是文件夹，请给出备份文件名（如 {target / 'dangxun-备份.sqlite3'}）")
-    result = backup_service.backup_now(db, ctx.actor, "manual", target=target)
+    result = backup_service.backup_now(ws.db, ws.actor, "manual", target=target)
     if args.json:
         print_json(_backup_json(result.info) | {"second_copy": str(result.second_copy) if result.second_copy else None})
     print(f"已备份到 {result.info.path}（{result.info.members}名党员，{result.info.size // 1024} KB），"
@@ -102,8 +120,7 @@ def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_backups_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
-    backups = backup_service.list_backups(None, db.path)
+    backups = backup_service.list_backups(None, ctx.workspace().db.path)
     if args.json:
         print_json([_backup_json(b) for b in backups])
         return 0
@@ -130,9 +147,11 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"损坏的数据库已另存为 {result.damaged_copy}。", file=sys.stderr)
         print(f"已从 {source} 恢复数据库（{result.members}名党员）。", file=sys.stderr)
         return 0
-    db = ctx.database()
-    account_service.require(_role(ctx), account_service.ADMIN, "恢复数据库")
-    result = restore_service.restore_backup(db, source, ctx.actor)
+    ws = ctx.workspace()
+    ws.require(ADMIN, "恢复数据库")
+    # The restore replaces the database file, so it cannot be one transaction: it takes its own
+    # backup of the current database first (exactly one) and logs itself in the restored file.
+    result = restore_service.restore_backup(ws.db, source, ws.actor)
     if result.safety_backup:
         print(f"恢复前的数据库已备份到 {result.safety_backup.path}。", file=sys.stderr)
     if result.upgraded_from is not None:
@@ -145,7 +164,8 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.safety.storage import integrity_check
 
-    db = ctx.database()
+    ws = ctx.workspace()
+    db = ws.db
     damage = integrity_check(db.path)
     if damage:  # a damaged file: exit 2, naming the newest good backup to restore from
         from services.safety.recognise import DamagedDatabaseError
@@ -155,7 +175,7 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
                         "log_entries": 0, "broken_entries": []})
         raise backup_service.damage_with_backup(DamagedDatabaseError(db.path, "；".join(damage[:3])))
     problems: list[str] = []
-    with db.session_factory() as session:
+    with ws.read() as session:
         report = audit.check_log_chain(session)
     problems += report.problems
     problems += restore_service.log_tail_problems(db)
@@ -171,15 +191,32 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_log(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(f"--from（{args.date_from}）晚于 --to（{args.date_to}）")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit 应为正整数")
+    flt = audit.LogFilter(date_from=args.date_from, date_to=args.date_to, actor=args.by, action=args.action)
+    with ctx.workspace().read() as session:  # a 查阅 account reads it with numbers masked
+        rows = audit.query_log(session, flt, limit=args.limit, newest_first=True)
+    if args.json:
+        print_json([r.to_json() for r in rows])
+        return 0
+    for r in rows:
+        print(f"{r.at:%Y-%m-%d %H:%M:%S}\t{r.actor}\t{audit.action_label(r.action)}\t{r.text}")
+    print(f"共{len(rows)}条操作记录。", file=sys.stderr)
+    return 0
+
+
 def cmd_accounts_create(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
-    with db.session_factory() as session:
+    ws = ctx.workspace()
+    with ws.read() as session:
         first = not account_service.has_accounts(session)
-    if not first:
-        account_service.require(_role(ctx), account_service.ADMIN, "管理账号")
+    # The first account may be made by anyone (no accounts: no roles); later ones by a 管理员.
+    ws.require(ADMIN, "管理账号")
     password = _new_password(f"账号“{args.name}”")
-    with db.session_factory.begin() as session:
-        info = account_service.create_account(session, args.name, args.role, password, ctx.actor,
+    with ws.write("accounts-create", needs=ADMIN, what="管理账号") as uow:
+        info = account_service.create_account(uow.session, args.name, args.role, password, uow.actor,
                                               display_name=args.display_name)
     print(f"已新建账号“{info.username}”（{info.role}）。", file=sys.stderr)
     if first:
@@ -188,7 +225,7 @@ def cmd_accounts_create(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_accounts_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         infos = account_service.list_accounts(session)
     if args.json:
         print_json([{"username": a.username, "display_name": a.display_name, "role": a.role,
@@ -202,34 +239,33 @@ def cmd_accounts_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_accounts_passwd(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
-    me = ctx.account.username if getattr(ctx, "account", None) is not None else None
-    if me != args.name:
-        account_service.require(_role(ctx), account_service.ADMIN, "修改别人的密码")
-        if _role(ctx) is None:
+    ws = ctx.workspace()
+    me = ws.account.username if ws.account is not None else None
+    own = me == args.name
+    if not own:
+        ws.require(ADMIN, "修改别人的密码")
+        if ws.role is None:
             raise PermissionDeniedError(f"请以账号“{args.name}”或管理员账号登录（--user）后再修改密码")
     password = _new_password(f"账号“{args.name}”")
-    with db.session_factory.begin() as session:
-        account_service.reset_password(session, args.name, password, ctx.actor)
+    with ws.write("accounts-passwd", needs=VIEWER if own else ADMIN, what="修改别人的密码") as uow:
+        account_service.reset_password(uow.session, args.name, password, uow.actor)
     print(f"已修改账号“{args.name}”的密码。", file=sys.stderr)
     return 0
 
 
 def cmd_accounts_reset(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
-    account_service.require(_role(ctx), account_service.ADMIN, "重置密码")
+    ws = ctx.workspace()
+    ws.require(ADMIN, "重置密码")
     password = _new_password(f"账号“{args.name}”")
-    with db.session_factory.begin() as session:
-        account_service.reset_password(session, args.name, password, ctx.actor)
+    with ws.write("accounts-reset", needs=ADMIN, what="重置密码") as uow:
+        account_service.reset_password(uow.session, args.name, password, uow.actor)
     print(f"已重置账号“{args.name}”的密码，并解除锁定。", file=sys.stderr)
     return 0
 
 
 def cmd_accounts_set(args: argparse.Namespace, ctx: CliContext) -> int:
-    db = ctx.database()
-    account_service.require(_role(ctx), account_service.ADMIN, "管理账号")
     active = False if args.disable else (True if args.enable else None)
-    with db.session_factory.begin() as session:
-        info = account_service.update_account(session, args.name, ctx.actor, role=args.role, active=active)
+    with ctx.workspace().write("accounts-set", needs=ADMIN, what="管理账号") as uow:
+        info = account_service.update_account(uow.session, args.name, uow.actor, role=args.role, active=active)
     print(f"账号“{info.username}”：{info.role}，{'启用' if info.active else '停用'}。", file=sys.stderr)
     return 0

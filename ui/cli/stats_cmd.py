@@ -272,9 +272,15 @@ def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import assessments
 
-    with ctx.workspace().write("import-grades", needs=EDITOR,
-                               backup=f"导入{args.year}年度民主评议等次之前") as uow:
-        result = assessments.import_grades(uow.session, uow.actor, args.year, args.file)
+    ws = ctx.workspace()
+    ws.require(EDITOR)
+    # Checked first in a transaction that is never committed: a refused file takes no backup.
+    with ws.read() as session:
+        result = assessments.import_grades(session, ws.actor, args.year, args.file)
+        session.rollback()
+    if result.saved:
+        with ws.write("import-grades", needs=EDITOR, backup=f"导入{args.year}年度民主评议等次之前") as uow:
+            result = assessments.import_grades(uow.session, uow.actor, args.year, args.file)
     for w in result.warnings:
         print(f"提醒：{w}", file=sys.stderr)
     print(f"已导入{args.year}年度民主评议等次：{result.saved}条有变化", file=sys.stderr)

@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from services.access import EDITOR, VIEWER
 from services.errors import UnreadableFileError, ValidationError
 from services.printing import print_signin
+from services.safety import audit
+from services.safety.privacy import can_see_full_ids
 from services.survey import surveys
 from services.training import activities, attendance, certificates, enrolment, records_import
 from ui.cli.base import CliContext, print_json
@@ -95,6 +98,8 @@ def register(sub: Any) -> None:
     st.add_argument("--member", type=int, action="append", default=[], metavar="ID")
     st.add_argument("--status", metavar="STATUS", help="出席、迟到、早退、请假、缺席（或 病假、事假……）")
     st.add_argument("--reason", metavar="TEXT")
+    st.add_argument("--revoke", action="store_true",
+                    help="已获结业证书的党员考勤有变时，确认作废其证书（否则拒绝更改）；改正后可重新颁发")
     st.set_defaults(handler=cmd_attendance_set)
     sh = atsub.add_parser("show", help="考勤统计与每人学时")
     sh.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
@@ -137,10 +142,17 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise UnreadableFileError(f"找不到文件 {path}")
-    with ctx.writable().session_factory.begin() as session:
+    ws = ctx.workspace()
+    if not args.dry_run:
+        ws.require(EDITOR, "导入学时记录")
+    with ws.read() as session:
         plan = records_import.plan_records(session, path, args.on_existing)
-        if plan.ok and not args.dry_run:
-            records_import.apply_records(session, plan, ctx.actor)
+    if plan.ok and not args.dry_run and (plan.added or plan.updated):
+        # Checked first, then one backup and one write: a refused import or a dry run takes none.
+        with ws.write("import-records", needs=EDITOR, backup=f"导入学时记录 {path.name} 之前") as uow:
+            records_import.apply_records(uow.session, plan, uow.actor)
+            for kind in ("activity", "activity_session", "enrolment", "attendance"):
+                uow.note(kind)
     summary = plan.summary()
     if args.json:
         print_json(summary)
@@ -156,11 +168,13 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     verb = "检查通过（未写入）" if args.dry_run else "已导入"
     print(f"{verb}：新增{summary['added']}条，更新{summary['updated']}条，未变{summary['unchanged']}条，"
           f"跳过{summary['skipped']}条，新建活动{summary['activities_created']}项。", file=sys.stderr)
+    if plan.restored:
+        print(f"{len(plan.restored)}项活动的名称等按文件原文恢复（不计为更改）。", file=sys.stderr)
     return 0
 
 
 def cmd_activities_list(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         if args.type:
             activities.get_type(session, args.type)
         infos = activities.list_activities(session, year=args.year, type_name=args.type, status=args.status)
@@ -199,8 +213,8 @@ def cmd_activities_create(args: argparse.Namespace, ctx: CliContext) -> int:
                            "paid_by": args.paid_by, "completion_rule": args.completion,
                            "completion_value": args.completion_value}
     sessions = [_parse_session(s) for s in args.session]
-    with ctx.writable().session_factory.begin() as session:
-        info = activities.create_activity(session, raw, ctx.actor, sessions=sessions or None)
+    with ctx.workspace().write("activities-create", needs=EDITOR) as uow:
+        info = activities.create_activity(uow.session, raw, uow.actor, sessions=sessions or None)
     if args.json:
         print_json({"id": info.id, "title": info.title, "sessions": len(info.sessions), "hours": _fmt(info.hours)})
     print(f"已新建活动“{info.title}”（编号{info.id}，{len(info.sessions)}个课次，{info.hours:g}学时）。", file=sys.stderr)
@@ -208,21 +222,21 @@ def cmd_activities_create(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_activities_status(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        info = activities.set_status(session, args.activity_id, args.status, ctx.actor)
+    with ctx.workspace().write("activities-status", needs=EDITOR) as uow:
+        info = activities.set_status(uow.session, args.activity_id, args.status, uow.actor)
     print(f"活动“{info.title}”的状态已改为{info.status}。", file=sys.stderr)
     return 0
 
 
 def cmd_activities_delete(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        activities.delete_activity(session, args.activity_id, ctx.actor)
+    with ctx.workspace().write("activities-delete", needs=EDITOR) as uow:
+        activities.delete_activity(uow.session, args.activity_id, uow.actor)
     print("已删除。", file=sys.stderr)
     return 0
 
 
 def cmd_activity_types(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         types = activities.list_types(session)
     if args.json:
         print_json([{"id": t.id, "name": t.name, "code": t.code, "counts_toward_target": t.counts_toward_target}
@@ -234,23 +248,23 @@ def cmd_activity_types(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_add_type(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        info = activities.add_type(session, args.name, args.code, ctx.actor, is_class=args.is_class)
+    with ctx.workspace().write("activities-add-type", needs=EDITOR) as uow:
+        info = activities.add_type(uow.session, args.name, args.code, uow.actor, is_class=args.is_class)
     print(f"已新增活动类别“{info.name}”（代码{info.code}）。", file=sys.stderr)
     return 0
 
 
 def cmd_exclude_type(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        t = activities.get_type(session, args.name)
-        activities.set_type_counts(session, t.id, args.include, ctx.actor)
+    with ctx.workspace().write("activities-exclude-type", needs=EDITOR) as uow:
+        t = activities.get_type(uow.session, args.name)
+        activities.set_type_counts(uow.session, t.id, args.include, uow.actor)
     print(f"活动类别“{t.name}”的学时{'计入' if args.include else '不再计入'}年度学时目标。", file=sys.stderr)
     return 0
 
 
 def cmd_adjust_hours(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        adj = attendance.add_adjustment(session, args.member_id, args.hours, args.reason, ctx.actor,
+    with ctx.workspace().write("adjust-hours", needs=EDITOR) as uow:
+        adj = attendance.add_adjustment(uow.session, args.member_id, args.hours, args.reason, uow.actor,
                                         date=args.date, activity_id=args.activity)
     print(f"已调整学时{adj.hours:+g}（{adj.date.isoformat()}，{adj.reason}）。", file=sys.stderr)
     return 0
@@ -259,16 +273,17 @@ def cmd_adjust_hours(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.roll import branches
 
-    with ctx.writable().session_factory.begin() as session:
+    with ctx.workspace().write("enrol", needs=EDITOR) as uow:
+        session = uow.session
         if args.remove:
-            removed = enrolment.unenrol(session, args.activity_id, args.member or [], ctx.actor)
+            removed = enrolment.unenrol(session, args.activity_id, args.member or [], uow.actor)
             print(f"已取消{removed}人的报名。", file=sys.stderr)
             return 0
         if args.file:
             path = Path(args.file)
             if not path.is_file():
                 raise UnreadableFileError(f"找不到文件 {path}")
-            result = enrolment.enrol_from_file(session, args.activity_id, path, ctx.actor)
+            result = enrolment.enrol_from_file(session, args.activity_id, path, uow.actor)
         else:
             filters = (args.branch, args.post, args.membership, args.joined_from, args.joined_to)
             ids: list[int] = list(args.member or [])
@@ -281,7 +296,7 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
                 print("没有符合条件的在册党员；请用 --branch、--post、--membership、--joined-from/--joined-to、"
                       "--all、--file 或 --member 指定。", file=sys.stderr)
                 return 1
-            result = enrolment.enrol(session, args.activity_id, ids, ctx.actor)
+            result = enrolment.enrol(session, args.activity_id, ids, uow.actor)
     msg = f"新报名{len(result.added)}人，已报名{len(result.already)}人"
     if result.not_on_roll:
         msg += f"；不在册未报名：{'、'.join(result.not_on_roll)}"
@@ -290,27 +305,36 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_attendance_set(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        info = activities.get_activity(session, args.activity_id)
-        found = [s for s in info.sessions if s.seq == args.session]
-        if not found:
-            raise ValidationError(f"活动“{info.title}”没有第{args.session}课次")
-        sid = found[0].id
-        done = 0
-        if args.all_present:
-            done += attendance.mark_all_present(session, sid, ctx.actor)
-        if args.member:
-            if not args.status:
-                raise ValidationError("请用 --status 给出考勤状态")
-            for member_id in args.member:
-                attendance.set_attendance(session, sid, member_id, args.status, args.reason, ctx.actor)
-                done += 1
+    try:
+        with ctx.workspace().write("attendance-set", needs=EDITOR) as uow:
+            session = uow.session
+            info = activities.get_activity(session, args.activity_id)
+            found = [s for s in info.sessions if s.seq == args.session]
+            if not found:
+                raise ValidationError(f"活动“{info.title}”没有第{args.session}课次")
+            sid = found[0].id
+            done = 0
+            if args.all_present:
+                done += attendance.mark_all_present(session, sid, uow.actor, revoke=args.revoke)
+            if args.member:
+                if not args.status:
+                    raise ValidationError("请用 --status 给出考勤状态")
+                at_stake = attendance.certificates_at_stake(session, sid, args.member, args.status, args.reason)
+                for member_id in args.member:
+                    attendance.set_attendance(session, sid, member_id, args.status, args.reason, uow.actor,
+                                              revoke=args.revoke)
+                    done += 1
+    except attendance.CertifiedAttendanceError as exc:
+        print(f"错误：{exc.message}确认作废请加 --revoke。", file=sys.stderr)
+        return exc.exit_code
     print(f"已记录{done}条考勤。", file=sys.stderr)
+    if args.revoke and args.member and at_stake:
+        print(f"已作废结业证书：{'、'.join(c.number for c in at_stake)}；改正后可重新颁发（新编号）。", file=sys.stderr)
     return 0
 
 
 def cmd_attendance_show(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         counts = attendance.counts(session, args.activity_id)
         g = attendance.grid(session, args.activity_id)
         done = {c.member_id: c.completed for c in attendance.completion(session, args.activity_id)}
@@ -329,7 +353,7 @@ def cmd_attendance_show(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_print_signin(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.blank_rows < 0 or args.blank_rows > 500:
         raise ValidationError("空白行数应在0～500之间")
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         result = print_signin.signin_sheet(session, args.activity_id, args.out, session_seq=args.session,
                                            blank_rows=args.blank_rows, landscape=args.landscape,
                                            show_id=args.show_id)
@@ -338,15 +362,15 @@ def cmd_print_signin(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_print_register(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.database().session_factory() as session:
+    with ctx.workspace().read() as session:
         result = print_signin.attendance_register(session, args.activity_id, args.out)
     print(f"已生成考勤表 {result.path}（{result.rows}人，{result.pages}页）。", file=sys.stderr)
     return 0
 
 
 def cmd_print_certificates(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        result, certs = certificates.print_certificates(session, args.activity_id, args.out, ctx.actor)
+    with ctx.workspace().write("print-certificates", needs=EDITOR) as uow:
+        result, certs = certificates.print_certificates(uow.session, args.activity_id, args.out, uow.actor)
     if args.json:
         print_json({"pdf": str(result.path),
                     "certificates": [{"number": c.number, "name": c.name, "id_number": c.id_number} for c in certs]})
@@ -356,17 +380,20 @@ def cmd_print_certificates(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_certificate_register(args: argparse.Namespace, ctx: CliContext) -> int:
     out = Path(args.out)
-    with ctx.database().session_factory() as session:
+    # The register names members (the Excel one with their ID numbers): every copy is logged.
+    with ctx.workspace().write("export", needs=VIEWER) as uow:
         if out.suffix.lower() == ".xlsx":
-            certificates.register_xlsx(session, out, activity_id=args.activity, year=args.year)
+            certificates.register_xlsx(uow.session, out, activity_id=args.activity, year=args.year)
+            audit.log_export(uow.session, uow.actor, "结业证书发证登记册", can_see_full_ids(uow.role), path=str(out))
         else:
-            certificates.register_pdf(session, out, activity_id=args.activity, year=args.year)
+            result = certificates.register_pdf(uow.session, out, activity_id=args.activity, year=args.year)
+            audit.log_print(uow.session, uow.actor, "结业证书发证登记册", pages=result.pages)
     print(f"已生成发证登记册 {out}。", file=sys.stderr)
     return 0
 
 
 def cmd_verify_certificate(args: argparse.Namespace, ctx: CliContext) -> int:
-    with ctx.writable().session_factory.begin() as session:
-        result = certificates.verify_certificate(session, args.text)
+    with ctx.workspace().write("verify-certificate", needs=EDITOR) as uow:
+        result = certificates.verify_certificate(uow.session, args.text)
     print(result.message, file=sys.stderr if not result.genuine else sys.stdout)
     return 0 if result.genuine else 1

@@ -60,7 +60,8 @@ class LogTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._getters[index.column()](row)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (4, 5):
-            return self._getters[index.column()](row) or None
+            # The whole entry as the command line's `log` says it (services.safety.audit).
+            return row.text
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

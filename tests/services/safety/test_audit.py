@@ -57,7 +57,8 @@ def test_filters(demo_db: Database) -> None:
         newest = audit.query_log(s, limit=1)[0]
         assert newest.summary.startswith("=HYPERLINK")
     assert audit.action_label("export") == "导出" and audit.entity_label("member") == "党员"
-    assert audit.action_label("something_new") == "something_new"
+    assert audit.action_label("something_new") == "其他操作" and audit.action_label("新动作") == "新动作"
+    assert audit.action_label("import-records") == "导入学时记录" and audit.action_label("x-import") == "导入" and audit.entity_label("whatever") == "其他"
 
 
 def test_excel_export_reads_back_with_another_reader(demo_db: Database, tmp_path: Path) -> None:

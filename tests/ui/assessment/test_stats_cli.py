@@ -122,3 +122,31 @@ def test_grades_import_takes_a_backup_first(db_path: Path, tmp_path: Path, monke
     assert backups() == before + 1
     assert run(["--db", str(db_path), "grades", "list", "--year", "2024", "--json"]) == 0
     assert {r["name"]: r["grade"] for r in json.loads(capsys.readouterr().out)}["乙二"] == "优秀"
+
+
+def test_a_refused_or_unchanged_grades_import_takes_no_backup(db_path: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import Workbook
+
+    monkeypatch.setenv("DANGXUN_DATA_DIR", str(tmp_path / "data"))
+
+    def sheet(path: Path, grade: str) -> Path:
+        wb = Workbook()
+        wb.active.append(["姓名", "评议等次"])
+        wb.active.append(["乙二", grade])
+        wb.save(path)
+        return path
+
+    def backups() -> int:
+        assert run(["--db", str(db_path), "backups", "list", "--json"]) == 0
+        return len(json.loads(capsys.readouterr().out))
+
+    before = backups()
+    assert run(["--db", str(db_path), "grades", "import", "--year", "2024", str(sheet(tmp_path / "bad.xlsx", "很好"))]) == 1
+    assert backups() == before
+    good = sheet(tmp_path / "good.xlsx", "合格")
+    assert run(["--db", str(db_path), "grades", "import", "--year", "2024", str(good)]) == 0
+    assert backups() == before + 1
+    assert run(["--db", str(db_path), "grades", "import", "--year", "2024", str(good)]) == 0  # nothing new
+    assert backups() == before + 1

@@ -59,6 +59,12 @@ def survey_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
     return SurveyTab(ws, parent)
 
 
+def plan_tab(ws: Any, parent: QWidget | None = None) -> QWidget:
+    from ui.plan.plan_tab import PlanTab
+
+    return PlanTab(ws, parent)
+
+
 # (title, factory): one line per tab. A tab is a QWidget built as factory(ws, parent) (ws: the
 # services.workspace.Workspace) with refresh(); it follows the workspace's changes itself (ui.widgets.live),
 # otherwise the window reloads it when next shown after any write. Optional:
@@ -69,6 +75,7 @@ TAB_SPECS: list[tuple[str, TabFactory]] = [
     ("党员", members_tab),
     ("培训", training_tab),
     ("考核与统计", stats_tab),
+    ("规划与资料", plan_tab),
     ("问卷调查", survey_tab),
     ("日志", log_tab),
 ]

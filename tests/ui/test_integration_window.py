@@ -23,6 +23,7 @@ from tests.helpers.paths import SAMPLES
 from tests.helpers.ui_workspace import workspace
 from ui.assessment.stats_tab import StatsTab
 from ui.main_window import TAB_SPECS, MainWindow
+from ui.plan.plan_tab import PlanTab
 from ui.roll.members_tab import MembersTab
 from ui.safety.log_tab import LogTab
 from ui.survey.survey_tab import SurveyTab
@@ -31,8 +32,8 @@ from ui.widgets.jobs import default_runner
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
 REPO = REPO_DIR
-TAB_TYPES = {"党员": MembersTab, "培训": TrainingTab, "考核与统计": StatsTab, "问卷调查": SurveyTab,
-             "日志": LogTab}
+TAB_TYPES = {"党员": MembersTab, "培训": TrainingTab, "考核与统计": StatsTab, "规划与资料": PlanTab,
+             "问卷调查": SurveyTab, "日志": LogTab}
 
 
 @pytest.fixture

@@ -40,6 +40,13 @@ ACTION_LABELS = {
     "save-grades": "保存民主评议等次", "save-exam-scores": "保存考试成绩", "save-targets": "设置学时目标",
     "set-branch-assessment": "支部考核", "add-spending": "登记经费开支",
     "save": "保存", "set": "设置", "add": "新增",
+    "activity-create": "新建活动", "activity-delete": "删除活动", "activity-status": "活动状态变更",
+    "activity-update": "修改活动", "attendance-all-present": "全部出席", "branch-create": "新建党支部",
+    "branch-delete": "删除党支部", "branch-merge": "合并党支部", "branch-order": "调整党支部顺序",
+    "branch-rename": "党支部改名", "change-password": "修改密码", "delete-spending": "删除经费开支",
+    "demo-remove": "删除示例数据", "hours-adjust": "调整学时", "import-exam-scores": "导入考试成绩",
+    "import-roll": "导入花名册", "load-demo": "载入示例数据", "member-leave": "党员离开",
+    "member-reinstate": "恢复在册", "member-save": "保存党员信息", "second-backup-folder": "设置第二备份文件夹",
 }
 ENTITY_LABELS = {
     "member": "党员", "branch": "党支部", "account": "账号", "event": "系统事件", "activity": "活动",

@@ -178,6 +178,8 @@ class PlanTab(QWidget):
             self.materials_model.set_rows(materials.list_materials(session))
         self.load_rules()
         self.load_study()
+        for view in (self.plans_view, self.materials_view):
+            view.resizeColumnsToContents()
         self.set_target_button.setEnabled(self.ws.can(ADMIN))
         for button in (self.issue_button, self.add_item_button):
             button.setEnabled(self.ws.can(EDITOR))
@@ -192,6 +194,7 @@ class PlanTab(QWidget):
             found = rules.check_rules(session, lo, hi)
         cases = [c for group in found.values() for c in group]
         self.rules_model.set_rows(cases)
+        self.rules_view.resizeColumnsToContents()
         short = sum(1 for c in cases if c.met is False)
         self.status.setText(self.tr("条例要求：涉及{0}人，其中{1}人未达到").format(len(cases), short))
 
@@ -209,6 +212,7 @@ class PlanTab(QWidget):
             return
         self.study_title.setText(plan.title)
         self.study_model.set_rows(list(plan.items))
+        self.study_view.resizeColumnsToContents()
         self.print_study_button.setEnabled(True)
 
     # ------------------------------------------------------------ actions

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,9 @@ def zip_form(path: Path, max_rows: int) -> str:
             if "[Content_Types].xml" in names:
                 types = zf.read("[Content_Types].xml")
                 return FORM_XLSM if b"macroEnabled" in types else FORM_XLSX
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
+        # A damaged archive fails in many ways: a bad directory, a corrupt deflate stream (zlib.error),
+        # a truncated member, an encrypted or unknown compression method.
         raise UnreadableFileError(f"文件 {path.name} 已损坏，或不是真正的 Excel 文件（无法解压）。") from exc
     # Neither: calamine says what is wrong with it, in its words inside our message.
     return FORM_ODS if path.suffix.lower() == ".ods" else FORM_XLSX

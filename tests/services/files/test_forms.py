@@ -242,3 +242,22 @@ def test_html_sloppy_markup(tmp_path: Path) -> None:
     path.write_text(f"<html><head>{body}</html>", encoding="utf-8")
     table = read_table(path, SYN, required=REQ)
     assert [r.values["name"] for r in table.rows] == ["张三", "李四"]
+
+
+def test_a_workbook_whose_compressed_part_is_corrupt_is_unreadable(tmp_path: Path) -> None:
+    """zlib.error from a damaged deflate stream is our own refusal, not a traceback."""
+    import zipfile
+
+    from services.errors import UnreadableFileError
+    from services.files.spreadsheet import open_sheets
+
+    path = tmp_path / "坏.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types>" + "x" * 5000 + "</Types>")
+    data = bytearray(path.read_bytes())
+    start = data.index(b"[Content_Types].xml") + len("[Content_Types].xml")
+    for i in range(start + 4, start + 40):  # scribble over the deflate stream, not the headers
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFileError, match="坏.xlsx"):
+        open_sheets(path)

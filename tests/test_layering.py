@@ -145,3 +145,32 @@ def test_no_module_over_six_hundred_lines() -> None:
 def test_no_importlib_shims() -> None:
     for f in project_modules().values():
         assert "importlib" not in imported_modules(f), f"{f.relative_to(REPO)} imports importlib"
+
+
+def _feature(module: str) -> str | None:
+    """`services.roll` for `services.roll.members`; None for the kernels (services.errors, ui.app …)."""
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] in ("services", "ui") and len(parts) >= 3 else None
+
+
+def cross_feature_private_imports() -> list[str]:
+    """Imports that reach past another feature's public surface: a private (_name) module or name."""
+    found = []
+    for mod, f in project_modules().items():
+        mine = _feature(mod if f.name != "__init__.py" else mod + ".__init__")
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.module or node.level:
+                continue
+            theirs = _feature(node.module) or _feature(node.module + ".x")
+            if theirs is None or theirs == mine:
+                continue
+            private_module = any(p.startswith("_") for p in node.module.split("."))
+            for alias in node.names:
+                if private_module or alias.name.startswith("_"):
+                    found.append(f"{mod} imports {node.module}.{alias.name}")
+    return found
+
+
+def test_features_meet_only_at_their_public_surface() -> None:
+    """A feature uses another through its public modules and names; `_private` ones stay inside."""
+    assert cross_feature_private_imports() == []

@@ -23,6 +23,7 @@ from services.plan.periods import plan_for_date
 from services.plan.report_figures import report_figures
 from services.printing import report_narrative as narrative
 from services.printing.report_words import fmt, fmt_share
+from services.survey.summary import year_summary
 
 _CN_NUMBERS = "零一二三四五六七八九十"
 BODY_FONT = "仿宋_GB2312"
@@ -85,7 +86,8 @@ def build_report(session: Session, date_from: dt.date, date_to: dt.date,
     content = ReportContent(title, date_from, date_to, figures, money_totals)
     words = report_figures(session, date_from, date_to)
     content.sections = narrative.sections(detail, words, money_totals, plan.name if plan else None,
-                                          period_phrase(date_from, date_to), organisation)
+                                          period_phrase(date_from, date_to), organisation,
+                                          _surveys(session, date_from, date_to))
     _append_tables(content)
     _append_changes_since_submitted(session, content)
     return content
@@ -99,10 +101,15 @@ def build_year_return(session: Session, year: int, organisation: str = "我局�
     plan = plan_for_date(session, date_to)
     content = ReportContent(f"关于{year}年度党员教育培训工作情况的报告", date_from, date_to, detail.figures, totals)
     words = report_figures(session, date_from, date_to)
-    sections = narrative.sections(detail, words, totals, plan.name if plan else None, f"{year}年", organisation)
+    sections = narrative.sections(detail, words, totals, plan.name if plan else None, f"{year}年", organisation,
+                                  _surveys(session, date_from, date_to))
     content.sections = [(heading, paragraphs) for heading, paragraphs in sections]
     _append_tables(content)
     return content
+
+
+def _surveys(session: Session, date_from: dt.date, date_to: dt.date) -> list[str]:
+    return narrative.surveys_paragraph([year_summary(session, y) for y in range(date_from.year, date_to.year + 1)])
 
 
 def _append_changes_since_submitted(session: Session, content: ReportContent) -> None:

@@ -7,6 +7,8 @@ marked for the office to write). "全覆盖" is said only when every member on t
 
 from __future__ import annotations
 
+from collections import Counter
+
 from services.assessment.spending import PURPOSES, SpendingTotals
 from services.assessment.stats import StatsDetail, member_figures
 from services.plan.audience import ALL_MEMBERS
@@ -18,6 +20,7 @@ from services.plan.report_figures import (
     ReportFigures,
 )
 from services.printing.report_words import about, fmt, fmt_share, money, names, places
+from services.survey.summary import YearSummary
 
 OFFICE_PARAGRAPH = "【请党委办公室在此填写下一步意见建议和工作打算。】"
 Sections = list[tuple[str, list[str]]]
@@ -119,6 +122,25 @@ def _money(totals: SpendingTotals, period: str) -> str:
     if admin:
         parts.append(f"使用行政经费{money(admin)}")
     return f"加强经费保障，{period}" + "，".join(parts) + f"，主要用于{used}等。"
+
+
+def surveys_paragraph(summaries: list[YearSummary]) -> list[str]:
+    """调研: the year's questionnaires, how many answered, what was asked for most (none: no paragraph)."""
+    done = [s for s in summaries if s.surveys]
+    if not done:
+        return []
+    contents: Counter[str] = Counter()
+    forms: Counter[str] = Counter()
+    for s in done:
+        contents.update(dict(s.contents))
+        forms.update(dict(s.forms))
+    text = (f"坚持开展培训需求调研，通过问卷调查了解党员学习需求，共开展问卷调查{sum(s.surveys for s in done)}次，"
+            f"收回答卷{sum(s.responses for s in done)}份")
+    if contents:
+        text += "，党员最希望学习的内容是" + "、".join(o for o, _n in contents.most_common(3))
+    if forms:
+        text += "，最希望的培训形式是" + "、".join(o for o, _n in forms.most_common(3))
+    return [text + "，并据此制定年度培训计划。"]
 
 
 def _gaps(detail: StatsDetail) -> list[str]:

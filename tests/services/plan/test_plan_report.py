@@ -155,3 +155,19 @@ def test_cli_yearly_return_and_submitted_figures(tmp_path: Path) -> None:
     assert "附：数据变动说明" in text and "补录的中心组学习" in text
     compared = doc.tables[-1]
     assert any(row.cells[0].text == "中心组学习次数" for row in compared.rows)
+
+
+@needs_samples
+def test_report_cites_the_years_surveys(tmp_path: Path) -> None:
+    from docx import Document
+
+    db = tmp_path / "局.sqlite3"
+    assert _cli(db, "demo").returncode == 0
+    imported = _cli(db, "survey", "import", str(SAMPLES / "survey_wjx.xlsx"), "--json")
+    assert imported.returncode == 0, imported.stderr
+    out = tmp_path / "报告.docx"
+    span = ("2024-01-01", "2028-12-31")
+    assert _cli(db, "report", "--from", span[0], "--to", span[1], str(out)).returncode == 0
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert "共开展问卷调查1次，收回答卷40份" in text
+    assert "最希望的培训形式是" in text  # question 2 asks for forms

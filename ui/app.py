@@ -49,6 +49,24 @@ QLabel#empty_hint {{ color: #6b6b6b; }}
 """
 
 
+def install_chinese(app: object) -> list[object]:
+    """Qt's own dialogs (OK/取消, file and print dialogs, calendar, text menus) in Chinese, and the Chinese
+    locale for dates and numbers. Returns the translators (they must stay alive with the application)."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    assert isinstance(app, QApplication)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    loaded: list[object] = []
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            loaded.append(translator)
+    return loaded
+
+
 def apply_look(app: object) -> str:
     """Fusion style, one accent colour, a CJK font; returns the font family chosen."""
     from PySide6.QtGui import QColor, QFontDatabase, QPalette
@@ -143,6 +161,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from services.paths import resources_dir
 
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "dangxun.png")))
+    install_chinese(app)
     apply_look(app)
 
     from services.errors import DangxunError

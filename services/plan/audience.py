@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from services.normalize import fold_key
 
 ALL_MEMBERS = "全体党员"
 # The audiences of the 2024–2028 plan and the office's report; the office may use its own words too.
@@ -24,26 +25,21 @@ _HIGHER = re.compile(
     r"组织部|宣传部|党校|行政学院|干部学院|干部网络学院|市纪委|省纪委|中纪委|国家)")
 
 
-def fold(text: str | None) -> str:
-    """The key two spellings of the same words share: NFKC, no spaces, case-folded."""
-    return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
-
-
 def audience_of(target_group: str | None) -> str:
     """The audience of an activity as the report groups it; empty means every member."""
     text = (target_group or "").strip()
     if not text:
         return ALL_MEMBERS
-    key = fold(text)
+    key = fold_key(text)
     for known in AUDIENCES:
-        if fold(known) == key:
+        if fold_key(known) == key:
             return known
     return text
 
 
 def organiser_level(organiser: str | None) -> str:
     """BUREAU for the bureau's own Party committee and branches, HIGHER for bodies above it."""
-    text = fold(organiser)
+    text = fold_key(organiser)
     if not text:
         return BUREAU
     if "局党委" in text or "支部" in text or text.startswith("本局"):

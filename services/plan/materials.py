@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import Branch, Material, MaterialIssue, Member, Spending
 from services.errors import NormalizeError, NotFoundError, ValidationError
-from services.normalize import normalize_id_number, parse_full_date
-from services.plan.audience import fold
+from services.normalize import fold_key, normalize_id_number, parse_full_date
 from services.safety import changelog
 
 PARTY_TEXTBOOK = "入党教材"
@@ -71,9 +70,9 @@ class IssueRow:
 
 
 def _material(session: Session, title: str, create: bool) -> Material | None:
-    key = fold(bare_title(title))
+    key = fold_key(bare_title(title))
     for m in session.scalars(select(Material)):
-        if fold(m.title) == key:
+        if fold_key(m.title) == key:
             return m
     if not create:
         return None

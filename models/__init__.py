@@ -1,6 +1,6 @@
 """Typed SQLAlchemy mapped classes: the tables of the product, with no queries and no sessions."""
 
-from models.account import Account
+from models.account import Account, AccountBranch
 from models.assessment import (
     BranchAssessment,
     EvaluationGrade,
@@ -37,7 +37,7 @@ from models.training import (
 )
 
 __all__ = [
-    "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
+    "Account", "AccountBranch", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "Exemption", "HoursAdjustment", "Material", "MaterialIssue", "Member",
     "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
     "SubmittedReport",

@@ -192,6 +192,11 @@ class Workspace:
         """The account's role; None for a database without accounts (everything allowed)."""
         return self.account.role if self.account is not None else None
 
+    @property
+    def branch_ids(self) -> tuple[int, ...]:
+        """A branch account's branches (its sessions see only them); empty: the whole bureau."""
+        return self.account.branch_ids if self.account is not None else ()
+
     def can(self, needed: str) -> bool:
         return access.role_allows(self.role, needed)
 
@@ -207,7 +212,7 @@ class Workspace:
     def read(self) -> Iterator[Session]:
         """A session for reading, bound to the account (services mask personal data by its role)."""
         session = self.db.session_factory()
-        access.bind(session, self.role, self.actor)
+        access.bind(session, self.role, self.actor, self.branch_ids)
         try:
             yield session
         except SQLAlchemyError as exc:
@@ -229,7 +234,7 @@ class Workspace:
             reason = backup if isinstance(backup, str) else action
             backup_service.backup_before(self.db, reason, self.actor, self.backup_dir)
         session = self.db.session_factory()
-        access.bind(session, self.role, self.actor)
+        access.bind(session, self.role, self.actor, self.branch_ids)
         collected = changes.track(session, action)
         uow = UnitOfWork(session, self.actor, self.role, action, collected)
         try:

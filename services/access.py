@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, or_, select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
@@ -37,7 +37,7 @@ _ROLE = "dangxun.role"
 _ACTOR = "dangxun.actor"
 _BRANCHES = "dangxun.branches"
 
-S = TypeVar("S", bound=Select[Any])
+S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
 
 
 def role_allows(role: str | None, needed: str) -> bool:
@@ -175,7 +175,7 @@ def require_members(session: Session, member_ids: Iterable[int], what: str = "ä¿
         raise _outside(what)
 
 
-def _participants(activity_id: int) -> Select[Any]:
+def _participants(activity_id: int) -> CompoundSelect[Any]:
     """The members enrolled in or on an attendance sheet of the activity."""
     return select(Enrolment.member_id).where(Enrolment.activity_id == activity_id).union(
         select(Attendance.member_id).join(ActivitySession, ActivitySession.id == Attendance.session_id)

@@ -19,6 +19,7 @@ from models import (
     Enrolment,
     HoursAdjustment,
 )
+from services import access
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -34,7 +35,6 @@ from services.normalize import (
     parse_full_date,
     parse_hours,
 )
-from services import access
 from services.safety import changelog
 
 STATUSES = ("计划", "进行中", "已结束", "已取消", "已归档")

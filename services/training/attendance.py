@@ -20,9 +20,9 @@ from models import (
     HoursAdjustment,
     Member,
 )
+from services import access
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
 from services.normalize import ATTENDED_STATUSES, clean_text, keep_text, parse_full_date
-from services import access
 from services.safety import changelog
 from services.training.enrolment import Participant, participants
 

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
+from services import access
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -27,7 +28,6 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
-from services import access
 from services.safety import changelog, privacy
 
 
@@ -54,14 +54,14 @@ class EnrolResult:
 
 
 def participants(session: Session, activity_id: int) -> list[Participant]:
-    rows = (
+    stmt = (
         select(Member.id, Member.name, Member.id_number, Branch.name, Member.party_post, Member.job,
                Member.membership, Member.status)
         .join(Enrolment, Enrolment.member_id == Member.id)
         .join(Branch, Branch.id == Member.branch_id)
         .where(Enrolment.activity_id == activity_id)
         .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
-    rows = session.execute(access.scope(session, rows, branch=Member.branch_id))  # a branch account: its own
+    rows = session.execute(access.scope(session, stmt, branch=Member.branch_id))  # a branch account: its own
     return privacy.for_session(session, (Participant(*row) for row in rows))  # masked for 查阅
 
 

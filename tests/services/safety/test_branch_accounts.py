@@ -91,16 +91,13 @@ def test_a_branch_account_cannot_touch_another_branchs_member(demo_db: Database)
         other_branch = other.branch.name
     with ws.read() as s:
         raw = member_service.record_as_raw(member_service.get_member(s, own_id))
-    with pytest.raises(PermissionDeniedError, match="本支部"):
-        with ws.write("members-update") as uow:
-            member_service.mark_left(uow.session, other_id, "转出", "2024-01", "调动", uow.actor)
-    with pytest.raises(PermissionDeniedError, match="本支部"):
-        with ws.write("adjust-hours") as uow:
-            attendance.add_adjustment(uow.session, other_id, 2, "补录", uow.actor)
+    with pytest.raises(PermissionDeniedError, match="本支部"), ws.write("members-update") as uow:
+        member_service.mark_left(uow.session, other_id, "转出", "2024-01", "调动", uow.actor)
+    with pytest.raises(PermissionDeniedError, match="本支部"), ws.write("adjust-hours") as uow:
+        attendance.add_adjustment(uow.session, other_id, 2, "补录", uow.actor)
     # Nor move its own member into another branch.
-    with pytest.raises(PermissionDeniedError):
-        with ws.write("members-update") as uow:
-            member_service.update_member(uow.session, own_id, raw | {"branch": other_branch}, uow.actor)
+    with pytest.raises(PermissionDeniedError), ws.write("members-update") as uow:
+        member_service.update_member(uow.session, own_id, raw | {"branch": other_branch}, uow.actor)
     with demo_db.session_factory() as s:
         member = s.get(Member, other_id)
         assert member is not None and member.status == "在册" and member.name == other_name
@@ -160,12 +157,10 @@ def test_attendance_of_another_branch_is_refused(demo_db: Database) -> None:
         assert a is not None
         a.status = "进行中"
         s.commit()
-    with pytest.raises(PermissionDeniedError, match="本支部"):
-        with ws.write("attendance-set") as uow:
-            attendance.set_attendance(uow.session, session_id, other, "缺席", None, uow.actor)
-    with pytest.raises(PermissionDeniedError, match="其他党支部"):
-        with ws.write("activities-status") as uow:
-            activities.set_status(uow.session, activity_id, "已归档", uow.actor)
+    with pytest.raises(PermissionDeniedError, match="本支部"), ws.write("attendance-set") as uow:
+        attendance.set_attendance(uow.session, session_id, other, "缺席", None, uow.actor)
+    with pytest.raises(PermissionDeniedError, match="其他党支部"), ws.write("activities-status") as uow:
+        activities.set_status(uow.session, activity_id, "已归档", uow.actor)
     with ws.write("attendance-clear") as uow:  # clearing a session clears its own members only
         attendance.clear_session(uow.session, session_id, uow.actor, revoke=True)
     with demo_db.session_factory() as s:
@@ -195,9 +190,8 @@ def test_accounts_and_branches(demo_db: Database) -> None:
         assert accounts.get_account(s, "sec").branches == (branch.name,)
     ws = Workspace.over(demo_db)
     ws.login("sec", PASSWORD)
-    with pytest.raises(PermissionDeniedError, match="支部账号不能新建党支部"):
-        with ws.write("branches-create") as uow:
-            branch_service.create_branch(uow.session, "另一支部", uow.actor)
+    with pytest.raises(PermissionDeniedError, match="支部账号不能新建党支部"), ws.write("branches-create") as uow:
+        branch_service.create_branch(uow.session, "另一支部", uow.actor)
     with pytest.raises(PermissionDeniedError, match="支部账号不能备份数据库"):
         access.require_office(ws.branch_ids, "备份数据库", access.SNAPSHOT_REASON)
 

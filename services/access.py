@@ -37,6 +37,7 @@ _ROLE = "dangxun.role"
 _ACTOR = "dangxun.actor"
 _BRANCHES = "dangxun.branches"
 
+R = TypeVar("R")
 S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
 
 
@@ -148,6 +149,15 @@ def visible_member_ids(session: Session) -> set[int] | None:
     if ids is None:
         return None
     return set(session.scalars(scoped_member_ids(ids)))
+
+
+def visible_records(session: Session, records: Iterable[R]) -> list[R]:
+    """Records handed in by a caller (a tab's current filter), without those outside a branch account's branches.
+
+    Each record carries a `branch_id`.
+    """
+    ids = current_branches(session)
+    return list(records) if ids is None else [r for r in records if getattr(r, "branch_id", None) in ids]
 
 
 def _outside(what: str) -> PermissionDeniedError:

@@ -214,3 +214,16 @@ def test_roll_export_and_import_stay_in_the_branch(demo_db: Database, tmp_path: 
     with ws.read() as s:
         own_plan = roll_import.plan_import(s, tmp_path / "mine.xlsx", on_duplicate="update")
     assert not own_plan.refused
+
+
+def test_records_handed_in_are_kept_to_the_branch(demo_db: Database, tmp_path: Path) -> None:
+    from services.printing.print_roll import print_roll
+
+    branch = _branch(demo_db)
+    ws = _login(demo_db, "sec", EDITOR, [branch.name])
+    with _office(demo_db).read() as s:
+        everyone = member_service.list_members(s)  # e.g. a list kept from an office session
+    with ws.read() as s:
+        mine = len(member_service.list_members(s))
+        assert roll_export.export_members(s, tmp_path / "x.xlsx", records=everyone).count == mine
+        assert print_roll(s, tmp_path / "x.pdf", records=everyone, actor="sec").members == mine

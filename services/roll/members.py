@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
-from services import naming
+from services import access, naming
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -270,8 +270,8 @@ def list_members(
     party_post: str | None = None,
     query: str | None = None,
 ) -> list[MemberRecord]:
-    """Members ordered by branch, then 按姓氏笔画; every filter is optional."""
-    stmt = _record_query()
+    """Members ordered by branch, then 按姓氏笔画; every filter is optional (a branch account: its branches)."""
+    stmt = access.scope(session, _record_query(), branch=Member.branch_id)
     if branch:
         stmt = stmt.where(Branch.name == clean_text(branch))
     if branch_id is not None:
@@ -301,7 +301,8 @@ def list_members(
 
 
 def get_member(session: Session, member_id: int) -> MemberRecord:
-    row = session.execute(_record_query().where(Member.id == member_id)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id == member_id)).first()
     if row is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
     return privacy.for_session(session, [MemberRecord(*row)])[0]
@@ -312,11 +313,21 @@ def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
         id_number = normalize_id_number(id_number)
     except NormalizeError:
         return None
-    row = session.execute(_record_query().where(Member.id_number == id_number)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id_number == id_number)).first()
     return privacy.for_session(session, [MemberRecord(*row)])[0] if row else None
 
 
 # ---------------------------------------------------------------- writing
+
+
+def _writable(session: Session, member_id: int) -> Member:
+    """The member to change; one outside a branch account's branches is refused (nothing written)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    access.require_branch(session, member.branch_id)
+    return member
 
 
 def _resolve_branch(session: Session, name: str, problems: list[FieldProblem]) -> Branch | None:
@@ -345,6 +356,7 @@ def create_member(session: Session, raw: dict[str, Any], actor: str) -> MemberRe
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "新增")
     values = {k: v for k, v in clean.items() if k != "branch"}
     values["membership"] = values.get("membership") or "正式党员"
     values["status"] = values.get("status") or "在册"
@@ -363,9 +375,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
     With `expected_version` (the version the clerk opened), a save over another clerk's later save
     is refused, saying what the other changed.
     """
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     if expected_version is not None:
         claim_version(session, Member, member_id, expected_version, f"党员“{member.name}”", "member", LABELS)
     clean, problems = clean_member(raw)
@@ -378,6 +388,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "把党员转入")
     changes: dict[str, tuple[Any, Any]] = {}
     if branch.id != member.branch_id:
         changes["branch"] = (member.branch.name, branch.name)
@@ -407,9 +418,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
 def mark_left(session: Session, member_id: int, status: str, left_date: Any, reason: str,
               actor: str) -> MemberRecord:
     """Transfer out, mark deceased, expelled or membership stopped: the record stays in the history."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     problems: list[FieldProblem] = []
     if status not in LEFT_STATUSES:
         problems.append(FieldProblem("status", f"“{status}”不是可选的变动类型（{'、'.join(LEFT_STATUSES)}）",
@@ -441,9 +450,7 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
 
 def reinstate(session: Session, member_id: int, actor: str) -> MemberRecord:
     """Undo a leaving entered by mistake: back on the roll."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     if member.status == "在册":
         raise ConflictError(f"党员“{member.name}”本来就在册")
     changes = {"status": (member.status, "在册"), "left_date": (member.left_date, None),

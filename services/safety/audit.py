@@ -13,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models import ChangeLog
+from services import access
 from services.files.safe_write import save_workbook
 from services.safety import changelog, privacy
 
@@ -293,7 +294,7 @@ def _filtered(query: Any, flt: LogFilter) -> Any:
 def query_log(session: Session, flt: LogFilter | None = None, limit: int | None = None,
               newest_first: bool = True) -> list[LogRow]:
     flt = flt or LogFilter()
-    query = _filtered(select(ChangeLog), flt)
+    query = _own_entries(session, _filtered(select(ChangeLog), flt))
     query = query.order_by(ChangeLog.id.desc() if newest_first else ChangeLog.id)
     if limit:
         query = query.limit(limit)
@@ -315,8 +316,15 @@ def query_log(session: Session, flt: LogFilter | None = None, limit: int | None 
 
 
 def count_log(session: Session, flt: LogFilter | None = None) -> int:
-    query = _filtered(select(func.count(ChangeLog.id)), flt or LogFilter())
+    query = _own_entries(session, _filtered(select(func.count(ChangeLog.id)), flt or LogFilter()))
     return int(session.scalar(query) or 0)
+
+
+def _own_entries(session: Session, query: Any) -> Any:
+    """A branch account reads only its own entries (the log names members of every branch)."""
+    if access.is_limited(session):
+        query = query.where(ChangeLog.actor == access.current_actor(session))
+    return query
 
 
 @dataclass(frozen=True)
@@ -329,7 +337,7 @@ class LogChoices:
 def log_choices(session: Session) -> LogChoices:
     """The distinct actors, actions and entities, for the filter drop-downs."""
     def distinct(col: Any) -> list[str]:
-        return [v for v in session.scalars(select(col).distinct().order_by(col)) if v]
+        return [v for v in session.scalars(_own_entries(session, select(col).distinct().order_by(col))) if v]
     return LogChoices(distinct(ChangeLog.actor), distinct(ChangeLog.action), distinct(ChangeLog.entity))
 
 

@@ -22,6 +22,7 @@ from models import (
     Enrolment,
     Member,
 )
+from services import access
 from services.errors import NormalizeError, UnreadableFileError, ValidationError
 from services.files.spreadsheet import SheetInfo, Table, read_table
 from services.normalize import (
@@ -192,6 +193,7 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         by_number[m_number] = (m_id, m_name)
         by_name.setdefault(fold_key(m_name), []).append(m_id)
     names_by_id = dict(by_number.values())
+    own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
     types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
     type_names = {t_id: t_name for t_name, t_id in types.items()}
     existing: dict[ActivityKey, tuple[int, int, float]] = {}
@@ -267,6 +269,9 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
                 problem("name", f"名册中有{len(matches)}名党员叫“{name}”，请填写身份证号码以区分")
         elif not problems:
             problem("name", "姓名和身份证号码都为空")
+        if own is not None and member_id is not None and member_id not in own:
+            problem("name", f"党员“{names_by_id[member_id]}”不属于本账号的党支部，不能导入其学时")
+            member_id = None
         title: str | None = None
         try:
             title = n_title(v.get("title"))

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from services import access
 from services.access import ADMIN, EDITOR, VIEWER
 from services.errors import NormalizeError, PermissionDeniedError, ValidationError
 from services.normalize import parse_full_date
@@ -77,6 +78,8 @@ def register(sub: Any) -> None:
     ac.add_argument("name", metavar="NAME")
     ac.add_argument("--role", required=True, choices=account_service.ROLES)
     ac.add_argument("--display-name", default="", metavar="TEXT")
+    ac.add_argument("--branch", action="append", default=[], metavar="BRANCH",
+                    help="支部账号：只能查看和修改该党支部（名称同花名册）的数据；可重复给出多个支部")
     ac.set_defaults(handler=cmd_accounts_create)
     al = asub.add_parser("list", help="列出账号")
     al.add_argument("--json", action="store_true")
@@ -93,6 +96,10 @@ def register(sub: Any) -> None:
     state = aset.add_mutually_exclusive_group()
     state.add_argument("--disable", action="store_true", help="停用")
     state.add_argument("--enable", action="store_true", help="启用")
+    limit = aset.add_mutually_exclusive_group()
+    limit.add_argument("--branch", action="append", default=[], metavar="BRANCH",
+                       help="限定为这些党支部（可重复给出；替换原有限定）")
+    limit.add_argument("--all-branches", action="store_true", help="取消党支部限定（可查看全局）")
     aset.set_defaults(handler=cmd_accounts_set)
 
 
@@ -104,6 +111,7 @@ def _backup_json(info: backup_service.BackupInfo) -> dict[str, Any]:
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     ws.require(EDITOR, "备份数据库")
+    access.require_office(ws.branch_ids, "备份数据库", access.SNAPSHOT_REASON)  # it would carry every member
     if ws.db.is_server:  # a file snapshot of the server carries every member's data
         ws.require_snapshot("把服务器上的数据库备份到文件")
     target = Path(args.out).expanduser() if args.out else None
@@ -216,11 +224,17 @@ def cmd_accounts_create(args: argparse.Namespace, ctx: CliContext) -> int:
         first = not account_service.has_accounts(session)
     # The first account may be made by anyone (no accounts: no roles); later ones by a 管理员.
     ws.require(ADMIN, "管理账号")
+    if args.branch:  # an unknown branch is refused before the password is asked for
+        if args.role == ADMIN:
+            raise ValidationError("管理员账号管理全局，不能限定党支部；支部账号请用录入员或查阅角色", "branch")
+        with ws.read() as session:
+            account_service.resolve_branches(session, args.branch)
     password = _new_password(f"账号“{args.name}”")
     with ws.write("accounts-create", needs=ADMIN, what="管理账号") as uow:
         info = account_service.create_account(uow.session, args.name, args.role, password, uow.actor,
-                                              display_name=args.display_name)
-    print(f"已新建账号“{info.username}”（{info.role}）。", file=sys.stderr)
+                                              display_name=args.display_name, branches=args.branch)
+    where = f"，限于{'、'.join(info.branches)}" if info.branches else ""
+    print(f"已新建账号“{info.username}”（{info.role}{where}）。", file=sys.stderr)
     if first:
         print("这是第一个账号：今后打开此数据库需要登录。", file=sys.stderr)
     return 0
@@ -231,11 +245,11 @@ def cmd_accounts_list(args: argparse.Namespace, ctx: CliContext) -> int:
         infos = account_service.list_accounts(session)
     if args.json:
         print_json([{"username": a.username, "display_name": a.display_name, "role": a.role,
-                     "active": a.active, "locked": a.is_locked()} for a in infos])
+                     "active": a.active, "locked": a.is_locked(), "branches": list(a.branches)} for a in infos])
         return 0
     for a in infos:
         state = "停用" if not a.active else ("锁定" if a.is_locked() else "正常")
-        print(f"{a.username}\t{a.display_name}\t{a.role}\t{state}")
+        print(f"{a.username}\t{a.display_name}\t{a.role}\t{state}\t{'、'.join(a.branches) or '全局'}")
     print(f"共{len(infos)}个账号", file=sys.stderr)
     return 0
 
@@ -268,6 +282,11 @@ def cmd_accounts_reset(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_accounts_set(args: argparse.Namespace, ctx: CliContext) -> int:
     active = False if args.disable else (True if args.enable else None)
     with ctx.workspace().write("accounts-set", needs=ADMIN, what="管理账号") as uow:
+        if args.all_branches:
+            account_service.set_account_branches(uow.session, args.name, [], uow.actor)
         info = account_service.update_account(uow.session, args.name, uow.actor, role=args.role, active=active)
-    print(f"账号“{info.username}”：{info.role}，{'启用' if info.active else '停用'}。", file=sys.stderr)
+        if args.branch:
+            info = account_service.set_account_branches(uow.session, args.name, args.branch, uow.actor)
+    where = "、".join(info.branches) or "全局"
+    print(f"账号“{info.username}”：{info.role}，{'启用' if info.active else '停用'}，{where}。", file=sys.stderr)
     return 0

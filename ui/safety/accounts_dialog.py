@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from services.access import ADMIN, VIEWER
 from services.errors import DangxunError
+from services.roll.branches import list_branches
 from services.safety import accounts
 from services.workspace import Workspace
 from ui.safety.accounts_table_model import AccountsTableModel
@@ -91,9 +94,10 @@ def _password_edit() -> QLineEdit:
 
 
 class AccountFormDialog(_SubmitDialog):
-    """New account: user name, name, role, password twice."""
+    """New account: user name, name, role, password twice, and the branches of a branch account."""
 
-    def __init__(self, submit: Submit, first: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, submit: Submit, first: bool = False, parent: QWidget | None = None,
+                 branches: tuple[str, ...] = ()) -> None:
         super().__init__(submit, parent)
         self.setWindowTitle(self.tr("新建管理员账号") if first else self.tr("新建账号"))
         self.username_edit = QLineEdit()
@@ -110,15 +114,30 @@ class AccountFormDialog(_SubmitDialog):
         self.form.addRow(self.tr("角色"), self.role_combo)
         self.form.addRow(self.tr("密码"), self.password_edit)
         self.form.addRow(self.tr("再输一次"), self.confirm_edit)
+        # A branch account (录入员 or 查阅) sees and edits only the branches ticked; none: the whole bureau.
+        self.branch_list = QListWidget()
+        for name in branches:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.branch_list.addItem(item)
+        self.branch_list.setMaximumHeight(120)
+        if branches and not first:
+            self.form.addRow(self.tr("限定党支部"), self.branch_list)
+            hint = QLabel(self.tr("不勾选：可查看全局（党委办公室账号）；勾选后只能查看和修改这些支部的数据。"))
+            hint.setWordWrap(True)
+            self.form.addRow(hint)
         if first:
             note = QLabel(self.tr("这是第一个账号，必须是管理员。创建后，打开此数据库需要登录。"))
             note.setWordWrap(True)
             self.form.addRow(note)
 
     def values(self) -> dict[str, str]:
+        ticked = [self.branch_list.item(i).text() for i in range(self.branch_list.count())
+                  if self.branch_list.item(i).checkState() == Qt.CheckState.Checked]
         return {"username": self.username_edit.text().strip(), "display_name": self.display_edit.text().strip(),
                 "role": self.role_combo.currentData(), "password": self.password_edit.text(),
-                "confirm": self.confirm_edit.text()}
+                "confirm": self.confirm_edit.text(), "branches": "\n".join(ticked)}
 
     def check(self, values: dict[str, str]) -> str | None:
         if values["password"] != values["confirm"]:
@@ -281,7 +300,9 @@ class AccountsDialog(QDialog):
 
         def submit(v: dict[str, str]) -> str | None:
             def create(s: Session) -> str:
-                accounts.create_account(s, v["username"], v["role"], v["password"], self.actor, v["display_name"])
+                limited = [b for b in v.get("branches", "").split("\n") if b]
+                accounts.create_account(s, v["username"], v["role"], v["password"], self.actor, v["display_name"],
+                                        branches=limited)
                 return self.tr("已新建账号“{0}”（{1}）").format(v["username"], v["role"])
 
             error = self._run("account-create", create)
@@ -289,7 +310,9 @@ class AccountsDialog(QDialog):
                 self.select(v["username"])
             return error
 
-        self.child_dialog = AccountFormDialog(submit, first, self)
+        with self.ws.read() as session:
+            names = tuple(b.name for b in list_branches(session))
+        self.child_dialog = AccountFormDialog(submit, first, self, branches=names)
         self.child_dialog.open()
 
     def on_reset_button_clicked(self) -> None:

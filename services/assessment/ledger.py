@@ -33,6 +33,7 @@ from services.assessment.targets import load_year_targets, roll_span
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf, save_workbook
 from services.normalize import format_partial, mask_id_number
+from services.plan import rule_lists
 
 MET, NOT_MET, NO_TARGET = "达标", "未达标", "无目标"
 ADJUSTMENT_COLUMN = "调整"
@@ -397,7 +398,7 @@ def _header(ws: object, row: int, values: list[str]) -> None:
 
 
 def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
-    """The yearly branch ledger (台账): 学时台账 (one row per member), 支部汇总, 活动明细."""
+    """The yearly branch ledger (台账): 学时台账 (one row per member), 支部汇总, 活动明细, a sheet per rule."""
     from openpyxl import Workbook
 
     from services.files.xlsx_util import write_cell
@@ -469,6 +470,7 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
                 cell.number_format = "yyyy-mm-dd"
     ws3.column_dimensions["A"].width = 12
     ws3.column_dimensions["B"].width = 36
+    rule_lists.add_rule_sheets(wb, rule_lists.rule_lists(session, lo, hi), f"{year}年度")  # a sheet per rule
     path = Path(path)
     save_workbook(wb, path)
     return path

@@ -1,4 +1,4 @@
-"""Enrolment in an activity: in bulk by branch, post, membership or joining date, by hand, or from a list."""
+"""Enrolment in an activity: in bulk by branch, post, membership, joining date or audience, by hand, or from a list."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
+from services.plan import audience_stats
 from services.safety import changelog, privacy
 
 
@@ -176,6 +177,14 @@ def enrol_by_joined(session: Session, activity_id: int, joined_from: str | dt.da
                     joined_to: str | dt.date | None, actor: str) -> EnrolResult:
     return enrol(session, activity_id, select_members(session, joined_from=joined_from, joined_to=joined_to),
                  actor)
+
+
+def enrol_by_audience(session: Session, activity_id: int, actor: str) -> EnrolResult:
+    """The members the activity's audience (培训对象) names on its start date; an audience the roll
+    cannot name (发展对象, 中心组成员, the office's own words…) is refused in Chinese, nobody enrolled."""
+    a = _activity(session, activity_id)
+    ids = audience_stats.audience_member_ids(session, a.target_group, a.start_date)
+    return enrol(session, activity_id, ids, actor)
 
 
 def match_people(session: Session, values: Iterable[tuple[int, str]]) -> tuple[list[int], list[FieldProblem]]:

@@ -44,6 +44,8 @@ def register(sub: Any) -> None:
                         "no_hours 没有学时")
     p.add_argument("--year", type=_year, metavar="Y", help="与 --members 一起：统计区间内的某一年度")
     p.add_argument("--branch", metavar="NAME", help="与 --members 一起：只列该党支部")
+    p.add_argument("--by-audience", action="store_true",
+                   help="按培训对象统计：每类培训对象的活动次数、参训人数、人次和学时")
     p.set_defaults(handler=cmd_stats)
 
     p = sub.add_parser("ledger", help="导出年度学时台账（Excel）")
@@ -138,6 +140,10 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UsageError("--year 和 --branch 须与 --members 一起使用")
     if args.members == "below_target" and args.year is None:
         raise UsageError("--members below_target 须给出 --year（统计区间内的某一年度）")
+    if args.by_audience:
+        if args.members:
+            raise UsageError("--by-audience 不能与 --members 一起使用")
+        return _print_by_audience(args, ctx)
     with ctx.workspace().read() as session:
         detail = compute_stats_detail(session, args.date_from, args.date_to, parallel=True)
     if args.members:
@@ -155,6 +161,22 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     for year, y in figures["years"].items():
         print(f"  {year}年：在册 {y['members']} 名，学时 {y['total_hours']}，人均 {y['avg_hours']}，"
               f"最少 {y['min_hours']}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
+    return 0
+
+
+def _print_by_audience(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.plan.audience_stats import audience_figures
+
+    with ctx.workspace().read() as session:
+        rows = audience_figures(session, args.date_from, args.date_to)
+    if args.json:
+        print_json({"from": args.date_from.isoformat(), "to": args.date_to.isoformat(),
+                    "by_audience": [r.to_json() for r in rows]})
+        return 0
+    print(f"统计区间：{args.date_from.isoformat()} 至 {args.date_to.isoformat()}（按培训对象）")
+    for r in rows:
+        own = "" if r.canonical else "（自定）"
+        print(f"  {r.audience}{own}：{r.activities} 次，{r.members} 人，{r.person_times} 人次，{r.hours:g} 学时")
     return 0
 
 

@@ -77,7 +77,7 @@ def register(sub: Any) -> None:
     adj.add_argument("--activity", type=int, metavar="ACTIVITY_ID")
     adj.set_defaults(handler=cmd_adjust_hours)
 
-    en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、名单文件或党员编号")
+    en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、培训对象、名单文件或党员编号")
     en.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
     en.add_argument("--branch", action="append", metavar="NAME")
     en.add_argument("--post", action="append", metavar="POST", help="党内职务；“支委”表示全部支委职务")
@@ -85,6 +85,8 @@ def register(sub: Any) -> None:
     en.add_argument("--joined-from", metavar="DATE")
     en.add_argument("--joined-to", metavar="DATE")
     en.add_argument("--all", action="store_true", help="全体在册党员")
+    en.add_argument("--audience", action="store_true",
+                    help="按活动的培训对象（如基层党组织书记和党务干部、新党员、全体党员）报名")
     en.add_argument("--file", metavar="FILE", help="姓名或身份证号码名单（Excel/CSV）")
     en.add_argument("--member", action="append", type=int, metavar="ID")
     en.add_argument("--remove", action="store_true", help="取消这些党员的报名")
@@ -293,6 +295,8 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
             if not path.is_file():
                 raise UnreadableFileError(f"找不到文件 {path}")
             result = enrolment.enrol_from_file(session, args.activity_id, path, uow.actor)
+        elif args.audience:
+            result = enrolment.enrol_by_audience(session, args.activity_id, uow.actor)
         else:
             filters = (args.branch, args.post, args.membership, args.joined_from, args.joined_to)
             ids: list[int] = list(args.member or [])

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.errors import DangxunError, ValidationError
+from services.plan.audience import AUDIENCES
 from services.training.activities import COMPLETION_RULES, PAID_BY, ActivityInfo, ActivityTypeInfo
 
 SaveFn = Callable[[dict[str, Any], list[dict[str, Any]]], Any]
@@ -67,7 +69,15 @@ class ActivityDialog(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.place_edit = QLineEdit()
         self.lecturer_edit = QLineEdit()
-        self.target_edit = QLineEdit()
+        # The plan's audiences offered; anything typed is kept exactly as typed (nothing completes inline).
+        self.target_edit = QComboBox()
+        self.target_edit.setEditable(True)
+        self.target_edit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.target_edit.addItems(list(AUDIENCES))
+        self.target_edit.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.target_edit.setCurrentIndex(-1)
+        self.target_edit.setEditText("")
+        self.target_edit.lineEdit().setPlaceholderText(self.tr("选择或填写；不填即全体党员"))
         self.cost_spin = QDoubleSpinBox()
         self.cost_spin.setRange(0, 10_000_000)
         self.cost_spin.setDecimals(2)
@@ -156,7 +166,7 @@ class ActivityDialog(QDialog):
         self.end_edit.setDate(_qdate(a.end_date or a.start_date))
         self.place_edit.setText(a.place or "")
         self.lecturer_edit.setText(a.lecturer or "")
-        self.target_edit.setText(a.target_group or "")
+        self.target_edit.setEditText(a.target_group or "")
         self.cost_spin.setValue(a.cost or 0)
         self.paid_combo.setCurrentIndex(max(0, self.paid_combo.findData(a.paid_by or "")))
         self.rule_combo.setCurrentIndex(max(0, self.rule_combo.findData(a.completion_rule)))
@@ -220,7 +230,7 @@ class ActivityDialog(QDialog):
             "title": self.title_edit.text(), "type": self.type_combo.currentData(),
             "organiser": self.organiser_edit.currentText(), "start_date": _pydate(self.start_edit.date()),
             "end_date": _pydate(self.end_edit.date()), "place": self.place_edit.text(),
-            "lecturer": self.lecturer_edit.text(), "target_group": self.target_edit.text(),
+            "lecturer": self.lecturer_edit.text(), "target_group": self.target_edit.currentText(),
             "cost": self.cost_spin.value() or None, "paid_by": self.paid_combo.currentData(),
             "completion_rule": self.rule_combo.currentData(),
             "completion_value": self.rule_value.value() if self.rule_combo.currentData() != "all_sessions" else None,

@@ -1,4 +1,4 @@
-"""Enrol members in bulk: by branch, Party post, membership, joining date, by hand, or from an Excel list."""
+"""Enrol members in bulk: by branch, Party post, membership, joining date, audience, by hand, or from an Excel list."""
 
 from __future__ import annotations
 
@@ -27,9 +27,14 @@ from sqlalchemy.orm import Session
 
 from services.errors import DangxunError, ValidationError
 from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
+from services.plan import audience_stats
+from services.plan.audience import audience_of
 from services.roll import branches, members
-from services.training import enrolment
+from services.training import activities, enrolment
 from services.workspace import EDITOR, Workspace
+
+
+AUDIENCE_PAGE = 6  # 按培训对象: the members the activity's audience names
 
 
 def _checklist(items: list[tuple[str, Any]], checked: set[Any] | None = None) -> QListWidget:
@@ -58,6 +63,8 @@ class EnrolDialog(QDialog):
         with ws.read() as s:
             branch_list = branches.list_branches(s)
             self._roll = members.list_members(s, status="在册")
+            info = activities.get_activity(s, activity_id)
+        self._target_group, self._start = info.target_group, info.start_date
         self.tabs = QTabWidget()
         self.branch_list = _checklist([(f"{b.name}（{b.active_members}人）", b.id) for b in branch_list])
         self.tabs.addTab(self.branch_list, self.tr("按支部"))
@@ -96,6 +103,18 @@ class EnrolDialog(QDialog):
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(browse)
         self.tabs.addTab(file_page, self.tr("从名单导入"))
+        audience_page = QWidget()
+        audience = audience_of(self._target_group)
+        self.audience_label = QLabel()
+        self.audience_label.setWordWrap(True)
+        words = self.tr("本活动的培训对象：%1").replace("%1", self._target_group or audience + self.tr("（未填写）"))
+        rule = audience_stats.AUDIENCE_RULES.get(audience)
+        self.audience_label.setText(words + "\n" + (self.tr("将报名：") + self.tr(rule) if rule else
+                                                    audience_stats.unmappable_message(audience)))
+        audience_box = QVBoxLayout(audience_page)
+        audience_box.addWidget(self.audience_label)
+        audience_box.addStretch(1)
+        self.tabs.addTab(audience_page, self.tr("按培训对象"))
         self.tabs.currentChanged.connect(lambda _i: self.update_count())
         self.branch_list.itemChanged.connect(lambda _i: self.update_count())
         self.post_list.itemChanged.connect(lambda _i: self.update_count())
@@ -151,6 +170,8 @@ class EnrolDialog(QDialog):
             return enrolment.select_members(session, joined_from=lo or None, joined_to=hi or None)
         if page == 4:
             return _checked(self.hand_list)
+        if page == AUDIENCE_PAGE:
+            return audience_stats.audience_member_ids(session, self._target_group, self._start)
         return []
 
     def update_count(self) -> None:
@@ -175,6 +196,10 @@ class EnrolDialog(QDialog):
                     if not path:
                         raise ValidationError("请先选择名单文件")
                     self.result_value = enrolment.enrol_from_file(s, self._activity_id, Path(path), uow.actor)
+                elif self.tabs.currentIndex() == AUDIENCE_PAGE:
+                    if not self.selected_ids(s):
+                        raise ValidationError("名册中没有符合本活动培训对象的在册党员")
+                    self.result_value = enrolment.enrol_by_audience(s, self._activity_id, uow.actor)
                 else:
                     ids = self.selected_ids(s)
                     if not ids:

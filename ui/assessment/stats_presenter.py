@@ -36,6 +36,8 @@ class Page(StrEnum):
     OVERVIEW = "概况"
     YEARS = "年度学时"
     BELOW = "未达标党员"
+    AUDIENCE = "培训对象"
+    RULES = "条例要求"
     GRADES = "民主评议"
     AWARDS = "评先评优"
     BRANCH = "支部考核"
@@ -63,6 +65,8 @@ PAGE_KINDS: dict[Page, tuple[str, ...]] = {
     Page.EXAMS: (*ROLL_KINDS, "activity", "activity_type", "activity_session", "enrolment", "attendance",
                  "exam_score"),
     Page.TARGETS: ("activity_type", *TARGET_KINDS),
+    Page.AUDIENCE: HOURS_KINDS,
+    Page.RULES: (*HOURS_KINDS, "member_post", "exemption", "mobile_member"),
 }
 
 

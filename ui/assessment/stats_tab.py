@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from services.access import EDITOR
 from services.assessment.stats import StatsDetail
 from services.errors import CancelledError, DangxunError
+from ui.assessment.stats_audience_page import AudiencePage, RulesPage
 from ui.assessment.stats_exams_page import ExamsPage
 from ui.assessment.stats_grades_pages import AwardsPage, BranchPage, GradesPage
 from ui.assessment.stats_period_pages import BelowPage, OverviewPage, YearsPage
@@ -82,10 +83,13 @@ class StatsTab(QWidget):
         self.spending_page = SpendingPage(ws, self.period)
         self.exams_page = ExamsPage(ws)
         self.targets_page = TargetsPage(ws)
+        self.audience_page = AudiencePage(ws, self.period)
+        self.rules_page = RulesPage(ws, self.period)
         self.page_widgets: dict[Page, QWidget] = {
             Page.OVERVIEW: self.overview_page, Page.YEARS: self.years_page, Page.BELOW: self.below_page,
             Page.GRADES: self.grades_page, Page.AWARDS: self.awards_page, Page.BRANCH: self.branch_page,
             Page.SPENDING: self.spending_page, Page.EXAMS: self.exams_page, Page.TARGETS: self.targets_page,
+            Page.AUDIENCE: self.audience_page, Page.RULES: self.rules_page,
         }
         self.pages = QTabWidget()
         for page in Page:

@@ -97,7 +97,8 @@ def test_ledger_excel_reads_back(data: tuple[Database, Dataset], tmp_path: Path)
     with db.session_factory() as s:
         path = ledger.write_ledger_xlsx(s, 2024, tmp_path / "ledger.xlsx")
     wb = CalamineWorkbook.from_path(str(path))
-    assert wb.sheet_names == ["学时台账", "支部汇总", "活动明细"]
+    assert wb.sheet_names == ["学时台账", "支部汇总", "活动明细", "新党员集中培训", "新任支部书记任职培训", "免予学时考核",
+                              "流动党员"]  # a sheet per rule of the 条例
     rows = wb.get_sheet_by_name("学时台账").to_python()
     head = rows[1]
     assert head[:6] == ["序号", "党支部", "姓名", "党内职务", "党员类别", "在册月数"]

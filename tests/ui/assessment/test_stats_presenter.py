@@ -121,8 +121,8 @@ def test_year_cells_bars_and_below(presenter: StatsPresenter) -> None:
 
 
 def test_pages_are_named_and_follow_real_tables() -> None:
-    assert [p.value for p in Page] == ["概况", "年度学时", "未达标党员", "民主评议", "评先评优", "支部考核",
-                                       "经费开支", "考试成绩", "学时目标"]
+    assert [p.value for p in Page] == ["概况", "年度学时", "未达标党员", "培训对象", "条例要求", "民主评议",
+                                       "评先评优", "支部考核", "经费开支", "考试成绩", "学时目标"]
     assert set(Page) == STATS_PAGES | LAZY_PAGES and not STATS_PAGES & LAZY_PAGES
     assert set(PAGE_KINDS) == set(LAZY_PAGES)
     tables = set(Base.metadata.tables)

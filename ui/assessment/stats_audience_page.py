@@ -82,21 +82,22 @@ class RulesPage(QWidget):
         self.btn_print.clicked.connect(lambda: self.print_list())
         bar.addWidget(self.btn_export)
         bar.addWidget(self.btn_print)
-        v.addLayout(bar)
         self.message = MessageLine()
-        v.addWidget(self.message)
+        bar.insertWidget(1, self.message, 1)
+        v.addLayout(bar)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.setChildrenCollapsible(False)
         self.rule_model = RowsTableModel((self.tr("要求"), self.tr("人数"), self.tr("未达到")), self)
         self.rule_view = make_table()
         self.rule_view.setModel(self.rule_model)
         self.rule_view.clicked.connect(lambda _i: self.fill_members())
-        self.member_model = RowsTableModel([self.tr(h) for h in rule_lists.RULE_HEADERS], self)
+        # The row header numbers the members on screen; 序号 is for the printout and the export.
+        self.member_model = RowsTableModel([self.tr(h) for h in rule_lists.RULE_HEADERS[1:]], self)
         self.member_view = make_table()
         self.member_view.setModel(self.member_model)
         split.addWidget(self.rule_view)
         split.addWidget(self.member_view)
-        split.setSizes([260, 660])
+        split.setSizes([350, 670])
         v.addWidget(split, 1)
 
     def load(self) -> None:
@@ -124,7 +125,7 @@ class RulesPage(QWidget):
 
     def fill_members(self) -> None:
         key = self.current_rule()
-        self.member_model.set_rows(rule_lists.rule_rows(self.found.get(key, [])) if key else [])
+        self.member_model.set_rows([r[1:] for r in rule_lists.rule_rows(self.found.get(key, []))] if key else [])
         fit_columns(self.member_view, most=40)
 
     def export(self, path: str | None = None) -> Path | None:

@@ -109,8 +109,8 @@ class EnrolDialog(QDialog):
         self.audience_label.setWordWrap(True)
         words = self.tr("本活动的培训对象：%1").replace("%1", self._target_group or audience + self.tr("（未填写）"))
         rule = audience_stats.AUDIENCE_RULES.get(audience)
-        self.audience_label.setText(words + "\n" + (self.tr("将报名：") + self.tr(rule) if rule else
-                                                    audience_stats.unmappable_message(audience)))
+        # An audience the roll cannot name: the error line below says so (selected_ids refuses it).
+        self.audience_label.setText(words + ("\n" + self.tr("将报名：") + self.tr(rule) if rule else ""))
         audience_box = QVBoxLayout(audience_page)
         audience_box.addWidget(self.audience_label)
         audience_box.addStretch(1)
@@ -138,7 +138,7 @@ class EnrolDialog(QDialog):
         layout.addWidget(self.count_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.resize(520, 520)
+        self.resize(640, 520)  # every way of choosing in sight
         self.update_count()
 
     def on_search_edit_text_changed(self, text: str) -> None:

@@ -80,7 +80,7 @@ def test_enrol_dialog_refuses_an_audience_it_cannot_map(qtbot, demo_db) -> None:
     dialog = EnrolDialog(workspace(demo_db, "tester"), aid)
     qtbot.addWidget(dialog)
     dialog.tabs.setCurrentIndex(AUDIENCE_PAGE)
-    assert "无法从党员名册中对应" in dialog.audience_label.text()
+    assert "无法从党员名册中对应" in dialog.error_label.text()  # said as soon as the page is chosen
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert "无法从党员名册中对应" in dialog.error_label.text()
     with demo_db.session_factory() as s:

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, Attendance, Branch, HoursAdjustment, Member, MobileMember
+from models import (
+    Activity,
+    ActivitySession,
+    Attendance,
+    Branch,
+    HoursAdjustment,
+    Member,
+    MobileMember,
+)
 from services import access
 from services.errors import ValidationError
 from services.normalize import ATTENDED_STATUSES, partial_end, partial_start

@@ -36,8 +36,8 @@ def add_rule_sheets(wb: Any, found: dict[str, list[rules.RuleCase]], period: str
     for key, cases in found.items():
         ws = wb.create_sheet(RULE_TITLES[key])
         write_cell(ws, 1, 1, f"{period}{RULE_TITLES[key]}：{len(cases)}人")
-        for col, value in enumerate(RULE_HEADERS, start=1):
-            cell = write_cell(ws, 2, col, value)
+        for col, header in enumerate(RULE_HEADERS, start=1):
+            cell = write_cell(ws, 2, col, header)
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="B71C1C")
         for n, row in enumerate(rule_rows(cases), start=3):

@@ -74,10 +74,14 @@ class ActivityDialog(QDialog):
         self.target_edit.setEditable(True)
         self.target_edit.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.target_edit.addItems(list(AUDIENCES))
-        self.target_edit.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.target_edit.completer()
+        if completer is not None:
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.target_edit.setCurrentIndex(-1)
         self.target_edit.setEditText("")
-        self.target_edit.lineEdit().setPlaceholderText(self.tr("选择或填写；不填即全体党员"))
+        target_line = self.target_edit.lineEdit()
+        if target_line is not None:
+            target_line.setPlaceholderText(self.tr("选择或填写；不填即全体党员"))
         self.cost_spin = QDoubleSpinBox()
         self.cost_spin.setRange(0, 10_000_000)
         self.cost_spin.setDecimals(2)

@@ -33,7 +33,6 @@ from services.roll import branches, members
 from services.training import activities, enrolment
 from services.workspace import EDITOR, Workspace
 
-
 AUDIENCE_PAGE = 6  # 按培训对象: the members the activity's audience names
 
 

@@ -8,7 +8,15 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from models import Activity, ActivitySession, ActivityType, Attendance, Enrolment, HoursAdjustment, Member
+from models import (
+    Activity,
+    ActivitySession,
+    ActivityType,
+    Attendance,
+    Enrolment,
+    HoursAdjustment,
+    Member,
+)
 from services.errors import ValidationError
 from services.plan import audience_stats, rule_lists, rules
 from services.safety.storage import Database
@@ -56,9 +64,8 @@ def test_figures_per_audience_count_activities_members_person_times_and_hours(db
     names = list(rows)
     assert names[:3] == ["全体党员", "党委理论学习中心组成员", "基层党组织书记和党务干部"]
     assert names[-1] == "机关青年读书班"
-    with pytest.raises(ValidationError):
-        with db.session_factory() as s:
-            audience_stats.audience_figures(s, D(2025, 2, 1), D(2025, 1, 1))
+    with pytest.raises(ValidationError), db.session_factory() as s:
+        audience_stats.audience_figures(s, D(2025, 2, 1), D(2025, 1, 1))
 
 
 def test_empty_audience_counts_as_all_members(db: Database) -> None:

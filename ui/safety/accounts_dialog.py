@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,9 +26,10 @@ from sqlalchemy.orm import Session
 
 from services.access import ADMIN, VIEWER
 from services.errors import DangxunError
-from services.safety import accounts
+from services.safety import accounts, recovery
 from services.workspace import Workspace
 from ui.safety.accounts_table_model import AccountsTableModel
+from ui.safety.recovery_dialogs import show_recovery_code
 from ui.widgets.live import follow
 
 Submit = Callable[[dict[str, str]], str | None]
@@ -163,6 +165,7 @@ class AccountsDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self.child_dialog: _SubmitDialog | None = None
+        self.code_dialog: QDialog | None = None  # the first administrator's recovery code, shown once
         self.setWindowTitle(self.tr("账号管理"))
         self.resize(640, 400)
 
@@ -187,6 +190,12 @@ class AccountsDialog(QDialog):
         self.empty_label.setWordWrap(True)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setRange(0, recovery.MAX_IDLE_MINUTES)
+        self.idle_spin.setSuffix(self.tr(" 分钟"))
+        self.idle_spin.setToolTip(self.tr("登录后，窗口闲置这么久就锁定，需输入密码才能继续；0 表示不锁定"))
+        self.idle_button = QPushButton(self.tr("保存"))
+        self.idle_button.clicked.connect(self.on_idle_button_clicked)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         close.rejected.connect(self.reject)
@@ -200,6 +209,13 @@ class AccountsDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label)
+        idle_row = QHBoxLayout()
+        idle_row.addWidget(QLabel(self.tr("窗口闲置")))
+        idle_row.addWidget(self.idle_spin)
+        idle_row.addWidget(QLabel(self.tr("后自动锁定（0 = 不锁定）")))
+        idle_row.addWidget(self.idle_button)
+        idle_row.addStretch(1)
+        layout.addLayout(idle_row)
         layout.addWidget(self.message_label)
         layout.addWidget(close)
 
@@ -229,9 +245,11 @@ class AccountsDialog(QDialog):
     def refresh(self) -> None:
         with self.ws.read() as session:
             rows = accounts.list_accounts(session)
+            minutes = recovery.idle_lock_minutes(session)
         selected = self.selected_username()
         self.model.set_rows(rows)
         self.empty_label.setVisible(not rows)
+        self.idle_spin.setValue(minutes)
         if selected:
             self.select(selected)
         self._update_buttons()
@@ -250,6 +268,8 @@ class AccountsDialog(QDialog):
         selected = self.selected_username()
         account = self.model.account_at(self.model.row_of(selected)) if selected else None
         self.new_button.setEnabled(self.is_admin)
+        self.idle_spin.setEnabled(self.is_admin)
+        self.idle_button.setEnabled(self.is_admin)
         for w in (self.reset_button, self.role_combo, self.role_button, self.active_button):
             w.setEnabled(self.is_admin and account is not None)
         if account is not None:
@@ -280,13 +300,20 @@ class AccountsDialog(QDialog):
         first = self.model.rowCount() == 0
 
         def submit(v: dict[str, str]) -> str | None:
+            codes: list[str] = []
+
             def create(s: Session) -> str:
-                accounts.create_account(s, v["username"], v["role"], v["password"], self.actor, v["display_name"])
+                info = accounts.create_account(s, v["username"], v["role"], v["password"], self.actor,
+                                               v["display_name"])
+                if first:  # the way back in should this administrator forget the password
+                    codes.append(recovery.issue_code(s, info.username, self.actor))
                 return self.tr("已新建账号“{0}”（{1}）").format(v["username"], v["role"])
 
             error = self._run("account-create", create)
             if error is None:
                 self.select(v["username"])
+                for code in codes:
+                    self.code_dialog = show_recovery_code(self, v["username"], code)
             return error
 
         self.child_dialog = AccountFormDialog(submit, first, self)
@@ -333,6 +360,18 @@ class AccountsDialog(QDialog):
             return (self.tr("已启用“{0}”") if active else self.tr("已停用“{0}”")).format(account.username)
 
         error = self._run("account-active", toggle)
+        if error:
+            self.show_message(error, error=True)
+
+    def on_idle_button_clicked(self) -> None:
+        minutes = self.idle_spin.value()
+
+        def save(s: Session) -> str:
+            recovery.set_idle_lock_minutes(s, minutes, self.actor)
+            return (self.tr("窗口闲置{0}分钟后自动锁定").format(minutes) if minutes
+                    else self.tr("窗口不再自动锁定"))
+
+        error = self._run("idle-lock", save)
         if error:
             self.show_message(error, error=True)
 

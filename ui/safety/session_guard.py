@@ -240,8 +240,9 @@ class SessionGuard(QObject):
         self.update_actions()
         self.window.update_actions()
         dialog.show()
-        dialog.raise_()
-        dialog.activateWindow()
+        if QGuiApplication.platformName() != "offscreen":  # that platform cannot raise windows (and says so)
+            dialog.raise_()
+            dialog.activateWindow()
         self.locked_changed.emit(True)
 
     def _open_dialogs(self) -> list[QWidget]:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -99,6 +100,7 @@ def show_guide(window: QWidget, title: str) -> GuideDialog:
         dialog = GuideDialog(order, window)
     dialog.show_page(title if title in dialog.pages else dialog.list.item(0).text())
     dialog.show()
-    dialog.raise_()
-    dialog.activateWindow()
+    if QGuiApplication.platformName() != "offscreen":  # that platform cannot raise windows (and says so)
+        dialog.raise_()
+        dialog.activateWindow()
     return dialog

@@ -114,6 +114,24 @@ def entity_label(entity: str) -> str:
     return _known(entity, ENTITY_LABELS, "其他")
 
 
+def missing_labels(row: LogRow) -> list[str]:
+    """What of an entry would be shown through a stand-in (其他操作, 其他) for want of its own Chinese name.
+
+    [] when its action, kind of record and every detail key are named (tests hold every entry to it).
+    """
+    from services.roll.members import LABELS
+
+    missing = []
+    if row.action.isascii() and row.action not in ACTION_LABELS:
+        missing.append(f"action {row.action}")
+    if row.entity.isascii() and row.entity not in ENTITY_LABELS:
+        missing.append(f"entity {row.entity}")
+    for key in row.changes:
+        if key.isascii() and key not in DETAIL_LABELS and key not in LABELS and key not in DETAIL_PHRASES:
+            missing.append(f"detail {key}")
+    return missing
+
+
 def record_event(session: Session, actor: str, action: str, summary: str,
                  details: dict[str, Any] | None = None, entity: str = "event",
                  entity_id: int | None = None) -> int:

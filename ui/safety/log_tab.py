@@ -77,7 +77,7 @@ class LogTab(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((150, 90, 80, 90, 320)):
+        for col, width in enumerate((150, 90, 90, 90)):
             self.view.setColumnWidth(col, width)
         self.status_label = QLabel()
         self.empty_label = QLabel()

@@ -49,7 +49,8 @@ ACTION_LABELS = {
     "member-reinstate": "恢复在册", "member-save": "保存党员信息", "second-backup-folder": "设置第二备份文件夹",
     "recovery_code": "生成恢复码", "recovery_failed": "恢复码错误", "recover": "用恢复码重置密码",
     "logout": "注销", "accounts-recover": "用恢复码重置密码", "accounts-recovery-code": "生成恢复码",
-    "idle-lock": "设置闲置锁定",
+    "idle-lock": "设置闲置锁定", "account-create": "新建账号", "account-reset-password": "重置密码",
+    "account-role": "设置账号角色", "account-active": "启用或停用账号",
 }
 ENTITY_LABELS = {
     "member": "党员", "branch": "党支部", "account": "账号", "event": "系统事件", "activity": "活动",

@@ -82,3 +82,23 @@ def test_missing_labels_catches_a_new_key() -> None:
     row = audit.LogRow(1, dt.datetime(2026, 1, 1), "boss", "brand-new-action", "brand_new_thing", None, "做了一件事",
                        {"brand_new_key": [None, 1], "added": [None, 3]})
     assert audit.missing_labels(row) == ["action brand-new-action", "entity brand_new_thing", "detail brand_new_key"]
+
+
+def test_every_operation_key_is_named() -> None:
+    """The key of every unit of work (`ws.write("survey-import")`, or through a tab's `_write`/`_run`
+    helper) can reach a reader (as the action of `uow.log`, or as the reason of its backup): each has
+    its own Chinese name, not one guessed from its words."""
+    import ast
+
+    from tests.conftest import ROOT
+
+    key = re.compile(r"[a-z]+(?:[-_][a-z]+)*")
+    found: set[str] = set()
+    for path in [*(ROOT / "services").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("write", "_write", "_run"):
+                found.update(a.value for a in node.args[:2]
+                             if isinstance(a, ast.Constant) and isinstance(a.value, str) and key.fullmatch(a.value))
+    assert {"import-records", "account-create", "attendance-all-present"} <= found
+    assert not sorted(k for k in found if k not in audit.ACTION_LABELS)

@@ -186,6 +186,9 @@ class AccountsDialog(QDialog):
         self.role_button = QPushButton(self.tr("设置角色"))
         self.active_button = QPushButton(self.tr("停用"))
         self.own_password_button = QPushButton(self.tr("修改我的密码"))
+        self.own_code_button = QPushButton(self.tr("新的恢复码…"))
+        self.own_code_button.setToolTip(self.tr("为自己的管理员账号生成新的恢复码（旧的作废），只显示一次"))
+        self.own_code_button.clicked.connect(self.on_own_code_button_clicked)
         self.empty_label = QLabel(self.tr("还没有账号：任何人打开程序都不需要登录。新建第一个账号（管理员）后，打开此数据库需要登录。"))
         self.empty_label.setWordWrap(True)
         self.message_label = QLabel()
@@ -204,6 +207,7 @@ class AccountsDialog(QDialog):
         for w in (self.new_button, self.reset_button, self.role_combo, self.role_button, self.active_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
+        buttons.addWidget(self.own_code_button)
         buttons.addWidget(self.own_password_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -277,6 +281,7 @@ class AccountsDialog(QDialog):
             self.role_combo.setCurrentIndex(max(self.role_combo.findData(account.role), 0))
         has_own = self.model.row_of(self.actor) >= 0 and self.role is not None
         self.own_password_button.setEnabled(has_own)
+        self.own_code_button.setEnabled(has_own and self.is_admin)
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message_label.setStyleSheet("color: #B71C1C;" if error else "")
@@ -374,6 +379,19 @@ class AccountsDialog(QDialog):
         error = self._run("idle-lock", save)
         if error:
             self.show_message(error, error=True)
+
+    def on_own_code_button_clicked(self) -> None:
+        codes: list[str] = []
+
+        def issue(s: Session) -> str:
+            codes.append(recovery.issue_code(s, self.actor, self.actor))
+            return self.tr("已生成新的恢复码，旧的恢复码已作废")
+
+        error = self._run("accounts-recovery-code", issue)
+        if error:
+            self.show_message(error, error=True)
+        for code in codes:
+            self.code_dialog = show_recovery_code(self, self.actor, code)
 
     def on_own_password_button_clicked(self) -> None:
         def submit(v: dict[str, str]) -> str | None:

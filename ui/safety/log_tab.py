@@ -64,7 +64,7 @@ class LogTab(QWidget):
         self.action_combo = QComboBox()
         self.entity_combo = QComboBox()
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索摘要、变更内容、操作人"))
+        self.search_edit.setPlaceholderText(self.tr("搜索内容、操作人"))
         self.search_edit.setClearButtonEnabled(True)
 
         self.model = LogTableModel(self)

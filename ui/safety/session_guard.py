@@ -116,6 +116,7 @@ class LockDialog(QDialog):
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
+        self.adjustSize()  # room for the message without squeezing the form
 
     def on_unlock_button_clicked(self) -> None:
         from services.errors import DangxunError

@@ -11,12 +11,16 @@ from pathlib import Path
 from typing import Any
 
 from services.access import ADMIN, EDITOR, VIEWER
-from services.errors import NormalizeError, PermissionDeniedError, UnreadableFileError, ValidationError
+from services.errors import (
+    NormalizeError,
+    PermissionDeniedError,
+    UnreadableFileError,
+    ValidationError,
+)
 from services.normalize import parse_full_date
 from services.safety import accounts as account_service
-from services.safety import audit
+from services.safety import audit, recovery
 from services.safety import backup as backup_service
-from services.safety import recovery
 from services.safety import restore as restore_service
 from ui.cli.base import CliContext, UsageError, print_json
 

@@ -47,8 +47,9 @@ class LockCover(QWidget):
         self.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        if watched is self.parent() and event.type() == QEvent.Type.Resize:
-            self.setGeometry(self.parentWidget().rect())
+        parent = self.parentWidget()
+        if parent is not None and watched is parent and event.type() == QEvent.Type.Resize:
+            self.setGeometry(parent.rect())
         if watched is self.parent() and event.type() == QEvent.Type.ChildAdded:
             self.raise_()
         return False
@@ -246,9 +247,9 @@ class SessionGuard(QObject):
             dialog.activateWindow()
         self.locked_changed.emit(True)
 
-    def _open_dialogs(self) -> list[QWidget]:
+    def _open_dialogs(self) -> list[QDialog]:
         return [w for w in QApplication.topLevelWidgets()
-                if isinstance(w, QDialog) and w.isVisible() and w is not self.lock_dialog]
+                if isinstance(w, QDialog) and w.isVisible() and w is not self.lock_dialog]  # type: ignore[misc]
 
     def _uncover(self) -> None:
         for cover in self.covers:

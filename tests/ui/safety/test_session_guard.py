@@ -57,6 +57,12 @@ def window(db: Database, qtbot: Any) -> Iterator[MainWindow]:
         win.guard.lock_dialog.done(QDialog.DialogCode.Accepted)
 
 
+def _text(win: MainWindow) -> str:
+    tab = win.current_tab()
+    assert isinstance(tab, QLabel)
+    return tab.text()
+
+
 def _unlock(win: MainWindow, username: str, password: str) -> None:
     dialog = win.guard.lock_dialog
     assert dialog is not None
@@ -105,7 +111,7 @@ def test_another_account_unlocking_is_a_switch(window: MainWindow, qtbot: Any) -
     built = PersonalTab.built
     _unlock(window, "reader", "secret-3")
     assert window.ws.account.username == "reader" and not other.isVisible()
-    assert PersonalTab.built == built + 1 and "reader" in window.current_tab().text()
+    assert PersonalTab.built == built + 1 and "reader" in _text(window)
     assert "reader" in window.user_label.text() and window.read_only
 
 
@@ -130,7 +136,7 @@ def test_logout_empties_the_tabs_until_someone_logs_in(window: MainWindow, db: D
 
     assert window.guard.logout(ask)
     assert seen == ["已注销：登录后显示数据。"]
-    assert window.ws.account.username == "reader" and "reader" in window.current_tab().text()
+    assert window.ws.account.username == "reader" and "reader" in _text(window)
     with db.session_factory() as s:
         entry = s.scalars(select(ChangeLog).where(ChangeLog.action == "logout")).one()
         assert entry.actor == "boss" and entry.summary == "账号“boss”注销"

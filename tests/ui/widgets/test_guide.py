@@ -20,7 +20,7 @@ def _portable(text: str) -> str:
 
 
 def _window_keys(window: QWidget) -> set[str]:
-    keys = set()
+    keys: set[str] = set()
     for action in window.findChildren(QAction):
         keys.update(k.toString(QKeySequence.SequenceFormat.PortableText) for k in action.shortcuts())
     for shortcut in window.findChildren(QShortcut):

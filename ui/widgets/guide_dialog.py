@@ -64,7 +64,6 @@ class GuideDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setObjectName("guide_browser")
         self.browser.setOpenExternalLinks(False)
-        self.browser.document().setDefaultStyleSheet("code { color: #B71C1C; font-weight: bold; }")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         buttons.rejected.connect(self.reject)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from services.errors import DangxunError, ValidationError
+from services.errors import DangxunError, NotFoundError, ValidationError
 from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
 from services.plan import audience_stats
 from services.plan.audience import audience_of
@@ -62,8 +63,12 @@ class EnrolDialog(QDialog):
         with ws.read() as s:
             branch_list = branches.list_branches(s)
             self._roll = members.list_members(s, status="在册")
-            info = activities.get_activity(s, activity_id)
-        self._target_group, self._start = info.target_group, info.start_date
+            try:
+                info: activities.ActivityInfo | None = activities.get_activity(s, activity_id)
+            except NotFoundError:  # gone meanwhile: enrolling will say so
+                info = None
+        self._target_group = info.target_group if info else None
+        self._start = info.start_date if info else dt.date.today()
         self.tabs = QTabWidget()
         self.branch_list = _checklist([(f"{b.name}（{b.active_members}人）", b.id) for b in branch_list])
         self.tabs.addTab(self.branch_list, self.tr("按支部"))

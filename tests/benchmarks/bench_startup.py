@@ -2,10 +2,11 @@
 
 Run: `QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_startup.py [--runs 5]`
 
-(a) Start-up, each run a fresh process, against a bare QMainWindow start measured in the same run:
-    both open a 1280x800 window offscreen, paint it and save a screenshot. Two figures for the
-    program: "painted" (the window is on screen, before the database is opened) and "roll shown"
-    (database opened, 10 000 members in the table: the usable window). Target: ≤ 1.5× the bare start.
+(a) Start-up, each run a fresh process, against a bare QMainWindow holding a 30x8 table measured in
+    the same run: both open a 1280x800 window offscreen, paint it and save a screenshot. Two figures
+    for the program: "painted" (the window is on screen, before the database is opened) and "roll
+    shown" (database opened, the member list shown, as `--screenshot --tab 党员` does: the usable
+    window). Target (issue 17): roll shown ≤ 2.5× the bare window painted.
 (b) One keystroke of search on 100 000 members in the members table model. Target: ≤ 50 ms.
 
 Child processes run with bytecode caching on (as an installed program has its .pyc files), after
@@ -30,9 +31,14 @@ sys.path.insert(0, str(REPO))
 
 BARE_SCRIPT = r"""
 import os, sys, time
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
+table = QTableWidget(30, 8)  # a table like ours: 30 rows of 8 columns on the first screen
+for r in range(30):
+    for c in range(8):
+        table.setItem(r, c, QTableWidgetItem(f"{r},{c}"))
+window.setCentralWidget(table)
 window.resize(1280, 800)
 window.show()
 app.processEvents()
@@ -42,7 +48,7 @@ for _ in range(3):
 window.grab().save(sys.argv[1])
 """
 
-START_TARGET = 1.5
+START_TARGET = 2.5
 SEARCH_TARGET_MS = 50.0
 
 
@@ -87,7 +93,7 @@ def bench_startup(runs: int, members: int, workdir: Path) -> dict[str, float]:
         make_database(db_path, members)
         print(f"  用时 {time.perf_counter() - t:.1f} s")
     shot = str(workdir / "shot.png")
-    app_cmd = [sys.executable, str(REPO / "main.py"), "--db", str(db_path), "--screenshot", shot]
+    app_cmd = [sys.executable, str(REPO / "main.py"), "--db", str(db_path), "--screenshot", shot, "--tab", "党员"]
     bare_cmd = [sys.executable, "-c", BARE_SCRIPT, str(workdir / "bare.png")]
     timed_run(app_cmd, workdir)  # warm-up: bytecode caches, the file in the page cache
     timed_run(bare_cmd)

@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,12 +63,15 @@ def child_env(workdir: Path | None = None) -> dict[str, str]:
 
 def timed_run(cmd: list[str], workdir: Path | None = None) -> dict[str, float]:
     """Wall seconds from spawn to each start-up mark and to exit."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.time()
     proc = subprocess.run(cmd, cwd=REPO, env=child_env(workdir), capture_output=True, text=True, timeout=300)
     end = time.time()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr}")
-    marks = {"exit": end - start}
+    # CPU seconds of the whole process: less swayed than wall time by other work on the machine.
+    marks = {"exit": end - start, "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime}
     for line in proc.stderr.splitlines():
         if line.startswith("startup-mark "):
             _, name, stamp = line.split()
@@ -115,6 +119,10 @@ def bench_startup(runs: int, members: int, workdir: Path) -> dict[str, float]:
           f"{figures['bare_exit'] * 1000:7.0f} ms")
     print(f"    本程序：        窗口绘出 {figures['app_painted'] * 1000:7.0f} ms，名册显示 "
           f"{figures['app_loaded'] * 1000:7.0f} ms，截图退出 {figures['app_exit'] * 1000:7.0f} ms")
+    bare_cpu, app_cpu = med(bare, "cpu"), med(app, "cpu")
+    print(f"    整个进程的 CPU 时间：空白窗口 {bare_cpu * 1000:.0f} ms，本程序 {app_cpu * 1000:.0f} ms"
+          f"（{app_cpu / bare_cpu:.2f}×，仅供参考：机器忙时比墙上时间稳定）")
+    figures.update(bare_cpu=bare_cpu, app_cpu=app_cpu)
     first = figures["app_painted"] / figures["bare_painted"]
     usable = figures["app_loaded"] / figures["bare_painted"]
     whole = figures["app_exit"] / figures["bare_exit"]

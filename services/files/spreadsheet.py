@@ -153,7 +153,8 @@ def _cell_text(value: Any) -> str:
 
 
 def _filled(cells: Sequence[Any]) -> list[Any]:
-    return [c for c in cells if c is not None and c != "" and not (type(c) is str and c.isspace())]
+    # A text cell is filled unless empty or blank (str.strip() removes exactly what isspace() sees).
+    return [c for c in cells if (c.strip() if type(c) is str else c is not None and c != "")]
 
 
 def is_empty_row(cells: Sequence[Any]) -> bool:

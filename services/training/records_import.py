@@ -7,9 +7,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table as SqlTable
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -22,6 +23,7 @@ from models import (
     Member,
 )
 from services import changes
+from services.bulk import insert_rows
 from services.errors import NormalizeError, UnreadableFileError, ValidationError
 from services.files.spreadsheet import SheetInfo, Table, TableRow, read_table
 from services.normalize import (
@@ -483,10 +485,12 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
     tick(cancel)
     enrolled = {(a, m) for a, m in session.execute(select(Enrolment.activity_id, Enrolment.member_id).where(
         Enrolment.activity_id.in_({a for a, _ in session_of.values()})))} if session_of else set()
-    # Core inserts on the session's connection: no ORM bookkeeping per row (a Core write announces
-    # itself through uow.note, as the callers do).
+    # Core inserts through the driver's executemany (services/bulk.py), as tuples: no ORM bookkeeping
+    # and no per-row parameter handling (a Core write announces itself through changes.note).
     conn = session.connection()
-    enrol_insert, att_insert = insert(Enrolment.__table__), insert(Attendance.__table__)
+    enrol_table, att_table = cast(SqlTable, Enrolment.__table__), cast(SqlTable, Attendance.__table__)
+    enrol_keys = ("activity_id", "member_id")
+    att_keys = ("session_id", "member_id", "status", "reason", "hours", "source")
     chunk = 20000
     added = plan.added
     for first in range(0, len(added), chunk):
@@ -497,14 +501,13 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         att_rows = []
         for r in added[first:first + chunk]:
             a_id, s_id = session_of[r.key]
-            if (a_id, r.member_id) not in enrolled:
-                enrolled.add((a_id, r.member_id))
-                enrol_rows.append({"activity_id": a_id, "member_id": r.member_id})
-            att_rows.append({"session_id": s_id, "member_id": r.member_id, "status": r.status,
-                             "reason": r.reason, "hours": r.hours, "source": "import"})
-        if enrol_rows:
-            conn.execute(enrol_insert, enrol_rows)
-        conn.execute(att_insert, att_rows)
+            pair = (a_id, r.member_id)
+            if pair not in enrolled:
+                enrolled.add(pair)
+                enrol_rows.append(pair)
+            att_rows.append((s_id, r.member_id, r.status, r.reason, r.hours, "import"))
+        insert_rows(conn, enrol_table, enrol_keys, enrol_rows)
+        insert_rows(conn, att_table, att_keys, att_rows)
     if added:
         changes.note(session, "enrolment")
         changes.note(session, "attendance")

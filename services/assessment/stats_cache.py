@@ -1,10 +1,10 @@
 """Repeated statistics views answered from a cache keyed on the database's data version.
 
-`data_version(session)` is the one place that says "the data may have changed since": today, for
-SQLite under the one-writer lock (services/safety/lock.py keeps every other writer out while this
-program has the database open), the commits made through this process's engine, counted by an
-engine event; a PostgreSQL backend with several writers would answer from the server instead (a
-version row bumped by the writes, or the database's transaction counter) behind the same function.
+`data_version(session)` is the one place that says "the data may have changed since": the change
+log's newest data entry (portable SQL, seen by every process) together with the commits made
+through this process's engine (an engine event; SQLite's one-writer lock keeps other writers out
+while the window has the database open). A PostgreSQL backend with several writers may add the
+server's own counter (a version row bumped by the writes, or the transaction id) in this function.
 """
 
 from __future__ import annotations
@@ -20,12 +20,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from services.safety.backup import data_version as logged_version
+
 _commits: WeakKeyDictionary[Engine, list[int]] = WeakKeyDictionary()
 _lock = threading.Lock()
 
 
 def data_version(session: Session) -> Hashable:
-    """A value that changes whenever a commit may have changed the data this session reads."""
+    """A value that changes whenever a commit may have changed the data this session reads: the
+    change log's data version (services/safety/backup.py, portable SQL, moved by every logged write
+    of any process) and the commits made through this process's engine (any write at all)."""
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     with _lock:
@@ -37,7 +41,8 @@ def data_version(session: Session) -> Hashable:
                 counter[0] += 1
 
             event.listen(engine, "commit", bump)
-        return (id(engine), counter[0])
+        commits = counter[0]
+    return (id(engine), commits, logged_version(session))
 
 
 class StatsCache:

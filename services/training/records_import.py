@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from models import (
     Activity,
+    ActivityIdentity,
     ActivitySession,
     ActivityType,
     Attendance,
@@ -37,7 +38,7 @@ from services.normalize import (
 )
 from services.progress import Progress, RowProblem, tick
 from services.roll.members import FIELD_BY_KEY
-from services.safety import changelog
+from services.safety import changelog, server
 from services.training.attendance import ATTENDED, normalize_status
 
 RECORD_HEADERS: dict[str, tuple[str, ...]] = {
@@ -449,29 +450,30 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
     created: list[int] = []
     session_of: dict[ActivityKey, tuple[int, int]] = {}
     today = dt.date.today()
-    # New activities and their first sessions in two flushes (batched inserts), not two per activity.
-    made: list[tuple[ActivityKey, NewActivity, Activity]] = []
     for key, new in plan.new_activities.items():
+        tick(cancel)
         last = new.end_date or new.start_date
-        made.append((key, new, Activity(
-            title=new.title, type_id=new.type_id, start_date=new.start_date, end_date=new.end_date,
-            organiser=new.organiser, place=new.place, hours=new.hours, target_group=new.audience,
-            status="已结束" if last < today else "计划", completion_rule="all_sessions")))
-    tick(cancel)
-    if made:
-        session.add_all([a for _k, _n, a in made])
+        a = Activity(title=new.title, type_id=new.type_id, start_date=new.start_date, end_date=new.end_date,
+                     organiser=new.organiser, place=new.place, hours=new.hours, target_group=new.audience,
+                     status="已结束" if last < today else "计划", completion_rule="all_sessions")
+        session.add(a)
         session.flush()
-        firsts = [ActivitySession(activity_id=a.id, seq=1, date=new.start_date, hours=new.hours)
-                  for _k, new, a in made]
-        session.add_all(firsts)
+        winner = claim_identity(session, key, a.id)
+        if winner != a.id:  # another import created it meanwhile (on a server): use that one
+            session.delete(a)
+            session.flush()
+            s_id = session.scalar(select(ActivitySession.id).where(ActivitySession.activity_id == winner)
+                                  .order_by(ActivitySession.seq).limit(1))
+            session_of[key] = (winner, int(s_id or 0))
+            continue
+        s = ActivitySession(activity_id=a.id, seq=1, date=new.start_date, hours=new.hours)
+        session.add(s)
         session.flush()
-        for (key, new, a), s in zip(made, firsts, strict=True):
-            tick(cancel)
-            session_of[key] = (a.id, s.id)
-            created.append(a.id)
-            changelog.record(session, actor, "create", "activity", a.id,
-                             f"导入学时记录时新建活动“{new.title}”（{new.type_name}，{new.start_date.isoformat()}）",
-                             {"title": (None, new.title), "hours": (None, new.hours)})
+        session_of[key] = (a.id, s.id)
+        created.append(a.id)
+        changelog.record(session, actor, "create", "activity", a.id,
+                         f"导入学时记录时新建活动“{new.title}”（{new.type_name}，{new.start_date.isoformat()}）",
+                         {"title": (None, new.title), "hours": (None, new.hours)})
     needed = {r.key for r in plan.added} - set(session_of)
     if needed:
         for a_id, title, type_id, start, s_id in session.execute(
@@ -523,6 +525,20 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
                           "activities_created": (None, len(created))})
     session.flush()
     return RecordsResult(len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), created)
+
+
+def identity_text(key: ActivityKey) -> str:
+    """The activity identity as stored (models.ActivityIdentity.key): folded title | type | start."""
+    folded, type_id, start = key
+    return f"{folded}|{type_id}|{start.isoformat()}"[:400]
+
+
+def claim_identity(session: Session, key: ActivityKey, activity_id: int) -> int:
+    """Insert-or-get the activity of `key`: `activity_id` when this import is the first, else the other's."""
+    text = identity_text(key)
+    if server.insert_if_absent(session, ActivityIdentity.__table__, {"key": text, "activity_id": activity_id}):
+        return activity_id
+    return int(session.scalar(select(ActivityIdentity.activity_id).where(ActivityIdentity.key == text)) or 0)
 
 
 def _apply_restored(session: Session, plan: RecordsPlan, actor: str) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
-from services import naming
+from services import access, naming
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -271,8 +271,9 @@ def list_members(
     query: str | None = None,
     limit: int | None = None,
 ) -> list[MemberRecord]:
-    """Members ordered by branch, then 按姓氏笔画; every filter is optional; `limit`: the first rows only."""
-    stmt = _record_query()
+    """Members ordered by branch, then 按姓氏笔画; every filter is optional (a branch account: its
+    branches); `limit`: the first rows only."""
+    stmt = access.scope(session, _record_query(), branch=Member.branch_id)
     if branch:
         stmt = stmt.where(Branch.name == clean_text(branch))
     if branch_id is not None:
@@ -316,7 +317,8 @@ class RollCounts:
 
 def roll_counts(session: Session, *, branch_id: int | None = None, membership: str | None = None,
                 status: Iterable[str] | None = None) -> RollCounts:
-    """One aggregate query (the member list's status line while it shows its first screen only)."""
+    """One aggregate query (the member list's status line while it shows its first screen only);
+    scoped like list_members."""
     active = Member.status == "在册"
     passes = []
     if branch_id is not None:
@@ -326,17 +328,22 @@ def roll_counts(session: Session, *, branch_id: int | None = None, membership: s
     if status is not None:
         passes.append(Member.status.in_(list(status)))
     one = literal(1)
-    row = session.execute(select(
+    stmt = select(
         func.count(Member.id),
         func.coalesce(func.sum(case((active, one), else_=0)), 0),
         func.coalesce(func.sum(case((and_(active, Member.membership == "预备党员"), one), else_=0)), 0),
         func.coalesce(func.sum(case((and_(*passes), one), else_=0)), 0) if passes else func.count(Member.id),
-    )).one()
+    )
+    # The same members list_members shows (a branch account: its branches; members of a branch).
+    stmt = access.scope(session, stmt.select_from(Member).join(Branch, Branch.id == Member.branch_id),
+                        branch=Member.branch_id)
+    row = session.execute(stmt).one()
     return RollCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
 def get_member(session: Session, member_id: int) -> MemberRecord:
-    row = session.execute(_record_query().where(Member.id == member_id)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id == member_id)).first()
     if row is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
     return privacy.for_session(session, [MemberRecord(*row)])[0]
@@ -347,11 +354,21 @@ def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
         id_number = normalize_id_number(id_number)
     except NormalizeError:
         return None
-    row = session.execute(_record_query().where(Member.id_number == id_number)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id_number == id_number)).first()
     return privacy.for_session(session, [MemberRecord(*row)])[0] if row else None
 
 
 # ---------------------------------------------------------------- writing
+
+
+def _writable(session: Session, member_id: int) -> Member:
+    """The member to change; one outside a branch account's branches is refused (nothing written)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    access.require_branch(session, member.branch_id)
+    return member
 
 
 def _resolve_branch(session: Session, name: str, problems: list[FieldProblem]) -> Branch | None:
@@ -380,6 +397,7 @@ def create_member(session: Session, raw: dict[str, Any], actor: str) -> MemberRe
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "新增")
     values = {k: v for k, v in clean.items() if k != "branch"}
     values["membership"] = values.get("membership") or "正式党员"
     values["status"] = values.get("status") or "在册"
@@ -398,9 +416,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
     With `expected_version` (the version the clerk opened), a save over another clerk's later save
     is refused, saying what the other changed.
     """
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     if expected_version is not None:
         claim_version(session, Member, member_id, expected_version, f"党员“{member.name}”", "member", LABELS)
     clean, problems = clean_member(raw)
@@ -413,6 +429,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "把党员转入")
     changes: dict[str, tuple[Any, Any]] = {}
     if branch.id != member.branch_id:
         changes["branch"] = (member.branch.name, branch.name)
@@ -442,9 +459,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
 def mark_left(session: Session, member_id: int, status: str, left_date: Any, reason: str,
               actor: str) -> MemberRecord:
     """Transfer out, mark deceased, expelled or membership stopped: the record stays in the history."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     problems: list[FieldProblem] = []
     if status not in LEFT_STATUSES:
         problems.append(FieldProblem("status", f"“{status}”不是可选的变动类型（{'、'.join(LEFT_STATUSES)}）",
@@ -476,9 +491,7 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
 
 def reinstate(session: Session, member_id: int, actor: str) -> MemberRecord:
     """Undo a leaving entered by mistake: back on the roll."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     if member.status == "在册":
         raise ConflictError(f"党员“{member.name}”本来就在册")
     changes = {"status": (member.status, "在册"), "left_date": (member.left_date, None),

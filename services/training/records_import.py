@@ -23,7 +23,7 @@ from models import (
     Enrolment,
     Member,
 )
-from services import changes
+from services import access, changes
 from services.bulk import insert_rows
 from services.errors import NormalizeError, UnreadableFileError, ValidationError
 from services.files.spreadsheet import SheetInfo, Table, TableRow, read_table
@@ -169,8 +169,9 @@ _MemberCheck = tuple[tuple[tuple[str, str], ...], "int | None", bool]
 _ActivityCheck = tuple[tuple[tuple[str, str], ...], "tuple[Any, ...] | None"]
 
 
-def _member_checker(by_number: dict[str, tuple[int, str]],
-                    by_name: dict[str, list[int]]) -> Callable[[Any, Any], _MemberCheck]:
+def _member_checker(by_number: dict[str, tuple[int, str]], by_name: dict[str, list[int]],
+                    own: set[int] | None = None,
+                    names_by_id: dict[int, str] | None = None) -> Callable[[Any, Any], _MemberCheck]:
     """Who a row's name and ID number cells name (checked once per distinct pair by the caller)."""
     n_name, n_number, n_text = _memo(normalize_name), _memo(normalize_id_number), _memo(clean_text)
 
@@ -204,6 +205,10 @@ def _member_checker(by_number: dict[str, tuple[int, str]],
                 problems.append(("name", f"名册中有{len(matches)}名党员叫“{name}”，请填写身份证号码以区分"))
         elif not problems:
             return (), None, True
+        if own is not None and member_id is not None and member_id not in own:
+            name_of = (names_by_id or {}).get(member_id, name or "")
+            problems.append(("name", f"党员“{name_of}”不属于本账号的党支部，不能导入其学时"))
+            member_id = None
         return tuple(problems), member_id, False
 
     return check
@@ -308,6 +313,8 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         by_number[m_number] = (m_id, m_name)
         by_name.setdefault(fold_key(m_name), []).append(m_id)
     names_by_id = dict(by_number.values())
+    own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
+    own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
     types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
     type_names = {t_id: t_name for t_name, t_id in types.items()}
     existing: dict[ActivityKey, tuple[int, int, float]] = {}
@@ -323,7 +330,7 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
     # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
     certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
                                     .where(Certificate.status == "有效"))) if on_existing == "update" else set()
-    check_member = _member_checker(by_number, by_name)
+    check_member = _member_checker(by_number, by_name, own, names_by_id)
     check_activity = _activity_checker(types)
     # First pass: each row's member and activity, checked once per distinct (name, number) and once
     # per distinct activity cells (a file repeats both a lot).

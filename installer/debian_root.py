@@ -18,6 +18,8 @@ Everything is cached under build/debian11/<arch>/ (`make clean` removes it):
                change)
     check/     a fresh copy of base for each check: apt installs the .deb there
     bundle/    the PyInstaller onedir bundle built in builder/
+    cross/     arm64 on x86-64 only: where CPython and SQLite are cross-compiled for arm64's
+               builder/ (cross_arm64.py; compiling under qemu-user took hours)
 The .deb lands in dist/ (or --out).
 
 CPython: Debian 11 ships 3.9 and the code targets 3.11, so 3.11 is compiled in the root from the

@@ -15,6 +15,7 @@ import pytest
 
 from tests.installer.installer_support import ROOT
 
+# isort: split
 import check_glibc  # noqa: E402  (installer/ is on sys.path through installer_support)
 import cross_arm64  # noqa: E402
 import debian_root  # noqa: E402
@@ -23,7 +24,7 @@ import debian_root  # noqa: E402
 def test_arm64_floor_and_wheels_are_bullseyes() -> None:
     arm64 = debian_root.ARCHES["arm64"]
     assert (arm64.floor, arm64.machine, arm64.qemu) == ("2.31", "aarch64", "aarch64")
-    tags = cross_arm64.d.wheel_platforms("arm64")
+    tags = debian_root.wheel_platforms("arm64")
     assert tags[0] == "manylinux_2_31_aarch64" and "manylinux2014_aarch64" in tags
     assert not any(t.startswith(("manylinux_2_32", "manylinux_2_39")) for t in tags)
     assert all(t.endswith("_aarch64") for t in tags)

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy mapped classes: the tables of the product, with no queries and no sessions."""
 
-from models.account import Account
+from models.account import Account, AccountBranch
 from models.assessment import (
     BranchAssessment,
     EvaluationGrade,
@@ -28,6 +28,7 @@ from models.setting import Setting
 from models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from models.training import (
     Activity,
+    ActivityIdentity,
     ActivitySession,
     ActivityType,
     Attendance,
@@ -37,7 +38,8 @@ from models.training import (
 )
 
 __all__ = [
-    "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
+    "Account", "AccountBranch", "Activity", "ActivityIdentity", "ActivitySession", "ActivityType", "Attendance",
+    "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "Exemption", "HoursAdjustment", "Material", "MaterialIssue", "Member",
     "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
     "SubmittedReport",

@@ -145,6 +145,9 @@ class MainWindow(QMainWindow):
         self.db_label.setStyleSheet("color: palette(mid);")
         self.statusBar().addPermanentWidget(self.db_label)
 
+        from ui.safety.session_guard import SessionGuard
+
+        self.guard = SessionGuard(self)  # 注销/切换用户, 锁定, the idle lock
         self._build_actions()
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         if settings is not None:
@@ -185,8 +188,18 @@ class MainWindow(QMainWindow):
         # Tabs that do not follow the workspace themselves reload when next shown.
         follow(ws, self, (), self._mark_unfollowed_stale)
         follow(ws, self, ("account",), self._on_accounts_changed)
+        self.guard.attach()
         self._show_user()
         self.update_actions()
+        # Other windows, commands and clerks (a server): their changes reach the tabs within seconds.
+        self._others_timer = QTimer(self)
+        self._others_timer.setInterval(2000)
+        self._others_timer.timeout.connect(self._poll_others)
+        self._others_timer.start()
+
+    def _poll_others(self) -> None:
+        if self.ws is not None:
+            self.ws.poll_others()
 
     def _show_user(self) -> None:
         if self.role:
@@ -210,6 +223,7 @@ class MainWindow(QMainWindow):
         tr = self.tr
         self.act_import = self._make_action(tr("导入…"), "Ctrl+I", lambda: self._call("import_data"), "act_import")
         self.act_print = self._make_action(tr("打印…"), "Ctrl+P", lambda: self._call("print_current"), "act_print")
+        self.act_open = self._make_action(tr("打开数据库…"), "Ctrl+O", self.open_database, "act_open")
         self.act_backup = self._make_action(tr("备份与恢复…"), None, self.show_backups, "act_backup")
         self.act_accounts = self._make_action(tr("账号管理…"), None, self.show_accounts, "act_accounts")
         self.act_password = self._make_action(tr("修改密码…"), None, self.change_password, "act_password")
@@ -220,6 +234,7 @@ class MainWindow(QMainWindow):
         self.act_find = self._make_action(tr("查找"), "Ctrl+F", lambda: self._call("focus_search"), "act_find")
         self.act_refresh = self._make_action(tr("刷新"), "F5", self.refresh_current, "act_refresh")
         self.act_verify = self._make_action(tr("核验证书…"), None, self.verify_certificate, "act_verify")
+        self.act_guide = self._make_action(tr("使用指南"), "F1", self.show_guide, "act_guide")
         self.act_about = self._make_action(tr("关于{0}").format(APP_NAME), None, self.show_about, "act_about")
         self.export_actions: dict[str, QAction] = {}
         for kind, text in EXPORT_KINDS:
@@ -231,6 +246,8 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("文件(&F)"))
+        file_menu.addAction(self.act_open)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_import)
         self.export_menu = QMenu(tr("导出党员"), file_menu)
         self.export_menu.setObjectName("export_menu")
@@ -242,6 +259,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_backup)
         file_menu.addAction(self.act_accounts)
         file_menu.addAction(self.act_password)
+        file_menu.addAction(self.guard.act_logout)
+        file_menu.addAction(self.guard.act_lock)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu(tr("编辑(&E)"))
@@ -258,6 +277,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, i=i: self.tabs.setCurrentIndex(i))
             view_menu.addAction(action)
         help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self.act_guide)
         help_menu.addAction(self.act_verify)
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
@@ -296,6 +316,7 @@ class MainWindow(QMainWindow):
         self.act_accounts.setEnabled(open_ and (self.role == ADMIN or not self.has_accounts))
         self.act_password.setEnabled(open_ and self.role is not None)
         self.act_verify.setEnabled(open_)
+        self.guard.update_actions()
         from_roll = open_ and self._may_export_full_ids()
         for kind, action in self.export_actions.items():
             action.setEnabled(open_ if kind == "template" else from_roll)
@@ -469,6 +490,12 @@ class MainWindow(QMainWindow):
 
         return ask
 
+    def open_database(self) -> None:
+        """Another database file or a server, in a new window (ui/safety/open_database_dialog.py)."""
+        from ui.safety.open_database_dialog import open_other_database
+
+        open_other_database(self, self.settings)
+
     def show_backups(self) -> None:
         if self.ws is None:
             return
@@ -518,6 +545,12 @@ class MainWindow(QMainWindow):
         from ui.training.certificate_verify_dialog import CertificateVerifyDialog
 
         CertificateVerifyDialog(self.ws, self).exec()
+
+    def show_guide(self) -> None:
+        """F1: the user guide's page for the visible tab (resources/guide)."""
+        from ui.widgets.guide_dialog import show_guide
+
+        show_guide(self, self.slots[self.tabs.currentIndex()].title if self.slots else "")
 
     def show_about(self) -> None:
         QMessageBox.about(

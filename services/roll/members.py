@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
-from services import naming
+from services import access, naming
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -40,6 +40,7 @@ from services.normalize import (
     partial_start,
 )
 from services.safety import changelog, privacy
+from services.safety.versions import claim_version
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class MemberRecord:
     name_initials: str
     sort_key: str
     branch_order: int
+    version: int = 1  # moves on every save: a save made from an older version is refused
 
     def to_json(self) -> dict[str, Any]:
         data = {key: getattr(self, key) for key in JSON_KEYS}
@@ -251,7 +253,7 @@ def _record_query() -> Any:
             Member.education, Member.joined_party, Member.full_member_since, Member.membership,
             Branch.name, Member.party_post, Member.job, Member.staff_status, Member.phone,
             Member.joined_org, Member.left_date, Member.status, Member.remarks, Member.branch_id,
-            Member.left_reason, Member.name_initials, Member.sort_key, Branch.sort_order,
+            Member.left_reason, Member.name_initials, Member.sort_key, Branch.sort_order, Member.version,
         )
         .join(Branch, Branch.id == Member.branch_id)
         .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id)
@@ -268,8 +270,8 @@ def list_members(
     party_post: str | None = None,
     query: str | None = None,
 ) -> list[MemberRecord]:
-    """Members ordered by branch, then 按姓氏笔画; every filter is optional."""
-    stmt = _record_query()
+    """Members ordered by branch, then 按姓氏笔画; every filter is optional (a branch account: its branches)."""
+    stmt = access.scope(session, _record_query(), branch=Member.branch_id)
     if branch:
         stmt = stmt.where(Branch.name == clean_text(branch))
     if branch_id is not None:
@@ -299,7 +301,8 @@ def list_members(
 
 
 def get_member(session: Session, member_id: int) -> MemberRecord:
-    row = session.execute(_record_query().where(Member.id == member_id)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id == member_id)).first()
     if row is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
     return privacy.for_session(session, [MemberRecord(*row)])[0]
@@ -310,11 +313,21 @@ def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
         id_number = normalize_id_number(id_number)
     except NormalizeError:
         return None
-    row = session.execute(_record_query().where(Member.id_number == id_number)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id_number == id_number)).first()
     return privacy.for_session(session, [MemberRecord(*row)])[0] if row else None
 
 
 # ---------------------------------------------------------------- writing
+
+
+def _writable(session: Session, member_id: int) -> Member:
+    """The member to change; one outside a branch account's branches is refused (nothing written)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    access.require_branch(session, member.branch_id)
+    return member
 
 
 def _resolve_branch(session: Session, name: str, problems: list[FieldProblem]) -> Branch | None:
@@ -343,6 +356,7 @@ def create_member(session: Session, raw: dict[str, Any], actor: str) -> MemberRe
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "新增")
     values = {k: v for k, v in clean.items() if k != "branch"}
     values["membership"] = values.get("membership") or "正式党员"
     values["status"] = values.get("status") or "在册"
@@ -354,11 +368,16 @@ def create_member(session: Session, raw: dict[str, Any], actor: str) -> MemberRe
     return get_member(session, member.id)
 
 
-def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: str) -> MemberRecord:
-    """Replace the member's fields with `raw` (a full set of fields, as the edit dialog sends)."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: str,
+                  expected_version: int | None = None) -> MemberRecord:
+    """Replace the member's fields with `raw` (a full set of fields, as the edit dialog sends).
+
+    With `expected_version` (the version the clerk opened), a save over another clerk's later save
+    is refused, saying what the other changed.
+    """
+    member = _writable(session, member_id)
+    if expected_version is not None:
+        claim_version(session, Member, member_id, expected_version, f"党员“{member.name}”", "member", LABELS)
     clean, problems = clean_member(raw)
     branch = _resolve_branch(session, clean["branch"], problems) if clean.get("branch") else None
     if clean.get("id_number") and clean["id_number"] != member.id_number:
@@ -369,6 +388,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "把党员转入")
     changes: dict[str, tuple[Any, Any]] = {}
     if branch.id != member.branch_id:
         changes["branch"] = (member.branch.name, branch.name)
@@ -386,6 +406,8 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
         for key, value in derived_name_fields(member.name).items():
             setattr(member, key, value)
     if changes:
+        if expected_version is None:
+            claim_version(session, Member, member_id, None, f"党员“{member.name}”", "member")
         action = "status" if "status" in changes else "update"
         changelog.record(session, actor, action, "member", member.id,
                          f"修改党员“{member.name}”：" + "、".join(LABELS.get(k, k) for k in changes), changes)
@@ -396,9 +418,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
 def mark_left(session: Session, member_id: int, status: str, left_date: Any, reason: str,
               actor: str) -> MemberRecord:
     """Transfer out, mark deceased, expelled or membership stopped: the record stays in the history."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     problems: list[FieldProblem] = []
     if status not in LEFT_STATUSES:
         problems.append(FieldProblem("status", f"“{status}”不是可选的变动类型（{'、'.join(LEFT_STATUSES)}）",
@@ -430,9 +450,7 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
 
 def reinstate(session: Session, member_id: int, actor: str) -> MemberRecord:
     """Undo a leaving entered by mistake: back on the roll."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     if member.status == "在册":
         raise ConflictError(f"党员“{member.name}”本来就在册")
     changes = {"status": (member.status, "在册"), "left_date": (member.left_date, None),

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
-from services import naming
+from services import access, naming
 from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import save_workbook
 from services.files.spreadsheet import SheetInfo, Table, read_table
@@ -170,6 +170,7 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     header_for = {key: table.header_of(key) or LABELS.get(key, key) for key in SYNONYMS}
     existing = _existing_members(session)
     branches = set(session.scalars(select(Branch.name)))
+    allowed = _allowed_branches(session)
     first_row: dict[str, int] = {}
     total = max(1, len(table.rows))
 
@@ -201,6 +202,12 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
             plan.refused_cells[trow.number] = trow.cells
             continue
         branch = clean["branch"]
+        if allowed is not None and (branch not in allowed or (
+                id_number in existing and existing[id_number].branch not in allowed)):
+            plan.refused.append(RowProblem(trow.number, header_for["branch"],
+                                           f"本账号只能导入{'、'.join(sorted(allowed))}的党员"))
+            plan.refused_cells[trow.number] = trow.cells
+            continue
         if branch not in branches and branch not in plan.new_branch_rows:
             plan.new_branch_rows[branch] = trow.number
             plan.new_branches.append(branch)
@@ -231,6 +238,12 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     if progress is not None:
         progress(100, "检查完毕")
     return plan
+
+
+def _allowed_branches(session: Session) -> set[str] | None:
+    """The branch names a branch account may import into; None: every branch (an office account)."""
+    ids = access.current_branches(session)
+    return None if ids is None else set(session.scalars(select(Branch.name).where(Branch.id.in_(sorted(ids)))))
 
 
 def _changes(old: _Existing, clean: dict[str, Any], raw: dict[str, Any], present: set[str]) -> dict[str, tuple[Any, Any]]:
@@ -297,6 +310,9 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     """Write the plan in the caller's transaction; raises (and writes nothing) if it cannot all go in."""
     if plan.refused:
         raise ValidationError([FieldProblem("row", p.message, row=p.row, column=p.column) for p in plan.refused[:50]])
+    allowed = _allowed_branches(session)
+    if allowed is not None and any(c["branch"] not in allowed for c in [*plan.added, *(u.values for u in plan.updated)]):
+        access.require_branch(session, None, "导入")  # a plan made for another account: refused
     branch_ids: dict[str, int] = {name: id_ for name, id_ in session.execute(select(Branch.name, Branch.id))}
     missing = [name for name in plan.new_branches if name not in branch_ids]
     if missing and not create_branches:

@@ -133,8 +133,15 @@ class BranchTreePane:
         branch = self._current_branch()
         if branch is None:
             return
-        answer = QMessageBox.question(self, self.tr("删除党支部"),  # type: ignore[arg-type, attr-defined]
-                                      self.tr("删除党支部“{0}”？").format(branch.name))  # type: ignore[attr-defined]
+        tr = self.tr  # type: ignore[attr-defined]
+        if branch.all_members:
+            # Refused at once, with the reason and the way out, before any question.
+            QMessageBox.information(self, tr("删除党支部"), tr(  # type: ignore[arg-type]
+                "党支部“{0}”还有{1}名党员的记录（含已转出），不能删除。可先用“合并到…”把它并入其他党支部。")
+                .format(branch.name, branch.all_members))
+            return
+        answer = QMessageBox.question(self, tr("删除党支部"),  # type: ignore[arg-type]
+                                      tr("删除党支部“{0}”？").format(branch.name))
         if answer == QMessageBox.StandardButton.Yes:
             self._write("branch-delete", lambda s, actor: branch_service.delete_branch(s, branch.id, actor))
 

@@ -84,6 +84,16 @@ class TrainingPrintActions:
         activity_id = self._current.id
         out = self._out_dir / f"结业证书-{activity_id}.pdf"
         ws = self.ws
+        with ws.read() as s:
+            refusal = certificates.issuing_refusal(s, activity_id)
+        if refusal:
+            QMessageBox.information(self._widget(), tr("结业证书"), refusal)
+            return
+        answer = QMessageBox.question(self._widget(), tr("结业证书"), tr(
+            "为“%1”中符合结业条件的学员颁发结业证书？\n\n证书编号颁发后登记在册，不能删除；"
+            "考勤再有更改时，证书将被作废。已颁发的证书只重新打印，不另编号。").replace("%1", self._current.title))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
 
         def work(progress: Any, cancel: threading.Event) -> int:
             # Certificate numbers are allocated inside the writing transaction.

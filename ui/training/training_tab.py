@@ -136,10 +136,19 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.activity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.activity_view.horizontalHeader()
+        # The title takes what the short columns leave; they keep fixed widths (a date range or a long
+        # type is elided, whole in its tooltip), so the title is not squeezed at 1024 pixels.
+        em = self.fontMetrics().horizontalAdvance("党")
+        digit = self.fontMetrics().horizontalAdvance("2026-12-20")
+        widths = {0: digit + em, 2: em * 5 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em}
         for column in range(self.activity_model.columnCount()):
-            # A few hundred activities at most: sizing the short columns to their contents is cheap.
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
-                                        else QHeaderView.ResizeMode.ResizeToContents)
+            if column == 1:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, widths.get(column, em * 4))
+        header.setMinimumSectionSize(em * 2)
+        self.activity_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.activity_view.verticalHeader().hide()
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_activity_view_current_changed)
         self.activity_view.doubleClicked.connect(lambda _i: self.on_edit_action_triggered())
@@ -194,7 +203,9 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.all_present_button.setToolTip(self.tr("当前列（课次）中尚未记录的报名人员全部记为出席"))
         self.all_present_button.clicked.connect(self.on_all_present_clicked)
         self.counts_label = QLabel()
-        keys = QLabel(self.tr("键盘：1 出席　2 迟到　3 早退　4 请假　5 缺席　空格 切换　Delete 清除；右键可填请假原因"))
+        keys = QLabel(self.tr("键盘：1 出席　2 迟到　3 早退　4 请假　5 缺席（或 Ctrl+数字）　空格 切换　Delete 清除；"
+                              "右键可填请假原因"))
+        keys.setWordWrap(True)
         keys.setStyleSheet("color: #616161")
         attendance_page = QWidget()
         al = QVBoxLayout(attendance_page)
@@ -226,8 +237,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        em = self.fontMetrics().horizontalAdvance("党")
-        splitter.setSizes([em * 46, em * 46])  # room for the activity titles beside the detail
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([em * 52, em * 40])  # room for the activity titles beside the detail
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter, 1)

@@ -42,6 +42,7 @@ from ui.roll.member_table_model import (
     POST_NONE,
     MemberTableModel,
 )
+from ui.widgets.list_helpers import EmptyNotice, clear_on_escape
 from ui.widgets.live import follow
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         self.splitter.addWidget(self.tree)
         self.stack = QStackedWidget()
         self.table = self._build_table()
+        self.empty_notice = EmptyNotice(self.table, self._empty_text)
         self.stack.addWidget(self.table)
         self.empty_page = self._build_empty_page()
         self.stack.addWidget(self.empty_page)
@@ -166,6 +168,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         self.search.setPlaceholderText(self.tr("搜索：姓名、拼音首字母、身份证尾号、电话"))
         self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 18)
         self.search.textChanged.connect(self.on_search_text_changed)
+        clear_on_escape(self.search)
         bar.addWidget(self.search)
 
         self.membership_filter = self._combo("membership_filter", (
@@ -179,6 +182,13 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         for combo in (self.membership_filter, self.status_filter, self.post_filter):
             bar.addWidget(combo)
         return bar
+
+    def _empty_text(self) -> str:
+        """What the list area says when no member is shown (the roll itself is not empty then)."""
+        if self.search.text().strip():
+            return self.tr("没有找到“{0}”。\n按 Esc 清除搜索，或换个姓名、拼音首字母、身份证尾号再试。").format(
+                self.search.text().strip())
+        return self.tr("没有符合当前筛选条件的党员。\n可在右上角改选“全部类别”“全部状态”“全部职务”，或在左侧选择“全部党支部”。")
 
     def _combo(self, name: str, items: Any) -> QComboBox:
         combo = QComboBox()
@@ -354,7 +364,10 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
     def _update_actions(self) -> None:
         record = self.selected_record()
         writable = not self._read_only
-        self.act_edit.setEnabled(writable and record is not None)
+        # 修改 for who may write, 查看 (read-only) for a 查阅 account.
+        self.act_edit.setText(self.tr("修改") if writable else self.tr("查看"))
+        self.act_edit.setToolTip(self.tr("修改所选党员（双击行）") if writable else self.tr("查看所选党员的信息（双击行）"))
+        self.act_edit.setEnabled(record is not None)
         self.act_transfer.setEnabled(writable and record is not None and record.status == "在册")
         self.act_reinstate.setEnabled(writable and record is not None and record.status != "在册")
         self.act_import.setEnabled(writable and self._import_available)

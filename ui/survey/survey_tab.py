@@ -33,6 +33,7 @@ from ui.survey.design_dialog import DesignDialog
 from ui.survey.entry_dialog import EntryDialog
 from ui.survey.question_chart import QuestionChart
 from ui.survey.survey_table_model import SurveyTableModel
+from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 
 KINDS = ("survey", "survey_question", "survey_response", "survey_answer", "activity")
@@ -72,6 +73,7 @@ class SurveyTab(QWidget):
         self.search.setObjectName("survey_search")
         self.search.setPlaceholderText(self.tr("搜索问卷标题"))
         self.search.setClearButtonEnabled(True)
+        clear_on_escape(self.search)
         self.search.textChanged.connect(self.on_search_text_changed)
         self.toolbar.addWidget(self.search)
 

@@ -37,6 +37,7 @@ from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.training_actions import TrainingActions
 from ui.training.training_print_actions import TrainingPrintActions
+from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(self.reload_activities)
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        clear_on_escape(self.search_edit)
         for combo in (self.year_combo, self.type_combo, self.status_combo):
             combo.currentIndexChanged.connect(lambda _i: self.reload_activities())
         filters = QHBoxLayout()
@@ -301,7 +303,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.counts_changed.emit(self._status)
         if not rows and (self.search_edit.text() or self.year_combo.currentData() or self.type_combo.currentData()
                          or self.status_combo.currentData()):
-            self.empty_label.setText(self.tr("没有符合筛选条件的活动。"))
+            self.empty_label.setText(self.tr("没有符合筛选条件的活动。") + (
+                self.tr("\n按 Esc 清除搜索。") if self.search_edit.text() else ""))
         elif not rows:
             self.empty_label.setText(self.tr("还没有培训或学习活动：点“新增活动”，或“导入学时记录”。"))
         row = self.activity_model.row_of(keep) if keep is not None else -1

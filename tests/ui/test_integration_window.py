@@ -202,9 +202,10 @@ def test_viewer_gets_no_editing(qtbot: Any, db: Database) -> None:
     assert isinstance(tab, MembersTab)
     tab.table.selectRow(0)
     for action in (window.act_new, window.act_delete, window.act_import, window.act_accounts,
-                   window.export_actions["all"], window.export_actions["filter"], tab.act_add, tab.act_edit,
+                   window.export_actions["all"], window.export_actions["filter"], tab.act_add,
                    tab.act_transfer, tab.act_import, tab.act_branch_new, tab.act_branch_delete):
         assert not action.isEnabled(), action.text()
+    assert tab.act_edit.isEnabled() and tab.act_edit.text() == "查看"  # the record opens read-only
     assert window.act_password.isEnabled() and window.act_find.isEnabled()
     assert window.export_actions["template"].isEnabled()
     assert "reader（查阅）" in window.user_label.text()

@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -40,6 +39,7 @@ from ui.assessment.stats_presenter import (
 from ui.assessment.stats_spending_page import SpendingPage
 from ui.assessment.stats_targets_page import TargetsPage
 from ui.assessment.stats_widgets import ACCENT, DrillDownDialog, MessageLine, pydate, qdate
+from ui.widgets.file_dialogs import save_file
 from ui.widgets.live import follow
 
 # The pages whose year is the assessment year (the 民主评议 page's).
@@ -324,7 +324,7 @@ class StatsTab(QWidget):
     # ------------------------------------------------------------ exports
 
     def _ask_path(self, title: str, default: str, pattern: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, title, default, pattern)
+        path, _ = save_file(self, "pdf" if pattern.startswith("PDF") else "export", title, default, pattern)
         return path
 
     def _run_export(self, title: str, fn: Callable[[], Path], done: Callable[[Path], str]) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,7 @@ from ui.plan.plan_pages import (
     RuleCasesTableModel,
     StudyItemsTableModel,
 )
+from ui.widgets.file_dialogs import save_file
 from ui.widgets.live import follow
 
 WATCHED = ("plan_period", "plan_target", "material", "material_issue", "member", "branch", "study_plan",
@@ -255,7 +255,7 @@ class PlanTab(QWidget):
         if row is None:
             QMessageBox.information(self, self.tr("打印签收表"), self.tr("请先在表中选择一种资料。"))
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存签收表"), f"{row.title}签收表.pdf", "PDF (*.pdf)")
+        path, _ = save_file(self, "pdf", self.tr("保存签收表"), f"{row.title}签收表.pdf", "PDF (*.pdf)")
         if not path:
             return
         from services.printing.materials_sheet import write_sign_off_sheet
@@ -279,7 +279,7 @@ class PlanTab(QWidget):
 
     def on_print_study_clicked(self) -> None:
         year = self.study_year.value()
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存学习计划"), f"{year}年度学习计划.pdf", "PDF (*.pdf)")
+        path, _ = save_file(self, "pdf", self.tr("保存学习计划"), f"{year}年度学习计划.pdf", "PDF (*.pdf)")
         if not path:
             return
         from services.printing.study_plan_pdf import write_study_plan_pdf

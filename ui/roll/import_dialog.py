@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,6 +39,7 @@ from services.roll.roll_import import (
 from services.workspace import EDITOR, Workspace
 from ui.roll.import_preview_table_model import ImportPreviewTableModel
 from ui.widgets.errors import error_text, log_error, show_error
+from ui.widgets.file_dialogs import open_file, save_file
 
 FILE_FILTER = "电子表格 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
 DUPLICATE_CHOICES = (("update", "更新（以本表为准）"), ("skip", "跳过"), ("refuse", "拒绝导入"))
@@ -301,7 +301,7 @@ class ImportDialog(QDialog):
             return None
         if not path:
             suggested = str(self.path.with_name(self.path.stem + "-有问题的行.xlsx"))
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("保存有问题的行"), suggested, "Excel (*.xlsx)")
+            path, _ = save_file(self, "export", self.tr("保存有问题的行"), suggested, "Excel (*.xlsx)")
             if not path:
                 return None
         try:
@@ -316,7 +316,7 @@ class ImportDialog(QDialog):
 def start_roll_import(parent: QWidget | None, ws: Workspace, runner: Runner | None = None) -> ImportResult | None:
     """导入花名册: ask for a file, then show the preview; returns what was written, or None."""
     title = QCoreApplication.translate("ImportDialog", "导入花名册")
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", FILE_FILTER)
+    path, _ = open_file(parent, "roll-import", title, FILE_FILTER)
     if not path:
         return None
     dialog = ImportDialog(ws, path, parent, runner=runner)

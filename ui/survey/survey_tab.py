@@ -11,7 +11,6 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -33,6 +32,7 @@ from ui.survey.design_dialog import DesignDialog
 from ui.survey.entry_dialog import EntryDialog
 from ui.survey.question_chart import QuestionChart
 from ui.survey.survey_table_model import SurveyTableModel
+from ui.widgets.file_dialogs import open_file, save_file
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 
@@ -266,7 +266,7 @@ class SurveyTab(QWidget):
         if self._read_only:
             return None
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("导入问卷星答卷"), "",
+            path, _ = open_file(self, "survey-import", self.tr("导入问卷星答卷"),
                                                   self.tr("问卷星答卷 (*.xlsx *.xls *.csv)"))
             if not path:
                 return None
@@ -347,7 +347,7 @@ class SurveyTab(QWidget):
 
         if self._current is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计报告"), f"{self._current.info.title}统计报告.pdf",
+        path, _ = save_file(self, "pdf", self.tr("导出统计报告"), f"{self._current.info.title}统计报告.pdf",
                                               self.tr("PDF (*.pdf);;Word (*.docx)"))
         if not path:
             return

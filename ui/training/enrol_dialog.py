@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
 from services.roll import branches, members
 from services.training import enrolment
 from services.workspace import EDITOR, Workspace
+from ui.widgets.file_dialogs import open_file
 
 
 def _checklist(items: list[tuple[str, Any]], checked: set[Any] | None = None) -> QListWidget:
@@ -129,7 +129,7 @@ class EnrolDialog(QDialog):
             item.setHidden(item.data(Qt.ItemDataRole.UserRole) not in shown)
 
     def on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择名单"), "",
+        path, _ = open_file(self, "enrol-list", self.tr("选择名单"),
                                               self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
         if path:
             self.file_edit.setText(path)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from services.access import EDITOR
 from services.errors import DangxunError
@@ -17,6 +17,7 @@ from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.certificate_verify_dialog import CertificateVerifyDialog
 from ui.widgets.errors import show_error
+from ui.widgets.file_dialogs import save_file
 from ui.widgets.jobs import run_with_progress
 from ui.widgets.pdf_preview import PdfPreviewDialog
 
@@ -124,7 +125,7 @@ class TrainingPrintActions:
 
     def on_cert_register_xlsx_action_triggered(self) -> None:
         tr = self._widget().tr
-        target, _ = QFileDialog.getSaveFileName(self._widget(), tr("导出发证登记册"), "发证登记册.xlsx",
+        target, _ = save_file(self._widget(), "export", tr("导出发证登记册"), "发证登记册.xlsx",
                                                 "Excel (*.xlsx)")
         if not target:
             return

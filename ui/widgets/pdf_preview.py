@@ -26,7 +26,6 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from services.errors import DangxunError
 from services.pdf import pdf_render
 from ui.widgets.errors import show_error
+from ui.widgets.file_dialogs import save_file
 
 PREVIEW_DPI = 80
 # Above 300 dpi a rendered page only grows (an A4 page at 600 dpi is 140 MB of pixels) while print
@@ -232,7 +232,7 @@ class PdfPreviewDialog(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf)))
 
     def on_save_button_clicked(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), self.pdf.name, "PDF (*.pdf)")
+        target, _ = save_file(self, "pdf", self.tr("另存为"), self.pdf.name, "PDF (*.pdf)")
         if target:
             shutil.copyfile(self.pdf, target)
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QTableView,
     QToolBar,
     QToolButton,
@@ -42,6 +41,7 @@ from ui.roll.member_table_model import (
     POST_NONE,
     MemberTableModel,
 )
+from ui.widgets.icons import icon
 from ui.widgets.list_helpers import EmptyNotice, clear_on_escape
 from ui.widgets.live import follow
 
@@ -115,9 +115,8 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
 
     # ------------------------------------------------------------ building
 
-    def _action(self, text: str, icon: QStyle.StandardPixmap, slot: Callable[[], Any],
-                tip: str = "") -> QAction:
-        action = QAction(self.style().standardIcon(icon), text, self)
+    def _action(self, text: str, icon_name: str, slot: Callable[[], Any], tip: str = "") -> QAction:
+        action = QAction(icon(icon_name, self.palette()), text, self)
         action.triggered.connect(slot)
         if tip:
             action.setToolTip(tip)
@@ -126,16 +125,15 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        sp = QStyle.StandardPixmap
-        self.act_add = self._action(self.tr("新增"), sp.SP_FileIcon, self.add_new, self.tr("新增党员（Ctrl+N）"))
-        self.act_edit = self._action(self.tr("修改"), sp.SP_FileDialogDetailedView, self.edit_selected,
+        self.act_add = self._action(self.tr("新增"), "add", self.add_new, self.tr("新增党员（Ctrl+N）"))
+        self.act_edit = self._action(self.tr("修改"), "edit", self.edit_selected,
                                      self.tr("修改所选党员（双击行）"))
-        self.act_transfer = self._action(self.tr("转出…"), sp.SP_ArrowForward, self.transfer_selected,
+        self.act_transfer = self._action(self.tr("转出…"), "transfer", self.transfer_selected,
                                          self.tr("转出、去世、出党或停止党籍（Delete）"))
-        self.act_reinstate = self._action(self.tr("恢复在册"), sp.SP_BrowserReload, self.reinstate_selected)
-        self.act_import = self._action(self.tr("导入"), sp.SP_DialogOpenButton, self.import_data,
+        self.act_reinstate = self._action(self.tr("恢复在册"), "reinstate", self.reinstate_selected)
+        self.act_import = self._action(self.tr("导入"), "import", self.import_data,
                                        self.tr("导入花名册（Ctrl+I）"))
-        self.act_print = self._action(self.tr("打印"), sp.SP_FileDialogContentsView, self.print_current,
+        self.act_print = self._action(self.tr("打印"), "print", self.print_current,
                                       self.tr("把当前显示的党员打印为花名册（Ctrl+P）"))
         self.act_print.setObjectName("members_print")
         for action in (self.act_add, self.act_edit, self.act_transfer, self.act_import, self.act_print):
@@ -143,7 +141,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         self.export_button = QToolButton()
         self.export_button.setObjectName("export_button")
         self.export_button.setText(self.tr("导出"))
-        self.export_button.setIcon(self.style().standardIcon(sp.SP_DialogSaveButton))
+        self.export_button.setIcon(icon("export", self.palette()))
         self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         export_menu = QMenu(self.export_button)
@@ -365,7 +363,9 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         record = self.selected_record()
         writable = not self._read_only
         # 修改 for who may write, 查看 (read-only) for a 查阅 account.
-        self.act_edit.setText(self.tr("修改") if writable else self.tr("查看"))
+        if self.act_edit.text() != (self.tr("修改") if writable else self.tr("查看")):
+            self.act_edit.setText(self.tr("修改") if writable else self.tr("查看"))
+            self.act_edit.setIcon(icon("edit" if writable else "view", self.palette()))
         self.act_edit.setToolTip(self.tr("修改所选党员（双击行）") if writable else self.tr("查看所选党员的信息（双击行）"))
         self.act_edit.setEnabled(record is not None)
         self.act_transfer.setEnabled(writable and record is not None and record.status == "在册")

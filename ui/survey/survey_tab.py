@@ -33,6 +33,7 @@ from ui.survey.entry_dialog import EntryDialog
 from ui.survey.question_chart import QuestionChart
 from ui.survey.survey_table_model import SurveyTableModel
 from ui.widgets.file_dialogs import open_file, save_file
+from ui.widgets.icons import icon
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 
@@ -61,14 +62,17 @@ class SurveyTab(QWidget):
         self._all: list[surveys.SurveyInfo] = []
         self._current: surveys.SurveyResult | None = None
         self.toolbar = QToolBar()
-        self.import_action = self._action(self.tr("导入答卷"), self.import_data, QKeySequence("Ctrl+I"))
-        self.new_action = self._action(self.tr("新建问卷"), self.add_new, QKeySequence.StandardKey.New)
-        self.enter_action = self._action(self.tr("录入答卷"), self.on_enter_action_triggered)
-        self.form_action = self._action(self.tr("打印问卷"), self.on_form_action_triggered)
-        self.report_action = self._action(self.tr("统计报告"), self.print_current, QKeySequence.StandardKey.Print)
-        self.export_action = self._action(self.tr("导出报告…"), self.on_export_action_triggered)
-        self.link_action = self._action(self.tr("评估活动…"), self.on_link_action_triggered)
-        self.delete_action = self._action(self.tr("删除"), self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.import_action = self._action(self.tr("导入答卷"), self.import_data, QKeySequence("Ctrl+I"), "import")
+        self.new_action = self._action(self.tr("新建问卷"), self.add_new, QKeySequence.StandardKey.New, "new_doc")
+        self.enter_action = self._action(self.tr("录入答卷"), self.on_enter_action_triggered, icon_name="entry")
+        self.form_action = self._action(self.tr("打印问卷"), self.on_form_action_triggered, icon_name="print")
+        self.report_action = self._action(self.tr("统计报告"), self.print_current, QKeySequence.StandardKey.Print,
+                                          "report")
+        self.export_action = self._action(self.tr("导出报告…"), self.on_export_action_triggered, icon_name="export")
+        self.link_action = self._action(self.tr("评估活动…"), self.on_link_action_triggered, icon_name="evaluate")
+        self.delete_action = self._action(self.tr("删除"), self.delete_selected, QKeySequence.StandardKey.Delete,
+                                          "delete")
         self.search = QLineEdit()
         self.search.setObjectName("survey_search")
         self.search.setPlaceholderText(self.tr("搜索问卷标题"))
@@ -112,8 +116,8 @@ class SurveyTab(QWidget):
         follow(ws, self, KINDS, self.refresh)
         self.refresh()
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
+    def _action(self, text: str, slot: Any, shortcut: Any = None, icon_name: str = "") -> QAction:
+        action = QAction(icon(icon_name, self.palette()), text, self) if icon_name else QAction(text, self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)

@@ -37,6 +37,7 @@ from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.training_actions import TrainingActions
 from ui.training.training_print_actions import TrainingPrintActions
+from ui.widgets.icons import icon
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 
@@ -68,24 +69,29 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
 
         # ---------------------------------------------------------- toolbar and filters
         self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         # Ctrl+N, Delete and Ctrl+I are the main window's menu shortcuts; they call add_new() etc. below.
-        self.new_action = self._action(self.tr("新增活动"), self.on_new_action_triggered)
-        self.edit_action = self._action(self.tr("编辑"), self.on_edit_action_triggered)
-        self.delete_action = self._action(self.tr("删除"), self.on_delete_action_triggered)
+        self.new_action = self._action(self.tr("新增活动"), self.on_new_action_triggered, icon_name="add")
+        self.edit_action = self._action(self.tr("编辑"), self.on_edit_action_triggered, icon_name="edit")
+        self.delete_action = self._action(self.tr("删除"), self.on_delete_action_triggered, icon_name="delete")
         self.status_button = QToolButton()
         self.status_button.setText(self.tr("状态"))
+        self.status_button.setIcon(icon("status", self.palette()))
+        self.status_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         status_menu = QMenu(self.status_button)
         for status in activities.STATUSES:
             status_menu.addAction(status).triggered.connect(lambda _=False, s=status: self.change_status(s))
         self.status_button.setMenu(status_menu)
         self.toolbar.addSeparator()
-        self.enrol_action = self._action(self.tr("报名"), self.on_enrol_action_triggered)
-        self.import_action = self._action(self.tr("导入学时记录"), self.on_import_action_triggered)
+        self.enrol_action = self._action(self.tr("报名"), self.on_enrol_action_triggered, icon_name="enrol")
+        self.import_action = self._action(self.tr("导入学时记录"), self.on_import_action_triggered,
+                                          icon_name="import")
         self.toolbar.addSeparator()
         self.print_button = QToolButton()
         self.print_button.setText(self.tr("打印"))
+        self.print_button.setIcon(icon("print", self.palette()))
+        self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         print_menu = QMenu(self.print_button)
         self.signin_action = print_menu.addAction(self.tr("签到表（当前课次）"))
@@ -102,7 +108,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.print_button.setMenu(print_menu)
         self.toolbar.addWidget(self.status_button)
         self.toolbar.addWidget(self.print_button)
-        self.verify_action = self._action(self.tr("核验证书"), self.on_verify_action_triggered)
+        self.verify_action = self._action(self.tr("核验证书"), self.on_verify_action_triggered, icon_name="verify")
 
         self.year_combo = QComboBox()
         self.type_combo = QComboBox()
@@ -253,8 +259,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.set_read_only(self._read_only)
         self.refresh()
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
+    def _action(self, text: str, slot: Any, shortcut: Any = None, icon_name: str = "") -> QAction:
+        action = QAction(icon(icon_name, self.palette()), text, self) if icon_name else QAction(text, self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)

@@ -41,6 +41,7 @@ from services.errors import DangxunError
 from services.pdf import pdf_render
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
+from ui.widgets.icons import icon
 
 # Rendered once at this resolution, then scaled on screen: sharp enough up to 150 % of A4's real size.
 PREVIEW_DPI = 144
@@ -227,6 +228,9 @@ class PdfPreviewDialog(QDialog):
         self.zoom_label.setObjectName("zoom_label")
         self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("300 %") + 8)
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for button, name in ((self.fit_width_button, "fit_width"), (self.fit_page_button, "fit_page"),
+                             (self.zoom_out_button, "zoom_out"), (self.zoom_in_button, "zoom_in")):
+            button.setIcon(icon(name, self.palette()))
         zoom_row = QHBoxLayout()
         for w in (self.fit_width_button, self.fit_page_button, self.zoom_out_button, self.zoom_label,
                   self.zoom_in_button):
@@ -234,7 +238,7 @@ class PdfPreviewDialog(QDialog):
             zoom_row.addWidget(w)
         zoom_row.addStretch(1)
 
-        self.print_button = QPushButton(self.tr("打印…"))
+        self.print_button = QPushButton(icon("print", self.palette()), self.tr("打印…"))
         self.print_button.setEnabled(bool(self.pages) or (pdf_render.available() and not problem))
         self.print_button.clicked.connect(self.on_print_button_clicked)
         open_button = QPushButton(self.tr("用系统程序打开"))

@@ -148,7 +148,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         # type is elided, whole in its tooltip), so the title is not squeezed at 1024 pixels.
         em = self.fontMetrics().horizontalAdvance("党")
         digit = self.fontMetrics().horizontalAdvance("2026-12-20")
-        widths = {0: digit + em, 2: em * 5 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em}
+        widths = {0: digit + em, 2: em * 6 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em}
         for column in range(self.activity_model.columnCount()):
             if column == 1:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)

@@ -154,3 +154,16 @@ def test_activity_titles_are_not_squeezed_at_1024(qtbot, demo_db):
     qtbot.wait(50)
     em = tab.fontMetrics().horizontalAdvance("党")
     assert tab.activity_view.horizontalHeader().sectionSize(1) >= em * 9
+
+
+def test_enrolment_tabs_all_fit_without_scroll_arrows(qtbot, demo_db, klass):
+    from ui.training.enrol_dialog import EnrolDialog
+
+    dialog = EnrolDialog(workspace(demo_db), klass[0].id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    bar = dialog.tabs.tabBar()
+    assert dialog.width() <= 1000
+    assert bar.width() >= bar.sizeHint().width()
+    last = bar.tabRect(bar.count() - 1)
+    assert last.right() <= bar.width() and bar.tabText(bar.count() - 1) == "从名单导入"

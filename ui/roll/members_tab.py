@@ -216,8 +216,12 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         header.setStretchLastSection(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         char = self.fontMetrics().horizontalAdvance("党")
+        title_metrics = header.fontMetrics()
         for i, column in enumerate(COLUMNS):
-            header.resizeSection(i, char * _COLUMN_CHARS.get(column.key, 6) + char)
+            # Wide enough for its values and for its whole title with the sort arrow beside it.
+            title = str(self.model.headerData(i, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(i, max(char * _COLUMN_CHARS.get(column.key, 6) + char,
+                                        title_metrics.horizontalAdvance(title) + char * 2))
         table.setSortingEnabled(True)
         table.doubleClicked.connect(self.on_table_double_clicked)
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())

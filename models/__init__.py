@@ -28,6 +28,7 @@ from models.setting import Setting
 from models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from models.training import (
     Activity,
+    ActivityIdentity,
     ActivitySession,
     ActivityType,
     Attendance,
@@ -37,7 +38,7 @@ from models.training import (
 )
 
 __all__ = [
-    "Account", "Activity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
+    "Account", "Activity", "ActivityIdentity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "Exemption", "HoursAdjustment", "Material", "MaterialIssue", "Member",
     "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
     "SubmittedReport",

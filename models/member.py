@@ -57,5 +57,7 @@ class Member(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
     )
+    # Moved on by every save from the edit dialog (services/safety/versions.py).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     branch: Mapped[Branch] = relationship(back_populates="members")

@@ -60,12 +60,27 @@ class Activity(Base):
     completion_value: Mapped[Optional[float]] = mapped_column(Float)
     remarks: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    # Moved on by every save from the edit dialog (services/safety/versions.py).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     type: Mapped[ActivityType] = relationship()
     sessions: Mapped[list[ActivitySession]] = relationship(
         back_populates="activity", order_by="ActivitySession.seq", cascade="all, delete-orphan"
     )
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="activity", cascade="all, delete-orphan")
+
+
+class ActivityIdentity(Base):
+    """An activity's identity as imports know it (folded title | type | start date): one activity each.
+
+    Imports running at once on a server insert-or-get here, so that the same activity arriving
+    from two files is created once.
+    """
+
+    __tablename__ = "activity_identity"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
 
 
 class ActivitySession(Base):

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from services import access, changes
+from services import access, changes, watch
 from services.access import ADMIN, EDITOR, VIEWER
 from services.errors import (
     DangxunError,
@@ -32,19 +33,29 @@ from services.errors import (
     UnreadableFileError,
 )
 from services.safety import accounts as account_service
-from services.safety import audit
+from services.safety import audit, server
 from services.safety import backup as backup_service
+from services.safety.location import Location
 from services.safety.lock import DatabaseLock, LockFileError, acquire_lock, describe_stale
 from services.safety.recognise import DamagedDatabaseError, ReadOnlyDatabaseError, is_writable
-from services.safety.storage import Database, open_database
+from services.safety.storage import Database, current_revisions, known_heads, open_database
 
-__all__ = ["ADMIN", "EDITOR", "VIEWER", "UnitOfWork", "Workspace", "translate_db_error"]
+__all__ = ["ADMIN", "EDITOR", "VIEWER", "UnitOfWork", "Workspace", "WriteConflictError", "translate_db_error"]
 
 log = logging.getLogger(__name__)
 Listener = Callable[[changes.Changes], None]
 
 # What each role may not do, in the words of a refusal: "当前账号（查阅）无权{what}".
 WHAT = {EDITOR: "修改数据", ADMIN: "进行此项管理操作", VIEWER: "查看数据"}
+
+
+class WriteConflictError(DangxunError):
+    """A write that collided with another clerk's (a duplicate key, a deadlock): nothing was written.
+
+    An import may plan again and retry: the other write is committed by then.
+    """
+
+    exit_code = 1
 
 
 def translate_db_error(exc: BaseException, path: Path | str | None = None) -> DangxunError:
@@ -55,7 +66,9 @@ def translate_db_error(exc: BaseException, path: Path | str | None = None) -> Da
     text = str(getattr(exc, "orig", exc) or exc).lower()
     name = f"数据库 {path} " if path else "数据库"
     if isinstance(exc, IntegrityError):
-        return DangxunError("保存没有成功：数据与已有记录冲突（重复或被其他记录引用），数据库未作改动。")
+        return WriteConflictError("保存没有成功：数据与已有记录冲突（重复或被其他记录引用），数据库未作改动。")
+    if "deadlock detected" in text or "could not serialize" in text:
+        return WriteConflictError("保存没有成功：另一位同事正在同时修改相同的数据，数据库未作改动。请稍后再试。")
     if "locked" in text or "busy" in text:
         return DatabaseLockedError(f"{name}正被另一个程序写入，请稍后再试；数据库未作改动。")
     if "readonly" in text or "read-only" in text or "read only" in text:
@@ -103,44 +116,84 @@ class Workspace:
         self.notes = notes
         self.backup_dir = backup_dir
         self._listeners: list[Listener] = []
+        self._watcher: watch.Watcher | None = None
+        self.instance = watch.new_instance()
+        self.shared_reason: str | None = None  # set: another process holds the file's lock
 
     # ------------------------------------------------------------------ opening and login
     @classmethod
-    def open(cls, path: Path | str, *, actor: str, backup_dir: Path | None = None,
-             take_lock: bool = True, create_folder: bool = False) -> Workspace:
+    def open(cls, path: Path | str | Location, *, actor: str, backup_dir: Path | None = None,
+             take_lock: bool = True, create_folder: bool = False, allow_shared: bool = True) -> Workspace:
         """Take the one-writer lock, then open (creating, or upgrading after a backup copy).
 
         The file is recognised before anything is written (another program's database, a newer
         schema, a damaged file are refused; a damaged one naming its newest good backup). After an
         unclean shutdown (a stale lock) the file is also quick-checked. A new database is made only
         in a folder that exists (unless `create_folder`); a file that may not be written opens read-only.
+
+        A server (a Location with a URL, or the URL itself) takes no lock: several clerks write at once.
+        While another window or command holds a file's lock, the workspace opens for looking only
+        (`shared_reason` says why): reads, and the audit entries of reads (exports, prints), work;
+        a change of data is refused as a second writer (DatabaseLockedError, exit 3).
         """
+        if isinstance(path, Location):
+            if path.url is not None:
+                return cls.open_server(path.url, actor=actor, backup_dir=backup_dir)
+            path = path.path or Path()
+        elif isinstance(path, str) and server.is_server(path):
+            return cls.open_server(path, actor=actor, backup_dir=backup_dir)
         path = Path(path).expanduser()
         if not create_folder and not path.parent.is_dir():
             raise UnreadableFileError(f"文件夹 {path.parent} 不存在，没有新建数据库 {path}。请检查路径是否写错。")
         folder = backup_dir or backup_service.default_backups_dir()
-        lock = cls._lock(path) if take_lock else None
+        shared: str | None = None
+        try:
+            lock = cls._lock(path) if take_lock else None
+        except DatabaseLockedError as exc:
+            if not allow_shared or not path.exists():
+                raise
+            lock, shared = None, exc.message
         notes: list[str] = []
         try:
             stale = describe_stale(lock) if lock is not None else None
             if stale:
                 notes.append(stale)
             try:
-                db = open_database(path, backup_dir=folder, create_folder=create_folder, verify=bool(stale),
-                                   daily=True)
+                if shared:  # another window writes: look without writing anything (no upgrade, no check day)
+                    db = open_database(path, backup_dir=folder, create_folder=False, migrate=False)
+                    if current_revisions(db.engine) != known_heads():
+                        db.dispose()
+                        raise DatabaseLockedError(shared)
+                else:
+                    db = open_database(path, backup_dir=folder, create_folder=create_folder, verify=bool(stale),
+                                       daily=True)
             except DamagedDatabaseError as exc:
                 raise backup_service.damage_with_backup(exc, folder) from exc
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
+        if shared:
+            notes.append("只读：另一窗口正在编辑该数据库，现在只能查看，不能修改。")
         if db.created:
             notes.append(f"已新建数据库：{path}")
         if db.read_only:
             notes.append(f"数据库文件 {path} 是只读的（没有写入权限）：可以查看，不能修改。")
         if db.upgraded_from is not None:
             notes.append(f"数据库已从旧版本升级，升级前的副本：{db.backup_path}")
-        return cls(db, actor=actor, lock=lock, notes=tuple(notes), backup_dir=folder)
+        ws = cls(db, actor=actor, lock=lock, notes=tuple(notes), backup_dir=folder)
+        ws.shared_reason = shared
+        return ws
+
+    @classmethod
+    def open_server(cls, url: str, *, actor: str, backup_dir: Path | None = None) -> Workspace:
+        """Open a server database (set up when empty, upgraded when older); no lock, no file backups."""
+        db = open_database(url)
+        notes = [f"已在数据库服务器上建立数据库：{db.where}"] if db.created else []
+        if db.upgraded_from is not None and not db.created:
+            notes.append("服务器上的数据库已升级到本版本的结构。")
+        return cls(db, actor=actor, lock=None, notes=tuple(notes),
+                   backup_dir=backup_dir or backup_service.default_backups_dir())
 
     @staticmethod
     def _lock(path: Path) -> DatabaseLock | None:
@@ -193,10 +246,21 @@ class Workspace:
         return self.account.role if self.account is not None else None
 
     def can(self, needed: str) -> bool:
+        if self.shared_reason and needed != VIEWER:
+            return False
         return access.role_allows(self.role, needed)
 
     def require(self, needed: str, what: str | None = None) -> None:
+        if self.shared_reason and needed != VIEWER:
+            raise DatabaseLockedError(f"{self.shared_reason}（现在只能查看，{what or WHAT[needed]}没有进行）")
         access.require(self.role, needed, what or WHAT[needed])
+
+    def require_snapshot(self, what: str) -> None:
+        """A snapshot of the whole database (copy-db, backup of a server) carries every member's data:
+        only an office 管理员 (no branch limits) may take one; on a file, as `backup` always allowed."""
+        self.require(ADMIN, what)
+        if self.account is not None and getattr(self.account, "branches", None):
+            raise PermissionDeniedError(f"当前账号只管理部分党支部，无权{what}（副本含全部党员的个人信息）。")
 
     @property
     def path(self) -> Path | None:
@@ -235,6 +299,10 @@ class Workspace:
         try:
             with session.begin():
                 yield uow
+                if self.db.is_server:  # other clerks' windows hear of it once this commits
+                    session.flush()
+                    sql, params = watch.notify_sql(self.instance, set(collected.kinds) | {"change_log"})
+                    session.execute(text(sql), params)
         except DangxunError:
             raise
         except SQLAlchemyError as exc:
@@ -242,6 +310,15 @@ class Workspace:
         finally:
             session.close()
         self._announce(collected)
+
+    def poll_others(self) -> bool:
+        """Announce what other processes changed since the last poll (a window's timer calls this)."""
+        if self._watcher is None:
+            self._watcher = watch.Watcher(self.db.url, self.db.path, self.instance)
+        kinds = self._watcher.poll()
+        if kinds:
+            self._announce(changes.Changes({k: set() for k in kinds}, "others"))
+        return bool(kinds)
 
     def _translate(self, exc: SQLAlchemyError) -> DangxunError:
         """A database error in Chinese; a damaged file names its newest good backup."""
@@ -262,11 +339,16 @@ class Workspace:
 
     def announce(self, kinds: dict[str, set[int]], action: str = "") -> None:
         """Tell every listener that `kinds` changed (for writes made outside `write`, e.g. restore)."""
+        if self._watcher is not None:  # a restore replaces the file the watcher reads: look afresh
+            self._watcher.close()
+            self._watcher = None
         self._announce(changes.Changes({k: set(v) for k, v in kinds.items()}, action))
 
     def _announce(self, collected: changes.Changes) -> None:
         if not collected:
             return
+        if self._watcher is not None and collected.action != "others":
+            self._watcher.rebaseline()
         for listener in list(self._listeners):
             try:
                 listener(collected)
@@ -275,6 +357,8 @@ class Workspace:
 
     def close(self) -> None:
         self._listeners.clear()
+        if self._watcher is not None:
+            self._watcher.close()
         self.db.dispose()
         if self.lock is not None:
             self.lock.release()

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh migrated SQLite file per test, and the sample files of shared/."""
+"""Shared fixtures: a fresh migrated database per test (SQLite, or a server: tests/helpers/backend.py), and the
+sample files of shared/."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ os.environ.setdefault("DANGXUN_DATA_DIR", str(ROOT / ".pytest_cache" / "dangxun-
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from services.safety.storage import Database, open_database  # noqa: E402
+from tests.helpers import backend  # noqa: E402
 from tests.helpers.paths import SAMPLES  # noqa: E402
 
 
@@ -35,6 +37,14 @@ def samples() -> Path:
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
+    """A fresh migrated database: a SQLite file, or a server database with DANGXUN_TEST_SERVER."""
+    if backend.on_server():
+        url = backend.new_database()
+        database = open_database(url)
+        yield database
+        database.dispose()
+        backend.drop_database(url)
+        return
     database = open_database(tmp_path / "test.sqlite3")
     yield database
     database.dispose()

@@ -118,14 +118,13 @@ def _quiet_offscreen_messages() -> None:
     previous = qInstallMessageHandler(handler)
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    """The database file of `--db` (or DANGXUN_DB), resolved as the command line does (a URL is no path)."""
-    from services.safety.location import not_yet_supported, resolve_database
+def _db_path(args: argparse.Namespace) -> Any:
+    """The database of `--db` (or DANGXUN_DB), resolved as the command line does: a file path, or a
+    Location naming a server (a URL is never taken for a path)."""
+    from services.safety.location import resolve_database
 
     location = resolve_database(getattr(args, "db", None) or os.environ.get("DANGXUN_DB") or None)
-    if location.path is None:
-        raise not_yet_supported(location)
-    return location.path
+    return location.path if location.path is not None else location
 
 
 def _mark(what: str) -> None:
@@ -210,6 +209,8 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         window.attach(start.ws)
         window.statusBar().clearMessage()
+        if start.ws.shared_reason:
+            _show_read_only_banner(window)
         window.load_current()
         app.processEvents()
         _mark("loaded")
@@ -219,12 +220,26 @@ def run_gui(args: argparse.Namespace) -> int:
         auto.backed_up.connect(
             lambda p: window.statusBar().showMessage(window.tr("已自动备份：{0}").format(Path(p).name), 10_000))
         auto.failed.connect(lambda m: window.statusBar().showMessage(window.tr("自动备份没有成功：{0}").format(m)))
-        auto.start()
+        if not (start.ws.shared_reason or start.db.is_server):  # only the holder of a file backs it up
+            auto.start()
         return app.exec()
     finally:
         auto.stop()
         start.close()
         uninstall_hook()
+
+
+def _show_read_only_banner(window: Any) -> None:
+    """A second window on a file another window edits says so all the time (the status bar's right end)."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.safety.safety_startup import READ_ONLY_BANNER
+
+    banner = QLabel(window.tr(READ_ONLY_BANNER.split("，现在")[0]))
+    banner.setObjectName("readOnlyBanner")
+    banner.setToolTip(window.tr(READ_ONLY_BANNER))
+    banner.setStyleSheet("QLabel { background: #fff3cd; color: #7a4f01; padding: 2px 8px; border-radius: 3px; }")
+    window.statusBar().addPermanentWidget(banner)
 
 
 def _tell_start_notes(window: Any, start: Any) -> None:

@@ -187,6 +187,15 @@ class MainWindow(QMainWindow):
         follow(ws, self, ("account",), self._on_accounts_changed)
         self._show_user()
         self.update_actions()
+        # Other windows, commands and clerks (a server): their changes reach the tabs within seconds.
+        self._others_timer = QTimer(self)
+        self._others_timer.setInterval(2000)
+        self._others_timer.timeout.connect(self._poll_others)
+        self._others_timer.start()
+
+    def _poll_others(self) -> None:
+        if self.ws is not None:
+            self.ws.poll_others()
 
     def _show_user(self) -> None:
         if self.role:
@@ -210,6 +219,7 @@ class MainWindow(QMainWindow):
         tr = self.tr
         self.act_import = self._make_action(tr("导入…"), "Ctrl+I", lambda: self._call("import_data"), "act_import")
         self.act_print = self._make_action(tr("打印…"), "Ctrl+P", lambda: self._call("print_current"), "act_print")
+        self.act_open = self._make_action(tr("打开数据库…"), "Ctrl+O", self.open_database, "act_open")
         self.act_backup = self._make_action(tr("备份与恢复…"), None, self.show_backups, "act_backup")
         self.act_accounts = self._make_action(tr("账号管理…"), None, self.show_accounts, "act_accounts")
         self.act_password = self._make_action(tr("修改密码…"), None, self.change_password, "act_password")
@@ -231,6 +241,8 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("文件(&F)"))
+        file_menu.addAction(self.act_open)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_import)
         self.export_menu = QMenu(tr("导出党员"), file_menu)
         self.export_menu.setObjectName("export_menu")
@@ -468,6 +480,12 @@ class MainWindow(QMainWindow):
             return path
 
         return ask
+
+    def open_database(self) -> None:
+        """Another database file or a server, in a new window (ui/safety/open_database_dialog.py)."""
+        from ui.safety.open_database_dialog import open_other_database
+
+        open_other_database(self, self.settings)
 
     def show_backups(self) -> None:
         if self.ws is None:

@@ -58,7 +58,7 @@ def get_study_plan(session: Session, year: int) -> PlanText:
     linked = [i.activity_id for i in plan.items if i.activity_id]
     titles = {aid: title for aid, title in session.execute(
         select(Activity.id, Activity.title).where(Activity.id.in_(linked)))} if linked else {}
-    items = tuple(ItemInfo(i.id, i.seq, i.kind, i.title, i.month, i.activity_id, titles.get(i.activity_id))
+    items = tuple(ItemInfo(i.id, i.seq, i.kind, i.title, i.month, i.activity_id, titles.get(i.activity_id or 0))
                   for i in plan.items)
     return PlanText(plan.year, plan.title, plan.body or "", items)
 

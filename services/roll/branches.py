@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
@@ -46,7 +46,7 @@ def find_branch(session: Session, name: str) -> Branch | None:
 
 
 def list_branches(session: Session) -> list[BranchInfo]:
-    active = func.sum(func.iif(Member.status == "在册", 1, 0))
+    active = func.sum(case((Member.status == "在册", 1), else_=0))
     rows = session.execute(
         select(Branch.id, Branch.name, Branch.sort_order, func.coalesce(active, 0), func.count(Member.id))
         .outerjoin(Member, Member.branch_id == Branch.id)

@@ -40,6 +40,7 @@ from services.normalize import (
     partial_start,
 )
 from services.safety import changelog, privacy
+from services.safety.versions import claim_version
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class MemberRecord:
     name_initials: str
     sort_key: str
     branch_order: int
+    version: int = 1  # moves on every save: a save made from an older version is refused
 
     def to_json(self) -> dict[str, Any]:
         data = {key: getattr(self, key) for key in JSON_KEYS}
@@ -251,7 +253,7 @@ def _record_query() -> Any:
             Member.education, Member.joined_party, Member.full_member_since, Member.membership,
             Branch.name, Member.party_post, Member.job, Member.staff_status, Member.phone,
             Member.joined_org, Member.left_date, Member.status, Member.remarks, Member.branch_id,
-            Member.left_reason, Member.name_initials, Member.sort_key, Branch.sort_order,
+            Member.left_reason, Member.name_initials, Member.sort_key, Branch.sort_order, Member.version,
         )
         .join(Branch, Branch.id == Member.branch_id)
         .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id)
@@ -354,11 +356,18 @@ def create_member(session: Session, raw: dict[str, Any], actor: str) -> MemberRe
     return get_member(session, member.id)
 
 
-def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: str) -> MemberRecord:
-    """Replace the member's fields with `raw` (a full set of fields, as the edit dialog sends)."""
+def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: str,
+                  expected_version: int | None = None) -> MemberRecord:
+    """Replace the member's fields with `raw` (a full set of fields, as the edit dialog sends).
+
+    With `expected_version` (the version the clerk opened), a save over another clerk's later save
+    is refused, saying what the other changed.
+    """
     member = session.get(Member, member_id)
     if member is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
+    if expected_version is not None:
+        claim_version(session, Member, member_id, expected_version, f"党员“{member.name}”", "member", LABELS)
     clean, problems = clean_member(raw)
     branch = _resolve_branch(session, clean["branch"], problems) if clean.get("branch") else None
     if clean.get("id_number") and clean["id_number"] != member.id_number:
@@ -386,6 +395,8 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
         for key, value in derived_name_fields(member.name).items():
             setattr(member, key, value)
     if changes:
+        if expected_version is None:
+            claim_version(session, Member, member_id, None, f"党员“{member.name}”", "member")
         action = "status" if "status" in changes else "update"
         changelog.record(session, actor, action, "member", member.id,
                          f"修改党员“{member.name}”：" + "、".join(LABELS.get(k, k) for k in changes), changes)

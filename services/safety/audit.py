@@ -47,6 +47,7 @@ ACTION_LABELS = {
     "demo-remove": "删除示例数据", "hours-adjust": "调整学时", "import-exam-scores": "导入考试成绩",
     "import-roll": "导入花名册", "load-demo": "载入示例数据", "member-leave": "党员离开",
     "member-reinstate": "恢复在册", "member-save": "保存党员信息", "second-backup-folder": "设置第二备份文件夹",
+    "copy-db": "复制数据库",
 }
 ENTITY_LABELS = {
     "member": "党员", "branch": "党支部", "account": "账号", "event": "系统事件", "activity": "活动",
@@ -80,6 +81,7 @@ DETAIL_LABELS = {
     "branches_created": "新建党支部", "targets.extra_committee_posts": "计入支委目标的党内职务",
     "count": "数量", "kind": "类别", "year": "年度", "activity_id": "活动编号", "carried_over": "沿用",
     "post": "职务", "start": "开始", "end": "结束", "copies": "份数", "month": "月份", "group": "对象",
+    "target": "目标",
 }
 
 

@@ -311,8 +311,8 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
 
     `target` writes to that file instead of the backups folder (the command line's `backup OUT`).
     """
-    if db.path is None:
-        raise DangxunError("只有数据库文件可以备份")
+    # A server database is snapshotted to a file named after the database (services/safety/copying.py).
+    named = db.path if db.path is not None else Path(db.url.rsplit("/", 1)[-1].split("?")[0] + ".sqlite3")
     note = reason
     reason = reason_slug(reason)
     now = (now or dt.datetime.now()).replace(microsecond=0)
@@ -324,16 +324,22 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     schema = tuple(sorted(current_revisions(db.engine)))
     explicit = target
     if target is None:
-        target = folder / backup_name(db.path, now, reason)
+        target = folder / backup_name(named, now, reason)
         n = 1
         while target.exists():  # two backups in one second: keep both
             n += 1
             target = folder / (target.name.split(".sqlite3")[0].split("~")[0] + f"~{n}.sqlite3")
     target = Path(target)
-    if target.resolve() == db.path.resolve():
+    if db.path is not None and target.resolve() == db.path.resolve():
         raise UnreadableFileError("备份文件不能与数据库本身是同一个文件")
     try:
-        copy_database(db.engine, target)
+        if db.path is None:
+            from services.safety import copying
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copying.copy_database(db, target)
+        else:
+            copy_database(db.engine, target)
         # The copy inherits WAL mode; a backup is a single self-contained file, so switch it back.
         _checkpoint(target)
     except (OSError, sqlite3.Error) as exc:
@@ -345,7 +351,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
         raise DangxunError(f"备份文件 {target} 写入后检查未通过（{'；'.join(problems[:3])}），已改名为 {bad.name}。"
                            "请检查磁盘后重试。")
     meta = {"created": now.isoformat(), "reason": reason, "note": note, "data_version": version, "members": members,
-            "schema": list(schema), "database": str(db.path)}
+            "schema": list(schema), "database": str(db.path) if db.path is not None else db.where}
     if explicit is None:  # a file the user named gets no companion; its facts are read from it
         safe_write.write_text(_sidecar(target), json.dumps(meta, ensure_ascii=False, indent=1))
     info = BackupInfo(path=target, created=now, reason=reason, size=target.stat().st_size,
@@ -370,9 +376,9 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
                             "second_copy": str(second_copy) if second_copy else None})
     pruned: list[Path] = []
     if prune and target.parent == folder:
-        pruned += prune_backups(folder, db.path, now)
+        pruned += prune_backups(folder, named, now)
         if second_copy is not None:
-            pruned += prune_backups(second_copy.parent, db.path, now)
+            pruned += prune_backups(second_copy.parent, named, now)
     return BackupResult(info, second_copy, second_error, tuple(pruned))
 
 
@@ -404,8 +410,11 @@ def backup_before(db: Database, reason: str, actor: str = "系统",
     `reason` is a word (import, restore, migrate) or a sentence such as “导入花名册 x.xlsx 之前”,
     which is kept in the log and in the backup's companion file.
 
-    Skipped only for a database that holds nothing yet.
+    Skipped for a database that holds nothing yet, and on a server, where the import's own
+    transaction and the server's backups stand for it.
     """
+    if db.is_server:
+        return None
     with db.session_factory() as s:
         empty = data_version(s) == 0 and member_count(s) == 0
     if empty:
@@ -414,8 +423,8 @@ def backup_before(db: Database, reason: str, actor: str = "系统",
 
 
 def backup_on_start(db: Database, actor: str = "系统", folder: Path | None = None) -> BackupResult | None:
-    """At start: a backup when anything changed since the newest one."""
-    if not needs_backup(db, folder):
+    """At start: a backup when anything changed since the newest one (files only)."""
+    if db.is_server or not needs_backup(db, folder):
         return None
     return backup_now(db, actor, "start", folder)
 
@@ -423,6 +432,8 @@ def backup_on_start(db: Database, actor: str = "系统", folder: Path | None = N
 def backup_if_due(db: Database, actor: str = "系统", folder: Path | None = None,
                   now: dt.datetime | None = None, interval: dt.timedelta = AUTO_INTERVAL) -> BackupResult | None:
     """For a timer: a backup when data changed and the newest backup is `interval` old or older."""
+    if db.is_server:
+        return None
     now = now or dt.datetime.now()
     last = last_backup(db, folder)
     if last is not None and now - last.created < interval:

@@ -8,10 +8,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from models import ChangeLog
+from services.safety import server
 
 
 def _jsonable(value: Any) -> Any:
@@ -29,20 +30,65 @@ def entry_digest(prev_hash: str, at: dt.datetime, actor: str, action: str, entit
 
 def record(session: Session, actor: str, action: str, entity: str, entity_id: int | None,
            summary: str, changes: dict[str, tuple[Any, Any]] | None = None) -> ChangeLog:
-    """Append one entry; `changes` maps a field to (old, new)."""
+    """Append one entry; `changes` maps a field to (old, new).
+
+    The entry joins the chain when its transaction commits (`_chain_pending`): with several writers
+    on a server the chain stays one chain, in commit order, and a long import holds it only for the
+    moment of its commit. Reading the log in the same transaction chains what is pending first.
+    """
     changes_json = json.dumps(
         {k: [_jsonable(o), _jsonable(n)] for k, (o, n) in (changes or {}).items()},
         ensure_ascii=False, sort_keys=True,
     )
-    prev = session.execute(select(ChangeLog.entry_hash).order_by(ChangeLog.id.desc()).limit(1)).scalar()
-    prev_hash = prev or ""
     at = dt.datetime.now().replace(microsecond=0)
     entry = ChangeLog(at=at, actor=actor, action=action, entity=entity, entity_id=entity_id,
-                      summary=summary, changes=changes_json, prev_hash=prev_hash)
-    entry.entry_hash = entry_digest(prev_hash, at, actor, action, entity, entity_id, summary, changes_json)
-    session.add(entry)
-    session.flush()
+                      summary=summary, changes=changes_json, prev_hash="", entry_hash="")
+    session.info.setdefault(PENDING, []).append(entry)
+    session.flush()  # what the entry describes is written now; the entry itself at commit
     return entry
+
+
+PENDING = "dangxun.pending_log"
+
+
+def flush_pending(session: Session) -> None:
+    """Chain and write this transaction's pending entries: wait for the chain, then append in order."""
+    pending: list[ChangeLog] = session.info.pop(PENDING, [])
+    if not pending:
+        return
+    server.serialise(session, "audit-chain")
+    prev_hash = session.execute(select(ChangeLog.entry_hash).order_by(ChangeLog.id.desc()).limit(1)).scalar() or ""
+    for entry in pending:
+        entry.prev_hash = prev_hash
+        entry.entry_hash = entry_digest(prev_hash, entry.at, entry.actor, entry.action, entry.entity,
+                                        entry.entity_id, entry.summary, entry.changes)
+        session.add(entry)
+        session.flush()
+        prev_hash = entry.entry_hash
+
+
+@event.listens_for(Session, "before_commit")
+def _chain_pending(session: Session) -> None:
+    flush_pending(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _read_own_entries(state: Any) -> None:
+    """A query of the log inside a transaction sees that transaction's own entries (as autoflush would)."""
+    if not state.is_select or not state.session.info.get(PENDING):
+        return
+    try:
+        froms = state.statement.get_final_froms()
+    except AttributeError:
+        return
+    if any(getattr(f, "name", None) == ChangeLog.__tablename__ for f in froms):
+        flush_pending(state.session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    if not session.in_transaction():
+        session.info.pop(PENDING, None)
 
 
 @dataclass(frozen=True)
@@ -59,6 +105,7 @@ class LogEntry:
 
 def entries(session: Session, entity: str | None = None, entity_id: int | None = None,
             limit: int | None = None) -> list[LogEntry]:
+    flush_pending(session)
     query = select(ChangeLog).order_by(ChangeLog.id)
     if entity:
         query = query.where(ChangeLog.entity == entity)
@@ -72,6 +119,7 @@ def entries(session: Session, entity: str | None = None, entity_id: int | None =
 
 def verify_chain(session: Session) -> list[int]:
     """Ids of entries whose hash does not follow from their content and predecessor."""
+    flush_pending(session)
     broken: list[int] = []
     prev_hash = ""
     for e in session.scalars(select(ChangeLog).order_by(ChangeLog.id)):

@@ -95,13 +95,15 @@ def file_location(path: Path) -> Location:
 
 
 def server_location(url: str, scheme: str, timeout: float = 3.0) -> Location:
-    """A server URL: its host must answer; the server itself is not supported yet (exit 2, said so)."""
+    """A server URL: its host must answer on its port, and the PostgreSQL driver must be there."""
     parts = urlsplit(url)
     host = parts.hostname or "localhost"
     try:
         port = parts.port or DEFAULT_PORT
     except ValueError as exc:
         raise LocationError(f"数据库地址 {masked(url)} 的端口不是数字。") from exc
+    if not parts.path.strip("/"):
+        raise LocationError(f"数据库地址 {masked(url)} 没有给出库名：请写成 postgresql+psycopg://账号@主机:端口/库名。")
     try:
         with socket.create_connection((host, port), timeout=timeout):
             pass
@@ -111,9 +113,16 @@ def server_location(url: str, scheme: str, timeout: float = 3.0) -> Location:
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
-        raise LocationError(f"尚不支持数据库服务器（{masked(url)}）：本程序缺少 PostgreSQL 驱动 psycopg。"
-                            "请改用数据库文件。") from exc
-    return Location(url=url, host=host, port=port)
+        raise LocationError(f"无法连接数据库服务器（{masked(url)}）：本程序缺少 PostgreSQL 驱动 psycopg。"
+                            "请安装完整版本，或改用数据库文件。") from exc
+    return Location(url=_with_driver(url, scheme), host=host, port=port)
+
+
+def _with_driver(url: str, scheme: str) -> str:
+    """postgresql:// and postgres:// are opened with psycopg 3 (SQLAlchemy's default would be psycopg2)."""
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql+psycopg" + url[len(scheme):]
+    return url
 
 
 def _network_reason(exc: OSError) -> str:

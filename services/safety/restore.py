@@ -81,6 +81,26 @@ def _stage(source: Path, tmp: Path, actor: str, safety: BackupResult | None) -> 
     return members, upgraded
 
 
+def restore_into_server(db: Database, source: Path, actor: str) -> RestoreResult:
+    """Replace every row of a server database by a file snapshot, in one transaction on the server.
+
+    The snapshot is staged (copied, upgraded, the restore logged in it) in a scratch folder first;
+    a failure leaves the server database as it was.
+    """
+    from services.safety import copying
+
+    check_backup_file(source)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch) / "staged.sqlite3"
+        members, upgraded = _stage(source, tmp, actor, None)
+        staged = open_database(tmp, migrate=False)
+        try:
+            copying.copy_rows(staged.engine, db.engine, where=db.where, replace=True)
+        finally:
+            staged.dispose()
+    return RestoreResult(source, None, upgraded, members)
+
+
 def check_backup_file(source: Path) -> None:
     """Refuse (exit 1) a backup that is missing, not our database, of a newer release or damaged.
 
@@ -169,7 +189,7 @@ def restore_backup(db: Database, source: Path | str, actor: str, folder: Path | 
     """
     source = Path(source)
     if db.path is None:
-        raise DangxunError("只能恢复到数据库文件")
+        return restore_into_server(db, source, actor)
     if db.read_only:
         raise recognition.ReadOnlyDatabaseError(f"数据库文件 {db.path} 是只读的（没有写入权限），不能恢复；数据库未作改动。")
     _check_source(source, db.path)

@@ -1,6 +1,7 @@
-"""The one module that knows the database is SQLite: engine, PRAGMAs, migrations, file copies.
+"""The one module that opens the database: a SQLite file (engine, PRAGMAs, file copies) or a server
+(services/safety/server.py), and brings its schema up to date with the migrations.
 
-Everything else speaks SQLAlchemy, so that a PostgreSQL URL is the only thing that changes later.
+Everything else speaks SQLAlchemy, so that the same services run on both.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +20,7 @@ from services.errors import DangxunError, UnreadableFileError
 from services.files.safe_write import reason_of, safe_target
 from services.paths import migrations_dir
 from services.safety import recognise as recognition
+from services.safety import server
 
 
 @dataclass
@@ -36,6 +38,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @property
+    def is_server(self) -> bool:
+        """A server database (PostgreSQL): several writers at once, no file to copy or lock."""
+        return self.path is None
+
+    @property
+    def where(self) -> str:
+        """The file path, or the server URL with its password hidden: for messages."""
+        return str(self.path) if self.path is not None else server.masked(self.url)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,6 +85,8 @@ def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | 
                   create_folder: bool = True, verify: bool = False, daily: bool = False) -> Database:
     """Open (creating if needed) the SQLite database at `path` and bring its schema up to date.
 
+    A server URL (`postgresql+psycopg://…`) opens the server database instead (`open_server`).
+
     The file is recognised first (recognise.recognise: header, application_id, schema; with `verify`
     also `PRAGMA quick_check`): another program's database, a file that is not a database, a newer
     schema or a damaged file is refused before anything is written. A file that may not be written
@@ -81,6 +95,8 @@ def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | 
     False a missing folder is refused instead of made. With `daily`, `PRAGMA quick_check` runs
     at most once a day (see `daily_check`).
     """
+    if isinstance(path, str) and server.is_server(path):
+        return open_server(path, migrate=migrate)
     path = Path(path).expanduser()
     if create_folder:
         try:
@@ -105,6 +121,32 @@ def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | 
             problems = daily_check(db, checked_now=verify)
             if problems:
                 raise recognition.DamagedDatabaseError(path, "；".join(problems[:3]))
+    except BaseException:
+        engine.dispose()
+        raise
+    return db
+
+
+def open_server(url: str, *, migrate: bool = True) -> Database:
+    """Open a server database: connect, recognise, set up an empty one or upgrade an older one.
+
+    Several instances may open it at once; the set-up and upgrades are serialised by an advisory lock.
+    """
+    engine = server.make_engine(url)
+    server.check_connection(engine, url)
+    try:
+        found = server.recognise(engine, url)
+        db = Database(url=url, path=None, engine=engine, session_factory=server.session_factory(engine),
+                      created=found.kind == recognition.NEW)
+        if migrate:
+            with engine.connect() as guard:
+                guard.execute(text("SELECT pg_advisory_lock(:k)"), {"k": server.SETUP_LOCK})
+                guard.commit()
+                try:
+                    ensure_schema(db)
+                finally:
+                    guard.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": server.SETUP_LOCK})
+                    guard.commit()
     except BaseException:
         engine.dispose()
         raise
@@ -142,7 +184,12 @@ def daily_check(db: Database, today: dt.date | None = None, checked_now: bool = 
 
 
 def stamp_database(engine: Engine) -> None:
-    """Mark the database as ours (application_id) at this release's schema (user_version), if not yet."""
+    """Mark the database as ours (application_id) at this release's schema (user_version), if not yet.
+
+    A server database is marked by its schema alone (alembic_version with our revisions).
+    """
+    if engine.dialect.name != "sqlite":
+        return
     generation = recognition.schema_generation()
     with engine.connect() as conn:
         app_id = int(conn.exec_driver_sql("PRAGMA application_id").scalar() or 0) & 0xFFFFFFFF
@@ -163,9 +210,12 @@ def known_heads() -> set[str]:
 
 def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as conn:
-        has_table = conn.execute(
-            text("SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-        ).first()
+        if engine.dialect.name == "sqlite":
+            has_table = conn.execute(
+                text("SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'")
+            ).first() is not None
+        else:
+            has_table = inspect(conn).has_table("alembic_version")
         if not has_table:
             return set()
         return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
@@ -173,6 +223,8 @@ def current_revisions(engine: Engine) -> set[str]:
 
 def _has_user_tables(engine: Engine) -> bool:
     with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            return bool(inspect(conn).get_table_names())
         return conn.execute(
             text("SELECT 1 FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
         ).first() is not None
@@ -225,6 +277,7 @@ def run_migrations(engine: Engine, target: str = "heads") -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
+        server.sync_sequences(conn)
 
 
 def copy_database(engine: Engine, target: Path) -> Path:

@@ -24,7 +24,7 @@ from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
 from services.printing.print_signin import PdfResult
 from services.progress import Progress
-from services.safety import changelog, privacy
+from services.safety import changelog, privacy, server
 from services.training import activities
 from services.training.attendance import (
     REVOKED,
@@ -130,6 +130,7 @@ def get_certificate(session: Session, number: str) -> CertificateInfo | None:
 
 def _next_numbers(session: Session, year: int, code: str, count: int) -> list[str]:
     prefix = f"{year:04d}-{code}-"
+    server.serialise(session, "certificate-numbers")  # one series, gap-free, with several clerks at once
     last = session.scalars(select(Certificate.number).where(Certificate.number.like(prefix + "%"))).all()
     top = max((int(n[len(prefix):]) for n in last if n[len(prefix):].isdigit()), default=0)
     if top + count > 99999:
@@ -209,6 +210,7 @@ def issue_certificates(session: Session, activity_id: int, actor: str, issued_on
     t = session.get(ActivityType, a.type_id)
     assert t is not None
     code = t.code or "QT"
+    server.serialise(session, "certificate-numbers")  # who holds one is read under the same lock
     done = [c for c in completion(session, activity_id) if c.completed]
     held = {m: n for m, n in session.execute(select(Certificate.member_id, Certificate.number).where(
         Certificate.activity_id == activity_id, Certificate.status == "有效"))}

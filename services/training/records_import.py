@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from models import (
     Activity,
+    ActivityIdentity,
     ActivitySession,
     ActivityType,
     Attendance,
@@ -34,7 +35,7 @@ from services.normalize import (
 )
 from services.progress import Progress, RowProblem, tick
 from services.roll.members import FIELD_BY_KEY
-from services.safety import changelog
+from services.safety import changelog, server
 from services.training.attendance import ATTENDED, normalize_status
 
 RECORD_HEADERS: dict[str, tuple[str, ...]] = {
@@ -391,6 +392,14 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
                      status="已结束" if last < today else "计划", completion_rule="all_sessions")
         session.add(a)
         session.flush()
+        winner = claim_identity(session, key, a.id)
+        if winner != a.id:  # another import created it meanwhile (on a server): use that one
+            session.delete(a)
+            session.flush()
+            s_id = session.scalar(select(ActivitySession.id).where(ActivitySession.activity_id == winner)
+                                  .order_by(ActivitySession.seq).limit(1))
+            session_of[key] = (winner, int(s_id or 0))
+            continue
         s = ActivitySession(activity_id=a.id, seq=1, date=new.start_date, hours=new.hours)
         session.add(s)
         session.flush()
@@ -442,6 +451,20 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
                           "activities_created": (None, len(created))})
     session.flush()
     return RecordsResult(len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), created)
+
+
+def identity_text(key: ActivityKey) -> str:
+    """The activity identity as stored (models.ActivityIdentity.key): folded title | type | start."""
+    folded, type_id, start = key
+    return f"{folded}|{type_id}|{start.isoformat()}"[:400]
+
+
+def claim_identity(session: Session, key: ActivityKey, activity_id: int) -> int:
+    """Insert-or-get the activity of `key`: `activity_id` when this import is the first, else the other's."""
+    text = identity_text(key)
+    if server.insert_if_absent(session, ActivityIdentity.__table__, {"key": text, "activity_id": activity_id}):
+        return activity_id
+    return int(session.scalar(select(ActivityIdentity.activity_id).where(ActivityIdentity.key == text)) or 0)
 
 
 def _apply_restored(session: Session, plan: RecordsPlan, actor: str) -> None:

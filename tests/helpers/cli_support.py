@@ -16,8 +16,9 @@ class Cli:
 
     def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
         from services.safety import accounts
+        from tests.helpers import backend
 
-        self.db = str(tmp_path / "cli.sqlite3")
+        self.db = backend.new_database(migrated=False) if backend.on_server() else str(tmp_path / "cli.sqlite3")
         self.data = tmp_path / "data"
         self.monkeypatch = monkeypatch
         self.capsys = capsys

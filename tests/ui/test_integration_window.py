@@ -258,7 +258,7 @@ def test_editor_sees_full_phone_numbers(qtbot: Any, db: Database) -> None:
     assert not window.act_accounts.isEnabled()  # accounts are the administrator's
 
 
-def test_a_second_window_on_the_same_database_is_refused(tmp_path: Path, qtbot: Any) -> None:
+def test_a_second_window_on_the_same_database_opens_read_only(tmp_path: Path, qtbot: Any) -> None:
     from ui.safety.safety_startup import SafeStart, open_for_window
 
     gen = db_fixture(tmp_path, members=20)
@@ -272,12 +272,17 @@ def test_a_second_window_on_the_same_database_is_refused(tmp_path: Path, qtbot: 
         qtbot.addWidget(window)
         window.show()
         window.load_current()
-        assert open_for_window(path, "办公室", interactive=False, backups=folder) == 3
+        second = open_for_window(path, "办公室", interactive=False, backups=folder)
+        assert isinstance(second, SafeStart) and second.ws.shared_reason  # opens, for looking only
+        assert not second.ws.can("录入员")
+        second.close()
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         result = subprocess.run(
             [sys.executable, str(REPO / "main.py"), "--db", str(path), "--screenshot", str(tmp_path / "x.png")],
             cwd=REPO, env=env, capture_output=True, timeout=120)
-        assert result.returncode == 3, result.stderr.decode("utf-8", "replace")
+        said = result.stderr.decode("utf-8", "replace")
+        assert result.returncode == 0, said
+        assert "只读：另一窗口正在编辑" in said and (tmp_path / "x.png").stat().st_size > 0
         window.close()
     finally:
         start.close()

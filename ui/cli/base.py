@@ -107,9 +107,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
 
 @dataclass
 class CliContext:
-    """What a command needs: the database path, who acts, and the workspace, opened on first use."""
+    """What a command needs: the database (file or server), who acts, and the workspace, opened on first use."""
 
-    db_path: Path
+    location: Any  # services.safety.location.Location
     actor: str
     user: str | None = None  # --user as given; the login name when the database has accounts
     _ws: Any = field(default=None, repr=False)  # services.workspace.Workspace once opened
@@ -119,9 +119,14 @@ class CliContext:
         if self._ws is None:
             from ui.cli.opening import open_workspace
 
-            self._ws = open_workspace(self.db_path, self.actor, self.user)
+            self._ws = open_workspace(self.location, self.actor, self.user)
             self.actor = self._ws.actor
         return self._ws
+
+    @property
+    def db_path(self) -> Path | None:
+        """The database file; None for a server."""
+        return self.location.path  # type: ignore[no-any-return]
 
     @property
     def role(self) -> str | None:
@@ -144,7 +149,8 @@ def default_actor() -> str:
 
 
 def add_global_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据文件夹中的 dangxun.sqlite3，或环境变量 DANGXUN_DB）")
+    parser.add_argument("--db", metavar="PATH", help="数据库文件，或数据库服务器地址 postgresql+psycopg://账号@主机:端口/库名"
+                        "（默认：用户数据文件夹中的 dangxun.sqlite3，或环境变量 DANGXUN_DB）")
     parser.add_argument("--screenshot", metavar="OUT.png", help="在屏幕外打开主窗口，保存截图后退出")
     parser.add_argument("--tab", metavar="NAME", help="与 --screenshot 一起：先切换到该标签页（如 党员）")
     parser.add_argument("--user", metavar="NAME", help="以该账号操作（也可用环境变量 DANGXUN_USER）")

@@ -10,7 +10,6 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from services.errors import DangxunError, UnreadableFileError
@@ -36,12 +35,14 @@ def build_parser() -> argparse.ArgumentParser:
         print_cmd,
         roll_cmd,
         safety_cmd,
+        server_cmd,
         stats_cmd,
         survey_cmd,
         training_cmd,
     )
 
-    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, training_cmd, print_cmd, plan_cmd, survey_cmd):
+    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, server_cmd, training_cmd, print_cmd, plan_cmd,
+                   survey_cmd):
         module.register(sub)
     return parser
 
@@ -60,11 +61,11 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
             return 2
         return gui(args)
     try:
-        db_path = _db_path(args)
+        location = _location(args)
     except DangxunError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
-    ctx = CliContext(db_path=db_path, actor=args.user or default_actor(), user=args.user)
+    ctx = CliContext(location=location, actor=args.user or default_actor(), user=args.user)
     try:
         return int(args.handler(args, ctx) or 0)
     except DangxunError as exc:
@@ -97,16 +98,13 @@ def report_unexpected(exc: BaseException, command: str = "") -> int:
     return 1
 
 
-def _db_path(args: argparse.Namespace) -> Path:
-    """`--db` (or DANGXUN_DB) as a file path: a URL is never taken for a path, a missing folder is refused."""
+def _location(args: argparse.Namespace) -> Any:
+    """`--db` (or DANGXUN_DB): a file path or a server URL; a URL is never taken for a path."""
     import os
 
-    from services.safety.location import not_yet_supported, resolve_database
+    from services.safety.location import resolve_database
 
-    location = resolve_database(args.db or os.environ.get("DANGXUN_DB") or None)
-    if location.path is None:
-        raise not_yet_supported(location)
-    return location.path
+    return resolve_database(args.db or os.environ.get("DANGXUN_DB") or None)
 
 
 def _unexpected(exc: Exception, ctx: CliContext) -> DangxunError | None:
@@ -121,12 +119,12 @@ def _unexpected(exc: Exception, ctx: CliContext) -> DangxunError | None:
     from services.workspace import translate_db_error
 
     if isinstance(exc, SQLAlchemyError | sqlite3.Error):
-        error = translate_db_error(exc, ctx.db_path)
-        if isinstance(error, DamagedDatabaseError):
+        error = translate_db_error(exc, ctx.location)
+        if isinstance(error, DamagedDatabaseError) and ctx.db_path is not None:
             return backup_service.damage_with_backup(DamagedDatabaseError(ctx.db_path, error.detail))
         return error
     if isinstance(exc, OSError):
-        where = exc.filename or ctx.db_path
+        where = exc.filename or ctx.location
         if isinstance(exc, FileNotFoundError):
             return UnreadableFileError(f"找不到文件 {where}。")
         return FileWriteError(f"无法读写文件 {where}：{reason_of(exc)}。数据库未作改动。")

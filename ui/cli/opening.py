@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 from services.errors import PermissionDeniedError, UnreadableFileError
+from services.safety.location import Location
 from services.workspace import Workspace
 
 
-def open_workspace(path: Path, actor: str, user: str | None) -> Workspace:
+def open_workspace(path: Path | Location, actor: str, user: str | None) -> Workspace:
     """The workspace of one command; notes (a stale lock, an upgrade) go to stderr."""
     ws = Workspace.open(path, actor=actor)
     try:

@@ -104,6 +104,8 @@ def _backup_json(info: backup_service.BackupInfo) -> dict[str, Any]:
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     ws.require(EDITOR, "备份数据库")
+    if ws.db.is_server:  # a file snapshot of the server carries every member's data
+        ws.require_snapshot("把服务器上的数据库备份到文件")
     target = Path(args.out).expanduser() if args.out else None
     if target is not None and target.is_dir():
         raise UsageError(f"{target} 是文件夹，请给出备份文件名（如 {target / 'dangxun-备份.sqlite3'}）")
@@ -136,7 +138,7 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     if not source.is_file():
         raise UsageError(f"找不到备份文件 {source}")
     restore_service.check_backup_file(source)  # another program's file is refused before anything is opened
-    damaged = restore_service.damaged_reason(ctx.db_path)
+    damaged = restore_service.damaged_reason(ctx.db_path) if ctx.db_path is not None else None
     if damaged:
         # A damaged database cannot be opened (nor its accounts read): keep it aside and restore.
         from services.safety.lock import acquire_lock
@@ -166,7 +168,7 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
 
     ws = ctx.workspace()
     db = ws.db
-    damage = integrity_check(db.path)
+    damage = integrity_check(db.path) if db.path is not None else []  # a server checks its own pages
     if damage:  # a damaged file: exit 2, naming the newest good backup to restore from
         from services.safety.recognise import DamagedDatabaseError
 

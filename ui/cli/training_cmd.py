@@ -14,6 +14,7 @@ from services.safety import audit
 from services.safety.privacy import can_see_full_ids
 from services.survey import surveys
 from services.training import activities, attendance, certificates, enrolment, records_import
+from services.workspace import WriteConflictError
 from ui.cli.base import CliContext, print_json
 
 
@@ -145,14 +146,22 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     if not args.dry_run:
         ws.require(EDITOR, "导入学时记录")
-    with ws.read() as session:
-        plan = records_import.plan_records(session, path, args.on_existing)
-    if plan.ok and not args.dry_run and (plan.added or plan.updated):
+    for attempt in range(3):
+        with ws.read() as session:
+            plan = records_import.plan_records(session, path, args.on_existing)
+        if not (plan.ok and not args.dry_run and (plan.added or plan.updated)):
+            break
         # Checked first, then one backup and one write: a refused import or a dry run takes none.
-        with ws.write("import-records", needs=EDITOR, backup=f"导入学时记录 {path.name} 之前") as uow:
-            records_import.apply_records(uow.session, plan, uow.actor)
-            for kind in ("activity", "activity_session", "enrolment", "attendance"):
-                uow.note(kind)
+        try:
+            with ws.write("import-records", needs=EDITOR, backup=f"导入学时记录 {path.name} 之前") as uow:
+                records_import.apply_records(uow.session, plan, uow.actor)
+                for kind in ("activity", "activity_session", "enrolment", "attendance"):
+                    uow.note(kind)
+            break
+        except WriteConflictError:
+            # Another clerk's import of the same records committed meanwhile (a server): plan again.
+            if attempt == 2 or not ws.db.is_server:
+                raise
     summary = plan.summary()
     if args.json:
         print_json(summary)

@@ -236,7 +236,8 @@ class MemberDialog(DiscardGuard, QDialog):
                 if self.record is None:
                     self.saved = member_service.create_member(uow.session, raw, uow.actor)
                 else:
-                    self.saved = member_service.update_member(uow.session, self.record.id, raw, uow.actor)
+                    self.saved = member_service.update_member(uow.session, self.record.id, raw, uow.actor,
+                                                             expected_version=self.record.version)
         except ValidationError as exc:
             self.show_problems(exc.problems)
             return

@@ -6,6 +6,7 @@ message boxes (or, with `interactive=False`, on stderr only, for screenshots and
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,13 +14,14 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from services.errors import DangxunError
+from services.errors import DangxunError, DatabaseLockedError
 from services.safety import backup as backup_service
 from services.safety import restore as restore_service
 from services.safety.accounts import AccountInfo
+from services.safety.location import Location
 from services.safety.lock import DatabaseLock, LockFileError, acquire_lock, describe_stale
 from services.safety.recognise import DamagedDatabaseError, is_writable
-from services.safety.storage import Database, open_database
+from services.safety.storage import Database, current_revisions, known_heads, open_database
 from services.workspace import Workspace
 from ui.safety.login_dialog import login
 
@@ -66,7 +68,10 @@ def _tell(parent: QWidget | None, message: str, interactive: bool) -> None:
         QMessageBox.critical(parent, TITLE, message)
 
 
-def open_for_window(path: Path, default_actor: str, parent: QWidget | None = None, *,
+READ_ONLY_BANNER = "只读：另一窗口正在编辑该数据库，现在只能查看，不能修改。"
+
+
+def open_for_window(path: Path | Location, default_actor: str, parent: QWidget | None = None, *,
                     interactive: bool = True, username: str = "",
                     backups: Path | None = None) -> SafeStart | int:
     """Lock, open (upgrading after a backup) into a Workspace, log in when needed, back up when data changed.
@@ -75,6 +80,11 @@ def open_for_window(path: Path, default_actor: str, parent: QWidget | None = Non
     database, 2 network share or unreadable file, 1 login abandoned or refused.
     """
     folder = backups or backup_service.default_backups_dir()
+    if isinstance(path, Location) and path.url is not None:
+        return _open_server(path.url, default_actor, parent, interactive, username, folder)
+    if isinstance(path, Location):
+        path = path.path or Path()
+    shared: str | None = None
     try:
         lock: DatabaseLock | None = acquire_lock(path)
     except LockFileError as exc:  # a read-only folder: a read-only database opens without the lock
@@ -82,9 +92,16 @@ def open_for_window(path: Path, default_actor: str, parent: QWidget | None = Non
             _tell(parent, exc.message, interactive)
             return exc.exit_code
         lock = None
+    except DatabaseLockedError as exc:  # another window edits: this one opens for looking only
+        if not path.exists():
+            _tell(parent, exc.message, interactive)
+            return exc.exit_code
+        lock, shared = None, exc.message
     except DangxunError as exc:
         _tell(parent, exc.message, interactive)
         return exc.exit_code
+    if shared:
+        return _open_shared(path, shared, default_actor, parent, interactive, username, folder)
     notes: list[str] = []
     stale = describe_stale(lock) if lock is not None else None
     if stale:
@@ -123,6 +140,68 @@ def open_for_window(path: Path, default_actor: str, parent: QWidget | None = Non
     for note in notes:
         print(note, file=sys.stderr)
     return start
+
+
+def _logged_in(ws: Workspace, parent: QWidget | None, interactive: bool, username: str, where: str) -> bool:
+    if not ws.needs_login():
+        return True
+    if not interactive:
+        _tell(parent, "此数据库已设账号，需要登录。", interactive)
+        return False
+    return bool(login(ws, parent, username, where))
+
+
+def _open_shared(path: Path, reason: str, actor: str, parent: QWidget | None, interactive: bool,
+                 username: str, folder: Path) -> SafeStart | int:
+    """A second window on a file another window edits: it shows everything and changes nothing."""
+    try:
+        db = open_database(path, backup_dir=folder, migrate=False)
+    except DangxunError as exc:
+        _tell(parent, exc.message, interactive)
+        return exc.exit_code
+    if current_revisions(db.engine) != known_heads():  # only the window that holds it may upgrade it
+        db.dispose()
+        _tell(parent, reason, interactive)
+        return 3
+    ws = Workspace(db, actor=actor, lock=None, notes=(READ_ONLY_BANNER,), backup_dir=folder)
+    ws.shared_reason = reason
+    if not _logged_in(ws, parent, interactive, username, str(path)):
+        ws.close()
+        return 1
+    start = SafeStart(ws)
+    start.notes = (READ_ONLY_BANNER,)
+    print(READ_ONLY_BANNER, file=sys.stderr)
+    return start
+
+
+def _open_server(url: str, actor: str, parent: QWidget | None, interactive: bool, username: str,
+                 folder: Path) -> SafeStart | int:
+    """A server database: no lock (several clerks at once), no file backups (the server keeps its own)."""
+    while True:
+        try:
+            ws = Workspace.open_server(url, actor=actor, backup_dir=folder)
+            break
+        except DangxunError as exc:
+            password = _ask_server_password(parent, exc.message) if interactive and "密码" in exc.message else None
+            if password is None:
+                _tell(parent, exc.message, interactive)
+                return exc.exit_code
+            os.environ["PGPASSWORD"] = password  # this process only, as libpq reads it; never saved
+    if not _logged_in(ws, parent, interactive, username, ws.db.where):
+        ws.close()
+        return 1
+    start = SafeStart(ws)
+    start.notes = ws.notes
+    return start
+
+
+def _ask_server_password(parent: QWidget | None, why: str) -> str | None:
+    """The server's password, asked when the server refused without one (None: the clerk gave up)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text, ok = QInputDialog.getText(parent, TITLE, why + "\n\n" + QCoreApplication.translate("startup", "服务器密码："),
+                                    QLineEdit.EchoMode.Password)
+    return text if ok and text else None
 
 
 def _open_or_offer_restore(path: Path, folder: Path, actor: str, parent: QWidget | None, interactive: bool,

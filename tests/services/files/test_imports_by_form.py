@@ -16,6 +16,7 @@ from services.errors import ValidationError
 from services.roll import roll_import
 from services.safety.storage import Database
 from services.training import records_import
+from tests.helpers import backend
 from tests.helpers.paths import REPO, SAMPLES
 from tests.helpers.training_helpers import load_roll
 from ui.cli.main import run
@@ -29,7 +30,7 @@ def _count(db: Database, model: Any) -> int:
         return s.scalar(select(func.count()).select_from(model)) or 0
 
 
-def _cli(db_path: Path, *args: str) -> int:
+def _cli(db_path: Path | str, *args: str) -> int:
     return run(["--db", str(db_path), *args])
 
 
@@ -77,7 +78,7 @@ def test_online_hours_html_import_as_records_every_row(db: Database, tmp_path: P
     assert hours == sorted([1.5, 2, 2.5, 3, 0.5, 1] * 2)
     # Through the command line: the same file again changes nothing, and --json names the form.
     db.dispose()
-    assert _cli(tmp_path / "test.sqlite3", "import-records", str(DATA / "online_hours_html.xls"), "--json") == 0
+    assert _cli(backend.location(db), "import-records", str(DATA / "online_hours_html.xls"), "--json") == 0
     out = json.loads(capsys.readouterr().out)
     assert out["form"] == "网页表格（HTML）另存的 .xls" and out["unchanged"] == 12 and out["added"] == 0
 
@@ -163,9 +164,9 @@ def test_header_without_data_rows_is_refused(db: Database, tmp_path: Path,
     assert info.value.exit_code == 1
     db.dispose()
     capsys.readouterr()
-    assert _cli(tmp_path / "test.sqlite3", "import-members", str(path), "--create-branches") == 1
+    assert _cli(backend.location(db), "import-members", str(path), "--create-branches") == 1
     assert "没有数据行" in capsys.readouterr().err
     header = ["姓名", "培训名称", "培训类别", "培训日期", "学时"]
     path = _book(tmp_path / "records.xlsx", [("学时", [header], False)])
-    assert _cli(tmp_path / "test.sqlite3", "import-records", str(path)) == 1
+    assert _cli(backend.location(db), "import-records", str(path)) == 1
     assert "没有数据行" in capsys.readouterr().err

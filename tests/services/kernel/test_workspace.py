@@ -15,6 +15,7 @@ from services.safety import accounts
 from services.safety import backup as backup_service
 from services.safety.storage import Database
 from services.workspace import Workspace, translate_db_error
+from tests.helpers.backend import sqlite_only
 
 
 @pytest.fixture
@@ -75,6 +76,7 @@ def test_viewer_may_read_but_not_write(db: Database) -> None:
         create_branch(uow.session, "第三党支部", uow.actor)
 
 
+@sqlite_only
 def test_backup_true_takes_one_backup_before_the_write(db: Database, tmp_path: Path) -> None:
     ws = Workspace(db, actor="测试员", backup_dir=tmp_path / "backups")
     with ws.write("branch-create") as uow:  # an empty database is not backed up
@@ -101,8 +103,16 @@ def test_open_takes_the_lock_and_login_binds_the_account(tmp_path: Path, monkeyp
         assert info.role == access.ADMIN and ws.actor == "admin" and ws.role == access.ADMIN
         from services.errors import DatabaseLockedError
 
+        other = Workspace.open(path, actor="另一个")  # opens for looking only, while this one holds it
+        try:
+            assert other.shared_reason and not other.can(access.EDITOR) and other.can(access.VIEWER)
+            assert other.notes and other.notes[-1].startswith("只读：另一窗口正在编辑")
+            with pytest.raises(DatabaseLockedError), other.write("account-create", needs=access.ADMIN):
+                pass
+        finally:
+            other.close()
         with pytest.raises(DatabaseLockedError):
-            Workspace.open(path, actor="另一个")
+            Workspace.open(path, actor="另一个", allow_shared=False)
     finally:
         ws.close()
     Workspace.open(path, actor="再次").close()  # the lock was given back

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from models import ChangeLog
 from services.safety import audit
 from services.safety.storage import Database
+from tests.helpers.backend import sqlite_only
 
 
 def _events(db: Database) -> None:
@@ -84,6 +85,7 @@ def _tamper(path: Path, sql: str) -> None:
     conn.close()
 
 
+@sqlite_only
 def test_tampering_is_detected_and_named(demo_db: Database) -> None:
     _events(demo_db)
     with demo_db.session_factory() as s:
@@ -98,6 +100,7 @@ def test_tampering_is_detected_and_named(demo_db: Database) -> None:
     assert f"日志第{victim_id}条" in report.problems[0] and "打印了别的东西" in report.problems[0]
 
 
+@sqlite_only
 def test_deleting_an_entry_is_detected(demo_db: Database) -> None:
     _events(demo_db)
     with demo_db.session_factory() as s:
@@ -135,6 +138,7 @@ def test_cli_check_exits_1_naming_the_tampered_entry(tmp_path: Path, monkeypatch
     assert code == 1 and f'"broken_entries": [\n    {target}\n  ]' in out
 
 
+@sqlite_only
 def test_log_cut_off_at_the_end_is_detected_against_the_newest_backup(demo_db: Database, tmp_path: Path) -> None:
     from services.safety import backup, restore
 

@@ -22,6 +22,9 @@ from services.safety.storage import (
     open_database,
     run_migrations,
 )
+from tests.helpers.backend import sqlite_only  # noqa: E402
+
+pytestmark = sqlite_only  # SQLite files themselves: backups, damage, restore of a file
 
 NOW = dt.datetime(2026, 11, 25, 15, 0, 0)
 

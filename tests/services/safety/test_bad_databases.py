@@ -19,6 +19,9 @@ from services.safety.recognise import (
 )
 from services.safety.storage import Database, open_database
 from services.workspace import Workspace
+from tests.helpers.backend import sqlite_only  # noqa: E402
+
+pytestmark = sqlite_only  # SQLite files themselves: backups, damage, restore of a file
 
 
 def _header_ids(path: Path) -> tuple[int, int]:

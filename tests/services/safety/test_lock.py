@@ -160,3 +160,43 @@ def test_lock_left_by_a_killed_process_is_recognised(tmp_path: Path) -> None:
     assert lock_path_for(db).exists()  # left behind by the crash
     with acquire_lock(db) as lock:
         assert lock.stale_cleared is not None and lock.stale_cleared.pid == holder.pid
+
+
+def test_read_commands_work_while_a_window_holds_the_database(tmp_path: Path) -> None:
+    """Issue 12 point 6: listing, statistics and exports (with their audit entry) run beside the holder;
+    only a change of data is refused as a second writer (exit 3), and nothing is written by it."""
+    db = tmp_path / "a.sqlite3"
+    env = os.environ | {"DANGXUN_DATA_DIR": str(tmp_path / "data")}
+    main = [sys.executable, str(ROOT / "main.py"), "--db", str(db)]
+    made = subprocess.run([*main, "demo", "--members", "12", "--branches", "2"], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=300)
+    assert made.returncode == 0, made.stderr
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; sys.path.insert(0, sys.argv[1]);"
+         "from services.safety.lock import acquire_lock; l = acquire_lock(sys.argv[2]); print('held', flush=True);"
+         "sys.stdin.readline()", str(ROOT), str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        listed = subprocess.run([*main, "members", "list", "--json"], capture_output=True, text=True, env=env,
+                                cwd=ROOT, timeout=120)
+        assert listed.returncode == 0, listed.stderr
+        assert len(json.loads(listed.stdout)) == 12
+        exported = subprocess.run([*main, "export-members", str(tmp_path / "名册.xlsx")], capture_output=True,
+                                  text=True, env=env, cwd=ROOT, timeout=120)
+        assert exported.returncode == 0, exported.stderr
+        refused = subprocess.run([*main, "branches", "create", "第三党支部"], capture_output=True, text=True,
+                                 env=env, cwd=ROOT, timeout=120)
+        assert refused.returncode == 3, refused.stderr
+        assert "只能查看" in refused.stderr
+        log = subprocess.run([*main, "log", "--json"], capture_output=True, text=True, env=env, cwd=ROOT,
+                             timeout=120)
+        actions = [e["action"] for e in json.loads(log.stdout)]
+        assert actions[0] == "export"  # the export's audit entry was appended beside the holder
+        assert "第三党支部" not in log.stdout
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(30)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.safety import audit
+from tests.helpers.backend import sqlite_only
 from tests.helpers.cli_support import Cli, records_csv
 
 
@@ -22,6 +23,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return cli
 
 
+@sqlite_only
 def test_json_is_newest_first_with_stable_keys(cli: Cli) -> None:
     entries = cli.json("log", user="boss")
     assert entries and all({"time", "user", "action", "summary"} <= set(e) for e in entries)

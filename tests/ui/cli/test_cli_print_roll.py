@@ -13,7 +13,9 @@ from ui.cli.main import run
 
 
 def _db_path(database: Database) -> str:
-    return str(database.engine.url.database)
+    from tests.helpers import backend
+
+    return backend.location(database)
 
 
 def test_written(demo_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.helpers.backend import sqlite_only
 from tests.helpers.cli_support import Cli, records_csv
 
 
@@ -25,6 +26,7 @@ def test_no_command_frames_its_own_transaction() -> None:
         ast.parse(text)
 
 
+@sqlite_only
 def test_import_records_takes_exactly_one_backup_before_it_writes(cli: Cli, tmp_path: Path) -> None:
     members = cli.json("members", "list", user="clerk")[:5]
     good = records_csv(tmp_path / "学时.csv", members)
@@ -59,6 +61,7 @@ def test_import_records_takes_exactly_one_backup_before_it_writes(cli: Cli, tmp_
     assert len(cli.backups()) == start + 1
 
 
+@sqlite_only
 def test_import_members_takes_one_backup_and_a_dry_run_none(cli: Cli, tmp_path: Path) -> None:
     roll = tmp_path / "名册.xlsx"
     cli.ok("export-members", str(roll), user="clerk")
@@ -81,8 +84,9 @@ def test_import_members_takes_one_backup_and_a_dry_run_none(cli: Cli, tmp_path: 
 ])
 def test_roles_refuse_with_exit_1_and_write_nothing(cli: Cli, args: tuple[str, ...], user: str) -> None:
     if args[0] == "restore":
-        cli.ok("backup", user="boss")
-        args = ("restore", cli.backups()[0]["path"])
+        target = cli.data / "boss-backup.sqlite3"
+        cli.ok("backup", str(target), user="boss")  # a server's snapshot goes to a named file
+        args = ("restore", str(target))
     backups = len(cli.backups())
     before = cli.json("log", user="boss")
     code, _, err = cli(*args, user=user, new="secret-x-9")
@@ -104,6 +108,7 @@ def test_a_clerk_writes_roll_and_training_data_an_admin_everything(cli: Cli) -> 
     assert code == 1 and "登录失败" in err
 
 
+@sqlite_only
 def test_restore_takes_one_backup_first(cli: Cli) -> None:
     cli.ok("backup", user="boss")
     source = cli.backups()[0]["path"]

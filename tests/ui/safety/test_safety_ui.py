@@ -15,6 +15,7 @@ from models import Branch, ChangeLog
 from services.safety import accounts, audit
 from services.safety import backup as backup_service
 from services.safety.storage import Database
+from tests.helpers.backend import sqlite_only
 from tests.helpers.ui_workspace import workspace
 from ui.safety.accounts_dialog import AccountsDialog
 from ui.safety.backup_dialog import BackupDialog
@@ -222,6 +223,7 @@ def test_log_tab_empty_state(db: Database, qtbot: object) -> None:
 
 # ---------------------------------------------------------------- backups
 
+@sqlite_only
 def test_backup_dialog_backs_up_and_restores(demo_db: Database, qtbot: object, qtmodeltester: object,
                                              tmp_path: Path) -> None:
     folder = tmp_path / "backups"
@@ -309,7 +311,9 @@ def test_open_for_window_locks_backs_up_and_refuses_a_second_copy(tmp_path: Path
     try:
         assert start.role is None and start.actor == "办公室"
         assert start.start_backup is not None and start.start_backup.info.reason == "start"
-        assert open_for_window(path, "办公室", interactive=False, backups=folder) == 3  # the lock
+        second = open_for_window(path, "办公室", interactive=False, backups=folder)  # the lock: look only
+        assert isinstance(second, SafeStart) and second.ws.shared_reason and second.start_backup is None
+        second.close()
         timer = AutoBackup(start.db, start.actor, folder=folder, check_ms=10)
         assert timer.check() is None  # nothing changed since the start-up backup
     finally:
@@ -320,6 +324,7 @@ def test_open_for_window_locks_backs_up_and_refuses_a_second_copy(tmp_path: Path
     again.close()
 
 
+@sqlite_only
 def test_open_for_window_with_accounts_logs_in(db: Database, qtbot: object, monkeypatch: pytest.MonkeyPatch,
                                                tmp_path: Path) -> None:
     from ui.safety import safety_startup

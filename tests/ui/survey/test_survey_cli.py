@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from models import Activity, ActivityType, Survey
 from services.safety.storage import Database, open_database
+from tests.helpers import backend
 from ui.cli.main import run
 
 
@@ -20,8 +21,7 @@ def db_path(db: Database) -> Path:
         type_id = s.scalar(select(ActivityType.id).limit(1))
         s.add(Activity(title="党性教育培训班", type_id=type_id, start_date=dt.date(2024, 3, 1), hours=8))
     db.dispose()
-    assert db.path is not None
-    return db.path
+    return backend.location(db)  # type: ignore[return-value]
 
 
 def _json(capsys: pytest.CaptureFixture[str]) -> object:

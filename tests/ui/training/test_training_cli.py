@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.helpers import backend
 from tests.helpers.training_helpers import load_roll
 from ui.cli.main import run
 
@@ -15,7 +16,7 @@ def roll_path(db, samples):
     with db.session_factory.begin() as s:
         load_roll(s, samples / "roll_clean.xlsx")
     db.dispose()
-    return db.path
+    return backend.location(db)
 
 
 def _json(capsys):

@@ -1,0 +1,42 @@
+"""A window hears of other processes' writes: data_version on a SQLite file, LISTEN/NOTIFY on a server."""
+
+from __future__ import annotations
+
+import time
+
+from services import changes
+from services.safety.storage import Database, open_database
+from services.workspace import EDITOR, Workspace
+
+
+def _second(db: Database) -> Database:
+    return open_database(db.url if db.is_server else db.path)  # type: ignore[arg-type]
+
+
+def test_a_write_by_another_connection_is_announced_once(db: Database) -> None:
+    from services.roll import branches
+
+    watching = Workspace.over(db)
+    heard: list[changes.Changes] = []
+    watching.subscribe(heard.append)
+    assert watching.poll_others() is False  # the first poll only starts listening
+    other_db = _second(db)
+    other = Workspace.over(other_db)
+    try:
+        with other.write("branch-create", needs=EDITOR) as uow:
+            branches.create_branch(uow.session, "第九党支部", uow.actor)
+        for _ in range(50):  # a notification travels through the server
+            if watching.poll_others():
+                break
+            time.sleep(0.05)
+        assert heard and heard[-1].action == "others" and heard[-1].touches("branch")
+        assert watching.poll_others() is False  # told once
+        # the watching workspace's own write is announced by itself, not heard again from the watcher
+        with watching.write("branch-create", needs=EDITOR) as uow:
+            branches.create_branch(uow.session, "第十党支部", uow.actor)
+        count = len(heard)
+        time.sleep(0.2)
+        assert watching.poll_others() is False and len(heard) == count
+    finally:
+        other.close()
+        watching.close()

@@ -132,6 +132,7 @@ class MemberDialog(DiscardGuard, QDialog):
                 widget.setEnabled(False)
             else:
                 widget.setReadOnly(True)
+                widget.setPlaceholderText("")  # hints on how to fill a field mean nothing when reading
         self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
 

@@ -94,6 +94,7 @@ class ActivityDialog(DiscardGuard, QDialog):
         dates.addWidget(self.start_edit)
         dates.addWidget(QLabel(self.tr("至")))
         dates.addWidget(self.end_edit)
+        dates.addStretch(1)
         form.addRow(self.tr("起止日期"), dates)
         form.addRow(self.tr("地点"), self.place_edit)
         form.addRow(self.tr("授课人"), self.lecturer_edit)

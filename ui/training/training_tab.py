@@ -177,13 +177,20 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.sessions_table = QTableWidget(0, 5)
         self.sessions_table.setHorizontalHeaderLabels([self.tr("课次"), self.tr("日期"), self.tr("时间"),
                                                        self.tr("学时"), self.tr("主题")])
-        self.sessions_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        sessions_header = self.sessions_table.horizontalHeader()
+        for column in range(5):
+            sessions_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 4
+                                                 else QHeaderView.ResizeMode.ResizeToContents)
         self.sessions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sessions_table.verticalHeader().hide()
         self.participants_table = QTableWidget(0, 5)
         self.participants_table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("所在党支部"), self.tr("职务"),
                                                            self.tr("学时"), self.tr("结业")])
-        self.participants_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The short columns fit their contents, the duty takes the rest: no column squeezed to a sliver.
+        participants_header = self.participants_table.horizontalHeader()
+        for column in range(5):
+            participants_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 2
+                                                     else QHeaderView.ResizeMode.ResizeToContents)
         self.participants_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.participants_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.participants_table.verticalHeader().hide()

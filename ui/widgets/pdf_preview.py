@@ -285,12 +285,18 @@ class PdfPreviewDialog(QDialog):
         self.apply_zoom()
 
     def _fit_factor(self, image: QImage) -> float:
-        viewport = self.scroll.viewport().size()
-        margin = 24
+        # The room inside the scroll area, less the column's margins and a vertical scroll bar (pages
+        # taller than the view bring one, which must not then push the page under a horizontal one).
+        area = self.scroll.size()
+        column = self.scroll.widget().layout()
+        m = column.contentsMargins() if column is not None else None
+        side = (m.left() + m.right() if m is not None else 20) + 4
+        upright = (m.top() + m.bottom() if m is not None else 20) + 4
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
         width, height = self.natural_size(image)
-        fit_width = max(viewport.width() - margin, 50) / width
+        fit_width = max(area.width() - side - bar, 50) / width
         if self.mode == "page":
-            return min(fit_width, max(viewport.height() - margin, 50) / height)
+            return min(max(area.width() - side, 50) / width, max(area.height() - upright, 50) / height)
         return fit_width
 
     def apply_zoom(self) -> None:

@@ -167,3 +167,22 @@ def test_enrolment_tabs_all_fit_without_scroll_arrows(qtbot, demo_db, klass):
     assert bar.width() >= bar.sizeHint().width()
     last = bar.tabRect(bar.count() - 1)
     assert last.right() <= bar.width() and bar.tabText(bar.count() - 1) == "从名单导入"
+
+
+def test_participants_columns_are_not_squeezed_at_1024(qtbot, demo_db):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(workspace(demo_db), db_label="t")
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    window.show()
+    window.select_tab("培训")
+    window.load_current()
+    tab = window.current_tab()
+    tab.detail_tabs.setCurrentIndex(1)
+    qtbot.wait(50)
+    header = tab.participants_table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for column in range(header.count()):
+        title = tab.participants_table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(title), title

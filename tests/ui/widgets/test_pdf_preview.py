@@ -180,6 +180,12 @@ def test_landscape_pages_are_shown_whole_and_zoom_works(qtbot, no_other_renderer
     assert page.width() <= viewport.width() and page.height() <= viewport.height()
     assert page.width() >= viewport.width() - 60
     assert not dialog.scroll.horizontalScrollBar().isVisible()
+    dialog.resize(820, 708)  # two pages taller than the view: a vertical bar, still no horizontal one
+    qtbot.wait(20)
+    assert dialog.scroll.verticalScrollBar().isVisible()
+    assert not dialog.scroll.horizontalScrollBar().isVisible()
+    viewport = dialog.scroll.viewport().size()
+    page = dialog.page_labels[0].size()
     dialog.zoom_in_button.click()
     bigger = dialog.page_labels[0].size()
     assert bigger.width() > page.width() and dialog.mode == "zoom"

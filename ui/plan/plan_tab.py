@@ -41,6 +41,7 @@ from ui.plan.plan_pages import (
     StudyItemsTableModel,
 )
 from ui.widgets.file_dialogs import save_file
+from ui.widgets.icons import icon
 from ui.widgets.live import follow
 
 WATCHED = ("plan_period", "plan_target", "material", "material_issue", "member", "branch", "study_plan",
@@ -94,7 +95,7 @@ class PlanTab(QWidget):
         page = QWidget()
         self.plans_model = PlansTableModel(self)
         self.plans_view = _table(self.plans_model)
-        self.set_target_button = QPushButton(self.tr("设置目标…"))
+        self.set_target_button = QPushButton(icon("edit", self.palette()), self.tr("设置目标…"))
         self.set_target_button.clicked.connect(self.on_set_target_clicked)
         note = QLabel(self.tr("规划中的目标是规划期内各年度的默认目标；“考核与统计 → 学时目标”中为某一年度所设的目标优先。"
                               "“沿用”表示沿用上一规划的数字，直至本单位另行设置。"))
@@ -133,9 +134,9 @@ class PlanTab(QWidget):
         page = QWidget()
         self.materials_model = MaterialsTableModel(self)
         self.materials_view = _table(self.materials_model)
-        self.issue_button = QPushButton(self.tr("登记发放…"))
+        self.issue_button = QPushButton(icon("add", self.palette()), self.tr("登记发放…"))
         self.issue_button.clicked.connect(self.on_issue_clicked)
-        self.sheet_button = QPushButton(self.tr("打印签收表…"))
+        self.sheet_button = QPushButton(icon("print", self.palette()), self.tr("打印签收表…"))
         self.sheet_button.clicked.connect(self.on_sheet_clicked)
         row = QHBoxLayout()
         row.addWidget(self.issue_button)
@@ -155,9 +156,9 @@ class PlanTab(QWidget):
         self.study_title = QLabel()
         self.study_model = StudyItemsTableModel(self)
         self.study_view = _table(self.study_model)
-        self.add_item_button = QPushButton(self.tr("新增条目…"))
+        self.add_item_button = QPushButton(icon("add", self.palette()), self.tr("新增条目…"))
         self.add_item_button.clicked.connect(self.on_add_item_clicked)
-        self.print_study_button = QPushButton(self.tr("打印…"))
+        self.print_study_button = QPushButton(icon("print", self.palette()), self.tr("打印…"))
         self.print_study_button.clicked.connect(self.on_print_study_clicked)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("年度")))

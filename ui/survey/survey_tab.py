@@ -87,7 +87,11 @@ class SurveyTab(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The title takes what the short columns leave (they fit their contents): no sideways scrolling.
+        survey_header = self.view.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            survey_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
+                                               else QHeaderView.ResizeMode.ResizeToContents)
         self.view.verticalHeader().hide()
         self.view.selectionModel().selectionChanged.connect(self.on_view_selection_changed)
         self.empty_label = QLabel(self.tr("还没有问卷：导入问卷星答卷（按选项文本下载），或新建纸质问卷。"))

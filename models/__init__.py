@@ -1,6 +1,6 @@
 """Typed SQLAlchemy mapped classes: the tables of the product, with no queries and no sessions."""
 
-from models.account import Account
+from models.account import Account, AccountBranch
 from models.assessment import (
     BranchAssessment,
     EvaluationGrade,
@@ -38,7 +38,8 @@ from models.training import (
 )
 
 __all__ = [
-    "Account", "Activity", "ActivityIdentity", "ActivitySession", "ActivityType", "Attendance", "Base", "Branch", "Certificate",
+    "Account", "AccountBranch", "Activity", "ActivityIdentity", "ActivitySession", "ActivityType", "Attendance",
+    "Base", "Branch", "Certificate",
     "ChangeLog", "Enrolment", "Exemption", "HoursAdjustment", "Material", "MaterialIssue", "Member",
     "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
     "SubmittedReport",

@@ -3,12 +3,27 @@
 The workspace binds the logged-in account's role to every session it hands out, so that a
 service can ask `current_role(session)` (for example to mask ID numbers for a 查阅 account)
 without any view having to remember it.
+
+It binds the account's branches too. A branch account (支部账号: 录入员 or 查阅 limited to some
+branches) sees and edits only its branches: the services pass their queries through `scope`
+(one place for the rule), and refuse a write outside them with `require_member`/`require_branch`.
+An office account (no branch) sees everything.
+
+Which activities a branch account sees: those organised by one of its branches (the organiser
+written exactly as the branch's name on the roll), and those with one of its branches' members
+enrolled or on an attendance sheet (a bureau class its members attend). Inside such an activity it
+sees, takes and counts only its own members' enrolment and attendance.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, CompoundSelect, Select, or_, select
 from sqlalchemy.orm import Session
 
+from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
 from services.errors import PermissionDeniedError
 
 ADMIN = "管理员"
@@ -20,6 +35,10 @@ ROLE_RANK = {VIEWER: 1, EDITOR: 2, ADMIN: 3}
 
 _ROLE = "dangxun.role"
 _ACTOR = "dangxun.actor"
+_BRANCHES = "dangxun.branches"
+
+R = TypeVar("R")
+S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
 
 
 def role_allows(role: str | None, needed: str) -> bool:
@@ -39,10 +58,16 @@ def can_write(role: str | None) -> bool:
     return role_allows(role, EDITOR)
 
 
-def bind(session: Session, role: str | None, actor: str) -> Session:
-    """Mark `session` as acting for `actor` with `role` (None: a database without accounts)."""
+def bind(session: Session, role: str | None, actor: str,
+         branch_ids: Iterable[int] | None = None) -> Session:
+    """Mark `session` as acting for `actor` with `role` (None: a database without accounts).
+
+    `branch_ids` limits the session to those branches (a branch account); None or empty: everything.
+    """
     session.info[_ROLE] = role
     session.info[_ACTOR] = actor
+    ids = frozenset(branch_ids or ())
+    session.info[_BRANCHES] = ids or None
     return session
 
 
@@ -53,3 +78,157 @@ def current_role(session: Session) -> str | None:
 
 def current_actor(session: Session, default: str = "系统") -> str:
     return session.info.get(_ACTOR) or default
+
+
+# ---------------------------------------------------------------- branch accounts
+
+
+def current_branches(session: Session) -> frozenset[int] | None:
+    """The branch ids `session` is limited to; None for an office account (everything)."""
+    return session.info.get(_BRANCHES)
+
+
+def is_limited(session: Session) -> bool:
+    return current_branches(session) is not None
+
+
+def scoped_member_ids(branch_ids: Iterable[int]) -> Select[Any]:
+    """The ids of the members of `branch_ids` (a subquery)."""
+    return select(Member.id).where(Member.branch_id.in_(sorted(branch_ids)))
+
+
+def scoped_activity_ids(branch_ids: Iterable[int]) -> Select[Any]:
+    """The ids of the activities a branch account sees (see the module docstring for the rule)."""
+    ids = sorted(branch_ids)
+    members = scoped_member_ids(ids)
+    return select(Activity.id).where(or_(
+        Activity.organiser.in_(select(Branch.name).where(Branch.id.in_(ids))),
+        Activity.id.in_(select(Enrolment.activity_id).where(Enrolment.member_id.in_(members))),
+        Activity.id.in_(select(ActivitySession.activity_id)
+                        .join(Attendance, Attendance.session_id == ActivitySession.id)
+                        .where(Attendance.member_id.in_(members))),
+    ))
+
+
+def scope(session: Session, stmt: S, *, branch: Any = None, member: Any = None, activity: Any = None) -> S:
+    """`stmt` limited to what the account of `session` may see; unchanged for an office account.
+
+    Name the columns that carry the record's branch, member or activity id: `branch=Member.branch_id`,
+    `member=Attendance.member_id`, `activity=Activity.id`. Every column named must be in scope.
+    """
+    ids = current_branches(session)
+    if ids is None:
+        return stmt
+    for condition in _conditions(ids, branch, member, activity):
+        stmt = stmt.where(condition)
+    return stmt
+
+
+def _conditions(ids: frozenset[int], branch: Any, member: Any, activity: Any) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if branch is not None:
+        out.append(branch.in_(sorted(ids)))
+    if member is not None:
+        out.append(member.in_(scoped_member_ids(ids)))
+    if activity is not None:
+        out.append(activity.in_(scoped_activity_ids(ids)))
+    return out
+
+
+def own_branch_name(session: Session) -> str | None:
+    """A branch account's first branch (the organiser of the activities it creates); None: office."""
+    ids = current_branches(session)
+    if ids is None:
+        return None
+    return session.scalar(select(Branch.name).where(Branch.id.in_(sorted(ids))).order_by(Branch.sort_order, Branch.id))
+
+
+def visible_member_ids(session: Session) -> set[int] | None:
+    """The ids of the members the account sees, for filtering in Python; None: every member."""
+    ids = current_branches(session)
+    if ids is None:
+        return None
+    return set(session.scalars(scoped_member_ids(ids)))
+
+
+def visible_records(session: Session, records: Iterable[R]) -> list[R]:
+    """Records handed in by a caller (a tab's current filter), without those outside a branch account's branches.
+
+    Each record carries a `branch_id`.
+    """
+    ids = current_branches(session)
+    return list(records) if ids is None else [r for r in records if getattr(r, "branch_id", None) in ids]
+
+
+def _outside(what: str) -> PermissionDeniedError:
+    return PermissionDeniedError(f"当前账号只能{what}本支部的数据：该记录属于其他党支部，数据库未作改动。")
+
+
+def require_branch(session: Session, branch_id: int | None, what: str = "修改") -> None:
+    """Refuse (PermissionDeniedError) a write into a branch outside the account's branches."""
+    ids = current_branches(session)
+    if ids is not None and branch_id not in ids:
+        raise _outside(what)
+
+
+def require_members(session: Session, member_ids: Iterable[int], what: str = "修改") -> None:
+    """Refuse a write that touches a member outside the account's branches (nothing is written)."""
+    ids = current_branches(session)
+    if ids is None:
+        return
+    wanted = set(member_ids)
+    if not wanted:
+        return
+    inside = set(session.scalars(select(Member.id).where(Member.id.in_(sorted(wanted)),
+                                                          Member.branch_id.in_(sorted(ids)))))
+    if wanted - inside:
+        raise _outside(what)
+
+
+def _participants(activity_id: int) -> CompoundSelect[Any]:
+    """The members enrolled in or on an attendance sheet of the activity."""
+    return select(Enrolment.member_id).where(Enrolment.activity_id == activity_id).union(
+        select(Attendance.member_id).join(ActivitySession, ActivitySession.id == Attendance.session_id)
+        .where(ActivitySession.activity_id == activity_id))
+
+
+def _others_take_part(session: Session, ids: frozenset[int], activity_id: int) -> bool:
+    others = select(Member.id).where(Member.id.in_(_participants(activity_id)), Member.branch_id.not_in(sorted(ids)))
+    return session.scalar(others.limit(1)) is not None
+
+
+def require_activity(session: Session, activity_id: int) -> None:
+    """Refuse to show a branch account another branch's activity (one it does not see, with others on it).
+
+    An activity nobody has joined yet may be opened by id (one a branch account has just created).
+    """
+    ids = current_branches(session)
+    if ids is None or session.scalar(scoped_activity_ids(ids).where(Activity.id == activity_id)) is not None:
+        return
+    if _others_take_part(session, ids, activity_id):
+        raise PermissionDeniedError("当前账号只能查看本支部的活动：该活动属于其他党支部，没有本支部的党员参加。")
+
+
+def require_activity_editable(session: Session, activity_id: int, what: str = "修改") -> None:
+    """Refuse a branch account a change to an activity other branches' members take part in.
+
+    Its dates, sessions and hours are theirs too: the office changes such an activity.
+    """
+    ids = current_branches(session)
+    if ids is not None and _others_take_part(session, ids, activity_id):
+        raise PermissionDeniedError(f"支部账号不能{what}该活动：有其他党支部的党员参加，请由党委办公室的账号操作；"
+                                    "数据库未作改动。")
+
+
+SNAPSHOT_REASON = "数据库的副本含全局所有党员的个人信息"
+
+
+def require_office(session_or_branches: Session | Iterable[int] | None, what: str, why: str = "") -> None:
+    """Refuse to a branch account what only the office may do (a backup or copy: say `why`)."""
+    if isinstance(session_or_branches, Session):
+        ids = current_branches(session_or_branches)
+    else:
+        ids = frozenset(session_or_branches or ()) or None
+    if ids is not None:
+        because = f"{why}，" if why else ""
+        raise PermissionDeniedError(f"支部账号不能{what}：{because}只能由党委办公室的账号（不限支部）操作。")

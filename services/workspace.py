@@ -245,6 +245,11 @@ class Workspace:
         """The account's role; None for a database without accounts (everything allowed)."""
         return self.account.role if self.account is not None else None
 
+    @property
+    def branch_ids(self) -> tuple[int, ...]:
+        """A branch account's branches (its sessions see only them); empty: the whole bureau."""
+        return self.account.branch_ids if self.account is not None else ()
+
     def can(self, needed: str) -> bool:
         if self.shared_reason and needed != VIEWER:
             return False
@@ -259,8 +264,7 @@ class Workspace:
         """A snapshot of the whole database (copy-db, backup of a server) carries every member's data:
         only an office 管理员 (no branch limits) may take one; on a file, as `backup` always allowed."""
         self.require(ADMIN, what)
-        if self.account is not None and getattr(self.account, "branches", None):
-            raise PermissionDeniedError(f"当前账号只管理部分党支部，无权{what}（副本含全部党员的个人信息）。")
+        access.require_office(self.branch_ids, what, access.SNAPSHOT_REASON)
 
     @property
     def path(self) -> Path | None:
@@ -271,7 +275,7 @@ class Workspace:
     def read(self) -> Iterator[Session]:
         """A session for reading, bound to the account (services mask personal data by its role)."""
         session = self.db.session_factory()
-        access.bind(session, self.role, self.actor)
+        access.bind(session, self.role, self.actor, self.branch_ids)
         try:
             yield session
         except SQLAlchemyError as exc:
@@ -293,7 +297,7 @@ class Workspace:
             reason = backup if isinstance(backup, str) else action
             backup_service.backup_before(self.db, reason, self.actor, self.backup_dir)
         session = self.db.session_factory()
-        access.bind(session, self.role, self.actor)
+        access.bind(session, self.role, self.actor, self.branch_ids)
         collected = changes.track(session, action)
         uow = UnitOfWork(session, self.actor, self.role, action, collected)
         try:

@@ -145,6 +145,9 @@ class MainWindow(QMainWindow):
         self.db_label.setStyleSheet("color: palette(mid);")
         self.statusBar().addPermanentWidget(self.db_label)
 
+        from ui.safety.session_guard import SessionGuard
+
+        self.guard = SessionGuard(self)  # 注销/切换用户, 锁定, the idle lock
         self._build_actions()
         self.tabs.currentChanged.connect(self.on_tabs_current_changed)
         if settings is not None:
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         # Tabs that do not follow the workspace themselves reload when next shown.
         follow(ws, self, (), self._mark_unfollowed_stale)
         follow(ws, self, ("account",), self._on_accounts_changed)
+        self.guard.attach()
         self._show_user()
         self.update_actions()
         # Other windows, commands and clerks (a server): their changes reach the tabs within seconds.
@@ -230,6 +234,7 @@ class MainWindow(QMainWindow):
         self.act_find = self._make_action(tr("查找"), "Ctrl+F", lambda: self._call("focus_search"), "act_find")
         self.act_refresh = self._make_action(tr("刷新"), "F5", self.refresh_current, "act_refresh")
         self.act_verify = self._make_action(tr("核验证书…"), None, self.verify_certificate, "act_verify")
+        self.act_guide = self._make_action(tr("使用指南"), "F1", self.show_guide, "act_guide")
         self.act_about = self._make_action(tr("关于{0}").format(APP_NAME), None, self.show_about, "act_about")
         self.export_actions: dict[str, QAction] = {}
         for kind, text in EXPORT_KINDS:
@@ -254,6 +259,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_backup)
         file_menu.addAction(self.act_accounts)
         file_menu.addAction(self.act_password)
+        file_menu.addAction(self.guard.act_logout)
+        file_menu.addAction(self.guard.act_lock)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit_menu = bar.addMenu(tr("编辑(&E)"))
@@ -270,6 +277,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, i=i: self.tabs.setCurrentIndex(i))
             view_menu.addAction(action)
         help_menu = bar.addMenu(tr("帮助(&H)"))
+        help_menu.addAction(self.act_guide)
         help_menu.addAction(self.act_verify)
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
@@ -308,6 +316,7 @@ class MainWindow(QMainWindow):
         self.act_accounts.setEnabled(open_ and (self.role == ADMIN or not self.has_accounts))
         self.act_password.setEnabled(open_ and self.role is not None)
         self.act_verify.setEnabled(open_)
+        self.guard.update_actions()
         from_roll = open_ and self._may_export_full_ids()
         for kind, action in self.export_actions.items():
             action.setEnabled(open_ if kind == "template" else from_roll)
@@ -357,9 +366,15 @@ class MainWindow(QMainWindow):
     def _wire(self, tab: Any) -> None:
         """Connect a tab's requests to the Excel import and the exports (the members tab asks for them)."""
         if hasattr(tab, "import_roll_requested") and not self.read_only:
-            from ui.roll.import_dialog import connect_members_tab
+            ws = self.ws
 
-            connect_members_tab(tab, self.ws)
+            def start_import() -> None:  # the dialog's module (and the readers) load when first asked for
+                from ui.roll.import_dialog import start_roll_import
+
+                start_roll_import(tab, ws)
+
+            tab.import_roll_requested.connect(start_import)
+            tab.set_import_available(True)
         if hasattr(tab, "export_requested"):
             tab.export_requested.connect(self.export_members)
             tab.set_export_available(self._may_export_full_ids())
@@ -536,6 +551,12 @@ class MainWindow(QMainWindow):
         from ui.training.certificate_verify_dialog import CertificateVerifyDialog
 
         CertificateVerifyDialog(self.ws, self).exec()
+
+    def show_guide(self) -> None:
+        """F1: the user guide's page for the visible tab (resources/guide)."""
+        from ui.widgets.guide_dialog import show_guide
+
+        show_guide(self, self.slots[self.tabs.currentIndex()].title if self.slots else "")
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -30,6 +30,7 @@ from models import (
     ExamScore,
     Member,
 )
+from services import access
 from services.assessment.ledger import MET, NO_TARGET, year_ledger
 from services.assessment.stats import ATTENDED
 from services.assessment.targets import roll_span
@@ -91,6 +92,7 @@ def list_grades(session: Session, year: int, branch_id: int | None = None) -> li
          .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
     if branch_id is not None:
         q = q.where(Member.branch_id == branch_id)
+    q = access.scope(session, q, branch=Member.branch_id)  # a branch account grades its own members only
     out = []
     for mid, name, bid, branch, membership, joined, joined_org, left, status, grade, remarks in session.execute(q):
         if roll_span(joined, joined_org, left, status).on_roll_in_year(year):
@@ -222,12 +224,14 @@ def list_branch_assessments(session: Session, year: int) -> list[BranchAssessmen
                 BranchAssessment.remarks)
          .outerjoin(BranchAssessment, (BranchAssessment.branch_id == Branch.id) & (BranchAssessment.year == year))
          .order_by(Branch.sort_order, Branch.id))
+    q = access.scope(session, q, branch=Branch.id)
     return [BranchAssessmentRow(i, n, g, s, r or "") for i, n, g, s, r in session.execute(q)]
 
 
 def set_branch_assessment(session: Session, actor: str, branch_id: int, year: int, grade: str | None,
                           secretary_review: str | None, remarks: str | None = None) -> BranchAssessmentRow:
     """The branch's yearly result and its secretary's 述职评议 (好 / 较好 / 一般 / 差, or empty)."""
+    access.require_office(session, "评定党支部的考核结果")  # the committee assesses its branches
     branch = session.get(Branch, branch_id)
     if branch is None:
         raise NotFoundError("找不到该党支部")
@@ -266,6 +270,7 @@ def set_exam_score(session: Session, actor: str, activity_id: int, member_id: in
     member = session.get(Member, member_id)
     if activity is None or member is None:
         raise NotFoundError("找不到该活动或党员")
+    access.require_branch(session, member.branch_id, "录入")
     if score is not None and not 0 <= score <= 100:
         raise ValidationError("考试成绩应在0～100之间", "score")
     record = session.scalar(select(ExamScore).where(ExamScore.activity_id == activity_id,
@@ -296,6 +301,7 @@ def list_exam_scores(session: Session, activity_id: int) -> list[ExamRow]:
          .outerjoin(ExamScore, (ExamScore.member_id == Member.id) & (ExamScore.activity_id == activity_id))
          .where(Member.id.in_(attended) | Member.id.in_(enrolled) | Member.id.in_(scored))
          .order_by(Branch.sort_order, Member.sort_key))
+    q = access.scope(session, q, branch=Member.branch_id)
     return [ExamRow(i, n, b, s) for i, n, b, s in session.execute(q)]
 
 

@@ -27,6 +27,7 @@ from models import (
     HoursAdjustment,
     Member,
 )
+from services import access
 from services.assessment.stats import ATTENDED, CANCELLED_STATUS, hours_round
 from services.assessment.targets import load_year_targets, roll_span
 from services.errors import NotFoundError
@@ -87,6 +88,7 @@ def year_ledger(session: Session, year: int, branch_id: int | None = None,
         query = query.where(Member.branch_id == branch_id)
     if member_ids is not None:
         query = query.where(Member.id.in_(member_ids))
+    query = access.scope(session, query, branch=Member.branch_id)  # a branch account: its members only
     rows: dict[int, LedgerRow] = {}
     for mid, name, bid, branch_name, post, membership, joined, joined_org, left, status in session.execute(query):
         span = roll_span(joined, joined_org, left, status)
@@ -207,6 +209,7 @@ def hours_detail(session: Session, year: int | None = None, member_id: int | Non
             q = q.where(ActivitySession.date >= date_from)
         if date_to is not None:
             q = q.where(ActivitySession.date <= date_to)
+        q = access.scope(session, q, branch=Member.branch_id)
         q = q.order_by(ActivitySession.date.desc(), Activity.id, Member.sort_key).limit(limit)
         for day, mid, mname, aid, title, tname, seq, topic, status, hours, reason in session.execute(q):
             out.append(HoursRow(day, mid, mname, aid, title, tname, f"第{seq}次" + (f" {topic}" if topic else ""),
@@ -227,6 +230,7 @@ def hours_detail(session: Session, year: int | None = None, member_id: int | Non
             q2 = q2.where(HoursAdjustment.date >= date_from)
         if date_to is not None:
             q2 = q2.where(HoursAdjustment.date <= date_to)
+        q2 = access.scope(session, q2, branch=Member.branch_id)
         q2 = q2.order_by(HoursAdjustment.date.desc()).limit(limit)
         for day, mid, mname, aid, title, tname, hours, reason, author in session.execute(q2):
             out.append(HoursRow(day, mid, mname, aid, title or "", tname or "", "", ADJUSTMENT_COLUMN,
@@ -436,20 +440,23 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
     write_cell(ws3, 1, 1, f"{year}年度培训学习活动")
     _header(ws3, 2, ["开始日期", "活动名称", "类型", "主办单位", "地点", "课次", "参加人次", "计入学时"])
     lo, hi = _year_bounds(year)
-    acts = session.execute(
+    acts = session.execute(access.scope(
+        session,
         select(Activity.id, Activity.start_date, Activity.title, ActivityType.name, Activity.organiser,
                Activity.place)
         .join(ActivityType, ActivityType.id == Activity.type_id)
         .where(Activity.start_date >= lo, Activity.start_date <= hi, Activity.status != CANCELLED_STATUS)
-        .order_by(Activity.start_date, Activity.id)
+        .order_by(Activity.start_date, Activity.id), activity=Activity.id)
     ).all()
     ids = [a[0] for a in acts]
     per: dict[int, tuple[int, int, float]] = {}
     if ids:
+        # A branch account counts its own members' attendance (every session still counts as one).
+        att = access.scope(session, select(Attendance), member=Attendance.member_id).subquery()
         q = (select(ActivitySession.activity_id, func.count(func.distinct(ActivitySession.id)),
-                    func.count(func.distinct(case((Attendance.status.in_(ATTENDED), Attendance.member_id)))),
-                    func.coalesce(func.sum(Attendance.hours), 0.0))
-             .outerjoin(Attendance, Attendance.session_id == ActivitySession.id)
+                    func.count(func.distinct(case((att.c.status.in_(ATTENDED), att.c.member_id)))),
+                    func.coalesce(func.sum(att.c.hours), 0.0))
+             .outerjoin(att, att.c.session_id == ActivitySession.id)
              .where(ActivitySession.activity_id.in_(ids))
              .group_by(ActivitySession.activity_id))
         per = {aid: (n, pt, h) for aid, n, pt, h in session.execute(q)}
@@ -495,6 +502,7 @@ def training_card(session: Session, member_id: int, years: list[int] | None = No
     m = session.get(Member, member_id)
     if m is None:
         raise NotFoundError("找不到该党员")
+    access.require_branch(session, m.branch_id, "查看")
     rows = hours_detail(session, member_id=member_id, limit=100000)
     if years is None:
         years = sorted({r.date.year for r in rows}) or [dt.date.today().year]

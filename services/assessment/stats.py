@@ -66,6 +66,7 @@ from models import (
     HoursAdjustment,
     Member,
 )
+from services import access
 from services.assessment.targets import (
     MemberTarget,
     RollSpan,
@@ -188,9 +189,11 @@ def _period_years(date_from: dt.date, date_to: dt.date) -> list[tuple[int, dt.da
 
 def load_members(session: Session) -> dict[int, MemberInfo]:
     posts = committee_posts(session)
-    rows = session.connection().execute(
+    rows = session.connection().execute(access.scope(
+        session,
         select(Member.id, Member.name, Member.branch_id, Member.party_post, Member.membership,
-               Member.joined_party, Member.joined_org, Member.left_date, Member.status)
+               Member.joined_party, Member.joined_org, Member.left_date, Member.status),
+        branch=Member.branch_id)  # a branch account: its own members
     ).all()
     spans: dict[tuple[Any, ...], RollSpan] = {}  # many members share dates: parse each once
     out: dict[int, MemberInfo] = {}
@@ -343,18 +346,20 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     type_rows = session.execute(select(ActivityType.id, ActivityType.name)
                                 .order_by(ActivityType.sort_order, ActivityType.id)).all()
     type_names = {tid: name for tid, name in type_rows}
-    acts = session.execute(
+    # A branch account: its branches' activities, and its own members' attendance at them.
+    acts = session.execute(access.scope(
+        session,
         select(Activity.id, Activity.type_id)
         .where(Activity.start_date >= date_from, Activity.start_date <= date_to,
-               Activity.status != CANCELLED_STATUS)
+               Activity.status != CANCELLED_STATUS), activity=Activity.id)
     ).all()
     act_type = {aid: tid for aid, tid in acts}
     activity_hours: dict[int, float] = dict.fromkeys(act_type, 0.0)
     activity_pt: dict[int, int] = dict.fromkeys(act_type, 0)
     if act_type:
-        period_acts = (select(Activity.id)
-                       .where(Activity.start_date >= date_from, Activity.start_date <= date_to,
-                              Activity.status != CANCELLED_STATUS))
+        period_acts = access.scope(session, select(Activity.id)
+                                   .where(Activity.start_date >= date_from, Activity.start_date <= date_to,
+                                          Activity.status != CANCELLED_STATUS), activity=Activity.id)
         session_act = dict(session.execute(
             select(ActivitySession.id, ActivitySession.activity_id)
             .where(ActivitySession.activity_id.in_(period_acts))).all())
@@ -362,12 +367,12 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         for aid in session_act.values():
             n_sessions[aid] = n_sessions.get(aid, 0) + 1
         # Grouped by session and status: the covering index's own order, no sort.
-        per_session = (
+        per_session = access.scope(session, (
             select(Attendance.session_id, Attendance.status, func.sum(Attendance.hours), func.count())
             .where(Attendance.session_id.in_(select(ActivitySession.id)
                                              .where(ActivitySession.activity_id.in_(period_acts))))
             .group_by(Attendance.session_id, Attendance.status)
-        )
+        ), member=Attendance.member_id)
         for sid, status, hours, count in session.execute(per_session):
             aid = session_act[sid]
             activity_hours[aid] += hours or 0.0
@@ -376,17 +381,17 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         multi = [aid for aid, n in n_sessions.items() if n > 1]
         for chunk_start in range(0, len(multi), 500):
             chunk = multi[chunk_start:chunk_start + 500]
-            distinct = (
+            distinct = access.scope(session, (
                 select(ActivitySession.activity_id, func.count(func.distinct(Attendance.member_id)))
                 .join(ActivitySession, ActivitySession.id == Attendance.session_id)
                 .where(ActivitySession.activity_id.in_(chunk), Attendance.status.in_(ATTENDED))
                 .group_by(ActivitySession.activity_id)
-            )
+            ), member=Attendance.member_id)
             for aid, count in session.execute(distinct):
                 activity_pt[aid] = count
-        adj = (select(HoursAdjustment.activity_id, func.sum(HoursAdjustment.hours))
-               .where(HoursAdjustment.activity_id.in_(period_acts))
-               .group_by(HoursAdjustment.activity_id))
+        adj = access.scope(session, (select(HoursAdjustment.activity_id, func.sum(HoursAdjustment.hours))
+                                     .where(HoursAdjustment.activity_id.in_(period_acts))
+                                     .group_by(HoursAdjustment.activity_id)), member=HoursAdjustment.member_id)
         for adj_aid, adj_hours in session.execute(adj):
             if adj_aid is not None:
                 activity_hours[adj_aid] += adj_hours or 0.0

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Material, MaterialIssue, Member, Spending
+from services import access
 from services.errors import NormalizeError, NotFoundError, ValidationError
 from services.normalize import fold_key, normalize_id_number, parse_full_date
 from services.safety import changelog
@@ -110,6 +111,7 @@ def issue_material(session: Session, actor: str, title: str, date: object, id_nu
     missing = [n for n in wanted if n not in found]
     if missing:
         raise NotFoundError("名册中没有这些身份证号码的党员：" + "、".join(missing))
+    access.require_members(session, found.values(), "发放")
     if spending_id is not None and session.get(Spending, spending_id) is None:
         raise NotFoundError(f"没有编号为{spending_id}的经费开支")
     material = _material(session, title, create=True)
@@ -153,6 +155,7 @@ def issues_of(session: Session, title: str, date_from: dt.date | None = None,
         query = query.where(MaterialIssue.date >= date_from)
     if date_to is not None:
         query = query.where(MaterialIssue.date <= date_to)
+    query = access.scope(session, query, branch=Member.branch_id)
     return [IssueRow(*row) for row in session.execute(query)]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, ActivityType, Attendance, Branch, Member
+from services import access
 from services.normalize import ATTENDED_STATUSES, partial_start
 from services.plan import audience as aud
 from services.plan.materials import PARTY_TEXTBOOK, members_given
@@ -91,6 +92,7 @@ def _activities(session: Session, date_from: dt.date, date_to: dt.date) -> list[
              .join(ActivityType, ActivityType.id == Activity.type_id)
              .where(Activity.start_date >= date_from, Activity.start_date <= date_to, Activity.status != CANCELLED)
              .order_by(Activity.start_date, Activity.id))
+    query = access.scope(session, query, activity=Activity.id)  # a branch account: its branches' figures
     return [_Row(i, t, o or "", p or "", aud.audience_of(g)) for i, t, o, p, g in session.execute(query)]
 
 
@@ -101,7 +103,7 @@ def _attendees(session: Session, ids: list[int]) -> dict[int, set[int]]:
         query = (select(ActivitySession.activity_id, Attendance.member_id).distinct()
                  .join(Attendance, Attendance.session_id == ActivitySession.id)
                  .where(ActivitySession.activity_id.in_(chunk), Attendance.status.in_(ATTENDED_STATUSES)))
-        for aid, mid in session.execute(query):
+        for aid, mid in session.execute(access.scope(session, query, member=Attendance.member_id)):
             out.setdefault(aid, set()).add(mid)
     return out
 
@@ -122,9 +124,10 @@ def _group(rows: list[_Row], attendees: dict[int, set[int]]) -> Group:
 
 def _new_members(session: Session, date_from: dt.date, date_to: dt.date) -> list[NamedMember]:
     """Members who joined the Party inside the period (by their 入党 date, month precision kept)."""
-    rows = session.execute(
-        select(Member.id, Member.name, Branch.name, Member.joined_party)
-        .join(Branch, Branch.id == Member.branch_id).order_by(Branch.sort_order, Branch.id, Member.sort_key))
+    rows = session.execute(access.scope(
+        session, select(Member.id, Member.name, Branch.name, Member.joined_party)
+        .join(Branch, Branch.id == Member.branch_id).order_by(Branch.sort_order, Branch.id, Member.sort_key),
+        branch=Member.branch_id))
     out = []
     for mid, name, branch, joined in rows:
         if joined and date_from <= partial_start(joined) <= date_to:

@@ -29,6 +29,7 @@ from models import (
     MemberPost,
     MobileMember,
 )
+from services import access
 from services.errors import NormalizeError, NotFoundError, ValidationError
 from services.normalize import (
     ATTENDED_STATUSES,
@@ -78,6 +79,7 @@ def _member(session: Session, id_number: str) -> Member:
     member = session.scalar(select(Member).where(Member.id_number == number))
     if member is None:
         raise NotFoundError(f"名册中没有身份证号码为{number}的党员")
+    access.require_branch(session, member.branch_id)  # a branch account: its own members only
     return member
 
 
@@ -155,7 +157,8 @@ def exempt_ids(session: Session, year: int) -> set[int]:
 
 
 def _names(session: Session) -> dict[int, tuple[str, str, Member]]:
-    rows = session.execute(select(Member, Branch.name).join(Branch, Branch.id == Member.branch_id))
+    rows = session.execute(access.scope(session, select(Member, Branch.name).join(
+        Branch, Branch.id == Member.branch_id), branch=Member.branch_id))
     return {m.id: (m.name, b, m) for m, b in rows}
 
 
@@ -209,7 +212,7 @@ def new_member_cases(session: Session, day: dt.date) -> list[RuleCase]:
 def new_secretary_cases(session: Session, date_from: dt.date, date_to: dt.date) -> list[RuleCase]:
     names = _names(session)
     posts = [p for p in session.scalars(select(MemberPost).where(MemberPost.post == SECRETARY))
-             if date_from <= partial_start(p.start) <= date_to]
+             if date_from <= partial_start(p.start) <= date_to and p.member_id in names]
     attended = _attended(session, {p.member_id for p in posts})
     out = []
     for p in posts:
@@ -234,14 +237,15 @@ def exempt_cases(session: Session, date_from: dt.date, date_to: dt.date) -> list
     rows = session.scalars(select(Exemption).where(Exemption.year >= date_from.year, Exemption.year <= date_to.year)
                            .order_by(Exemption.year))
     return [RuleCase("exempt", e.member_id, names[e.member_id][0], names[e.member_id][1], None,
-                     f"{e.year}年度免予学时考核：{e.reason}") for e in rows]
+                     f"{e.year}年度免予学时考核：{e.reason}") for e in rows if e.member_id in names]
 
 
 def mobile_cases(session: Session, date_from: dt.date, date_to: dt.date) -> list[RuleCase]:
     names = _names(session)
     out = []
     for m in session.scalars(select(MobileMember).order_by(MobileMember.start)):
-        if partial_start(m.start) <= date_to and (m.end is None or partial_end(m.end) >= date_from):
+        if m.member_id in names and partial_start(m.start) <= date_to and (
+                m.end is None or partial_end(m.end) >= date_from):
             until = f"至{m.end}" if m.end else "至今"
             out.append(RuleCase("mobile", m.member_id, names[m.member_id][0], names[m.member_id][1], None,
                                 f"流动党员（{m.start}{until}{('，' + m.place) if m.place else ''}）"))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services import access
 from services.files.safe_write import build_pdf
 from services.normalize import format_partial, mask_id_number
 from services.pdf.pdf_fonts import register_fonts
@@ -95,7 +96,7 @@ def print_roll(session: Session, out_path: Path | str, *, records: list[MemberRe
     if records is None:
         records = members.list_members(session, branch=branch, status=status)
     else:
-        records = privacy.for_session(session, records)
+        records = privacy.for_session(session, access.visible_records(session, records))
     rows_data = _ordered(records)
     branch_names = {r.branch for r in rows_data}
     one_branch = branch or (next(iter(branch_names)) if len(branch_names) == 1 else None)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from models import Branch, Member
+from models import AccountBranch, Branch, Member
+from services import access
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.normalize import clean_text
 from services.safety import changelog
@@ -47,16 +48,18 @@ def find_branch(session: Session, name: str) -> Branch | None:
 
 def list_branches(session: Session) -> list[BranchInfo]:
     active = func.sum(case((Member.status == "在册", 1), else_=0))
-    rows = session.execute(
+    rows = session.execute(access.scope(
+        session,
         select(Branch.id, Branch.name, Branch.sort_order, func.coalesce(active, 0), func.count(Member.id))
         .outerjoin(Member, Member.branch_id == Branch.id)
         .group_by(Branch.id)
-        .order_by(Branch.sort_order, Branch.id)
-    )
+        .order_by(Branch.sort_order, Branch.id),
+        branch=Branch.id))
     return [BranchInfo(*row) for row in rows]
 
 
 def create_branch(session: Session, name: str, actor: str) -> BranchInfo:
+    access.require_office(session, "新建党支部")
     name = _clean_name(name)
     if find_branch(session, name) is not None:
         raise ConflictError(f"党支部“{name}”已存在")
@@ -70,6 +73,7 @@ def create_branch(session: Session, name: str, actor: str) -> BranchInfo:
 
 
 def rename_branch(session: Session, branch_id: int, new_name: str, actor: str) -> None:
+    access.require_office(session, "更改党支部名称")
     branch = get_branch(session, branch_id)
     new_name = _clean_name(new_name)
     if new_name == branch.name:
@@ -84,6 +88,7 @@ def rename_branch(session: Session, branch_id: int, new_name: str, actor: str) -
 
 def reorder_branches(session: Session, ordered_ids: list[int], actor: str) -> None:
     """Put the branches in the given order; branches not listed keep their place after them."""
+    access.require_office(session, "调整党支部顺序")
     branches = {b.id: b for b in session.scalars(select(Branch))}
     unknown = [i for i in ordered_ids if i not in branches]
     if unknown:
@@ -102,11 +107,18 @@ def reorder_branches(session: Session, ordered_ids: list[int], actor: str) -> No
 
 def merge_branches(session: Session, source_id: int, target_id: int, actor: str) -> int:
     """Move every member of `source` into `target` and remove `source`; returns members moved."""
+    access.require_office(session, "合并党支部")
     if source_id == target_id:
         raise ValidationError("不能把党支部合并到它自己", field="branch")
     source = get_branch(session, source_id)
     target = get_branch(session, target_id)
     result = session.execute(update(Member).where(Member.branch_id == source.id).values(branch_id=target.id))
+    # A branch account of the source now sees the merged branch (once, even if it had both).
+    for account_id in session.scalars(select(AccountBranch.account_id).where(AccountBranch.branch_id == source.id)):
+        if session.get(AccountBranch, (account_id, target.id)) is None:
+            session.add(AccountBranch(account_id=account_id, branch_id=target.id))
+    session.flush()
+    session.execute(delete(AccountBranch).where(AccountBranch.branch_id == source.id))
     moved = int(getattr(result, "rowcount", 0))
     changelog.record(session, actor, "merge", "branch", target.id,
                      f"党支部“{source.name}”并入“{target.name}”，转入党员{moved}名",
@@ -117,12 +129,17 @@ def merge_branches(session: Session, source_id: int, target_id: int, actor: str)
 
 
 def delete_branch(session: Session, branch_id: int, actor: str) -> None:
+    access.require_office(session, "删除党支部")
     branch = get_branch(session, branch_id)
     count = session.scalar(select(func.count(Member.id)).where(Member.branch_id == branch.id)) or 0
     if count:
         raise ConflictError(
             f"党支部“{branch.name}”还有{count}名党员的记录（含已转出），不能删除；可先把它合并到其他支部"
         )
+    accounts = session.scalar(select(func.count()).where(AccountBranch.branch_id == branch.id)) or 0
+    if accounts:
+        # Deleting it would leave such an account unlimited (an office account): refuse instead.
+        raise ConflictError(f"有{accounts}个支部账号限定在党支部“{branch.name}”，不能删除；请先修改这些账号的党支部")
     changelog.record(session, actor, "delete", "branch", branch.id, f"删除党支部“{branch.name}”",
                      {"name": (branch.name, None)})
     session.delete(branch)

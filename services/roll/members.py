@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
-from services import naming
+from services import access, naming
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -269,9 +269,11 @@ def list_members(
     status: str | Iterable[str] | None = None,
     party_post: str | None = None,
     query: str | None = None,
+    limit: int | None = None,
 ) -> list[MemberRecord]:
-    """Members ordered by branch, then 按姓氏笔画; every filter is optional."""
-    stmt = _record_query()
+    """Members ordered by branch, then 按姓氏笔画; every filter is optional (a branch account: its
+    branches); `limit`: the first rows only."""
+    stmt = access.scope(session, _record_query(), branch=Member.branch_id)
     if branch:
         stmt = stmt.where(Branch.name == clean_text(branch))
     if branch_id is not None:
@@ -297,11 +299,51 @@ def list_members(
             conditions.append(Member.phone.contains(q, autoescape=True) if full
                               else Member.phone.endswith(q, autoescape=True))
         stmt = stmt.where(or_(*conditions))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return privacy.for_session(session, (MemberRecord(*row) for row in session.execute(stmt)))
 
 
+@dataclass(frozen=True)
+class RollCounts:
+    """The roll in numbers: all members, those on the roll (在册), of them 预备党员, and how many
+    the given filters pass."""
+
+    total: int
+    active: int
+    probationary: int
+    matching: int
+
+
+def roll_counts(session: Session, *, branch_id: int | None = None, membership: str | None = None,
+                status: Iterable[str] | None = None) -> RollCounts:
+    """One aggregate query (the member list's status line while it shows its first screen only);
+    scoped like list_members."""
+    active = Member.status == "在册"
+    passes = []
+    if branch_id is not None:
+        passes.append(Member.branch_id == branch_id)
+    if membership:
+        passes.append(Member.membership == membership)
+    if status is not None:
+        passes.append(Member.status.in_(list(status)))
+    one = literal(1)
+    stmt = select(
+        func.count(Member.id),
+        func.coalesce(func.sum(case((active, one), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(active, Member.membership == "预备党员"), one), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(*passes), one), else_=0)), 0) if passes else func.count(Member.id),
+    )
+    # The same members list_members shows (a branch account: its branches; members of a branch).
+    stmt = access.scope(session, stmt.select_from(Member).join(Branch, Branch.id == Member.branch_id),
+                        branch=Member.branch_id)
+    row = session.execute(stmt).one()
+    return RollCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+
 def get_member(session: Session, member_id: int) -> MemberRecord:
-    row = session.execute(_record_query().where(Member.id == member_id)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id == member_id)).first()
     if row is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
     return privacy.for_session(session, [MemberRecord(*row)])[0]
@@ -312,11 +354,21 @@ def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
         id_number = normalize_id_number(id_number)
     except NormalizeError:
         return None
-    row = session.execute(_record_query().where(Member.id_number == id_number)).first()
+    row = session.execute(access.scope(session, _record_query(), branch=Member.branch_id)
+                          .where(Member.id_number == id_number)).first()
     return privacy.for_session(session, [MemberRecord(*row)])[0] if row else None
 
 
 # ---------------------------------------------------------------- writing
+
+
+def _writable(session: Session, member_id: int) -> Member:
+    """The member to change; one outside a branch account's branches is refused (nothing written)."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    access.require_branch(session, member.branch_id)
+    return member
 
 
 def _resolve_branch(session: Session, name: str, problems: list[FieldProblem]) -> Branch | None:
@@ -345,6 +397,7 @@ def create_member(session: Session, raw: dict[str, Any], actor: str) -> MemberRe
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "新增")
     values = {k: v for k, v in clean.items() if k != "branch"}
     values["membership"] = values.get("membership") or "正式党员"
     values["status"] = values.get("status") or "在册"
@@ -363,9 +416,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
     With `expected_version` (the version the clerk opened), a save over another clerk's later save
     is refused, saying what the other changed.
     """
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     if expected_version is not None:
         claim_version(session, Member, member_id, expected_version, f"党员“{member.name}”", "member", LABELS)
     clean, problems = clean_member(raw)
@@ -378,6 +429,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
     if problems:
         raise ValidationError(problems)
     assert branch is not None
+    access.require_branch(session, branch.id, "把党员转入")
     changes: dict[str, tuple[Any, Any]] = {}
     if branch.id != member.branch_id:
         changes["branch"] = (member.branch.name, branch.name)
@@ -407,9 +459,7 @@ def update_member(session: Session, member_id: int, raw: dict[str, Any], actor: 
 def mark_left(session: Session, member_id: int, status: str, left_date: Any, reason: str,
               actor: str) -> MemberRecord:
     """Transfer out, mark deceased, expelled or membership stopped: the record stays in the history."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     problems: list[FieldProblem] = []
     if status not in LEFT_STATUSES:
         problems.append(FieldProblem("status", f"“{status}”不是可选的变动类型（{'、'.join(LEFT_STATUSES)}）",
@@ -441,9 +491,7 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
 
 def reinstate(session: Session, member_id: int, actor: str) -> MemberRecord:
     """Undo a leaving entered by mistake: back on the roll."""
-    member = session.get(Member, member_id)
-    if member is None:
-        raise NotFoundError(f"编号为{member_id}的党员不存在")
+    member = _writable(session, member_id)
     if member.status == "在册":
         raise ConflictError(f"党员“{member.name}”本来就在册")
     changes = {"status": (member.status, "在册"), "left_date": (member.left_date, None),

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Branch
+from services import access
 from services.errors import CancelledError
 from services.files.safe_write import safe_target, save_workbook
 from services.files.xlsx_util import needs_escape, write_cell
@@ -306,7 +307,7 @@ def export_members(session: Session, out: Path | str, branch: str | None = None,
             get_branch(session, branch)
         records = list_members(session, branch=branch)
     else:
-        records = privacy.for_session(session, records)
+        records = privacy.for_session(session, access.visible_records(session, records))
     title = f"{branch or ''}党员花名册（导出于{dt.date.today():%Y年%m月%d日}，共{len(records)}人）"
     return export_records(records, out, title=title, mode=mode, progress=progress, cancel=cancel)
 

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table as SqlTable
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
-from services import naming
+from services import access, naming
+from services.bulk import insert_rows
 from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import save_workbook
 from services.files.spreadsheet import SheetInfo, Table, read_table
@@ -170,6 +171,7 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     header_for = {key: table.header_of(key) or LABELS.get(key, key) for key in SYNONYMS}
     existing = _existing_members(session)
     branches = set(session.scalars(select(Branch.name)))
+    allowed = _allowed_branches(session)
     first_row: dict[str, int] = {}
     total = max(1, len(table.rows))
 
@@ -201,6 +203,12 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
             plan.refused_cells[trow.number] = trow.cells
             continue
         branch = clean["branch"]
+        if allowed is not None and (branch not in allowed or (
+                id_number in existing and existing[id_number].branch not in allowed)):
+            plan.refused.append(RowProblem(trow.number, header_for["branch"],
+                                           f"本账号只能导入{'、'.join(sorted(allowed))}的党员"))
+            plan.refused_cells[trow.number] = trow.cells
+            continue
         if branch not in branches and branch not in plan.new_branch_rows:
             plan.new_branch_rows[branch] = trow.number
             plan.new_branches.append(branch)
@@ -231,6 +239,12 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     if progress is not None:
         progress(100, "检查完毕")
     return plan
+
+
+def _allowed_branches(session: Session) -> set[str] | None:
+    """The branch names a branch account may import into; None: every branch (an office account)."""
+    ids = access.current_branches(session)
+    return None if ids is None else set(session.scalars(select(Branch.name).where(Branch.id.in_(sorted(ids)))))
 
 
 def _changes(old: _Existing, clean: dict[str, Any], raw: dict[str, Any], present: set[str]) -> dict[str, tuple[Any, Any]]:
@@ -268,28 +282,12 @@ def _member_row(clean: dict[str, Any], branch_id: int) -> dict[str, Any]:
 
 
 def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
-    """INSERT many members at once through the driver's executemany.
-
-    The statement is SQLAlchemy's own, compiled for the session's dialect, and values go through
-    each column type's bind processor, so this stays portable; it only skips SQLAlchemy's per-row
-    parameter handling, which costs three times the insert itself on 50 000 rows (bench_roll.py).
-    """
+    """INSERT many members at once through the driver's executemany (services/bulk.py)."""
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect
-    table = cast(SqlTable, Member.__table__)
     keys = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    processors = [(key, table.c[key].type.bind_processor(dialect)) for key in keys]
-    params: list[Any]
-    if compiled.positional:
-        order = [keys.index(name) for name in (compiled.positiontup or [])]
-        prepared = [[proc(row[key]) if proc else row[key] for key, proc in processors] for row in rows]
-        params = [tuple(values[i] for i in order) for values in prepared]
-    else:
-        params = [{key: proc(row[key]) if proc else row[key] for key, proc in processors} for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
+    insert_rows(session.connection(), cast(SqlTable, Member.__table__), keys,
+                [tuple(row[key] for key in keys) for row in rows])
 
 
 def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches: bool = False,
@@ -297,6 +295,9 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     """Write the plan in the caller's transaction; raises (and writes nothing) if it cannot all go in."""
     if plan.refused:
         raise ValidationError([FieldProblem("row", p.message, row=p.row, column=p.column) for p in plan.refused[:50]])
+    allowed = _allowed_branches(session)
+    if allowed is not None and any(c["branch"] not in allowed for c in [*plan.added, *(u.values for u in plan.updated)]):
+        access.require_branch(session, None, "导入")  # a plan made for another account: refused
     branch_ids: dict[str, int] = {name: id_ for name, id_ in session.execute(select(Branch.name, Branch.id))}
     missing = [name for name in plan.new_branches if name not in branch_ids]
     if missing and not create_branches:

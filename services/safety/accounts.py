@@ -8,10 +8,10 @@ import hmac
 import os
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, object_session
 
-from models import Account
+from models import Account, AccountBranch, Branch
 from services.access import (  # noqa: F401  (re-exported: the roles live in services.access)
     ADMIN,
     EDITOR,
@@ -23,6 +23,7 @@ from services.access import (  # noqa: F401  (re-exported: the roles live in ser
     role_allows,
 )
 from services.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from services.normalize import clean_text
 from services.safety import changelog
 
 MAX_FAILED = 5
@@ -48,10 +49,17 @@ class AccountInfo:
     locked_until: dt.datetime | None
     created_at: dt.datetime | None
     changed_at: dt.datetime | None
+    # A branch account's branches (ids, and names in roll order); empty: an office account.
+    branch_ids: tuple[int, ...] = ()
+    branches: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def is_branch_account(self) -> bool:
+        return bool(self.branch_ids)
 
     def is_locked(self, now: dt.datetime | None = None) -> bool:
         return self.locked_until is not None and self.locked_until > (now or dt.datetime.now())
@@ -70,8 +78,54 @@ class LoginOutcome:
 
 
 def _info(a: Account) -> AccountInfo:
+    ids, names = _branches_of(a)
     return AccountInfo(a.id, a.username, a.display_name or "", a.role, bool(a.active), a.failed_count or 0,
-                       a.locked_until, a.created_at, a.changed_at)
+                       a.locked_until, a.created_at, a.changed_at, ids, names)
+
+
+def _branches_of(a: Account) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    session = object_session(a)
+    if session is None or a.id is None:
+        return (), ()
+    rows = session.execute(
+        select(Branch.id, Branch.name).join(AccountBranch, AccountBranch.branch_id == Branch.id)
+        .where(AccountBranch.account_id == a.id).order_by(Branch.sort_order, Branch.id)).all()
+    return tuple(r[0] for r in rows), tuple(r[1] for r in rows)
+
+
+def resolve_branches(session: Session, names: list[str] | tuple[str, ...]) -> list[Branch]:
+    """The branches named (as on the roll); an unknown name is refused, naming the branches there are."""
+    found: list[Branch] = []
+    for raw in names:
+        name = clean_text(raw)
+        branch = session.scalar(select(Branch).where(Branch.name == name))
+        if branch is None:
+            known = "、".join(session.scalars(select(Branch.name).order_by(Branch.sort_order, Branch.id)))
+            raise ValidationError(f"没有名为“{name}”的党支部" + (f"（现有：{known}）" if known else "，请先新建该支部"),
+                                  "branch")
+        if branch not in found:
+            found.append(branch)
+    return found
+
+
+def set_account_branches(session: Session, username: str, branch_names: list[str] | tuple[str, ...],
+                         actor: str) -> AccountInfo:
+    """Limit an account to the branches named (empty: the whole bureau again). A 管理员 stays unlimited."""
+    account = _get(session, username)
+    branches = resolve_branches(session, branch_names)
+    if branches and account.role == ADMIN:
+        raise ValidationError("管理员账号管理全局，不能限定党支部；支部账号请用录入员或查阅角色", "branch")
+    before = _branches_of(account)[1]
+    session.execute(delete(AccountBranch).where(AccountBranch.account_id == account.id))
+    for branch in branches:
+        session.add(AccountBranch(account_id=account.id, branch_id=branch.id))
+    session.flush()
+    after = _branches_of(account)[1]
+    if before != after:
+        changelog.record(session, actor, "update", "account", account.id,
+                         f"账号“{username}”的党支部：{'、'.join(after) or '不限（全局）'}",
+                         {"branches": ("、".join(before) or None, "、".join(after) or None)})
+    return _info(account)
 
 
 def _b64(data: bytes) -> str:
@@ -140,11 +194,17 @@ def get_account(session: Session, username: str) -> AccountInfo:
 
 
 def create_account(session: Session, username: str, role: str, password: str, actor: str,
-                   display_name: str = "") -> AccountInfo:
-    """Create an account; the first account of a database must be a 管理员."""
+                   display_name: str = "", branches: list[str] | tuple[str, ...] = ()) -> AccountInfo:
+    """Create an account; the first account of a database must be a 管理员.
+
+    `branches` (names as on the roll) makes a branch account that sees only those branches.
+    """
     username = _clean_username(username)
     if role not in ROLES:
         raise ValidationError(f"角色只能是{'、'.join(ROLES)}", "role")
+    if branches and role == ADMIN:
+        raise ValidationError("管理员账号管理全局，不能限定党支部；支部账号请用录入员或查阅角色", "branch")
+    limited = resolve_branches(session, branches)
     if not has_accounts(session) and role != ADMIN:
         raise ConflictError("第一个账号必须是管理员")
     if session.scalar(select(Account).where(Account.username == username)) is not None:
@@ -154,9 +214,16 @@ def create_account(session: Session, username: str, role: str, password: str, ac
                       password_hash=hash_password(password), failed_count=0, active=True)
     session.add(account)
     session.flush()
-    changelog.record(session, actor, "create", "account", account.id, f"新建账号“{username}”（{role}）",
-                     {"username": (None, username), "role": (None, role),
-                      "display_name": (None, account.display_name)})
+    for branch in limited:
+        session.add(AccountBranch(account_id=account.id, branch_id=branch.id))
+    session.flush()
+    names = "、".join(b.name for b in limited)
+    details: dict[str, tuple[object, object]] = {"username": (None, username), "role": (None, role),
+                                                 "display_name": (None, account.display_name)}
+    if limited:
+        details["branches"] = (None, names)
+    changelog.record(session, actor, "create", "account", account.id,
+                     f"新建账号“{username}”（{role}{'，' + names if names else ''}）", details)
     return _info(account)
 
 
@@ -237,6 +304,8 @@ def update_account(session: Session, username: str, actor: str, *, role: str | N
             raise ValidationError(f"角色只能是{'、'.join(ROLES)}", "role")
         if account.role == ADMIN and account.active and _active_admins(session) <= 1:
             raise ConflictError("至少要保留一个启用的管理员账号")
+        if role == ADMIN and _branches_of(account)[0]:
+            raise ConflictError(f"账号“{username}”限定了党支部，不能设为管理员；请先取消其党支部限定")
         changes["role"] = (account.role, role)
         account.role = role
     if active is not None and active != account.active:

@@ -371,6 +371,8 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
             second_copy = None
     with db.session_factory.begin() as s:
         why = REASON_LABELS.get(reason, reason) if note == reason else note
+        if why.isascii():  # an operation's key given as the reason (`survey-import`): its Chinese name
+            why = f"{audit.action_label(why)}之前"
         audit.record_event(s, actor, "backup", f"备份数据库到 {target.name}（{why}）",
                            {"path": str(target), "members": members, "reason": why,
                             "second_copy": str(second_copy) if second_copy else None})

@@ -19,6 +19,7 @@ from models import (
     Enrolment,
     HoursAdjustment,
 )
+from services import access
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -202,16 +203,18 @@ def _session_info(s: ActivitySession) -> SessionInfo:
 
 
 def _counts(session: Session, activity_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Enrolled and attended members of each activity (a branch account: of its branches only)."""
     if not activity_ids:
         return {}, {}
-    enrolled = dict(session.execute(
-        select(Enrolment.activity_id, func.count(Enrolment.id))
-        .where(Enrolment.activity_id.in_(activity_ids)).group_by(Enrolment.activity_id)).all())
-    attended = dict(session.execute(
-        select(ActivitySession.activity_id, func.count(distinct(Attendance.member_id)))
+    enrolled = dict(session.execute(access.scope(
+        session, select(Enrolment.activity_id, func.count(Enrolment.id))
+        .where(Enrolment.activity_id.in_(activity_ids)).group_by(Enrolment.activity_id),
+        member=Enrolment.member_id)).all())
+    attended = dict(session.execute(access.scope(
+        session, select(ActivitySession.activity_id, func.count(distinct(Attendance.member_id)))
         .join(Attendance, Attendance.session_id == ActivitySession.id)
         .where(ActivitySession.activity_id.in_(activity_ids), Attendance.status.in_(ATTENDED_STATUSES))
-        .group_by(ActivitySession.activity_id)).all())
+        .group_by(ActivitySession.activity_id), member=Attendance.member_id)).all())
     return enrolled, attended
 
 
@@ -227,6 +230,7 @@ def get_activity(session: Session, activity_id: int) -> ActivityInfo:
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    access.require_activity(session, activity_id)
     sessions = session.scalars(select(ActivitySession).where(ActivitySession.activity_id == a.id)
                                .order_by(ActivitySession.seq)).all()
     enrolled, attended = _counts(session, [a.id])
@@ -237,8 +241,12 @@ def get_activity(session: Session, activity_id: int) -> ActivityInfo:
 
 def list_activities(session: Session, *, year: int | None = None, type_name: str | None = None,
                     status: str | None = None, query: str | None = None) -> list[ActivityInfo]:
-    """Activities, newest first, with enrolled and attended counts (sessions left out)."""
-    stmt = select(Activity, ActivityType).join(ActivityType, ActivityType.id == Activity.type_id)
+    """Activities, newest first, with enrolled and attended counts (sessions left out).
+
+    A branch account lists the activities of its branches (see services/access.py for the rule).
+    """
+    stmt = access.scope(session, select(Activity, ActivityType).join(ActivityType, ActivityType.id == Activity.type_id),
+                        activity=Activity.id)
     if year:
         stmt = stmt.where(extract("year", Activity.start_date) == year)
     if type_name:
@@ -255,7 +263,8 @@ def list_activities(session: Session, *, year: int | None = None, type_name: str
 
 
 def activity_years(session: Session) -> list[int]:
-    years = session.scalars(select(extract("year", Activity.start_date)).distinct()).all()
+    years = session.scalars(access.scope(session, select(extract("year", Activity.start_date)).distinct(),
+                                         activity=Activity.id)).all()
     return sorted((int(y) for y in years if y is not None), reverse=True)
 
 
@@ -422,6 +431,8 @@ def create_activity(session: Session, raw: dict[str, Any], actor: str,
     raw = {"status": "计划", "completion_rule": "all_sessions", **raw}
     for key in ("title", "type", "start_date"):
         raw.setdefault(key, None)
+    if not clean_text(raw.get("organiser")):  # a branch account's own activity: organised by its branch
+        raw["organiser"] = access.own_branch_name(session) or raw.get("organiser")
     clean, problems = clean_activity(session, raw)
     items, session_problems = clean_sessions(sessions or [])
     problems += session_problems
@@ -472,6 +483,7 @@ def update_activity(session: Session, activity_id: int, raw: dict[str, Any], act
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    access.require_activity_editable(session, activity_id)
     clean, problems = clean_activity(session, raw)
     items, session_problems = clean_sessions(sessions or [])
     problems += session_problems
@@ -547,6 +559,7 @@ def set_status(session: Session, activity_id: int, status: str, actor: str) -> A
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    access.require_activity_editable(session, activity_id, "更改状态")
     if status not in STATUSES:
         raise ValidationError(f"状态“{status}”不在可选范围内（{'、'.join(STATUSES)}）", field="status")
     if a.status != status:
@@ -568,6 +581,7 @@ def delete_activity(session: Session, activity_id: int, actor: str) -> None:
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    access.require_activity_editable(session, activity_id, "删除")
     taken = attendance_count(session, activity_id)
     if taken:
         raise ConflictError(f"活动“{a.title}”已有{taken}条考勤记录，不能删除；可将其状态改为“已取消”或“已归档”，历史记录会保留")

@@ -20,6 +20,7 @@ from models import (
     HoursAdjustment,
     Member,
 )
+from services import access
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
 from services.normalize import ATTENDED_STATUSES, clean_text, keep_text, parse_full_date
 from services.safety import changelog
@@ -85,10 +86,11 @@ def grid(session: Session, activity_id: int) -> Grid:
         select(ActivitySession.id, ActivitySession.seq, ActivitySession.date, ActivitySession.hours)
         .where(ActivitySession.activity_id == activity_id).order_by(ActivitySession.seq)))
     members = tuple(participants(session, activity_id))
-    cells = {(m, s): Cell(status, reason, hours) for m, s, status, reason, hours in session.execute(
+    cells = {(m, s): Cell(status, reason, hours) for m, s, status, reason, hours in session.execute(access.scope(
+        session,
         select(Attendance.member_id, Attendance.session_id, Attendance.status, Attendance.reason, Attendance.hours)
         .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-        .where(ActivitySession.activity_id == activity_id))}
+        .where(ActivitySession.activity_id == activity_id), member=Attendance.member_id))}
     return Grid(activity_id, sessions, members, cells)
 
 
@@ -199,6 +201,7 @@ def set_attendance(session: Session, session_id: int, member_id: int, status: st
     s = _session(session, session_id)
     a = session.get(Activity, s.activity_id)
     assert a is not None
+    access.require_members(session, [member_id], "记录")
     if a.status in ("已取消", "已归档"):
         raise ConflictError(f"活动“{a.title}”{a.status}，考勤不能再修改")
     enrolled = session.scalar(select(Enrolment.id).where(Enrolment.activity_id == a.id,
@@ -246,7 +249,8 @@ def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite
     assert a is not None
     if a.status in ("已取消", "已归档"):
         raise ConflictError(f"活动“{a.title}”{a.status}，考勤不能再修改")
-    enrolled = set(session.scalars(select(Enrolment.member_id).where(Enrolment.activity_id == a.id)))
+    enrolled = set(session.scalars(access.scope(session, select(Enrolment.member_id).where(
+        Enrolment.activity_id == a.id), member=Enrolment.member_id)))  # a branch account: its own members
     existing = {att.member_id: att for att in session.scalars(
         select(Attendance).where(Attendance.session_id == session_id))}
     touched = enrolled if overwrite else enrolled - set(existing)
@@ -271,11 +275,13 @@ def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite
 
 def clear_session(session: Session, session_id: int, actor: str, *, revoke: bool = False) -> int:
     s = _session(session, session_id)
-    marked = set(session.scalars(select(Attendance.member_id).where(Attendance.session_id == session_id)))
+    marked = set(session.scalars(access.scope(session, select(Attendance.member_id).where(
+        Attendance.session_id == session_id), member=Attendance.member_id)))  # a branch account: its own
     _guard(session, certificates_at_stake(session, session_id, marked, None), revoke,
            f"考勤更改：清除第{s.seq}课次的考勤", actor)
     removed = session.execute(  # type: ignore[attr-defined]
-        delete(Attendance).where(Attendance.session_id == session_id)).rowcount or 0
+        delete(Attendance).where(Attendance.session_id == session_id,
+                                 Attendance.member_id.in_(sorted(marked)))).rowcount or 0
     if removed:
         changelog.record(session, actor, "attendance", "activity_session", s.id,
                          f"清除第{s.seq}课次的{removed}条考勤", {"records": (removed, 0)})
@@ -288,17 +294,19 @@ def counts(session: Session, activity_id: int, session_id: int | None = None) ->
             .where(ActivitySession.activity_id == activity_id).group_by(Attendance.status))
     if session_id is not None:
         stmt = stmt.where(Attendance.session_id == session_id)
-    found = {k: v for k, v in session.execute(stmt)}
+    found = {k: v for k, v in session.execute(access.scope(session, stmt, member=Attendance.member_id))}
     return {status: int(found.get(status, 0)) for status in STATUSES}
 
 
 def earned_hours(session: Session, activity_id: int) -> dict[int, float]:
     """Each enrolled member's credited hours at this activity (adjustments not included)."""
-    hours = {m: 0.0 for m in session.scalars(select(Enrolment.member_id).where(Enrolment.activity_id == activity_id))}
-    for member_id, total in session.execute(
-            select(Attendance.member_id, func.sum(Attendance.hours))
+    hours = {m: 0.0 for m in session.scalars(access.scope(session, select(Enrolment.member_id).where(
+        Enrolment.activity_id == activity_id), member=Enrolment.member_id))}
+    for member_id, total in session.execute(access.scope(
+            session, select(Attendance.member_id, func.sum(Attendance.hours))
             .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-            .where(ActivitySession.activity_id == activity_id).group_by(Attendance.member_id)):
+            .where(ActivitySession.activity_id == activity_id).group_by(Attendance.member_id),
+            member=Attendance.member_id)):
         hours[member_id] = round(float(total or 0), 2)
     return hours
 
@@ -323,6 +331,7 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
     member = session.get(Member, member_id)
     if member is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
+    access.require_branch(session, member.branch_id, "调整")
     reason = keep_text(reason)
     if not reason:
         raise ValidationError("调整学时须写明原因", field="reason")
@@ -349,6 +358,7 @@ def adjustments(session: Session, member_id: int | None = None, activity_id: int
         stmt = stmt.where(HoursAdjustment.member_id == member_id)
     if activity_id is not None:
         stmt = stmt.where(HoursAdjustment.activity_id == activity_id)
+    stmt = access.scope(session, stmt, member=HoursAdjustment.member_id)
     return [AdjustmentInfo(a.id, a.member_id, a.activity_id, a.date, a.hours, a.reason, a.author)
             for a in session.scalars(stmt)]
 

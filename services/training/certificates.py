@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivityType, Branch, Certificate, Member, Setting
+from services import access
 from services.errors import CancelledError, ConflictError, NotFoundError
 from services.files.safe_write import build_pdf, save_canvas, save_workbook
 from services.normalize import clean_text, keep_text, mask_id_number
@@ -114,8 +115,8 @@ def _query() -> Any:
 
 
 def list_certificates(session: Session, *, activity_id: int | None = None, year: int | None = None) -> list[CertificateInfo]:
-    """The register (发证登记册): by number."""
-    stmt = _query().order_by(Certificate.number)
+    """The register (发证登记册): by number (a branch account: its members' certificates)."""
+    stmt = access.scope(session, _query().order_by(Certificate.number), branch=Member.branch_id)
     if activity_id is not None:
         stmt = stmt.where(Certificate.activity_id == activity_id)
     if year is not None:
@@ -182,6 +183,7 @@ def revoke_certificate(session: Session, number: str, reason: str, actor: str) -
     cert = session.scalar(select(Certificate).where(Certificate.number == clean_text(number).upper()))
     if cert is None:
         raise NotFoundError(f"证书编号{number}不存在")
+    access.require_members(session, [cert.member_id], "作废")
     if cert.status != "有效":
         raise ConflictError(f"证书{cert.number}的状态是“{cert.status}”，只能作废有效的证书")
     if not keep_text(reason):
@@ -239,6 +241,7 @@ def reissue_certificate(session: Session, number: str, actor: str, reason: str =
     old = session.scalar(select(Certificate).where(Certificate.number == clean_text(number).upper()))
     if old is None:
         raise NotFoundError(f"证书编号{number}不存在")
+    access.require_members(session, [old.member_id], "补发")
     if old.status != "有效":
         raise ConflictError(f"证书{old.number}的状态是“{old.status}”，只能补发有效的证书")
     a = session.get(Activity, old.activity_id)

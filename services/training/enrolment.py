@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
+from services import access
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -53,13 +54,14 @@ class EnrolResult:
 
 
 def participants(session: Session, activity_id: int) -> list[Participant]:
-    rows = session.execute(
+    stmt = (
         select(Member.id, Member.name, Member.id_number, Branch.name, Member.party_post, Member.job,
                Member.membership, Member.status)
         .join(Enrolment, Enrolment.member_id == Member.id)
         .join(Branch, Branch.id == Member.branch_id)
         .where(Enrolment.activity_id == activity_id)
         .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
+    rows = session.execute(access.scope(session, stmt, branch=Member.branch_id))  # a branch account: its own
     return privacy.for_session(session, (Participant(*row) for row in rows))  # masked for 查阅
 
 
@@ -72,8 +74,9 @@ def select_members(session: Session, *, branch_ids: Iterable[int] | None = None,
     `posts` may include "支委" to mean every branch committee post (normalize.COMMITTEE_POSTS).
     Party joining dates may be month-only: a member counts when their date may fall in the range.
     """
-    stmt = (select(Member.id, Member.joined_party).join(Branch, Branch.id == Member.branch_id)
-            .where(Member.status == "在册").order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
+    stmt = access.scope(session, select(Member.id, Member.joined_party).join(Branch, Branch.id == Member.branch_id)
+                        .where(Member.status == "在册").order_by(Branch.sort_order, Branch.id, Member.sort_key,
+                                                                Member.id), branch=Member.branch_id)
     if branch_ids is not None:
         stmt = stmt.where(Member.branch_id.in_(list(branch_ids)))
     if posts is not None:
@@ -135,6 +138,7 @@ def enrol(session: Session, activity_id: int, member_ids: Iterable[int], actor: 
     missing = [i for i in ids if i not in members]
     if missing:
         raise NotFoundError(f"党员编号{missing}不存在")
+    access.require_members(session, ids, "报名")
     existing = set(session.scalars(select(Enrolment.member_id).where(
         Enrolment.activity_id == activity_id, Enrolment.member_id.in_(ids))))
     for member_id in ids:
@@ -179,7 +183,8 @@ def match_people(session: Session, values: Iterable[tuple[int, str]]) -> tuple[l
     ids: list[int] = []
     problems: list[FieldProblem] = []
     by_name: dict[str, list[int]] = {}
-    for m_id, name in session.execute(select(Member.id, Member.name).where(Member.status == "在册")):
+    for m_id, name in session.execute(access.scope(session, select(Member.id, Member.name).where(
+            Member.status == "在册"), branch=Member.branch_id)):
         by_name.setdefault(fold_key(name), []).append(m_id)
     for row, value in values:
         text = clean_text(value)
@@ -191,7 +196,8 @@ def match_people(session: Session, values: Iterable[tuple[int, str]]) -> tuple[l
             except NormalizeError as exc:
                 problems.append(FieldProblem("member", exc.message, row=row, column="姓名或身份证号码"))
                 continue
-            found = session.execute(select(Member.id, Member.status).where(Member.id_number == number)).first()
+            found = session.execute(access.scope(session, select(Member.id, Member.status).where(
+                Member.id_number == number), branch=Member.branch_id)).first()
             if found is None:
                 problems.append(FieldProblem("member", f"身份证号码{number}不在党员名册中", row=row,
                                              column="姓名或身份证号码"))
@@ -261,6 +267,7 @@ def unenrol(session: Session, activity_id: int, member_ids: Iterable[int], actor
     ids = list(member_ids)
     if not ids:
         return 0
+    access.require_members(session, ids, "取消报名")
     taken = session.execute(
         select(Member.name).join(Attendance, Attendance.member_id == Member.id)
         .join(ActivitySession, ActivitySession.id == Attendance.session_id)
@@ -278,4 +285,5 @@ def unenrol(session: Session, activity_id: int, member_ids: Iterable[int], actor
 
 
 def enrolled_count(session: Session, activity_id: int) -> int:
-    return session.scalar(select(func.count(Enrolment.id)).where(Enrolment.activity_id == activity_id)) or 0
+    return session.scalar(access.scope(session, select(func.count(Enrolment.id)).where(
+        Enrolment.activity_id == activity_id), member=Enrolment.member_id)) or 0

@@ -27,6 +27,10 @@ def location(db: object) -> str:
     return str(db.url if db.is_server else db.path)  # type: ignore[attr-defined]
 
 
+def is_url(value: str) -> bool:
+    return "://" in value
+
+
 def on_server() -> bool:
     return bool(SERVER)
 

@@ -10,11 +10,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from services import access
 from services.access import ADMIN, EDITOR, VIEWER
-from services.errors import NormalizeError, PermissionDeniedError, ValidationError
+from services.errors import (
+    NormalizeError,
+    PermissionDeniedError,
+    UnreadableFileError,
+    ValidationError,
+)
 from services.normalize import parse_full_date
 from services.safety import accounts as account_service
-from services.safety import audit
+from services.safety import audit, recovery
 from services.safety import backup as backup_service
 from services.safety import restore as restore_service
 from ui.cli.base import CliContext, UsageError, print_json
@@ -77,6 +83,8 @@ def register(sub: Any) -> None:
     ac.add_argument("name", metavar="NAME")
     ac.add_argument("--role", required=True, choices=account_service.ROLES)
     ac.add_argument("--display-name", default="", metavar="TEXT")
+    ac.add_argument("--branch", action="append", default=[], metavar="BRANCH",
+                    help="支部账号：只能查看和修改该党支部（名称同花名册）的数据；可重复给出多个支部")
     ac.set_defaults(handler=cmd_accounts_create)
     al = asub.add_parser("list", help="列出账号")
     al.add_argument("--json", action="store_true")
@@ -84,15 +92,26 @@ def register(sub: Any) -> None:
     ap = asub.add_parser("passwd", help="修改账号 NAME 的密码（本人，或管理员）")
     ap.add_argument("name", metavar="NAME")
     ap.set_defaults(handler=cmd_accounts_passwd)
-    ar = asub.add_parser("reset", help="管理员重置账号 NAME 的密码并解除锁定")
+    ar = asub.add_parser("reset", help="管理员重置账号 NAME 的密码并解除锁定；忘记密码的管理员用 --code 恢复码重置自己的密码")
     ar.add_argument("name", metavar="NAME")
+    ar.add_argument("--code", metavar="CODE",
+                    help="新建第一个账号时显示的恢复码（不必登录）；重置后发给新的恢复码，旧的作废")
+    ar.add_argument("--password", metavar="TEXT",
+                    help="与 --code 一起：新密码（也可用环境变量 DANGXUN_NEW_PASSWORD 或 DANGXUN_PASSWORD，或在提示时输入）")
     ar.set_defaults(handler=cmd_accounts_reset)
+    arc = asub.add_parser("recovery-code", help="管理员为自己的账号 NAME 生成新的恢复码（旧的作废）")
+    arc.add_argument("name", metavar="NAME")
+    arc.set_defaults(handler=cmd_accounts_recovery_code)
     aset = asub.add_parser("set", help="管理员修改账号 NAME 的角色或启用状态")
     aset.add_argument("name", metavar="NAME")
     aset.add_argument("--role", choices=account_service.ROLES)
     state = aset.add_mutually_exclusive_group()
     state.add_argument("--disable", action="store_true", help="停用")
     state.add_argument("--enable", action="store_true", help="启用")
+    limit = aset.add_mutually_exclusive_group()
+    limit.add_argument("--branch", action="append", default=[], metavar="BRANCH",
+                       help="限定为这些党支部（可重复给出；替换原有限定）")
+    limit.add_argument("--all-branches", action="store_true", help="取消党支部限定（可查看全局）")
     aset.set_defaults(handler=cmd_accounts_set)
 
 
@@ -104,6 +123,7 @@ def _backup_json(info: backup_service.BackupInfo) -> dict[str, Any]:
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
     ws = ctx.workspace()
     ws.require(EDITOR, "备份数据库")
+    access.require_office(ws.branch_ids, "备份数据库", access.SNAPSHOT_REASON)  # it would carry every member
     if ws.db.is_server:  # a file snapshot of the server carries every member's data
         ws.require_snapshot("把服务器上的数据库备份到文件")
     target = Path(args.out).expanduser() if args.out else None
@@ -216,14 +236,30 @@ def cmd_accounts_create(args: argparse.Namespace, ctx: CliContext) -> int:
         first = not account_service.has_accounts(session)
     # The first account may be made by anyone (no accounts: no roles); later ones by a 管理员.
     ws.require(ADMIN, "管理账号")
+    if args.branch:  # an unknown branch is refused before the password is asked for
+        if args.role == ADMIN:
+            raise ValidationError("管理员账号管理全局，不能限定党支部；支部账号请用录入员或查阅角色", "branch")
+        with ws.read() as session:
+            account_service.resolve_branches(session, args.branch)
     password = _new_password(f"账号“{args.name}”")
     with ws.write("accounts-create", needs=ADMIN, what="管理账号") as uow:
         info = account_service.create_account(uow.session, args.name, args.role, password, uow.actor,
-                                              display_name=args.display_name)
-    print(f"已新建账号“{info.username}”（{info.role}）。", file=sys.stderr)
+                                              display_name=args.display_name, branches=args.branch)
+        code = recovery.issue_code(uow.session, info.username, uow.actor) if first else None
+    where = f"，限于{'、'.join(info.branches)}" if info.branches else ""
+    print(f"已新建账号“{info.username}”（{info.role}{where}）。", file=sys.stderr)
     if first:
         print("这是第一个账号：今后打开此数据库需要登录。", file=sys.stderr)
+    if code:
+        _tell_code(info.username, code)
     return 0
+
+
+def _tell_code(username: str, code: str) -> None:
+    """The recovery code on stdout (once; only its hash is kept), what it is for on stderr."""
+    print(code)
+    print(f"以上是账号“{username}”的恢复码，只显示这一次，请抄下并锁好保管。忘记密码时用"
+          f" `accounts reset {username} --code 恢复码` 重置密码。", file=sys.stderr)
 
 
 def cmd_accounts_list(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -231,11 +267,11 @@ def cmd_accounts_list(args: argparse.Namespace, ctx: CliContext) -> int:
         infos = account_service.list_accounts(session)
     if args.json:
         print_json([{"username": a.username, "display_name": a.display_name, "role": a.role,
-                     "active": a.active, "locked": a.is_locked()} for a in infos])
+                     "active": a.active, "locked": a.is_locked(), "branches": list(a.branches)} for a in infos])
         return 0
     for a in infos:
         state = "停用" if not a.active else ("锁定" if a.is_locked() else "正常")
-        print(f"{a.username}\t{a.display_name}\t{a.role}\t{state}")
+        print(f"{a.username}\t{a.display_name}\t{a.role}\t{state}\t{'、'.join(a.branches) or '全局'}")
     print(f"共{len(infos)}个账号", file=sys.stderr)
     return 0
 
@@ -256,6 +292,10 @@ def cmd_accounts_passwd(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_accounts_reset(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.code is not None:
+        return _reset_with_code(args, ctx)
+    if args.password is not None:
+        raise UsageError("--password 只与 --code 一起使用；管理员重置别人的密码时，新密码取自 DANGXUN_NEW_PASSWORD 或提示输入")
     ws = ctx.workspace()
     ws.require(ADMIN, "重置密码")
     password = _new_password(f"账号“{args.name}”")
@@ -268,6 +308,55 @@ def cmd_accounts_reset(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_accounts_set(args: argparse.Namespace, ctx: CliContext) -> int:
     active = False if args.disable else (True if args.enable else None)
     with ctx.workspace().write("accounts-set", needs=ADMIN, what="管理账号") as uow:
+        if args.all_branches:
+            account_service.set_account_branches(uow.session, args.name, [], uow.actor)
         info = account_service.update_account(uow.session, args.name, uow.actor, role=args.role, active=active)
-    print(f"账号“{info.username}”：{info.role}，{'启用' if info.active else '停用'}。", file=sys.stderr)
+        if args.branch:
+            info = account_service.set_account_branches(uow.session, args.name, args.branch, uow.actor)
+    where = "、".join(info.branches) or "全局"
+    print(f"账号“{info.username}”：{info.role}，{'启用' if info.active else '停用'}，{where}。", file=sys.stderr)
+    return 0
+
+
+def _recovery_password(args: argparse.Namespace) -> str:
+    if args.password is not None:
+        return str(args.password)
+    for var in ("DANGXUN_NEW_PASSWORD", "DANGXUN_PASSWORD"):
+        if os.environ.get(var) is not None:
+            return os.environ[var]
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError("请用 --password 或环境变量 DANGXUN_NEW_PASSWORD 给出新密码，或在终端中运行以便输入")
+    return _new_password(f"账号“{args.name}”")
+
+
+def _reset_with_code(args: argparse.Namespace, ctx: CliContext) -> int:
+    """A 管理员 who forgot the password: no login, the recovery code instead (a wrong one exits 1)."""
+    from services.workspace import Workspace
+
+    if not ctx.db_path.exists():
+        raise UnreadableFileError(f"找不到数据库文件 {ctx.db_path}。")
+    password = _recovery_password(args)
+    ws = Workspace.open(ctx.db_path, actor=args.name)
+    ctx._ws = ws  # closed with the context
+    for note in ws.notes:
+        print(note, file=sys.stderr)
+    with ws.write("accounts-recover", needs=VIEWER) as uow:
+        outcome = recovery.reset_with_code(uow.session, args.name, args.code, password)
+    if not outcome.ok:  # the failed attempt is counted and logged (committed above)
+        print(f"错误：{outcome.message}。", file=sys.stderr)
+        return 1
+    print(f"已用恢复码重置账号“{args.name}”的密码，并解除锁定；原恢复码已作废。", file=sys.stderr)
+    assert outcome.new_code is not None
+    _tell_code(args.name, outcome.new_code)
+    return 0
+
+
+def cmd_accounts_recovery_code(args: argparse.Namespace, ctx: CliContext) -> int:
+    ws = ctx.workspace()
+    ws.require(ADMIN, "生成恢复码")
+    if ws.account is None or ws.account.username != args.name:
+        raise PermissionDeniedError(f"恢复码只能由账号“{args.name}”本人登录后生成（--user {args.name}）")
+    with ws.write("accounts-recovery-code", needs=ADMIN, what="生成恢复码") as uow:
+        code = recovery.issue_code(uow.session, args.name, uow.actor)
+    _tell_code(args.name, code)
     return 0

@@ -57,6 +57,8 @@ _COLUMN_CHARS = {"name": 6, "sex": 3, "id_number": 13, "birth_date": 7, "branch"
                  "party_post": 5, "joined_party": 7, "full_member_since": 7, "education": 5,
                  "ethnicity": 4, "job": 7, "staff_status": 4, "phone": 8, "joined_org": 7,
                  "status": 3, "left_date": 7, "remarks": 10}
+# A roll longer than this opens with its first rows only (one query), the rest as the list is scrolled.
+FIRST_SCREEN_ROWS = 200
 EMPTY_TEXT = "还没有党员：导入花名册，或载入示例数据"
 
 
@@ -291,14 +293,43 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         return member_service.list_members(session), branch_service.list_branches(session)
 
     def refresh(self) -> None:
-        """Reload branches and members from the database, keeping the selection where possible."""
+        """Reload branches and members from the database, keeping the selection where possible.
+
+        A long roll shows its first screen first (one query with the current filters); the rest is
+        read when the list is scrolled to its end or searched, sorted or filtered otherwise."""
+        selected = self.selected_record()
+        statuses = self.status_filter.currentData()
+        membership = self.membership_filter.currentData()
+        first_page = (selected is None and not self.model.is_searching() and self.post_filter.currentData() is None)
         with self.ws.read() as session:
+            if first_page:
+                from services.roll import branches as branch_service
+                from services.roll import members as member_service
+
+                page = member_service.list_members(session, branch_id=self._branch_id, membership=membership,
+                                                   status=statuses, limit=FIRST_SCREEN_ROWS)
+                if len(page) == FIRST_SCREEN_ROWS:
+                    counts = member_service.roll_counts(session, branch_id=self._branch_id,
+                                                        membership=membership, status=statuses)
+                    self._show_first_page(page, branch_service.list_branches(session), counts)
+                    return
             records, branches = self.read_roll(session)
         self.show_roll(records, branches)
 
-    def show_roll(self, records: list[MemberRecord], branches: list[Any]) -> None:
-        """Show what read_roll returned."""
-        selected = self.selected_record()
+    def _read_all(self) -> list[MemberRecord]:
+        with self.ws.read() as session:
+            from services.roll import members as member_service
+
+            return member_service.list_members(session)
+
+    def _show_first_page(self, page: list[MemberRecord], branches: list[Any], counts: Any) -> None:
+        self._set_branches(branches)
+        self.model.set_first_page(page, counts.matching, self._read_all)
+        self.apply_filters()
+        self._show_totals(counts.active, counts.probationary, len(branches), bool(counts.total))
+        self._emit_counts()
+
+    def _set_branches(self, branches: list[Any]) -> None:
         self.tree_model.set_branches(branches)
         self.tree.expandAll()
         index = self.tree_model.branch_index(self._branch_id) if self._branch_id is not None else QModelIndex()
@@ -306,14 +337,22 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
             self._branch_id = None
             index = self.tree_model.top_index()
         self.tree.setCurrentIndex(index)
+
+    def _show_totals(self, active: int, probationary: int, branches: int, any_member: bool) -> None:
+        self._totals = self.tr("在册党员 {0} 名（其中预备党员 {1} 名）· 党支部 {2} 个").format(
+            active, probationary, branches)
+        self.stack.setCurrentWidget(self.table if any_member else self.empty_page)
+        self.welcome_label.setVisible(not any_member and not branches)
+
+    def show_roll(self, records: list[MemberRecord], branches: list[Any]) -> None:
+        """Show what read_roll returned."""
+        selected = self.selected_record()
+        self._set_branches(branches)
         self.model.set_records(records)
         self.apply_filters()
         active = sum(1 for r in records if r.status == "在册")
         probationary = sum(1 for r in records if r.status == "在册" and r.membership == "预备党员")
-        self._totals = self.tr("在册党员 {0} 名（其中预备党员 {1} 名）· 党支部 {2} 个").format(
-            active, probationary, len(branches))
-        self.stack.setCurrentWidget(self.table if records else self.empty_page)
-        self.welcome_label.setVisible(not records and not branches)
+        self._show_totals(active, probationary, len(branches), bool(records))
         if selected is not None:
             self.select_member(selected.id)
         self._emit_counts()
@@ -340,7 +379,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
 
     def status_text(self) -> str:
         shown = self.model.visible_count()
-        if not self.model.total_count():
+        if not self.model.total_count() and not self.model.is_partial():
             return self.tr("还没有党员 · 党支部 {0} 个").format(len(self.tree_model.branches()))
         return self.tr("{0} · 当前显示 {1} 名").format(self._totals, shown)
 

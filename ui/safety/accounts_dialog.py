@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,9 +28,11 @@ from sqlalchemy.orm import Session
 
 from services.access import ADMIN, VIEWER
 from services.errors import DangxunError
-from services.safety import accounts
+from services.roll.branches import list_branches
+from services.safety import accounts, recovery
 from services.workspace import Workspace
 from ui.safety.accounts_table_model import AccountsTableModel
+from ui.safety.recovery_dialogs import show_recovery_code
 from ui.widgets.live import follow
 
 Submit = Callable[[dict[str, str]], str | None]
@@ -91,9 +96,10 @@ def _password_edit() -> QLineEdit:
 
 
 class AccountFormDialog(_SubmitDialog):
-    """New account: user name, name, role, password twice."""
+    """New account: user name, name, role, password twice, and the branches of a branch account."""
 
-    def __init__(self, submit: Submit, first: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, submit: Submit, first: bool = False, parent: QWidget | None = None,
+                 branches: tuple[str, ...] = ()) -> None:
         super().__init__(submit, parent)
         self.setWindowTitle(self.tr("新建管理员账号") if first else self.tr("新建账号"))
         self.username_edit = QLineEdit()
@@ -112,15 +118,30 @@ class AccountFormDialog(_SubmitDialog):
         self.form.addRow(self.tr("角色"), self.role_combo)
         self.form.addRow(self.tr("密码"), self.password_edit)
         self.form.addRow(self.tr("再输一次"), self.confirm_edit)
+        # A branch account (录入员 or 查阅) sees and edits only the branches ticked; none: the whole bureau.
+        self.branch_list = QListWidget()
+        for name in branches:
+            item = QListWidgetItem(name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.branch_list.addItem(item)
+        self.branch_list.setMaximumHeight(120)
+        if branches and not first:
+            self.form.addRow(self.tr("限定党支部"), self.branch_list)
+            hint = QLabel(self.tr("不勾选：可查看全局（党委办公室账号）；勾选后只能查看和修改这些支部的数据。"))
+            hint.setWordWrap(True)
+            self.form.addRow(hint)
         if first:
             note = QLabel(self.tr("这是第一个账号，必须是管理员。创建后，打开此数据库需要登录。"))
             note.setWordWrap(True)
             self.form.addRow(note)
 
     def values(self) -> dict[str, str]:
+        ticked = [self.branch_list.item(i).text() for i in range(self.branch_list.count())
+                  if self.branch_list.item(i).checkState() == Qt.CheckState.Checked]
         return {"username": self.username_edit.text().strip(), "display_name": self.display_edit.text().strip(),
                 "role": self.role_combo.currentData(), "password": self.password_edit.text(),
-                "confirm": self.confirm_edit.text()}
+                "confirm": self.confirm_edit.text(), "branches": "\n".join(ticked)}
 
     def check(self, values: dict[str, str]) -> str | None:
         if values["password"] != values["confirm"]:
@@ -165,6 +186,7 @@ class AccountsDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self.child_dialog: _SubmitDialog | None = None
+        self.code_dialog: QDialog | None = None  # the first administrator's recovery code, shown once
         self.setWindowTitle(self.tr("账号管理"))
         self.resize(640, 400)
 
@@ -185,10 +207,19 @@ class AccountsDialog(QDialog):
         self.role_button = QPushButton(self.tr("设置角色"))
         self.active_button = QPushButton(self.tr("停用"))
         self.own_password_button = QPushButton(self.tr("修改我的密码"))
+        self.own_code_button = QPushButton(self.tr("新的恢复码…"))
+        self.own_code_button.setToolTip(self.tr("为自己的管理员账号生成新的恢复码（旧的作废），只显示一次"))
+        self.own_code_button.clicked.connect(self.on_own_code_button_clicked)
         self.empty_label = QLabel(self.tr("还没有账号：任何人打开程序都不需要登录。新建第一个账号（管理员）后，打开此数据库需要登录。"))
         self.empty_label.setWordWrap(True)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
+        self.idle_spin = QSpinBox()
+        self.idle_spin.setRange(0, recovery.MAX_IDLE_MINUTES)
+        self.idle_spin.setSuffix(self.tr(" 分钟"))
+        self.idle_spin.setToolTip(self.tr("登录后，窗口闲置这么久就锁定，需输入密码才能继续；0 表示不锁定"))
+        self.idle_button = QPushButton(self.tr("保存"))
+        self.idle_button.clicked.connect(self.on_idle_button_clicked)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         close.rejected.connect(self.reject)
@@ -197,11 +228,19 @@ class AccountsDialog(QDialog):
         for w in (self.new_button, self.reset_button, self.role_combo, self.role_button, self.active_button):
             buttons.addWidget(w)
         buttons.addStretch(1)
+        buttons.addWidget(self.own_code_button)
         buttons.addWidget(self.own_password_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label)
+        idle_row = QHBoxLayout()
+        idle_row.addWidget(QLabel(self.tr("窗口闲置")))
+        idle_row.addWidget(self.idle_spin)
+        idle_row.addWidget(QLabel(self.tr("后自动锁定（0 = 不锁定）")))
+        idle_row.addWidget(self.idle_button)
+        idle_row.addStretch(1)
+        layout.addLayout(idle_row)
         layout.addWidget(self.message_label)
         layout.addWidget(close)
 
@@ -231,9 +270,11 @@ class AccountsDialog(QDialog):
     def refresh(self) -> None:
         with self.ws.read() as session:
             rows = accounts.list_accounts(session)
+            minutes = recovery.idle_lock_minutes(session)
         selected = self.selected_username()
         self.model.set_rows(rows)
         self.empty_label.setVisible(not rows)
+        self.idle_spin.setValue(minutes)
         if selected:
             self.select(selected)
         self._update_buttons()
@@ -252,6 +293,8 @@ class AccountsDialog(QDialog):
         selected = self.selected_username()
         account = self.model.account_at(self.model.row_of(selected)) if selected else None
         self.new_button.setEnabled(self.is_admin)
+        self.idle_spin.setEnabled(self.is_admin)
+        self.idle_button.setEnabled(self.is_admin)
         for w in (self.reset_button, self.role_combo, self.role_button, self.active_button):
             w.setEnabled(self.is_admin and account is not None)
         if account is not None:
@@ -259,6 +302,7 @@ class AccountsDialog(QDialog):
             self.role_combo.setCurrentIndex(max(self.role_combo.findData(account.role), 0))
         has_own = self.model.row_of(self.actor) >= 0 and self.role is not None
         self.own_password_button.setEnabled(has_own)
+        self.own_code_button.setEnabled(has_own and self.is_admin)
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message_label.setStyleSheet("color: #B71C1C;" if error else "")
@@ -282,16 +326,26 @@ class AccountsDialog(QDialog):
         first = self.model.rowCount() == 0
 
         def submit(v: dict[str, str]) -> str | None:
+            codes: list[str] = []
+
             def create(s: Session) -> str:
-                accounts.create_account(s, v["username"], v["role"], v["password"], self.actor, v["display_name"])
+                limited = [b for b in v.get("branches", "").split("\n") if b]
+                info = accounts.create_account(s, v["username"], v["role"], v["password"], self.actor,
+                                               v["display_name"], branches=limited)
+                if first:  # the way back in should this administrator forget the password
+                    codes.append(recovery.issue_code(s, info.username, self.actor))
                 return self.tr("已新建账号“{0}”（{1}）").format(v["username"], v["role"])
 
             error = self._run("account-create", create)
             if error is None:
                 self.select(v["username"])
+                for code in codes:
+                    self.code_dialog = show_recovery_code(self, v["username"], code)
             return error
 
-        self.child_dialog = AccountFormDialog(submit, first, self)
+        with self.ws.read() as session:
+            names = tuple(b.name for b in list_branches(session))
+        self.child_dialog = AccountFormDialog(submit, first, self, branches=names)
         self.child_dialog.open()
 
     def on_reset_button_clicked(self) -> None:
@@ -337,6 +391,31 @@ class AccountsDialog(QDialog):
         error = self._run("account-active", toggle)
         if error:
             self.show_message(error, error=True)
+
+    def on_idle_button_clicked(self) -> None:
+        minutes = self.idle_spin.value()
+
+        def save(s: Session) -> str:
+            recovery.set_idle_lock_minutes(s, minutes, self.actor)
+            return (self.tr("窗口闲置{0}分钟后自动锁定").format(minutes) if minutes
+                    else self.tr("窗口不再自动锁定"))
+
+        error = self._run("idle-lock", save)
+        if error:
+            self.show_message(error, error=True)
+
+    def on_own_code_button_clicked(self) -> None:
+        codes: list[str] = []
+
+        def issue(s: Session) -> str:
+            codes.append(recovery.issue_code(s, self.actor, self.actor))
+            return self.tr("已生成新的恢复码，旧的恢复码已作废")
+
+        error = self._run("accounts-recovery-code", issue)
+        if error:
+            self.show_message(error, error=True)
+        for code in codes:
+            self.code_dialog = show_recovery_code(self, self.actor, code)
 
     def on_own_password_button_clicked(self) -> None:
         def submit(v: dict[str, str]) -> str | None:

@@ -20,7 +20,7 @@ def account_state(a: AccountInfo) -> str:
 
 
 class AccountsTableModel(ListTableModel[AccountInfo]):
-    COLUMNS = ("用户名", "姓名", "角色", "状态", "创建时间")
+    COLUMNS = ("用户名", "姓名", "角色", "状态", "创建时间", "党支部")
 
     def account_at(self, row: int) -> AccountInfo | None:
         return self.item_at(row)
@@ -39,4 +39,6 @@ class AccountsTableModel(ListTableModel[AccountInfo]):
             return account_state(a)
         if column == 4:
             return a.created_at.strftime("%Y-%m-%d %H:%M") if a.created_at else ""
+        if column == 5:  # a branch account's branches; an office account sees the whole bureau
+            return "、".join(a.branches) or QCoreApplication.translate("AccountsTableModel", "全局")
         return None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services import access
 from services.access import ADMIN, EDITOR
 from services.errors import DangxunError
 from services.safety import backup as backup_service
@@ -107,7 +108,7 @@ class BackupDialog(QDialog):
 
     def _update_buttons(self) -> None:
         may_restore = self.ws.can(ADMIN)
-        may_backup = self.ws.can(EDITOR)
+        may_backup = self.ws.can(EDITOR) and not self.ws.branch_ids  # a branch account takes no copies
         self.backup_button.setEnabled(may_backup)
         self.second_button.setEnabled(may_restore)
         self.restore_file_button.setEnabled(may_restore)
@@ -127,6 +128,7 @@ class BackupDialog(QDialog):
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             with self.ws.write("backup", needs=EDITOR, what="备份数据库") as uow:
+                access.require_office(uow.session, "备份数据库", access.SNAPSHOT_REASON)
                 # The backup copies the file through its own connection and logs itself.
                 result = backup_service.backup_now(self.db, uow.actor, "manual", self.folder)
                 uow.note("change_log")

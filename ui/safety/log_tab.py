@@ -64,7 +64,7 @@ class LogTab(QWidget):
         self.action_combo = QComboBox()
         self.entity_combo = QComboBox()
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("搜索摘要、变更内容、操作人"))
+        self.search_edit.setPlaceholderText(self.tr("搜索内容、操作人"))
         self.search_edit.setClearButtonEnabled(True)
 
         self.model = LogTableModel(self)
@@ -77,7 +77,7 @@ class LogTab(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((150, 90, 80, 90, 320)):
+        for col, width in enumerate((150, 90, 90, 90)):
             self.view.setColumnWidth(col, width)
         self.status_label = QLabel()
         self.empty_label = QLabel()

@@ -22,9 +22,13 @@ def _tr(text: str) -> str:
 
 
 class LogTableModel(QAbstractTableModel):
-    """Columns: 时间, 操作人, 操作, 对象, 摘要, 变更内容. Nothing is editable: the log is append-only."""
+    """Columns: 时间, 操作人, 操作, 对象, 内容. Nothing is editable: the log is append-only.
 
-    COLUMNS = ("时间", "操作人", "操作", "对象", "摘要", "变更内容")
+    内容 is the entry as one Chinese sentence, as `log` prints it (`导入学时记录：新增2666条。`);
+    its tooltip lists the details one by one (`新增：2666；文件：学时.xlsx`).
+    """
+
+    COLUMNS = ("时间", "操作人", "操作", "对象", "内容")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -35,8 +39,7 @@ class LogTableModel(QAbstractTableModel):
             lambda r: r.actor,
             lambda r: action_label(r.action),
             lambda r: entity_label(r.entity) + (f" #{r.entity_id}" if r.entity_id is not None else ""),
-            lambda r: r.summary,
-            lambda r: r.changes_text,
+            lambda r: r.text,
         )
 
     def set_rows(self, rows: list[LogRow]) -> None:
@@ -59,9 +62,10 @@ class LogTableModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._getters[index.column()](row)
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (4, 5):
-            # The whole entry as the command line's `log` says it (services.safety.audit).
-            return row.text
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
+            # The whole sentence (a long one is cut in the column), then each detail on its own.
+            details = row.changes_text
+            return row.text + (f"\n\n{details}" if details else "")
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

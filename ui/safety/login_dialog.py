@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -27,6 +29,8 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self.account: AccountInfo | None = None
+        self.recovery_dialog: Any = None  # 忘记密码… (ui.safety.recovery_dialogs), then the new code
+        self.code_dialog: Any = None
         self.setWindowTitle(self.tr("登录 — 党员教育培训管理系统"))
         self.username_edit = QLineEdit(username)
         self.username_edit.setPlaceholderText(self.tr("用户名"))
@@ -42,6 +46,9 @@ class LoginDialog(QDialog):
         self.login_button.setText(self.tr("登录"))
         self.login_button.setProperty("primary", True)  # the accent style of ui/app.py
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("退出"))
+        self.forgot_button = self.buttons.addButton(self.tr("忘记密码…"), QDialogButtonBox.ButtonRole.HelpRole)
+        self.forgot_button.setToolTip(self.tr("管理员用恢复码设置新密码"))
+        self.forgot_button.clicked.connect(self.on_forgot_button_clicked)
 
         heading = QLabel(self.tr("党员教育培训管理系统"))
         font = heading.font()
@@ -75,6 +82,26 @@ class LoginDialog(QDialog):
     def show_message(self, text: str) -> None:
         self.message_label.setText(text)
         self.message_label.setVisible(bool(text))
+
+    def on_forgot_button_clicked(self) -> None:
+        from ui.safety.recovery_dialogs import RecoveryResetDialog
+
+        self.recovery_dialog = RecoveryResetDialog(self.ws, self.username_edit.text().strip(), self)
+        self.recovery_dialog.accepted.connect(self.on_recovery_dialog_accepted)
+        self.recovery_dialog.open()
+
+    def on_recovery_dialog_accepted(self) -> None:
+        from ui.safety.recovery_dialogs import show_recovery_code
+
+        dialog = self.recovery_dialog
+        if dialog is None or dialog.new_code is None:
+            return
+        username = dialog.username_edit.text().strip()
+        self.code_dialog = show_recovery_code(self, username, dialog.new_code)
+        self.username_edit.setText(username)
+        self.password_edit.clear()
+        self.password_edit.setFocus()
+        self.show_message(self.tr("密码已重置：请用新密码登录。"))
 
     def on_login_button_clicked(self) -> None:
         username = self.username_edit.text().strip()

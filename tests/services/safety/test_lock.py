@@ -22,6 +22,7 @@ from services.safety.lock import (
     pid_alive,
     read_lock_info,
 )
+from tests.helpers.lock_holder import lock_held_elsewhere
 from tests.helpers.paths import REPO
 
 ROOT = REPO
@@ -121,24 +122,12 @@ def test_command_line_refuses_while_another_copy_holds_the_lock(tmp_path: Path) 
     """A second process (the command line) gets exit code 3 and a clear message; the first keeps working."""
     db = tmp_path / "a.sqlite3"
     env = os.environ | {"DANGXUN_DATA_DIR": str(tmp_path / "data")}
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; sys.path.insert(0, sys.argv[1]);"
-         "from services.safety.lock import acquire_lock; l = acquire_lock(sys.argv[2]); print('held', flush=True);"
-         "sys.stdin.readline()", str(ROOT), str(db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(db, env) as holder:
         r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), "demo", "--members", "5"],
                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
         assert r.returncode == 3, r.stderr
         assert "正被" in r.stderr and str(holder.pid) in r.stderr
         assert not db.exists() or db.stat().st_size == 0  # nothing written
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(timeout=30)
     # The holder is gone: the next invocation works.
     r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--db", str(db), "demo", "--members", "5"],
                        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
@@ -171,14 +160,7 @@ def test_read_commands_work_while_a_window_holds_the_database(tmp_path: Path) ->
     made = subprocess.run([*main, "demo", "--members", "12", "--branches", "2"], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=300)
     assert made.returncode == 0, made.stderr
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; sys.path.insert(0, sys.argv[1]);"
-         "from services.safety.lock import acquire_lock; l = acquire_lock(sys.argv[2]); print('held', flush=True);"
-         "sys.stdin.readline()", str(ROOT), str(db)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(db, env):
         listed = subprocess.run([*main, "members", "list", "--json"], capture_output=True, text=True, env=env,
                                 cwd=ROOT, timeout=120)
         assert listed.returncode == 0, listed.stderr
@@ -195,8 +177,3 @@ def test_read_commands_work_while_a_window_holds_the_database(tmp_path: Path) ->
         actions = [e["action"] for e in json.loads(log.stdout)]
         assert actions[0] == "export"  # the export's audit entry was appended beside the holder
         assert "第三党支部" not in log.stdout
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(30)

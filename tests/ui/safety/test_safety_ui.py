@@ -341,3 +341,30 @@ def test_open_for_window_with_accounts_logs_in(db: Database, qtbot: object, monk
     monkeypatch.setattr(safety_startup, "login", lambda *a, **k: False)
     assert safety_startup.open_for_window(db.path, "x", backups=tmp_path) == 1
     assert not (db.path.parent / (db.path.name + ".lock")).exists()
+
+
+def test_accounts_dialog_makes_a_branch_account(db: Database, qtbot: object) -> None:
+    with db.session_factory.begin() as s:
+        s.add_all([Branch(name="办公室党支部", sort_order=1), Branch(name="人事处党支部", sort_order=2)])
+    _with_admin(db)
+    ws = workspace(db, "boss", accounts.ADMIN)
+    dialog = AccountsDialog(ws)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    dialog.show()
+    dialog.new_button.click()
+    form = dialog.child_dialog
+    assert form is not None and form.branch_list.count() == 2  # type: ignore[attr-defined]
+    form.username_edit.setText("sec")  # type: ignore[attr-defined]
+    form.role_combo.setCurrentIndex(form.role_combo.findData(accounts.EDITOR))  # type: ignore[attr-defined]
+    form.branch_list.item(1).setCheckState(Qt.CheckState.Checked)  # type: ignore[attr-defined]
+    form.password_edit.setText("secret-9")  # type: ignore[attr-defined]
+    form.confirm_edit.setText("secret-9")  # type: ignore[attr-defined]
+    _shot(form, "account-branch-form")
+    form.on_ok_clicked()
+    assert not form.isVisible()
+    _shot(dialog, "accounts-with-branches")
+    row = dialog.model.row_of("sec")
+    assert dialog.model.data(dialog.model.index(row, 5)) == "人事处党支部"
+    assert dialog.model.data(dialog.model.index(dialog.model.row_of("boss"), 5)) == "全局"
+    with db.session_factory() as s:
+        assert accounts.get_account(s, "sec").branches == ("人事处党支部",)

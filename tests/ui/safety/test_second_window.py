@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from services.access import EDITOR, VIEWER
 from services.demo.demo import seed_demo
 from services.safety.storage import open_database
 from tests.helpers.backend import sqlite_only
-from tests.helpers.paths import REPO
+from tests.helpers.lock_holder import lock_held_elsewhere
 
 
 @sqlite_only
@@ -24,14 +22,7 @@ def test_the_second_window_looks_but_does_not_write(qtbot, tmp_path: Path) -> No
         seed_demo(s, members=8, branches=2, seed=5)
     db.dispose()
     env = os.environ | {"DANGXUN_DATA_DIR": str(tmp_path / "data")}
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys; sys.path.insert(0, sys.argv[1]);"
-         "from services.safety.lock import acquire_lock; l = acquire_lock(sys.argv[2]); print('held', flush=True);"
-         "sys.stdin.readline()", str(REPO), str(path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(path, env):
         start = open_for_window(path, "第二位", None, interactive=False, backups=tmp_path / "backups")
         assert not isinstance(start, int)
         try:
@@ -45,8 +36,3 @@ def test_the_second_window_looks_but_does_not_write(qtbot, tmp_path: Path) -> No
             assert not (tmp_path / "backups").exists()  # the second window takes no start-up backup
         finally:
             start.close()
-    finally:
-        assert holder.stdin is not None
-        holder.stdin.write("\n")
-        holder.stdin.flush()
-        holder.wait(30)

@@ -1,0 +1,86 @@
+"""Branch accounts on the command line: `accounts create --branch`, scoped listings, refused writes and backups."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.cli_support import PASSWORDS, Cli
+
+PASSWORDS.setdefault("sec", "secret-branch-4")
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    c = Cli(tmp_path, monkeypatch, capsys).with_accounts(members=30)
+    return c
+
+
+def _branches(cli: Cli) -> list[str]:
+    return [line.split("\t")[0] for line in cli.ok("branches", "list", user="boss").splitlines() if line]
+
+
+def _make_sec(cli: Cli, branch: str, role: str = "录入员") -> None:
+    cli.ok("accounts", "create", "sec", "--role", role, "--branch", branch, user="boss", new=PASSWORDS["sec"])
+
+
+def test_create_refuses_an_unknown_branch_and_list_shows_the_branches(cli: Cli) -> None:
+    code, _, err = cli("accounts", "create", "sec", "--role", "录入员", "--branch", "无此支部", user="boss",
+                       new=PASSWORDS["sec"])
+    assert code == 1 and "没有名为“无此支部”的党支部" in err
+    assert "sec" not in {a["username"] for a in cli.json("accounts", "list", user="boss")}
+    code, _, err = cli("accounts", "create", "chief", "--role", "管理员", "--branch", _branches(cli)[0],
+                       user="boss", new=PASSWORDS["sec"])
+    assert code == 1 and "管理员账号管理全局" in err
+
+    first, second = _branches(cli)[:2]
+    cli.ok("accounts", "create", "sec", "--role", "查阅", "--branch", first, "--branch", second, user="boss",
+           new=PASSWORDS["sec"])
+    rows = {a["username"]: a for a in cli.json("accounts", "list", user="boss")}
+    assert rows["sec"]["branches"] == [first, second]
+    assert rows["clerk"]["branches"] == [] and rows["boss"]["branches"] == []
+    assert f"{first}、{second}" in cli.ok("accounts", "list", user="boss")
+    # The office takes the limit off again.
+    cli.ok("accounts", "set", "sec", "--all-branches", user="boss")
+    assert {a["username"]: a for a in cli.json("accounts", "list", user="boss")}["sec"]["branches"] == []
+
+
+def test_a_branch_account_lists_only_its_branch(cli: Cli) -> None:
+    branch = _branches(cli)[1]
+    everyone = cli.json("members", "list", user="clerk")
+    stats_before = cli.json("stats", "--from", "2020-01-01", "--to", "2026-12-31", user="clerk")
+    _make_sec(cli, branch)
+    mine = cli.json("members", "list", user="sec")
+    assert mine and {m["branch"] for m in mine} == {branch}
+    assert len(mine) == len([m for m in everyone if m["branch"] == branch])
+
+    figures = cli.json("stats", "--from", "2020-01-01", "--to", "2026-12-31", user="sec")
+    assert figures["branches"] == 1 and 0 < figures["members"] < stats_before["members"]
+    # The office's figures are unchanged by the branch account's existence.
+    assert cli.json("stats", "--from", "2020-01-01", "--to", "2026-12-31", user="clerk") == stats_before
+
+    theirs = cli.ok("activities", "list", user="clerk").splitlines()
+    ours = cli.ok("activities", "list", user="sec").splitlines()
+    assert 0 < len(ours) < len(theirs)
+
+
+def test_a_branch_account_cannot_edit_another_branchs_member_nor_back_up(cli: Cli, tmp_path: Path) -> None:
+    branch = _branches(cli)[1]
+    with sqlite3.connect(cli.db) as conn:  # the JSON listing carries no member ids
+        ids = conn.execute("SELECT m.id, b.name FROM member m JOIN branch b ON b.id = m.branch_id").fetchall()
+    other = next(i for i, name in ids if name != branch)
+    own = next(i for i, name in ids if name == branch)
+    _make_sec(cli, branch)
+
+    code, _, err = cli("adjust-hours", str(other), "2", "--reason", "补录", user="sec")
+    assert code == 1 and "本支部" in err
+    assert "补录" not in cli.ok("log", "--by", "sec", user="boss")
+    cli.ok("adjust-hours", str(own), "2", "--reason", "补录", user="sec")
+
+    code, _, err = cli("backup", str(tmp_path / "copy.sqlite3"), user="sec")
+    assert code == 1 and "支部账号不能备份数据库" in err and "个人信息" in err
+    assert not (tmp_path / "copy.sqlite3").exists()
+    cli.ok("backup", str(tmp_path / "office.sqlite3"), user="clerk")  # an office account backs up
+    assert (tmp_path / "office.sqlite3").exists()

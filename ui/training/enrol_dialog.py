@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
 from services.roll import branches, members
 from services.training import enrolment
 from services.workspace import EDITOR, Workspace
+from ui.widgets.file_dialogs import open_file
 
 
 def _checklist(items: list[tuple[str, Any]], checked: set[Any] | None = None) -> QListWidget:
@@ -62,12 +62,12 @@ class EnrolDialog(QDialog):
         self.branch_list = _checklist([(f"{b.name}（{b.active_members}人）", b.id) for b in branch_list])
         self.tabs.addTab(self.branch_list, self.tr("按支部"))
         self.post_list = _checklist([(p, p) for p in PARTY_POSTS], set(COMMITTEE_POSTS))
-        self.tabs.addTab(self.post_list, self.tr("按党内职务"))
+        self.tabs.addTab(self.post_list, self.tr("按职务"))
         membership_page = QWidget()
         self.membership_combo = QComboBox()
         self.membership_combo.addItems(["预备党员", "正式党员"])
         QFormLayout(membership_page).addRow(self.tr("党员类别"), self.membership_combo)
-        self.tabs.addTab(membership_page, self.tr("按党员类别"))
+        self.tabs.addTab(membership_page, self.tr("按类别"))
         date_page = QWidget()
         self.joined_from = QLineEdit()
         self.joined_from.setPlaceholderText("2000-01")
@@ -92,9 +92,12 @@ class EnrolDialog(QDialog):
         self.file_edit.setPlaceholderText(self.tr("Excel 或 CSV 名单：含“姓名”或“身份证号码”列"))
         browse = QPushButton(self.tr("选择文件…"))
         browse.clicked.connect(self.on_browse_clicked)
-        file_row = QHBoxLayout(file_page)
+        file_layout = QVBoxLayout(file_page)
+        file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(browse)
+        file_layout.addLayout(file_row)
+        file_layout.addStretch(1)
         self.tabs.addTab(file_page, self.tr("从名单导入"))
         self.tabs.currentChanged.connect(lambda _i: self.update_count())
         self.branch_list.itemChanged.connect(lambda _i: self.update_count())
@@ -119,7 +122,10 @@ class EnrolDialog(QDialog):
         layout.addWidget(self.count_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.resize(520, 520)
+        # Every tab's title in view (no scroll arrows), within a 1024-pixel screen.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        self.resize(max(520, self.tabs.tabBar().sizeHint().width() + 40), 520)
         self.update_count()
 
     def on_search_edit_text_changed(self, text: str) -> None:
@@ -129,8 +135,8 @@ class EnrolDialog(QDialog):
             item.setHidden(item.data(Qt.ItemDataRole.UserRole) not in shown)
 
     def on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择名单"), "",
-                                              self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
+        path, _ = open_file(self, "enrol-list", self.tr("选择名单"),
+                            self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
         if path:
             self.file_edit.setText(path)
 

@@ -45,6 +45,8 @@ SONAME_PACKAGES = {
     "libdbus-1.so.3": "libdbus-1-3",
     "libX11.so.6": "libx11-6",
     "libX11-xcb.so.1": "libx11-xcb1",
+    "libSM.so.6": "libsm6",  # PySide6 6.8.0.2 (aarch64): libQt6XcbQpa, the xcb plugins
+    "libICE.so.6": "libice6",
     "libxcb.so.1": "libxcb1",
     "libxcb-cursor.so.0": "libxcb-cursor0",
     "libxcb-glx.so.0": "libxcb-glx0",

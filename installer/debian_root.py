@@ -18,6 +18,8 @@ Everything is cached under build/debian11/<arch>/ (`make clean` removes it):
                change)
     check/     a fresh copy of base for each check: apt installs the .deb there
     bundle/    the PyInstaller onedir bundle built in builder/
+    cross/     arm64 on x86-64 only: where CPython and SQLite are cross-compiled for arm64's
+               builder/ (cross_arm64.py; compiling under qemu-user took hours)
 The .deb lands in dist/ (or --out).
 
 CPython: Debian 11 ships 3.9 and the code targets 3.11, so 3.11 is compiled in the root from the
@@ -265,6 +267,9 @@ def python_stamp(arch: str) -> str:
 
 def ensure_builder(arch: str) -> Path:
     """base + compilers + CPython 3.11 in /opt/python3.11, built once (a few minutes)."""
+    import cross_arm64  # arm64 on x86-64: cross-compiled, see there (it uses this module)
+    if cross_arm64.emulated(arch):
+        return cross_arm64.ensure_builder()
     builder = arch_dir(arch) / "builder"
     stamp = builder / ".dangxun-python"
     if stamp.exists() and stamp.read_text().strip() == python_stamp(arch):
@@ -338,6 +343,8 @@ def ensure_venv(arch: str, builder: Path) -> None:
     wanted = pins_stamp(arch, ROOT)
     if stamp.exists() and stamp.read_text().strip() == wanted:
         return
+    # arm64 on x86-64 too: the download runs under qemu, since pip evaluates the pins' markers
+    # (platform_machine == 'aarch64') for the interpreter that runs it, whatever --platform says.
     started = time.monotonic()
     tag = ARCHES[arch].wheel_platform
     log(f"venv {VENV} from {tag} wheels ({arch})")
@@ -399,7 +406,7 @@ def build(arch: str, version: str | None = None, source: Path | None = None,
                   or out.glob(f"dangxun_*_{arch}.deb"), key=lambda p: p.stat().st_mtime)
     deb = made[-1]
     check = subprocess.run([sys.executable, str(HERE / "check_glibc.py"), "--floor",
-                            ARCHES[arch].floor, str(deb)])
+                            ARCHES[arch].floor, "--machine", ARCHES[arch].machine, str(deb)])
     if check.returncode != 0:
         raise SystemExit(f"{deb} needs a newer glibc than {ARCHES[arch].floor}")
     log(f"{deb} ({deb.stat().st_size / 2**20:.0f} MiB) in {time.monotonic() - started:.0f} s")
@@ -433,6 +440,7 @@ def fresh_check_root(arch: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    sys.modules.setdefault("debian_root", sys.modules[__name__])  # one module for cross_arm64
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     deb = sub.add_parser("deb", help="build the .deb in the Debian 11 root")
@@ -444,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     deb.add_argument("--compression", default="xz", choices=("xz", "gzip", "none"))
     deb.add_argument("--name", default="bundle", help="name of the bundle folder in the cache")
     shell = sub.add_parser("shell", help="a shell in one of the roots (for debugging)")
-    shell.add_argument("--root", default="builder", choices=("base", "builder", "check"))
+    shell.add_argument("--root", default="builder", choices=("base", "builder", "check", "cross"))
     for command in (deb, shell):
         command.add_argument("--arch", default=os.environ.get("ARCH") or host_arch(),
                              choices=sorted(ARCHES))

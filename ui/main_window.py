@@ -366,9 +366,15 @@ class MainWindow(QMainWindow):
     def _wire(self, tab: Any) -> None:
         """Connect a tab's requests to the Excel import and the exports (the members tab asks for them)."""
         if hasattr(tab, "import_roll_requested") and not self.read_only:
-            from ui.roll.import_dialog import connect_members_tab
+            ws = self.ws
 
-            connect_members_tab(tab, self.ws)
+            def start_import() -> None:  # the dialog's module (and the readers) load when first asked for
+                from ui.roll.import_dialog import start_roll_import
+
+                start_roll_import(tab, ws)
+
+            tab.import_roll_requested.connect(start_import)
+            tab.set_import_available(True)
         if hasattr(tab, "export_requested"):
             tab.export_requested.connect(self.export_members)
             tab.set_export_available(self._may_export_full_ids())

@@ -13,6 +13,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +154,8 @@ def _cell_text(value: Any) -> str:
 
 
 def _filled(cells: Sequence[Any]) -> list[Any]:
-    return [c for c in cells if c is not None and c != "" and not (type(c) is str and c.isspace())]
+    # A text cell is filled unless empty or blank (str.strip() removes exactly what isspace() sees).
+    return [c for c in cells if (c.strip() if type(c) is str else c is not None and c != "")]
 
 
 def is_empty_row(cells: Sequence[Any]) -> bool:
@@ -398,6 +400,12 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
     table = Table(path=path, sheet=raw.name, header_row=header_row, headers=found.header_cells,
                   columns=columns, unknown_columns=found.unknown, form_label=raw.form_label)
     mapped = [(c.index, c.field) for c in columns if c.field]
+    indices = [i for i, _key in mapped]
+    keys = [key for _i, key in mapped]
+    last_index = max(indices, default=-1)
+    # itemgetter of one index returns the cell itself, not a 1-tuple: wrap it.
+    pick = (itemgetter(*indices) if len(indices) > 1
+            else (lambda cells: [cells[indices[0]]]) if indices else (lambda cells: []))
     primary = {c.field: c for c in columns if c.field}
     twins = [(primary[c.twin_of], c) for c in columns if c.twin_of in primary]
 
@@ -423,12 +431,9 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
         if progress is not None and data_rows % 5000 == 0:
             progress(0, f"正在读取第{number}行……")
         width = len(cells)
-        values = {}
-        for i, key in mapped:
-            value = cells[i] if i < width else None
-            if type(value) is str and (value == "" or value.isspace()):
-                value = None
-            values[key] = value
+        # The mapped cells in one C call when the row is long enough; a blank text cell is no value.
+        got = pick(cells) if width > last_index else [cells[i] if i < width else None for i in indices]
+        values = {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)}
         row = TableRow(number, list(cells), values)
         for first, twin in twins:
             other = cells[twin.index] if twin.index < width else None

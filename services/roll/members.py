@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
@@ -269,8 +269,10 @@ def list_members(
     status: str | Iterable[str] | None = None,
     party_post: str | None = None,
     query: str | None = None,
+    limit: int | None = None,
 ) -> list[MemberRecord]:
-    """Members ordered by branch, then 按姓氏笔画; every filter is optional (a branch account: its branches)."""
+    """Members ordered by branch, then 按姓氏笔画; every filter is optional (a branch account: its
+    branches); `limit`: the first rows only."""
     stmt = access.scope(session, _record_query(), branch=Member.branch_id)
     if branch:
         stmt = stmt.where(Branch.name == clean_text(branch))
@@ -297,7 +299,46 @@ def list_members(
             conditions.append(Member.phone.contains(q, autoescape=True) if full
                               else Member.phone.endswith(q, autoescape=True))
         stmt = stmt.where(or_(*conditions))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return privacy.for_session(session, (MemberRecord(*row) for row in session.execute(stmt)))
+
+
+@dataclass(frozen=True)
+class RollCounts:
+    """The roll in numbers: all members, those on the roll (在册), of them 预备党员, and how many
+    the given filters pass."""
+
+    total: int
+    active: int
+    probationary: int
+    matching: int
+
+
+def roll_counts(session: Session, *, branch_id: int | None = None, membership: str | None = None,
+                status: Iterable[str] | None = None) -> RollCounts:
+    """One aggregate query (the member list's status line while it shows its first screen only);
+    scoped like list_members."""
+    active = Member.status == "在册"
+    passes = []
+    if branch_id is not None:
+        passes.append(Member.branch_id == branch_id)
+    if membership:
+        passes.append(Member.membership == membership)
+    if status is not None:
+        passes.append(Member.status.in_(list(status)))
+    one = literal(1)
+    stmt = select(
+        func.count(Member.id),
+        func.coalesce(func.sum(case((active, one), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(active, Member.membership == "预备党员"), one), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(*passes), one), else_=0)), 0) if passes else func.count(Member.id),
+    )
+    # The same members list_members shows (a branch account: its branches; members of a branch).
+    stmt = access.scope(session, stmt.select_from(Member).join(Branch, Branch.id == Member.branch_id),
+                        branch=Member.branch_id)
+    row = session.execute(stmt).one()
+    return RollCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
 
 
 def get_member(session: Session, member_id: int) -> MemberRecord:

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table as SqlTable
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
 from services import access, naming
+from services.bulk import insert_rows
 from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import save_workbook
 from services.files.spreadsheet import SheetInfo, Table, read_table
@@ -281,28 +282,12 @@ def _member_row(clean: dict[str, Any], branch_id: int) -> dict[str, Any]:
 
 
 def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
-    """INSERT many members at once through the driver's executemany.
-
-    The statement is SQLAlchemy's own, compiled for the session's dialect, and values go through
-    each column type's bind processor, so this stays portable; it only skips SQLAlchemy's per-row
-    parameter handling, which costs three times the insert itself on 50 000 rows (bench_roll.py).
-    """
+    """INSERT many members at once through the driver's executemany (services/bulk.py)."""
     if not rows:
         return
-    connection = session.connection()
-    dialect = connection.dialect
-    table = cast(SqlTable, Member.__table__)
     keys = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
-    processors = [(key, table.c[key].type.bind_processor(dialect)) for key in keys]
-    params: list[Any]
-    if compiled.positional:
-        order = [keys.index(name) for name in (compiled.positiontup or [])]
-        prepared = [[proc(row[key]) if proc else row[key] for key, proc in processors] for row in rows]
-        params = [tuple(values[i] for i in order) for values in prepared]
-    else:
-        params = [{key: proc(row[key]) if proc else row[key] for key, proc in processors} for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
+    insert_rows(session.connection(), cast(SqlTable, Member.__table__), keys,
+                [tuple(row[key] for key in keys) for row in rows])
 
 
 def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches: bool = False,

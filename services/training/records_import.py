@@ -7,9 +7,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table as SqlTable
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import (
@@ -22,9 +23,10 @@ from models import (
     Enrolment,
     Member,
 )
-from services import access
+from services import access, changes
+from services.bulk import insert_rows
 from services.errors import NormalizeError, UnreadableFileError, ValidationError
-from services.files.spreadsheet import SheetInfo, Table, read_table
+from services.files.spreadsheet import SheetInfo, Table, TableRow, read_table
 from services.normalize import (
     clean_text,
     fold_key,
@@ -161,6 +163,124 @@ def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return wrapped
 
 
+# (problems as (field, message), the member's id, whether both name and number are empty)
+_MemberCheck = tuple[tuple[tuple[str, str], ...], "int | None", bool]
+# (problems, (activity key, title, type id, start, end, status, reason, hours, organiser, place, audience))
+_ActivityCheck = tuple[tuple[tuple[str, str], ...], "tuple[Any, ...] | None"]
+
+
+def _member_checker(by_number: dict[str, tuple[int, str]], by_name: dict[str, list[int]],
+                    own: set[int] | None = None,
+                    names_by_id: dict[int, str] | None = None) -> Callable[[Any, Any], _MemberCheck]:
+    """Who a row's name and ID number cells name (checked once per distinct pair by the caller)."""
+    n_name, n_number, n_text = _memo(normalize_name), _memo(normalize_id_number), _memo(clean_text)
+
+    def check(name_cell: Any, number_cell: Any) -> _MemberCheck:
+        problems: list[tuple[str, str]] = []
+        member_id: int | None = None
+        name: str | None = None
+        try:
+            name = n_name(name_cell) if n_text(name_cell) else None
+        except NormalizeError as exc:
+            problems.append(("name", exc.message))
+        if n_text(number_cell):
+            try:
+                number = n_number(number_cell)
+                found = by_number.get(number)
+                if found is None:
+                    problems.append(("id_number", f"身份证号码{number}不在党员名册中，请先导入花名册"))
+                elif name and fold_key(found[1]) != fold_key(name):
+                    problems.append(("name", f"姓名“{name}”与身份证号码{number}的党员“{found[1]}”不符"))
+                else:
+                    member_id = found[0]
+            except NormalizeError as exc:
+                problems.append(("id_number", exc.message))
+        elif name:
+            matches = by_name.get(fold_key(name), [])
+            if len(matches) == 1:
+                member_id = matches[0]
+            elif not matches:
+                problems.append(("name", f"名册中没有名叫“{name}”的党员"))
+            else:
+                problems.append(("name", f"名册中有{len(matches)}名党员叫“{name}”，请填写身份证号码以区分"))
+        elif not problems:
+            return (), None, True
+        if own is not None and member_id is not None and member_id not in own:
+            name_of = (names_by_id or {}).get(member_id, name or "")
+            problems.append(("name", f"党员“{name_of}”不属于本账号的党支部，不能导入其学时"))
+            member_id = None
+        return tuple(problems), member_id, False
+
+    return check
+
+
+def _activity_checker(types: dict[str, int]) -> Callable[..., _ActivityCheck]:
+    """A row's activity and attendance cells, checked (once per distinct cells by the caller)."""
+    n_date, n_status, n_hours = _memo(parse_full_date), _memo(normalize_status), _memo(parse_hours)
+    n_text = _memo(clean_text)
+    n_title = _memo(lambda v: normalize_optional_text(v, 200))
+    n_organiser = _memo(lambda v: normalize_optional_text(v, 100))
+    n_place = _memo(lambda v: normalize_optional_text(v, 200))
+
+    def check(title_cell: Any, type_cell: Any, start_cell: Any, end_cell: Any, attendance_cell: Any,
+              hours_cell: Any, organiser_cell: Any, place_cell: Any, audience_cell: Any) -> _ActivityCheck:
+        problems: list[tuple[str, str]] = []
+        title: str | None = None
+        try:
+            title = n_title(title_cell)
+            if not title:
+                problems.append(("title", "培训名称不能为空"))
+        except NormalizeError as exc:
+            problems.append(("title", exc.message))
+        type_text = n_text(type_cell).replace(" ", "")
+        type_id: int | None = types.get(type_text)
+        if not type_text:
+            problems.append(("type", "培训类别不能为空"))
+        elif type_id is None:
+            problems.append(("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；可先在类别表中新增"))
+        start: dt.date | None = None
+        end: dt.date | None = None
+        try:
+            start = n_date(start_cell)
+            if start is None:
+                problems.append(("start_date", "开始日期不能为空"))
+        except NormalizeError as exc:
+            problems.append(("start_date", exc.message))
+        try:
+            end = n_date(end_cell)
+            if start and end and end < start:
+                problems.append(("end_date", f"结束日期{end.isoformat()}早于开始日期{start.isoformat()}"))
+                end = None
+        except NormalizeError as exc:
+            problems.append(("end_date", exc.message))
+        status, reason = "出席", None
+        try:
+            status, reason = n_status(attendance_cell)
+        except NormalizeError as exc:
+            problems.append(("attendance", exc.message))
+        hours: float | None = None
+        try:
+            hours = n_hours(hours_cell)
+            if hours is None and status in ATTENDED:
+                problems.append(("hours", "学时不能为空"))
+        except NormalizeError as exc:
+            problems.append(("hours", exc.message))
+        organiser = place = audience = None
+        try:
+            organiser = n_organiser(organiser_cell)
+            place = n_place(place_cell)
+            audience = n_organiser(audience_cell)
+        except NormalizeError as exc:
+            problems.append(("organiser", exc.message))
+        if problems:
+            return tuple(problems), None
+        assert title and type_id is not None and start is not None
+        return (), ((fold_key(title), type_id, start), title, type_id, start, end, status, reason, hours,
+                    organiser, place, audience)
+
+    return check
+
+
 def plan_records(session: Session, path: Path | str, on_existing: str = "update", *,
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
     """Read and check every row against the database; raises UnreadableFileError for a file it cannot read."""
@@ -194,6 +314,7 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         by_name.setdefault(fold_key(m_name), []).append(m_id)
     names_by_id = dict(by_number.values())
     own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
+    own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
     types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
     type_names = {t_id: t_name for t_name, t_id in types.items()}
     existing: dict[ActivityKey, tuple[int, int, float]] = {}
@@ -205,10 +326,47 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             .order_by(Activity.id)):
         existing.setdefault((fold_key(a_title), a_type, a_start), (a_id, s_id, s_hours))
         stored_text[a_id] = {"title": a_title, "organiser": a_organiser, "place": a_place}
+    seen: dict[tuple[ActivityKey, int], int] = {}
+    # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
+    certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
+                                    .where(Certificate.status == "有效"))) if on_existing == "update" else set()
+    check_member = _member_checker(by_number, by_name, own, names_by_id)
+    check_activity = _activity_checker(types)
+    # First pass: each row's member and activity, checked once per distinct (name, number) and once
+    # per distinct activity cells (a file repeats both a lot).
+    member_cache: dict[tuple[Any, ...], _MemberCheck] = {}
+    activity_cache: dict[tuple[Any, ...], _ActivityCheck] = {}
+    checked: list[tuple[TableRow, _MemberCheck, _ActivityCheck]] = []
+    n_rows = len(table.rows)
+    for index, trow in enumerate(table.rows):
+        if index % 2000 == 0:
+            tick(cancel)
+            if progress is not None and index:
+                progress(int(index * 50 / max(1, n_rows)), f"正在检查第{trow.number}行……")
+        get = trow.values.get
+        m_cells = (get("name"), get("id_number"))
+        a_cells = (get("title"), get("type"), get("start_date"), get("end_date"), get("attendance"),
+                   get("hours"), get("organiser"), get("place"), get("audience"))
+        try:
+            m_key = (*m_cells, *map(type, m_cells))
+            m_res = member_cache.get(m_key)
+            if m_res is None:
+                m_res = member_cache[m_key] = check_member(*m_cells)
+        except TypeError:  # an unhashable cell: checked without the cache
+            m_res = check_member(*m_cells)
+        try:
+            a_key = (*a_cells, *map(type, a_cells))
+            a_res = activity_cache.get(a_key)
+            if a_res is None:
+                a_res = activity_cache[a_key] = check_activity(*a_cells)
+        except TypeError:
+            a_res = check_activity(*a_cells)
+        checked.append((trow, m_res, a_res))
+    # The stored records of the existing activities this file names (not of every activity).
+    wanted_sessions = {existing[r[1][0]][1] for r in activity_cache.values()
+                       if r[1] is not None and r[1][0] in existing}
     records: dict[tuple[int, int], tuple[int, str, str | None, float]] = {}
-    wanted_sessions = {v[1] for v in existing.values()}
     if wanted_sessions:
-        # Read all attendance of the activities in scope at once: a few queries, not one per row.
         query = select(Attendance.id, Attendance.session_id, Attendance.member_id, Attendance.status,
                        Attendance.reason, Attendance.hours)
         if len(wanted_sessions) <= 500:
@@ -216,114 +374,22 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
         for att_id, s_id, m_id, a_status, a_reason, a_hours in session.execute(query):
             if s_id in wanted_sessions:
                 records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
-    seen: dict[tuple[ActivityKey, int], int] = {}
-    # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
-    certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
-                                    .where(Certificate.status == "有效"))) if on_existing == "update" else set()
-    n_name, n_number, n_date, n_status, n_hours = (_memo(normalize_name), _memo(normalize_id_number),
-                                                   _memo(parse_full_date), _memo(normalize_status),
-                                                   _memo(parse_hours))
-    n_text = _memo(clean_text)
-    n_title = _memo(lambda v: normalize_optional_text(v, 200))
-    n_organiser = _memo(lambda v: normalize_optional_text(v, 100))
-    n_place = _memo(lambda v: normalize_optional_text(v, 200))
 
-    for index, trow in enumerate(table.rows):
-        if index % 2000 == 0:
+    restore_seen: set[tuple[Any, ...]] = set()
+    for index, (trow, (m_problems, member_id, both_empty), (a_problems, a_values)) in enumerate(checked):
+        if index % 5000 == 0:
             tick(cancel)
-            if progress is not None and index:
-                progress(int(index * 100 / max(1, len(table.rows))), f"正在检查第{trow.number}行……")
-        v = trow.values
-        problems: list[RowProblem] = [RowProblem(trow.number, column, message) for column, message in trow.problems]
-
-        def problem(key: str, message: str, row: int = trow.number,
-                    found: list[RowProblem] = problems) -> None:
-            found.append(RowProblem(row, col(key), message))
-
-        member_id: int | None = None
-        name: str | None = None
-        try:
-            name = n_name(v.get("name")) if n_text(v.get("name")) else None
-        except NormalizeError as exc:
-            problem("name", exc.message)
-        number_text = v.get("id_number")
-        if n_text(number_text):
-            try:
-                number = n_number(number_text)
-                found = by_number.get(number)
-                if found is None:
-                    problem("id_number", f"身份证号码{number}不在党员名册中，请先导入花名册")
-                elif name and fold_key(found[1]) != fold_key(name):
-                    problem("name", f"姓名“{name}”与身份证号码{number}的党员“{found[1]}”不符")
-                else:
-                    member_id = found[0]
-            except NormalizeError as exc:
-                problem("id_number", exc.message)
-        elif name:
-            matches = by_name.get(fold_key(name), [])
-            if len(matches) == 1:
-                member_id = matches[0]
-            elif not matches:
-                problem("name", f"名册中没有名叫“{name}”的党员")
-            else:
-                problem("name", f"名册中有{len(matches)}名党员叫“{name}”，请填写身份证号码以区分")
-        elif not problems:
-            problem("name", "姓名和身份证号码都为空")
-        if own is not None and member_id is not None and member_id not in own:
-            problem("name", f"党员“{names_by_id[member_id]}”不属于本账号的党支部，不能导入其学时")
-            member_id = None
-        title: str | None = None
-        try:
-            title = n_title(v.get("title"))
-            if not title:
-                problem("title", "培训名称不能为空")
-        except NormalizeError as exc:
-            problem("title", exc.message)
-        type_text = n_text(v.get("type")).replace(" ", "")
-        type_id: int | None = types.get(type_text)
-        if not type_text:
-            problem("type", "培训类别不能为空")
-        elif type_id is None:
-            problem("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；可先在类别表中新增")
-        start: dt.date | None = None
-        end: dt.date | None = None
-        try:
-            start = n_date(v.get("start_date"))
-            if start is None:
-                problem("start_date", "开始日期不能为空")
-        except NormalizeError as exc:
-            problem("start_date", exc.message)
-        try:
-            end = n_date(v.get("end_date"))
-            if start and end and end < start:
-                problem("end_date", f"结束日期{end.isoformat()}早于开始日期{start.isoformat()}")
-                end = None
-        except NormalizeError as exc:
-            problem("end_date", exc.message)
-        status, reason = "出席", None
-        try:
-            status, reason = n_status(v.get("attendance"))
-        except NormalizeError as exc:
-            problem("attendance", exc.message)
-        hours: float | None = None
-        try:
-            hours = n_hours(v.get("hours"))
-            if hours is None and status in ATTENDED:
-                problem("hours", "学时不能为空")
-        except NormalizeError as exc:
-            problem("hours", exc.message)
-        organiser = place = audience = None
-        try:
-            organiser = n_organiser(v.get("organiser"))
-            place = n_place(v.get("place"))
-            audience = n_organiser(v.get("audience"))
-        except NormalizeError as exc:
-            problem("organiser", exc.message)
-        if problems:
-            plan.refused.extend(problems)
-            continue
+        if trow.problems or m_problems or a_problems or both_empty:
+            problems = [RowProblem(trow.number, column, message) for column, message in trow.problems]
+            if both_empty and not problems:
+                problems.append(RowProblem(trow.number, col("name"), "姓名和身份证号码都为空"))
+            problems.extend(RowProblem(trow.number, col(k), m) for k, m in (*m_problems, *a_problems))
+            if problems:
+                plan.refused.extend(problems)
+                continue
+        assert a_values is not None
+        key, title, type_id, start, end, status, reason, hours, organiser, place, audience = a_values
         assert member_id is not None and title and type_id is not None and start is not None
-        key: ActivityKey = (fold_key(title), type_id, start)
         earlier = seen.get((key, member_id))
         if earlier is not None:
             plan.refused.append(RowProblem(trow.number, col("name"),
@@ -346,8 +412,10 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
                 new.audience = new.audience or audience
             plan.added.append(record)
             continue
-        _restore(plan, found_activity[0], stored_text[found_activity[0]],
-                 {"title": title, "organiser": organiser, "place": place})
+        if a_values not in restore_seen:  # once per distinct activity cells: the first row's text wins
+            restore_seen.add(a_values)
+            _restore(plan, found_activity[0], stored_text[found_activity[0]],
+                     {"title": title, "organiser": organiser, "place": place})
         old = records.get((found_activity[1], member_id))
         if old is None:
             plan.added.append(record)
@@ -426,24 +494,32 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
     tick(cancel)
     enrolled = {(a, m) for a, m in session.execute(select(Enrolment.activity_id, Enrolment.member_id).where(
         Enrolment.activity_id.in_({a for a, _ in session_of.values()})))} if session_of else set()
-    enrol_rows = []
-    att_rows = []
-    for r in plan.added:
-        a_id, s_id = session_of[r.key]
-        if (a_id, r.member_id) not in enrolled:
-            enrolled.add((a_id, r.member_id))
-            enrol_rows.append({"activity_id": a_id, "member_id": r.member_id})
-        att_rows.append({"session_id": s_id, "member_id": r.member_id, "status": r.status, "reason": r.reason,
-                         "hours": r.hours, "source": "import"})
+    # Core inserts through the driver's executemany (services/bulk.py), as tuples: no ORM bookkeeping
+    # and no per-row parameter handling (a Core write announces itself through changes.note).
+    conn = session.connection()
+    enrol_table, att_table = cast(SqlTable, Enrolment.__table__), cast(SqlTable, Attendance.__table__)
+    enrol_keys = ("activity_id", "member_id")
+    att_keys = ("session_id", "member_id", "status", "reason", "hours", "source")
     chunk = 20000
-    for first in range(0, len(enrol_rows), chunk):
-        tick(cancel)
-        session.execute(insert(Enrolment), enrol_rows[first:first + chunk])
-    for first in range(0, len(att_rows), chunk):
+    added = plan.added
+    for first in range(0, len(added), chunk):
         tick(cancel)
         if progress is not None:
-            progress(int(first * 100 / max(1, len(att_rows))), "正在写入学时记录……")
-        session.execute(insert(Attendance), att_rows[first:first + chunk])
+            progress(int(first * 100 / max(1, len(added))), "正在写入学时记录……")
+        enrol_rows = []
+        att_rows = []
+        for r in added[first:first + chunk]:
+            a_id, s_id = session_of[r.key]
+            pair = (a_id, r.member_id)
+            if pair not in enrolled:
+                enrolled.add(pair)
+                enrol_rows.append(pair)
+            att_rows.append((s_id, r.member_id, r.status, r.reason, r.hours, "import"))
+        insert_rows(conn, enrol_table, enrol_keys, enrol_rows)
+        insert_rows(conn, att_table, att_keys, att_rows)
+    if added:
+        changes.note(session, "enrolment")
+        changes.note(session, "attendance")
     if plan.updated:
         session.execute(update(Attendance), [
             {"id": r.attendance_id, "status": r.status, "reason": r.reason, "hours": r.hours, "source": "import"}

@@ -2,10 +2,11 @@
 
 Run: `QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_startup.py [--runs 5]`
 
-(a) Start-up, each run a fresh process, against a bare QMainWindow start measured in the same run:
-    both open a 1280x800 window offscreen, paint it and save a screenshot. Two figures for the
-    program: "painted" (the window is on screen, before the database is opened) and "roll shown"
-    (database opened, 10 000 members in the table: the usable window). Target: ≤ 1.5× the bare start.
+(a) Start-up, each run a fresh process, against a bare QMainWindow holding a 30x8 table measured in
+    the same run: both open a 1280x800 window offscreen, paint it and save a screenshot. Two figures
+    for the program: "painted" (the window is on screen, before the database is opened) and "roll
+    shown" (database opened, the member list shown, as `--screenshot --tab 党员` does: the usable
+    window). Target (issue 17): roll shown ≤ 2.5× the bare window painted.
 (b) One keystroke of search on 100 000 members in the members table model. Target: ≤ 50 ms.
 
 Child processes run with bytecode caching on (as an installed program has its .pyc files), after
@@ -18,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,9 +32,14 @@ sys.path.insert(0, str(REPO))
 
 BARE_SCRIPT = r"""
 import os, sys, time
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
 app = QApplication(sys.argv[:1])
 window = QMainWindow()
+table = QTableWidget(30, 8)  # a table like ours: 30 rows of 8 columns on the first screen
+for r in range(30):
+    for c in range(8):
+        table.setItem(r, c, QTableWidgetItem(f"{r},{c}"))
+window.setCentralWidget(table)
 window.resize(1280, 800)
 window.show()
 app.processEvents()
@@ -42,7 +49,7 @@ for _ in range(3):
 window.grab().save(sys.argv[1])
 """
 
-START_TARGET = 1.5
+START_TARGET = 2.5
 SEARCH_TARGET_MS = 50.0
 
 
@@ -56,12 +63,15 @@ def child_env(workdir: Path | None = None) -> dict[str, str]:
 
 def timed_run(cmd: list[str], workdir: Path | None = None) -> dict[str, float]:
     """Wall seconds from spawn to each start-up mark and to exit."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.time()
     proc = subprocess.run(cmd, cwd=REPO, env=child_env(workdir), capture_output=True, text=True, timeout=300)
     end = time.time()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr}")
-    marks = {"exit": end - start}
+    # CPU seconds of the whole process: less swayed than wall time by other work on the machine.
+    marks = {"exit": end - start, "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime}
     for line in proc.stderr.splitlines():
         if line.startswith("startup-mark "):
             _, name, stamp = line.split()
@@ -87,7 +97,7 @@ def bench_startup(runs: int, members: int, workdir: Path) -> dict[str, float]:
         make_database(db_path, members)
         print(f"  用时 {time.perf_counter() - t:.1f} s")
     shot = str(workdir / "shot.png")
-    app_cmd = [sys.executable, str(REPO / "main.py"), "--db", str(db_path), "--screenshot", shot]
+    app_cmd = [sys.executable, str(REPO / "main.py"), "--db", str(db_path), "--screenshot", shot, "--tab", "党员"]
     bare_cmd = [sys.executable, "-c", BARE_SCRIPT, str(workdir / "bare.png")]
     timed_run(app_cmd, workdir)  # warm-up: bytecode caches, the file in the page cache
     timed_run(bare_cmd)
@@ -109,6 +119,10 @@ def bench_startup(runs: int, members: int, workdir: Path) -> dict[str, float]:
           f"{figures['bare_exit'] * 1000:7.0f} ms")
     print(f"    本程序：        窗口绘出 {figures['app_painted'] * 1000:7.0f} ms，名册显示 "
           f"{figures['app_loaded'] * 1000:7.0f} ms，截图退出 {figures['app_exit'] * 1000:7.0f} ms")
+    bare_cpu, app_cpu = med(bare, "cpu"), med(app, "cpu")
+    print(f"    整个进程的 CPU 时间：空白窗口 {bare_cpu * 1000:.0f} ms，本程序 {app_cpu * 1000:.0f} ms"
+          f"（{app_cpu / bare_cpu:.2f}×，仅供参考：机器忙时比墙上时间稳定）")
+    figures.update(bare_cpu=bare_cpu, app_cpu=app_cpu)
     first = figures["app_painted"] / figures["bare_painted"]
     usable = figures["app_loaded"] / figures["bare_painted"]
     whole = figures["app_exit"] / figures["bare_exit"]
@@ -116,6 +130,9 @@ def bench_startup(runs: int, members: int, workdir: Path) -> dict[str, float]:
                          ("截图退出 / 空白截图退出", whole)):
         verdict = "达标" if ratio <= START_TARGET else "未达标"
         print(f"    {label}：{ratio:4.2f}×（目标 ≤ {START_TARGET}×，{verdict}）")
+    print(f"【表】启动（{members} 名党员，名册显示 / 带 30×8 表格的空白窗口绘出）："
+          f"{figures['app_loaded']:.2f} s / {figures['bare_painted']:.2f} s = {usable:.2f}×，目标 ≤ {START_TARGET}×，"
+          f"{'达标' if usable <= START_TARGET else '未达标'}", flush=True)
     return figures
 
 

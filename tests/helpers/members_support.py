@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from services.demo.demo import seed_demo
 from services.normalize import id_check_digit
@@ -51,7 +51,11 @@ def on_next_dialog(handler: Callable[[QWidget], None]) -> None:
             handler(dialog)
         finally:
             if dialog.isVisible() and getattr(dialog, "_keep_open", False) is False:
-                dialog.reject()  # type: ignore[attr-defined]
+                if isinstance(dialog, QDialog):
+                    # done(), not reject(): an edit dialog would ask before discarding (and wait for an answer).
+                    QDialog.done(dialog, QDialog.DialogCode.Rejected)
+                else:
+                    dialog.reject()  # type: ignore[attr-defined]
 
     QTimer.singleShot(0, poll)
 

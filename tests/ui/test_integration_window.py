@@ -202,9 +202,10 @@ def test_viewer_gets_no_editing(qtbot: Any, db: Database) -> None:
     assert isinstance(tab, MembersTab)
     tab.table.selectRow(0)
     for action in (window.act_new, window.act_delete, window.act_import, window.act_accounts,
-                   window.export_actions["all"], window.export_actions["filter"], tab.act_add, tab.act_edit,
+                   window.export_actions["all"], window.export_actions["filter"], tab.act_add,
                    tab.act_transfer, tab.act_import, tab.act_branch_new, tab.act_branch_delete):
         assert not action.isEnabled(), action.text()
+    assert tab.act_edit.isEnabled() and tab.act_edit.text() == "查看"  # the record opens read-only
     assert window.act_password.isEnabled() and window.act_find.isEnabled()
     assert window.export_actions["template"].isEnabled()
     assert "reader（查阅）" in window.user_label.text()
@@ -213,7 +214,14 @@ def test_viewer_gets_no_editing(qtbot: Any, db: Database) -> None:
                         if tab.model.headerData(i, Qt_horizontal()) == "联系电话")
     phones = [tab.model.data(tab.model.index(r, phone_column)) for r in range(tab.model.rowCount())]
     assert any(phones) and all("****" in p for p in phones if p)
-    tab.edit_selected()  # does nothing: no dialog opens (it would block here)
+    # 查看: the record opens read-only (issue 12), with nothing to save.
+    from tests.helpers.members_support import on_next_dialog
+    from ui.roll.member_dialog import MemberDialog
+
+    opened: list[bool] = []
+    on_next_dialog(lambda d: opened.append(isinstance(d, MemberDialog) and d.read_only))
+    tab.edit_selected()
+    assert opened == [True]
 
     window.select_tab("培训")
     qtbot.waitUntil(lambda: window.tabs.currentWidget().loaded)

@@ -114,3 +114,49 @@ def test_screenshot_of_an_unknown_tab_is_a_usage_error(db: Database, tmp_path: P
         cwd=REPO, env=env, capture_output=True, timeout=120)
     assert result.returncode == 2
     assert "没有名为" in result.stderr.decode("utf-8")
+
+
+def test_every_tab_leaves_the_window_usable_at_1024(qtbot: Any, db: Database) -> None:
+    """After every tab has been shown, nothing forces the window wider than 1024 (nor taller than 768)."""
+    window = make_window(qtbot, db, None)
+    for title, _factory in TAB_SPECS:
+        assert window.select_tab(title)
+        window.load_current()
+        qtbot.waitUntil(lambda: window.current_tab() is not None)
+        window.resize(1024, 700)
+        qtbot.wait(10)
+        hint = window.minimumSizeHint()
+        assert hint.width() <= 1024 and hint.height() <= 768, (title, hint)
+        assert window.minimumWidth() <= 1024
+    window.resize(1024, 740)
+    qtbot.wait(10)
+    assert window.width() == 1024
+
+
+def test_no_clipped_column_headers_at_1024(qtbot: Any, db: Database) -> None:
+    """Each visible table's header texts fit their sections at 1024×768 (a header never shows half a word)."""
+    from PySide6.QtWidgets import QHeaderView, QTableView
+
+    window = make_window(qtbot, db, None)
+    window.resize(1024, 740)
+    clipped: list[str] = []
+    for title, _factory in TAB_SPECS:
+        window.select_tab(title)
+        window.load_current()
+        qtbot.wait(20)
+        for view in window.current_tab().findChildren(QTableView):
+            if not view.isVisible():
+                continue
+            header: QHeaderView = view.horizontalHeader()
+            model = view.model()
+            if model is None or header.isHidden():
+                continue
+            metrics = header.fontMetrics()
+            for section in range(header.count()):
+                if header.isSectionHidden(section) or header.sectionSize(section) == 0:
+                    continue
+                text = str(model.headerData(section, header.orientation()) or "")
+                widest = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0)
+                if widest + 4 > header.sectionSize(section):  # the header's own margins, as Qt sizes them
+                    clipped.append(f"{title}: {text!r} {widest}>{header.sectionSize(section)}")
+    assert not clipped

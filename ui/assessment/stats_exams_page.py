@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from services.access import EDITOR
 from services.assessment import assessments
 from services.errors import DangxunError
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN, ExamScoreTableModel
+from ui.widgets.file_dialogs import open_file
 
 ACCENT = "#B71C1C"
 
@@ -181,7 +181,7 @@ class ExamsPage(QWidget):
         if activity_id is None:
             return False
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("导入考试成绩"), "",
+            path, _ = open_file(self, "grades-import", self.tr("导入考试成绩"),
                                                   self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
             if not path:
                 return False

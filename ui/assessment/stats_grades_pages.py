@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -27,6 +26,7 @@ from services.errors import DangxunError
 from ui.assessment.assessment_table_model import GradeDelegate, GradeTableModel
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import ACCENT, fit_columns, make_table
+from ui.widgets.file_dialogs import open_file
 
 GRADE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
                        | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -108,7 +108,7 @@ class GradesPage(QWidget):
 
     def import_grades(self, path: str | None = None) -> bool:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("导入民主评议等次"), "",
+            path, _ = open_file(self, "grades-import", self.tr("导入民主评议等次"),
                                                   self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
             if not path:
                 return False

@@ -20,6 +20,7 @@ from typing import Any
 from services.assessment import figures, ledger
 from services.assessment import stats as stats_service
 from services.assessment.stats import StatsDetail
+from services.assessment.stats_cache import StatsCache
 from services.errors import ValidationError
 
 YEAR_HEADERS = ("年度", "在册党员", "累计学时", "人均学时", "最少学时", "覆盖率", "未达标人数")
@@ -103,6 +104,7 @@ class StatsPresenter:
         self.detail: StatsDetail | None = None
         self.generation = 0
         self.running: Computation | None = None
+        self.cache = StatsCache()
 
     # ------------------------------------------------------------ computing
 
@@ -119,8 +121,12 @@ class StatsPresenter:
     def compute(self, job: Computation, progress: Callable[[int, str], None] | None = None) -> StatsDetail:
         """The work of `job` (runs in a pool thread, on a session of its own)."""
         with self.ws.read() as session:
-            return stats_service.compute_stats_detail(session, job.date_from, job.date_to, progress=progress,
-                                                      cancel=job.cancel, parallel=True)
+            # A period seen before, with no commit since, comes back from the cache at once.
+            who = (getattr(self.ws, "actor", None), getattr(self.ws, "role", None))
+            return self.cache.get_or_compute(
+                session, job.date_from, job.date_to, who,
+                lambda: stats_service.compute_stats_detail(session, job.date_from, job.date_to, progress=progress,
+                                                           cancel=job.cancel, parallel=True))
 
     def is_current(self, generation: int) -> bool:
         return generation == self.generation

@@ -13,7 +13,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -41,6 +40,8 @@ from ui.assessment.stats_presenter import (
 from ui.assessment.stats_spending_page import SpendingPage
 from ui.assessment.stats_targets_page import TargetsPage
 from ui.assessment.stats_widgets import ACCENT, DrillDownDialog, MessageLine, pydate, qdate
+from ui.widgets.file_dialogs import save_file
+from ui.widgets.icons import icon
 from ui.widgets.live import follow
 
 # The pages whose year is the assessment year (the 民主评议 page's).
@@ -151,13 +152,13 @@ class StatsTab(QWidget):
         for b in (self.btn_this_year, self.btn_five_years, self.btn_compute):
             bar.addWidget(b)
         bar.addStretch(1)
-        self.btn_ledger = QPushButton(self.tr("导出台账"))
+        self.btn_ledger = QPushButton(icon("export", self.palette()), self.tr("导出台账"))
         self.btn_ledger.setToolTip(self.tr("导出截止日期所在年度的学时台账（Excel）"))
         self.btn_ledger.clicked.connect(lambda: self.export_ledger())
-        self.btn_notice = QPushButton(self.tr("未达标提醒"))
+        self.btn_notice = QPushButton(icon("print", self.palette()), self.tr("未达标提醒"))
         self.btn_notice.setToolTip(self.tr("生成各支部学时未达标提醒（PDF）"))
         self.btn_notice.clicked.connect(lambda: self.export_notice())
-        self.btn_report = QPushButton(self.tr("生成报告"))
+        self.btn_report = QPushButton(icon("report", self.palette()), self.tr("生成报告"))
         self.btn_report.setToolTip(self.tr("生成贯彻落实情况报告（Word），并附数据表（Excel）"))
         self.btn_report.clicked.connect(lambda: self.export_report())
         for b in (self.btn_ledger, self.btn_notice, self.btn_report):
@@ -328,7 +329,7 @@ class StatsTab(QWidget):
     # ------------------------------------------------------------ exports
 
     def _ask_path(self, title: str, default: str, pattern: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self, title, default, pattern)
+        path, _ = save_file(self, "pdf" if pattern.startswith("PDF") else "export", title, default, pattern)
         return path
 
     def _run_export(self, title: str, fn: Callable[[], Path], done: Callable[[Path], str]) -> None:

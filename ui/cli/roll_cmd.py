@@ -9,7 +9,7 @@ from typing import Any
 
 from services.access import EDITOR, VIEWER
 from services.progress import RowProblem
-from services.roll import roll_export, roll_import
+from services.roll import roll_import
 from services.safety import audit
 from services.safety.privacy import can_see_full_ids
 from ui.cli.base import CliContext, print_json
@@ -89,6 +89,8 @@ def _report_refusal(plan: roll_import.ImportPlan, branch_refusals: list[RowProbl
 def cmd_export_members(args: argparse.Namespace, ctx: CliContext) -> int:
     # Anyone may export (a 查阅 account gets masked numbers from the service); every export is logged.
     with ctx.workspace().write("export", needs=VIEWER) as uow:
+        from services.roll import roll_export  # openpyxl loads only for an export
+
         result = roll_export.export_members(uow.session, Path(args.out), branch=args.branch)
         audit.log_export(uow.session, uow.actor, f"{args.branch or ''}党员花名册",
                          can_see_full_ids(uow.role), rows=result.count, path=str(result.path))
@@ -98,6 +100,8 @@ def cmd_export_members(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_template(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.workspace().read() as session:
+        from services.roll import roll_export
+
         path = roll_export.write_members_template(session, Path(args.out))
     print(f"已生成导入模板 {path}", file=sys.stderr)
     return 0

@@ -333,10 +333,10 @@ def _reset_with_code(args: argparse.Namespace, ctx: CliContext) -> int:
     """A 管理员 who forgot the password: no login, the recovery code instead (a wrong one exits 1)."""
     from services.workspace import Workspace
 
-    if not ctx.db_path.exists():
+    if ctx.db_path is not None and not ctx.db_path.exists():
         raise UnreadableFileError(f"找不到数据库文件 {ctx.db_path}。")
     password = _recovery_password(args)
-    ws = Workspace.open(ctx.db_path, actor=args.name)
+    ws = Workspace.open(ctx.location, actor=args.name)
     ctx._ws = ws  # closed with the context
     for note in ws.notes:
         print(note, file=sys.stderr)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,6 +40,8 @@ from ui.plan.plan_pages import (
     RuleCasesTableModel,
     StudyItemsTableModel,
 )
+from ui.widgets.file_dialogs import save_file
+from ui.widgets.icons import icon
 from ui.widgets.live import follow
 
 WATCHED = ("plan_period", "plan_target", "material", "material_issue", "member", "branch", "study_plan",
@@ -94,7 +95,7 @@ class PlanTab(QWidget):
         page = QWidget()
         self.plans_model = PlansTableModel(self)
         self.plans_view = _table(self.plans_model)
-        self.set_target_button = QPushButton(self.tr("设置目标…"))
+        self.set_target_button = QPushButton(icon("edit", self.palette()), self.tr("设置目标…"))
         self.set_target_button.clicked.connect(self.on_set_target_clicked)
         note = QLabel(self.tr("规划中的目标是规划期内各年度的默认目标；“考核与统计 → 学时目标”中为某一年度所设的目标优先。"
                               "“沿用”表示沿用上一规划的数字，直至本单位另行设置。"))
@@ -133,9 +134,9 @@ class PlanTab(QWidget):
         page = QWidget()
         self.materials_model = MaterialsTableModel(self)
         self.materials_view = _table(self.materials_model)
-        self.issue_button = QPushButton(self.tr("登记发放…"))
+        self.issue_button = QPushButton(icon("add", self.palette()), self.tr("登记发放…"))
         self.issue_button.clicked.connect(self.on_issue_clicked)
-        self.sheet_button = QPushButton(self.tr("打印签收表…"))
+        self.sheet_button = QPushButton(icon("print", self.palette()), self.tr("打印签收表…"))
         self.sheet_button.clicked.connect(self.on_sheet_clicked)
         row = QHBoxLayout()
         row.addWidget(self.issue_button)
@@ -155,9 +156,9 @@ class PlanTab(QWidget):
         self.study_title = QLabel()
         self.study_model = StudyItemsTableModel(self)
         self.study_view = _table(self.study_model)
-        self.add_item_button = QPushButton(self.tr("新增条目…"))
+        self.add_item_button = QPushButton(icon("add", self.palette()), self.tr("新增条目…"))
         self.add_item_button.clicked.connect(self.on_add_item_clicked)
-        self.print_study_button = QPushButton(self.tr("打印…"))
+        self.print_study_button = QPushButton(icon("print", self.palette()), self.tr("打印…"))
         self.print_study_button.clicked.connect(self.on_print_study_clicked)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("年度")))
@@ -255,7 +256,7 @@ class PlanTab(QWidget):
         if row is None:
             QMessageBox.information(self, self.tr("打印签收表"), self.tr("请先在表中选择一种资料。"))
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存签收表"), f"{row.title}签收表.pdf", "PDF (*.pdf)")
+        path, _ = save_file(self, "pdf", self.tr("保存签收表"), f"{row.title}签收表.pdf", "PDF (*.pdf)")
         if not path:
             return
         from services.printing.materials_sheet import write_sign_off_sheet
@@ -279,7 +280,7 @@ class PlanTab(QWidget):
 
     def on_print_study_clicked(self) -> None:
         year = self.study_year.value()
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("保存学习计划"), f"{year}年度学习计划.pdf", "PDF (*.pdf)")
+        path, _ = save_file(self, "pdf", self.tr("保存学习计划"), f"{year}年度学习计划.pdf", "PDF (*.pdf)")
         if not path:
             return
         from services.printing.study_plan_pdf import write_study_plan_pdf

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHeaderView, QInputDialog, QMenu, QMessageBox, QStyle, QTreeView
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QMenu, QMessageBox, QTreeView
 
 from ui.roll.branch_tree_model import BranchTreeModel
 
@@ -48,13 +48,12 @@ class BranchTreePane:
         tree.selectionModel().currentChanged.connect(self.on_tree_current_changed)
         tree.setIndentation(tree.fontMetrics().horizontalAdvance("党"))
 
-        sp = QStyle.StandardPixmap
-        self.act_branch_new = self._action(tr("新建党支部…"), sp.SP_FileDialogNewFolder, self.new_branch)
-        self.act_branch_rename = self._action(tr("重命名…"), sp.SP_FileDialogContentsView, self.rename_branch)
-        self.act_branch_up = self._action(tr("上移"), sp.SP_ArrowUp, lambda: self.move_branch(-1))
-        self.act_branch_down = self._action(tr("下移"), sp.SP_ArrowDown, lambda: self.move_branch(1))
-        self.act_branch_merge = self._action(tr("合并到…"), sp.SP_DialogApplyButton, self.merge_branch)
-        self.act_branch_delete = self._action(tr("删除"), sp.SP_TrashIcon, self.delete_branch)
+        self.act_branch_new = self._action(tr("新建党支部…"), "folder_add", self.new_branch)
+        self.act_branch_rename = self._action(tr("重命名…"), "rename", self.rename_branch)
+        self.act_branch_up = self._action(tr("上移"), "up", lambda: self.move_branch(-1))
+        self.act_branch_down = self._action(tr("下移"), "down", lambda: self.move_branch(1))
+        self.act_branch_merge = self._action(tr("合并到…"), "merge", self.merge_branch)
+        self.act_branch_delete = self._action(tr("删除"), "delete", self.delete_branch)
         return tree
 
     def _update_branch_actions(self) -> None:
@@ -133,8 +132,15 @@ class BranchTreePane:
         branch = self._current_branch()
         if branch is None:
             return
-        answer = QMessageBox.question(self, self.tr("删除党支部"),  # type: ignore[arg-type, attr-defined]
-                                      self.tr("删除党支部“{0}”？").format(branch.name))  # type: ignore[attr-defined]
+        tr = self.tr  # type: ignore[attr-defined]
+        if branch.all_members:
+            # Refused at once, with the reason and the way out, before any question.
+            QMessageBox.information(self, tr("删除党支部"), tr(  # type: ignore[arg-type]
+                "党支部“{0}”还有{1}名党员的记录（含已转出），不能删除。可先用“合并到…”把它并入其他党支部。")
+                .format(branch.name, branch.all_members))
+            return
+        answer = QMessageBox.question(self, tr("删除党支部"),  # type: ignore[arg-type]
+                                      tr("删除党支部“{0}”？").format(branch.name))
         if answer == QMessageBox.StandardButton.Yes:
             self._write("branch-delete", lambda s, actor: branch_service.delete_branch(s, branch.id, actor))
 

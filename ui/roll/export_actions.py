@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from services.roll import roll_export
 from services.roll.members import MemberRecord
 from ui.widgets.errors import show_error
+from ui.widgets.file_dialogs import save_file
 
 AskPath = Callable[[QWidget | None, str, str], str | None]
 
@@ -23,7 +24,7 @@ def _tr(text: str) -> str:
 
 
 def ask_save_path(parent: QWidget | None, title: str, suggested: str) -> str | None:
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, "Excel (*.xlsx)")
+    path, _ = save_file(parent, "export", title, suggested, "Excel (*.xlsx)")
     if not path:
         return None
     return path if path.lower().endswith(".xlsx") else path + ".xlsx"

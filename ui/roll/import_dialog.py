@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -40,6 +39,7 @@ from services.roll.roll_import import (
 from services.workspace import EDITOR, Workspace
 from ui.roll.import_preview_table_model import ImportPreviewTableModel
 from ui.widgets.errors import error_text, log_error, show_error
+from ui.widgets.file_dialogs import open_file, save_file
 
 FILE_FILTER = "电子表格 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
 DUPLICATE_CHOICES = (("update", "更新（以本表为准）"), ("skip", "跳过"), ("refuse", "拒绝导入"))
@@ -118,11 +118,14 @@ class ImportDialog(QDialog):
         layout.addWidget(self.message_label)
 
         self.refused_model = ImportPreviewTableModel("refused", self)
+        self.added_model = ImportPreviewTableModel("added", self)
         self.updated_model = ImportPreviewTableModel("updated", self)
         self.tabs = QTabWidget()
         self.refused_view = self._table(self.refused_model)
+        self.added_view = self._table(self.added_model)
         self.updated_view = self._table(self.updated_model)
         self.tabs.addTab(self.refused_view, self.tr("有问题的行"))
+        self.tabs.addTab(self.added_view, self.tr("将新增的党员"))
         self.tabs.addTab(self.updated_view, self.tr("将更新的内容"))
         layout.addWidget(self.tabs, 1)
 
@@ -144,7 +147,15 @@ class ImportDialog(QDialog):
         self.close_button = QPushButton(self.tr("取消"))
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        # Why 确认导入 is off (or what it will do), beside the buttons.
+        self.reason_label = QLabel()
+        self.reason_label.setObjectName("reason_label")
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setStyleSheet("color: palette(mid);")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.reason_label, 1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
 
         self.sheet_combo.currentIndexChanged.connect(self.on_sheet_combo_changed)
         self.duplicate_group.buttonClicked.connect(self.on_duplicate_group_clicked)
@@ -217,8 +228,9 @@ class ImportDialog(QDialog):
         self._set_busy(False)
         self.plan = plan
         self.error = None
-        self.refused_model.set_plan(plan)
-        self.updated_model.set_plan(plan)
+        for model in (self.refused_model, self.added_model, self.updated_model):
+            model.set_plan(plan)
+        self._title_tabs(plan)
         self.counts_label.setText(self.tr(
             "新增 {0} 名 · 更新 {1} 名 · 未变 {2} 名 · 跳过 {3} 名 · 有问题 {4} 行").format(
             len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), len(plan.refused_rows)))
@@ -233,14 +245,21 @@ class ImportDialog(QDialog):
             self.branches_label.setText(self.tr("表中有尚不存在的党支部：{0}").format("、".join(plan.new_branches)))
         self.branches_label.setVisible(bool(plan.new_branches))
         self.create_branches_check.setVisible(bool(plan.new_branches))
-        self.tabs.setCurrentIndex(0 if plan.refused or not plan.updated else 1)
+        self.tabs.setCurrentIndex(0 if plan.refused else 1 if plan.added or not plan.updated else 2)
         self._update_buttons()
+
+    def _title_tabs(self, plan: ImportPlan | None) -> None:
+        counts = (len(plan.refused_rows), len(plan.added), len(plan.updated)) if plan is not None else (0, 0, 0)
+        for i, (title, n) in enumerate(zip((self.tr("有问题的行"), self.tr("将新增的党员"), self.tr("将更新的内容")),
+                                           counts, strict=True)):
+            self.tabs.setTabText(i, f"{title}（{n}）" if plan is not None else title)
 
     def on_plan_failed(self, error: BaseException) -> None:
         self._set_busy(False)
         self.plan = None
-        self.refused_model.set_plan(None)
-        self.updated_model.set_plan(None)
+        for model in (self.refused_model, self.added_model, self.updated_model):
+            model.set_plan(None)
+        self._title_tabs(None)
         message = error_text(error) if isinstance(error, DangxunError) else self.tr("检查时出错：{0}").format(error)
         self.error = message
         self.counts_label.setText(self.tr("无法导入"))
@@ -256,11 +275,34 @@ class ImportDialog(QDialog):
 
     def _update_buttons(self) -> None:
         plan = self.plan
-        ready = (not self._busy and plan is not None and plan.can_apply
+        ready = (not self._busy and self.import_result is None and plan is not None and plan.can_apply
                  and (not plan.new_branches or self.create_branches_check.isChecked())
                  and bool(plan.added or plan.updated))
         self.confirm_button.setEnabled(ready)
         self.save_errors_button.setEnabled(not self._busy and plan is not None and bool(plan.refused))
+        reason = self._confirm_reason(ready)
+        self.reason_label.setText(reason)
+        self.confirm_button.setToolTip(reason)
+
+    def _confirm_reason(self, ready: bool) -> str:
+        """What 确认导入 will do, or why it cannot yet."""
+        plan = self.plan
+        if self.import_result is not None:
+            return ""
+        if self._busy:
+            return self.tr("正在处理，请稍候……")
+        if plan is None:
+            return self.tr("无法导入：见上方说明。")
+        if plan.refused:
+            return self.tr("有{0}行有问题，须先改正后再导入；可点“保存有问题的行…”，改好后重新导入。").format(
+                len(plan.refused_rows))
+        if plan.new_branches and not self.create_branches_check.isChecked():
+            return self.tr("表中有尚不存在的党支部：勾选“新建以上党支部”后才能导入。")
+        if not (plan.added or plan.updated):
+            return self.tr("没有要新增或更新的党员：表中的人员都已在库中，且内容相同（或已选择跳过）。")
+        if ready:
+            return self.tr("将新增{0}名、更新{1}名党员；导入前自动备份数据库。").format(len(plan.added), len(plan.updated))
+        return ""
 
     # ---------------------------------------------------------------- actions
 
@@ -282,10 +324,27 @@ class ImportDialog(QDialog):
                     on_failed=self.on_import_failed, write=True)
 
     def on_import_done(self, result: ImportResult) -> None:
-        self._set_busy(False)
+        """The result stays in view: what was added, updated, left alone; the dialog closes with 关闭."""
         self.import_result = result
+        self._set_busy(False)
         self.import_finished.emit(result)
-        self.accept()
+        parts = [self.tr("新增{0}名").format(result.added), self.tr("更新{0}名").format(result.updated),
+                 self.tr("未变{0}名").format(result.unchanged)]
+        if result.skipped:
+            parts.append(self.tr("跳过{0}名").format(result.skipped))
+        self.counts_label.setText(self.tr("导入完成：{0}。").format("，".join(parts)))
+        notes = [self.tr("导入前的数据库已自动备份。")]
+        if result.branches_created:
+            notes.insert(0, self.tr("已新建党支部：{0}。").format("、".join(result.branches_created)))
+        self.message_label.setText("".join(notes))
+        self.reason_label.clear()
+        self.confirm_button.hide()
+        self.save_errors_button.hide()
+        self.close_button.setText(self.tr("关闭"))
+        self.close_button.setDefault(True)
+        self.close_button.setFocus()
+        for control in (*self.duplicate_buttons.values(), self.sheet_combo, self.create_branches_check):
+            control.setEnabled(False)
 
     def on_import_failed(self, error: BaseException) -> None:
         self._set_busy(False)
@@ -301,7 +360,7 @@ class ImportDialog(QDialog):
             return None
         if not path:
             suggested = str(self.path.with_name(self.path.stem + "-有问题的行.xlsx"))
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("保存有问题的行"), suggested, "Excel (*.xlsx)")
+            path, _ = save_file(self, "export", self.tr("保存有问题的行"), suggested, "Excel (*.xlsx)")
             if not path:
                 return None
         try:
@@ -316,7 +375,7 @@ class ImportDialog(QDialog):
 def start_roll_import(parent: QWidget | None, ws: Workspace, runner: Runner | None = None) -> ImportResult | None:
     """导入花名册: ask for a file, then show the preview; returns what was written, or None."""
     title = QCoreApplication.translate("ImportDialog", "导入花名册")
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", FILE_FILTER)
+    path, _ = open_file(parent, "roll-import", title, FILE_FILTER)
     if not path:
         return None
     dialog = ImportDialog(ws, path, parent, runner=runner)

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from services.normalize import mask_id_number
 from services.roll.members import LABELS
 from services.roll.roll_import import ImportPlan
 
@@ -22,10 +23,12 @@ def _show(value: Any) -> str:
 
 
 class ImportPreviewTableModel(QAbstractTableModel):
-    """Rows of plain text tuples; `kind` is 'refused' (行, 列, 原因) or 'updated' (行, 姓名, 项目, 原值 → 新值)."""
+    """Rows of plain text tuples; `kind` is 'refused' (行, 列, 原因), 'added' (the members to be added)
+    or 'updated' (行, 姓名, 项目, 原值 → 新值)."""
 
     HEADERS = {
         "refused": ("行号", "列", "原因"),
+        "added": ("行号", "姓名", "性别", "公民身份号码", "所在党支部", "党员类别"),
         "updated": ("行号", "姓名", "项目", "原值", "新值"),
     }
 
@@ -39,6 +42,11 @@ class ImportPreviewTableModel(QAbstractTableModel):
         self._rows = []
         if plan is not None and self.kind == "refused":
             self._rows = [(p.row, p.column, p.message) for p in sorted(plan.refused, key=lambda p: p.row)]
+        elif plan is not None and self.kind == "added":
+            # The list shows ID numbers masked, as the roll does; the file holds them in full.
+            self._rows = [(a.get("_row", ""), a.get("name") or "", a.get("sex") or "",
+                           mask_id_number(a.get("id_number") or ""), a.get("branch") or "",
+                           a.get("membership") or "") for a in plan.added]
         elif plan is not None:
             for item in plan.updated:
                 for key, (old, new) in item.changes.items():

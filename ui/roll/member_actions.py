@@ -81,10 +81,11 @@ class MemberActions:
         from ui.roll.member_dialog import MemberDialog
 
         record = self.selected_record()
-        if record is None or not self.act_edit.isEnabled():  # off for an account that may not write
+        if record is None or not self.act_edit.isEnabled():
             return
+        # A 查阅 account opens the same record to read it (查看); the workspace would refuse a save anyway.
         dialog = MemberDialog(self.ws, [b.name for b in self.tree_model.branches()], record=record,
-                              parent=self._parent())
+                              parent=self._parent(), read_only=self._read_only)
         if dialog.exec() and dialog.saved is not None:
             self._after_write(dialog.saved.id)
 

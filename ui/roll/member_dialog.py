@@ -29,6 +29,7 @@ from services.normalize import (
 from services.roll import members as member_service
 from services.roll.members import LABELS, MemberRecord
 from services.workspace import EDITOR, Workspace
+from ui.widgets.edit_guard import DiscardGuard
 
 # (key, kind, choices, placeholder); kinds: line, choice (fixed list), edit (list or free text), text.
 _LEFT_FIELDS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
@@ -57,17 +58,22 @@ REQUIRED = ("name", "id_number", "branch")
 ERROR_STYLE = "color: #B71C1C;"
 
 
-class MemberDialog(QDialog):
-    """Create a member (record None) or edit one; on 保存 calls the service in one transaction."""
+class MemberDialog(DiscardGuard, QDialog):
+    """Create a member (record None) or edit one; on 保存 calls the service in one transaction.
+
+    `read_only`: a 查阅 account looks at the record (查看): every field read-only, one button 关闭.
+    """
 
     def __init__(self, ws: Workspace, branch_names: list[str],
                  record: MemberRecord | None = None, default_branch: str | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, read_only: bool = False) -> None:
         super().__init__(parent)
         self.ws = ws
         self.record = record
+        self.read_only = read_only and record is not None
         self.saved: MemberRecord | None = None
-        self.setWindowTitle(self.tr("新增党员") if record is None else self.tr("修改党员信息"))
+        self.setWindowTitle(self.tr("新增党员") if record is None
+                            else self.tr("查看党员信息") if self.read_only else self.tr("修改党员信息"))
         self.fields: dict[str, QLineEdit | QComboBox | QPlainTextEdit] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -110,7 +116,28 @@ class MemberDialog(QDialog):
         else:
             self.set_values({"ethnicity": "汉族", "membership": "正式党员", "staff_status": "在职",
                              "status": "在册", "branch": default_branch or ""})
+        if self.read_only:
+            self._make_read_only()
+        self.mark_clean()
         self.fields["name"].setFocus()
+
+    def _make_read_only(self) -> None:
+        for widget in self.fields.values():
+            if isinstance(widget, QComboBox):
+                if widget.isEditable():
+                    line = widget.lineEdit()
+                    if line is not None:
+                        line.setReadOnly(True)
+                # A fixed list cannot be read-only: it is shown but not opened.
+                widget.setEnabled(False)
+            else:
+                widget.setReadOnly(True)
+                widget.setPlaceholderText("")  # hints on how to fill a field mean nothing when reading
+        self.buttons.setStandardButtons(QDialogButtonBox.StandardButton.Close)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
+
+    def edit_snapshot(self) -> dict[str, Any]:
+        return self.values()
 
     def _add_field(self, grid: QGridLayout, row: int, column: int, key: str, kind: str,
                    choices: tuple[str, ...], placeholder: str) -> None:
@@ -201,6 +228,9 @@ class MemberDialog(QDialog):
             first.setFocus()
 
     def accept(self) -> None:
+        if self.read_only:
+            super().accept()
+            return
         raw = self.values()
         try:
             with self.ws.write("member-save", needs=EDITOR) as uow:

@@ -197,11 +197,15 @@ class MemberTableModel(QAbstractTableModel):
         self._blobs: dict[str, _Blob] = {}
         self._id_length = 0
         self._phone_mask: Callable[[str], str] | None = None  # set for roles that may not see full numbers
+        # The first screen only (see set_first_page): how to read the rest, and the rows the filters pass.
+        self._more: Callable[[], list[MemberRecord]] | None = None
+        self._partial_visible = 0
 
     # ------------------------------------------------------------ data in
 
     def set_records(self, records: Iterable[MemberRecord]) -> None:
         self.beginResetModel()
+        self._more = None
         self._records = list(records)
         # Precomputed once per load: the searched fields as padded blobs (see _Blob).
         self._apply_sort()
@@ -209,9 +213,64 @@ class MemberTableModel(QAbstractTableModel):
         self._apply_search()
         self.endResetModel()
 
+    def set_first_page(self, records: Iterable[MemberRecord], visible: int,
+                       more: Callable[[], list[MemberRecord]]) -> None:
+        """The first screen of a long roll, read with the current filters (no search, no post filter)
+        and in load order; `visible` is how many rows those filters pass in all; `more` reads the whole
+        roll, called when the view scrolls to the end (fetchMore) or anything needs every row."""
+        self.set_records(records)
+        self._more = more
+        self._partial_visible = visible
+
+    def is_searching(self) -> bool:
+        return bool(self._query)
+
+    def is_partial(self) -> bool:
+        return self._more is not None
+
+    def ensure_all(self) -> None:
+        """Read the rest of a roll shown by its first screen (nothing when the whole roll is here)."""
+        if self._more is None:
+            return
+        more = self._more
+        self._more = None
+        records = list(more())
+        # Worked out aside, then swapped in: the first screen's rows stay and the rest are appended
+        # (the view keeps its place and selection), unless the roll changed meanwhile (a reset).
+        names = ("_records", "_order", "_base", "_base_flags", "_visible", "_blobs", "_id_length")
+        before = {n: getattr(self, n) for n in names}
+        shown = [self._records[i].id for i in self._visible]
+        self._records = records
+        self._apply_sort()
+        self._apply_filters()
+        self._apply_search()
+        after = {n: getattr(self, n) for n in names}
+        appended = [records[i].id for i in self._visible[:len(shown)]] == shown
+        for n, v in before.items():
+            setattr(self, n, v)
+        if appended and len(after["_visible"]) > len(shown):
+            self.beginInsertRows(QModelIndex(), len(shown), len(after["_visible"]) - 1)
+            for n, v in after.items():
+                setattr(self, n, v)
+            self.endInsertRows()
+        elif appended:
+            for n, v in after.items():
+                setattr(self, n, v)
+        else:
+            self.beginResetModel()
+            for n, v in after.items():
+                setattr(self, n, v)
+            self.endResetModel()
+
+    def filters(self) -> tuple[int | None, str | None, frozenset[str] | None, str | None]:
+        return self._branch_id, self._membership, self._statuses, self._post
+
     def set_filters(self, *, branch_id: int | None = None, membership: str | None = None,
                     statuses: Iterable[str] | None = None, post: str | None = None) -> None:
         """Branch id, 正式党员/预备党员, a set of statuses (None = all), POST_* (None = all)."""
+        wanted = (branch_id, membership, frozenset(statuses) if statuses is not None else None, post)
+        if wanted != self.filters():
+            self.ensure_all()
         self.beginResetModel()
         self._branch_id = branch_id
         self._membership = membership
@@ -225,6 +284,7 @@ class MemberTableModel(QAbstractTableModel):
         q = clean_text(query).lower().replace(" ", "")
         if q == self._query:
             return
+        self.ensure_all()
         self.beginResetModel()
         self._query = q
         self._apply_search()
@@ -335,22 +395,25 @@ class MemberTableModel(QAbstractTableModel):
         return self._records[self._visible[row]]
 
     def row_of_member(self, member_id: int) -> int:
+        self.ensure_all()
         for position, i in enumerate(self._visible):
             if self._records[i].id == member_id:
                 return position
         return -1
 
     def visible_count(self) -> int:
-        return len(self._visible)
+        return self._partial_visible if self._more is not None else len(self._visible)
 
     def total_count(self) -> int:
         return len(self._records)
 
     def records(self) -> list[MemberRecord]:
+        self.ensure_all()
         return self._records
 
     def visible_records(self) -> list[MemberRecord]:
         """The rows shown now (filters and search applied), in display order."""
+        self.ensure_all()
         return [self._records[i] for i in self._visible]
 
     def set_full_numbers(self, full: bool) -> None:
@@ -365,6 +428,13 @@ class MemberTableModel(QAbstractTableModel):
         self.endResetModel()
 
     # ------------------------------------------------------------ Qt model interface
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more is not None
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self.ensure_all()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._visible)
@@ -402,6 +472,8 @@ class MemberTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) != (self._sort_column, self._sort_order):
+            self.ensure_all()
         self.beginResetModel()
         self._sort_column = column
         self._sort_order = order

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QStyle,
     QTableView,
     QToolBar,
     QToolButton,
@@ -42,6 +41,8 @@ from ui.roll.member_table_model import (
     POST_NONE,
     MemberTableModel,
 )
+from ui.widgets.icons import icon
+from ui.widgets.list_helpers import EmptyNotice, clear_on_escape
 from ui.widgets.live import follow
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ _COLUMN_CHARS = {"name": 6, "sex": 3, "id_number": 13, "birth_date": 7, "branch"
                  "party_post": 5, "joined_party": 7, "full_member_since": 7, "education": 5,
                  "ethnicity": 4, "job": 7, "staff_status": 4, "phone": 8, "joined_org": 7,
                  "status": 3, "left_date": 7, "remarks": 10}
+# A roll longer than this opens with its first rows only (one query), the rest as the list is scrolled.
+FIRST_SCREEN_ROWS = 200
 EMPTY_TEXT = "还没有党员：导入花名册，或载入示例数据"
 
 
@@ -98,6 +101,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         self.splitter.addWidget(self.tree)
         self.stack = QStackedWidget()
         self.table = self._build_table()
+        self.empty_notice = EmptyNotice(self.table, self._empty_text)
         self.stack.addWidget(self.table)
         self.empty_page = self._build_empty_page()
         self.stack.addWidget(self.empty_page)
@@ -113,9 +117,8 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
 
     # ------------------------------------------------------------ building
 
-    def _action(self, text: str, icon: QStyle.StandardPixmap, slot: Callable[[], Any],
-                tip: str = "") -> QAction:
-        action = QAction(self.style().standardIcon(icon), text, self)
+    def _action(self, text: str, icon_name: str, slot: Callable[[], Any], tip: str = "") -> QAction:
+        action = QAction(icon(icon_name, self.palette()), text, self)
         action.triggered.connect(slot)
         if tip:
             action.setToolTip(tip)
@@ -124,16 +127,15 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar()
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        sp = QStyle.StandardPixmap
-        self.act_add = self._action(self.tr("新增"), sp.SP_FileIcon, self.add_new, self.tr("新增党员（Ctrl+N）"))
-        self.act_edit = self._action(self.tr("修改"), sp.SP_FileDialogDetailedView, self.edit_selected,
+        self.act_add = self._action(self.tr("新增"), "add", self.add_new, self.tr("新增党员（Ctrl+N）"))
+        self.act_edit = self._action(self.tr("修改"), "edit", self.edit_selected,
                                      self.tr("修改所选党员（双击行）"))
-        self.act_transfer = self._action(self.tr("转出…"), sp.SP_ArrowForward, self.transfer_selected,
+        self.act_transfer = self._action(self.tr("转出…"), "transfer", self.transfer_selected,
                                          self.tr("转出、去世、出党或停止党籍（Delete）"))
-        self.act_reinstate = self._action(self.tr("恢复在册"), sp.SP_BrowserReload, self.reinstate_selected)
-        self.act_import = self._action(self.tr("导入"), sp.SP_DialogOpenButton, self.import_data,
+        self.act_reinstate = self._action(self.tr("恢复在册"), "reinstate", self.reinstate_selected)
+        self.act_import = self._action(self.tr("导入"), "import", self.import_data,
                                        self.tr("导入花名册（Ctrl+I）"))
-        self.act_print = self._action(self.tr("打印"), sp.SP_FileDialogContentsView, self.print_current,
+        self.act_print = self._action(self.tr("打印"), "print", self.print_current,
                                       self.tr("把当前显示的党员打印为花名册（Ctrl+P）"))
         self.act_print.setObjectName("members_print")
         for action in (self.act_add, self.act_edit, self.act_transfer, self.act_import, self.act_print):
@@ -141,7 +143,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         self.export_button = QToolButton()
         self.export_button.setObjectName("export_button")
         self.export_button.setText(self.tr("导出"))
-        self.export_button.setIcon(self.style().standardIcon(sp.SP_DialogSaveButton))
+        self.export_button.setIcon(icon("export", self.palette()))
         self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         export_menu = QMenu(self.export_button)
@@ -166,6 +168,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         self.search.setPlaceholderText(self.tr("搜索：姓名、拼音首字母、身份证尾号、电话"))
         self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 18)
         self.search.textChanged.connect(self.on_search_text_changed)
+        clear_on_escape(self.search)
         bar.addWidget(self.search)
 
         self.membership_filter = self._combo("membership_filter", (
@@ -179,6 +182,13 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         for combo in (self.membership_filter, self.status_filter, self.post_filter):
             bar.addWidget(combo)
         return bar
+
+    def _empty_text(self) -> str:
+        """What the list area says when no member is shown (the roll itself is not empty then)."""
+        if self.search.text().strip():
+            return self.tr("没有找到“{0}”。\n按 Esc 清除搜索，或换个姓名、拼音首字母、身份证尾号再试。").format(
+                self.search.text().strip())
+        return self.tr("没有符合当前筛选条件的党员。\n可在右上角改选“全部类别”“全部状态”“全部职务”，或在左侧选择“全部党支部”。")
 
     def _combo(self, name: str, items: Any) -> QComboBox:
         combo = QComboBox()
@@ -208,8 +218,12 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         header.setStretchLastSection(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         char = self.fontMetrics().horizontalAdvance("党")
+        title_metrics = header.fontMetrics()
         for i, column in enumerate(COLUMNS):
-            header.resizeSection(i, char * _COLUMN_CHARS.get(column.key, 6) + char)
+            # Wide enough for its values and for its whole title with the sort arrow beside it.
+            title = str(self.model.headerData(i, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(i, max(char * _COLUMN_CHARS.get(column.key, 6) + char,
+                                        title_metrics.horizontalAdvance(title) + char * 2))
         table.setSortingEnabled(True)
         table.doubleClicked.connect(self.on_table_double_clicked)
         table.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
@@ -279,14 +293,43 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         return member_service.list_members(session), branch_service.list_branches(session)
 
     def refresh(self) -> None:
-        """Reload branches and members from the database, keeping the selection where possible."""
+        """Reload branches and members from the database, keeping the selection where possible.
+
+        A long roll shows its first screen first (one query with the current filters); the rest is
+        read when the list is scrolled to its end or searched, sorted or filtered otherwise."""
+        selected = self.selected_record()
+        statuses = self.status_filter.currentData()
+        membership = self.membership_filter.currentData()
+        first_page = (selected is None and not self.model.is_searching() and self.post_filter.currentData() is None)
         with self.ws.read() as session:
+            if first_page:
+                from services.roll import branches as branch_service
+                from services.roll import members as member_service
+
+                page = member_service.list_members(session, branch_id=self._branch_id, membership=membership,
+                                                   status=statuses, limit=FIRST_SCREEN_ROWS)
+                if len(page) == FIRST_SCREEN_ROWS:
+                    counts = member_service.roll_counts(session, branch_id=self._branch_id,
+                                                        membership=membership, status=statuses)
+                    self._show_first_page(page, branch_service.list_branches(session), counts)
+                    return
             records, branches = self.read_roll(session)
         self.show_roll(records, branches)
 
-    def show_roll(self, records: list[MemberRecord], branches: list[Any]) -> None:
-        """Show what read_roll returned."""
-        selected = self.selected_record()
+    def _read_all(self) -> list[MemberRecord]:
+        with self.ws.read() as session:
+            from services.roll import members as member_service
+
+            return member_service.list_members(session)
+
+    def _show_first_page(self, page: list[MemberRecord], branches: list[Any], counts: Any) -> None:
+        self._set_branches(branches)
+        self.model.set_first_page(page, counts.matching, self._read_all)
+        self.apply_filters()
+        self._show_totals(counts.active, counts.probationary, len(branches), bool(counts.total))
+        self._emit_counts()
+
+    def _set_branches(self, branches: list[Any]) -> None:
         self.tree_model.set_branches(branches)
         self.tree.expandAll()
         index = self.tree_model.branch_index(self._branch_id) if self._branch_id is not None else QModelIndex()
@@ -294,14 +337,22 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
             self._branch_id = None
             index = self.tree_model.top_index()
         self.tree.setCurrentIndex(index)
+
+    def _show_totals(self, active: int, probationary: int, branches: int, any_member: bool) -> None:
+        self._totals = self.tr("在册党员 {0} 名（其中预备党员 {1} 名）· 党支部 {2} 个").format(
+            active, probationary, branches)
+        self.stack.setCurrentWidget(self.table if any_member else self.empty_page)
+        self.welcome_label.setVisible(not any_member and not branches)
+
+    def show_roll(self, records: list[MemberRecord], branches: list[Any]) -> None:
+        """Show what read_roll returned."""
+        selected = self.selected_record()
+        self._set_branches(branches)
         self.model.set_records(records)
         self.apply_filters()
         active = sum(1 for r in records if r.status == "在册")
         probationary = sum(1 for r in records if r.status == "在册" and r.membership == "预备党员")
-        self._totals = self.tr("在册党员 {0} 名（其中预备党员 {1} 名）· 党支部 {2} 个").format(
-            active, probationary, len(branches))
-        self.stack.setCurrentWidget(self.table if records else self.empty_page)
-        self.welcome_label.setVisible(not records and not branches)
+        self._show_totals(active, probationary, len(branches), bool(records))
         if selected is not None:
             self.select_member(selected.id)
         self._emit_counts()
@@ -328,7 +379,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
 
     def status_text(self) -> str:
         shown = self.model.visible_count()
-        if not self.model.total_count():
+        if not self.model.total_count() and not self.model.is_partial():
             return self.tr("还没有党员 · 党支部 {0} 个").format(len(self.tree_model.branches()))
         return self.tr("{0} · 当前显示 {1} 名").format(self._totals, shown)
 
@@ -354,7 +405,12 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
     def _update_actions(self) -> None:
         record = self.selected_record()
         writable = not self._read_only
-        self.act_edit.setEnabled(writable and record is not None)
+        # 修改 for who may write, 查看 (read-only) for a 查阅 account.
+        if self.act_edit.text() != (self.tr("修改") if writable else self.tr("查看")):
+            self.act_edit.setText(self.tr("修改") if writable else self.tr("查看"))
+            self.act_edit.setIcon(icon("edit" if writable else "view", self.palette()))
+        self.act_edit.setToolTip(self.tr("修改所选党员（双击行）") if writable else self.tr("查看所选党员的信息（双击行）"))
+        self.act_edit.setEnabled(record is not None)
         self.act_transfer.setEnabled(writable and record is not None and record.status == "在册")
         self.act_reinstate.setEnabled(writable and record is not None and record.status != "在册")
         self.act_import.setEnabled(writable and self._import_available)

@@ -105,8 +105,10 @@ class AccountFormDialog(_SubmitDialog):
         self.username_edit = QLineEdit()
         self.display_edit = QLineEdit()
         self.role_combo = QComboBox()
-        for role in accounts.ROLES:
+        # Least first, and proposed: a new account reads only until someone gives it more.
+        for role in reversed(accounts.ROLES):
             self.role_combo.addItem(self.tr(role), role)
+        self.role_combo.setCurrentIndex(self.role_combo.findData(accounts.ROLES[0] if first else accounts.ROLES[-1]))
         if first:  # the first account must be an administrator
             self.role_combo.setEnabled(False)
         self.password_edit = _password_edit()

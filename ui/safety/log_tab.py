@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from services.errors import DangxunError
 from services.safety import audit
 from services.workspace import Workspace
 from ui.safety.log_table_model import LogTableModel
+from ui.widgets.file_dialogs import save_file
 from ui.widgets.live import follow
 
 # The view shows the newest entries up to this many; filters narrow the rest down.
@@ -197,7 +197,7 @@ class LogTab(QWidget):
 
     def on_export_button_clicked(self) -> None:
         default = str(Path.home() / f"操作日志-{dt.date.today():%Y%m%d}.xlsx")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出日志"), default, self.tr("Excel 文件 (*.xlsx)"))
+        path, _ = save_file(self, "export", self.tr("导出日志"), default, self.tr("Excel 文件 (*.xlsx)"))
         if path:
             self.export_to(Path(path))
 

@@ -11,7 +11,6 @@ from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -33,6 +32,9 @@ from ui.survey.design_dialog import DesignDialog
 from ui.survey.entry_dialog import EntryDialog
 from ui.survey.question_chart import QuestionChart
 from ui.survey.survey_table_model import SurveyTableModel
+from ui.widgets.file_dialogs import open_file, save_file
+from ui.widgets.icons import icon
+from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 
 KINDS = ("survey", "survey_question", "survey_response", "survey_answer", "activity")
@@ -60,18 +62,22 @@ class SurveyTab(QWidget):
         self._all: list[surveys.SurveyInfo] = []
         self._current: surveys.SurveyResult | None = None
         self.toolbar = QToolBar()
-        self.import_action = self._action(self.tr("导入答卷"), self.import_data, QKeySequence("Ctrl+I"))
-        self.new_action = self._action(self.tr("新建问卷"), self.add_new, QKeySequence.StandardKey.New)
-        self.enter_action = self._action(self.tr("录入答卷"), self.on_enter_action_triggered)
-        self.form_action = self._action(self.tr("打印问卷"), self.on_form_action_triggered)
-        self.report_action = self._action(self.tr("统计报告"), self.print_current, QKeySequence.StandardKey.Print)
-        self.export_action = self._action(self.tr("导出报告…"), self.on_export_action_triggered)
-        self.link_action = self._action(self.tr("评估活动…"), self.on_link_action_triggered)
-        self.delete_action = self._action(self.tr("删除"), self.delete_selected, QKeySequence.StandardKey.Delete)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.import_action = self._action(self.tr("导入答卷"), self.import_data, QKeySequence("Ctrl+I"), "import")
+        self.new_action = self._action(self.tr("新建问卷"), self.add_new, QKeySequence.StandardKey.New, "new_doc")
+        self.enter_action = self._action(self.tr("录入答卷"), self.on_enter_action_triggered, icon_name="entry")
+        self.form_action = self._action(self.tr("打印问卷"), self.on_form_action_triggered, icon_name="print")
+        self.report_action = self._action(self.tr("统计报告"), self.print_current, QKeySequence.StandardKey.Print,
+                                          "report")
+        self.export_action = self._action(self.tr("导出报告…"), self.on_export_action_triggered, icon_name="export")
+        self.link_action = self._action(self.tr("评估活动…"), self.on_link_action_triggered, icon_name="evaluate")
+        self.delete_action = self._action(self.tr("删除"), self.delete_selected, QKeySequence.StandardKey.Delete,
+                                          "delete")
         self.search = QLineEdit()
         self.search.setObjectName("survey_search")
         self.search.setPlaceholderText(self.tr("搜索问卷标题"))
         self.search.setClearButtonEnabled(True)
+        clear_on_escape(self.search)
         self.search.textChanged.connect(self.on_search_text_changed)
         self.toolbar.addWidget(self.search)
 
@@ -81,7 +87,11 @@ class SurveyTab(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The title takes what the short columns leave (they fit their contents): no sideways scrolling.
+        survey_header = self.view.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            survey_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
+                                               else QHeaderView.ResizeMode.ResizeToContents)
         self.view.verticalHeader().hide()
         self.view.selectionModel().selectionChanged.connect(self.on_view_selection_changed)
         self.empty_label = QLabel(self.tr("还没有问卷：导入问卷星答卷（按选项文本下载），或新建纸质问卷。"))
@@ -110,8 +120,8 @@ class SurveyTab(QWidget):
         follow(ws, self, KINDS, self.refresh)
         self.refresh()
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
+    def _action(self, text: str, slot: Any, shortcut: Any = None, icon_name: str = "") -> QAction:
+        action = QAction(icon(icon_name, self.palette()), text, self) if icon_name else QAction(text, self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -264,7 +274,7 @@ class SurveyTab(QWidget):
         if self._read_only:
             return None
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, self.tr("导入问卷星答卷"), "",
+            path, _ = open_file(self, "survey-import", self.tr("导入问卷星答卷"),
                                                   self.tr("问卷星答卷 (*.xlsx *.xls *.csv)"))
             if not path:
                 return None
@@ -345,7 +355,7 @@ class SurveyTab(QWidget):
 
         if self._current is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("导出统计报告"), f"{self._current.info.title}统计报告.pdf",
+        path, _ = save_file(self, "pdf", self.tr("导出统计报告"), f"{self._current.info.title}统计报告.pdf",
                                               self.tr("PDF (*.pdf);;Word (*.docx)"))
         if not path:
             return

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from services.errors import DangxunError, ValidationError
 from services.plan.audience import AUDIENCES
 from services.training.activities import COMPLETION_RULES, PAID_BY, ActivityInfo, ActivityTypeInfo
+from ui.widgets.edit_guard import DiscardGuard
 
 SaveFn = Callable[[dict[str, Any], list[dict[str, Any]]], Any]
 SESSION_HEADERS = ("日期", "开始时间", "结束时间", "学时", "主题", "地点")
@@ -44,7 +45,9 @@ def _pydate(q: QDate) -> dt.date:
     return dt.date(q.year(), q.month(), q.day())
 
 
-class ActivityDialog(QDialog):
+class ActivityDialog(DiscardGuard, QDialog):
+    """Moving the start date moves the end date and every session by as many days (and says so)."""
+
     def __init__(self, types: list[ActivityTypeInfo], save: SaveFn, activity: ActivityInfo | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -105,6 +108,7 @@ class ActivityDialog(QDialog):
         dates.addWidget(self.start_edit)
         dates.addWidget(QLabel(self.tr("至")))
         dates.addWidget(self.end_edit)
+        dates.addStretch(1)
         form.addRow(self.tr("起止日期"), dates)
         form.addRow(self.tr("地点"), self.place_edit)
         form.addRow(self.tr("授课人"), self.lecturer_edit)
@@ -136,9 +140,15 @@ class ActivityDialog(QDialog):
         hint = QLabel(self.tr("每个课次一行；日期写作 2024-05-06，时间写作 09:00。不分课次的活动保留一行即可。"))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #616161")
+        self.moved_label = QLabel()
+        self.moved_label.setObjectName("moved_label")
+        self.moved_label.setWordWrap(True)
+        self.moved_label.setStyleSheet("color: #1565C0")
+        self.moved_label.hide()
         inner = QVBoxLayout(box)
         inner.addWidget(self.sessions)
         inner.addLayout(buttons_row)
+        inner.addWidget(self.moved_label)
         inner.addWidget(hint)
 
         self.error_label = QLabel()
@@ -161,6 +171,42 @@ class ActivityDialog(QDialog):
         else:
             self._add_row({"date": today, "hours": 2})
         self.on_rule_combo_changed()
+        self._start = _pydate(self.start_edit.date())
+        self._moved_days = 0
+        self.start_edit.dateChanged.connect(self.on_start_edit_date_changed)
+        self.mark_clean()
+
+    def edit_snapshot(self) -> Any:
+        return self.values()
+
+    def on_start_edit_date_changed(self, qdate: QDate) -> None:
+        """The activity moves: its end date and its sessions move with it, by the same number of days."""
+        new = _pydate(qdate)
+        delta = new - self._start
+        self._start = new
+        if not delta:
+            return
+        self.end_edit.setDate(_qdate(_pydate(self.end_edit.date()) + delta))
+        moved = 0
+        for row in range(self.sessions.rowCount()):
+            item = self.sessions.item(row, 0)
+            try:
+                day = dt.date.fromisoformat(item.text().strip()) if item is not None else None
+            except ValueError:
+                day = None
+            if item is not None and day is not None:
+                item.setText((day + delta).isoformat())
+                moved += 1
+        self._moved_days += delta.days
+        if moved and self._moved_days:
+            days = self._moved_days
+            self.moved_label.setText(
+                self.tr("起止日期和%1个课次的日期已一起%2%3天（保存后生效，考勤记录随课次保留）。")
+                .replace("%1", str(moved)).replace("%2", self.tr("推后") if days > 0 else self.tr("提前"))
+                .replace("%3", str(abs(days))))
+            self.moved_label.show()
+        else:
+            self.moved_label.hide()
 
     def _fill(self, a: ActivityInfo) -> None:
         self.title_edit.setText(a.title)

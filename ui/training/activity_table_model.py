@@ -55,6 +55,9 @@ class ActivityTableModel(QAbstractTableModel):
         a = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[index.column()][1](a)
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (0, 1, 2):
+            # The columns beside the title are narrow: the whole date range, title and type on hover.
+            return COLUMNS[index.column()][1](a)
         if role == Qt.ItemDataRole.ForegroundRole and a.status in ("已取消", "已归档"):
             return QBrush(_GREY)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 3:

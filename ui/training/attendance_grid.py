@@ -1,10 +1,11 @@
-"""The attendance grid view: arrows move, 1–5 set 出席/迟到/早退/请假/缺席, Space or Enter cycles, Delete clears."""
+"""The attendance grid view: arrows move, 1–5 (or Ctrl+1–5) set 出席/迟到/早退/请假/缺席, Space or Enter cycles,
+Delete clears."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +23,12 @@ OWN_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Space, Qt.Key.Ke
 STATUS_KEYS = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3, Qt.Key.Key_5: 4}
 
 
+def _status_modifiers(event: QKeyEvent) -> bool:
+    """A digit alone, on the keypad, or with Ctrl sets a status; with Alt or Shift it is left to others."""
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.ControlModifier)
+
+
 class AttendanceGridView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +40,8 @@ class AttendanceGridView(QTableView):
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self.on_self_context_menu)
-        self.setToolTip(self.tr("方向键移动；1 出席　2 迟到　3 早退　4 请假　5 缺席；空格或回车依次切换；Delete 清除"))
+        self.setToolTip(self.tr("方向键移动；1 出席　2 迟到　3 早退　4 请假　5 缺席（也可按 Ctrl+数字）；"
+                                "空格或回车依次切换；Delete 清除"))
 
     def attendance_model(self) -> AttendanceTableModel | None:
         model = self.model()
@@ -59,14 +67,18 @@ class AttendanceGridView(QTableView):
         if advance and len(targets) == 1:
             row, column = targets[0]
             if row + 1 < model.rowCount():
-                self.setCurrentIndex(model.index(row + 1, column))
+                # Explicitly: with Ctrl held (Ctrl+1–5) a plain setCurrentIndex would leave the selection on
+                # the cell just written, and the next key would rewrite that cell.
+                self.selectionModel().setCurrentIndex(
+                    model.index(row + 1, column), QItemSelectionModel.SelectionFlag.ClearAndSelect)
         return True
 
     def event(self, event: QEvent) -> bool:
         # The grid's own keys win over window shortcuts (Delete would otherwise delete the activity).
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             key = Qt.Key(event.key())
-            if key in STATUS_KEYS or key in OWN_KEYS:
+            # Ctrl+1–5 too: in the grid they set statuses rather than switch the window's tabs.
+            if (key in STATUS_KEYS and _status_modifiers(event)) or key in OWN_KEYS:
                 event.accept()
                 return True
         return super().event(event)
@@ -74,8 +86,7 @@ class AttendanceGridView(QTableView):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key = Qt.Key(event.key())
         model = self.attendance_model()
-        plain = not event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-        if key in STATUS_KEYS and plain and self.apply(STATUSES[STATUS_KEYS[key]], advance=True):
+        if key in STATUS_KEYS and _status_modifiers(event) and self.apply(STATUSES[STATUS_KEYS[key]], advance=True):
             event.accept()
             return
         if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter) and model is not None:

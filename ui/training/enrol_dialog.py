@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from services.plan.audience import audience_of
 from services.roll import branches, members
 from services.training import activities, enrolment
 from services.workspace import EDITOR, Workspace
+from ui.widgets.file_dialogs import open_file
 
 AUDIENCE_PAGE = 6  # 按培训对象: the members the activity's audience names
 
@@ -73,12 +73,12 @@ class EnrolDialog(QDialog):
         self.branch_list = _checklist([(f"{b.name}（{b.active_members}人）", b.id) for b in branch_list])
         self.tabs.addTab(self.branch_list, self.tr("按支部"))
         self.post_list = _checklist([(p, p) for p in PARTY_POSTS], set(COMMITTEE_POSTS))
-        self.tabs.addTab(self.post_list, self.tr("按党内职务"))
+        self.tabs.addTab(self.post_list, self.tr("按职务"))
         membership_page = QWidget()
         self.membership_combo = QComboBox()
         self.membership_combo.addItems(["预备党员", "正式党员"])
         QFormLayout(membership_page).addRow(self.tr("党员类别"), self.membership_combo)
-        self.tabs.addTab(membership_page, self.tr("按党员类别"))
+        self.tabs.addTab(membership_page, self.tr("按类别"))
         date_page = QWidget()
         self.joined_from = QLineEdit()
         self.joined_from.setPlaceholderText("2000-01")
@@ -103,9 +103,12 @@ class EnrolDialog(QDialog):
         self.file_edit.setPlaceholderText(self.tr("Excel 或 CSV 名单：含“姓名”或“身份证号码”列"))
         browse = QPushButton(self.tr("选择文件…"))
         browse.clicked.connect(self.on_browse_clicked)
-        file_row = QHBoxLayout(file_page)
+        file_layout = QVBoxLayout(file_page)
+        file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(browse)
+        file_layout.addLayout(file_row)
+        file_layout.addStretch(1)
         self.tabs.addTab(file_page, self.tr("从名单导入"))
         audience_page = QWidget()
         audience = audience_of(self._target_group)
@@ -142,7 +145,10 @@ class EnrolDialog(QDialog):
         layout.addWidget(self.count_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
-        self.resize(640, 520)  # every way of choosing in sight
+        # Every tab's title in view (no scroll arrows), within a 1024-pixel screen.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
+        self.resize(max(520, self.tabs.tabBar().sizeHint().width() + 40), 520)
         self.update_count()
 
     def on_search_edit_text_changed(self, text: str) -> None:
@@ -152,8 +158,8 @@ class EnrolDialog(QDialog):
             item.setHidden(item.data(Qt.ItemDataRole.UserRole) not in shown)
 
     def on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择名单"), "",
-                                              self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
+        path, _ = open_file(self, "enrol-list", self.tr("选择名单"),
+                            self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
         if path:
             self.file_edit.setText(path)
 

@@ -10,7 +10,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +26,7 @@ from services.files.spreadsheet import describe_source
 from services.training import records_import
 from services.workspace import EDITOR, Workspace
 from ui.widgets.errors import error_text, log_error
+from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import run_with_progress
 
 ON_EXISTING_LABELS = (("update", "以文件为准更新已有记录"), ("skip", "跳过已有记录"), ("refuse", "有不同的已有记录时拒绝"))
@@ -84,7 +84,7 @@ class RecordsImportDialog(QDialog):
         self.resize(760, 520)
 
     def on_browse_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择学时记录"), "",
+        path, _ = open_file(self, "records-import", self.tr("选择学时记录"),
                                               self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
         if path:
             self.file_edit.setText(path)

@@ -54,13 +54,39 @@ class TrainingActions:
 
     # -------------------------------------------------------------- attendance
 
+    def _confirm_revoke(self, exc: attendance.CertifiedAttendanceError) -> bool:
+        """The change would revoke certificates: ask; yes means change and revoke (已作废, with date and reason)."""
+        tr = self._widget().tr
+        who = "、".join(f"{c.name}（{c.number}）" for c in exc.at_stake[:8]) + ("等" if len(exc.at_stake) > 8 else "")
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("考勤"), tr(
+            "%1 已获“%2”结业证书。\n\n更改考勤将作废这%3份证书（登记册中注明作废日期和原因）；"
+            "作废后可按新的考勤重新颁发，新证书另有编号。\n\n仍要更改并作废证书吗？")
+            .replace("%1", who).replace("%2", exc.at_stake[0].activity_title).replace("%3", str(len(exc.at_stake))),
+            QMessageBox.StandardButton.NoButton, self._widget())
+        box.setObjectName("confirm_revoke")
+        revoke = box.addButton(tr("更改并作废证书"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(tr("不更改"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        return box.clickedButton() is revoke
+
     def _write_cell(self, session_id: int, member_id: int, status: str | None) -> Cell | None:
         reason = self.grid_view.pending_reason
+        revoke = False
         try:
-            with self.ws.write("attendance", needs=EDITOR) as uow:
-                return attendance.set_attendance(uow.session, session_id, member_id, status, reason, uow.actor)
+            while True:
+                try:
+                    with self.ws.write("attendance", needs=EDITOR) as uow:
+                        return attendance.set_attendance(uow.session, session_id, member_id, status, reason,
+                                                         uow.actor, revoke=revoke)
+                except attendance.CertifiedAttendanceError as refused:
+                    if revoke or not self._confirm_revoke(refused):
+                        raise
+                    revoke = True
         except DangxunError as exc:
-            show_error(self._widget(), self._widget().tr("考勤"), exc)
+            if not isinstance(exc, attendance.CertifiedAttendanceError):  # declined: nothing more to say
+                show_error(self._widget(), self._widget().tr("考勤"), exc)
             with self.ws.read() as s:
                 g = attendance.grid(s, self._current.id) if self._current else None
             return g.cells.get((member_id, session_id)) if g else None
@@ -76,8 +102,16 @@ class TrainingActions:
             return
         chosen = sid
         current = self.grid_view.currentIndex()
-        if not self._write("attendance-all-present", self._widget().tr("考勤"),
-                           lambda s, actor: attendance.mark_all_present(s, chosen, actor)):
+        try:
+            with self.ws.write("attendance-all-present", needs=EDITOR) as uow:
+                attendance.mark_all_present(uow.session, chosen, uow.actor)
+        except attendance.CertifiedAttendanceError as refused:
+            if not self._confirm_revoke(refused) or not self._write(
+                    "attendance-all-present", self._widget().tr("考勤"),
+                    lambda s, actor: attendance.mark_all_present(s, chosen, actor, revoke=True)):
+                return
+        except DangxunError as exc:
+            show_error(self._widget(), self._widget().tr("考勤"), exc)
             return
         self.reload_activities(self._current.id)
         if current.isValid():

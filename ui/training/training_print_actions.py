@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from services.access import EDITOR
 from services.errors import DangxunError
@@ -17,6 +17,7 @@ from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.certificate_verify_dialog import CertificateVerifyDialog
 from ui.widgets.errors import show_error
+from ui.widgets.file_dialogs import save_file
 from ui.widgets.jobs import run_with_progress
 from ui.widgets.pdf_preview import PdfPreviewDialog
 
@@ -84,6 +85,16 @@ class TrainingPrintActions:
         activity_id = self._current.id
         out = self._out_dir / f"结业证书-{activity_id}.pdf"
         ws = self.ws
+        with ws.read() as s:
+            refusal = certificates.issuing_refusal(s, activity_id)
+        if refusal:
+            QMessageBox.information(self._widget(), tr("结业证书"), refusal)
+            return
+        answer = QMessageBox.question(self._widget(), tr("结业证书"), tr(
+            "为“%1”中符合结业条件的学员颁发结业证书？\n\n证书编号颁发后登记在册，不能删除；"
+            "考勤再有更改时，证书将被作废。已颁发的证书只重新打印，不另编号。").replace("%1", self._current.title))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
 
         def work(progress: Any, cancel: threading.Event) -> int:
             # Certificate numbers are allocated inside the writing transaction.
@@ -114,7 +125,7 @@ class TrainingPrintActions:
 
     def on_cert_register_xlsx_action_triggered(self) -> None:
         tr = self._widget().tr
-        target, _ = QFileDialog.getSaveFileName(self._widget(), tr("导出发证登记册"), "发证登记册.xlsx",
+        target, _ = save_file(self._widget(), "export", tr("导出发证登记册"), "发证登记册.xlsx",
                                                 "Excel (*.xlsx)")
         if not target:
             return

@@ -37,6 +37,8 @@ from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.training_actions import TrainingActions
 from ui.training.training_print_actions import TrainingPrintActions
+from ui.widgets.icons import icon
+from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 
 if TYPE_CHECKING:
@@ -67,24 +69,29 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
 
         # ---------------------------------------------------------- toolbar and filters
         self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         # Ctrl+N, Delete and Ctrl+I are the main window's menu shortcuts; they call add_new() etc. below.
-        self.new_action = self._action(self.tr("新增活动"), self.on_new_action_triggered)
-        self.edit_action = self._action(self.tr("编辑"), self.on_edit_action_triggered)
-        self.delete_action = self._action(self.tr("删除"), self.on_delete_action_triggered)
+        self.new_action = self._action(self.tr("新增活动"), self.on_new_action_triggered, icon_name="add")
+        self.edit_action = self._action(self.tr("编辑"), self.on_edit_action_triggered, icon_name="edit")
+        self.delete_action = self._action(self.tr("删除"), self.on_delete_action_triggered, icon_name="delete")
         self.status_button = QToolButton()
         self.status_button.setText(self.tr("状态"))
+        self.status_button.setIcon(icon("status", self.palette()))
+        self.status_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.status_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         status_menu = QMenu(self.status_button)
         for status in activities.STATUSES:
             status_menu.addAction(status).triggered.connect(lambda _=False, s=status: self.change_status(s))
         self.status_button.setMenu(status_menu)
         self.toolbar.addSeparator()
-        self.enrol_action = self._action(self.tr("报名"), self.on_enrol_action_triggered)
-        self.import_action = self._action(self.tr("导入学时记录"), self.on_import_action_triggered)
+        self.enrol_action = self._action(self.tr("报名"), self.on_enrol_action_triggered, icon_name="enrol")
+        self.import_action = self._action(self.tr("导入学时记录"), self.on_import_action_triggered,
+                                          icon_name="import")
         self.toolbar.addSeparator()
         self.print_button = QToolButton()
         self.print_button.setText(self.tr("打印"))
+        self.print_button.setIcon(icon("print", self.palette()))
+        self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         print_menu = QMenu(self.print_button)
         self.signin_action = print_menu.addAction(self.tr("签到表（当前课次）"))
@@ -101,7 +108,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.print_button.setMenu(print_menu)
         self.toolbar.addWidget(self.status_button)
         self.toolbar.addWidget(self.print_button)
-        self.verify_action = self._action(self.tr("核验证书"), self.on_verify_action_triggered)
+        self.verify_action = self._action(self.tr("核验证书"), self.on_verify_action_triggered, icon_name="verify")
 
         self.year_combo = QComboBox()
         self.type_combo = QComboBox()
@@ -114,6 +121,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self._search_timer.setInterval(200)
         self._search_timer.timeout.connect(self.reload_activities)
         self.search_edit.textChanged.connect(lambda _t: self._search_timer.start())
+        clear_on_escape(self.search_edit)
         for combo in (self.year_combo, self.type_combo, self.status_combo):
             combo.currentIndexChanged.connect(lambda _i: self.reload_activities())
         filters = QHBoxLayout()
@@ -136,10 +144,19 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.activity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.activity_view.horizontalHeader()
+        # The title takes what the short columns leave; they keep fixed widths (a date range or a long
+        # type is elided, whole in its tooltip), so the title is not squeezed at 1024 pixels.
+        em = self.fontMetrics().horizontalAdvance("党")
+        digit = self.fontMetrics().horizontalAdvance("2026-12-20")
+        widths = {0: digit + em, 2: em * 6 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em}
         for column in range(self.activity_model.columnCount()):
-            # A few hundred activities at most: sizing the short columns to their contents is cheap.
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
-                                        else QHeaderView.ResizeMode.ResizeToContents)
+            if column == 1:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, widths.get(column, em * 4))
+        header.setMinimumSectionSize(em * 2)
+        self.activity_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.activity_view.verticalHeader().hide()
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_activity_view_current_changed)
         self.activity_view.doubleClicked.connect(lambda _i: self.on_edit_action_triggered())
@@ -160,13 +177,20 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.sessions_table = QTableWidget(0, 5)
         self.sessions_table.setHorizontalHeaderLabels([self.tr("课次"), self.tr("日期"), self.tr("时间"),
                                                        self.tr("学时"), self.tr("主题")])
-        self.sessions_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        sessions_header = self.sessions_table.horizontalHeader()
+        for column in range(5):
+            sessions_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 4
+                                                 else QHeaderView.ResizeMode.ResizeToContents)
         self.sessions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sessions_table.verticalHeader().hide()
         self.participants_table = QTableWidget(0, 5)
         self.participants_table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("所在党支部"), self.tr("职务"),
                                                            self.tr("学时"), self.tr("结业")])
-        self.participants_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The short columns fit their contents, the duty takes the rest: no column squeezed to a sliver.
+        participants_header = self.participants_table.horizontalHeader()
+        for column in range(5):
+            participants_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 2
+                                                     else QHeaderView.ResizeMode.ResizeToContents)
         self.participants_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.participants_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.participants_table.verticalHeader().hide()
@@ -194,7 +218,9 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.all_present_button.setToolTip(self.tr("当前列（课次）中尚未记录的报名人员全部记为出席"))
         self.all_present_button.clicked.connect(self.on_all_present_clicked)
         self.counts_label = QLabel()
-        keys = QLabel(self.tr("键盘：1 出席　2 迟到　3 早退　4 请假　5 缺席　空格 切换　Delete 清除；右键可填请假原因"))
+        keys = QLabel(self.tr("键盘：1 出席　2 迟到　3 早退　4 请假　5 缺席（或 Ctrl+数字）　空格 切换　Delete 清除；"
+                              "右键可填请假原因"))
+        keys.setWordWrap(True)
         keys.setStyleSheet("color: #616161")
         attendance_page = QWidget()
         al = QVBoxLayout(attendance_page)
@@ -226,8 +252,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         splitter.addWidget(detail)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        em = self.fontMetrics().horizontalAdvance("党")
-        splitter.setSizes([em * 46, em * 46])  # room for the activity titles beside the detail
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([em * 52, em * 40])  # room for the activity titles beside the detail
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter, 1)
@@ -240,8 +266,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.set_read_only(self._read_only)
         self.refresh()
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
-        action = QAction(text, self)
+    def _action(self, text: str, slot: Any, shortcut: Any = None, icon_name: str = "") -> QAction:
+        action = QAction(icon(icon_name, self.palette()), text, self) if icon_name else QAction(text, self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(shortcut)
@@ -290,7 +316,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.counts_changed.emit(self._status)
         if not rows and (self.search_edit.text() or self.year_combo.currentData() or self.type_combo.currentData()
                          or self.status_combo.currentData()):
-            self.empty_label.setText(self.tr("没有符合筛选条件的活动。"))
+            self.empty_label.setText(self.tr("没有符合筛选条件的活动。") + (
+                self.tr("\n按 Esc 清除搜索。") if self.search_edit.text() else ""))
         elif not rows:
             self.empty_label.setText(self.tr("还没有培训或学习活动：点“新增活动”，或“导入学时记录”。"))
         row = self.activity_model.row_of(keep) if keep is not None else -1

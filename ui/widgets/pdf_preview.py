@@ -18,15 +18,17 @@ from PySide6.QtGui import (
     QDesktopServices,
     QGuiApplication,
     QImage,
+    QKeySequence,
     QPageLayout,
     QPainter,
     QPixmap,
+    QResizeEvent,
+    QShowEvent,
     QTransform,
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -38,8 +40,14 @@ from PySide6.QtWidgets import (
 from services.errors import DangxunError
 from services.pdf import pdf_render
 from ui.widgets.errors import show_error
+from ui.widgets.file_dialogs import save_file
+from ui.widgets.icons import icon
 
-PREVIEW_DPI = 80
+# Rendered once at this resolution, then scaled on screen: sharp enough up to 150 % of A4's real size.
+PREVIEW_DPI = 144
+# 100 % is the page at its printed size on a 96-dpi screen.
+SCREEN_DPI = 96
+ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 3.0)
 # Above 300 dpi a rendered page only grows (an A4 page at 600 dpi is 140 MB of pixels) while print
 # quality of forms and tables does not visibly improve.
 PRINT_MAX_DPI = 300
@@ -167,6 +175,7 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle(title)
         problem = ""
         self.pages: list[QImage] = []
+        self._render_dpi: float = PREVIEW_DPI
         self.total_pages = 0
         try:
             self.total_pages = page_count(self.pdf)
@@ -179,9 +188,8 @@ class PdfPreviewDialog(QDialog):
         pages_layout.setSpacing(12)
         self.page_labels: list[QLabel] = []
         if self.pages:
-            for image in self.pages:
+            for _image in self.pages:
                 label = QLabel()
-                label.setPixmap(QPixmap.fromImage(image))
                 label.setStyleSheet("background: white; border: 1px solid #BDBDBD")
                 pages_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
                 self.page_labels.append(label)
@@ -194,11 +202,43 @@ class PdfPreviewDialog(QDialog):
             note = QLabel(text + "\n" + self.tr("文件：%1").replace("%1", str(self.pdf)))
             note.setWordWrap(True)
             pages_layout.addWidget(note)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(column)
         scroll.setWidgetResizable(True)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         scroll.setStyleSheet("QScrollArea { background: #EEEEEE }")
-        self.print_button = QPushButton(self.tr("打印…"))
+
+        # Zoom: fit the width (the default: a landscape page is shown whole), the whole page, or a percentage.
+        self.mode = "width"
+        self.zoom = 1.0
+        self.fit_width_button = QPushButton(self.tr("适合宽度"))
+        self.fit_page_button = QPushButton(self.tr("整页"))
+        for button, mode in ((self.fit_width_button, "width"), (self.fit_page_button, "page")):
+            button.setCheckable(True)
+            button.clicked.connect(lambda _checked=False, m=mode: self.set_mode(m))
+        self.zoom_out_button = QPushButton(self.tr("缩小"))
+        self.zoom_out_button.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_out_button.setToolTip(self.tr("缩小（Ctrl+减号）"))
+        self.zoom_out_button.clicked.connect(lambda: self.step_zoom(-1))
+        self.zoom_in_button = QPushButton(self.tr("放大"))
+        self.zoom_in_button.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.zoom_in_button.setToolTip(self.tr("放大（Ctrl+加号）"))
+        self.zoom_in_button.clicked.connect(lambda: self.step_zoom(1))
+        self.zoom_label = QLabel()
+        self.zoom_label.setObjectName("zoom_label")
+        self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("300 %") + 8)
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for button, name in ((self.fit_width_button, "fit_width"), (self.fit_page_button, "fit_page"),
+                             (self.zoom_out_button, "zoom_out"), (self.zoom_in_button, "zoom_in")):
+            button.setIcon(icon(name, self.palette()))
+        zoom_row = QHBoxLayout()
+        for w in (self.fit_width_button, self.fit_page_button, self.zoom_out_button, self.zoom_label,
+                  self.zoom_in_button):
+            w.setEnabled(bool(self.pages))
+            zoom_row.addWidget(w)
+        zoom_row.addStretch(1)
+
+        self.print_button = QPushButton(icon("print", self.palette()), self.tr("打印…"))
         self.print_button.setEnabled(bool(self.pages) or (pdf_render.available() and not problem))
         self.print_button.clicked.connect(self.on_print_button_clicked)
         open_button = QPushButton(self.tr("用系统程序打开"))
@@ -214,16 +254,89 @@ class PdfPreviewDialog(QDialog):
         for b in (self.print_button, open_button, save_button, close_button):
             row.addWidget(b)
         layout = QVBoxLayout(self)
+        layout.addLayout(zoom_row)
         layout.addWidget(scroll, 1)
         layout.addLayout(row)
         # Wide enough for an A4 page beside the scroll bar; never taller than a 768-pixel laptop screen.
         screen = self.screen().availableGeometry() if self.screen() is not None else None
-        self.resize(800, min(900, screen.height() - 60) if screen is not None else 860)
+        self.resize(min(820, screen.width() - 40) if screen is not None else 820,
+                    min(900, screen.height() - 60) if screen is not None else 860)
+        self.apply_zoom()
+
+    # ------------------------------------------------------------------ zoom
+
+    def natural_size(self, image: QImage) -> tuple[float, float]:
+        """The page at 100 % (its printed size on a 96-dpi screen), in device-independent pixels."""
+        ratio = image.devicePixelRatio() or 1.0
+        scale = SCREEN_DPI / (self._render_dpi / ratio)
+        return image.width() / ratio * scale, image.height() / ratio * scale
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.apply_zoom()
+
+    def step_zoom(self, step: int) -> None:
+        current = self.zoom
+        if step > 0:
+            self.zoom = next((z for z in ZOOM_STEPS if z > current + 0.005), ZOOM_STEPS[-1])
+        else:
+            self.zoom = next((z for z in reversed(ZOOM_STEPS) if z < current - 0.005), ZOOM_STEPS[0])
+        self.mode = "zoom"
+        self.apply_zoom()
+
+    def _fit_factor(self, image: QImage) -> float:
+        # The room inside the scroll area, less the column's margins and a vertical scroll bar (pages
+        # taller than the view bring one, which must not then push the page under a horizontal one).
+        area = self.scroll.size()
+        column = self.scroll.widget().layout()
+        m = column.contentsMargins() if column is not None else None
+        side = (m.left() + m.right() if m is not None else 20) + 4
+        upright = (m.top() + m.bottom() if m is not None else 20) + 4
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        width, height = self.natural_size(image)
+        fit_width = max(area.width() - side - bar, 50) / width
+        if self.mode == "page":
+            return min(max(area.width() - side, 50) / width, max(area.height() - upright, 50) / height)
+        return fit_width
+
+    def apply_zoom(self) -> None:
+        """Scale every page for the mode: fit width and whole page follow the dialog's size."""
+        if not self.pages:
+            return
+        if self.mode in ("width", "page"):
+            # One factor for all pages (the first page's), so pages of one document keep one scale.
+            self.zoom = self._fit_factor(self.pages[0])
+            if any(self.natural_size(i)[0] > self.natural_size(self.pages[0])[0] for i in self.pages[1:]):
+                self.zoom = min(self._fit_factor(i) for i in self.pages)
+        ratio = max(self.devicePixelRatioF(), 1.0)
+        for image, label in zip(self.pages, self.page_labels, strict=True):
+            width, height = self.natural_size(image)
+            size = QSize(max(1, round(width * self.zoom)), max(1, round(height * self.zoom)))
+            pixmap = QPixmap.fromImage(image).scaled(size * ratio, Qt.AspectRatioMode.KeepAspectRatio,
+                                                     Qt.TransformationMode.SmoothTransformation)
+            pixmap.setDevicePixelRatio(ratio)
+            label.setPixmap(pixmap)
+            label.setFixedSize(size)
+        self.zoom_label.setText(f"{round(self.zoom * 100)} %")
+        self.fit_width_button.setChecked(self.mode == "width")
+        self.fit_page_button.setChecked(self.mode == "page")
+        self.zoom_out_button.setEnabled(self.zoom > ZOOM_STEPS[0] + 0.005)
+        self.zoom_in_button.setEnabled(self.zoom < ZOOM_STEPS[-1] - 0.005)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.mode in ("width", "page"):
+            self.apply_zoom()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.apply_zoom()  # the viewport has its real size only now
 
     def _render_preview(self, max_pages: int) -> list[QImage]:
         # Rendered at the screen's pixel ratio so text stays sharp on a high-DPI laptop screen.
         ratio = max(self.devicePixelRatioF(), 1.0)
-        images = render_pages(self.pdf, PREVIEW_DPI * ratio, 1, max_pages)
+        self._render_dpi = PREVIEW_DPI * ratio
+        images = render_pages(self.pdf, self._render_dpi, 1, max_pages)
         for image in images:
             image.setDevicePixelRatio(ratio)
         return images
@@ -232,7 +345,7 @@ class PdfPreviewDialog(QDialog):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.pdf)))
 
     def on_save_button_clicked(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, self.tr("另存为"), self.pdf.name, "PDF (*.pdf)")
+        target, _ = save_file(self, "pdf", self.tr("另存为"), self.pdf.name, "PDF (*.pdf)")
         if target:
             shutil.copyfile(self.pdf, target)
 

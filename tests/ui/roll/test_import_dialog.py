@@ -274,3 +274,43 @@ def test_connect_members_tab(qtbot: Any, db: Database, monkeypatch: Any) -> None
     assert tab.can_import() and tab.import_roll_button.isEnabled()
     tab.import_data()
     assert len(calls) == 1
+
+
+@needs_samples
+def test_preview_lists_the_rows_to_add_and_says_why_confirm_is_off(qtbot: Any, db: Database) -> None:
+    dialog = open_dialog(qtbot, db, SAMPLES / "roll_clean.xlsx")
+    assert dialog.plan is not None
+    model = dialog.added_model
+    assert model.rowCount() == len(dialog.plan.added) == 30
+    first = model.row_values(0)
+    assert first[0] == dialog.plan.added[0]["_row"] and first[1] == dialog.plan.added[0]["name"]
+    assert "*" in first[3]  # ID numbers masked, as in the roll list
+    assert dialog.tabs.currentWidget() is dialog.added_view
+    assert dialog.tabs.tabText(1) == "将新增的党员（30）"
+    # Off, and saying why; on once the reason is gone, saying what it will do.
+    assert not dialog.confirm_button.isEnabled()
+    assert "新建以上党支部" in dialog.reason_label.text() == dialog.confirm_button.toolTip()
+    dialog.create_branches_check.setChecked(True)
+    assert dialog.confirm_button.isEnabled() and "将新增30名" in dialog.reason_label.text()
+
+
+@needs_samples
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_the_result_is_shown_at_the_end(qtbot: Any, db: Database) -> None:
+    dialog = open_dialog(qtbot, db, SAMPLES / "roll_clean.xlsx")
+    dialog.show()
+    dialog.create_branches_check.setChecked(True)
+    dialog.confirm_button.click()
+    assert dialog.isVisible()  # stays open with the result
+    assert dialog.counts_label.text().startswith("导入完成：新增30名")
+    assert "已新建党支部" in dialog.message_label.text()
+    assert not dialog.confirm_button.isVisible() and dialog.close_button.text() == "关闭"
+    dialog.close_button.click()
+    assert not dialog.isVisible() and dialog.import_result is not None
+
+
+@needs_samples
+def test_confirm_off_for_a_file_with_problems_says_so(qtbot: Any, db: Database) -> None:
+    dialog = open_dialog(qtbot, db, SAMPLES / "roll_bad.xlsx")
+    assert not dialog.confirm_button.isEnabled()
+    assert "有7行有问题" in dialog.reason_label.text() and "保存有问题的行" in dialog.confirm_button.toolTip()

@@ -179,3 +179,17 @@ def test_link_activity_and_delete(qtbot, ws: Workspace, samples: Path) -> None: 
         assert surveys.satisfaction_by_activity(session) == {activity_id: round(14 / 36, 4)}
     tab.delete_selected(confirm=False)
     assert tab.model.rowCount() == 0 and tab.empty_label.isVisibleTo(tab)
+
+
+def test_the_list_fits_its_pane_and_esc_clears_the_search(qtbot, ws: Workspace) -> None:  # type: ignore[no-untyped-def]
+    _paper(ws)
+    tab = SurveyTab(ws)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.show()
+    qtbot.wait(20)
+    view = tab.view
+    assert view.horizontalHeader().length() <= view.viewport().width()  # no sideways scrolling
+    tab.search.setText("没有这个")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Escape)
+    assert tab.search.text() == ""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from services.training import activities, attendance, certificates, enrolment
+from tests.helpers.members_support import on_next_dialog
 from tests.helpers.ui_workspace import workspace
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.certificate_verify_dialog import CertificateVerifyDialog
@@ -112,6 +114,7 @@ def test_all_present_then_certificates(qtbot, demo_db, tab, klass, monkeypatch):
     tab.on_signin_action_triggered()
     tab.on_register_action_triggered()
     assert [p.read_bytes()[:4] for p, _ in shown] == [b"%PDF", b"%PDF"]
+    on_next_dialog(lambda box: box.button(QMessageBox.StandardButton.Yes).click())  # 颁发结业证书？
     tab.on_certificates_action_triggered()
     qtbot.waitUntil(lambda: len(shown) == 3, timeout=20000)
     with demo_db.session_factory() as s:

@@ -62,9 +62,10 @@ def test_preview_shows_every_page(qtbot, no_other_renderer, sheet, tmp_path):
     assert dialog.print_button.isEnabled()
     image = dialog.pages[0]
     ratio = image.devicePixelRatio()
-    # A4 at 80 dpi: 661 x 935 device-independent pixels
-    assert abs(image.width() / ratio - 595.28 * 80 / 72) <= 2
-    assert abs(image.height() / ratio - 841.89 * 80 / 72) <= 2
+    # A4 rendered at PREVIEW_DPI, in device-independent pixels
+    dpi = pdf_preview.PREVIEW_DPI
+    assert abs(image.width() / ratio - 595.28 * dpi / 72) <= 2
+    assert abs(image.height() / ratio - 841.89 * dpi / 72) <= 2
     assert not image.isNull() and image.pixelColor(5, 5).name() == "#ffffff"
     dark = sum(1 for y in range(0, image.height(), 7) for x in range(0, image.width(), 7)
                if image.pixelColor(x, y).lightness() < 100)
@@ -152,3 +153,62 @@ def test_print_button_runs_the_dialog(qtbot, no_other_renderer, monkeypatch, she
     dialog.print_button.click()
     assert seen == {"range": (1, sheet.pages), "orientation": QPageLayout.Orientation.Portrait}
     assert pdf_render.page_count(out) == sheet.pages
+
+
+@pytest.fixture
+def landscape_pdf(tmp_path) -> Path:
+    path = tmp_path / "横向.pdf"
+    c = canvas.Canvas(str(path), pagesize=landscape(A4))
+    for n in range(2):
+        c.rect(20, 20, landscape(A4)[0] - 40, landscape(A4)[1] - 40)
+        c.drawString(40, 40, f"page {n + 1}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def test_landscape_pages_are_shown_whole_and_zoom_works(qtbot, no_other_renderer, landscape_pdf):
+    dialog = PdfPreviewDialog(landscape_pdf, "考勤表")
+    qtbot.addWidget(dialog)
+    dialog.resize(800, 700)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    viewport = dialog.scroll.viewport().size()
+    page = dialog.page_labels[0].size()
+    # Fit width (the default): the whole landscape page is in view, neither cut nor scrolled sideways.
+    assert dialog.mode == "width" and dialog.fit_width_button.isChecked()
+    assert page.width() <= viewport.width() and page.height() <= viewport.height()
+    assert page.width() >= viewport.width() - 60
+    assert not dialog.scroll.horizontalScrollBar().isVisible()
+    dialog.resize(820, 708)  # two pages taller than the view: a vertical bar, still no horizontal one
+    qtbot.wait(20)
+    assert dialog.scroll.verticalScrollBar().isVisible()
+    assert not dialog.scroll.horizontalScrollBar().isVisible()
+    viewport = dialog.scroll.viewport().size()
+    page = dialog.page_labels[0].size()
+    dialog.zoom_in_button.click()
+    bigger = dialog.page_labels[0].size()
+    assert bigger.width() > page.width() and dialog.mode == "zoom"
+    assert dialog.zoom_label.text() == f"{round(dialog.zoom * 100)} %"
+    for _ in range(20):
+        dialog.zoom_out_button.click()
+    assert dialog.zoom == pdf_preview.ZOOM_STEPS[0] and not dialog.zoom_out_button.isEnabled()
+    dialog.fit_page_button.click()
+    page = dialog.page_labels[0].size()
+    assert page.height() <= viewport.height() and page.width() <= viewport.width()
+
+
+def test_fit_page_shows_a_portrait_page_whole_and_follows_the_size(qtbot, no_other_renderer, sheet):
+    dialog = PdfPreviewDialog(sheet.path, "签到表")
+    qtbot.addWidget(dialog)
+    dialog.resize(800, 600)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    wide = dialog.page_labels[0].size()
+    assert wide.height() > dialog.scroll.viewport().height()  # fit width: a portrait page scrolls
+    dialog.fit_page_button.click()
+    whole = dialog.page_labels[0].size()
+    assert whole.height() <= dialog.scroll.viewport().height() and whole.width() < wide.width()
+    dialog.resize(800, 400)
+    qtbot.wait(20)
+    assert dialog.page_labels[0].height() <= dialog.scroll.viewport().height() < whole.height()

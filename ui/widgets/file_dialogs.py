@@ -1,0 +1,48 @@
+"""File dialogs that remember the last folder, one per kind of file (QSettings `folders/<kind>`).
+
+An office imports rolls from one folder and saves PDFs into another: each kind starts where that
+kind was last opened or saved, not in the program's folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from services.version import APP_ID
+
+
+def settings() -> QSettings:
+    """The user's settings (tests replace this with a file of their own)."""
+    return QSettings(APP_ID, APP_ID)
+
+
+def last_folder(kind: str) -> str:
+    folder = settings().value(f"folders/{kind}", "")
+    return str(folder) if folder and Path(str(folder)).is_dir() else ""
+
+
+def remember(kind: str, path: str) -> None:
+    if path:
+        store = settings()
+        store.setValue(f"folders/{kind}", str(Path(path).parent))
+        store.sync()
+
+
+def open_file(parent: QWidget | None, kind: str, title: str, pattern: str, start: str = "") -> tuple[str, str]:
+    """QFileDialog.getOpenFileName starting in the last folder of `kind` (else `start`)."""
+    path, chosen = QFileDialog.getOpenFileName(parent, title, last_folder(kind) or start, pattern)
+    remember(kind, path)
+    return path, chosen
+
+
+def save_file(parent: QWidget | None, kind: str, title: str, suggested: str, pattern: str) -> tuple[str, str]:
+    """QFileDialog.getSaveFileName proposing `suggested` (a bare name goes into the last folder of `kind`)."""
+    folder = last_folder(kind)
+    if folder and not Path(suggested).is_absolute():
+        suggested = str(Path(folder) / suggested)
+    path, chosen = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
+    remember(kind, path)
+    return path, chosen

@@ -1,0 +1,63 @@
+"""Small behaviours every list shares: Esc clears a search box; an empty list says why in its own area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit
+
+
+class _EscapeClears(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and isinstance(watched, QLineEdit) and watched.text()):
+            if event.type() == QEvent.Type.KeyPress:
+                watched.clear()
+            event.accept()
+            return True
+        return False
+
+
+def clear_on_escape(edit: QLineEdit) -> None:
+    """Esc empties the search box (and only that: an empty box lets Esc through, e.g. to close a dialog)."""
+    keeper = _EscapeClears(edit)
+    edit.installEventFilter(keeper)
+
+
+class EmptyNotice(QLabel):
+    """A line in the middle of a list's area while the list shows no row (“没有符合条件的……”).
+
+    `text()` of the notice comes from `say()`, asked each time the list becomes empty, so it can tell
+    a search that found nothing from a list that has nothing yet ("" shows nothing).
+    """
+
+    def __init__(self, view: QAbstractItemView, say: Callable[[], str]) -> None:
+        super().__init__(view.viewport())
+        self.view = view
+        self.say = say
+        self.setObjectName("empty_notice")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("color: palette(mid); padding: 24px;")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.hide()
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        if model is not None:
+            for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+                signal.connect(self.update_notice)
+        self.update_notice()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.view.viewport().rect())
+        return False
+
+    def update_notice(self, *_args: object) -> None:
+        model = self.view.model()
+        text = self.say() if model is not None and model.rowCount() == 0 else ""
+        self.setText(text)
+        self.setGeometry(self.view.viewport().rect())
+        self.setVisible(bool(text))

@@ -24,6 +24,7 @@ from services.plan import audience_stats, rule_lists
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import MessageLine, fit_columns, make_table
 from ui.widgets.errors import show_error
+from ui.widgets.icons import icon
 
 Period = Callable[[], tuple[dt.date, dt.date]]
 AUDIENCE_HEADERS = ("培训对象", "类别", "活动次数", "参训人数", "参训人次", "学时")
@@ -74,10 +75,10 @@ class RulesPage(QWidget):
         v.setContentsMargins(0, 4, 0, 0)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("左侧选一项要求，右侧列出涉及的党员。")), 1)
-        self.btn_export = QPushButton(self.tr("导出"))
+        self.btn_export = QPushButton(icon("export", self.palette()), self.tr("导出"))
         self.btn_export.setToolTip(self.tr("把各项要求的党员名单导出为 Excel（每项一个工作表）"))
         self.btn_export.clicked.connect(lambda: self.export())
-        self.btn_print = QPushButton(self.tr("打印"))
+        self.btn_print = QPushButton(icon("print", self.palette()), self.tr("打印"))
         self.btn_print.setToolTip(self.tr("预览并打印所选要求的党员名单"))
         self.btn_print.clicked.connect(lambda: self.print_list())
         bar.addWidget(self.btn_export)

@@ -166,7 +166,7 @@ def test_enrolment_tabs_all_fit_without_scroll_arrows(qtbot, demo_db, klass):
     assert dialog.width() <= 1000
     assert bar.width() >= bar.sizeHint().width()
     last = bar.tabRect(bar.count() - 1)
-    assert last.right() <= bar.width() and bar.tabText(bar.count() - 1) == "从名单导入"
+    assert last.right() <= bar.width() and bar.tabText(bar.count() - 1) == "按培训对象"
 
 
 def test_participants_columns_are_not_squeezed_at_1024(qtbot, demo_db):

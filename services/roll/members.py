@@ -150,24 +150,33 @@ def clean_member(raw: dict[str, Any], today: dt.date | None = None) -> tuple[dic
     today = today or dt.date.today()
     clean: dict[str, Any] = {}
     problems: list[FieldProblem] = []
-
-    def problem(key: str, message: str) -> None:
-        problems.append(FieldProblem(key, message, column=LABELS.get(key, key)))
-
     for spec in MEMBER_FIELDS:
         try:
             clean[spec.key] = spec.normalizer(raw.get(spec.key))
         except NormalizeError as exc:
-            problem(spec.key, exc.message)
+            problems.append(FieldProblem(spec.key, exc.message, column=LABELS.get(spec.key, spec.key)))
     clean["left_reason"] = keep_text(raw.get("left_reason")) or None
+    check_member(clean, problems, today)
+    return clean, problems
+
+
+def check_member(clean: dict[str, Any], problems: list[FieldProblem], today: dt.date,
+                 id_facts: tuple[dt.date, str] | None = None) -> None:
+    """The checks across fields of clean_member, on fields already normalised (a row of a roll cleaned
+    column by column comes here too); adds to `problems` and drops the fields they are about.
+
+    `id_facts`: the birth date and sex the ID number gives, when the caller has them already.
+    """
+
+    def problem(key: str, message: str) -> None:
+        problems.append(FieldProblem(key, message, column=LABELS.get(key, key)))
 
     if "name" in clean and clean["name"] is None:
         problem("name", "姓名不能为空")
         clean.pop("name")
     id_number = clean.get("id_number")
     if id_number:
-        birth = id_birth_date(id_number)
-        sex = id_sex(id_number)
+        birth, sex = id_facts or (id_birth_date(id_number), id_sex(id_number))
         if "sex" in clean:
             if clean["sex"] is None:
                 clean["sex"] = sex
@@ -229,7 +238,6 @@ def clean_member(raw: dict[str, Any], today: dt.date | None = None) -> tuple[dic
     org = clean.get("joined_org")
     if org and partial_start(org) > today:
         problem("joined_org", f"转入日期{org}晚于今天")
-    return clean, problems
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

@@ -22,7 +22,8 @@ from services.files.spreadsheet import SheetInfo, Table, read_table
 from services.normalize import clean_text, fold_key
 from services.progress import Progress, RowProblem, tick
 from services.roll.branches import create_branch
-from services.roll.members import LABELS, MEMBER_FIELDS, clean_member
+from services.roll.members import LABELS, MEMBER_FIELDS
+from services.roll.roll_clean import clean_rows
 from services.safety import changelog
 
 ON_DUPLICATE = ("refuse", "update", "skip")
@@ -174,14 +175,15 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     allowed = _allowed_branches(session)
     first_row: dict[str, int] = {}
     total = max(1, len(table.rows))
+    cleaned = _clean_table(table, present, today, cancel)
 
     for index, trow in enumerate(table.rows):
         if index % 500 == 0:
             tick(cancel, CANCELLED)
             if progress is not None:
                 progress(int(100 * index / total), f"正在检查第{trow.number}行（共{total}行）……")
-        raw = {key: trow.values.get(key) for key in SYNONYMS}
-        clean, problems = clean_member(raw, today)
+        clean, problems = cleaned[index]
+        cleaned[index] = _DONE  # the row's values now live in the plan only
         row_problems = [RowProblem(trow.number, header_for.get(p.field, p.column or p.field), p.message)
                         for p in problems]
         row_problems += [RowProblem(trow.number, column, message) for column, message in trow.problems]
@@ -218,7 +220,7 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
             clean["_row"] = trow.number
             plan.added.append(clean)
             continue
-        changes = _changes(old, clean, raw, present)
+        changes = _changes(old, clean, {key: trow.values.get(key) for key in SYNONYMS}, present)
         cosmetic = {k: v for k, v in changes.items()
                     if k in TEXT_KEYS and v[0] and v[1] and fold_key(v[0]) == fold_key(v[1])}
         if len(cosmetic) == len(changes):
@@ -239,6 +241,19 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     if progress is not None:
         progress(100, "检查完毕")
     return plan
+
+
+_DONE: tuple[dict[str, Any], list[FieldProblem]] = ({}, [])
+
+
+def _clean_table(table: Table, present: set[str], today: dt.date, cancel: threading.Event | None) -> list[tuple[dict[str, Any], list[FieldProblem]]]:
+    """clean_member for every row of the table, worked out column by column (services/roll/roll_clean.py)."""
+    rows = table.rows
+    columns: dict[str, list[Any] | None] = {}
+    for key in SYNONYMS:
+        tick(cancel, CANCELLED)
+        columns[key] = [row.values.get(key) for row in rows] if key in present else None
+    return clean_rows(columns, len(rows), today)
 
 
 def _allowed_branches(session: Session) -> set[str] | None:

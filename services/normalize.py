@@ -54,7 +54,7 @@ _STATUS_SYNONYMS = {s: s for s in STATUSES} | {"正常": "在册", "在籍": "�
 _NAME_DOTS = "·•‧∙・⋅.．"
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-_PLAIN_NAME = re.compile("[\u4e00-\u9fff]{2,8}")
+PLAIN_NAME = re.compile("[\u4e00-\u9fff]{2,8}")
 _PLAIN_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -147,7 +147,7 @@ def normalize_name(value: Any) -> str:
     Characters are kept as they are (no NFKC: a compatibility ideograph in a rare name stays);
     minority-name dots are written '·'. Names are matched through `fold_key`.
     """
-    if type(value) is str and _PLAIN_NAME.fullmatch(value):
+    if type(value) is str and PLAIN_NAME.fullmatch(value):
         return value  # the common case, already clean: skip the general path (big imports)
     text = " ".join(keep_text(value).split())
     for dot in _NAME_DOTS:
@@ -327,7 +327,7 @@ def parse_full_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(partial)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 17)  # every day of 1900-2100 and more: a big roll's dates all fit
 def partial_start(partial: str) -> dt.date:
     """The first day a partial date can mean (2005-07 → 2005-07-01)."""
     if len(partial) == 7:
@@ -335,7 +335,7 @@ def partial_start(partial: str) -> dt.date:
     return dt.date.fromisoformat(partial)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1 << 17)  # every day of 1900-2100 and more: a big roll's dates all fit
 def partial_end(partial: str) -> dt.date:
     """The last day a partial date can mean (2005-07 → 2005-07-31)."""
     if len(partial) == 7:

@@ -10,6 +10,7 @@ holds the result to clean_member's, row for row.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from operator import mul
 from typing import Any
@@ -18,6 +19,7 @@ from services.errors import FieldProblem, NormalizeError
 from services.normalize import (
     ID_CHECK_CHARS,
     ID_WEIGHTS,
+    PLAIN_NAME,
     id_birth_date,
     id_sex,
     keep_text,
@@ -49,8 +51,13 @@ def _apply(normalizer: Callable[[Any], Any], value: Any) -> Any:
         return Refused(exc.message)
 
 
-def clean_column(normalizer: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
-    """The normaliser's result for every cell (a Refused where it refuses), once per distinct text."""
+def clean_column(normalizer: Callable[[Any], Any], values: Sequence[Any],
+                 as_is: Callable[[str], Any] | None = None, refused: set[int] | None = None) -> list[Any]:
+    """The normaliser's result for every cell (a Refused where it refuses), once per distinct text.
+
+    `as_is`: a test a text passes only if the normaliser would return it unchanged (a plain name, an
+    ISO date), which is quicker than the normaliser. `refused` collects the indices of refused cells.
+    """
     cache: dict[Any, Any] = {}
     out: list[Any] = []
     append = out.append
@@ -58,9 +65,14 @@ def clean_column(normalizer: Callable[[Any], Any], values: Sequence[Any]) -> lis
         if value is None or type(value) is str:  # exact type: 1, 1.0 and True must not share an entry
             result = cache.get(value, _MISSING)
             if result is _MISSING:
-                result = cache[value] = _apply(normalizer, value)
+                if as_is is not None and value is not None and as_is(value):
+                    result = cache[value] = value
+                else:
+                    result = cache[value] = _apply(normalizer, value)
         else:
             result = _apply(normalizer, value)
+        if type(result) is Refused and refused is not None:
+            refused.add(len(out))
         append(result)
     return out
 
@@ -108,16 +120,21 @@ def clean_rows(columns: dict[str, Sequence[Any] | None], count: int,
                today: dt.date) -> list[tuple[dict[str, Any], list[FieldProblem]]]:
     """clean_member for `count` rows given as columns (key → the column's cells, None: no such column)."""
     cleaned: list[list[Any]] = []
+    refused: set[int] = set()  # rows with a refused cell
     for key in KEYS:
         values = columns.get(key)
         if key == "id_number":
             ids, facts = clean_id_column(values if values is not None else [None] * count)
+            refused.update(i for i, fact in enumerate(facts) if fact is None)
             cleaned.append(ids)
-            continue
-        normalizer = _left_reason if key == "left_reason" else _NORMALIZERS[key]
-        cleaned.append(clean_column(normalizer, values) if values is not None
-                       else [_apply(normalizer, None)] * count)
-    refused = {i for column in cleaned for i, value in enumerate(column) if type(value) is Refused}
+        elif values is not None:
+            cleaned.append(clean_column(_left_reason if key == "left_reason" else _NORMALIZERS[key], values,
+                                        _AS_IS.get(key), refused))
+        else:
+            result = _apply(_left_reason if key == "left_reason" else _NORMALIZERS[key], None)
+            if type(result) is Refused:
+                refused.update(range(count))
+            cleaned.append([result] * count)
     out: list[tuple[dict[str, Any], list[FieldProblem]]] = []
     for index, row in enumerate(zip(*cleaned, strict=True)):
         problems: list[FieldProblem] = []
@@ -135,4 +152,22 @@ def clean_rows(columns: dict[str, Sequence[Any] | None], count: int,
     return out
 
 
+def _iso_day(text: str) -> bool:
+    """A text parse_partial_date returns unchanged: an existing day written 2019-07-01."""
+    if not _ISO_DAY.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:  # 2019-02-30: the normaliser says why
+        return False
+    return True
+
+
 _NORMALIZERS: dict[str, Callable[[Any], Any]] = {f.key: f.normalizer for f in MEMBER_FIELDS}
+# Years 1900-2099, months 01-12: inside the bounds parse_partial_date checks.
+_ISO_DAY = re.compile(r"(?:19|20)[0-9]{2}-(?:0[1-9]|1[0-2])-[0-3][0-9]")
+_AS_IS: dict[str, Callable[[str], Any]] = {
+    "name": PLAIN_NAME.fullmatch,   # normalize_name's own shortcut
+    "phone": re.compile(r"[0-9]{5,20}").fullmatch,
+    **{key: _iso_day for key in ("birth_date", "joined_party", "full_member_since", "joined_org", "left_date")},
+}

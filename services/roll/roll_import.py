@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -126,25 +127,51 @@ def fast_initials(name: str) -> str:
     pypinyin segments text by its phrase dictionary; a name containing no phrase is read character
     by character, so caching each character's initial gives the same result ~50 times faster.
     """
-    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.constants import PHRASES_DICT  # loaded once, on the first name of a roll
 
     n = len(name)
-    if any(name[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1)):
+    if n == 2:
+        phrase = name in PHRASES_DICT
+    elif n == 3:  # most names: two characters and the whole
+        phrase = name[:2] in PHRASES_DICT or name[1:] in PHRASES_DICT or name in PHRASES_DICT
+    else:
+        phrase = any(name[i:j] in PHRASES_DICT for i in range(n) for j in range(i + 2, n + 1))
+    if phrase:
         return naming.pinyin_initials(name)
-    parts = []
-    for ch in name:
-        initial = _char_initials.get(ch)
-        if initial is None:
-            initial = _char_initials[ch] = naming.pinyin_initials(ch)
-        parts.append(initial)
-    return "".join(parts).lower()[:50]
+    try:
+        return "".join([_char_initials[ch] for ch in name]).lower()[:50]
+    except KeyError:
+        for ch in name:
+            if ch not in _char_initials:
+                _char_initials[ch] = naming.pinyin_initials(ch)
+        return "".join([_char_initials[ch] for ch in name]).lower()[:50]
+
+
+_COMPOUND_SURNAMES = frozenset(naming.COMPOUND_SURNAMES)  # all of two characters
+_sort_pieces: dict[str, str] = {}
+DERIVED_KEYS = ("name_initials", "surname_strokes", "sort_key")
+
+
+def _sort_piece(ch: str) -> str:
+    piece = _sort_pieces.get(ch)
+    if piece is None:
+        piece = _sort_pieces[ch] = f"{naming.strokes(ch):02d}{ord(ch):05X}"
+    return piece
 
 
 @lru_cache(maxsize=65536)
-def _derived(name: str) -> tuple[tuple[str, Any], ...]:
-    """derived_name_fields, fast and cached: pinyin is the slow part of a row and names repeat."""
-    return (("name_initials", fast_initials(name)), ("surname_strokes", naming.surname_strokes(name)),
-            ("sort_key", naming.stroke_sort_key(name)))
+def _derived_values(name: str) -> tuple[str, int, str]:
+    """derived_name_fields' values (DERIVED_KEYS), fast and cached: pinyin is the slow part of a row and names repeat.
+
+    The same as naming.surname_strokes and naming.stroke_sort_key, from per-character tables.
+    """
+    surname = name[:2] if len(name) > 2 and name[:2] in _COMPOUND_SURNAMES else name[:1]
+    return (fast_initials(name), sum(naming.strokes(ch) for ch in surname),
+            "".join([_sort_piece(ch) for ch in name if ch != "·"])[:200])
+
+
+def _derived(name: str) -> dict[str, Any]:
+    return dict(zip(DERIVED_KEYS, _derived_values(name), strict=True))
 
 
 def _existing_members(session: Session) -> dict[str, _Existing]:
@@ -250,9 +277,16 @@ def _clean_table(table: Table, present: set[str], today: dt.date, cancel: thread
     """clean_member for every row of the table, worked out column by column (services/roll/roll_clean.py)."""
     rows = table.rows
     columns: dict[str, list[Any] | None] = {}
+    values = [row.values for row in rows]
     for key in SYNONYMS:
         tick(cancel, CANCELLED)
-        columns[key] = [row.values.get(key) for row in rows] if key in present else None
+        if key not in present:
+            columns[key] = None
+            continue
+        try:  # every row's values hold each column the sheet has
+            columns[key] = list(map(itemgetter(key), values))
+        except KeyError:
+            columns[key] = [row.get(key) for row in values]
     return clean_rows(columns, len(rows), today)
 
 
@@ -287,22 +321,27 @@ def plan_import(session: Session, path: Path | str, sheet: str | None = None, on
     return plan_from_table(session, table, on_duplicate, progress, cancel, today)
 
 
-def _member_row(clean: dict[str, Any], branch_id: int) -> dict[str, Any]:
-    values = {key: clean.get(key) for key in MEMBER_KEYS}
-    values["membership"] = values.get("membership") or "正式党员"
-    values["status"] = values.get("status") or "在册"
-    values["branch_id"] = branch_id
-    values.update(_derived(clean["name"]))
-    return values
+_INSERT_KEYS = (*MEMBER_KEYS, "branch_id", *DERIVED_KEYS)
+_pick_member = itemgetter(*MEMBER_KEYS)
+_MEMBERSHIP = MEMBER_KEYS.index("membership")
+_STATUS = MEMBER_KEYS.index("status")
 
 
-def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> None:
+def _member_row(clean: dict[str, Any], branch_id: int) -> tuple[Any, ...]:
+    """The values of one new member in the order of _INSERT_KEYS."""
+    try:
+        values = list(_pick_member(clean))
+    except KeyError:
+        values = [clean.get(key) for key in MEMBER_KEYS]
+    values[_MEMBERSHIP] = values[_MEMBERSHIP] or "正式党员"
+    values[_STATUS] = values[_STATUS] or "在册"
+    return (*values, branch_id, *_derived_values(clean["name"]))
+
+
+def _bulk_insert(session: Session, rows: list[tuple[Any, ...]]) -> None:
     """INSERT many members at once through the driver's executemany (services/bulk.py)."""
-    if not rows:
-        return
-    keys = list(rows[0])
-    insert_rows(session.connection(), cast(SqlTable, Member.__table__), keys,
-                [tuple(row[key] for key in keys) for row in rows])
+    if rows:
+        insert_rows(session.connection(), cast(SqlTable, Member.__table__), _INSERT_KEYS, rows)
 
 
 def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches: bool = False,

@@ -183,3 +183,15 @@ def test_import_stores_what_the_per_cell_path_stores(db: Database, tmp_path: Pat
             record = dict(zip((*MEMBER_KEYS, "name_initials", "surname_strokes", "sort_key"), values, strict=True))
             stored[record["id_number"]] = record | {"branch": branch}
     assert stored == expected
+
+
+def test_derived_values_match_naming() -> None:
+    from services.demo.demo import GIVEN, SURNAMES
+    from services.roll.roll_import import DERIVED_KEYS, _derived_values
+
+    rng = random.Random(4)
+    names = ["张伟", "欧阳杰凤", "欧阳", "单雄信", "司马喆", "长孙无忌", "阿依古丽·买买提", "Ma Li", "解放", "朝阳", "乐乐",
+             "堃喆", "诸葛亮", "上官婉儿", "x" * 60, "王" * 120]
+    names += [rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))) for _ in range(300)]
+    for name in names:
+        assert dict(zip(DERIVED_KEYS, _derived_values(name), strict=True)) == derived_name_fields(name), name

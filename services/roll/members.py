@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -240,6 +241,7 @@ def check_member(clean: dict[str, Any], problems: list[FieldProblem], today: dt.
         problem("joined_org", f"转入日期{org}晚于今天")
 
 
+@lru_cache(maxsize=1 << 16)  # a roll's birthdays repeat
 def _add_years(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year + years)

@@ -212,8 +212,9 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
         clean, problems = cleaned[index]
         cleaned[index] = _DONE  # the row's values now live in the plan only
         row_problems = [RowProblem(trow.number, header_for.get(p.field, p.column or p.field), p.message)
-                        for p in problems]
-        row_problems += [RowProblem(trow.number, column, message) for column, message in trow.problems]
+                        for p in problems] if problems else []
+        if trow.problems:
+            row_problems += [RowProblem(trow.number, column, message) for column, message in trow.problems]
         id_number = clean.get("id_number")
         if id_number:
             if id_number in first_row:
@@ -315,10 +316,31 @@ def plan_import(session: Session, path: Path | str, sheet: str | None = None, on
     """Read the file and check every row; nothing is written."""
     if progress is not None:
         progress(0, "正在读取文件……")
+    _load_pinyin_meanwhile()
     table = read_table(path, SYNONYMS, sheet=sheet, required=REQUIRED_HEADERS, max_rows=max_rows,
                        progress=progress, cancel=cancel)
     tick(cancel, CANCELLED)
     return plan_from_table(session, table, on_duplicate, progress, cancel, today)
+
+
+_pinyin_loading: list[threading.Thread] = []
+
+
+def _load_pinyin_meanwhile() -> None:
+    """Load pypinyin and its phrase dictionary (about half a second) in the background while the file is read.
+
+    The reader spends most of its time inside python-calamine, which lets other threads run; the
+    first name then finds pypinyin ready. Once per process; a failure only means it loads later.
+    """
+    if _pinyin_loading:
+        return
+
+    def load() -> None:
+        fast_initials("张伟")
+
+    thread = threading.Thread(target=load, name="pypinyin-preload", daemon=True)
+    _pinyin_loading.append(thread)
+    thread.start()
 
 
 _INSERT_KEYS = (*MEMBER_KEYS, "branch_id", *DERIVED_KEYS)

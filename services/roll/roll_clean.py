@@ -33,6 +33,7 @@ _ZERO_WEIGHT = ord("0") * sum(ID_WEIGHTS)
 _DIGITS = frozenset("0123456789")
 _ODD = frozenset("13579")
 _MISSING = object()
+_TEXT_TYPES = frozenset((str, type(None)))
 
 
 class Refused:
@@ -58,6 +59,16 @@ def clean_column(normalizer: Callable[[Any], Any], values: Sequence[Any],
     `as_is`: a test a text passes only if the normaliser would return it unchanged (a plain name, an
     ISO date), which is quicker than the normaliser. `refused` collects the indices of refused cells.
     """
+    if set(map(type, values)) <= _TEXT_TYPES:
+        # Texts and empty cells only (the usual roll): each distinct value once, then C loops.
+        results: dict[str | None, Any] = {}
+        for value in set(values):
+            results[value] = value if as_is is not None and value is not None and as_is(value) else _apply(
+                normalizer, value)
+        bad = {value for value, result in results.items() if type(result) is Refused}
+        if bad and refused is not None:
+            refused.update(i for i, value in enumerate(values) if value in bad)
+        return list(map(results.__getitem__, values))
     cache: dict[Any, Any] = {}
     out: list[Any] = []
     append = out.append

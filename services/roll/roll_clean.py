@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import mul
 from typing import Any
 
@@ -127,7 +127,7 @@ def _left_reason(value: Any) -> str | None:
     return keep_text(value) or None
 
 
-def clean_rows(columns: dict[str, Sequence[Any] | None], count: int,
+def clean_rows(columns: Mapping[str, Sequence[Any] | None], count: int,
                today: dt.date) -> list[tuple[dict[str, Any], list[FieldProblem]]]:
     """clean_member for `count` rows given as columns (key → the column's cells, None: no such column)."""
     cleaned: list[list[Any]] = []

@@ -16,7 +16,13 @@ from models import Branch, Member
 from services.files.spreadsheet import read_table
 from services.roll.members import clean_member, derived_name_fields
 from services.roll.roll_clean import KEYS, clean_id_column, clean_rows
-from services.roll.roll_import import REQUIRED_HEADERS, SYNONYMS, MEMBER_KEYS, apply_import, plan_import
+from services.roll.roll_import import (
+    MEMBER_KEYS,
+    REQUIRED_HEADERS,
+    SYNONYMS,
+    apply_import,
+    plan_import,
+)
 from services.safety.storage import Database
 from tests.helpers.paths import SAMPLES
 from tests.helpers.roll_factory import HEADERS, roll_rows

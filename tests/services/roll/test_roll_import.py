@@ -38,11 +38,7 @@ needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"sample files n
 HEADERS = ["序号", "姓名", "性别", "出生日期", "公民身份号码", "入党时间", "党员类别", "所在党支部", "联系电话"]
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Database:
-    database = open_database(tmp_path / "test.sqlite3")
-    yield database
-    database.dispose()
+# `db` is conftest's: a SQLite file, or a server database with DANGXUN_TEST_SERVER.
 
 
 def count(db: Database, model: Any = Member) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from dataclasses import dataclass, field
@@ -336,7 +337,8 @@ def _load_pinyin_meanwhile() -> None:
         return
 
     def load() -> None:
-        fast_initials("张伟")
+        with contextlib.suppress(Exception):  # the import itself will meet it again and say so
+            fast_initials("张伟")
 
     thread = threading.Thread(target=load, name="pypinyin-preload", daemon=True)
     _pinyin_loading.append(thread)

@@ -36,7 +36,7 @@ from services.normalize import (
     parse_full_date,
     parse_hours,
 )
-from services.progress import Progress, RowProblem, tick
+from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
 from services.training.attendance import ATTENDED, normalize_status
@@ -288,6 +288,7 @@ def plan_records(session: Session, path: Path | str, on_existing: str = "update"
     return plan_from_table(session, table, on_existing, progress=progress, cancel=cancel)
 
 
+@bulk_work
 def plan_from_table(session: Session, table: Table, on_existing: str = "update", *,
                     progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
     if on_existing not in ON_EXISTING:
@@ -448,6 +449,7 @@ def _restore(plan: RecordsPlan, activity_id: int, stored: dict[str, str | None],
 # ---------------------------------------------------------------- writing
 
 
+@bulk_work
 def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: Progress | None = None,
                   cancel: threading.Event | None = None) -> RecordsResult:
     """Write a checked plan: all rows or, when any row was refused, nothing."""

@@ -22,7 +22,7 @@ from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import save_workbook
 from services.files.spreadsheet import SheetInfo, Table, read_table
 from services.normalize import clean_text, fold_key
-from services.progress import Progress, RowProblem, tick
+from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.branches import create_branch
 from services.roll.members import LABELS, MEMBER_FIELDS
 from services.roll.roll_clean import clean_rows
@@ -185,6 +185,7 @@ def _existing_members(session: Session) -> dict[str, _Existing]:
     return found
 
 
+@bulk_work
 def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse",
                     progress: Progress | None = None, cancel: threading.Event | None = None,
                     today: dt.date | None = None) -> ImportPlan:
@@ -368,6 +369,7 @@ def _bulk_insert(session: Session, rows: list[tuple[Any, ...]]) -> None:
         insert_rows(session.connection(), cast(SqlTable, Member.__table__), _INSERT_KEYS, rows)
 
 
+@bulk_work
 def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches: bool = False,
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> ImportResult:
     """Write the plan in the caller's transaction; raises (and writes nothing) if it cannot all go in."""

@@ -196,11 +196,24 @@ def run_gui(args: argparse.Namespace) -> int:
     # Only now the lock, SQLAlchemy, the schema check, the login and the start-up backup: the
     # window is already on screen. (Reading in a thread while the window paints was tried: on two
     # cores it made painting slower and the roll no faster, both halves being Python holding the GIL.)
+    # A file that needs nothing done on opening shows the roll's first screen as soon as the lock is
+    # taken, read with plain sqlite3 (ui/first_screen.py); the rest follows as before.
     from ui.safety.safety_startup import AutoBackup, open_for_window
+
+    shown_first: list[bool] = []
+
+    def show_first(locked: Path) -> None:
+        from ui.first_screen import show_first_screen
+
+        if show_first_screen(window, locked):
+            app.processEvents()
+            _mark("loaded")
+            shown_first.append(True)
 
     start = open_for_window(path, getattr(args, "user", None) or default_actor(), window,
                             interactive=not screenshot,
-                            username=getattr(args, "user", "") or os.environ.get("DANGXUN_USER", ""))
+                            username=getattr(args, "user", "") or os.environ.get("DANGXUN_USER", ""),
+                            on_locked=show_first)
     if isinstance(start, int):  # 3 locked, 2 network share/unreadable, 1 login abandoned (already said)
         window.close()
         uninstall_hook()
@@ -213,7 +226,8 @@ def run_gui(args: argparse.Namespace) -> int:
             _show_read_only_banner(window)
         window.load_current()
         app.processEvents()
-        _mark("loaded")
+        if not shown_first:
+            _mark("loaded")
         if screenshot:
             return _save_screenshot(window, screenshot)
         _tell_start_notes(window, start)

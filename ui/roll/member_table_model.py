@@ -198,7 +198,7 @@ class MemberTableModel(QAbstractTableModel):
         self._id_length = 0
         self._phone_mask: Callable[[str], str] | None = None  # set for roles that may not see full numbers
         # The first screen only (see set_first_page): how to read the rest, and the rows the filters pass.
-        self._more: Callable[[], list[MemberRecord]] | None = None
+        self._more: Callable[[], list[MemberRecord] | None] | None = None
         self._partial_visible = 0
 
     # ------------------------------------------------------------ data in
@@ -214,7 +214,7 @@ class MemberTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_first_page(self, records: Iterable[MemberRecord], visible: int,
-                       more: Callable[[], list[MemberRecord]]) -> None:
+                       more: Callable[[], list[MemberRecord] | None]) -> None:
         """The first screen of a long roll, read with the current filters (no search, no post filter)
         and in load order; `visible` is how many rows those filters pass in all; `more` reads the whole
         roll, called when the view scrolls to the end (fetchMore) or anything needs every row."""
@@ -234,7 +234,11 @@ class MemberTableModel(QAbstractTableModel):
             return
         more = self._more
         self._more = None
-        records = list(more())
+        read = more()
+        if read is None:  # not readable yet (the database is still being opened): stays partial
+            self._more = more
+            return
+        records = list(read)
         # Worked out aside, then swapped in: the first screen's rows stay and the rest are appended
         # (the view keeps its place and selection), unless the roll changed meanwhile (a reset).
         names = ("_records", "_order", "_base", "_base_flags", "_visible", "_blobs", "_id_length")

@@ -84,13 +84,15 @@ READ_ONLY_BANNER = "只读：另一窗口正在编辑该数据库，现在只能
 
 def open_for_window(path: Path | Location, default_actor: str, parent: QWidget | None = None, *,
                     interactive: bool = True, username: str = "",
-                    backups: Path | None = None, on_locked: Callable[[Path], None] | None = None) -> SafeStart | int:
+                    backups: Path | None = None,
+                    on_locked: Callable[[Path | None], None] | None = None) -> SafeStart | int:
     """Lock, open (upgrading after a backup) into a Workspace, log in when needed, back up when data changed.
 
     Returns a SafeStart, or an exit code after telling the user why: 3 another copy holds the
-    database, 2 network share or unreadable file, 1 login abandoned or refused. `on_locked(path)` is
-    called once this window holds the file's lock (a fresh one), before the database is opened:
-    the window may show what the file holds meanwhile (ui/first_screen.py).
+    database, 2 network share or unreadable file, 1 login abandoned or refused. `on_locked` is called
+    once the file's lock is settled, before the database is opened: with the path when this window
+    holds a fresh lock (it may then show what the file holds meanwhile, ui/first_screen.py), with
+    None otherwise (shared, or a lock left by a copy that stopped).
     """
     if isinstance(path, Location) and path.url is not None:
         from services.safety import backup as backup_service
@@ -115,11 +117,13 @@ def open_for_window(path: Path | Location, default_actor: str, parent: QWidget |
     except DangxunError as exc:
         _tell(parent, exc.message, interactive)
         return exc.exit_code
-    if not shared and lock is not None and on_locked is not None and lock.stale_cleared is None:
+    if on_locked is not None:
+        ours = not shared and lock is not None and lock.stale_cleared is None
         try:
-            on_locked(path)
+            on_locked(path if ours else None)
         except BaseException:
-            lock.release()
+            if lock is not None:
+                lock.release()
             raise
     from services.safety import backup as backup_service
     from services.workspace import Workspace

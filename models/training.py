@@ -108,7 +108,8 @@ class Enrolment(Base):
     __table_args__ = (UniqueConstraint("activity_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    # Looked up by the unique (activity, member) index: no index of activity_id alone (speed_0001).
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
 
@@ -122,8 +123,10 @@ class Attendance(Base):
     __table_args__ = (UniqueConstraint("session_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    # Looked up by the unique (session, member) index and by ix_attendance_member_cover (member, session,
+    # hours; models/assessment.py): no index of either column alone (speed_0001).
+    session_id: Mapped[int] = mapped_column(ForeignKey("activity_session.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     status: Mapped[str] = mapped_column(String(4))
     reason: Mapped[Optional[str]] = mapped_column(String(200))  # for 请假 (病假 / 事假 / 公假 …)
     hours: Mapped[float] = mapped_column(Float, default=0.0)  # credited hours

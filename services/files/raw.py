@@ -45,6 +45,8 @@ class RawSheet:
     row_count: int | None = None
     form_label: str = ""
     visible: bool = True
+    # Every cell is a str (a CSV file): the reader may take faster paths that hold for text only.
+    text_only: bool = False
 
 
 def too_many_rows_message(path: Path, rows: int | None, max_rows: int) -> str:

@@ -44,7 +44,7 @@ from services.files.workbook import (
     zip_form,
 )
 from services.files.xml_reader import xml_sheets
-from services.progress import Progress
+from services.progress import Progress, bulk_work
 
 __all__ = ["HEADER_SEARCH_ROWS", "SUPPORTED", "RawSheet", "detect_encoding", "open_sheets", "read_table"]
 
@@ -104,6 +104,8 @@ class Table:
     stopped_at: int | None = None
     form_label: str = ""
     sheets: list[SheetInfo] = field(default_factory=list)
+    # Every cell of every row is a str (a CSV file): a row's values are str or None.
+    text_only: bool = False
 
     def header_of(self, field_key: str) -> str | None:
         for col in self.columns:
@@ -156,6 +158,16 @@ def _cell_text(value: Any) -> str:
 def _filled(cells: Sequence[Any]) -> list[Any]:
     # A text cell is filled unless empty or blank (str.strip() removes exactly what isspace() sees).
     return [c for c in cells if (c.strip() if type(c) is str else c is not None and c != "")]
+
+
+# The first characters of the sign-off prefixes: a text row starting with none of them is data.
+_SIGN_OFF_LEADS = frozenset(p[0] for p in SIGN_OFF_PREFIXES)
+
+
+def _may_be_sign_off(joined: str) -> bool:
+    """Whether a text row whose cells join to `joined` (not blank) could be a sign-off row."""
+    lead = joined.lstrip()[0]
+    return not lead.isalnum() or unicodedata.normalize("NFKC", lead)[:1] in _SIGN_OFF_LEADS
 
 
 def is_empty_row(cells: Sequence[Any]) -> bool:
@@ -334,6 +346,7 @@ def _where(path: Path, form: str) -> str:
     return f"文件 {path.name}（{form}）" if form else f"文件 {path.name}"
 
 
+@bulk_work
 def read_table(
     path: Path | str,
     synonyms: Mapping[str, Sequence[str]],
@@ -413,16 +426,27 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
         yield from found.buffered
         yield from found.rest
 
+    text_only = table.text_only = raw.text_only
     data_rows = 0
     for number, cells in all_rows():
         if number <= header_row:
             continue
-        filled = _filled(cells)
-        if not filled:
-            continue
-        if len(filled) <= 4 and is_sign_off_row(cells, filled):
-            table.stopped_at = number
-            break
+        if text_only:  # one join instead of a test per cell
+            joined = "".join(cells)
+            if not joined or joined.isspace():
+                continue
+            if _may_be_sign_off(joined):
+                filled = _filled(cells)
+                if len(filled) <= 4 and is_sign_off_row(cells, filled):
+                    table.stopped_at = number
+                    break
+        else:
+            filled = _filled(cells)
+            if not filled:
+                continue
+            if len(filled) <= 4 and is_sign_off_row(cells, filled):
+                table.stopped_at = number
+                break
         data_rows += 1
         if data_rows > max_rows:
             raise UnreadableFileError(too_many_rows_message(path, None, max_rows))
@@ -432,9 +456,15 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
             progress(0, f"正在读取第{number}行……")
         width = len(cells)
         # The mapped cells in one C call when the row is long enough; a blank text cell is no value.
-        got = pick(cells) if width > last_index else [cells[i] if i < width else None for i in indices]
-        values = {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)}
-        row = TableRow(number, list(cells), values)
+        if width > last_index:
+            got = pick(cells)
+            # Text cells none of them blank (the common row): the values as they are, in C calls.
+            values = (dict(zip(keys, got)) if text_only and all(map(str.strip, got)) else
+                      {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)})
+        else:
+            got = [cells[i] if i < width else None for i in indices]
+            values = {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)}
+        row = TableRow(number, cells if text_only else list(cells), values)
         for first, twin in twins:
             other = cells[twin.index] if twin.index < width else None
             if other is None or (type(other) is str and (other == "" or other.isspace())):

@@ -96,4 +96,4 @@ def csv_sheet(path: Path, max_rows: int) -> RawSheet:
         except csv.Error as exc:
             raise UnreadableFileError(f"文件 {path.name} 不是有效的 CSV：{exc}") from exc
 
-    return RawSheet(path.stem, rows, form_label=text_form(dialect.delimiter, encoding))
+    return RawSheet(path.stem, rows, form_label=text_form(dialect.delimiter, encoding), text_only=True)

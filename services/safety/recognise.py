@@ -271,12 +271,16 @@ def _sqlite_reason(exc: BaseException) -> str:
     return str(exc)
 
 
-def full_check(path: Path) -> list[str]:
-    """`PRAGMA integrity_check` as a list of problems (empty when sound); a file SQLite cannot read is one."""
+def full_check(path: Path, *, quick: bool = False) -> list[str]:
+    """`PRAGMA integrity_check` as a list of problems (empty when sound); a file SQLite cannot read is one.
+
+    `quick` runs `PRAGMA quick_check`: every page is read and its structure checked, but indexes are not
+    matched against their tables (O(N) rather than O(N log N): a tenth of the time on a large file).
+    """
     try:
         conn = sqlite3.connect(str(path), timeout=5.0) if is_writable(path) else connect_readonly(path)
         try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            rows = [r[0] for r in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -25,21 +24,23 @@ from models import (
 )
 from services import access, changes
 from services.bulk import insert_rows
-from services.errors import NormalizeError, UnreadableFileError, ValidationError
+from services.errors import UnreadableFileError, ValidationError
 from services.files.spreadsheet import SheetInfo, Table, TableRow, read_table
-from services.normalize import (
-    clean_text,
-    fold_key,
-    normalize_id_number,
-    normalize_name,
-    normalize_optional_text,
-    parse_full_date,
-    parse_hours,
-)
-from services.progress import Progress, RowProblem, tick
+from services.normalize import fold_key
+from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
-from services.training.attendance import ATTENDED, normalize_status
+from services.training.attendance import ATTENDED
+from services.training.records_check import (
+    ACTIVITY_FIELDS,
+    MEMBER_FIELDS,
+    ActivityCheck,
+    MemberCheck,
+    activity_checker,
+    cells_getter,
+    full_cells,
+    member_checker,
+)
 
 RECORD_HEADERS: dict[str, tuple[str, ...]] = {
     "name": FIELD_BY_KEY["name"].headers,
@@ -77,7 +78,7 @@ class NewActivity:
     audience: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordRow:
     """A checked row: who, which activity, what they earned."""
 
@@ -140,147 +141,6 @@ class RecordsResult:
 # ---------------------------------------------------------------- reading
 
 
-def _memo(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Remember a normaliser's answer (or its refusal) per cell value: imports repeat the same values a lot."""
-    cache: dict[tuple[type, Any], tuple[bool, Any]] = {}
-
-    def wrapped(value: Any) -> Any:
-        try:
-            key = (type(value), value)
-            hit = cache.get(key)
-        except TypeError:  # an unhashable cell: no caching
-            return fn(value)
-        if hit is None:
-            try:
-                hit = (True, fn(value))
-            except NormalizeError as exc:
-                hit = (False, exc.message)
-            cache[key] = hit
-        if hit[0]:
-            return hit[1]
-        raise NormalizeError(hit[1])
-
-    return wrapped
-
-
-# (problems as (field, message), the member's id, whether both name and number are empty)
-_MemberCheck = tuple[tuple[tuple[str, str], ...], "int | None", bool]
-# (problems, (activity key, title, type id, start, end, status, reason, hours, organiser, place, audience))
-_ActivityCheck = tuple[tuple[tuple[str, str], ...], "tuple[Any, ...] | None"]
-
-
-def _member_checker(by_number: dict[str, tuple[int, str]], by_name: dict[str, list[int]],
-                    own: set[int] | None = None,
-                    names_by_id: dict[int, str] | None = None) -> Callable[[Any, Any], _MemberCheck]:
-    """Who a row's name and ID number cells name (checked once per distinct pair by the caller)."""
-    n_name, n_number, n_text = _memo(normalize_name), _memo(normalize_id_number), _memo(clean_text)
-
-    def check(name_cell: Any, number_cell: Any) -> _MemberCheck:
-        problems: list[tuple[str, str]] = []
-        member_id: int | None = None
-        name: str | None = None
-        try:
-            name = n_name(name_cell) if n_text(name_cell) else None
-        except NormalizeError as exc:
-            problems.append(("name", exc.message))
-        if n_text(number_cell):
-            try:
-                number = n_number(number_cell)
-                found = by_number.get(number)
-                if found is None:
-                    problems.append(("id_number", f"身份证号码{number}不在党员名册中，请先导入花名册"))
-                elif name and fold_key(found[1]) != fold_key(name):
-                    problems.append(("name", f"姓名“{name}”与身份证号码{number}的党员“{found[1]}”不符"))
-                else:
-                    member_id = found[0]
-            except NormalizeError as exc:
-                problems.append(("id_number", exc.message))
-        elif name:
-            matches = by_name.get(fold_key(name), [])
-            if len(matches) == 1:
-                member_id = matches[0]
-            elif not matches:
-                problems.append(("name", f"名册中没有名叫“{name}”的党员"))
-            else:
-                problems.append(("name", f"名册中有{len(matches)}名党员叫“{name}”，请填写身份证号码以区分"))
-        elif not problems:
-            return (), None, True
-        if own is not None and member_id is not None and member_id not in own:
-            name_of = (names_by_id or {}).get(member_id, name or "")
-            problems.append(("name", f"党员“{name_of}”不属于本账号的党支部，不能导入其学时"))
-            member_id = None
-        return tuple(problems), member_id, False
-
-    return check
-
-
-def _activity_checker(types: dict[str, int]) -> Callable[..., _ActivityCheck]:
-    """A row's activity and attendance cells, checked (once per distinct cells by the caller)."""
-    n_date, n_status, n_hours = _memo(parse_full_date), _memo(normalize_status), _memo(parse_hours)
-    n_text = _memo(clean_text)
-    n_title = _memo(lambda v: normalize_optional_text(v, 200))
-    n_organiser = _memo(lambda v: normalize_optional_text(v, 100))
-    n_place = _memo(lambda v: normalize_optional_text(v, 200))
-
-    def check(title_cell: Any, type_cell: Any, start_cell: Any, end_cell: Any, attendance_cell: Any,
-              hours_cell: Any, organiser_cell: Any, place_cell: Any, audience_cell: Any) -> _ActivityCheck:
-        problems: list[tuple[str, str]] = []
-        title: str | None = None
-        try:
-            title = n_title(title_cell)
-            if not title:
-                problems.append(("title", "培训名称不能为空"))
-        except NormalizeError as exc:
-            problems.append(("title", exc.message))
-        type_text = n_text(type_cell).replace(" ", "")
-        type_id: int | None = types.get(type_text)
-        if not type_text:
-            problems.append(("type", "培训类别不能为空"))
-        elif type_id is None:
-            problems.append(("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；可先在类别表中新增"))
-        start: dt.date | None = None
-        end: dt.date | None = None
-        try:
-            start = n_date(start_cell)
-            if start is None:
-                problems.append(("start_date", "开始日期不能为空"))
-        except NormalizeError as exc:
-            problems.append(("start_date", exc.message))
-        try:
-            end = n_date(end_cell)
-            if start and end and end < start:
-                problems.append(("end_date", f"结束日期{end.isoformat()}早于开始日期{start.isoformat()}"))
-                end = None
-        except NormalizeError as exc:
-            problems.append(("end_date", exc.message))
-        status, reason = "出席", None
-        try:
-            status, reason = n_status(attendance_cell)
-        except NormalizeError as exc:
-            problems.append(("attendance", exc.message))
-        hours: float | None = None
-        try:
-            hours = n_hours(hours_cell)
-            if hours is None and status in ATTENDED:
-                problems.append(("hours", "学时不能为空"))
-        except NormalizeError as exc:
-            problems.append(("hours", exc.message))
-        organiser = place = audience = None
-        try:
-            organiser = n_organiser(organiser_cell)
-            place = n_place(place_cell)
-            audience = n_organiser(audience_cell)
-        except NormalizeError as exc:
-            problems.append(("organiser", exc.message))
-        if problems:
-            return tuple(problems), None
-        assert title and type_id is not None and start is not None
-        return (), ((fold_key(title), type_id, start), title, type_id, start, end, status, reason, hours,
-                    organiser, place, audience)
-
-    return check
-
-
 def plan_records(session: Session, path: Path | str, on_existing: str = "update", *,
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
     """Read and check every row against the database; raises UnreadableFileError for a file it cannot read."""
@@ -288,6 +148,7 @@ def plan_records(session: Session, path: Path | str, on_existing: str = "update"
     return plan_from_table(session, table, on_existing, progress=progress, cancel=cancel)
 
 
+@bulk_work
 def plan_from_table(session: Session, table: Table, on_existing: str = "update", *,
                     progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
     if on_existing not in ON_EXISTING:
@@ -330,37 +191,42 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
     # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
     certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
                                     .where(Certificate.status == "有效"))) if on_existing == "update" else set()
-    check_member = _member_checker(by_number, by_name, own, names_by_id)
-    check_activity = _activity_checker(types)
+    check_member = member_checker(by_number, by_name, own, names_by_id)
+    check_activity = activity_checker(types)
     # First pass: each row's member and activity, checked once per distinct (name, number) and once
     # per distinct activity cells (a file repeats both a lot).
-    member_cache: dict[tuple[Any, ...], _MemberCheck] = {}
-    activity_cache: dict[tuple[Any, ...], _ActivityCheck] = {}
-    checked: list[tuple[TableRow, _MemberCheck, _ActivityCheck]] = []
+    member_cache: dict[Any, MemberCheck] = {}
+    activity_cache: dict[Any, ActivityCheck] = {}
+    checked: list[tuple[TableRow, MemberCheck, ActivityCheck]] = []
     n_rows = len(table.rows)
+    # Every row's values hold the same keys (the mapped columns): the cells of each check in one C call.
+    present = set(plan.headers)
+    m_get = cells_getter(MEMBER_FIELDS, present)
+    a_get = cells_getter(ACTIVITY_FIELDS, present)
+    # A CSV's cells are all str (or None): the cells themselves are the cache key. Otherwise their
+    # types too, so that 1, 1.0 and "1" are each checked on their own.
+    typed = not table.text_only
     for index, trow in enumerate(table.rows):
         if index % 2000 == 0:
             tick(cancel)
             if progress is not None and index:
                 progress(int(index * 50 / max(1, n_rows)), f"正在检查第{trow.number}行……")
-        get = trow.values.get
-        m_cells = (get("name"), get("id_number"))
-        a_cells = (get("title"), get("type"), get("start_date"), get("end_date"), get("attendance"),
-                   get("hours"), get("organiser"), get("place"), get("audience"))
+        values = trow.values
+        m_cells, a_cells = m_get(values), a_get(values)
         try:
-            m_key = (*m_cells, *map(type, m_cells))
+            m_key = (m_cells, tuple(map(type, m_cells))) if typed else m_cells
             m_res = member_cache.get(m_key)
             if m_res is None:
-                m_res = member_cache[m_key] = check_member(*m_cells)
+                m_res = member_cache[m_key] = check_member(*full_cells(MEMBER_FIELDS, values))
         except TypeError:  # an unhashable cell: checked without the cache
-            m_res = check_member(*m_cells)
+            m_res = check_member(*full_cells(MEMBER_FIELDS, values))
         try:
-            a_key = (*a_cells, *map(type, a_cells))
+            a_key = (a_cells, tuple(map(type, a_cells))) if typed else a_cells
             a_res = activity_cache.get(a_key)
             if a_res is None:
-                a_res = activity_cache[a_key] = check_activity(*a_cells)
+                a_res = activity_cache[a_key] = check_activity(*full_cells(ACTIVITY_FIELDS, values))
         except TypeError:
-            a_res = check_activity(*a_cells)
+            a_res = check_activity(*full_cells(ACTIVITY_FIELDS, values))
         checked.append((trow, m_res, a_res))
     # The stored records of the existing activities this file names (not of every activity).
     wanted_sessions = {existing[r[1][0]][1] for r in activity_cache.values()
@@ -375,7 +241,8 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             if s_id in wanted_sessions:
                 records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
 
-    restore_seen: set[tuple[Any, ...]] = set()
+    # Per distinct activity cells, worked out at their first row: (status, reason, earned, existing activity).
+    contexts: dict[int, tuple[str, str | None, float, tuple[int, int, float] | None]] = {}
     for index, (trow, (m_problems, member_id, both_empty), (a_problems, a_values)) in enumerate(checked):
         if index % 5000 == 0:
             tick(cancel)
@@ -387,35 +254,23 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             if problems:
                 plan.refused.extend(problems)
                 continue
-        assert a_values is not None
-        key, title, type_id, start, end, status, reason, hours, organiser, place, audience = a_values
-        assert member_id is not None and title and type_id is not None and start is not None
+        assert a_values is not None and member_id is not None
+        key = a_values[0]
         earlier = seen.get((key, member_id))
         if earlier is not None:
             plan.refused.append(RowProblem(trow.number, col("name"),
                                            f"与第{earlier}行重复：同一党员同一培训只能有一条记录"))
             continue
         seen[(key, member_id)] = trow.number
-        earned = (hours or 0.0) if status in ATTENDED else 0.0
+        context = contexts.get(id(a_values))  # a_values lives in activity_cache: its id is stable
+        if context is None:
+            context = contexts[id(a_values)] = _activity_context(plan, a_values, existing, stored_text,
+                                                                 type_names, trow.number)
+        status, reason, earned, found_activity = context
         record = RecordRow(trow.number, member_id, names_by_id[member_id], key, status, reason, earned)
-        found_activity = existing.get(key)
         if found_activity is None:
-            new = plan.new_activities.get(key)
-            if new is None:
-                plan.new_activities[key] = NewActivity(title, type_id, type_names[type_id], start, end,
-                                                       hours or 0.0, organiser, place, trow.number, audience)
-            else:
-                new.hours = max(new.hours, hours or 0.0)
-                new.end_date = new.end_date or end
-                new.organiser = new.organiser or organiser
-                new.place = new.place or place
-                new.audience = new.audience or audience
             plan.added.append(record)
             continue
-        if a_values not in restore_seen:  # once per distinct activity cells: the first row's text wins
-            restore_seen.add(a_values)
-            _restore(plan, found_activity[0], stored_text[found_activity[0]],
-                     {"title": title, "organiser": organiser, "place": place})
         old = records.get((found_activity[1], member_id))
         if old is None:
             plan.added.append(record)
@@ -437,6 +292,31 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
     return plan
 
 
+def _activity_context(plan: RecordsPlan, a_values: tuple[Any, ...], existing: dict[ActivityKey, tuple[int, int, float]],
+                      stored_text: dict[int, dict[str, str | None]], type_names: dict[int, str],
+                      row: int) -> tuple[str, str | None, float, tuple[int, int, float] | None]:
+    """What the first row of these activity cells makes of them: a new activity (or more of one), or
+    an existing one whose texts the file may restore; the first row's text wins."""
+    key, title, type_id, start, end, status, reason, hours, organiser, place, audience = a_values
+    earned = (hours or 0.0) if status in ATTENDED else 0.0
+    found_activity = existing.get(key)
+    if found_activity is None:
+        new = plan.new_activities.get(key)
+        if new is None:
+            plan.new_activities[key] = NewActivity(title, type_id, type_names[type_id], start, end,
+                                                   hours or 0.0, organiser, place, row, audience)
+        else:
+            new.hours = max(new.hours, hours or 0.0)
+            new.end_date = new.end_date or end
+            new.organiser = new.organiser or organiser
+            new.place = new.place or place
+            new.audience = new.audience or audience
+    else:
+        _restore(plan, found_activity[0], stored_text[found_activity[0]],
+                 {"title": title, "organiser": organiser, "place": place})
+    return status, reason, earned, found_activity
+
+
 def _restore(plan: RecordsPlan, activity_id: int, stored: dict[str, str | None], given: dict[str, str | None]) -> None:
     """Note the texts the file writes differently but means the same (the same fold_key)."""
     for key in RESTORED_FIELDS:
@@ -448,6 +328,7 @@ def _restore(plan: RecordsPlan, activity_id: int, stored: dict[str, str | None],
 # ---------------------------------------------------------------- writing
 
 
+@bulk_work
 def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: Progress | None = None,
                   cancel: threading.Event | None = None) -> RecordsResult:
     """Write a checked plan: all rows or, when any row was refused, nothing."""

@@ -155,6 +155,43 @@ def test_sign_off_rows() -> None:
     assert not is_sign_off_row([1, "张三", "男", "汉族", "x", "y"])
 
 
+TEXT_ROWS = [
+    "序号,姓名,公民身份号码,所在党支部,入党日期",
+    "1,张三,110101199003071234,第一支部,2001-07-01",
+    " , ,\u3000,\t,",  # blank cells only (a full-width space among them): skipped
+    "2,李四 ,110101199003072345,   ,2001-07-01",  # a blank cell is no value; others kept as written
+    "3,\uff08王五\uff09,110101199003073456,第二支部",  # a short row: the missing cell is no value
+    "4,制表员张,110101199003074567,第三支部,2002-01-01",  # a name starting like a sign-off, 5 cells: data
+    "",
+    "5,赵六,110101199003075678,第一支部,2003-03-03",
+    "  \u5236 表 人\uff1a李某某,,审核人：王某某,,",  # the sign-off row, spaced out: the end
+    "6,钱七,110101199003076789,第一支部,2004-04-04",
+]
+
+
+def test_text_rows_read_as_the_general_path_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A CSV's rows take the text-only path (one join per row); it must find what the cell-by-cell path finds.
+    from services.files import raw as raw_module
+    from services.files import text_reader
+
+    path = tmp_path / "roll.csv"
+    path.write_text("\n".join(TEXT_ROWS) + "\n", encoding="utf-8")
+    fast = read_table(path, SYN, required=REQ)
+    assert fast.text_only
+
+    def general(*args: object, **kwargs: object) -> raw_module.RawSheet:
+        kwargs.pop("text_only", None)
+        return raw_module.RawSheet(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(text_reader, "RawSheet", general)
+    slow = read_table(path, SYN, required=REQ)
+    assert not slow.text_only
+    assert [(r.number, r.values, r.cells) for r in fast.rows] == [(r.number, r.values, r.cells) for r in slow.rows]
+    assert fast.stopped_at == slow.stopped_at == 9
+    assert [r.values["name"] for r in fast.rows] == ["张三", "李四 ", "（王五）", "制表员张", "赵六"]
+    assert fast.rows[1].values["branch"] is None and fast.rows[2].values["joined"] is None
+
+
 # ---------------------------------------------------------------- damaged and odd files
 
 

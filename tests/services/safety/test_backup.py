@@ -87,6 +87,28 @@ def test_backup_names_round_trip() -> None:
 
 # ---------------------------------------------------------------- making backups
 
+def test_a_backup_whose_copy_reads_back_damaged_is_set_aside(demo_db: Database, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # The copy is checked page by page (quick_check) after it is written: a disk that garbles it is caught.
+    real_copy = backup.copy_database
+
+    def garbling_copy(engine: object, target: Path) -> Path:
+        real_copy(engine, target)  # type: ignore[arg-type]
+        with open(target, "r+b") as fh:  # noqa: PTH123 - a byte-level write into the middle of the file
+            fh.seek(4096 * 3)
+            fh.write(b"\xff" * 4096)
+        return target
+
+    monkeypatch.setattr(backup, "copy_database", garbling_copy)
+    folder = tmp_path / "backups"
+    with pytest.raises(DangxunError, match="写入后检查未通过") as caught:
+        backup.backup_now(demo_db, "测试员", "manual", folder)
+    assert "请检查磁盘后重试" in caught.value.message
+    assert [p.suffix for p in folder.iterdir()] == [".bad"]
+    assert backup.list_backups(folder, demo_db.path) == []
+
+
+
 def _add_branch(db: Database, name: str) -> None:
     from services.roll.branches import create_branch
 

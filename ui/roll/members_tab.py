@@ -80,7 +80,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         """`ws` None: built before the database is open, to show the roll's first screen
         (show_first_screen); read-only until `attach(ws)`."""
         super().__init__(parent)
-        self.ws = ws
+        self.ws = ws  # type: ignore[assignment]  # None only until attach() (the first screen)
         self._import_available = False
         self._export_available = False
         self._export_wired = False

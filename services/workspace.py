@@ -283,17 +283,30 @@ class Workspace:
         finally:
             session.close()
 
+    def backup_ahead(self, reason: str, needs: str = EDITOR) -> backup_service.BackupAhead | None:
+        """Start the backup of a coming write now, in a thread, while the caller reads and checks.
+
+        Hand the result to `write(backup=…)`, or `discard()` it when nothing is written. None where
+        no backup would be taken (a server) or no write is allowed (read-only, shared, the role).
+        """
+        if self.db.is_server or self.db.read_only or not self.can(needs) or self.shared_reason:
+            return None
+        return backup_service.BackupAhead(self.db, reason, self.actor, self.backup_dir)
+
     @contextmanager
-    def write(self, action: str, *, needs: str = EDITOR, backup: bool | str = False,
+    def write(self, action: str, *, needs: str = EDITOR, backup: bool | str | backup_service.BackupAhead = False,
               what: str | None = None) -> Iterator[UnitOfWork]:
         """One unit of work: role check, backup, one transaction, audit, error translation, announce.
 
-        `backup` True (or a sentence naming the reason) takes a backup before the write starts.
+        `backup` True (or a sentence naming the reason) takes a backup before the write starts; a
+        handle from `backup_ahead` is waited for and kept.
         """
         if self.db.read_only:
             raise ReadOnlyDatabaseError(f"数据库文件 {self.db.path} 是只读的（没有写入权限），不能修改；数据库未作改动。")
         self.require(needs, what)
-        if backup:
+        if isinstance(backup, backup_service.BackupAhead):
+            backup.keep()
+        elif backup:
             reason = backup if isinstance(backup, str) else action
             backup_service.backup_before(self.db, reason, self.actor, self.backup_dir)
         session = self.db.session_factory()

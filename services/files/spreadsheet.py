@@ -69,7 +69,7 @@ class Column:
     twin_of: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class TableRow:
     number: int
     cells: list[Any]

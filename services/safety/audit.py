@@ -364,7 +364,8 @@ def log_choices(session: Session) -> LogChoices:
     return LogChoices(distinct(ChangeLog.actor), distinct(ChangeLog.action), distinct(ChangeLog.entity))
 
 
-EXPORT_HEADERS = ("序号", "时间", "操作人", "操作", "对象", "对象编号", "摘要", "变更内容")
+# As the 日志 tab shows an entry (内容: the one sentence), then the details one by one for a reader who filters.
+EXPORT_HEADERS = ("序号", "时间", "操作人", "操作", "对象", "对象编号", "内容", "变更明细")
 
 
 def export_log_xlsx(session: Session, path: Path | str, flt: LogFilter | None = None) -> int:
@@ -382,7 +383,7 @@ def export_log_xlsx(session: Session, path: Path | str, flt: LogFilter | None = 
         write_cell(ws, 1, col, header).font = Font(bold=True)
     for r, row in enumerate(rows, start=2):
         values = (row.id, row.at.strftime("%Y-%m-%d %H:%M:%S"), row.actor, action_label(row.action),
-                  entity_label(row.entity), row.entity_id, row.summary, row.changes_text)
+                  entity_label(row.entity), row.entity_id, row.text, row.changes_text)
         for col, value in enumerate(values, start=1):
             write_cell(ws, r, col, value)
     for letter, width in zip("ABCDEFGH", (8, 20, 12, 10, 10, 10, 40, 60), strict=True):

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,10 +307,12 @@ def needs_backup(db: Database, folder: Path | None = None) -> bool:
 
 def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | None = None,
                target: Path | None = None, now: dt.datetime | None = None,
-               prune: bool = True) -> BackupResult:
+               prune: bool = True, log: bool = True) -> BackupResult:
     """Copy the live database with the backup API, check the copy, record the event, prune.
 
     `target` writes to that file instead of the backups folder (the command line's `backup OUT`).
+    Without `log` the event is neither recorded nor the folder pruned: `log_backup` does both once
+    the backup is kept, `discard_backup` removes it (a backup taken ahead of a write that did not happen).
     """
     # A server database is snapshotted to a file named after the database (services/safety/copying.py).
     named = db.path if db.path is not None else Path(db.url.rsplit("/", 1)[-1].split("?")[0] + ".sqlite3")
@@ -372,19 +375,41 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
             why = exc.message if isinstance(exc, DangxunError) else safe_write.reason_of(exc)
             second_error = f"第二备份文件夹 {extra} 不可用：{why}"
             second_copy = None
+    result = BackupResult(info, second_copy, second_error, ())
+    if not log:
+        return result
+    return log_backup(db, actor, result, note, folder if prune else None)
+
+
+def log_backup(db: Database, actor: str, result: BackupResult, note: str,
+               folder: Path | None = None) -> BackupResult:
+    """Record a backup in the log and, given its folder, prune that folder (and the second copy's)."""
+    target, reason = result.info.path, result.info.reason
+    named = db.path if db.path is not None else Path(db.url.rsplit("/", 1)[-1].split("?")[0] + ".sqlite3")
     with db.session_factory.begin() as s:
         why = REASON_LABELS.get(reason, reason) if note == reason else note
         if why.isascii():  # an operation's key given as the reason (`survey-import`): its Chinese name
             why = f"{audit.action_label(why)}之前"
         audit.record_event(s, actor, "backup", f"备份数据库到 {target.name}（{why}）",
-                           {"path": str(target), "members": members, "reason": why,
-                            "second_copy": str(second_copy) if second_copy else None})
+                           {"path": str(target), "members": result.info.members, "reason": why,
+                            "second_copy": str(result.second_copy) if result.second_copy else None})
     pruned: list[Path] = []
-    if prune and target.parent == folder:
+    if folder is not None and target.parent == folder:
+        now = result.info.created
         pruned += prune_backups(folder, named, now)
-        if second_copy is not None:
-            pruned += prune_backups(second_copy.parent, named, now)
-    return BackupResult(info, second_copy, second_error, tuple(pruned))
+        if result.second_copy is not None:
+            pruned += prune_backups(result.second_copy.parent, named, now)
+    return BackupResult(result.info, result.second_copy, result.second_error, tuple(pruned))
+
+
+def discard_backup(result: BackupResult) -> None:
+    """Delete a backup that was never logged (with its companion file and its second copy)."""
+    for path in (result.info.path, result.second_copy):
+        if path is None:
+            continue
+        for victim in (path, _sidecar(path)):
+            with contextlib.suppress(FileNotFoundError):
+                victim.unlink()
 
 
 def prune_backups(folder: Path, db_path: Path, now: dt.datetime | None = None) -> list[Path]:
@@ -409,7 +434,7 @@ def prune_backups(folder: Path, db_path: Path, now: dt.datetime | None = None) -
 
 
 def backup_before(db: Database, reason: str, actor: str = "系统",
-                  folder: Path | None = None) -> BackupResult | None:
+                  folder: Path | None = None, log: bool = True) -> BackupResult | None:
     """A backup before an import, restore or migration.
 
     `reason` is a word (import, restore, migrate) or a sentence such as “导入花名册 x.xlsx 之前”,
@@ -424,7 +449,7 @@ def backup_before(db: Database, reason: str, actor: str = "系统",
         empty = data_version(s) == 0 and member_count(s) == 0
     if empty:
         return None
-    return backup_now(db, actor, reason, folder)
+    return backup_now(db, actor, reason, folder, log=log)
 
 
 def backup_on_start(db: Database, actor: str = "系统", folder: Path | None = None) -> BackupResult | None:
@@ -459,3 +484,48 @@ def _checkpoint(path: Path, timeout: float = 5.0) -> None:
         conn.execute("PRAGMA journal_mode=DELETE")
     finally:
         conn.close()
+
+
+class BackupAhead:
+    """The backup a coming write needs, taken in a thread of its own while the caller reads and checks.
+
+    SQLite copies and checks the file without holding Python's lock, so on a large database the
+    backup costs next to nothing beside an import's reading and checking. Nothing else can write
+    meanwhile (this process holds the one-writer lock), so the copy is the state the write starts
+    from. `keep()` waits for it and logs it (Workspace.write does, given the handle); `discard()`
+    removes it when the write does not happen (a refused import, nothing to change).
+    """
+
+    def __init__(self, db: Database, reason: str, actor: str, folder: Path | None = None) -> None:
+        self._args = (db, reason, actor, folder)
+        self._result: BackupResult | None = None
+        self._error: BaseException | None = None
+        self._done = False
+        self._thread = threading.Thread(target=self._run, name="backup-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        db, reason, actor, folder = self._args
+        try:
+            self._result = backup_before(db, reason, actor, folder, log=False)
+        except BaseException as exc:  # handed to the caller's thread in keep()
+            self._error = exc
+
+    def keep(self) -> BackupResult | None:
+        """Wait for the backup, log it and prune (once); raise what stopped it."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._result is not None and not self._done:
+            db, reason, actor, _folder = self._args
+            self._result = log_backup(db, actor, self._result, reason, self._result.info.path.parent)
+        self._done = True
+        return self._result
+
+    def discard(self) -> None:
+        """Wait for the backup and delete it, unless kept."""
+        self._thread.join()
+        if self._result is not None and not self._done:
+            discard_backup(self._result)
+        self._done = True
+

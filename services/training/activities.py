@@ -36,6 +36,7 @@ from services.normalize import (
     parse_hours,
 )
 from services.safety import changelog
+from services.safety.versions import claim_version
 
 STATUSES = ("计划", "进行中", "已结束", "已取消", "已归档")
 PAID_BY = ("党费", "行政经费")
@@ -103,6 +104,7 @@ class ActivityInfo:
     sessions: tuple[SessionInfo, ...] = ()
     enrolled: int = 0
     attended: int = 0
+    version: int = 1  # moved on by every save: an edit sends back the version it opened
 
     @property
     def last_date(self) -> dt.date:
@@ -223,7 +225,8 @@ def _info(a: Activity, t: ActivityType, sessions: Iterable[ActivitySession] = ()
     return ActivityInfo(
         a.id, a.title, a.type_id, t.name, t.code, a.organiser, a.start_date, a.end_date, a.place,
         a.lecturer, a.hours, a.target_group, a.cost, a.paid_by, a.status, a.completion_rule,
-        a.completion_value, a.remarks, tuple(_session_info(s) for s in sessions), enrolled, attended)
+        a.completion_value, a.remarks, tuple(_session_info(s) for s in sessions), enrolled, attended,
+        a.version)
 
 
 def get_activity(session: Session, activity_id: int) -> ActivityInfo:
@@ -474,16 +477,22 @@ def _check_session_dates(start: dt.date, end: dt.date | None, items: list[dict[s
 
 
 def update_activity(session: Session, activity_id: int, raw: dict[str, Any], actor: str,
-                    sessions: list[dict[str, Any]] | None = None) -> ActivityInfo:
+                    sessions: list[dict[str, Any]] | None = None,
+                    expected_version: int | None = None) -> ActivityInfo:
     """Change the fields given in `raw`; with `sessions`, replace the session list.
 
     A session given with its `id` is updated in place; one without is added; an existing session
-    missing from the list is removed, unless attendance was taken at it.
+    missing from the list is removed, unless attendance was taken at it. With `expected_version`
+    (the version the clerk opened), a save over another clerk's later save is refused, saying what
+    the other changed.
     """
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
     access.require_activity_editable(session, activity_id)
+    if expected_version is not None:
+        claim_version(session, Activity, activity_id, expected_version, f"活动“{a.title}”", "activity",
+                      FIELD_LABELS)
     clean, problems = clean_activity(session, raw)
     items, session_problems = clean_sessions(sessions or [])
     problems += session_problems
@@ -542,9 +551,12 @@ def update_activity(session: Session, activity_id: int, raw: dict[str, Any], act
                         _recredit_session(session, found.id, item["hours"])
         session.flush()
     if changes:
+        if expected_version is None:
+            claim_version(session, Activity, activity_id, None, f"活动“{a.title}”", "activity")
         changelog.record(session, actor, "update", "activity", a.id,
                          f"修改活动“{a.title}”：" + "、".join(FIELD_LABELS.get(k, k) for k in changes), changes)
     session.flush()
+    session.expire(a, ["version"])  # moved on by claim_version's own UPDATE
     return get_activity(session, a.id)
 
 

@@ -146,24 +146,32 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     if not path.is_file():
         raise UnreadableFileError(f"找不到文件 {path}")
     ws = ctx.workspace()
+    reason = f"导入学时记录 {path.name} 之前"
+    ahead = None
     if not args.dry_run:
         ws.require(EDITOR, "导入学时记录")
-    for attempt in range(3):
-        with ws.read() as session:
-            plan = records_import.plan_records(session, path, args.on_existing)
-        if not (plan.ok and not args.dry_run and (plan.added or plan.updated)):
-            break
-        # Checked first, then one backup and one write: a refused import or a dry run takes none.
-        try:
-            with ws.write("import-records", needs=EDITOR, backup=f"导入学时记录 {path.name} 之前") as uow:
-                records_import.apply_records(uow.session, plan, uow.actor)
-                for kind in ("activity", "activity_session", "enrolment", "attendance"):
-                    uow.note(kind)
-            break
-        except WriteConflictError:
-            # Another clerk's import of the same records committed meanwhile (a server): plan again.
-            if attempt == 2 or not ws.db.is_server:
-                raise
+        # The backup is copied while the file is read and checked; it is kept only if the import writes:
+        # a refused import, a dry run or one with nothing to change takes none.
+        ahead = ws.backup_ahead(reason)
+    try:
+        for attempt in range(3):
+            with ws.read() as session:
+                plan = records_import.plan_records(session, path, args.on_existing)
+            if not (plan.ok and not args.dry_run and (plan.added or plan.updated)):
+                break
+            try:
+                with ws.write("import-records", needs=EDITOR, backup=ahead or reason) as uow:
+                    records_import.apply_records(uow.session, plan, uow.actor)
+                    for kind in ("activity", "activity_session", "enrolment", "attendance"):
+                        uow.note(kind)
+                break
+            except WriteConflictError:
+                # Another clerk's import of the same records committed meanwhile (a server): plan again.
+                if attempt == 2 or not ws.db.is_server:
+                    raise
+    finally:
+        if ahead is not None:
+            ahead.discard()  # nothing once kept
     summary = plan.summary()
     if args.json:
         print_json(summary)

@@ -20,11 +20,12 @@ from services.normalize import LEFT_STATUSES
 from services.roll import members as member_service
 from services.roll.members import MemberRecord
 from services.workspace import EDITOR, Workspace
+from ui.widgets.edit_guard import DiscardGuard
 
 ERROR_STYLE = "color: #B71C1C;"
 
 
-class TransferDialog(QDialog):
+class TransferDialog(DiscardGuard, QDialog):
     """Calls services.roll.members.mark_left in one transaction; problems appear beside their field."""
 
     def __init__(self, ws: Workspace, record: MemberRecord,
@@ -80,6 +81,10 @@ class TransferDialog(QDialog):
         layout.addWidget(buttons)
         self.buttons = buttons
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 30)
+        self.mark_clean()
+
+    def edit_snapshot(self) -> object:
+        return (self.status.currentIndex(), self.left_date.text(), self.reason.text())
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
         for error in self.errors.values():

@@ -27,6 +27,7 @@ from services.access import EDITOR
 from services.errors import DangxunError
 from services.survey import surveys
 from services.survey import tally as t
+from ui.widgets.edit_guard import DiscardGuard
 
 KIND_ORDER = (t.SINGLE, t.MULTIPLE, t.SCALE, t.TEXT)
 
@@ -35,7 +36,7 @@ def split_options(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"[┋、\n;；|]", text or "") if p.strip())
 
 
-class DesignDialog(QDialog):
+class DesignDialog(DiscardGuard, QDialog):
     created = Signal(int)
 
     def __init__(self, ws: Any, parent: QWidget | None = None,
@@ -85,6 +86,12 @@ class DesignDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(720, 460)
         self.add_question()
+        self.mark_clean()
+
+    def edit_snapshot(self) -> object:
+        """What Esc or 取消 would throw away: the title, the activity and the questions as typed."""
+        return (self.title_edit.text(), self.activity_combo.currentIndex(),
+                [(q.title, q.kind, tuple(q.options)) for q in self.drafts()])
 
     def add_question(self, title: str = "", kind: str = t.SINGLE, options: str = "") -> int:
         row = self.table.rowCount()
@@ -129,4 +136,5 @@ class DesignDialog(QDialog):
             self.error_label.setText(exc.message)
             return
         self.created.emit(survey_id)
+        self.mark_clean()
         self.accept()

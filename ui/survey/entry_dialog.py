@@ -21,6 +21,7 @@ from services.access import EDITOR
 from services.errors import DangxunError
 from services.survey import surveys
 from ui.survey.entry_table_model import EntryTableModel
+from ui.widgets.edit_guard import DiscardGuard
 
 
 class EntryGridView(QTableView):
@@ -51,7 +52,7 @@ class EntryGridView(QTableView):
             self.setCurrentIndex(model.index(row, column))
 
 
-class EntryDialog(QDialog):
+class EntryDialog(DiscardGuard, QDialog):
     saved = Signal(int)
 
     def __init__(self, ws: Any, survey_id: int, parent: QWidget | None = None) -> None:
@@ -89,6 +90,11 @@ class EntryDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 460)
         self.model.dataChanged.connect(self.on_model_data_changed)
+        self.mark_clean()
+
+    def edit_snapshot(self) -> object:
+        """The answers typed so far (Esc or 取消 asks before throwing them away)."""
+        return repr(self.model.sheets())
 
     def on_model_data_changed(self, _top: QModelIndex, _bottom: QModelIndex) -> None:
         problems = self.model.problems()

@@ -138,12 +138,14 @@ class TrainingActions:
     def on_edit_action_triggered(self) -> None:
         if self._current is None:
             return
-        activity_id = self._current.id
+        activity_id, opened = self._current.id, self._current.version
         ws = self.ws
 
         def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
+            # Saved over the version the clerk opened: another clerk's later save is not overwritten.
             with ws.write("activity-update", needs=EDITOR) as uow:
-                return activities.update_activity(uow.session, activity_id, raw, uow.actor, sessions=sessions)
+                return activities.update_activity(uow.session, activity_id, raw, uow.actor, sessions=sessions,
+                                                  expected_version=opened)
 
         dialog = ActivityDialog(self._types(), save, self._current, self._widget())
         if dialog.exec():

@@ -418,3 +418,42 @@ def test_backup_before_takes_a_sentence_as_reason(demo_db: Database, tmp_path: P
     with demo_db.session_factory() as s:
         last = s.scalars(select(ChangeLog).order_by(ChangeLog.id.desc())).first()
     assert last is not None and "导入花名册 2024年花名册.xlsx 之前" in last.summary
+
+
+# ---------------------------------------------------------------- a backup taken ahead of a write
+
+def _backup_events(db: Database) -> list[str]:
+    with db.session_factory() as s:
+        return list(s.scalars(select(ChangeLog.summary).where(ChangeLog.action == "backup").order_by(ChangeLog.id)))
+
+
+def test_a_backup_taken_ahead_is_logged_once_when_kept(demo_db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    ahead = backup.BackupAhead(demo_db, "导入学时记录 x.csv 之前", "测试员", folder)
+    first = ahead.keep()
+    assert first is not None and first.info.path.exists()
+    assert ahead.keep() == first  # waiting again logs nothing more
+    ahead.discard()  # kept: stays
+    assert first.info.path.exists()
+    assert [b.path for b in backup.list_backups(folder, demo_db.path)] == [first.info.path]
+    events = _backup_events(demo_db)
+    assert len(events) == 1 and "导入学时记录 x.csv 之前" in events[0]
+
+
+def test_a_backup_taken_ahead_and_not_needed_leaves_nothing(demo_db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    before = _backup_events(demo_db)
+    ahead = backup.BackupAhead(demo_db, "导入学时记录 x.csv 之前", "测试员", folder)
+    ahead.discard()
+    assert list(folder.iterdir()) == []  # neither the copy nor its companion file
+    assert _backup_events(demo_db) == before
+    ahead.discard()  # twice is fine
+
+
+def test_a_backup_ahead_that_fails_says_so_when_waited_for(demo_db: Database, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    ahead = backup.BackupAhead(demo_db, "导入学时记录 x.csv 之前", "测试员", blocker)
+    with pytest.raises(DangxunError):
+        ahead.keep()
+    assert _backup_events(demo_db) == []

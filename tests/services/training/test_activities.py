@@ -62,6 +62,25 @@ def test_update_sessions_and_status(db):
             activities.set_status(s, info.id, "不存在", "t")
 
 
+def test_the_second_of_two_saves_of_one_activity_is_refused_saying_what_changed(db):
+    with db.session_factory.begin() as s:
+        opened = _class(s)  # both clerks opened this version
+    with db.session_factory.begin() as s:
+        saved = activities.update_activity(s, opened.id, {"place": "延安"}, "王五", expected_version=opened.version)
+    assert saved.version == opened.version + 1
+    with pytest.raises(ConflictError) as refused, db.session_factory.begin() as s:
+        activities.update_activity(s, opened.id, {"lecturer": "李教授"}, "李四", expected_version=opened.version)
+    assert "已被其他人修改" in refused.value.message and "王五" in refused.value.message
+    assert "延安" in refused.value.message
+    with db.session_factory.begin() as s:
+        now = activities.get_activity(s, opened.id)
+        assert now.place == "延安" and now.lecturer is None
+        # Reopened, the clerk's save goes through; a save without a version (an import) moves it on too.
+        again = activities.update_activity(s, opened.id, {"lecturer": "李教授"}, "李四", expected_version=now.version)
+        assert again.lecturer == "李教授" and again.version == now.version + 1
+        assert activities.update_activity(s, opened.id, {"place": "井冈山"}, "t").version == again.version + 1
+
+
 def test_activity_with_attendance_is_never_deleted(demo_db):
     with demo_db.session_factory.begin() as s:
         info = _class(s)

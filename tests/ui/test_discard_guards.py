@@ -1,0 +1,72 @@
+"""Esc (or 取消) in the transfer dialog and the two questionnaire dialogs asks before throwing input away."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QMessageBox, QTableWidgetItem, QWidget
+
+from services.roll import members as member_service
+from services.survey import surveys
+from services.workspace import Workspace
+from tests.helpers.members_support import OFFSCREEN_NOISE, on_next_dialog
+from tests.helpers.ui_workspace import demo_ws  # noqa: F401 - fixture
+from ui.roll.transfer_dialog import TransferDialog
+from ui.survey.design_dialog import DesignDialog
+from ui.survey.entry_dialog import EntryDialog
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+
+
+def _transfer(ws: Workspace) -> tuple[QDialog, Callable[[], None]]:
+    with ws.read() as s:
+        record = member_service.list_members(s)[0]
+    dialog = TransferDialog(ws, record)
+    return dialog, lambda: dialog.reason.setText("组织关系转至某某单位党组织")
+
+
+def _design(ws: Workspace) -> tuple[QDialog, Callable[[], None]]:
+    dialog = DesignDialog(ws)
+    return dialog, lambda: dialog.table.setItem(0, 0, QTableWidgetItem("您对本次培训是否满意？"))
+
+
+def _entry(ws: Workspace) -> tuple[QDialog, Callable[[], None]]:
+    with ws.write("survey-new") as uow:
+        survey_id = surveys.create_paper(uow.session, "培训需求调查", [
+            surveys.QuestionDraft("满意吗", options=("满意", "不满意"))], uow.actor)
+    dialog = EntryDialog(ws, survey_id)
+    return dialog, lambda: dialog.model.setData(dialog.model.index(0, 0), "A")
+
+
+@pytest.mark.parametrize("make", [_transfer, _design, _entry], ids=["transfer", "design", "entry"])
+def test_esc_asks_before_discarding_what_was_typed(qtbot: Any, demo_ws: Workspace,  # noqa: F811
+                                                   make: Callable[[Workspace], tuple[QDialog, Callable[[], None]]]) -> None:
+    dialog, type_something = make(demo_ws)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    asked: list[str] = []
+
+    def keep_editing(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.objectName() == "confirm_discard"
+        asked.append(box.text())
+        [b for b in box.buttons() if b.text() == "继续编辑"][0].click()
+
+    # Nothing typed: Esc closes at once.
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and not asked
+    dialog.show()
+    type_something()
+    on_next_dialog(keep_editing)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked == ["所做的修改还没有保存。放弃这些修改吗？"] and dialog.isVisible()
+
+    def discard(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        [b for b in box.buttons() if b.text() == "放弃修改"][0].click()
+
+    on_next_dialog(discard)
+    dialog.reject()
+    assert not dialog.isVisible()

@@ -164,9 +164,8 @@ def _filled(cells: Sequence[Any]) -> list[Any]:
 _SIGN_OFF_LEADS = frozenset(p[0] for p in SIGN_OFF_PREFIXES)
 
 
-def _may_be_sign_off(joined: str) -> bool:
-    """Whether a text row whose cells join to `joined` (not blank) could be a sign-off row."""
-    lead = joined.lstrip()[0]
+def _may_lead_sign_off(lead: str) -> bool:
+    """Whether a text row whose first non-blank character is `lead` could be a sign-off row."""
     return not lead.isalnum() or unicodedata.normalize("NFKC", lead)[:1] in _SIGN_OFF_LEADS
 
 
@@ -427,6 +426,7 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
         yield from found.rest
 
     text_only = table.text_only = raw.text_only
+    leads: dict[str, bool] = {}
     data_rows = 0
     for number, cells in all_rows():
         if number <= header_row:
@@ -435,7 +435,11 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
             joined = "".join(cells)
             if not joined or joined.isspace():
                 continue
-            if _may_be_sign_off(joined):
+            lead = joined.lstrip()[0]
+            maybe = leads.get(lead)
+            if maybe is None:  # once per distinct first character (序号 digits, surnames)
+                maybe = leads[lead] = _may_lead_sign_off(lead)
+            if maybe:
                 filled = _filled(cells)
                 if len(filled) <= 4 and is_sign_off_row(cells, filled):
                     table.stopped_at = number
@@ -450,10 +454,11 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
         data_rows += 1
         if data_rows > max_rows:
             raise UnreadableFileError(too_many_rows_message(path, None, max_rows))
-        if cancel is not None and data_rows % 1000 == 0 and cancel.is_set():
-            raise CancelledError()
-        if progress is not None and data_rows % 5000 == 0:
-            progress(0, f"正在读取第{number}行……")
+        if data_rows % 1000 == 0:
+            if cancel is not None and cancel.is_set():
+                raise CancelledError()
+            if progress is not None and data_rows % 5000 == 0:
+                progress(0, f"正在读取第{number}行……")
         width = len(cells)
         # The mapped cells in one C call when the row is long enough; a blank text cell is no value.
         if width > last_index:

@@ -37,6 +37,7 @@ from services.normalize import (
 )
 from services.safety import changelog
 from services.safety.versions import claim_version
+from services.training.activity_sessions import SESSION_LABELS, clean_sessions
 
 STATUSES = ("计划", "进行中", "已结束", "已取消", "已归档")
 PAID_BY = ("党费", "行政经费")
@@ -49,8 +50,6 @@ FIELD_LABELS = {
     "target_group": "培训对象", "cost": "费用", "paid_by": "经费来源", "status": "状态",
     "completion_rule": "结业条件", "completion_value": "结业条件数值", "remarks": "备注",
 }
-SESSION_LABELS = {"date": "日期", "start_time": "开始时间", "end_time": "结束时间", "hours": "学时",
-                  "topic": "主题", "place": "地点", "lecturer": "授课人"}
 
 
 @dataclass(frozen=True)
@@ -284,20 +283,6 @@ def find_activity(session: Session, title: str, type_id: int, start_date: dt.dat
 # ---------------------------------------------------------------- validation
 
 
-def _clean_time(value: Any) -> str | None:
-    text = clean_text(value).replace("：", ":")
-    if not text:
-        return None
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    parts = text.split(":")
-    if len(parts) == 2 and all(p.isdigit() for p in parts):
-        h, m = int(parts[0]), int(parts[1])
-        if 0 <= h < 24 and 0 <= m < 60:
-            return f"{h:02d}:{m:02d}"
-    raise NormalizeError(f"时间“{text}”应写作 09:00 这样的形式")
-
-
 def clean_activity(session: Session, raw: dict[str, Any]) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Normalise an activity's fields; `type` may be a type name or id."""
     clean: dict[str, Any] = {}
@@ -388,34 +373,6 @@ def clean_activity(session: Session, raw: dict[str, Any]) -> tuple[dict[str, Any
     return clean, problems
 
 
-def clean_sessions(raw_sessions: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
-    cleaned: list[dict[str, Any]] = []
-    problems: list[FieldProblem] = []
-    for index, raw in enumerate(raw_sessions, start=1):
-        item: dict[str, Any] = {"id": raw.get("id")}
-
-        def problem(key: str, message: str, index: int = index) -> None:
-            problems.append(FieldProblem(f"sessions.{index}.{key}", f"第{index}课次：{message}",
-                                         column=SESSION_LABELS.get(key, key)))
-
-        for key, fn in (("date", parse_full_date), ("start_time", _clean_time), ("end_time", _clean_time),
-                        ("hours", parse_hours), ("topic", lambda v: normalize_optional_text(v, 200)),
-                        ("place", lambda v: normalize_optional_text(v, 200)),
-                        ("lecturer", lambda v: normalize_optional_text(v, 100))):
-            try:
-                item[key] = fn(raw.get(key))
-            except NormalizeError as exc:
-                problem(key, exc.message)
-        if "date" in item and item["date"] is None:
-            problem("date", "日期不能为空")
-        if item.get("hours") is None and "hours" not in {p.field.rsplit(".", 1)[-1] for p in problems}:
-            item["hours"] = 0.0
-        if item.get("start_time") and item.get("end_time") and item["end_time"] <= item["start_time"]:
-            problem("end_time", "结束时间应晚于开始时间")
-        cleaned.append(item)
-    return cleaned, problems
-
-
 # ---------------------------------------------------------------- writing
 
 
@@ -496,8 +453,6 @@ def update_activity(session: Session, activity_id: int, raw: dict[str, Any], act
     clean, problems = clean_activity(session, raw)
     items, session_problems = clean_sessions(sessions or [])
     problems += session_problems
-    if "title" in clean and not clean["title"]:
-        pass
     if problems:
         raise ValidationError(problems)
     changes: dict[str, tuple[Any, Any]] = {}

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from services.demo.demo import seed_demo
 from services.normalize import id_check_digit
@@ -71,3 +71,32 @@ def find(widget: QWidget, cls: type, name: str) -> Any:
     child = widget.findChild(cls, name)
     assert child is not None, f"{name} not found"
     return child
+
+
+def check_esc_asks_before_discarding(qtbot: Any, dialog: QDialog, type_something: Callable[[], None]) -> None:
+    """Esc on an untouched edit dialog closes it; after `type_something()` it asks (继续编辑 keeps it open,
+    放弃修改 closes it)."""
+    dialog.show()
+    asked: list[str] = []
+
+    def keep_editing(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox) and box.objectName() == "confirm_discard"
+        asked.append(box.text())
+        [b for b in box.buttons() if b.text() == "继续编辑"][0].click()
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and not asked
+    dialog.show()
+    type_something()
+    on_next_dialog(keep_editing)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked == ["所做的修改还没有保存。放弃这些修改吗？"] and dialog.isVisible()
+
+    def discard(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        [b for b in box.buttons() if b.text() == "放弃修改"][0].click()
+
+    on_next_dialog(discard)
+    dialog.reject()
+    assert not dialog.isVisible()
+

@@ -6,13 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QMessageBox, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import QDialog, QTableWidgetItem
 
 from services.roll import members as member_service
 from services.survey import surveys
 from services.workspace import Workspace
-from tests.helpers.members_support import OFFSCREEN_NOISE, on_next_dialog
+from tests.helpers.members_support import OFFSCREEN_NOISE, check_esc_asks_before_discarding
 from tests.helpers.ui_workspace import demo_ws  # noqa: F401 - fixture
 from ui.roll.transfer_dialog import TransferDialog
 from ui.survey.design_dialog import DesignDialog
@@ -46,27 +45,4 @@ def test_esc_asks_before_discarding_what_was_typed(qtbot: Any, demo_ws: Workspac
                                                    make: Callable[[Workspace], tuple[QDialog, Callable[[], None]]]) -> None:
     dialog, type_something = make(demo_ws)
     qtbot.addWidget(dialog)
-    dialog.show()
-    asked: list[str] = []
-
-    def keep_editing(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox) and box.objectName() == "confirm_discard"
-        asked.append(box.text())
-        [b for b in box.buttons() if b.text() == "继续编辑"][0].click()
-
-    # Nothing typed: Esc closes at once.
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert not dialog.isVisible() and not asked
-    dialog.show()
-    type_something()
-    on_next_dialog(keep_editing)
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked == ["所做的修改还没有保存。放弃这些修改吗？"] and dialog.isVisible()
-
-    def discard(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        [b for b in box.buttons() if b.text() == "放弃修改"][0].click()
-
-    on_next_dialog(discard)
-    dialog.reject()
-    assert not dialog.isVisible()
+    check_esc_asks_before_discarding(qtbot, dialog, type_something)

@@ -13,7 +13,12 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
 from services.access import VIEWER
 from services.safety.storage import Database
-from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture, on_next_dialog
+from tests.helpers.members_support import (
+    OFFSCREEN_NOISE,
+    check_esc_asks_before_discarding,
+    db_fixture,
+    on_next_dialog,
+)
 from tests.helpers.ui_workspace import workspace
 from ui.roll.member_dialog import MemberDialog
 from ui.roll.members_tab import MembersTab
@@ -87,32 +92,9 @@ def test_esc_in_the_member_dialog_asks_before_discarding(qtbot: Any, db: Databas
     record = tab.model.record_at(0)
     dialog = MemberDialog(tab.ws, [b.name for b in tab.tree_model.branches()], record=record)
     qtbot.addWidget(dialog)
-    dialog.show()
-    asked: list[str] = []
-
-    def keep_editing(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox) and box.objectName() == "confirm_discard"
-        asked.append(box.text())
-        [b for b in box.buttons() if b.text() == "继续编辑"][0].click()
-
-    # No change: Esc closes at once.
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert not dialog.isVisible() and not asked
-    dialog.show()
     remarks = dialog.fields["remarks"]
     assert isinstance(remarks, QPlainTextEdit)
-    remarks.setPlainText("借调中")
-    on_next_dialog(keep_editing)
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked and dialog.isVisible() and remarks.toPlainText() == "借调中"
-
-    def discard(box: QWidget) -> None:
-        assert isinstance(box, QMessageBox)
-        [b for b in box.buttons() if b.text() == "放弃修改"][0].click()
-
-    on_next_dialog(discard)
-    dialog.reject()
-    assert not dialog.isVisible()
+    check_esc_asks_before_discarding(qtbot, dialog, lambda: remarks.setPlainText("借调中"))
 
 
 def test_deleting_a_branch_with_members_is_refused_at_once(qtbot: Any, db: Database) -> None:

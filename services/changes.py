@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # SQLAlchemy is imported on the first write, not by the views that only listen
+    from sqlalchemy.orm import Session
 
 _KEY = "dangxun.changes"
 
@@ -56,6 +56,8 @@ def _record_flush(session: Session, _context: Any) -> None:
 
 def track(session: Session, action: str = "") -> Changes:
     """Start collecting the changes of `session`; returns the collection it fills."""
+    from sqlalchemy import event
+
     changes = Changes(action=action)
     session.info[_KEY] = changes
     if not event.contains(session, "before_flush", _before_flush):

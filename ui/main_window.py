@@ -94,6 +94,10 @@ class TabSlot(QWidget):
         self.factory = factory
         self.widget: QWidget | None = None
         self.loaded = False
+        self.wired = False  # connected to the window and the workspace
+        # Built before the database was open, showing the file's first screen (ui/first_screen.py):
+        # attached to the workspace when it is open, and not read again then.
+        self.first_screen = False
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.placeholder = QLabel(self.tr("正在打开数据库……"))
@@ -339,12 +343,17 @@ class MainWindow(QMainWindow):
         return self._ensure_built(slot) if slot is not None else None
 
     def _ensure_built(self, slot: TabSlot) -> QWidget | None:
-        if slot.widget is not None:
+        if slot.widget is not None and slot.wired:
             return slot.widget
         if self.ws is None:
             return None
-        tab = slot.factory(self.ws, slot)
-        slot.set_widget(tab)
+        if slot.widget is not None:  # the first screen's tab: it now follows the workspace
+            tab: Any = slot.widget
+            tab.attach(self.ws)
+        else:
+            tab = slot.factory(self.ws, slot)
+            slot.set_widget(tab)
+        slot.wired = True
         signal = getattr(tab, "counts_changed", None)
         if signal is not None:
             signal.connect(lambda text, t=tab: self._on_tab_counts(t, text))
@@ -359,7 +368,7 @@ class MainWindow(QMainWindow):
         if callable(set_full_numbers):
             set_full_numbers(self._may_export_full_ids())
         restore = getattr(tab, "restore_settings", None)
-        if self.settings is not None and callable(restore):
+        if self.settings is not None and callable(restore) and not slot.first_screen:
             restore(self.settings)
         return tab
 
@@ -388,7 +397,10 @@ class MainWindow(QMainWindow):
         if tab is None:
             return
         slot.loaded = True
-        tab.refresh()
+        if slot.first_screen:  # read under this window's lock: the database holds just that
+            slot.first_screen = False
+        else:
+            tab.refresh()
         self._show_counts(tab)
         self.update_actions()
 
@@ -450,51 +462,10 @@ class MainWindow(QMainWindow):
 
     def export_members(self, kind: str) -> None:
         """导出: the roll (all, the current branch, the current filter) or the import template."""
-        if self.ws is None:
-            return
-        tab: Any = self.tab("党员")
-        if tab is None:
-            return
-        from ui.roll import export_actions
+        if self.ws is not None:
+            from ui.roll.export_actions import export_from_window
 
-        if kind == "template":
-            export_actions.export_template(self, self.ws)
-            return
-        branch: str | None = None
-        records: list[Any] | None = None
-        what = self.tr("党员花名册")
-        if kind == "branch":
-            current = tab.current_branch()
-            if current is None:
-                QMessageBox.information(self, self.tr("导出"), self.tr("请先在左侧选择一个党支部。"))
-                return
-            branch = current.name
-            what = self.tr("{0}花名册").format(branch)
-            rows = current.all_members
-        elif kind == "filter":
-            records = tab.visible_records()
-            what = self.tr("党员花名册（当前筛选）")
-            rows = len(records)
-        else:
-            rows = tab.model.total_count()
-        export_actions.export_roll(self, self.ws, branch=branch, records=records,
-                                   ask_path=self._export_path_asker(what, rows),
-                                   on_done=lambda _r: self.statusBar().showMessage(self.tr("已导出。"), 8000))
-
-    def _export_path_asker(self, what: str, rows: int) -> Callable[[QWidget | None, str, str], str | None]:
-        """Ask where to save, then confirm (full ID numbers) and log the export; None: don't export."""
-        from ui.roll import export_actions
-        from ui.safety.privacy_dialogs import export_allowed
-
-        def ask(parent: QWidget | None, title: str, suggested: str) -> str | None:
-            path = export_actions.ask_save_path(parent, title, suggested)
-            if not path:
-                return None
-            if not export_allowed(self, self.ws, what, True, rows=rows, path=path):
-                return None
-            return path
-
-        return ask
+            export_from_window(self, kind)
 
     def open_database(self) -> None:
         """Another database file or a server, in a new window (ui/safety/open_database_dialog.py)."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -11,16 +9,8 @@ from models import AccountBranch, Branch, Member
 from services import access
 from services.errors import ConflictError, NotFoundError, ValidationError
 from services.normalize import clean_text
+from services.roll.records import BranchInfo
 from services.safety import changelog
-
-
-@dataclass(frozen=True)
-class BranchInfo:
-    id: int
-    name: str
-    sort_order: int
-    active_members: int
-    all_members: int
 
 
 def _clean_name(name: str) -> str:

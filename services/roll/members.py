@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -40,6 +40,9 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
+
+# The plain records live in services/roll/records.py (no database import); imported from here too.
+from services.roll.records import RECORD_FIELDS, MemberRecord, RollCounts  # noqa: F401
 from services.safety import changelog, privacy
 from services.safety.versions import claim_version
 
@@ -87,46 +90,6 @@ LABELS = {f.key: f.label for f in MEMBER_FIELDS} | {"left_reason": "离开原因
 JSON_KEYS = tuple(f.key for f in MEMBER_FIELDS)
 
 
-@dataclass(frozen=True)
-class MemberRecord:
-    """A plain snapshot of one member, safe to hand to another thread."""
-
-    id: int
-    name: str
-    id_number: str
-    sex: str
-    birth_date: dt.date
-    ethnicity: str | None
-    education: str | None
-    joined_party: str | None
-    full_member_since: str | None
-    membership: str
-    branch: str
-    party_post: str | None
-    job: str | None
-    staff_status: str | None
-    phone: str | None
-    joined_org: str | None
-    left_date: str | None
-    status: str
-    remarks: str | None
-    branch_id: int
-    left_reason: str | None
-    name_initials: str
-    sort_key: str
-    branch_order: int
-    version: int = 1  # moves on every save: a save made from an older version is refused
-
-    def to_json(self) -> dict[str, Any]:
-        data = {key: getattr(self, key) for key in JSON_KEYS}
-        data["birth_date"] = self.birth_date.isoformat() if self.birth_date else None
-        return data
-
-    def search_text(self) -> str:
-        return "\x1f".join((self.name, self.name_initials, self.id_number, self.phone or ""))
-
-
-RECORD_FIELDS = tuple(f.name for f in fields(MemberRecord))
 
 
 def matches(record: MemberRecord, query: str) -> bool:
@@ -312,17 +275,6 @@ def list_members(
     if limit is not None:
         stmt = stmt.limit(limit)
     return privacy.for_session(session, (MemberRecord(*row) for row in session.execute(stmt)))
-
-
-@dataclass(frozen=True)
-class RollCounts:
-    """The roll in numbers: all members, those on the roll (在册), of them 预备党员, and how many
-    the given filters pass."""
-
-    total: int
-    active: int
-    probationary: int
-    matching: int
 
 
 def roll_counts(session: Session, *, branch_id: int | None = None, membership: str | None = None,

@@ -14,13 +14,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from services.access import ADMIN, EDITOR, current_role
+from services.access import current_role
 from services.errors import PermissionDeniedError
 from services.normalize import mask_id_number
+from services.roles import FULL_ID_ROLES, can_see_full_ids
 
-# Roles whose work needs full numbers (entering and checking the roll). `None` is a database
-# without accounts: a single-user office where the clerk is everyone.
-FULL_ID_ROLES = (ADMIN, EDITOR, None)
 # The fields of a record or a JSON row that hold personal numbers.
 ID_FIELDS = ("id_number",)
 PHONE_FIELDS = ("phone",)
@@ -35,11 +33,6 @@ __all__ = [
     "mask_member_json", "mask_phone", "mask_record", "mask_text", "mask_value", "require_full_numbers",
     "shows_full_numbers",
 ]
-
-
-def can_see_full_ids(role: str | None) -> bool:
-    """Whether lists show full ID and phone numbers to this role (printouts mask by default)."""
-    return role in FULL_ID_ROLES
 
 
 def shows_full_numbers(session: Session) -> bool:

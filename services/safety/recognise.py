@@ -9,6 +9,7 @@ recognised by that schema and stamped on their next write.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import sqlite3
@@ -25,6 +26,8 @@ APPLICATION_ID = 0x44584A59  # "DXJY": 党训教育
 CORE_TABLES = frozenset({"member", "branch", "setting", "change_log"})
 
 NEW, OURS, FIRST_RELEASE = "new", "ours", "first_release"
+# The `setting` row holding the day of the last daily `PRAGMA quick_check` (storage.daily_check).
+QUICK_CHECK_KEY = "safety.last_quick_check"
 
 
 class ForeignDatabaseError(UnreadableFileError):
@@ -104,6 +107,13 @@ def revision_graph() -> dict[str, tuple[str, ...]]:
 
 def all_revisions() -> set[str]:
     return set(revision_graph())
+
+
+def head_revisions() -> set[str]:
+    """The head revisions of the migration scripts (what a database at this release's schema holds)."""
+    revisions = revision_graph()
+    referenced = {p for parents in revisions.values() for p in parents}
+    return set(revisions) - referenced
 
 
 def schema_generation() -> int:
@@ -218,6 +228,36 @@ def recognise(path: Path | str, *, deep: bool = False) -> Recognition:
                                  "请升级程序后再打开。")
     raise ForeignDatabaseError(f"{path} 是另一个程序的 SQLite 数据库（表 {'、'.join(sorted(user_tables)[:5])}），"
                                "不是本程序的数据库。")
+
+
+def ready_as_is(path: Path, today: dt.date | None = None) -> sqlite3.Connection | None:
+    """A connection for reading (query_only) to the database at `path` when opening it has nothing to do.
+
+    That is: our database, stamped at this release's schema (the migrations' heads, so no upgrade
+    and no backup before one), writable, without accounts (no login), its daily quick check done
+    today. None otherwise, and on any problem: the full open then does what is needed and says why.
+    Writes nothing, raises nothing; the caller closes the connection.
+    """
+    try:
+        found = recognise(path)
+    except DangxunError:
+        return None
+    if (found.kind != OURS or found.needs_stamp or set(found.revisions) != head_revisions()
+            or not is_writable(path)):
+        return None
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=rw", uri=True, timeout=5.0)
+        conn.execute("PRAGMA query_only=ON")
+        day = conn.execute("SELECT value FROM setting WHERE key = ?", (QUICK_CHECK_KEY,)).fetchone()
+        accounts = conn.execute("SELECT 1 FROM account LIMIT 1").fetchone()
+        if accounts is None and day is not None and day[0] == (today or dt.date.today()).isoformat():
+            return conn
+    except sqlite3.Error:
+        pass
+    if conn is not None:
+        conn.close()
+    return None
 
 
 def _sqlite_reason(exc: BaseException) -> str:

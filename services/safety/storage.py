@@ -159,7 +159,7 @@ def open_server(url: str, *, migrate: bool = True) -> Database:
     return db
 
 
-QUICK_CHECK_KEY = "safety.last_quick_check"
+QUICK_CHECK_KEY = recognition.QUICK_CHECK_KEY
 
 
 def daily_check(db: Database, today: dt.date | None = None, checked_now: bool = False) -> list[str]:
@@ -209,9 +209,7 @@ def stamp_database(engine: Engine) -> None:
 
 def known_heads() -> set[str]:
     """The head revisions of the migration scripts, read from the files (no Alembic import)."""
-    revisions = recognition.revision_graph()
-    referenced = {p for parents in revisions.values() for p in parents}
-    return set(revisions) - referenced
+    return recognition.head_revisions()
 
 
 def current_revisions(engine: Engine) -> set[str]:

@@ -72,3 +72,49 @@ def export_template(parent: QWidget | None, ws: Any, *, ask_path: AskPath = ask_
 
     _run(parent, _tr("正在生成模板"), work, runner, on_done)
     return path
+
+
+def export_from_window(window: Any, kind: str) -> None:
+    """The main window's 导出 (menu or the members tab's button): "all", "branch", "filter" or "template"."""
+    from PySide6.QtWidgets import QMessageBox
+
+    tab: Any = window.tab("党员")
+    if tab is None:
+        return
+    if kind == "template":
+        export_template(window, window.ws)
+        return
+    branch: str | None = None
+    records: list[Any] | None = None
+    what = window.tr("党员花名册")
+    if kind == "branch":
+        current = tab.current_branch()
+        if current is None:
+            QMessageBox.information(window, window.tr("导出"), window.tr("请先在左侧选择一个党支部。"))
+            return
+        branch = current.name
+        what = window.tr("{0}花名册").format(branch)
+        rows = current.all_members
+    elif kind == "filter":
+        records = tab.visible_records()
+        what = window.tr("党员花名册（当前筛选）")
+        rows = len(records)
+    else:
+        rows = tab.model.total_count()
+    export_roll(window, window.ws, branch=branch, records=records, ask_path=_path_asker(window, what, rows),
+                on_done=lambda _r: window.statusBar().showMessage(window.tr("已导出。"), 8000))
+
+
+def _path_asker(window: Any, what: str, rows: int) -> AskPath:
+    """Ask where to save, then confirm (full ID numbers) and log the export; None: don't export."""
+    from ui.safety.privacy_dialogs import export_allowed
+
+    def ask(parent: QWidget | None, title: str, suggested: str) -> str | None:
+        path = ask_save_path(parent, title, suggested)
+        if not path:
+            return None
+        if not export_allowed(window, window.ws, what, True, rows=rows, path=path):
+            return None
+        return path
+
+    return ask

@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QTableView, QWidget
 
-from services.access import EDITOR, VIEWER
 from services.errors import DangxunError
+from services.roles import EDITOR, VIEWER
 from ui.widgets.errors import show_error
 
 if TYPE_CHECKING:

@@ -78,6 +78,12 @@ POST_NONE = "none"
 
 _ID_TAIL = re.compile(r"[0-9x]+")
 _LEFT_GREY = QColor("#8a8a8a")
+# Asked for every painted cell: worked out once (Qt's flag and role enums are slow to combine in Python).
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_USER = Qt.ItemDataRole.UserRole
 # A find loop costs about a microsecond per hit row; past these shares of all rows the one-pass
 # methods below win (big-integer flags for ASCII fields, a C-level map for the others).
 _WIDE_SHARE_ASCII = 1 / 16
@@ -198,7 +204,7 @@ class MemberTableModel(QAbstractTableModel):
         self._id_length = 0
         self._phone_mask: Callable[[str], str] | None = None  # set for roles that may not see full numbers
         # The first screen only (see set_first_page): how to read the rest, and the rows the filters pass.
-        self._more: Callable[[], list[MemberRecord]] | None = None
+        self._more: Callable[[], list[MemberRecord] | None] | None = None
         self._partial_visible = 0
 
     # ------------------------------------------------------------ data in
@@ -214,7 +220,7 @@ class MemberTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_first_page(self, records: Iterable[MemberRecord], visible: int,
-                       more: Callable[[], list[MemberRecord]]) -> None:
+                       more: Callable[[], list[MemberRecord] | None]) -> None:
         """The first screen of a long roll, read with the current filters (no search, no post filter)
         and in load order; `visible` is how many rows those filters pass in all; `more` reads the whole
         roll, called when the view scrolls to the end (fetchMore) or anything needs every row."""
@@ -234,7 +240,11 @@ class MemberTableModel(QAbstractTableModel):
             return
         more = self._more
         self._more = None
-        records = list(more())
+        read = more()
+        if read is None:  # not readable yet (the database is still being opened): stays partial
+            self._more = more
+            return
+        records = list(read)
         # Worked out aside, then swapped in: the first screen's rows stay and the rest are appended
         # (the view keeps its place and selection), unless the roll changed meanwhile (a reset).
         names = ("_records", "_order", "_base", "_base_flags", "_visible", "_blobs", "_id_length")
@@ -446,15 +456,15 @@ class MemberTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._visible):
             return None
         record = self._records[self._visible[index.row()]]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if self._phone_mask is not None and index.column() == _PHONE_COLUMN:
                 return self._phone_mask(record.phone or "")
             return COLUMNS[index.column()].display(record)
-        if role == Qt.ItemDataRole.ForegroundRole and record.status != "在册":
+        if role == _FOREGROUND and record.status != "在册":
             return QBrush(_LEFT_GREY)
-        if role == Qt.ItemDataRole.ToolTipRole and record.status != "在册":
+        if role == _TOOLTIP and record.status != "在册":
             return f"{record.status}（{format_partial(record.left_date)}）{record.left_reason or ''}"
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return record.id
         return None
 
@@ -469,7 +479,7 @@ class MemberTableModel(QAbstractTableModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if (column, order) != (self._sort_column, self._sort_order):

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.access import EDITOR
 from services.normalize import LEFT_STATUSES
-from services.safety.privacy import can_see_full_ids
+from services.roles import EDITOR, can_see_full_ids
 from services.version import APP_NAME
 from ui.roll.branch_tree_model import BranchTreeModel
 from ui.roll.branch_tree_pane import BranchTreePane
@@ -46,6 +45,7 @@ from ui.widgets.list_helpers import EmptyNotice, clear_on_escape
 from ui.widgets.live import follow
 
 if TYPE_CHECKING:
+    from services.roll.first_screen import FirstScreen
     from services.roll.members import MemberRecord
     from services.workspace import Workspace
 
@@ -76,13 +76,16 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
     # 导出: "all", "branch", "filter" or "template"; the main window does the export.
     export_requested = Signal(str)
 
-    def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, ws: Workspace | None, parent: QWidget | None = None) -> None:
+        """`ws` None: built before the database is open, to show the roll's first screen
+        (show_first_screen); read-only until `attach(ws)`."""
         super().__init__(parent)
-        self.ws = ws
+        self.ws = ws  # type: ignore[assignment]  # None only until attach() (the first screen)
         self._import_available = False
         self._export_available = False
         self._export_wired = False
-        self._read_only = not ws.can(EDITOR)  # buttons only: the workspace refuses the writes itself
+        # Buttons only: the workspace refuses the writes itself.
+        self._read_only = ws is None or not ws.can(EDITOR)
         self._branch_id: int | None = None
         self._totals = ""
         self._out_dir: Path | None = None  # temporary folder of printouts, made on the first print
@@ -112,6 +115,13 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
         self.splitter.setSizes([em * 17, em * 60])
         layout.addWidget(self.splitter, 1)
         self.set_read_only(self._read_only)
+        if ws is not None:
+            self.attach(ws)
+
+    def attach(self, ws: Workspace) -> None:
+        """The database is open: follow it, and allow what the account may do."""
+        self.ws = ws
+        self.set_read_only(not ws.can(EDITOR))
         self.set_full_numbers(can_see_full_ids(ws.role))  # the privacy rule of the services
         follow(ws, self, ("member", "branch"), self.refresh)
 
@@ -316,7 +326,16 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
             records, branches = self.read_roll(session)
         self.show_roll(records, branches)
 
-    def _read_all(self) -> list[MemberRecord]:
+    def show_first_screen(self, screen: FirstScreen) -> None:
+        """What services/roll/first_screen.py read from the file before the database was opened."""
+        if screen.counts is not None:
+            self._show_first_page(screen.records, screen.branches, screen.counts)
+        else:
+            self.show_roll(screen.records, screen.branches)
+
+    def _read_all(self) -> list[MemberRecord] | None:
+        if self.ws is None:  # the first screen, shown before the database was opened
+            return None
         with self.ws.read() as session:
             from services.roll import members as member_service
 

@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from services.errors import DangxunError, DatabaseLockedError
-from services.safety import backup as backup_service
-from services.safety import restore as restore_service
-from services.safety.accounts import AccountInfo
 from services.safety.location import Location
 from services.safety.lock import DatabaseLock, LockFileError, acquire_lock, describe_stale
 from services.safety.recognise import DamagedDatabaseError, is_writable
-from services.safety.storage import Database, current_revisions, known_heads, open_database
-from services.workspace import Workspace
-from ui.safety.login_dialog import login
+
+# The workspace, storage, backups and the login dialog import SQLAlchemy: they are imported after the
+# lock is taken, so that the window can show the roll's first screen before (ui/app.py).
+if TYPE_CHECKING:
+    from services.safety import backup as backup_service
+    from services.safety.accounts import AccountInfo
+    from services.safety.storage import Database
+    from services.workspace import Workspace
 
 TITLE = "党员教育培训管理系统"
 
@@ -62,6 +66,13 @@ class SafeStart:
         self.ws.close()
 
 
+def login(ws: Workspace, parent: QWidget | None, username: str, where: str) -> bool:
+    """The login dialog (ui/safety/login_dialog.py), which logs the workspace in."""
+    from ui.safety.login_dialog import login as ask
+
+    return bool(ask(ws, parent, username, where))
+
+
 def _tell(parent: QWidget | None, message: str, interactive: bool) -> None:
     print(f"错误：{message}", file=sys.stderr)
     if interactive:
@@ -73,14 +84,20 @@ READ_ONLY_BANNER = "只读：另一窗口正在编辑该数据库，现在只能
 
 def open_for_window(path: Path | Location, default_actor: str, parent: QWidget | None = None, *,
                     interactive: bool = True, username: str = "",
-                    backups: Path | None = None) -> SafeStart | int:
+                    backups: Path | None = None,
+                    on_locked: Callable[[Path | None], None] | None = None) -> SafeStart | int:
     """Lock, open (upgrading after a backup) into a Workspace, log in when needed, back up when data changed.
 
     Returns a SafeStart, or an exit code after telling the user why: 3 another copy holds the
-    database, 2 network share or unreadable file, 1 login abandoned or refused.
+    database, 2 network share or unreadable file, 1 login abandoned or refused. `on_locked` is called
+    once the file's lock is settled, before the database is opened: with the path when this window
+    holds a fresh lock (it may then show what the file holds meanwhile, ui/first_screen.py), with
+    None otherwise (shared, or a lock left by a copy that stopped).
     """
-    folder = backups or backup_service.default_backups_dir()
     if isinstance(path, Location) and path.url is not None:
+        from services.safety import backup as backup_service
+
+        folder = backups or backup_service.default_backups_dir()
         return _open_server(path.url, default_actor, parent, interactive, username, folder)
     if isinstance(path, Location):
         path = path.path or Path()
@@ -100,6 +117,18 @@ def open_for_window(path: Path | Location, default_actor: str, parent: QWidget |
     except DangxunError as exc:
         _tell(parent, exc.message, interactive)
         return exc.exit_code
+    if on_locked is not None:
+        ours = not shared and lock is not None and lock.stale_cleared is None
+        try:
+            on_locked(path if ours else None)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+    from services.safety import backup as backup_service
+    from services.workspace import Workspace
+
+    folder = backups or backup_service.default_backups_dir()
     if shared:
         return _open_shared(path, shared, default_actor, parent, interactive, username, folder)
     notes: list[str] = []
@@ -154,6 +183,9 @@ def _logged_in(ws: Workspace, parent: QWidget | None, interactive: bool, usernam
 def _open_shared(path: Path, reason: str, actor: str, parent: QWidget | None, interactive: bool,
                  username: str, folder: Path) -> SafeStart | int:
     """A second window on a file another window edits: it shows everything and changes nothing."""
+    from services.safety.storage import current_revisions, known_heads, open_database
+    from services.workspace import Workspace
+
     try:
         db = open_database(path, backup_dir=folder, migrate=False)
     except DangxunError as exc:
@@ -177,6 +209,8 @@ def _open_shared(path: Path, reason: str, actor: str, parent: QWidget | None, in
 def _open_server(url: str, actor: str, parent: QWidget | None, interactive: bool, username: str,
                  folder: Path) -> SafeStart | int:
     """A server database: no lock (several clerks at once), no file backups (the server keeps its own)."""
+    from services.workspace import Workspace
+
     while True:
         try:
             ws = Workspace.open_server(url, actor=actor, backup_dir=folder)
@@ -211,6 +245,10 @@ def _open_or_offer_restore(path: Path, folder: Path, actor: str, parent: QWidget
     The damaged file is copied aside (into the backups folder) before the restore, never deleted.
     Raises the damage refusal (naming the newest good backup) when the offer is declined.
     """
+    from services.safety import backup as backup_service
+    from services.safety import restore as restore_service
+    from services.safety.storage import open_database
+
     try:
         return open_database(path, backup_dir=folder, verify=verify, daily=True)
     except DamagedDatabaseError as exc:
@@ -255,6 +293,8 @@ class AutoBackup(QObject):
 
     def check(self) -> str | None:
         """One check; returns the new backup's path when one was made."""
+        from services.safety import backup as backup_service
+
         try:
             result = backup_service.backup_if_due(self.db, self.actor, self.folder)
         except DangxunError as exc:

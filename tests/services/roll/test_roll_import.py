@@ -204,6 +204,21 @@ def test_database_changed_after_preview(db: Database, tmp_path: Path) -> None:
     assert count(db) == 1
 
 
+def test_database_changed_after_preview_of_a_long_roll(db: Database, tmp_path: Path) -> None:
+    """More than 900 new members are checked against the stored numbers in one query: the same refusal."""
+    from tests.helpers.roll_factory import roll_rows, write_roll_csv
+
+    path = write_roll_csv(tmp_path / "long.csv", 1200)
+    with db.session_factory() as s:
+        plan = plan_import(s, path)
+    assert len(plan.added) == 1200
+    late = roll_rows(1200)[700]
+    do_import(db, xlsx(tmp_path / "late.xlsx", [[1, late[1], late[2], late[4], late[5], late[7], late[9], late[10], ""]]))
+    with db.session_factory.begin() as s, pytest.raises(ConflictError, match=f"身份证号码{late[5]}已在库中"):
+        apply_import(s, plan, "tester", create_branches=True)
+    assert count(db) == 1
+
+
 # ---------------------------------------------------------------- cancelling and errors file
 
 

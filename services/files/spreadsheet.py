@@ -329,7 +329,8 @@ class ReadAhead:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        return self._sheets
+        sheets, self._sheets = self._sheets, []  # handed over: the parsed cells go when they are read
+        return sheets
 
 
 # ---------------------------------------------------------------- reading a table

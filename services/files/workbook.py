@@ -115,7 +115,7 @@ def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
                     parsed.append(exc)
 
         def rows() -> Iterator[tuple[int, list[Any]]]:
-            sheet = parsed[0] if parsed else parse()
+            sheet = parsed.pop() if parsed else parse()  # not kept once read: its cells take memory
             if isinstance(sheet, UnreadableFileError):
                 raise sheet
             try:

@@ -459,6 +459,11 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
         yield from found.buffered
         yield from found.rest
 
+    def mapped_values(cells: list[Any]) -> dict[str, Any]:
+        """The mapped cells by field (in one C call when the row is long enough); a blank text cell is no value."""
+        got = pick(cells) if len(cells) > last_index else [cells[i] if i < len(cells) else None for i in indices]
+        return {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)}
+
     text_only = table.text_only = raw.text_only
     leads: dict[str, bool] = {}
     data_rows = 0
@@ -479,12 +484,16 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
                     table.stopped_at = number
                     break
         else:
-            filled = _filled(cells)
-            if not filled:
-                continue
-            if len(filled) <= 4 and is_sign_off_row(cells, filled):
-                table.stopped_at = number
-                break
+            values = mapped_values(cells)
+            # A mapped cell has a value exactly when it is filled: with more than four, the row is data
+            # (the common row) without a test of every cell.
+            if len(values) - list(values.values()).count(None) <= 4:
+                filled = _filled(cells)
+                if not filled:
+                    continue
+                if len(filled) <= 4 and is_sign_off_row(cells, filled):
+                    table.stopped_at = number
+                    break
         data_rows += 1
         if data_rows > max_rows:
             raise UnreadableFileError(too_many_rows_message(path, None, max_rows))
@@ -494,15 +503,13 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
             if progress is not None and data_rows % 5000 == 0:
                 progress(0, f"正在读取第{number}行……")
         width = len(cells)
-        # The mapped cells in one C call when the row is long enough; a blank text cell is no value.
-        if width > last_index:
+        # Text cells none of them blank (the common row): the values as they are, in C calls.
+        if text_only and width > last_index:
             got = pick(cells)
-            # Text cells none of them blank (the common row): the values as they are, in C calls.
-            values = (dict(zip(keys, got)) if text_only and all(map(str.strip, got)) else
+            values = (dict(zip(keys, got)) if all(map(str.strip, got)) else
                       {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)})
-        else:
-            got = [cells[i] if i < width else None for i in indices]
-            values = {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)}
+        elif text_only:
+            values = mapped_values(cells)
         row = TableRow(number, cells if text_only else list(cells), values)
         for first, twin in twins:
             other = cells[twin.index] if twin.index < width else None

@@ -243,6 +243,21 @@ def test_cancel_during_write_leaves_database_unchanged(db: Database, tmp_path: P
         plan_import(s, path, cancel=cancel)
 
 
+def test_chunks_written_while_the_next_are_built(db: Database, tmp_path: Path) -> None:
+    """Several chunks, each written by a second thread: every member stored once, progress in order."""
+    from tests.helpers.roll_factory import write_roll_csv
+
+    path = write_roll_csv(tmp_path / "chunks.csv", 4500)
+    seen: list[str] = []
+    with db.session_factory.begin() as s:
+        plan = plan_import(s, path)
+        apply_import(s, plan, "tester", create_branches=True, progress=lambda _p, text: seen.append(text))
+    assert seen == [f"已写入{n}名（共4500名）……" for n in (2000, 4000, 4500)]
+    with db.session_factory() as s:
+        stored = {number: key for number, key in s.execute(select(Member.id_number, Member.sort_key))}
+    assert stored == {c["id_number"]: derived_name_fields(c["name"])["sort_key"] for c in plan.added}
+
+
 @needs_samples
 def test_errors_file_can_be_fixed_and_imported(db: Database, tmp_path: Path) -> None:
     with db.session_factory() as s:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -365,36 +364,10 @@ def _member_row(clean: dict[str, Any], branch_id: int) -> tuple[Any, ...]:
     return (*values, branch_id, *_derived_values(clean["name"]))
 
 
-def _insert_added(session: Session, added: list[dict[str, Any]], branch_ids: dict[str, int], total: int,
-                  progress: Progress | None, cancel: threading.Event | None) -> int:
-    """INSERT the new members CHUNK at a time through the driver's executemany (services/bulk.py).
-
-    Each chunk is written by a second thread while this one builds the next chunk's rows: the
-    driver lets go of the GIL while the database writes, and the connection is never used by both
-    threads at once. Returns how many were written.
-    """
-    if not added:
-        return 0
-    connection = session.connection()
-    table = cast(SqlTable, Member.__table__)
-
-    def written(done: int) -> None:
-        if progress is not None:
-            progress(int(100 * done / total), f"已写入{done}名（共{total}名）……")
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roll-insert") as writer:
-        writing: Future[None] | None = None
-        for start in range(0, len(added), CHUNK):
-            tick(cancel, CANCELLED)
-            rows = [_member_row(c, branch_ids[c["branch"]]) for c in added[start:start + CHUNK]]
-            if writing is not None:
-                writing.result()
-                written(start)
-            writing = writer.submit(insert_rows, connection, table, _INSERT_KEYS, rows)
-        assert writing is not None
-        writing.result()
-    written(len(added))
-    return len(added)
+def _bulk_insert(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    """INSERT many members at once through the driver's executemany (services/bulk.py)."""
+    if rows:
+        insert_rows(session.connection(), cast(SqlTable, Member.__table__), _INSERT_KEYS, rows)
 
 
 @bulk_work
@@ -427,7 +400,14 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
         branch_ids[info.name] = info.id
         created.append(info.name)
     total = max(1, len(plan.added) + len(plan.updated) + len(plan.restored))
-    done = _insert_added(session, plan.added, branch_ids, total, progress, cancel)
+    done = 0
+    for start in range(0, len(plan.added), CHUNK):
+        tick(cancel, CANCELLED)
+        chunk = plan.added[start:start + CHUNK]
+        _bulk_insert(session, [_member_row(c, branch_ids[c["branch"]]) for c in chunk])
+        done += len(chunk)
+        if progress is not None:
+            progress(int(100 * done / total), f"已写入{done}名（共{total}名）……")
     updates = [(item, "导入花名册时修改党员") for item in plan.updated]
     updates += [(item, "导入花名册时按文件恢复党员原文") for item in plan.restored]
     for start in range(0, len(updates), CHUNK):

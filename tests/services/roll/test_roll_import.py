@@ -243,8 +243,8 @@ def test_cancel_during_write_leaves_database_unchanged(db: Database, tmp_path: P
         plan_import(s, path, cancel=cancel)
 
 
-def test_chunks_written_while_the_next_are_built(db: Database, tmp_path: Path) -> None:
-    """Several chunks, each written by a second thread: every member stored once, progress in order."""
+def test_a_roll_of_several_chunks(db: Database, tmp_path: Path) -> None:
+    """Several chunks of executemany: every member stored once with its derived fields, progress in order."""
     from tests.helpers.roll_factory import write_roll_csv
 
     path = write_roll_csv(tmp_path / "chunks.csv", 4500)

@@ -42,8 +42,8 @@ from ui.roll.member_table_model import (
 )
 from ui.widgets.icons import icon
 from ui.widgets.list_helpers import EmptyNotice, clear_on_escape
-from ui.widgets.table_headers import SteadyHeader
 from ui.widgets.live import follow
+from ui.widgets.table_headers import SteadyHeader
 
 if TYPE_CHECKING:
     from services.roll.first_screen import FirstScreen

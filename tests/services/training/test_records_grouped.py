@@ -18,7 +18,12 @@ from services.files.spreadsheet import read_table
 from services.normalize import fold_key
 from services.progress import RowProblem
 from services.training import records_import
-from services.training.records_check import ACTIVITY_FIELDS, MEMBER_FIELDS, activity_checker, member_checker
+from services.training.records_check import (
+    ACTIVITY_FIELDS,
+    MEMBER_FIELDS,
+    activity_checker,
+    member_checker,
+)
 from services.training.records_import import LABELS, RECORD_HEADERS, RecordRow, RecordsPlan
 from tests.helpers.training_helpers import load_roll
 

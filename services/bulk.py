@@ -59,10 +59,12 @@ def _statement(connection: Connection, table: Table, keys: list[str], count: int
     stmt = insert(table).values(values) if count > 1 else insert(table).values(values[0])
     compiled = stmt.compile(dialect=connection.dialect)
     names = [f"v{j}_{i}" for j in range(count) for i in range(len(keys))]
+    others = set(compiled.bind_names.values()) - set(names)
+    if others:  # a column's Python-side default the caller left out
+        raise ValueError(f"values missing for {sorted(others)[:3]} in {table.name}")
     if not compiled.positional:
         return str(compiled), [dict(zip(names, run, strict=True)) for run in runs]
     at = {name: n for n, name in enumerate(names)}
-    # A name not ours (a column's Python-side default the caller left out) raises KeyError here.
     order = [at[name] for name in (compiled.positiontup or [])]
     if order == list(range(len(names))):
         return str(compiled), runs

@@ -20,7 +20,6 @@ from typing import Any
 
 from services.errors import CancelledError, UnreadableFileError, ValidationError
 from services.files.grouped import Grouped, group_rows, stream_grouped
-from services.files.html_reader import html_sheets
 from services.files.raw import (
     FORM_XLS,
     HEADER_SEARCH_ROWS,
@@ -45,7 +44,6 @@ from services.files.workbook import (
     is_encrypted_ole,
     zip_form,
 )
-from services.files.xml_reader import xml_sheets
 from services.progress import Progress, bulk_work
 
 __all__ = ["HEADER_SEARCH_ROWS", "SUPPORTED", "RawSheet", "detect_encoding", "open_sheets", "read_table"]
@@ -289,9 +287,14 @@ def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]
     if head.startswith(ZIP_MAGIC):
         return calamine_sheets(path, zip_form(path, max_rows), max_rows)
     kind = _markup_kind(head)
+    # The markup readers (html.parser, ElementTree) are loaded only for the files that need them.
     if kind == "xml2003":
+        from services.files.xml_reader import xml_sheets
+
         return xml_sheets(path, _read_markup(path), xml_form(path), max_rows)
     if kind == "html":
+        from services.files.html_reader import html_sheets
+
         return html_sheets(path, _read_markup(path), html_form(path), max_rows)
     if kind is None and (suffix in CSV_SUFFIXES or _is_text(head)):
         return [csv_sheet(path, max_rows)]

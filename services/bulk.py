@@ -50,10 +50,30 @@ def insert_rows(connection: Connection, table: Table, keys: Sequence[str], rows:
         connection.exec_driver_sql(*_statement(connection, table, keys, 1, [tuple(r) for r in rows[whole:]]))
 
 
+# (dialect, table, keys, rows) → the statement's text and the order of its parameters (None: by name).
+_COMPILED: dict[tuple[Any, ...], tuple[str, list[int] | None]] = {}
+
+
 def _statement(connection: Connection, table: Table, keys: list[str], count: int,
                runs: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
     """The INSERT of `count` rows for the connection's dialect, and each run of `count` flattened rows
     as its parameters (value i of row j is bound as `v{j}_{i}`)."""
+    cache_key = (connection.dialect, table, tuple(keys), count)
+    known = _COMPILED.get(cache_key)
+    if known is None:
+        if len(_COMPILED) >= 64:  # engines come and go (tests): keep the cache small
+            _COMPILED.clear()
+        known = _COMPILED[cache_key] = _compile(connection, table, keys, count)
+    sql, order = known
+    if order is None:
+        names = [f"v{j}_{i}" for j in range(count) for i in range(len(keys))]
+        return sql, [dict(zip(names, run, strict=True)) for run in runs]
+    if order == list(range(len(order))):
+        return sql, runs
+    return sql, [tuple(run[i] for i in order) for run in runs]
+
+
+def _compile(connection: Connection, table: Table, keys: list[str], count: int) -> tuple[str, list[int] | None]:
     values: list[dict[str, Any]] = [{key: bindparam(f"v{j}_{i}") for i, key in enumerate(keys)}
                                     for j in range(count)]
     stmt = insert(table).values(values) if count > 1 else insert(table).values(values[0])
@@ -63,9 +83,6 @@ def _statement(connection: Connection, table: Table, keys: list[str], count: int
     if others:  # a column's Python-side default the caller left out
         raise ValueError(f"values missing for {sorted(others)[:3]} in {table.name}")
     if not compiled.positional:
-        return str(compiled), [dict(zip(names, run, strict=True)) for run in runs]
+        return str(compiled), None
     at = {name: n for n, name in enumerate(names)}
-    order = [at[name] for name in (compiled.positiontup or [])]
-    if order == list(range(len(names))):
-        return str(compiled), runs
-    return str(compiled), [tuple(run[i] for i in order) for run in runs]
+    return str(compiled), [at[name] for name in (compiled.positiontup or [])]

@@ -225,18 +225,19 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
     a_keyno = [-1 if v is None else key_numbers.setdefault(v[0], len(key_numbers)) for _p, v in a_checked]
     stride = max(names_by_id, default=0) + 1
     seen: dict[int, int] = {}  # activity key number * stride + member id → the row that named it first
-    # Per distinct activity cells, worked out at their first row: (status, reason, earned, existing activity).
-    contexts: dict[int, tuple[str, str | None, float, tuple[int, int, float] | None]] = {}
-    m_bad = [bool(p or both_empty) for p, _m, both_empty in m_checked]
-    a_bad = [bool(p) for p, _v in a_checked]
+    # Per distinct activity cells, worked out at their first row: (key, status, reason, earned, existing activity).
+    contexts: dict[int, tuple[ActivityKey, str, str | None, float, tuple[int, int, float] | None]] = {}
+    # Per distinct cells: the member (None when refused); the activity's key number (-1 when refused).
+    member_of = [None if p or both_empty else m_id for p, m_id, both_empty in m_checked]
     reader_problems = grouped.problems
-    m_index, a_index, numbers = grouped.index[0], grouped.index[1], grouped.numbers
     added, refused = plan.added, plan.refused
-    for position, number in enumerate(numbers):
-        if position % 5000 == 0:
+    rows = zip(grouped.numbers, grouped.index[0], grouped.index[1], strict=True)
+    for position, (number, mi, ai) in enumerate(rows):
+        if not position % 5000:
             tick(cancel)
-        mi, ai = m_index[position], a_index[position]
-        if m_bad[mi] or a_bad[ai] or position in reader_problems:
+        member_id = member_of[mi]
+        keyno = a_keyno[ai]
+        if member_id is None or keyno < 0 or (reader_problems and position in reader_problems):
             m_problems, _member, both_empty = m_checked[mi]
             problems = [RowProblem(number, column, message) for column, message in reader_problems.get(position, ())]
             if both_empty and not problems:
@@ -245,10 +246,8 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
             if problems:
                 refused.extend(problems)
                 continue
-        member_id = m_checked[mi][1]
-        a_values = a_checked[ai][1]
-        assert a_values is not None and member_id is not None
-        pair = a_keyno[ai] * stride + member_id
+        assert member_id is not None
+        pair = keyno * stride + member_id
         earlier = seen.get(pair)
         if earlier is not None:
             refused.append(RowProblem(number, col("name"), f"与第{earlier}行重复：同一党员同一培训只能有一条记录"))
@@ -256,9 +255,12 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         seen[pair] = number
         context = contexts.get(ai)
         if context is None:
-            context = contexts[ai] = _activity_context(plan, a_values, existing, stored_text, type_names, number)
-        status, reason, earned, found_activity = context
-        record = RecordRow(number, member_id, names_by_id[member_id], a_values[0], status, reason, earned)
+            a_values = a_checked[ai][1]
+            assert a_values is not None
+            context = contexts[ai] = (a_values[0], *_activity_context(plan, a_values, existing, stored_text,
+                                                                      type_names, number))
+        key, status, reason, earned, found_activity = context
+        record = RecordRow(number, member_id, names_by_id[member_id], key, status, reason, earned)
         if found_activity is None:
             added.append(record)
             continue

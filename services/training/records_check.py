@@ -53,11 +53,23 @@ MemberCheck = tuple[tuple[tuple[str, str], ...], "int | None", bool]
 ActivityCheck = tuple[tuple[tuple[str, str], ...], "tuple[Any, ...] | None"]
 
 
-def member_checker(by_number: dict[str, tuple[int, str]], by_name: dict[str, list[int]],
-                    own: set[int] | None = None,
-                    names_by_id: dict[int, str] | None = None) -> Callable[[Any, Any], MemberCheck]:
-    """Who a row's name and ID number cells name (checked once per distinct pair by the caller)."""
+def member_checker(by_number: dict[str, tuple[int, str]],
+                   by_name: dict[str, list[int]] | Callable[[], dict[str, list[int]]],
+                   own: set[int] | None = None,
+                   names_by_id: dict[int, str] | None = None) -> Callable[[Any, Any], MemberCheck]:
+    """Who a row's name and ID number cells name (checked once per distinct pair by the caller).
+
+    `by_name` (folded name → member ids) may be given as a function making it: it is then made only
+    if a row names a member without an ID number.
+    """
     n_name, n_number, n_text = memo(normalize_name), memo(normalize_id_number), memo(clean_text)
+    names: list[dict[str, list[int]]] = [by_name] if isinstance(by_name, dict) else []
+
+    def members_named(name: str) -> list[int]:
+        if not names:
+            assert callable(by_name)
+            names.append(by_name())
+        return names[0].get(fold_key(name), [])
 
     def check(name_cell: Any, number_cell: Any) -> MemberCheck:
         problems: list[tuple[str, str]] = []
@@ -80,7 +92,7 @@ def member_checker(by_number: dict[str, tuple[int, str]], by_name: dict[str, lis
             except NormalizeError as exc:
                 problems.append(("id_number", exc.message))
         elif name:
-            matches = by_name.get(fold_key(name), [])
+            matches = members_named(name)
             if len(matches) == 1:
                 member_id = matches[0]
             elif not matches:

@@ -176,12 +176,17 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
     def col(key: str) -> str:
         return plan.headers.get(key, LABELS[key])
 
-    by_number: dict[str, tuple[int, str]] = {}
-    by_name: dict[str, list[int]] = {}
-    for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number)):
-        by_number[m_number] = (m_id, m_name)
-        by_name.setdefault(fold_key(m_name), []).append(m_id)
+    by_number: dict[str, tuple[int, str]] = {
+        m_number: (m_id, m_name)
+        for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number))}
     names_by_id = dict(by_number.values())
+
+    def by_name() -> dict[str, list[int]]:  # made only if a row gives a name without a number
+        folded: dict[str, list[int]] = {}
+        for m_id, m_name in names_by_id.items():
+            folded.setdefault(fold_key(m_name), []).append(m_id)
+        return folded
+
     own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
     types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
     type_names = {t_id: t_name for t_name, t_id in types.items()}

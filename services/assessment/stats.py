@@ -30,42 +30,33 @@ Definitions (the figures of `stats --json`, the statistics tab and the report ar
 * Hours are rounded to 2 decimals, shares to 4, each from the exact sums (the avg of the
   rounded totals may differ in the last digit). A zero denominator gives 0.
 
-The heavy sums run in SQL (GROUP BY member and year), the per-member roll and target logic in
-Python over the members: 5 years, 20 000 members and 2 000 000 attendance rows take well under a
-second (tests/benchmarks/bench_stats.py).
+The heavy sums run in SQL (services/assessment/stats_sums.py: per member and year, per activity),
+the roll and target logic in Python over the members, list by list (tests/benchmarks/bench_stats.py,
+tests/benchmarks/bench_records.py part (b)).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Engine,
-    Integer,
-    MetaData,
-    Table,
-    func,
-    insert,
-    select,
-)
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from models import (
-    Activity,
-    ActivitySession,
-    ActivityType,
-    Attendance,
-    Branch,
-    HoursAdjustment,
-    Member,
-)
+from models import ActivityType, Branch, Member
 from services import access
+from services.assessment.stats_sums import (
+    CANCELLED_STATUS,  # noqa: F401 (services/assessment/ledger.py takes it from here)
+    ActivitySums,
+    SumsJob,
+    activity_sums,
+    member_year_hours,
+)
 from services.assessment.targets import (
     MemberTarget,
     RollSpan,
@@ -79,9 +70,9 @@ from services.assessment.targets import (
 from services.errors import CancelledError, ValidationError
 from services.normalize import ATTENDED_STATUSES
 from services.plan.rules import exempt_ids
+from services.progress import few_collections
 
 ATTENDED = ATTENDED_STATUSES
-CANCELLED_STATUS = "已取消"
 
 
 def hours_round(value: float) -> float:
@@ -186,99 +177,38 @@ def _period_years(date_from: dt.date, date_to: dt.date) -> list[tuple[int, dt.da
     return out
 
 
+_MEMBER = Member.__table__.c
+_TYPE = ActivityType.__table__.c
+_BRANCH = Branch.__table__.c
+_ALWAYS = dt.date.min  # a roll span's open start, compared like a date
+_STILL = dt.date.max  # a roll span's open end
+
+
 def load_members(session: Session) -> dict[int, MemberInfo]:
+    """The members the account sees with their roll spans: plain rows, each distinct date and post read once."""
     posts = committee_posts(session)
     rows = session.connection().execute(access.scope(
         session,
-        select(Member.id, Member.name, Member.branch_id, Member.party_post, Member.membership,
-               Member.joined_party, Member.joined_org, Member.left_date, Member.status),
-        branch=Member.branch_id)  # a branch account: its own members
+        select(_MEMBER.id, _MEMBER.name, _MEMBER.branch_id, _MEMBER.party_post, _MEMBER.membership,
+               _MEMBER.joined_party, _MEMBER.joined_org, _MEMBER.left_date, _MEMBER.status),
+        branch=_MEMBER.branch_id)  # a branch account: its own members
     ).all()
     spans: dict[tuple[Any, ...], RollSpan] = {}  # many members share dates: parse each once
+    committee: dict[str, bool] = {}
     out: dict[int, MemberInfo] = {}
     for mid, name, branch_id, post, membership, joined, joined_org, left, status in rows:
-        key = (joined, joined_org, left, status == "在册")
+        # roll_span's end depends on the status only when there is no leaving date.
+        key = (joined, joined_org, left, bool(status) and status != "在册")
         span = spans.get(key)
         if span is None:
             span = spans[key] = roll_span(joined, joined_org, left, status)
-        out[mid] = MemberInfo(mid, name, branch_id, post, membership, span,
-                              is_committee(post, posts) if post else False)
-    return out
-
-
-_SESSION_BUCKET = Table(
-    "tmp_stats_session_bucket", MetaData(),
-    Column("sid", Integer, primary_key=True),
-    Column("y", Integer),  # index of the session's year in the period
-    Column("yc", Integer),  # the same when the session's type counts toward that year's target, else -1
-    prefixes=["TEMPORARY"],
-)
-
-
-def member_year_hours(conn: Connection | Session, date_from: dt.date, date_to: dt.date,
-                      years: dict[int, YearTargets]) -> dict[int, list[float]]:
-    """member → [hours of each year of the period…, hours toward the target of each year…].
-
-    The years are those of `years` in ascending order; the hours are those credited in the
-    period. One pass over the covering index (member, session, hours): each session's year and
-    whether its type counts come from a small temporary table, and the years are pivoted into
-    columns, so SQLite groups by member in index order without sorting 2 000 000 rows.
-    `conn` may be a session or a connection of its own (see `compute_stats_detail(parallel=True)`).
-    """
-    year_list = sorted(years)
-    n = len(year_list)
-    index = {y: k for k, y in enumerate(year_list)}
-    rows = conn.execute(
-        select(ActivitySession.id, ActivitySession.date, Activity.type_id)
-        .join(Activity, Activity.id == ActivitySession.activity_id)
-        .where(ActivitySession.date >= date_from, ActivitySession.date <= date_to)
-    ).all()
-    out: dict[int, list[float]] = {}
-    if rows:
-        buckets = []
-        all_count = True
-        for sid, day, type_id in rows:
-            k = index[day.year]
-            counts = type_id in years[day.year].countable_types
-            all_count = all_count and counts
-            buckets.append({"sid": sid, "y": k, "yc": k if counts else -1})
-        raw = conn.connection() if isinstance(conn, Session) else conn
-        _SESSION_BUCKET.drop(raw, checkfirst=True)
-        _SESSION_BUCKET.create(raw)
-        try:
-            raw.execute(insert(_SESSION_BUCKET), buckets)
-            t = _SESSION_BUCKET.c
-            # SUM(…) FILTER (WHERE …): a fifth faster than SUM(CASE …) in SQLite (≥ 3.30), standard in PostgreSQL.
-            cols = [func.sum(Attendance.hours).filter(t.y == k) for k in range(n)]
-            if not all_count:
-                cols += [func.sum(Attendance.hours).filter(t.yc == k) for k in range(n)]
-            query = (select(Attendance.member_id, *cols)
-                     .join(_SESSION_BUCKET, t.sid == Attendance.session_id)
-                     .group_by(Attendance.member_id))
-            if all_count:
-                # Every type counts: the hours toward the target are the hours themselves.
-                for row in raw.execute(query):
-                    values = [v or 0.0 for v in row[1:]]
-                    out[row[0]] = values + values
-            else:
-                for row in raw.execute(query):
-                    out[row[0]] = [v or 0.0 for v in row[1:]]
-        finally:
-            _SESSION_BUCKET.drop(raw)
-    # Adjustments are few: group them by member, year and type. One not tied to an activity counts.
-    adj = (
-        select(HoursAdjustment.member_id, HoursAdjustment.date, Activity.type_id, HoursAdjustment.hours)
-        .outerjoin(Activity, Activity.id == HoursAdjustment.activity_id)
-        .where(HoursAdjustment.date >= date_from, HoursAdjustment.date <= date_to)
-    )
-    for member_id, day, type_id, hours in conn.execute(adj):
-        cell = out.get(member_id)
-        if cell is None:
-            cell = out[member_id] = [0.0] * (2 * n)
-        k = index[day.year]
-        cell[k] += hours or 0.0
-        if type_id is None or type_id in years[day.year].countable_types:
-            cell[n + k] += hours or 0.0
+        if post:
+            is_com = committee.get(post)
+            if is_com is None:
+                is_com = committee[post] = is_committee(post, posts)
+        else:
+            is_com = False
+        out[mid] = MemberInfo(mid, name, branch_id, post, membership, span, is_com)
     return out
 
 
@@ -287,146 +217,113 @@ def _check(cancel: threading.Event | None) -> None:
         raise CancelledError()
 
 
-class _MemberHoursThread(threading.Thread):
-    """Sums the member-year hours on a connection of its own while the caller does the rest."""
-
-    def __init__(self, engine: Any, date_from: dt.date, date_to: dt.date, targets: dict[int, YearTargets]) -> None:
-        super().__init__(name="stats-member-hours", daemon=True)
-        self.args = (engine, date_from, date_to, targets)
-        self.result: dict[int, list[float]] = {}
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        engine, date_from, date_to, targets = self.args
-        try:
-            with engine.connect() as conn:
-                self.result = member_year_hours(conn, date_from, date_to, targets)
-        except BaseException as exc:  # handed back to the caller's thread in outcome()
-            self.error = exc
-
-    def outcome(self) -> dict[int, list[float]]:
-        self.join()
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
 def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date, *,
                          progress: Callable[[int, str], None] | None = None,
                          cancel: threading.Event | None = None, parallel: bool = False) -> StatsDetail:
     """The statistics of [date_from, date_to] and the records behind each figure.
 
-    With `parallel`, the member-year sums run on a second connection in a thread of their own
-    while this thread sums the activities (SQLite releases the GIL while it works): about a third
-    faster on two cores. Only for a session that has written nothing yet, since the second
-    connection sees committed data only (the command line, the statistics tab and the benchmark
-    open a fresh session for it).
+    With `parallel`, the two passes over attendance (member-year sums, activity sums; see
+    services/assessment/stats_sums.py) run on connections of their own in two threads while this
+    thread reads the roll and works out who is on it when (SQLite releases the GIL while it works).
+    Only for a session that has written nothing yet, since the other connections see committed data
+    only (the command line, the statistics tab and the benchmark open a fresh session for it).
     """
     if date_from > date_to:
         raise ValidationError("统计区间的开始日期晚于结束日期", "date_from")
-    report = progress or (lambda _p, _m: None)
+    with few_collections():  # 20 000 members' rows and objects: no full collection halfway
+        return _compute(session, date_from, date_to, progress or (lambda _p, _m: None), cancel, parallel)
+
+
+def _compute(session: Session, date_from: dt.date, date_to: dt.date, report: Callable[[int, str], None],
+             cancel: threading.Event | None, parallel: bool) -> StatsDetail:
     report(0, "读取党员名册")
     period_years = _period_years(date_from, date_to)
+    n_years = len(period_years)
     targets = {y: load_year_targets(session, y) for y, _lo, _hi in period_years}
-    worker: _MemberHoursThread | None = None
+    scope = functools.partial(access.scope, session)
     bind = session.get_bind()
     in_memory = isinstance(bind, Engine) and bind.dialect.name == "sqlite" and bind.url.database in (
         None, "", ":memory:")
+    hours_job: SumsJob | None = None
+    acts_job: SumsJob | None = None
     if parallel and isinstance(bind, Engine) and not in_memory:
-        # A second connection to the same database (an in-memory SQLite one would be another database).
-        worker = _MemberHoursThread(bind, date_from, date_to, targets)
-        worker.start()
+        # Connections of their own to the same database (an in-memory SQLite one would be another database).
+        hours_job = SumsJob(bind, lambda conn: member_year_hours(conn, date_from, date_to, targets),
+                            "stats-member-hours")
+        acts_job = SumsJob(bind, lambda conn: activity_sums(conn, date_from, date_to, scope), "stats-activities")
+        hours_job.start()
+        acts_job.start()
     members = load_members(session)
     _check(cancel)
 
-    at_to = [m.id for m in members.values() if m.span.on_roll_at(date_to)]
+    # Who is on the roll when, worked out while the sums run: members in roll order, open spans as
+    # the least and greatest dates (so that a plain comparison says "on the roll on a day of [lo, hi]").
+    roll = [(m.id, m.span.start, m.span.end, *m.span.month_bounds(), m.committee) for m in members.values()]
+    spans = {mid: (m_first, m_last, committee) for mid, _s, _e, m_first, m_last, committee in roll}
+    ids = [r[0] for r in roll]
+    starts = [_ALWAYS if r[1] is None else r[1] for r in roll]
+    ends = [_STILL if r[2] is None else r[2] for r in roll]
+    at_to = [mid for mid, s, e in zip(ids, starts, ends) if s <= date_to and e >= date_to]
     branch_ids = sorted({members[i].branch_id for i in at_to})
+    type_names = {tid: name for tid, name in session.connection().execute(
+        select(_TYPE.id, _TYPE.name).order_by(_TYPE.sort_order, _TYPE.id))}
+    # Members grouped by their months on the roll within the period (clipped to it) and committee
+    # seat: the pro-rated target depends on nothing else, so it is worked out once per group and year.
+    p_first = date_from.year * 12 + date_from.month - 1
+    p_last = date_to.year * 12 + last_full_month(date_to) - 1
+    groups: dict[tuple[int, int, bool], int] = {}
+    group_of = [groups.setdefault((mf if mf > p_first else p_first, ml if ml < p_last else p_last, c), len(groups))
+                for _mid, _s, _e, mf, ml, c in roll]
+    on_roll: list[list[int]] = []  # per year: positions in `roll` of the members on it
+    short_of: list[list[float | None]] = []  # per year and group: below this, short of the target
+    exempts: list[set[int]] = []
+    for year, lo, hi in period_years:
+        yt = targets[year]
+        first = lo.year * 12 + lo.month - 1
+        last = hi.year * 12 + last_full_month(hi) - 1
+        # The countable hours below which one falls short: compared at the rounding of hours (a
+        # float sum may end 1e-12 short of 32).
+        table = {c: [None if t is None else t - 0.005 for t in (yt.prorated_hours(c, months)
+                                                                for months in range(13))]
+                 for c in (False, True)}
+        short_of.append([table[c][max(0, min(last, gl) - max(first, gf) + 1)] for gf, gl, c in groups])
+        on_roll.append([i for i, s, e in zip(range(len(ids)), starts, ends) if s <= hi and e >= lo])
+        exempts.append(exempt_ids(session, year))  # 免训 for the year (条例 art. 23): never below target
+    _check(cancel)
 
     report(10, "统计活动与人次")
-    type_rows = session.execute(select(ActivityType.id, ActivityType.name)
-                                .order_by(ActivityType.sort_order, ActivityType.id)).all()
-    type_names = {tid: name for tid, name in type_rows}
-    # A branch account: its branches' activities, and its own members' attendance at them.
-    acts = session.execute(access.scope(
-        session,
-        select(Activity.id, Activity.type_id)
-        .where(Activity.start_date >= date_from, Activity.start_date <= date_to,
-               Activity.status != CANCELLED_STATUS), activity=Activity.id)
-    ).all()
-    act_type = {aid: tid for aid, tid in acts}
-    activity_hours: dict[int, float] = dict.fromkeys(act_type, 0.0)
-    activity_pt: dict[int, int] = dict.fromkeys(act_type, 0)
-    if act_type:
-        period_acts = access.scope(session, select(Activity.id)
-                                   .where(Activity.start_date >= date_from, Activity.start_date <= date_to,
-                                          Activity.status != CANCELLED_STATUS), activity=Activity.id)
-        session_act = dict(session.execute(
-            select(ActivitySession.id, ActivitySession.activity_id)
-            .where(ActivitySession.activity_id.in_(period_acts))).all())
-        n_sessions: dict[int, int] = {}
-        for aid in session_act.values():
-            n_sessions[aid] = n_sessions.get(aid, 0) + 1
-        # Grouped by session and status: the covering index's own order, no sort.
-        per_session = access.scope(session, (
-            select(Attendance.session_id, Attendance.status, func.sum(Attendance.hours), func.count())
-            .where(Attendance.session_id.in_(select(ActivitySession.id)
-                                             .where(ActivitySession.activity_id.in_(period_acts))))
-            .group_by(Attendance.session_id, Attendance.status)
-        ), member=Attendance.member_id)
-        for sid, status, hours, count in session.execute(per_session):
-            aid = session_act[sid]
-            activity_hours[aid] += hours or 0.0
-            if status in ATTENDED and n_sessions[aid] == 1:
-                activity_pt[aid] += count
-        multi = [aid for aid, n in n_sessions.items() if n > 1]
-        for chunk_start in range(0, len(multi), 500):
-            chunk = multi[chunk_start:chunk_start + 500]
-            distinct = access.scope(session, (
-                select(ActivitySession.activity_id, func.count(func.distinct(Attendance.member_id)))
-                .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-                .where(ActivitySession.activity_id.in_(chunk), Attendance.status.in_(ATTENDED))
-                .group_by(ActivitySession.activity_id)
-            ), member=Attendance.member_id)
-            for aid, count in session.execute(distinct):
-                activity_pt[aid] = count
-        adj = access.scope(session, (select(HoursAdjustment.activity_id, func.sum(HoursAdjustment.hours))
-                                     .where(HoursAdjustment.activity_id.in_(period_acts))
-                                     .group_by(HoursAdjustment.activity_id)), member=HoursAdjustment.member_id)
-        for adj_aid, adj_hours in session.execute(adj):
-            if adj_aid is not None:
-                activity_hours[adj_aid] += adj_hours or 0.0
+    sums: ActivitySums = acts_job.outcome() if acts_job is not None else activity_sums(
+        session, date_from, date_to, scope)
+    act_type, activity_hours, activity_pt = sums.act_type, sums.hours, sums.person_times
     _check(cancel)
 
     ids_by_type: dict[str, list[int]] = {}
     for tid, name in type_names.items():
-        ids = sorted(a for a, t in act_type.items() if t == tid)
-        if ids:
-            ids_by_type[name] = ids
-    activities = {name: len(ids) for name, ids in ids_by_type.items()}
-    person_times = {name: sum(activity_pt[a] for a in ids) for name, ids in ids_by_type.items()}
+        found = sorted(a for a, t in act_type.items() if t == tid)
+        if found:
+            ids_by_type[name] = found
+    activities = {name: len(found) for name, found in ids_by_type.items()}
+    person_times = {name: sum(activity_pt[a] for a in found) for name, found in ids_by_type.items()}
     total_hours = sum(activity_hours.values())
 
     report(30, "统计党员学时")
-    member_hours = worker.outcome() if worker is not None else member_year_hours(
+    member_hours: dict[int, list[float]] = hours_job.outcome() if hours_job is not None else member_year_hours(
         session, date_from, date_to, targets)
     _check(cancel)
     report(80, "核对年度目标")
 
-    roll = [(m.id, m.span.start, m.span.end, *m.span.month_bounds(), m.committee) for m in members.values()]
-    spans = {mid: (m_first, m_last, committee) for mid, _s, _e, m_first, m_last, committee in roll}
+    none = [0.0] * (2 * n_years)
+    get = member_hours.get
+    cells = [get(mid, none) for mid in ids]
     years: dict[int, YearDetail] = {}
     year_figures: dict[str, dict[str, Any]] = {}
     sum_hours = 0.0
     sum_members = 0
     for k_year, (year, lo, hi) in enumerate(period_years):
         yt = targets[year]
-        n_years = len(period_years)
         first = lo.year * 12 + lo.month - 1
         last = hi.year * 12 + last_full_month(hi) - 1
-        # Pro-rated targets by (committee, months), and the countable hours below which one falls
-        # short: comparing at the rounding of hours (a float sum may end 1e-12 short of 32).
         table = {c: [yt.prorated_hours(c, months) for months in range(13)] for c in (False, True)}
-        short_of = {c: [None if t is None else t - 0.005 for t in table[c]] for c in (False, True)}
 
         def target_of(mid: int, table: dict[bool, list[float | None]] = table, first: int = first,
                       last: int = last, spans: dict[int, tuple[int, int, bool]] = spans) -> float | None:
@@ -438,50 +335,33 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
             m_first, m_last, committee = spans[mid]
             return yt.target_for_group(committee, max(0, min(last, m_last) - max(first, m_first) + 1))
 
+        on = on_roll[k_year]
+        exempt = exempts[k_year]
+        k_countable = k_year + n_years
+        hours = [cells[i][k_year] for i in on]
+        countable = [cells[i][k_countable] for i in on]
+        # Summed in roll order, one addition at a time, as the figures always were.
+        year_total = functools.reduce(operator.add, hours, 0.0)
         detail = YearDetail(year, lo, hi, _cells=member_hours, _k=k_year, _n=n_years, _target_of=target_of,
                             _rule_of=rule_of)
-        member_ids, below = detail.member_ids, detail.below_ids
-        exempt = exempt_ids(session, year)  # 免训 for the year (条例 art. 23): never below target
-        get = member_hours.get
-        k_countable = k_year + n_years
-        year_total = 0.0
-        covered = 0
-        least = float("inf")
-        # The hot loop (years × members): plain locals and list lookups only.
-        for mid, start, end, m_first, m_last, committee in roll:
-            if (start is not None and start > hi) or (end is not None and end < lo):
-                continue
-            member_ids.append(mid)
-            cell = get(mid)
-            if cell is None:
-                total = countable = 0.0
-            else:
-                total = cell[k_year]
-                countable = cell[k_countable]
-            year_total += total
-            if total > 0:
-                covered += 1
-            if total < least:
-                least = total
-            months = min(last, m_last) - max(first, m_first) + 1
-            threshold = short_of[committee][months if months > 0 else 0]
-            if threshold is not None and countable < threshold and mid not in exempt:
-                below.append(mid)
-        n = len(member_ids)
+        detail.member_ids.extend([ids[i] for i in on])
+        short = short_of[k_year]
+        detail.below_ids.extend([ids[i] for i, c in zip(on, countable)
+                                 if (t := short[group_of[i]]) is not None and c < t and ids[i] not in exempt])
+        n = len(on)
         year_figures[str(year)] = {
             "members": n,
             "total_hours": hours_round(year_total),
             "avg_hours": hours_round(year_total / n) if n else 0.0,
-            "min_hours": hours_round(least) if n else 0.0,
-            "coverage": share_round(covered / n) if n else 0.0,
-            "below_target": len(below),
+            "min_hours": hours_round(min(hours)) if n else 0.0,
+            "coverage": share_round(len([v for v in hours if v > 0]) / n) if n else 0.0,
+            "below_target": len(detail.below_ids),
         }
         sum_hours += year_total
         sum_members += n
         years[year] = detail
         _check(cancel)
 
-    n_years = len(period_years)
     covered_at_to = [i for i in at_to if i in member_hours and sum(member_hours[i][:n_years]) > 0]
     figures = {
         "from": date_from.isoformat(),
@@ -496,7 +376,8 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
         "years": year_figures,
     }
     report(100, "完成")
-    branch_names = dict(session.execute(select(Branch.id, Branch.name).order_by(Branch.sort_order, Branch.id)).all())
+    branch_names = dict(session.connection().execute(
+        select(_BRANCH.id, _BRANCH.name).order_by(_BRANCH.sort_order, _BRANCH.id)).all())
     return StatsDetail(figures, date_from, date_to, members, at_to, covered_at_to, branch_ids,
                        type_names, branch_names, ids_by_type, activity_hours, activity_pt, years)
 

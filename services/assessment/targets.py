@@ -144,7 +144,9 @@ def roll_span(joined_party: str | None, joined_org: str | None, left_date: str |
 def rules_for_year(session: Session, year: int) -> dict[str, RuleInfo]:
     """The rule of each group for `year`: stored for the year, else the plan's that contains its
     last day (services/plan/periods.py), else the built-in default."""
-    stored = {r.group: r for r in session.scalars(select(TargetRule).where(TargetRule.year == year))}
+    t = TargetRule.__table__.c
+    stored = {r.group: r for r in session.execute(
+        select(t.group, t.hours, t.enabled, t.class_required).where(t.year == year))}
     plan = plan_for_date(session, dt.date(year, 12, 31))
     out: dict[str, RuleInfo] = {}
     for group in GROUPS:
@@ -189,7 +191,8 @@ def set_rule(session: Session, actor: str, year: int, group: str, hours: float,
 
 
 def excluded_type_ids(session: Session, year: int) -> set[int]:
-    return set(session.scalars(select(TargetExcludedType.type_id).where(TargetExcludedType.year == year)))
+    t = TargetExcludedType.__table__.c
+    return set(session.scalars(select(t.type_id).where(t.year == year)))
 
 
 def set_type_excluded(session: Session, actor: str, year: int, type_name: str, excluded: bool) -> None:
@@ -213,17 +216,19 @@ def set_type_excluded(session: Session, actor: str, year: int, type_name: str, e
 
 def countable_type_ids(session: Session, year: int) -> set[int]:
     """Activity types whose hours count toward the target of `year`."""
-    counting = set(session.scalars(select(ActivityType.id).where(ActivityType.counts_toward_target.is_(True))))
+    t = ActivityType.__table__.c
+    counting = set(session.scalars(select(t.id).where(t.counts_toward_target.is_(True))))
     return counting - excluded_type_ids(session, year)
 
 
 def committee_posts(session: Session) -> tuple[str, ...]:
     """COMMITTEE_POSTS plus the 支委 posts the office added."""
-    raw = session.get(Setting, EXTRA_POSTS_KEY)
+    t = Setting.__table__.c
+    raw = session.scalar(select(t.value).where(t.key == EXTRA_POSTS_KEY))
     extra: list[str] = []
-    if raw is not None and raw.value:
+    if raw:
         try:
-            extra = [str(p) for p in json.loads(raw.value)]
+            extra = [str(p) for p in json.loads(raw)]
         except ValueError:
             extra = []
     return tuple(dict.fromkeys((*COMMITTEE_POSTS, *extra)))

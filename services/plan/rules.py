@@ -150,7 +150,8 @@ def add_mobile(session: Session, actor: str, id_number: str, start: str, end: st
 
 def exempt_ids(session: Session, year: int) -> set[int]:
     """Members exempted for `year`: never counted below target."""
-    return set(session.scalars(select(Exemption.member_id).where(Exemption.year == year)))
+    t = Exemption.__table__.c
+    return set(session.scalars(select(t.member_id).where(t.year == year)))
 
 
 # ---------------------------------------------------------------- checking

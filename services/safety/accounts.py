@@ -175,7 +175,7 @@ def _clean_username(username: str) -> str:
 
 def has_accounts(session: Session) -> bool:
     """A database without any account needs no login (a new file, or one made by `demo`)."""
-    return bool(session.scalar(select(func.count(Account.id))))
+    return bool(session.scalar(select(func.count()).select_from(Account.__table__)))  # Core: no ORM set-up
 
 
 def list_accounts(session: Session) -> list[AccountInfo]:

@@ -145,7 +145,7 @@ def main() -> int:
     parser.add_argument("--gui", action="store_true",
                         help="also compute in the statistics tab and measure how long the event loop stalls")
     parser.add_argument("--serial", dest="parallel", action="store_false",
-                        help="sum member hours on the calling thread (default: a second connection in parallel)")
+                        help="both passes over attendance on the calling thread (default: each on a connection of its own, in parallel)")
     args = parser.parse_args()
     from services.assessment.stats import compute_stats
 

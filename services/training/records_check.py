@@ -1,15 +1,14 @@
 """Checking a records row's cells: who (name, ID number) and which activity, once per distinct cells.
 
 records_import.py calls these once per distinct (name, number) and once per distinct activity cells
-of a file; a file repeats both a lot, so the answers are cached there and the normalisers memoised here.
+of a file (services/files/grouped.py); cells recur across those too, so the normalisers are memoised here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from services.errors import NormalizeError
 from services.normalize import (
@@ -180,18 +179,3 @@ def activity_checker(types: dict[str, int]) -> Callable[..., ActivityCheck]:
 MEMBER_FIELDS = ("name", "id_number")
 ACTIVITY_FIELDS = ("title", "type", "start_date", "end_date", "attendance", "hours", "organiser", "place",
                    "audience")
-
-
-def cells_getter(fields: tuple[str, ...], present: set[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """The cells of `fields` a row's values hold, as a tuple (the fields the file has, in order)."""
-    have = [f for f in fields if f in present]
-    if len(have) > 1:
-        return cast(Callable[[dict[str, Any]], tuple[Any, ...]], itemgetter(*have))
-    if have:
-        one = have[0]
-        return lambda values: (values[one],)
-    return lambda values: ()
-
-
-def full_cells(fields: tuple[str, ...], values: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(values.get(f) for f in fields)

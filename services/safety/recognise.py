@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import sqlite3
@@ -94,15 +95,21 @@ _DOWN_RE = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(.+)$", re.M)
 
 def revision_graph() -> dict[str, tuple[str, ...]]:
     """Each migration script's revision id and its parents, read from the files (no Alembic import)."""
+    return dict(_revision_graph(migrations_dir()))
+
+
+@functools.lru_cache(maxsize=4)
+def _revision_graph(folder: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    # The program's own scripts do not change while it runs: read once (opening a file asked 4 times).
     revisions: dict[str, tuple[str, ...]] = {}
-    for script in migrations_dir().joinpath("versions").glob("*.py"):
+    for script in folder.joinpath("versions").glob("*.py"):
         source = script.read_text(encoding="utf-8")
         rev = _REV_RE.search(source)
         if not rev:
             continue
         down = _DOWN_RE.search(source)
         revisions[rev.group(1)] = tuple(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1))) if down else ()
-    return revisions
+    return tuple(revisions.items())
 
 
 def all_revisions() -> set[str]:

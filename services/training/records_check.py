@@ -1,15 +1,14 @@
 """Checking a records row's cells: who (name, ID number) and which activity, once per distinct cells.
 
 records_import.py calls these once per distinct (name, number) and once per distinct activity cells
-of a file; a file repeats both a lot, so the answers are cached there and the normalisers memoised here.
+of a file (services/files/grouped.py); cells recur across those too, so the normalisers are memoised here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from services.errors import NormalizeError
 from services.normalize import (
@@ -53,11 +52,23 @@ MemberCheck = tuple[tuple[tuple[str, str], ...], "int | None", bool]
 ActivityCheck = tuple[tuple[tuple[str, str], ...], "tuple[Any, ...] | None"]
 
 
-def member_checker(by_number: dict[str, tuple[int, str]], by_name: dict[str, list[int]],
-                    own: set[int] | None = None,
-                    names_by_id: dict[int, str] | None = None) -> Callable[[Any, Any], MemberCheck]:
-    """Who a row's name and ID number cells name (checked once per distinct pair by the caller)."""
+def member_checker(by_number: dict[str, tuple[int, str]],
+                   by_name: dict[str, list[int]] | Callable[[], dict[str, list[int]]],
+                   own: set[int] | None = None,
+                   names_by_id: dict[int, str] | None = None) -> Callable[[Any, Any], MemberCheck]:
+    """Who a row's name and ID number cells name (checked once per distinct pair by the caller).
+
+    `by_name` (folded name → member ids) may be given as a function making it: it is then made only
+    if a row names a member without an ID number.
+    """
     n_name, n_number, n_text = memo(normalize_name), memo(normalize_id_number), memo(clean_text)
+    names: list[dict[str, list[int]]] = [by_name] if isinstance(by_name, dict) else []
+
+    def members_named(name: str) -> list[int]:
+        if not names:
+            assert callable(by_name)
+            names.append(by_name())
+        return names[0].get(fold_key(name), [])
 
     def check(name_cell: Any, number_cell: Any) -> MemberCheck:
         problems: list[tuple[str, str]] = []
@@ -80,7 +91,7 @@ def member_checker(by_number: dict[str, tuple[int, str]], by_name: dict[str, lis
             except NormalizeError as exc:
                 problems.append(("id_number", exc.message))
         elif name:
-            matches = by_name.get(fold_key(name), [])
+            matches = members_named(name)
             if len(matches) == 1:
                 member_id = matches[0]
             elif not matches:
@@ -168,18 +179,3 @@ def activity_checker(types: dict[str, int]) -> Callable[..., ActivityCheck]:
 MEMBER_FIELDS = ("name", "id_number")
 ACTIVITY_FIELDS = ("title", "type", "start_date", "end_date", "attendance", "hours", "organiser", "place",
                    "audience")
-
-
-def cells_getter(fields: tuple[str, ...], present: set[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
-    """The cells of `fields` a row's values hold, as a tuple (the fields the file has, in order)."""
-    have = [f for f in fields if f in present]
-    if len(have) > 1:
-        return cast(Callable[[dict[str, Any]], tuple[Any, ...]], itemgetter(*have))
-    if have:
-        one = have[0]
-        return lambda values: (values[one],)
-    return lambda values: ()
-
-
-def full_cells(fields: tuple[str, ...], values: dict[str, Any]) -> tuple[Any, ...]:
-    return tuple(values.get(f) for f in fields)

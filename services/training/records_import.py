@@ -25,7 +25,8 @@ from models import (
 from services import access, changes
 from services.bulk import insert_rows
 from services.errors import UnreadableFileError, ValidationError
-from services.files.spreadsheet import SheetInfo, Table, TableRow, read_table
+from services.files.grouped import Grouped, group_rows
+from services.files.spreadsheet import SheetInfo, Table, read_grouped
 from services.normalize import fold_key
 from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
@@ -37,8 +38,6 @@ from services.training.records_check import (
     ActivityCheck,
     MemberCheck,
     activity_checker,
-    cells_getter,
-    full_cells,
     member_checker,
 )
 
@@ -144,17 +143,26 @@ class RecordsResult:
 def plan_records(session: Session, path: Path | str, on_existing: str = "update", *,
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
     """Read and check every row against the database; raises UnreadableFileError for a file it cannot read."""
-    table = read_table(path, RECORD_HEADERS, required=("title",), progress=progress, cancel=cancel)
-    return plan_from_table(session, table, on_existing, progress=progress, cancel=cancel)
+    table, grouped = read_grouped(path, RECORD_HEADERS, (MEMBER_FIELDS, ACTIVITY_FIELDS), required=("title",),
+                                  progress=progress, cancel=cancel)
+    return plan_from_grouped(session, table, grouped, on_existing, progress=progress, cancel=cancel)
+
+
+def plan_from_table(session: Session, table: Table, on_existing: str = "update", *,
+                    progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
+    """plan_records for a table read already (read_table)."""
+    return plan_from_grouped(session, table, group_rows(table, (MEMBER_FIELDS, ACTIVITY_FIELDS)), on_existing,
+                             progress=progress, cancel=cancel)
 
 
 @bulk_work
-def plan_from_table(session: Session, table: Table, on_existing: str = "update", *,
-                    progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
+def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_existing: str = "update", *,
+                      progress: Progress | None = None, cancel: threading.Event | None = None) -> RecordsPlan:
+    """Check each distinct (name, number) and each distinct activity cells once, then every row in order."""
     if on_existing not in ON_EXISTING:
         raise ValueError(on_existing)
     plan = RecordsPlan(path=str(table.path), sheet=table.sheet, header_row=table.header_row,
-                       on_existing=on_existing, total_rows=len(table.rows),
+                       on_existing=on_existing, total_rows=len(grouped),
                        ignored_columns=list(table.unknown_columns), form=table.form_label,
                        sheets=list(table.sheets))
     plan.headers = {c.field: c.header for c in table.columns if c.field}
@@ -168,13 +176,17 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
     def col(key: str) -> str:
         return plan.headers.get(key, LABELS[key])
 
-    by_number: dict[str, tuple[int, str]] = {}
-    by_name: dict[str, list[int]] = {}
-    for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number)):
-        by_number[m_number] = (m_id, m_name)
-        by_name.setdefault(fold_key(m_name), []).append(m_id)
+    by_number: dict[str, tuple[int, str]] = {
+        m_number: (m_id, m_name)
+        for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number))}
     names_by_id = dict(by_number.values())
-    own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
+
+    def by_name() -> dict[str, list[int]]:  # made only if a row gives a name without a number
+        folded: dict[str, list[int]] = {}
+        for m_id, m_name in names_by_id.items():
+            folded.setdefault(fold_key(m_name), []).append(m_id)
+        return folded
+
     own = access.visible_member_ids(session)  # a branch account imports its own members' hours only
     types: dict[str, int] = {t_name: t_id for t_id, t_name in session.execute(select(ActivityType.id, ActivityType.name))}
     type_names = {t_id: t_name for t_name, t_id in types.items()}
@@ -187,50 +199,22 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             .order_by(Activity.id)):
         existing.setdefault((fold_key(a_title), a_type, a_start), (a_id, s_id, s_hours))
         stored_text[a_id] = {"title": a_title, "organiser": a_organiser, "place": a_place}
-    seen: dict[tuple[ActivityKey, int], int] = {}
     # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
     certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
                                     .where(Certificate.status == "有效"))) if on_existing == "update" else set()
     check_member = member_checker(by_number, by_name, own, names_by_id)
     check_activity = activity_checker(types)
-    # First pass: each row's member and activity, checked once per distinct (name, number) and once
-    # per distinct activity cells (a file repeats both a lot).
-    member_cache: dict[Any, MemberCheck] = {}
-    activity_cache: dict[Any, ActivityCheck] = {}
-    checked: list[tuple[TableRow, MemberCheck, ActivityCheck]] = []
-    n_rows = len(table.rows)
-    # Every row's values hold the same keys (the mapped columns): the cells of each check in one C call.
-    present = set(plan.headers)
-    m_get = cells_getter(MEMBER_FIELDS, present)
-    a_get = cells_getter(ACTIVITY_FIELDS, present)
-    # A CSV's cells are all str (or None): the cells themselves are the cache key. Otherwise their
-    # types too, so that 1, 1.0 and "1" are each checked on their own.
-    typed = not table.text_only
-    for index, trow in enumerate(table.rows):
+    # Each distinct (name, number) and each distinct activity cells checked once (a file repeats both a lot).
+    m_checked: list[MemberCheck] = []
+    for index, cells in enumerate(grouped.distinct[0]):
         if index % 2000 == 0:
             tick(cancel)
-            if progress is not None and index:
-                progress(int(index * 50 / max(1, n_rows)), f"正在检查第{trow.number}行……")
-        values = trow.values
-        m_cells, a_cells = m_get(values), a_get(values)
-        try:
-            m_key = (m_cells, tuple(map(type, m_cells))) if typed else m_cells
-            m_res = member_cache.get(m_key)
-            if m_res is None:
-                m_res = member_cache[m_key] = check_member(*full_cells(MEMBER_FIELDS, values))
-        except TypeError:  # an unhashable cell: checked without the cache
-            m_res = check_member(*full_cells(MEMBER_FIELDS, values))
-        try:
-            a_key = (a_cells, tuple(map(type, a_cells))) if typed else a_cells
-            a_res = activity_cache.get(a_key)
-            if a_res is None:
-                a_res = activity_cache[a_key] = check_activity(*full_cells(ACTIVITY_FIELDS, values))
-        except TypeError:
-            a_res = check_activity(*full_cells(ACTIVITY_FIELDS, values))
-        checked.append((trow, m_res, a_res))
+        m_checked.append(check_member(*grouped.full(0, cells)))
+    a_checked: list[ActivityCheck] = [check_activity(*grouped.full(1, cells)) for cells in grouped.distinct[1]]
+    if progress is not None:
+        progress(50, "正在检查学时记录……")
     # The stored records of the existing activities this file names (not of every activity).
-    wanted_sessions = {existing[r[1][0]][1] for r in activity_cache.values()
-                       if r[1] is not None and r[1][0] in existing}
+    wanted_sessions = {existing[r[1][0]][1] for r in a_checked if r[1] is not None and r[1][0] in existing}
     records: dict[tuple[int, int], tuple[int, str, str | None, float]] = {}
     if wanted_sessions:
         query = select(Attendance.id, Attendance.session_id, Attendance.member_id, Attendance.status,
@@ -241,51 +225,65 @@ def plan_from_table(session: Session, table: Table, on_existing: str = "update",
             if s_id in wanted_sessions:
                 records[(s_id, m_id)] = (att_id, a_status, a_reason, a_hours)
 
-    # Per distinct activity cells, worked out at their first row: (status, reason, earned, existing activity).
-    contexts: dict[int, tuple[str, str | None, float, tuple[int, int, float] | None]] = {}
-    for index, (trow, (m_problems, member_id, both_empty), (a_problems, a_values)) in enumerate(checked):
-        if index % 5000 == 0:
+    # Each activity key as a small number, for the (activity, member) pairs seen so far.
+    key_numbers: dict[ActivityKey, int] = {}
+    a_keyno = [-1 if v is None else key_numbers.setdefault(v[0], len(key_numbers)) for _p, v in a_checked]
+    stride = max(names_by_id, default=0) + 1
+    seen: dict[int, int] = {}  # activity key number * stride + member id → the row that named it first
+    # Per distinct activity cells, worked out at their first row: (key, status, reason, earned, existing activity).
+    contexts: dict[int, tuple[ActivityKey, str, str | None, float, tuple[int, int, float] | None]] = {}
+    # Per distinct cells: the member (None when refused); the activity's key number (-1 when refused).
+    member_of = [None if p or both_empty else m_id for p, m_id, both_empty in m_checked]
+    reader_problems = grouped.problems
+    added, refused = plan.added, plan.refused
+    rows = zip(grouped.numbers, grouped.index[0], grouped.index[1], strict=True)
+    for position, (number, mi, ai) in enumerate(rows):
+        if not position % 5000:
             tick(cancel)
-        if trow.problems or m_problems or a_problems or both_empty:
-            problems = [RowProblem(trow.number, column, message) for column, message in trow.problems]
+        member_id = member_of[mi]
+        keyno = a_keyno[ai]
+        if member_id is None or keyno < 0 or (reader_problems and position in reader_problems):
+            m_problems, _member, both_empty = m_checked[mi]
+            problems = [RowProblem(number, column, message) for column, message in reader_problems.get(position, ())]
             if both_empty and not problems:
-                problems.append(RowProblem(trow.number, col("name"), "姓名和身份证号码都为空"))
-            problems.extend(RowProblem(trow.number, col(k), m) for k, m in (*m_problems, *a_problems))
+                problems.append(RowProblem(number, col("name"), "姓名和身份证号码都为空"))
+            problems.extend(RowProblem(number, col(k), m) for k, m in (*m_problems, *a_checked[ai][0]))
             if problems:
-                plan.refused.extend(problems)
+                refused.extend(problems)
                 continue
-        assert a_values is not None and member_id is not None
-        key = a_values[0]
-        earlier = seen.get((key, member_id))
+        assert member_id is not None
+        pair = keyno * stride + member_id
+        earlier = seen.get(pair)
         if earlier is not None:
-            plan.refused.append(RowProblem(trow.number, col("name"),
-                                           f"与第{earlier}行重复：同一党员同一培训只能有一条记录"))
+            refused.append(RowProblem(number, col("name"), f"与第{earlier}行重复：同一党员同一培训只能有一条记录"))
             continue
-        seen[(key, member_id)] = trow.number
-        context = contexts.get(id(a_values))  # a_values lives in activity_cache: its id is stable
+        seen[pair] = number
+        context = contexts.get(ai)
         if context is None:
-            context = contexts[id(a_values)] = _activity_context(plan, a_values, existing, stored_text,
-                                                                 type_names, trow.number)
-        status, reason, earned, found_activity = context
-        record = RecordRow(trow.number, member_id, names_by_id[member_id], key, status, reason, earned)
+            a_values = a_checked[ai][1]
+            assert a_values is not None
+            context = contexts[ai] = (a_values[0], *_activity_context(plan, a_values, existing, stored_text,
+                                                                      type_names, number))
+        key, status, reason, earned, found_activity = context
+        record = RecordRow(number, member_id, names_by_id[member_id], key, status, reason, earned)
         if found_activity is None:
-            plan.added.append(record)
+            added.append(record)
             continue
         old = records.get((found_activity[1], member_id))
         if old is None:
-            plan.added.append(record)
+            added.append(record)
         elif (old[1], old[2], old[3]) == (status, reason, earned):
-            plan.unchanged.append(trow.number)
+            plan.unchanged.append(number)
         elif on_existing == "skip":
-            plan.skipped.append(trow.number)
+            plan.skipped.append(number)
         elif on_existing == "refuse":
-            plan.refused.append(RowProblem(trow.number, col("hours"),
-                                           f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
-                                           "如需以本文件为准，请选择“更新已有记录”"))
+            refused.append(RowProblem(number, col("hours"),
+                                      f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
+                                      "如需以本文件为准，请选择“更新已有记录”"))
         elif (found_activity[0], member_id) in certified:
-            plan.refused.append(RowProblem(trow.number, col("attendance"),
-                                           f"“{record.name}”已获该培训的结业证书，导入不能更改其考勤；"
-                                           "如确需更改，请在考勤中确认作废证书后再导入"))
+            refused.append(RowProblem(number, col("attendance"),
+                                      f"“{record.name}”已获该培训的结业证书，导入不能更改其考勤；"
+                                      "如确需更改，请在考勤中确认作废证书后再导入"))
         else:
             record.attendance_id = old[0]
             plan.updated.append(record)
@@ -389,13 +387,18 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
             progress(int(first * 100 / max(1, len(added))), "正在写入学时记录……")
         enrol_rows = []
         att_rows = []
+        last_key: ActivityKey | None = None
+        a_id = s_id = 0
         for r in added[first:first + chunk]:
-            a_id, s_id = session_of[r.key]
-            pair = (a_id, r.member_id)
+            if r.key is not last_key:  # rows come in runs of one activity
+                last_key = r.key
+                a_id, s_id = session_of[last_key]
+            member_id = r.member_id
+            pair = (a_id, member_id)
             if pair not in enrolled:
                 enrolled.add(pair)
                 enrol_rows.append(pair)
-            att_rows.append((s_id, r.member_id, r.status, r.reason, r.hours, "import"))
+            att_rows.append((s_id, member_id, r.status, r.reason, r.hours, "import"))
         insert_rows(conn, enrol_table, enrol_keys, enrol_rows)
         insert_rows(conn, att_table, att_keys, att_rows)
     if added:

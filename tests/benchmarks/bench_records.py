@@ -161,6 +161,7 @@ def main() -> int:
     imports: list[float] = []
     cpu: list[float] = []
     peak = 0.0
+    per_file: dict[str, list[tuple[float, float]]] = {f.name: [] for f in files}  # (wall, CPU) of each run
     for r in range(args.runs):
         for suffix in ("", "-wal", "-shm"):
             Path(str(db) + suffix).unlink(missing_ok=True)
@@ -170,6 +171,7 @@ def main() -> int:
         first = len(CPU)
         for f in files:
             seconds, rss = run([py, "main.py", "--db", str(db), "import-records", str(f)], workdir)
+            per_file[f.name].append((seconds, CPU[-1]))
             took += seconds
             peak = max(peak, rss)
         imports.append(took)
@@ -181,6 +183,9 @@ def main() -> int:
           f"{med / IMPORT_TARGET_S:.2f}×，{'达标' if med <= IMPORT_TARGET_S else '未达标'}")
     print(f"    CPU 时间中位数 {statistics.median(cpu):.1f} s（机器忙时比墙上时间稳定）；"
           f"导入进程的峰值内存（RSS）：{peak:.0f} MB")
+    print("    每个文件（中位数，墙上时间 / CPU 时间）：" + "；".join(
+        f"{name} {statistics.median(w for w, _c in got):.1f} s / {statistics.median(c for _w, c in got):.1f} s"
+        for name, got in per_file.items()))
     print(f"【表】学时记录导入 {total_rows} 条（{args.members} 名党员，{len(files)} 个年度 CSV）：{med:.1f} s，"
           f"目标 ≤ {IMPORT_TARGET_S:.0f} s，{'达标' if med <= IMPORT_TARGET_S else '未达标'}；峰值内存 {peak:.0f} MB",
           flush=True)

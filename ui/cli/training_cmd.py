@@ -1,4 +1,7 @@
-"""Commands for training: activities, enrolment, attendance, record import, sign-in sheets, certificates."""
+"""Commands for training: activities, enrolment, attendance, record import, sign-in sheets, certificates.
+
+Printing, surveys and certificates are loaded by the commands that use them: `import-records` starts without them.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,7 @@ from typing import Any
 
 from services.access import EDITOR, VIEWER
 from services.errors import UnreadableFileError, ValidationError
-from services.printing import print_signin
-from services.safety import audit
-from services.safety.privacy import can_see_full_ids
-from services.survey import surveys
-from services.training import activities, attendance, certificates, enrolment, records_import
+from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
 from ui.cli.base import CliContext, print_json
 
@@ -193,6 +192,8 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_activities_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.survey import surveys
+
     with ctx.workspace().read() as session:
         if args.type:
             activities.get_type(session, args.type)
@@ -372,6 +373,8 @@ def cmd_attendance_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_print_signin(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.printing import print_signin
+
     if args.blank_rows < 0 or args.blank_rows > 500:
         raise ValidationError("空白行数应在0～500之间")
     with ctx.workspace().read() as session:
@@ -383,6 +386,8 @@ def cmd_print_signin(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_print_register(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.printing import print_signin
+
     with ctx.workspace().read() as session:
         result = print_signin.attendance_register(session, args.activity_id, args.out)
     print(f"已生成考勤表 {result.path}（{result.rows}人，{result.pages}页）。", file=sys.stderr)
@@ -390,6 +395,8 @@ def cmd_print_register(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_print_certificates(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.training import certificates
+
     with ctx.workspace().write("print-certificates", needs=EDITOR) as uow:
         result, certs = certificates.print_certificates(uow.session, args.activity_id, args.out, uow.actor)
     if args.json:
@@ -400,6 +407,10 @@ def cmd_print_certificates(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_certificate_register(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.safety import audit
+    from services.safety.privacy import can_see_full_ids
+    from services.training import certificates
+
     out = Path(args.out)
     # The register names members (the Excel one with their ID numbers): every copy is logged.
     with ctx.workspace().write("export", needs=VIEWER) as uow:
@@ -414,6 +425,8 @@ def cmd_certificate_register(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_verify_certificate(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.training import certificates
+
     with ctx.workspace().write("verify-certificate", needs=EDITOR) as uow:
         result = certificates.verify_certificate(uow.session, args.text)
     print(result.message, file=sys.stderr if not result.genuine else sys.stdout)

@@ -43,6 +43,7 @@ from ui.roll.member_table_model import (
 from ui.widgets.icons import icon
 from ui.widgets.list_helpers import EmptyNotice, clear_on_escape
 from ui.widgets.live import follow
+from ui.widgets.table_headers import SteadyHeader
 
 if TYPE_CHECKING:
     from services.roll.first_screen import FirstScreen
@@ -211,6 +212,7 @@ class MembersTab(MemberActions, BranchTreePane, QWidget):
     def _build_table(self) -> QTableView:
         table = QTableView()
         table.setObjectName("member_table")
+        table.setHorizontalHeader(SteadyHeader(Qt.Orientation.Horizontal, table))
         table.setModel(self.model)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

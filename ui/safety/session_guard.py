@@ -165,9 +165,9 @@ class SessionGuard(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(15_000)
         self.timer.timeout.connect(self.check_idle)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        # The application's input is watched only while the idle lock can act (someone logged in, an
+        # idle time set): a Python filter on every event of the program slows all of it, start-up most.
+        self._watching = False
 
     def _action(self, text: str, shortcut: str, slot: Callable[[], Any], name: str) -> QAction:
         action = QAction(text, self.window)
@@ -205,10 +205,29 @@ class SessionGuard(QObject):
 
         with self.ws.read() as session:
             self.minutes = recovery.idle_lock_minutes(session)
+        self._watch_input()
 
     def update_actions(self) -> None:
         self.act_logout.setEnabled(self.logged_in and not self.locked)
         self.act_lock.setEnabled(self.logged_in and not self.locked)
+        self._watch_input()
+
+    def _watch_input(self) -> None:
+        """Watch the application's input while the idle lock can act; the idle time counts from then."""
+        wanted = self.minutes > 0 and self.logged_in
+        app = QApplication.instance()
+        if wanted == self._watching or app is None:
+            return
+        if wanted:
+            self._last_input = self.clock()
+            app.installEventFilter(self)
+        else:
+            app.removeEventFilter(self)
+        self._watching = wanted
+
+    @property
+    def watching_input(self) -> bool:
+        return self._watching
 
     # ------------------------------------------------------------ idle
 

@@ -40,3 +40,34 @@ def test_a_row_of_the_wrong_length_is_refused_before_anything_is_written() -> No
         insert_rows(conn, table, ("name", "hours"), [("a", 1.0), ("b",)])
     with engine.begin() as conn:
         assert conn.execute(select(table.c.id)).all() == []
+
+
+@pytest.mark.parametrize("count", [1, 199, 200, 201, 1007])
+def test_several_rows_a_statement_on_the_test_database(db, count) -> None:
+    """Runs of rows in one statement and the rest one by one, in order, on SQLite or the test server."""
+    meta = MetaData()
+    table = Table("bulk_probe", meta, Column("id", Integer, primary_key=True), Column("name", String(20)),
+                  Column("hours", Float), Column("n", Integer))
+    meta.create_all(db.engine)
+    try:
+        rows = [(f"名{i}" if i % 3 else None, i / 4, i) for i in range(count)]
+        with db.engine.begin() as conn:
+            insert_rows(conn, table, ("name", "hours", "n"), rows)
+            insert_rows(conn, table, ("n", "name"), [(-1, "后")] * 250)
+        with db.engine.connect() as conn:
+            got = conn.execute(select(table.c.name, table.c.hours, table.c.n).order_by(table.c.id)).all()
+        assert [tuple(r) for r in got] == rows + [("后", None, -1)] * 250
+    finally:
+        meta.drop_all(db.engine)
+
+
+def test_a_column_default_left_out_is_refused(db) -> None:
+    meta = MetaData()
+    table = Table("bulk_probe2", meta, Column("id", Integer, primary_key=True), Column("name", String(20)),
+                  Column("n", Integer, default=5))
+    meta.create_all(db.engine)
+    try:
+        with db.engine.begin() as conn, pytest.raises(ValueError):
+            insert_rows(conn, table, ("name",), [("a",)] * 300)
+    finally:
+        meta.drop_all(db.engine)

@@ -95,3 +95,36 @@ def test_nothing_is_written(demo: Database) -> None:
     with pytest.raises(sqlite3.OperationalError):
         conn.execute("DELETE FROM member")
     conn.close()
+
+
+def test_the_first_screen_reads_only_its_leading_branches_and_still_equals_the_services(demo: Database) -> None:
+    """Every cut: inside a branch, at a branch's end, past the roll; branches reordered and emptied."""
+    from services.roll.first_screen import _page_query
+
+    with demo.session_factory.begin() as session:
+        listed = branches.list_branches(session)
+        # The list's order is not the ids' order, and an empty branch sits among the first ones.
+        for n, branch in enumerate(listed):
+            session.execute(text("UPDATE branch SET sort_order = :o WHERE id = :i"),
+                            {"o": (len(listed) - n) % 5, "i": branch.id})
+        session.execute(text("INSERT INTO branch (name, sort_order) VALUES ('空支部', 0)"))
+    with demo.session_factory() as session:
+        listed = branches.list_branches(session)
+        on_roll = members.roll_counts(session, status=("在册",)).active
+        ends = [sum(b.active_members for b in listed[:k]) for k in range(1, len(listed) + 1)]
+        cuts = sorted({1, 2, 7, *ends, *(e + 1 for e in ends), on_roll - 1, on_roll})
+        conn = ready_as_is(demo.path)
+        assert conn is not None
+        try:
+            for rows in cuts:
+                screen = read_first_screen(conn, rows)
+                expected = members.list_members(session, status=("在册",), limit=rows)
+                if len(expected) < rows:
+                    assert screen.counts is None and screen.records == members.list_members(session)
+                else:
+                    assert screen.records == expected, rows
+                    sql, args = _page_query(screen.branches, rows)
+                    assert "branch_id IN" in sql and len(args) - 2 <= len(listed)
+        finally:
+            conn.close()
+    assert any(b.active_members == 0 for b in listed)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QMenu, QWidget
 from sqlalchemy import select
 
@@ -154,3 +155,31 @@ def test_no_accounts_no_lock(db: Database, qtbot: Any) -> None:
     assert not win.guard.check_idle() and not win.guard.act_logout.isEnabled()
     win.guard.lock()
     assert not win.guard.locked
+
+
+def test_input_is_watched_only_while_the_idle_lock_can_act(window: MainWindow, db: Database, qtbot: Any) -> None:
+    """Typing keeps the lock away; without someone logged in or an idle time the program's events are
+    not filtered at all (a filter on every event slows the whole program, its start most)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    guard = window.guard
+    assert guard.watching_input
+    window.now[0] += 14 * 60  # type: ignore[attr-defined]
+    QApplication.sendEvent(window, QKeyEvent(QEvent.Type.KeyPress, 0x41, Qt.KeyboardModifier.NoModifier, "a"))
+    window.now[0] += 2 * 60  # type: ignore[attr-defined]
+    assert not guard.check_idle()  # 2 minutes since the key, not 16
+    with window.ws.write("idle-lock", needs=accounts.ADMIN) as uow:
+        recovery.set_idle_lock_minutes(uow.session, 0, uow.actor)
+    assert not guard.watching_input
+    with window.ws.write("idle-lock", needs=accounts.ADMIN) as uow:
+        recovery.set_idle_lock_minutes(uow.session, 5, uow.actor)
+    assert guard.watching_input
+    assert guard.logout(lambda: False) is False and not guard.watching_input
+    unwatched = MainWindow(None, tab_specs=[("党员", PersonalTab)])  # before the database is open
+    qtbot.addWidget(unwatched)
+    assert not unwatched.guard.watching_input
+    no_accounts = MainWindow(workspace(db), tab_specs=[("党员", PersonalTab)])
+    qtbot.addWidget(no_accounts)
+    assert not no_accounts.guard.watching_input

@@ -54,3 +54,27 @@ def test_every_toolbar_button_shows_an_icon_of_the_set(qtbot, demo_db) -> None:
                 assert button.toolButtonStyle() != button.toolButtonStyle().ToolButtonTextOnly
                 checked += 1
     assert checked >= 20
+
+
+def test_icons_are_drawn_when_first_shown_at_the_size_asked(qapp, monkeypatch) -> None:
+    """Building a toolbar draws nothing; each size and mode is drawn once, sharp on high-DPI screens."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QIcon
+
+    drawn: list[tuple[str, str, int]] = []
+    render = icons._render
+    monkeypatch.setattr(icons, "_render", lambda name, color, pixels: drawn.append((name, color, pixels))
+                        or render(name, color, pixels))
+    palette = QPalette()
+    palette.setColor(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText, QColor("#102030"))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor("#a0a0a0"))
+    made = icons.icon("export", palette)
+    assert not made.isNull() and drawn == []
+    assert {(s.width(), s.height()) for s in made.availableSizes()} == {(s, s) for s in icons.SIZES}
+    sharp = made.pixmap(QSize(24, 24), 2.0, QIcon.Mode.Normal)
+    assert (sharp.width(), sharp.height(), sharp.devicePixelRatio()) == (48, 48, 2.0)
+    assert made.pixmap(QSize(24, 24), 2.0, QIcon.Mode.Normal).size() == sharp.size()
+    assert made.pixmap(16, 16, QIcon.Mode.Disabled).width() == 16
+    assert drawn == [("export", "#102030", 48), ("export", "#a0a0a0", 16)]
+    assert icons.icon("export", palette).pixmap(16, 16, QIcon.Mode.Disabled).width() == 16
+    assert len(drawn) == 2  # the same name and colours: the same drawings

@@ -47,6 +47,9 @@ class RawSheet:
     visible: bool = True
     # Every cell is a str (a CSV file): the reader may take faster paths that hold for text only.
     text_only: bool = False
+    # Does ahead of time, on any thread, the work rows() would otherwise do first (calamine's parse of
+    # the sheet); rows() then takes it up, its errors included.
+    prepare: Callable[[], None] | None = None
 
 
 def too_many_rows_message(path: Path, rows: int | None, max_rows: int) -> str:

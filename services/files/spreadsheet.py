@@ -46,7 +46,7 @@ from services.files.workbook import (
 )
 from services.progress import Progress, bulk_work
 
-__all__ = ["HEADER_SEARCH_ROWS", "SUPPORTED", "RawSheet", "detect_encoding", "open_sheets", "read_table"]
+__all__ = ["HEADER_SEARCH_ROWS", "SUPPORTED", "RawSheet", "ReadAhead", "detect_encoding", "open_sheets", "read_table"]
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -305,6 +305,39 @@ def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]
     raise UnreadableFileError(f"文件 {path.name} 不是电子表格。请选择{SUPPORTED}。")
 
 
+class ReadAhead:
+    """A file's sheets opened, and those read_table would look at parsed, in a thread started now.
+
+    A caller with other work before it reads (opening the database, loading modules) starts this
+    first: python-calamine parses a workbook without holding the GIL. read_table(..., ahead=…) then
+    takes the sheets up and raises, at that point, whatever opening or parsing the file raised.
+    """
+
+    def __init__(self, path: Path | str, sheet: str | None = None, max_rows: int | None = None) -> None:
+        self.path, self.sheet, self.max_rows = Path(path), sheet, max_rows
+        self._sheets: list[RawSheet] = []
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="read-ahead", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            sheets = open_sheets(self.path, self.max_rows)
+            self._sheets = sheets
+            for raw in sheets:
+                if raw.prepare is not None and (raw.name == self.sheet if self.sheet is not None else raw.visible):
+                    raw.prepare()
+        except BaseException as exc:  # raised again by sheets(), in the caller's thread
+            self._error = exc
+
+    def sheets(self) -> list[RawSheet]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        sheets, self._sheets = self._sheets, []  # handed over: the parsed cells go when they are read
+        return sheets
+
+
 # ---------------------------------------------------------------- reading a table
 
 
@@ -361,17 +394,18 @@ def read_table(
     max_rows: int | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Table:
     """Find the header among the first 20 rows, then collect the data rows under it.
 
     The sheet is the named one, else the visible sheet whose header matches most fields (the first
     of equals); a hidden sheet is never chosen on its own. Empty rows are skipped; reading stops at
     the sign-off rows (制表人, 审核人, 注：…) under the table. A header with no data rows under it is
-    refused (ValidationError, exit 1).
+    refused (ValidationError, exit 1). `ahead`: the same file, sheet and max_rows opened ahead.
     """
     path = Path(path)
     max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
-    sheets, chosen = _choose(path, synonyms, sheet, required, ignore, max_rows)
+    sheets, chosen = _choose(path, synonyms, sheet, required, ignore, max_rows, ahead)
     table = _read_rows(path, chosen, max_rows, progress, cancel)
     table.sheets = [SheetInfo(s.name, s.visible, s is chosen.raw) for s in sheets]
     if not table.rows:
@@ -420,9 +454,9 @@ def _no_rows(path: Path, table: Table) -> ValidationError:
 
 
 def _choose(path: Path, synonyms: Mapping[str, Sequence[str]], sheet: str | None, required: Sequence[str],
-            ignore: Sequence[str], max_rows: int) -> tuple[list[RawSheet], _Found]:
+            ignore: Sequence[str], max_rows: int, ahead: ReadAhead | None = None) -> tuple[list[RawSheet], _Found]:
     """The file's sheets and the one to read, its header found; raises UnreadableFileError."""
-    sheets = open_sheets(path, max_rows)
+    sheets = ahead.sheets() if ahead is not None else open_sheets(path, max_rows)
     if not sheets:
         raise UnreadableFileError(f"文件 {path.name} 中没有工作表。")
     form = sheets[0].form_label

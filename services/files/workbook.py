@@ -95,14 +95,33 @@ def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
             f"文件 {path.name} 无法读取：已损坏，或不是{SUPPORTED}（{type(exc).__name__}）。") from exc
 
     def make(name: str, visible: bool) -> RawSheet:
-        def rows() -> Iterator[tuple[int, list[Any]]]:
+        parsed: list[Any] = []  # the sheet, or what stopped its parse, once prepared
+
+        def parse() -> Any:
             try:
-                sheet = workbook.get_sheet_by_name(name)
+                return workbook.get_sheet_by_name(name)
+            except pc.PasswordError as exc:
+                raise UnreadableFileError(encrypted_message(path)) from exc
+            except BaseException as exc:
+                _reraise_interrupts(exc)
+                raise UnreadableFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）。") from exc
+
+        def prepare() -> None:
+            # python-calamine parses without holding the GIL: another thread may do this meanwhile.
+            if not parsed:
+                try:
+                    parsed.append(parse())
+                except UnreadableFileError as exc:
+                    parsed.append(exc)
+
+        def rows() -> Iterator[tuple[int, list[Any]]]:
+            sheet = parsed.pop() if parsed else parse()  # not kept once read: its cells take memory
+            if isinstance(sheet, UnreadableFileError):
+                raise sheet
+            try:
                 # iter_rows starts at sheet row 1 (leading empty rows included), so the count is the
                 # row number. The range holds the cells actually present, whatever <dimension> declares.
                 rows = iter(sheet.iter_rows())
-            except pc.PasswordError as exc:
-                raise UnreadableFileError(encrypted_message(path)) from exc
             except BaseException as exc:
                 _reraise_interrupts(exc)
                 raise UnreadableFileError(f"工作表“{name}”无法读取，文件可能已损坏（{type(exc).__name__}）。") from exc
@@ -119,6 +138,6 @@ def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
                 number += 1
                 yield number, cells
 
-        return RawSheet(name, rows, form_label=form, visible=visible)
+        return RawSheet(name, rows, form_label=form, visible=visible, prepare=prepare)
 
     return [make(name, visible) for name, visible in listed]

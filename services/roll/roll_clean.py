@@ -59,10 +59,12 @@ def clean_column(normalizer: Callable[[Any], Any], values: Sequence[Any],
     `as_is`: a test a text passes only if the normaliser would return it unchanged (a plain name, an
     ISO date), which is quicker than the normaliser. `refused` collects the indices of refused cells.
     """
-    if set(map(type, values)) <= _TEXT_TYPES:
+    results: dict[Any, Any] = dict.fromkeys(values)
+    # Equal values of other types (1, 1.0, True) share a key here, but any such value leaves a key
+    # that is not text: the distinct keys' types tell whether every cell is text or empty.
+    if set(map(type, results)) <= _TEXT_TYPES:
         # Texts and empty cells only (the usual roll): each distinct value once, then C loops.
-        results: dict[str | None, Any] = {}
-        for value in set(values):
+        for value in results:
             results[value] = value if as_is is not None and value is not None and as_is(value) else _apply(
                 normalizer, value)
         bad = {value for value, result in results.items() if type(result) is Refused}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from services.errors import DangxunError, UnreadableFileError
@@ -21,30 +21,81 @@ from ui.cli.base import (
     default_actor,
 )
 
+# The command modules in the order their commands are listed, each with the commands it registers.
+# A command line naming a command builds only its module's commands, so that it imports nothing the
+# other commands need; --help, a usage error or anything unclear builds them all, and a bare --version
+# none (tests/ui/cli/test_cli_start.py holds this table to what the modules register).
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "members_cmd": ("demo", "members", "branches"),
+    "roll_cmd": ("import-members", "export-members", "template"),
+    "stats_cmd": ("stats", "ledger", "report", "targets", "grades", "spending", "card"),
+    "safety_cmd": ("log", "backup", "backups", "restore", "check", "accounts"),
+    "server_cmd": ("copy-db",),
+    "training_cmd": ("import-records", "activities", "adjust-hours", "enrol", "attendance", "print-signin",
+                     "print-register", "print-certificates", "certificate-register", "verify-certificate"),
+    "print_cmd": ("print-roll",),
+    "plan_cmd": ("plans", "rules", "study-plan", "materials"),
+    "survey_cmd": ("survey",),
+}
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(modules: Collection[str] = tuple(COMMAND_MODULES)) -> argparse.ArgumentParser:
+    """The parser with the commands of `modules` (keys of COMMAND_MODULES; by default all)."""
     parser = ChineseArgumentParser(prog="main.py", description=f"{APP_NAME}（{VERSION}）")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {VERSION}",
                         help="显示版本号并退出")
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
-    # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
-    from ui.cli import (
-        members_cmd,
-        plan_cmd,
-        print_cmd,
-        roll_cmd,
-        safety_cmd,
-        server_cmd,
-        stats_cmd,
-        survey_cmd,
-        training_cmd,
-    )
-
-    for module in (members_cmd, roll_cmd, stats_cmd, safety_cmd, server_cmd, training_cmd, print_cmd, plan_cmd,
-                   survey_cmd):
-        module.register(sub)
+    _register(sub, modules)
     return parser
+
+
+def _register(sub: Any, modules: Collection[str]) -> None:
+    # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
+    if "members_cmd" in modules:
+        from ui.cli import members_cmd
+        members_cmd.register(sub)
+    if "roll_cmd" in modules:
+        from ui.cli import roll_cmd
+        roll_cmd.register(sub)
+    if "stats_cmd" in modules:
+        from ui.cli import stats_cmd
+        stats_cmd.register(sub)
+    if "safety_cmd" in modules:
+        from ui.cli import safety_cmd
+        safety_cmd.register(sub)
+    if "server_cmd" in modules:
+        from ui.cli import server_cmd
+        server_cmd.register(sub)
+    if "training_cmd" in modules:
+        from ui.cli import training_cmd
+        training_cmd.register(sub)
+    if "print_cmd" in modules:
+        from ui.cli import print_cmd
+        print_cmd.register(sub)
+    if "plan_cmd" in modules:
+        from ui.cli import plan_cmd
+        plan_cmd.register(sub)
+    if "survey_cmd" in modules:
+        from ui.cli import survey_cmd
+        survey_cmd.register(sub)
+
+
+def modules_needed(argv: list[str]) -> tuple[str, ...]:
+    """The command modules parsing `argv` needs: the named command's, none for a bare --version, else all."""
+    parser = _QuietParser(add_help=False)
+    add_global_options(parser)
+    try:
+        _args, rest = parser.parse_known_args(argv)
+    except ValueError:  # the full parser reports it
+        return tuple(COMMAND_MODULES)
+    if rest == ["--version"]:
+        return ()
+    if rest:
+        for module, commands in COMMAND_MODULES.items():
+            if rest[0] in commands:
+                return (module,)
+    return tuple(COMMAND_MODULES)
 
 
 def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] | None = None) -> int:
@@ -53,7 +104,8 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
         gui_args = _gui_only_args(sys.argv[1:] if argv is None else argv)
         if gui_args is not None:
             return gui(gui_args)
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(modules_needed(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         if gui is None:

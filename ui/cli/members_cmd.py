@@ -6,12 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from services.access import EDITOR
-from services.demo import demo as demo_service
-from services.demo import records as demo_records
 from services.normalize import format_partial
-from services.roll import branches as branch_service
-from services.roll import members as member_service
+from services.roles import EDITOR
 from ui.cli.base import CliContext, print_json
 
 
@@ -48,6 +44,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.demo import demo as demo_service
+    from services.demo import records as demo_records
+
     if args.remove:
         with ctx.workspace().write("demo-remove", needs=EDITOR, backup=True) as uow:
             removed = demo_records.remove_demo(uow.session, uow.actor)
@@ -63,6 +62,9 @@ def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_members_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.roll import branches as branch_service
+    from services.roll import members as member_service
+
     # The service masks ID and phone numbers for a 查阅 account (the role bound to the session).
     with ctx.workspace().read() as session:
         if args.branch:
@@ -80,6 +82,8 @@ def cmd_members_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_branches_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.roll import branches as branch_service
+
     with ctx.workspace().read() as session:
         infos = branch_service.list_branches(session)
     if args.json:
@@ -92,6 +96,8 @@ def cmd_branches_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_branches_create(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.roll import branches as branch_service
+
     with ctx.workspace().write("branches-create", needs=EDITOR) as uow:
         info = branch_service.create_branch(uow.session, args.name, uow.actor)
     print(f"已新建党支部“{info.name}”。", file=sys.stderr)
@@ -99,6 +105,8 @@ def cmd_branches_create(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_branches_merge(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.roll import branches as branch_service
+
     ws = ctx.workspace()
     ws.require(EDITOR)  # the role first, then unknown names, then the backup and the write
     with ws.read() as session:

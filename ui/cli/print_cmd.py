@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from services.access import VIEWER
 from services.errors import PermissionDeniedError
 from services.normalize import LEFT_STATUSES
+from services.roles import VIEWER
 from ui.cli.base import CliContext, print_json
 
 ALL_STATUSES = "全部"

@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from services.access import EDITOR, VIEWER
+from services.files.spreadsheet import ReadAhead
 from services.progress import RowProblem
-from services.roll import roll_import
-from services.safety import audit
-from services.safety.privacy import can_see_full_ids
+from services.roles import EDITOR, VIEWER, can_see_full_ids
 from ui.cli.base import CliContext, print_json
+
+if TYPE_CHECKING:
+    from services.roll import roll_import
 
 
 def register(sub: Any) -> None:
@@ -39,11 +40,18 @@ def register(sub: Any) -> None:
 
 
 def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
+    # The file is parsed in a thread while the services load and the database opens; what is wrong
+    # with it is still said after what is wrong with the database or the account.
+    ahead = ReadAhead(Path(args.file), sheet=args.sheet)
+    from services.roll import roll_import
+
+    roll_import.load_pinyin_meanwhile()
     ws = ctx.workspace()
     if not args.dry_run:
         ws.require(EDITOR, "导入花名册")
     with ws.read() as session:
-        plan = roll_import.plan_import(session, Path(args.file), sheet=args.sheet, on_duplicate=args.on_duplicate)
+        plan = roll_import.plan_import(session, Path(args.file), sheet=args.sheet, on_duplicate=args.on_duplicate,
+                                       ahead=ahead)
     branch_refusals = plan.branch_problems() if plan.new_branches and not args.create_branches else []
     if args.errors and plan.refused:
         roll_import.write_refused_rows(plan, Path(args.errors))
@@ -87,6 +95,8 @@ def _report_refusal(plan: roll_import.ImportPlan, branch_refusals: list[RowProbl
 
 
 def cmd_export_members(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.safety import audit
+
     # Anyone may export (a 查阅 account gets masked numbers from the service); every export is logged.
     with ctx.workspace().write("export", needs=VIEWER) as uow:
         from services.roll import roll_export  # openpyxl loads only for an export

@@ -6,9 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from services.access import ADMIN
-from services.safety import audit
-from services.safety import copying as copy_service
+from services.roles import ADMIN
 from services.safety.location import resolve_database
 from ui.cli.base import CliContext, print_json
 
@@ -22,6 +20,9 @@ def register(sub: Any) -> None:
 
 
 def cmd_copy_db(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.safety import audit
+    from services.safety import copying as copy_service
+
     ws = ctx.workspace()
     ws.require_snapshot("复制整个数据库")
     target = resolve_database(args.target)

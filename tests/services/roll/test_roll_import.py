@@ -204,6 +204,21 @@ def test_database_changed_after_preview(db: Database, tmp_path: Path) -> None:
     assert count(db) == 1
 
 
+def test_database_changed_after_preview_of_a_long_roll(db: Database, tmp_path: Path) -> None:
+    """More than 900 new members are checked against the stored numbers in one query: the same refusal."""
+    from tests.helpers.roll_factory import roll_rows, write_roll_csv
+
+    path = write_roll_csv(tmp_path / "long.csv", 1200)
+    with db.session_factory() as s:
+        plan = plan_import(s, path)
+    assert len(plan.added) == 1200
+    late = roll_rows(1200)[700]
+    do_import(db, xlsx(tmp_path / "late.xlsx", [[1, late[1], late[2], late[4], late[5], late[7], late[9], late[10], ""]]))
+    with db.session_factory.begin() as s, pytest.raises(ConflictError, match=f"身份证号码{late[5]}已在库中"):
+        apply_import(s, plan, "tester", create_branches=True)
+    assert count(db) == 1
+
+
 # ---------------------------------------------------------------- cancelling and errors file
 
 
@@ -226,6 +241,21 @@ def test_cancel_during_write_leaves_database_unchanged(db: Database, tmp_path: P
     cancel.set()
     with db.session_factory() as s, pytest.raises(CancelledError):
         plan_import(s, path, cancel=cancel)
+
+
+def test_a_roll_of_several_chunks(db: Database, tmp_path: Path) -> None:
+    """Several chunks of executemany: every member stored once with its derived fields, progress in order."""
+    from tests.helpers.roll_factory import write_roll_csv
+
+    path = write_roll_csv(tmp_path / "chunks.csv", 4500)
+    seen: list[str] = []
+    with db.session_factory.begin() as s:
+        plan = plan_import(s, path)
+        apply_import(s, plan, "tester", create_branches=True, progress=lambda _p, text: seen.append(text))
+    assert seen == [f"已写入{n}名（共4500名）……" for n in (2000, 4000, 4500)]
+    with db.session_factory() as s:
+        stored = {number: key for number, key in s.execute(select(Member.id_number, Member.sort_key))}
+    assert stored == {c["id_number"]: derived_name_fields(c["name"])["sort_key"] for c in plan.added}
 
 
 @needs_samples

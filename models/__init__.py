@@ -24,7 +24,7 @@ from models.plan import (
     StudyPlan,
     SubmittedReport,
 )
-from models.setting import Setting
+from models.setting import FiguresCache, Setting
 from models.survey import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from models.training import (
     Activity,
@@ -40,7 +40,7 @@ from models.training import (
 __all__ = [
     "Account", "AccountBranch", "Activity", "ActivityIdentity", "ActivitySession", "ActivityType", "Attendance",
     "Base", "Branch", "Certificate",
-    "ChangeLog", "Enrolment", "Exemption", "HoursAdjustment", "Material", "MaterialIssue", "Member",
+    "ChangeLog", "Enrolment", "Exemption", "FiguresCache", "HoursAdjustment", "Material", "MaterialIssue", "Member",
     "MemberPost", "MobileMember", "PlanPeriod", "PlanTarget", "Setting", "StudyItem", "StudyPlan",
     "SubmittedReport",
     "BranchAssessment", "EvaluationGrade", "ExamScore", "Spending", "TargetExcludedType", "TargetRule",

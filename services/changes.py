@@ -13,6 +13,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # SQLAlchemy is imported on the first write, not by the views that only listen
     from sqlalchemy.orm import Session
 
+# Change-log entries that record an event but change no data: they call for no new backup
+# (services/safety/backup.py) and leave kept figures standing (services/assessment/kept_figures.py).
+NON_DATA_ACTIONS = ("backup", "login", "login_failed", "export", "print")
+
 _KEY = "dangxun.changes"
 
 

@@ -119,6 +119,7 @@ class Workspace:
         self._watcher: watch.Watcher | None = None
         self.instance = watch.new_instance()
         self.shared_reason: str | None = None  # set: another process holds the file's lock
+        self._figures_table: bool | None = None  # whether the database has figures_cache (asked once)
 
     # ------------------------------------------------------------------ opening and login
     @classmethod
@@ -316,6 +317,8 @@ class Workspace:
         try:
             with session.begin():
                 yield uow
+                if self._has_figures():  # figures worked out before this write no longer hold
+                    session.execute(text("DELETE FROM figures_cache"))
                 if self.db.is_server:  # other clerks' windows hear of it once this commits
                     session.flush()
                     sql, params = watch.notify_sql(self.instance, set(collected.kinds) | {"change_log"})
@@ -327,6 +330,34 @@ class Workspace:
         finally:
             session.close()
         self._announce(collected)
+
+    def keep(self, work: Callable[[Session], None]) -> bool:
+        """Store what the program worked out and can always work out again (figures kept with the stamp
+        of their data): no role, audit entry, backup or announcement, and any database error dropped.
+        Only on a database file this workspace may write (a server's several writers cannot stamp
+        their data cheaply; another window's lock or a read-only file keeps it unwritten). True: kept."""
+        if self.db.is_server or self.db.read_only or self.shared_reason or not self._has_figures():
+            return False
+        session = self.db.session_factory()
+        try:
+            with session.begin():
+                work(session)
+        except SQLAlchemyError as exc:
+            log.warning("figures not kept: %s", exc)
+            return False
+        finally:
+            session.close()
+        return True
+
+    def _has_figures(self) -> bool:
+        """Whether the database has the figures cache (a database at an older schema, opened for
+        looking or handed over by a test, may not)."""
+        if self._figures_table is None:
+            from sqlalchemy import inspect
+
+            with self.db.engine.connect() as conn:
+                self._figures_table = inspect(conn).has_table("figures_cache")
+        return self._figures_table
 
     def poll_others(self) -> bool:
         """Announce what other processes changed since the last poll (a window's timer calls this)."""

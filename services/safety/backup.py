@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import ChangeLog, Member, Setting
+from services.changes import NON_DATA_ACTIONS
 from services.errors import DangxunError, UnreadableFileError
 from services.files import safe_write
 from services.files.safe_write import write_error
@@ -229,8 +230,6 @@ def list_backups(folder: Path | None = None, db_path: Path | None = None) -> lis
 
 # ---------------------------------------------------------------- state of the live database
 
-# Log entries that record an event but change no data: they do not call for a new backup.
-NON_DATA_ACTIONS = ("backup", "login", "login_failed", "export", "print")
 
 
 def data_version(session: Session) -> int:

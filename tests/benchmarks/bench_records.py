@@ -7,8 +7,9 @@ Run: `QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_records.py [--runs
     `--runs` runs. Target: ≤ 30 s for the 1 000 000 rows (≥ 34 000 rows/s). Also the peak RSS of the
     largest import process.
 (b) Five-year statistics over those rows: a whole `main.py stats --from 2020-01-01 --to 2024-12-31 --json`
-    process less the start of the same program (`main.py --version`), the median of `--runs` runs.
-    Target: ≤ 0.5 s beyond process start.
+    process less the start of the same program (`main.py --version`), the median of `--runs` runs, for the
+    first view after a change (the figures worked out and kept) and for a repeated view (the kept figures,
+    services/assessment/kept_figures.py). Target: ≤ 0.5 s beyond process start.
 """
 
 from __future__ import annotations
@@ -101,26 +102,48 @@ def stats_rows(db: Path) -> int:
         conn.close()
 
 
+def forget_figures(db: Path) -> None:
+    """Empty the kept figures (as any write through the workspace does), so the next `stats` works them out."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.execute("DELETE FROM figures_cache")
+    finally:
+        conn.close()
+
+
 def stats_part(py: str, db: Path, workdir: Path, runs: int, total_rows: int) -> None:
-    """(b): whole `stats` processes against `--version`, alternating, medians (wall and CPU)."""
+    """(b): whole `stats` processes against `--version`, alternating, medians (wall and CPU), twice: the
+    first view after a change (figures worked out, then kept) and the repeated view (the kept figures)."""
     stats_cmd = [py, "main.py", "--db", str(db), "stats", "--from", "2020-01-01", "--to", "2024-12-31", "--json"]
     start_cmd = [py, "main.py", "--version"]
-    run(stats_cmd, workdir)  # warm-up: page cache
+    run(stats_cmd, workdir)  # warm-up: page cache (and the day's quick check of the file)
     run(start_cmd, workdir)
-    whole, bare, whole_cpu, bare_cpu = [], [], [], []
+    bare, bare_cpu = [], []
+    first, first_cpu, again, again_cpu = [], [], [], []
     for _ in range(max(runs, 5)):
         bare.append(run(start_cmd, workdir)[0])
         bare_cpu.append(CPU[-1])
-        whole.append(run(stats_cmd, workdir)[0])
-        whole_cpu.append(CPU[-1])
-    beyond = statistics.median(whole) - statistics.median(bare)
-    print(f"(b) 五年统计（{total_rows} 条记录）：整个进程 {statistics.median(whole):.2f} s，程序启动 "
-          f"{statistics.median(bare):.2f} s，超出启动 {beyond:.2f} s；目标 ≤ {STATS_TARGET_S} s："
-          f"{beyond / STATS_TARGET_S:.2f}×，{'达标' if beyond <= STATS_TARGET_S else '未达标'}")
-    print(f"【表】五年统计（{total_rows} 条）超出程序启动：{beyond:.2f} s，目标 ≤ {STATS_TARGET_S} s，"
-          f"{'达标' if beyond <= STATS_TARGET_S else '未达标'}", flush=True)
-    print(f"    CPU 时间：整个进程 {statistics.median(whole_cpu):.2f} s，程序启动 {statistics.median(bare_cpu):.2f} s"
-          "（两遍学时汇总各在一个连接上、与读名册同时进行，CPU 时间可多于墙上时间）")
+        forget_figures(db)
+        first.append(run(stats_cmd, workdir)[0])
+        first_cpu.append(CPU[-1])
+        again.append(run(stats_cmd, workdir)[0])
+        again_cpu.append(CPU[-1])
+    start = statistics.median(bare)
+    for label, whole, cpu in (("第一次（算出并保存）", first, first_cpu), ("再次查看（保存的结果）", again, again_cpu)):
+        beyond = statistics.median(whole) - start
+        print(f"(b) 五年统计{label}（{total_rows} 条记录）：整个进程 {statistics.median(whole):.2f} s，程序启动 "
+              f"{start:.2f} s，超出启动 {beyond:.2f} s；目标 ≤ {STATS_TARGET_S} s："
+              f"{beyond / STATS_TARGET_S:.2f}×，{'达标' if beyond <= STATS_TARGET_S else '未达标'}；"
+              f"CPU {statistics.median(cpu):.2f} s（启动 {statistics.median(bare_cpu):.2f} s）", flush=True)
+    for label, whole in (("第一次", first), ("再次查看", again)):
+        beyond = statistics.median(whole) - start
+        print(f"【表】五年统计{label}（{total_rows} 条）超出程序启动：{beyond:.2f} s，目标 ≤ {STATS_TARGET_S} s，"
+              f"{'达标' if beyond <= STATS_TARGET_S else '未达标'}", flush=True)
+    print("    第一次：两遍学时汇总各在一个连接上、与读名册同时进行，CPU 时间可多于墙上时间；"
+          "再次查看：数据未变，保存的结果直接从文件读出（services/assessment/kept_figures.py）")
 
 
 def main() -> int:

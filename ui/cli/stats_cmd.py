@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from services.access import EDITOR
 from services.errors import DangxunError, NormalizeError
 from services.normalize import parse_full_date
+from services.roles import EDITOR
 from ui.cli.base import CliContext, UsageError, print_json
 
 
@@ -133,8 +133,6 @@ def _writable(path: str, suffixes: tuple[str, ...]) -> Path:
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
-    from services.assessment.stats import compute_stats_detail
-
     _check_period(args)
     if (args.year is not None or args.branch) and not args.members:
         raise UsageError("--year 和 --branch 须与 --members 一起使用")
@@ -144,11 +142,14 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
         if args.members:
             raise UsageError("--by-audience 不能与 --members 一起使用")
         return _print_by_audience(args, ctx)
-    with ctx.workspace().read() as session:
-        detail = compute_stats_detail(session, args.date_from, args.date_to, parallel=True)
     if args.members:
+        from services.assessment.stats import compute_stats_detail
+
+        with ctx.workspace().read() as session:
+            detail = compute_stats_detail(session, args.date_from, args.date_to, parallel=True)
         return _print_members(args, detail)
-    figures = detail.figures
+    figures = _kept_in_file(ctx, args.date_from, args.date_to) or _figures(ctx.workspace(), args.date_from,
+                                                                           args.date_to)
     if args.json:
         print_json(figures)
         return 0
@@ -162,6 +163,50 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
         print(f"  {year}年：在册 {y['members']} 名，学时 {y['total_hours']}，人均 {y['avg_hours']}，"
               f"最少 {y['min_hours']}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
     return 0
+
+
+def _kept_in_file(ctx: CliContext, date_from: dt.date, date_to: dt.date) -> dict[str, Any] | None:
+    """The period's kept figures read straight from a file that opens as is (ours, this release's
+    schema, no accounts, checked today: recognise.ready_as_is), before SQLAlchemy is loaded; None
+    otherwise (the workspace is then opened as always, with its checks, messages and backups)."""
+    path = ctx.db_path
+    if path is None or not path.is_file():
+        return None
+    from services.assessment.kept_figures import kept_figures_in_file
+    from services.safety.recognise import ready_as_is
+
+    conn = ready_as_is(path)
+    if conn is None:
+        return None
+    try:
+        return kept_figures_in_file(conn, date_from, date_to)
+    except Exception:  # sqlite3.Error or anything odd in the file: the full open says what it is
+        return None
+    finally:
+        conn.close()
+
+
+def _figures(ws: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
+    """The period's figures: kept ones while their data are unchanged, else worked out and kept."""
+    from services import access
+    from services.assessment.kept_figures import (
+        figures_key,
+        figures_stamp,
+        keep_figures,
+        kept_figures,
+    )
+    from services.assessment.stats import compute_stats_detail
+
+    with ws.read() as session:
+        key = figures_key(date_from, date_to, access.current_branches(session))
+        stamp = figures_stamp(session)  # before working out: a write in between leaves them unkept
+        figures = kept_figures(session, key, stamp)
+    if figures is not None:
+        return figures
+    with ws.read() as session:
+        figures = compute_stats_detail(session, date_from, date_to, parallel=True).figures
+    ws.keep(lambda session: keep_figures(session, key, stamp, figures))
+    return figures
 
 
 def _print_by_audience(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -1,0 +1,175 @@
+"""A period's figures kept in the database: answered again while the data are unchanged, never after a change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from models import Attendance, Base, FiguresCache, HoursAdjustment
+from services.assessment import kept_figures
+from services.assessment.kept_figures import SOURCES, figures_key, figures_stamp, keep_figures
+from services.assessment.stats import compute_stats
+from services.safety.storage import Database, open_database
+from services.workspace import Workspace
+from tests.helpers.stats_dataset import build_dataset
+from ui.cli.main import run
+
+ROOT = Path(__file__).resolve().parents[3]
+FROM, TO = dt.date(2023, 1, 1), dt.date(2024, 12, 31)
+STATS = ["stats", "--from", FROM.isoformat(), "--to", TO.isoformat(), "--json"]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    path = tmp_path / "kept.sqlite3"
+    db = open_database(path)
+    with db.session_factory.begin() as s:
+        build_dataset(s)
+    db.dispose()
+    return path
+
+
+def stats_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:
+    capsys.readouterr()
+    assert run(["--db", str(path), *STATS]) == 0
+    return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+
+def fresh(path: Path) -> dict[str, object]:
+    db = open_database(path)
+    try:
+        with db.session_factory() as s:
+            return compute_stats(s, FROM, TO)
+    finally:
+        db.dispose()
+
+
+def kept_rows(path: Path) -> list[tuple[str, str]]:
+    db = open_database(path)
+    try:
+        with db.session_factory() as s:
+            return [(r.key, r.stamp) for r in s.execute(select(FiguresCache.key, FiguresCache.stamp))]
+    finally:
+        db.dispose()
+
+
+def test_the_sources_are_the_models_tables() -> None:
+    for name, has_id in SOURCES:
+        assert name in Base.metadata.tables, name
+        assert ("id" in Base.metadata.tables[name].c) is has_id, name
+
+
+def test_the_key_names_the_period_and_the_branches() -> None:
+    assert figures_key(FROM, TO, None) == "stats|2023-01-01|2024-12-31|*"
+    assert figures_key(FROM, TO, {3, 1}) == "stats|2023-01-01|2024-12-31|1,3"
+    assert figures_key(FROM, TO, None) != figures_key(FROM, dt.date(2024, 12, 30), None)
+
+
+def test_a_repeated_stats_answers_from_the_kept_figures(db_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    first = stats_json(db_path, capsys)
+    assert first == fresh(db_path)
+    assert [key for key, _stamp in kept_rows(db_path)] == [figures_key(FROM, TO, None)]
+
+    def no_working_out(*_a: object, **_k: object) -> object:
+        raise AssertionError("worked out again")
+
+    monkeypatch.setattr("services.assessment.stats.compute_stats_detail", no_working_out)
+    assert stats_json(db_path, capsys) == first
+
+
+def test_the_kept_answer_needs_no_sqlalchemy(db_path: Path, tmp_path: Path) -> None:
+    """The second run reads the file with plain sqlite3 (the file opens as is): same output, no SQLAlchemy."""
+    code = ("import json, sys\nfrom ui.cli.main import run\n"
+            f"code = run(['--db', {str(db_path)!r}, *{STATS!r}])\n"
+            "print(json.dumps({'code': code, 'sqlalchemy': 'sqlalchemy' in sys.modules}), file=sys.stderr)\n")
+    env = dict(os.environ, DANGXUN_DATA_DIR=str(tmp_path / "data"))
+    outs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=120)
+        tail = json.loads(done.stderr.strip().splitlines()[-1])
+        outs.append((json.loads(done.stdout), tail))
+    (first, how_first), (second, how_second) = outs
+    assert how_first == {"code": 0, "sqlalchemy": True}
+    assert how_second == {"code": 0, "sqlalchemy": False}
+    assert second == first == fresh(db_path)
+
+
+def test_an_edit_in_place_through_the_workspace_empties_them(db_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    before = stats_json(db_path, capsys)
+    ws = Workspace.open(db_path, actor="tester")
+    try:
+        with ws.read() as s:
+            stamp = figures_stamp(s)
+        with ws.write("edit-hours") as uow:  # counts and ids unchanged, nothing logged
+            uow.session.execute(update(Attendance).where(Attendance.hours > 0).values(hours=Attendance.hours + 1))
+        with ws.read() as s:
+            assert figures_stamp(s) == stamp
+            assert s.scalar(select(func.count()).select_from(FiguresCache)) == 0
+    finally:
+        ws.close()
+    after = stats_json(db_path, capsys)
+    assert after == fresh(db_path)
+    assert after["total_hours"] != before["total_hours"]
+
+
+def test_rows_added_behind_the_workspace_change_the_stamp(db_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    before = stats_json(db_path, capsys)
+    db = open_database(db_path)
+    with db.session_factory.begin() as s:  # not through the workspace: the table keeps its rows
+        member_id = s.scalar(select(Attendance.member_id).limit(1))
+        s.add(HoursAdjustment(member_id=member_id, date=dt.date(2024, 6, 1), hours=5.0, reason="补录",
+                              author="tester"))
+    db.dispose()
+    assert len(kept_rows(db_path)) == 1
+    after = stats_json(db_path, capsys)
+    assert after == fresh(db_path)
+    assert after["years"]["2024"]["total_hours"] == before["years"]["2024"]["total_hours"] + 5.0
+
+
+def test_damaged_or_foreign_kept_figures_are_worked_out_again(db_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    first = stats_json(db_path, capsys)
+    db = open_database(db_path)
+    with db.session_factory.begin() as s:
+        s.execute(text("UPDATE figures_cache SET figures = '[not json'"))
+    db.dispose()
+    assert stats_json(db_path, capsys) == first
+    db = open_database(db_path)
+    with db.session_factory.begin() as s:  # someone else's figures under the right stamp: a list, not ours
+        s.execute(text("UPDATE figures_cache SET figures = '[1, 2]'"))
+    db.dispose()
+    assert stats_json(db_path, capsys) == first
+
+
+def test_at_most_a_few_periods_are_kept(db: Database) -> None:
+    ws = Workspace.over(db, "tester")
+    kept = 0
+    for day in range(1, kept_figures.KEPT_AT_MOST + 5):
+        key = figures_key(dt.date(2024, 1, day), TO, None)
+        kept += ws.keep(lambda s, key=key: keep_figures(s, key, "stamp", {"day": key}))
+    with db.session_factory() as s:
+        rows = s.scalar(select(func.count()).select_from(FiguresCache))
+    if db.is_server:  # several writers: nothing kept, every stats worked out
+        assert (kept, rows) == (0, 0)
+    else:
+        assert kept == kept_figures.KEPT_AT_MOST + 4 and rows == kept_figures.KEPT_AT_MOST
+
+
+def test_another_windows_lock_keeps_nothing(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    window = Workspace.open(db_path, actor="window")  # holds the one-writer lock
+    try:
+        assert stats_json(db_path, capsys) == fresh(db_path)
+        assert kept_rows(db_path) == []
+    finally:
+        window.close()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from models import Branch, Member
 from services import access, naming
-from services.bulk import insert_rows
+from services.bulk import indexes_built_after, insert_rows
 from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import save_workbook
 from services.files.spreadsheet import ReadAhead, SheetInfo, Table, read_table
@@ -401,13 +401,19 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
         created.append(info.name)
     total = max(1, len(plan.added) + len(plan.updated) + len(plan.restored))
     done = 0
-    for start in range(0, len(plan.added), CHUNK):
-        tick(cancel, CANCELLED)
-        chunk = plan.added[start:start + CHUNK]
-        _bulk_insert(session, [_member_row(c, branch_ids[c["branch"]]) for c in chunk])
-        done += len(chunk)
-        if progress is not None:
-            progress(int(100 * done / total), f"已写入{done}名（共{total}名）……")
+    # The first chunk goes in as any write (and opens SQLite's transaction); a large roll into a
+    # small table then has the member indexes built once the rest is in (services/bulk.py).
+    with contextlib.ExitStack() as after:
+        for start in range(0, len(plan.added), CHUNK):
+            tick(cancel, CANCELLED)
+            chunk = plan.added[start:start + CHUNK]
+            _bulk_insert(session, [_member_row(c, branch_ids[c["branch"]]) for c in chunk])
+            done += len(chunk)
+            if start == 0:
+                after.enter_context(indexes_built_after(session.connection(), cast(SqlTable, Member.__table__),
+                                                        len(plan.added) - done))
+            if progress is not None:
+                progress(int(100 * done / total), f"已写入{done}名（共{total}名）……")
     updates = [(item, "导入花名册时修改党员") for item in plan.updated]
     updates += [(item, "导入花名册时按文件恢复党员原文") for item in plan.restored]
     for start in range(0, len(updates), CHUNK):

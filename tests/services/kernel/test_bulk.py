@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, create_engine, select
 
-from services.bulk import insert_rows
+from services import bulk
+from services.bulk import indexes_built_after, insert_rows
 
 
 def _table() -> tuple[Table, MetaData]:
@@ -71,3 +73,68 @@ def test_a_column_default_left_out_is_refused(db) -> None:
             insert_rows(conn, table, ("name",), [("a",)] * 300)
     finally:
         meta.drop_all(db.engine)
+
+
+# ---------------------------------------------------------------- indexes built after a large load
+
+
+def _indexed(tmp_path: Any) -> tuple[Table, Any]:
+    meta = MetaData()
+    table = Table("t", meta, Column("id", Integer, primary_key=True), Column("name", String(10), index=True),
+                  Column("n", Integer, unique=True))
+    engine = create_engine(f"sqlite:///{tmp_path / 'bulk.sqlite3'}")
+    meta.create_all(engine)
+    return table, engine
+
+
+def _indexes(conn: Any) -> dict[str, str | None]:
+    return dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 't'").all())
+
+
+def test_a_large_load_into_a_small_table_builds_its_indexes_after(tmp_path: Any,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "REBUILD_AT_LEAST", 10)
+    table, engine = _indexed(tmp_path)
+    with engine.begin() as conn:
+        before = _indexes(conn)
+        insert_rows(conn, table, ("name", "n"), [("头", -1)])  # the transaction is writing
+        with indexes_built_after(conn, table, 50):
+            during = _indexes(conn)
+            insert_rows(conn, table, ("name", "n"), [(f"名{i % 7}", i) for i in range(50)])
+        assert _indexes(conn) == before
+    assert "ix_t_name" in before and "ix_t_name" not in during
+    assert [n for n, sql in during.items()] == [n for n, sql in before.items() if sql is None]  # UNIQUE stays
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
+        plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN SELECT id FROM t WHERE name = '名3'"))
+        assert "ix_t_name" in plan
+
+
+def test_a_failed_load_leaves_the_indexes_as_they_were(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "REBUILD_AT_LEAST", 10)
+    table, engine = _indexed(tmp_path)
+    with engine.connect() as conn:
+        before = _indexes(conn)
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        insert_rows(conn, table, ("name", "n"), [("头", -1)])
+        with indexes_built_after(conn, table, 50):
+            insert_rows(conn, table, ("name", "n"), [(f"名{i}", i) for i in range(50)])
+            raise RuntimeError("cancelled halfway")
+    with engine.connect() as conn:
+        assert _indexes(conn) == before
+        assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar_one() == 0
+
+
+def test_nothing_is_dropped_outside_a_writing_transaction_or_for_a_small_load(tmp_path: Any,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "REBUILD_AT_LEAST", 10)
+    table, engine = _indexed(tmp_path)
+    with engine.begin() as conn:
+        before = _indexes(conn)
+        with indexes_built_after(conn, table, 50):  # no write yet: SQLite would drop them for good
+            assert _indexes(conn) == before
+        insert_rows(conn, table, ("name", "n"), [(f"名{i}", i) for i in range(60)])
+        with indexes_built_after(conn, table, 50):  # the table already holds more than is coming
+            assert _indexes(conn) == before
+        with indexes_built_after(conn, table, 5):  # too few to pay
+            assert _indexes(conn) == before

@@ -258,6 +258,48 @@ def test_a_roll_of_several_chunks(db: Database, tmp_path: Path) -> None:
     assert stored == {c["id_number"]: derived_name_fields(c["name"])["sort_key"] for c in plan.added}
 
 
+def _member_indexes(db: Database) -> dict[str, str]:
+    with db.engine.connect() as conn:
+        if db.is_server:
+            return dict(conn.exec_driver_sql(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'member'").all())
+        return dict(conn.exec_driver_sql(
+            "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'member'").all())
+
+
+def test_a_large_roll_into_a_small_table_builds_the_indexes_after(db: Database, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same members as a row-at-a-time load, every index of the member table there again, and a
+    cancel halfway leaves the database (its indexes included) as it was."""
+    from services import bulk
+    from tests.helpers.roll_factory import write_roll_csv
+
+    monkeypatch.setattr(bulk, "REBUILD_AT_LEAST", 1000)
+    indexes = _member_indexes(db)
+    assert "ix_member_name" in indexes
+    path = write_roll_csv(tmp_path / "large.csv", 4500)
+    with db.session_factory() as s:
+        plan = plan_import(s, path)
+    cancel = threading.Event()
+
+    def cancel_at_the_second_chunk(percent: int, _text: str) -> None:
+        if percent > 50:
+            cancel.set()
+
+    with pytest.raises(CancelledError), db.session_factory.begin() as s:
+        apply_import(s, plan, "tester", create_branches=True, progress=cancel_at_the_second_chunk, cancel=cancel)
+    assert count(db) == 0 and _member_indexes(db) == indexes
+    with db.session_factory.begin() as s:
+        apply_import(s, plan, "tester", create_branches=True)
+    assert _member_indexes(db) == indexes
+    if not db.is_server:
+        assert db.path is not None and integrity_check(db.path) == []
+    with db.session_factory() as s:
+        stored = {number: (name, key) for number, name, key in
+                  s.execute(select(Member.id_number, Member.name, Member.sort_key))}
+    assert stored == {c["id_number"]: (c["name"], derived_name_fields(c["name"])["sort_key"]) for c in plan.added}
+
+
 @needs_samples
 def test_errors_file_can_be_fixed_and_imported(db: Database, tmp_path: Path) -> None:
     with db.session_factory() as s:

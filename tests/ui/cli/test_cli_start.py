@@ -7,8 +7,10 @@ import argparse
 import contextlib
 import io
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +118,28 @@ def test_version_and_parsing_a_command_import_no_service() -> None:
     assert (data["command"], data["handler"], data["listed"]) == ("import-members", "cmd_import_members",
                                                                    "cmd_members_list")
     assert data["heavy"] == []
+
+
+def _main_process(argv: list[str], before: str = "", **kw: object) -> subprocess.CompletedProcess[str]:
+    """`main.py ARGV` as a whole process (run as __main__, so that it ends the way a command ends)."""
+    code = ("import runpy, sys\n" + before
+            + f"sys.argv = ['main.py', *{argv!r}]\n"
+            + f"runpy.run_path({str(REPO / 'main.py')!r}, run_name='__main__')\n")
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=120, **kw)  # type: ignore[call-overload,no-any-return]
+
+
+def test_a_command_ends_with_its_code_its_output_and_the_exit_handlers_run(tmp_path: Path) -> None:
+    """A command's process ends without tearing the interpreter down, yet nothing said or due at exit is lost."""
+    db = str(tmp_path / "leave.sqlite3")
+    done = _main_process(["--db", db, "branches", "list"],
+                         "import atexit\natexit.register(lambda: print('exit handler ran'))\n",
+                         env=dict(os.environ, DANGXUN_DATA_DIR=str(tmp_path / "data")))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("exit handler ran") and "已新建数据库" in done.stderr
+    assert not Path(db + ".lock").exists() and not Path(db + "-wal").exists()  # closed before the end
+    missing = str(REPO / "no-such-folder" / "x.sqlite3")
+    refused = _main_process(["--db", missing, "members", "list"])
+    assert refused.returncode == 2 and "不存在" in refused.stderr and refused.stdout == ""
+    unknown = _main_process(["no-such-command"])  # argparse's own exit, untouched
+    assert unknown.returncode == 2 and "用法错误" in unknown.stderr

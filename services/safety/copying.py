@@ -33,8 +33,13 @@ class CopyResult:
     members: int
 
 
+# Worked out from the data and kept beside it (services/assessment/kept_figures.py): not copied, and
+# emptied in the target, whose data they would not describe.
+DERIVED_TABLES = ("figures_cache",)
+
+
 def _tables() -> list[Any]:
-    return [t for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
+    return [t for t in Base.metadata.sorted_tables if t.name != "alembic_version" and t.name not in DERIVED_TABLES]
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
@@ -66,6 +71,8 @@ def copy_rows(source: Engine, target: Engine, *, where: str, replace: bool = Fal
             dst.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
         for table in reversed(tables):
             dst.execute(delete(table))
+        for name in DERIVED_TABLES:
+            dst.execute(delete(Base.metadata.tables[name]))
         for table in tables:
             order = [c for c in table.primary_key.columns] or list(table.columns)
             result = src.execution_options(stream_results=True, yield_per=CHUNK).execute(

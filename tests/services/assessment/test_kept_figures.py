@@ -173,3 +173,23 @@ def test_another_windows_lock_keeps_nothing(db_path: Path, capsys: pytest.Captur
         assert kept_rows(db_path) == []
     finally:
         window.close()
+
+
+def test_a_copy_of_the_database_takes_no_kept_figures(db_path: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from services.safety.copying import copy_rows
+
+    stats_json(db_path, capsys)
+    assert kept_rows(db_path)
+    target_path = tmp_path / "copy.sqlite3"
+    target = open_database(target_path)
+    with target.session_factory.begin() as s:  # the target's own kept figures (of other data) go too
+        keep_figures(s, figures_key(FROM, TO, None), "a stamp of other data", {"members": -1})
+    source = open_database(db_path)
+    try:
+        copy_rows(source.engine, target.engine, where=str(target_path), replace=True)
+    finally:
+        source.dispose()
+        target.dispose()
+    assert kept_rows(target_path) == []
+    assert stats_json(target_path, capsys) == fresh(db_path)

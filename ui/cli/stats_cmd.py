@@ -46,6 +46,8 @@ def register(sub: Any) -> None:
     p.add_argument("--branch", metavar="NAME", help="与 --members 一起：只列该党支部")
     p.add_argument("--by-audience", action="store_true",
                    help="按培训对象统计：每类培训对象的活动次数、参训人数、人次和学时")
+    p.add_argument("--fresh", action="store_true",
+                   help="不用上次保存的统计结果，重新计算（数据未变时本会直接给出保存的结果）")
     p.set_defaults(handler=cmd_stats)
 
     p = sub.add_parser("ledger", help="导出年度学时台账（Excel）")
@@ -148,8 +150,8 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
         with ctx.workspace().read() as session:
             detail = compute_stats_detail(session, args.date_from, args.date_to, parallel=True)
         return _print_members(args, detail)
-    figures = _kept_in_file(ctx, args.date_from, args.date_to) or _figures(ctx.workspace(), args.date_from,
-                                                                           args.date_to)
+    kept = None if args.fresh else _kept_in_file(ctx, args.date_from, args.date_to)
+    figures = kept or _figures(ctx.workspace(), args.date_from, args.date_to, fresh=args.fresh)
     if args.json:
         print_json(figures)
         return 0
@@ -186,8 +188,8 @@ def _kept_in_file(ctx: CliContext, date_from: dt.date, date_to: dt.date) -> dict
         conn.close()
 
 
-def _figures(ws: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
-    """The period's figures: kept ones while their data are unchanged, else worked out and kept."""
+def _figures(ws: Any, date_from: dt.date, date_to: dt.date, fresh: bool = False) -> dict[str, Any]:
+    """The period's figures: kept ones while their data are unchanged (unless `fresh`), else worked out and kept."""
     from services import access
     from services.assessment.kept_figures import (
         figures_key,
@@ -200,7 +202,7 @@ def _figures(ws: Any, date_from: dt.date, date_to: dt.date) -> dict[str, Any]:
     with ws.read() as session:
         key = figures_key(date_from, date_to, access.current_branches(session))
         stamp = figures_stamp(session)  # before working out: a write in between leaves them unkept
-        figures = kept_figures(session, key, stamp)
+        figures = None if fresh else kept_figures(session, key, stamp)
     if figures is not None:
         return figures
     with ws.read() as session:

@@ -193,3 +193,17 @@ def test_a_copy_of_the_database_takes_no_kept_figures(db_path: Path, tmp_path: P
         target.dispose()
     assert kept_rows(target_path) == []
     assert stats_json(target_path, capsys) == fresh(db_path)
+
+
+def test_fresh_works_them_out_again_and_keeps_the_new_ones(db_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    first = stats_json(db_path, capsys)
+    db = open_database(db_path)
+    with db.session_factory.begin() as s:  # figures that do not match the data, under the current stamp
+        s.execute(text("UPDATE figures_cache SET figures = :f"), {"f": json.dumps({**first, "members": 999})})
+    db.dispose()
+    assert stats_json(db_path, capsys)["members"] == 999  # kept figures are trusted while the stamp holds
+    capsys.readouterr()
+    assert run(["--db", str(db_path), *STATS, "--fresh"]) == 0
+    assert json.loads(capsys.readouterr().out) == first
+    assert stats_json(db_path, capsys) == first  # and kept in place of the others

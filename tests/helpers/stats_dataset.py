@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -127,3 +128,16 @@ def build_dataset(session: Session) -> Dataset:
     ])
     session.flush()
     return Dataset(members, branches, activities, types)
+
+
+def dataset_file(path: Path) -> Path:
+    """A database file at `path` holding the dataset (for tests that run the command line on it)."""
+    from services.safety.storage import open_database
+
+    db = open_database(path)
+    try:
+        with db.session_factory.begin() as s:
+            build_dataset(s)
+    finally:
+        db.dispose()
+    return path

@@ -18,7 +18,7 @@ from services.assessment.kept_figures import SOURCES, figures_key, figures_stamp
 from services.assessment.stats import compute_stats
 from services.safety.storage import Database, open_database
 from services.workspace import Workspace
-from tests.helpers.stats_dataset import build_dataset
+from tests.helpers.stats_dataset import dataset_file
 from ui.cli.main import run
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -28,12 +28,7 @@ STATS = ["stats", "--from", FROM.isoformat(), "--to", TO.isoformat(), "--json"]
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "kept.sqlite3"
-    db = open_database(path)
-    with db.session_factory.begin() as s:
-        build_dataset(s)
-    db.dispose()
-    return path
+    return dataset_file(tmp_path / "kept.sqlite3")
 
 
 def stats_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, object]:

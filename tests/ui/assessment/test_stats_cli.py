@@ -9,19 +9,13 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from services.normalize import id_check_digit
-from services.safety.storage import open_database
-from tests.helpers.stats_dataset import build_dataset
+from tests.helpers.stats_dataset import dataset_file
 from ui.cli.main import run
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    path = tmp_path / "cli.sqlite3"
-    db = open_database(path)
-    with db.session_factory.begin() as s:
-        build_dataset(s)
-    db.dispose()
-    return path
+    return dataset_file(tmp_path / "cli.sqlite3")
 
 
 def test_stats_json_exact(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -317,7 +317,7 @@ class Workspace:
         try:
             with session.begin():
                 yield uow
-                if self._has_figures():  # figures worked out before this write no longer hold
+                if self.has_figures_table():  # figures worked out before this write no longer hold
                     session.execute(text("DELETE FROM figures_cache"))
                 if self.db.is_server:  # other clerks' windows hear of it once this commits
                     session.flush()
@@ -336,7 +336,7 @@ class Workspace:
         of their data): no role, audit entry, backup or announcement, and any database error dropped.
         Only on a database file this workspace may write (a server's several writers cannot stamp
         their data cheaply; another window's lock or a read-only file keeps it unwritten). True: kept."""
-        if self.db.is_server or self.db.read_only or self.shared_reason or not self._has_figures():
+        if self.db.is_server or self.db.read_only or self.shared_reason or not self.has_figures_table():
             return False
         session = self.db.session_factory()
         try:
@@ -349,9 +349,10 @@ class Workspace:
             session.close()
         return True
 
-    def _has_figures(self) -> bool:
+    def has_figures_table(self) -> bool:
         """Whether the database has the figures cache (a database at an older schema, opened for
-        looking or handed over by a test, may not)."""
+        looking or handed over by a test, or one whose derived table was dropped, may not: the
+        figures are then worked out every time, and writes go on as before)."""
         if self._figures_table is None:
             from sqlalchemy import inspect
 

@@ -202,7 +202,7 @@ def _figures(ws: Any, date_from: dt.date, date_to: dt.date, fresh: bool = False)
     with ws.read() as session:
         key = figures_key(date_from, date_to, access.current_branches(session))
         stamp = figures_stamp(session)  # before working out: a write in between leaves them unkept
-        figures = None if fresh else kept_figures(session, key, stamp)
+        figures = None if fresh or not ws.has_figures_table() else kept_figures(session, key, stamp)
     if figures is not None:
         return figures
     with ws.read() as session:

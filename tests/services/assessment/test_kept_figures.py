@@ -202,3 +202,20 @@ def test_fresh_works_them_out_again_and_keeps_the_new_ones(db_path: Path,
     assert run(["--db", str(db_path), *STATS, "--fresh"]) == 0
     assert json.loads(capsys.readouterr().out) == first
     assert stats_json(db_path, capsys) == first  # and kept in place of the others
+
+
+def test_a_database_without_the_table_works_them_out_and_writes_as_before(db_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    first = stats_json(db_path, capsys)
+    db = open_database(db_path)
+    with db.session_factory.begin() as s:  # the derived table dropped by hand
+        s.execute(text("DROP TABLE figures_cache"))
+    db.dispose()
+    assert stats_json(db_path, capsys) == first
+    ws = Workspace.open(db_path, actor="tester")
+    try:
+        with ws.write("edit-hours") as uow:
+            uow.session.execute(update(Attendance).where(Attendance.hours > 0).values(hours=Attendance.hours + 1))
+    finally:
+        ws.close()
+    assert stats_json(db_path, capsys) == fresh(db_path) != first

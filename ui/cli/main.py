@@ -7,7 +7,6 @@ Exit codes: 0 done; 1 input refused, nothing written; 2 usage error or unreadabl
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import traceback
 from collections.abc import Callable, Collection
@@ -53,10 +52,33 @@ def build_parser(modules: Collection[str] = tuple(COMMAND_MODULES)) -> argparse.
 
 def _register(sub: Any, modules: Collection[str]) -> None:
     # Each module defines `register(subparsers)`; its subcommands set `handler(args, ctx) -> int`.
-    # Imported by name, in the table's order (the bundle lists every module of ui/ as a hidden import).
-    for name in COMMAND_MODULES:
-        if name in modules:
-            importlib.import_module(f"ui.cli.{name}").register(sub)
+    if "members_cmd" in modules:
+        from ui.cli import members_cmd
+        members_cmd.register(sub)
+    if "roll_cmd" in modules:
+        from ui.cli import roll_cmd
+        roll_cmd.register(sub)
+    if "stats_cmd" in modules:
+        from ui.cli import stats_cmd
+        stats_cmd.register(sub)
+    if "safety_cmd" in modules:
+        from ui.cli import safety_cmd
+        safety_cmd.register(sub)
+    if "server_cmd" in modules:
+        from ui.cli import server_cmd
+        server_cmd.register(sub)
+    if "training_cmd" in modules:
+        from ui.cli import training_cmd
+        training_cmd.register(sub)
+    if "print_cmd" in modules:
+        from ui.cli import print_cmd
+        print_cmd.register(sub)
+    if "plan_cmd" in modules:
+        from ui.cli import plan_cmd
+        plan_cmd.register(sub)
+    if "survey_cmd" in modules:
+        from ui.cli import survey_cmd
+        survey_cmd.register(sub)
 
 
 def modules_needed(argv: list[str]) -> tuple[str, ...]:

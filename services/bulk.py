@@ -38,10 +38,16 @@ def insert_rows(connection: Connection, table: Table, keys: Sequence[str], rows:
     lengths = set(map(len, rows))
     if lengths != {width}:
         raise ValueError(f"rows of {sorted(lengths)} values for {width} columns")
+    # The statement binds a row's values in the table's column order: the rows are put in that order
+    # here, column by column, rather than each run of rows reordered value by value (_statement).
+    position = {column.key: n for n, column in enumerate(table.c)}
+    order = sorted(range(width), key=lambda i: position.get(keys[i], width + i))
+    keys = [keys[i] for i in order]
     processors = [table.c[key].type.bind_processor(dialect) for key in keys]
-    if any(processors):
+    if any(processors) or order != list(range(width)):
         # Column by column: one C-level map per converted column instead of a Python call per cell.
-        columns: list[Any] = list(zip(*rows, strict=True))
+        given: list[Any] = list(zip(*rows, strict=True))
+        columns: list[Any] = [given[i] for i in order]
         for i, proc in enumerate(processors):
             if proc is not None:
                 columns[i] = map(proc, columns[i])

@@ -524,12 +524,26 @@ def _data_rows(path: Path, table: Table, found: _Found, max_rows: int, progress:
                     table.stopped_at = number
                     return
         else:
-            filled = _filled(cells)
-            if not filled:
-                continue
-            if len(filled) <= 4 and is_sign_off_row(cells, filled):
-                table.stopped_at = number
-                return
+            # The first filled cell says whether the row is empty and whether it could be a sign-off
+            # row: only a text leading with one of their characters could (a number or date cannot).
+            for cell in cells:
+                if type(cell) is str:
+                    if cell and not cell.isspace():
+                        lead = cell.lstrip()[0]
+                        maybe = leads.get(lead)
+                        if maybe is None:
+                            maybe = leads[lead] = _may_lead_sign_off(lead)
+                        break
+                elif cell is not None and cell != "":
+                    maybe = False
+                    break
+            else:
+                continue  # no filled cell: an empty row
+            if maybe:
+                filled = _filled(cells)
+                if len(filled) <= 4 and is_sign_off_row(cells, filled):
+                    table.stopped_at = number
+                    return
         data_rows += 1
         if data_rows > max_rows:
             raise UnreadableFileError(too_many_rows_message(path, None, max_rows))

@@ -192,6 +192,35 @@ def test_text_rows_read_as_the_general_path_reads_them(tmp_path: Path, monkeypat
     assert fast.rows[1].values["branch"] is None and fast.rows[2].values["joined"] is None
 
 
+WORKBOOK_ROWS: list[list[object]] = [
+    ["序号", "姓名", "公民身份号码", "所在党支部", "入党日期"],
+    [1, "张三", "110101199003071234", "第一支部", dt.datetime(2001, 7, 1)],
+    [None, "  ", "\u3000", None, " "],  # blank cells only: skipped
+    [" ", 2, "李四", None, dt.datetime(2002, 7, 1)],  # a number is the first filled cell: data
+    [None, "  ", dt.datetime(2003, 1, 1), None, None],  # a date only: data
+    [3, "制表员张", "110101199003074567", "第三支部", None],  # a name starting like a sign-off, 4 cells: data
+    [" ", "制表人：李某某", " ", "\u3000", "审核人：王某某"],  # the sign-off row between blank cells: the end
+    [4, "钱七", "110101199003076789", "第一支部", None],
+]
+
+
+def test_workbook_rows_kept_and_ended_as_each_row_s_filled_cells_say(tmp_path: Path) -> None:
+    # The reader looks only at a row's first filled cell unless it could start a sign-off row; the
+    # rows it keeps and where it stops must be those every filled cell of the row gives.
+    table = read_table(_xlsx(tmp_path / "t.xlsx", WORKBOOK_ROWS), SYN, required=REQ)
+    expected: list[int] = []
+    stop = None
+    for number, cells in enumerate(WORKBOOK_ROWS[1:], start=2):
+        filled = [c for c in cells if c is not None and (not isinstance(c, str) or c.strip())]
+        if filled and len(filled) <= 4 and is_sign_off_row(cells):
+            stop = number
+            break
+        if filled:
+            expected.append(number)
+    assert [r.number for r in table.rows] == expected == [2, 4, 5, 6]
+    assert table.stopped_at == stop == 7
+
+
 # ---------------------------------------------------------------- damaged and odd files
 
 

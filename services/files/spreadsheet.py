@@ -497,6 +497,17 @@ def _new_table(path: Path, found: _Found) -> Table:
                  text_only=raw.text_only)
 
 
+def _first_lead(cells: Sequence[Any]) -> str | None:
+    """The first non-blank character of a row's first filled cell; "" for a number or date; None: empty."""
+    for cell in cells:
+        if type(cell) is str:
+            if cell and not cell.isspace():
+                return cell.lstrip()[0]
+        elif cell is not None and cell != "":
+            return ""
+    return None
+
+
 def _data_rows(path: Path, table: Table, found: _Found, max_rows: int, progress: Progress | None,
                cancel: threading.Event | None) -> Iterator[tuple[int, list[Any]]]:
     """The (row number, cells) of the data rows under the header: empty rows skipped, up to the
@@ -509,41 +520,20 @@ def _data_rows(path: Path, table: Table, found: _Found, max_rows: int, progress:
         if number <= header_row:
             continue
         if text_only:  # one join instead of a test per cell
-            joined = "".join(cells)
-            if not joined or joined.isspace():
-                continue
-            lead = joined[0]
-            if lead.isspace():
-                lead = joined.lstrip()[0]
-            maybe = leads.get(lead)
-            if maybe is None:  # once per distinct first character (序号 digits, surnames)
-                maybe = leads[lead] = _may_lead_sign_off(lead)
-            if maybe:
-                filled = _filled(cells)
-                if len(filled) <= 4 and is_sign_off_row(cells, filled):
-                    table.stopped_at = number
-                    return
+            joined = "".join(cells).lstrip()  # the same string when it starts with no blank
+            lead = joined[0] if joined else None
         else:
-            # The first filled cell says whether the row is empty and whether it could be a sign-off
-            # row: only a text leading with one of their characters could (a number or date cannot).
-            for cell in cells:
-                if type(cell) is str:
-                    if cell and not cell.isspace():
-                        lead = cell.lstrip()[0]
-                        maybe = leads.get(lead)
-                        if maybe is None:
-                            maybe = leads[lead] = _may_lead_sign_off(lead)
-                        break
-                elif cell is not None and cell != "":
-                    maybe = False
-                    break
-            else:
-                continue  # no filled cell: an empty row
-            if maybe:
-                filled = _filled(cells)
-                if len(filled) <= 4 and is_sign_off_row(cells, filled):
-                    table.stopped_at = number
-                    return
+            lead = _first_lead(cells)
+        if lead is None:
+            continue  # nothing filled: an empty row
+        maybe = leads.get(lead)
+        if maybe is None:  # once per distinct first character (序号 digits, surnames)
+            maybe = leads[lead] = lead != "" and _may_lead_sign_off(lead)
+        if maybe:  # a row led by a text like a sign-off row's (never by a number or date)
+            filled = _filled(cells)
+            if len(filled) <= 4 and is_sign_off_row(cells, filled):
+                table.stopped_at = number
+                return
         data_rows += 1
         if data_rows > max_rows:
             raise UnreadableFileError(too_many_rows_message(path, None, max_rows))

@@ -249,7 +249,15 @@ def run_gui(args: argparse.Namespace) -> int:
         auto.failed.connect(lambda m: window.statusBar().showMessage(window.tr("自动备份没有成功：{0}").format(m)))
         if not (start.ws.shared_reason or start.db.is_server):  # only the holder of a file backs it up
             auto.start()
-        return app.exec()
+        from ui.safety.end_signals import close_on_end_signals
+
+        # Logout, shutdown, a closed terminal: the window closes as by its close button, the lock given back.
+        undo_signals = close_on_end_signals(app)
+        _mark("running")
+        try:
+            return app.exec()
+        finally:
+            undo_signals()
     finally:
         auto.stop()
         start.close()

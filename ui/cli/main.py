@@ -118,6 +118,9 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
     ctx = CliContext(location=location, actor=args.user or default_actor(), user=args.user)
+    from ui.safety.end_signals import interrupt_on_end_signals
+
+    undo_signals = interrupt_on_end_signals()  # logout, shutdown, a closed terminal: as Ctrl+C
     try:
         return int(args.handler(args, ctx) or 0)
     except DangxunError as exc:
@@ -137,6 +140,7 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
         return error.exit_code
     finally:
         ctx.close()
+        undo_signals()
 
 
 def report_unexpected(exc: BaseException, command: str = "") -> int:

@@ -41,7 +41,7 @@ def insert_rows(connection: Connection, table: Table, keys: Sequence[str], rows:
     # The statement binds a row's values in the table's column order: the rows are put in that order
     # here, column by column, rather than each run of rows reordered value by value (_statement).
     position = {column.key: n for n, column in enumerate(table.c)}
-    order = sorted(range(width), key=lambda i: position.get(keys[i], width + i))
+    order = sorted(range(width), key=lambda i: position.get(keys[i], len(position) + i))
     keys = [keys[i] for i in order]
     processors = [table.c[key].type.bind_processor(dialect) for key in keys]
     if any(processors) or order != list(range(width)):

@@ -19,7 +19,6 @@ the work in hand stops, its transaction is rolled back, the lock given back, and
 from __future__ import annotations
 
 import signal
-import socket
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -33,10 +32,12 @@ def close_on_end_signals(app: Any) -> Callable[[], None]:
     Call it from the main thread just before app.exec(). Does nothing (and undoes nothing) on Windows
     or outside the main thread.
     """
-    from PySide6.QtCore import QSocketNotifier, QTimer
-
     if sys.platform == "win32":
         return lambda: None
+    import socket  # here, not at the top: every command imports this module for the function below
+
+    from PySide6.QtCore import QSocketNotifier, QTimer
+
     numbers = [getattr(signal, name) for name in END_SIGNALS if hasattr(signal, name)]
     reader, writer = socket.socketpair()
     reader.setblocking(False)

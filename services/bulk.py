@@ -43,7 +43,8 @@ def insert_rows(connection: Connection, table: Table, keys: Sequence[str], rows:
     position = {column.key: n for n, column in enumerate(table.c)}
     order = sorted(range(width), key=lambda i: position.get(keys[i], len(position) + i))
     keys = [keys[i] for i in order]
-    processors = [table.c[key].type.bind_processor(dialect) for key in keys]
+    # The dialect's own form of each type (SQLite's DATE and DATETIME are text it formats itself).
+    processors = [table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys]
     if any(processors) or order != list(range(width)):
         # Column by column: one C-level map per converted column instead of a Python call per cell.
         given: list[Any] = list(zip(*rows, strict=True))

@@ -138,3 +138,31 @@ def test_nothing_is_dropped_outside_a_writing_transaction_or_for_a_small_load(tm
             assert _indexes(conn) == before
         with indexes_built_after(conn, table, 5):  # too few to pay
             assert _indexes(conn) == before
+
+
+def test_dates_and_times_are_stored_as_an_ordinary_insert_stores_them(db) -> None:
+    """Each value goes through its type as the dialect implements it: on SQLite a date and a time of
+    day are text that SQLAlchemy formats (with microseconds), not whatever the driver's adapter makes."""
+    import datetime as dt
+
+    from sqlalchemy import Date, DateTime, insert
+
+    meta = MetaData()
+    table = Table("bulk_dates", meta, Column("id", Integer, primary_key=True), Column("day", Date),
+                  Column("at", DateTime))
+    meta.create_all(db.engine)
+    try:
+        values = [(dt.date(2026, 12, 2), dt.datetime(2026, 12, 2, 8, 30)),
+                  (dt.date(1949, 10, 1), dt.datetime(2026, 1, 1, 0, 0, 0, 5)), (None, None)]
+        with db.engine.begin() as conn:
+            insert_rows(conn, table, ("day", "at"), values)
+            conn.execute(insert(table), [{"day": d, "at": a} for d, a in values])
+        with db.engine.connect() as conn:
+            stored = conn.exec_driver_sql("SELECT day, at FROM bulk_dates ORDER BY id").all()
+            read = conn.execute(select(table.c.day, table.c.at).order_by(table.c.id)).all()
+            found = conn.execute(select(table.c.id).where(table.c.at == dt.datetime(2026, 12, 2, 8, 30))).all()
+        assert [tuple(r) for r in stored[:3]] == [tuple(r) for r in stored[3:]]
+        assert [tuple(r) for r in read[:3]] == values
+        assert len(found) == 2  # the bulk row is found by the same comparison as the ordinary one
+    finally:
+        meta.drop_all(db.engine)

@@ -29,7 +29,7 @@ from services.files import safe_write
 from services.files.safe_write import write_error
 from services.paths import data_dir
 from services.safety import audit
-from services.safety.recognise import DamagedDatabaseError
+from services.safety.recognise import DamagedDatabaseError, connect_readonly
 from services.safety.storage import (
     Database,
     copy_database,
@@ -192,7 +192,7 @@ def read_backup_info(path: Path) -> BackupInfo:
 def _peek(path: Path) -> tuple[int | None, tuple[str, ...], int | None]:
     """Read member count, schema and data version straight from a database file (read-only)."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect_readonly(path)  # a path, never a URI: "备份#1" is a folder's name
     except sqlite3.Error:
         return None, (), None
     try:

@@ -52,7 +52,7 @@ def _remove_sidecars(db_path: Path) -> None:
 
 def _stage(source: Path, tmp: Path, actor: str, safety: BackupResult | None) -> tuple[int, tuple[str, ...] | None]:
     """Copy the backup to `tmp`, upgrade it, log the restore in it and check it."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = recognition.connect_readonly(source)  # a path, never a URI: "备份#1" is a folder's name
     try:
         dst = sqlite3.connect(str(tmp))
         try:
@@ -240,7 +240,7 @@ def log_tail_problems(db: Database, folder: Path | None = None) -> list[str]:
             return []
         newest = candidates[0]
         try:
-            conn = sqlite3.connect(f"file:{newest.path}?mode=ro", uri=True)
+            conn = recognition.connect_readonly(newest.path)
             try:
                 row = conn.execute("SELECT id, entry_hash FROM change_log ORDER BY id DESC LIMIT 1").fetchone()
             finally:

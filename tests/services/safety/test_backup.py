@@ -457,3 +457,20 @@ def test_a_backup_ahead_that_fails_says_so_when_waited_for(demo_db: Database, tm
     with pytest.raises(DangxunError):
         ahead.keep()
     assert _backup_events(demo_db) == []
+
+
+@pytest.mark.parametrize("folder_name", ["备份#1", "旧?备份", "50%20满", "a%2Fb"])
+def test_backups_in_a_folder_whose_name_holds_uri_signs_are_read_and_restored(
+        demo_db: Database, tmp_path: Path, folder_name: str) -> None:
+    """A folder named by a clerk (a USB stick's "备份#1") is a path, never part of a URI: the backup's
+    member count is read from it and it restores, as from any folder."""
+    folder = tmp_path / folder_name
+    saved = backup.backup_now(demo_db, "t", folder=folder).info.path
+    listed = [b for b in backup.list_backups(folder, demo_db.path) if b.path == saved]
+    assert listed and listed[0].members == 100
+    assert backup.read_backup_info(saved).members == 100
+    _add_branch(demo_db, "后来的党支部")
+    result = restore.restore_backup(demo_db, saved, "管理员甲", folder)
+    assert result.members == 100
+    with demo_db.session_factory() as s:
+        assert s.scalar(select(Branch).where(Branch.name == "后来的党支部")) is None

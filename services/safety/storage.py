@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -74,15 +74,19 @@ def _readonly_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(path: Path, *, read_only: bool = False) -> Engine:
+    # The URL is built, not parsed: a folder named "旧?库" or "50%20满" is a path, not a query or an escape.
     if not read_only:
-        engine = create_engine(f"sqlite:///{path}", future=True)
+        engine = create_engine(URL.create("sqlite", database=str(path)), future=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # Read-only: SQLite may not write anything, not even the WAL index; with no WAL to replay the
     # file is opened immutable, so that a read-only folder or an immutable flag does not stop reading.
     wal = path.with_name(path.name + "-wal")
-    immutable = "" if wal.exists() and wal.stat().st_size > 0 else "&immutable=1"
-    engine = create_engine(f"sqlite:///{Path(path).resolve().as_uri()}?mode=ro{immutable}&uri=true", future=True)
+    query = {"mode": "ro", "uri": "true"}
+    if not (wal.exists() and wal.stat().st_size > 0):
+        query["immutable"] = "1"
+    # as_uri() escapes what SQLite's URI would read as a query, a fragment or an escape (?, #, %).
+    engine = create_engine(URL.create("sqlite", database=Path(path).resolve().as_uri(), query=query), future=True)
     event.listen(engine, "connect", _readonly_pragmas)
     return engine
 

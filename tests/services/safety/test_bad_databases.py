@@ -265,3 +265,34 @@ def test_restore_refuses_another_apps_file_and_leaves_both_alone(tmp_path: Path,
     assert other.read_bytes() == other_before
     assert db.path.read_bytes() == live_before
     assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.parametrize("folder_name", ["旧?库", "50%20满", "备份#1", "%41", "a b"])
+def test_a_folder_whose_name_holds_url_signs_holds_the_database_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder_name: str) -> None:
+    """The file named is the file opened, written and read read-only: "旧?库" is no query, "50%20满" no
+    escape; nothing is made beside it (a file "旧" in the parent folder)."""
+    from services.roll.members import list_members
+
+    folder = tmp_path / folder_name
+    folder.mkdir()
+    path = seeded(folder / "党建.sqlite3")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder_name]
+    app_id, _version = _header_ids(path)
+    assert app_id == APPLICATION_ID
+    real = recognition.os.access
+
+    def access(p: object, mode: int) -> bool:
+        if Path(str(p)) == path and mode & recognition.os.W_OK:
+            return False
+        return real(p, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recognition.os, "access", access)
+    ws = Workspace.open(path, actor="测试", backup_dir=tmp_path / "b")
+    try:
+        assert ws.db.read_only
+        with ws.read() as session:
+            assert len(list_members(session)) == 12
+    finally:
+        ws.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder_name]

@@ -308,9 +308,11 @@ def _filtered(query: Any, flt: LogFilter) -> Any:
     if flt.entity:
         query = query.where(ChangeLog.entity == flt.entity)
     if flt.text:
-        like = f"%{flt.text.strip()}%"
-        query = query.where(or_(ChangeLog.summary.like(like), ChangeLog.changes.like(like),
-                                ChangeLog.actor.like(like)))
+        # The words as typed: "50%" or "_" are characters searched for, not LIKE's wildcards.
+        said = flt.text.strip()
+        query = query.where(or_(ChangeLog.summary.contains(said, autoescape=True),
+                                ChangeLog.changes.contains(said, autoescape=True),
+                                ChangeLog.actor.contains(said, autoescape=True)))
     return query
 
 

@@ -132,7 +132,7 @@ def get_certificate(session: Session, number: str) -> CertificateInfo | None:
 def _next_numbers(session: Session, year: int, code: str, count: int) -> list[str]:
     prefix = f"{year:04d}-{code}-"
     server.serialise(session, "certificate-numbers")  # one series, gap-free, with several clerks at once
-    last = session.scalars(select(Certificate.number).where(Certificate.number.like(prefix + "%"))).all()
+    last = session.scalars(select(Certificate.number).where(Certificate.number.startswith(prefix, autoescape=True))).all()
     top = max((int(n[len(prefix):]) for n in last if n[len(prefix):].isdigit()), default=0)
     if top + count > 99999:
         raise ConflictError(f"{year}年“{code}”类证书编号已用尽（最多99999个）")

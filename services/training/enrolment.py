@@ -89,7 +89,7 @@ def select_members(session: Session, *, branch_ids: Iterable[int] | None = None,
         stmt = stmt.where(Member.membership == membership)
     q = clean_text(query or "")
     if q:
-        stmt = stmt.where(Member.name.contains(q, autoescape=True) | Member.name_initials.startswith(q.lower()))
+        stmt = stmt.where(Member.name.contains(q, autoescape=True) | Member.name_initials.startswith(q.lower(), autoescape=True))
     lo = _as_date(joined_from, start=True)
     hi = _as_date(joined_to, start=False)
     ids = []

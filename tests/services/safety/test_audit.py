@@ -158,3 +158,16 @@ def test_log_cut_off_at_the_end_is_detected_against_the_newest_backup(demo_db: D
         assert audit.check_log_chain(s).ok  # the chain alone cannot see a cut tail
     problems = restore.log_tail_problems(demo_db, folder)
     assert len(problems) == 1 and f"日志第{ids[-2]}条" in problems[0] and "已不存在" in problems[0]
+
+
+def test_text_search_finds_the_characters_typed_wildcards_included(db: Database) -> None:
+    """"50%" and "_" are what the clerk looks for in the log, not LIKE's wildcards."""
+    with db.session_factory.begin() as s:
+        audit.record_event(s, "录入员甲", "print", "打印完成率50%的名单")
+        audit.record_event(s, "录入员甲", "print", "打印完成率500名的名单")
+        audit.record_event(s, "录入员甲", "export", "导出 a_b.xlsx")
+        audit.record_event(s, "录入员甲", "export", "导出 axb.xlsx")
+    with db.session_factory() as s:
+        assert [r.summary for r in audit.query_log(s, audit.LogFilter(text="50%"))] == ["打印完成率50%的名单"]
+        assert [r.summary for r in audit.query_log(s, audit.LogFilter(text="a_b"))] == ["导出 a_b.xlsx"]
+        assert audit.count_log(s, audit.LogFilter(text="50")) == 2

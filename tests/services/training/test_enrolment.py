@@ -85,3 +85,15 @@ def test_cancelled_activity_refuses_enrolment(demo_db, act):
         activities.set_status(s, act, "已取消", "t")
         with pytest.raises(ConflictError):
             enrolment.enrol(s, act, enrolment.select_members(s)[:1], "t")
+
+
+def test_a_search_for_wildcard_signs_finds_no_one(demo_db):
+    """The search box's text is matched as typed: "_" or "%" is no wildcard for names or initials."""
+    with demo_db.session_factory() as s:
+        assert len(enrolment.select_members(s)) > 10
+        assert enrolment.select_members(s, query="_") == []
+        assert enrolment.select_members(s, query="%") == []
+        first = s.scalar(select(Member).where(Member.status == "在册").order_by(Member.id))
+        found = enrolment.select_members(s, query=first.name_initials[:1] + "_")
+        assert found == []
+        assert first.id in enrolment.select_members(s, query=first.name_initials)

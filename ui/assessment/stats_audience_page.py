@@ -10,7 +10,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -24,6 +23,7 @@ from services.plan import audience_stats, rule_lists
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import MessageLine, fit_columns, make_table
 from ui.widgets.errors import show_error
+from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
 
 Period = Callable[[], tuple[dt.date, dt.date]]
@@ -132,9 +132,8 @@ class RulesPage(QWidget):
     def export(self, path: str | None = None) -> Path | None:
         date_from, date_to = self.period()
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("导出条例要求名单"),
-                                                  f"条例要求名单{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx",
-                                                  "Excel (*.xlsx)")
+            path, _ = save_file(self, "export", self.tr("导出条例要求名单"),
+                                f"条例要求名单{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx", "Excel (*.xlsx)")
         if not path:
             return None
         try:

@@ -38,11 +38,32 @@ def open_file(parent: QWidget | None, kind: str, title: str, pattern: str, start
     return path, chosen
 
 
+# Signs a file name may not hold (Windows forbids them all; "/" is a folder anywhere), as the
+# full-width signs a Chinese title would use anyway: 《2024/2025学年》 stays readable.
+_NAME_SIGNS = str.maketrans({"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜",
+                             ">": "＞", "|": "｜", **{chr(c): " " for c in range(32)}})
+NAME_MOST = 120
+
+
+def file_name(text: str) -> str:
+    """`text` (a name made from a title the clerk typed) as one file name: no folder signs, no signs
+    Windows refuses, no trailing dots or blanks, at most NAME_MOST characters before its suffix."""
+    name = text.translate(_NAME_SIGNS).strip()
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not suffix.isalnum() or len(suffix) > 5:
+        stem, suffix = name, ""
+    stem = stem[:NAME_MOST].rstrip(". ") or "未命名"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
 def save_file(parent: QWidget | None, kind: str, title: str, suggested: str, pattern: str) -> tuple[str, str]:
-    """QFileDialog.getSaveFileName proposing `suggested` (a bare name goes into the last folder of `kind`)."""
+    """QFileDialog.getSaveFileName proposing `suggested`: a full path as it is; anything else is a file
+    name (made one by file_name, whatever title it came from) in the last folder of `kind`."""
     folder = last_folder(kind)
-    if folder and not Path(suggested).is_absolute():
-        suggested = str(Path(folder) / suggested)
+    if not Path(suggested).is_absolute():
+        suggested = file_name(suggested)
+        if folder:
+            suggested = str(Path(folder) / suggested)
     path, chosen = QFileDialog.getSaveFileName(parent, title, suggested, pattern)
     remember(kind, path)
     return path, chosen

@@ -45,3 +45,30 @@ def test_a_cancelled_dialog_or_a_vanished_folder_changes_nothing(tmp_path: Path,
     assert file_dialogs.last_folder("records-import") == str(gone)
     gone.rmdir()
     assert file_dialogs.last_folder("records-import") == ""
+
+
+def test_a_title_with_folder_or_forbidden_signs_is_proposed_as_one_file_name(tmp_path: Path, monkeypatch) -> None:
+    """A material titled "2024/2025学年：读本?" is proposed as one file in the remembered folder."""
+    pdfs = tmp_path / "打印"
+    pdfs.mkdir()
+    asked: list[str] = []
+
+    def fake_save(_parent, _title, start, _pattern):
+        asked.append(start)
+        return str(pdfs / "a.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
+    file_dialogs.remember("pdf", str(pdfs / "上次.pdf"))
+    file_dialogs.save_file(None, "pdf", "保存", "2024/2025学年: 读本?签收表.pdf", "PDF (*.pdf)")
+    file_dialogs.save_file(None, "pdf", "保存", "<第一讲>|\\\"党课\"*签收表.pdf", "PDF (*.pdf)")
+    file_dialogs.save_file(None, "pdf", "保存", "长" * 300 + ".pdf", "PDF (*.pdf)")
+    file_dialogs.save_file(None, "pdf", "保存", "...", "PDF (*.pdf)")
+    absolute = str(tmp_path / "别处" / "a:b.pdf")
+    file_dialogs.save_file(None, "pdf", "保存", absolute, "PDF (*.pdf)")
+    assert asked[0] == str(pdfs / "2024／2025学年： 读本？签收表.pdf")
+    assert asked[1] == str(pdfs / "＜第一讲＞｜＼＂党课＂＊签收表.pdf")
+    assert asked[2] == str(pdfs / ("长" * file_dialogs.NAME_MOST + ".pdf"))
+    assert asked[3] == str(pdfs / "未命名")
+    assert asked[4] == absolute  # a path given whole is the caller's own
+    for start in asked[:4]:
+        assert Path(start).parent == pdfs

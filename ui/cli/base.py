@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services.errors import DangxunError
+from services.errors import DangxunError, UnreadableFileError
 
 
 class UsageError(DangxunError):
@@ -160,6 +160,27 @@ def db_path_from(args: argparse.Namespace) -> Path:
     from services.paths import default_db_path
 
     return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+def named_file(text: str, what: str = "文件", error: type[DangxunError] | None = None) -> Path:
+    """`text` as a path; an empty argument (a script's unset variable) is refused, not taken for the current folder."""
+    if not text.strip():
+        raise (error or UnreadableFileError)(f"没有给出{what}名：请给出要读取的{what}。")
+    return Path(text).expanduser()
+
+
+def input_file(text: str, what: str = "文件", error: type[DangxunError] | None = None) -> Path:
+    """The file a command reads, refused at once (exit code 2) when not given, missing or a folder.
+
+    An empty argument is not taken for the current folder: `Path("")` is `.`, which names nothing a clerk typed.
+    """
+    kind = error or UnreadableFileError
+    path = named_file(text, what, kind)
+    if path.is_dir():
+        raise kind(f"{path} 是一个文件夹，不是{what}：请给出文件名。")
+    if not path.is_file():
+        raise kind(f"找不到{what} {path}")
+    return path
 
 
 def print_json(data: Any) -> None:

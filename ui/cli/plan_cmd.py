@@ -9,7 +9,7 @@ from typing import Any
 
 from services.access import ADMIN, EDITOR
 from services.plan import materials, periods
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, input_file, print_json
 
 
 def register(sub: Any) -> None:
@@ -236,11 +236,12 @@ def cmd_study_set(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.plan import study_plan
 
     body = None
-    if args.body_file:
+    if args.body_file is not None:
         from services.errors import UnreadableFileError
 
+        path = input_file(args.body_file, "正文文件")
         try:
-            body = Path(args.body_file).expanduser().read_text(encoding="utf-8-sig")
+            body = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise UnreadableFileError(f"无法读取正文文件 {args.body_file}（请用 UTF-8 文本文件）") from exc
     with ctx.workspace().write("study-plan", needs=EDITOR) as uow:

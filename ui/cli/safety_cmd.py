@@ -23,7 +23,7 @@ from services.safety import accounts as account_service
 from services.safety import audit, recovery
 from services.safety import backup as backup_service
 from services.safety import restore as restore_service
-from ui.cli.base import CliContext, UsageError, print_json
+from ui.cli.base import CliContext, UsageError, input_file, print_json
 
 
 def _new_password(prompt_for: str) -> str:
@@ -154,9 +154,7 @@ def cmd_backups_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
-    source = Path(args.file).expanduser()
-    if not source.is_file():
-        raise UsageError(f"找不到备份文件 {source}")
+    source = input_file(args.file, "备份文件", UsageError)
     restore_service.check_backup_file(source)  # another program's file is refused before anything is opened
     damaged = restore_service.damaged_reason(ctx.db_path) if ctx.db_path is not None else None
     if damaged:

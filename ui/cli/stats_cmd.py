@@ -11,7 +11,7 @@ from typing import Any
 from services.errors import DangxunError, NormalizeError
 from services.normalize import parse_full_date
 from services.roles import EDITOR
-from ui.cli.base import CliContext, UsageError, print_json
+from ui.cli.base import CliContext, UsageError, named_file, print_json
 
 
 def _date(text: str) -> dt.date:
@@ -126,6 +126,8 @@ def _check_period(args: argparse.Namespace) -> None:
 
 
 def _writable(path: str, suffixes: tuple[str, ...]) -> Path:
+    if not path.strip():
+        raise UsageError(f"没有给出输出文件名（扩展名应为 {' 或 '.join(suffixes)}）")
     out = Path(path).expanduser()
     if out.suffix.lower() not in suffixes:
         raise UsageError(f"输出文件 {out.name} 的扩展名应为 {' 或 '.join(suffixes)}")
@@ -254,7 +256,7 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import ledger
 
     out = _writable(args.out, (".xlsx",))
-    notice = _writable(args.notice, (".pdf",)) if args.notice else None
+    notice = _writable(args.notice, (".pdf",)) if args.notice is not None else None
     with ctx.workspace().read() as session:
         ledger.write_ledger_xlsx(session, args.year, out)
         if notice is not None:
@@ -277,7 +279,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         _check_period(args)
     out = _writable(args.out, (".docx",))
-    xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx else None
+    xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx is not None else None
     with ctx.workspace().read() as session:
         if args.year is not None:
             content = report.build_year_return(session, args.year, organisation=args.organisation)
@@ -341,6 +343,7 @@ def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import assessments
 
+    named_file(args.file)
     ws = ctx.workspace()
     ws.require(EDITOR)
     # Checked first in a transaction that is never committed: a refused file takes no backup.

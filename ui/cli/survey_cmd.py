@@ -13,7 +13,7 @@ from services.access import EDITOR
 from services.errors import UnreadableFileError, ValidationError
 from services.survey import surveys
 from services.survey import tally as t
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, input_file, print_json
 
 
 class _QuestionAction(argparse.Action):
@@ -84,9 +84,7 @@ def register(sub: Any) -> None:
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.survey.wjx_import import read_export
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise UnreadableFileError(f"找不到文件 {path}")
+    path = input_file(args.file)
     parsed = read_export(path)
     ws = ctx.workspace()
     with ws.write("survey-import", needs=EDITOR, backup=True) as uow:

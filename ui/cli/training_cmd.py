@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from services.access import EDITOR, VIEWER
-from services.errors import UnreadableFileError, ValidationError
+from services.errors import ValidationError
 from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, input_file, print_json
 
 
 def register(sub: Any) -> None:
@@ -141,9 +141,7 @@ def _fmt(value: float) -> float | int:
 
 
 def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        raise UnreadableFileError(f"找不到文件 {path}")
+    path = input_file(args.file)
     ws = ctx.workspace()
     reason = f"导入学时记录 {path.name} 之前"
     ahead = None
@@ -299,10 +297,8 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
             removed = enrolment.unenrol(session, args.activity_id, args.member or [], uow.actor)
             print(f"已取消{removed}人的报名。", file=sys.stderr)
             return 0
-        if args.file:
-            path = Path(args.file)
-            if not path.is_file():
-                raise UnreadableFileError(f"找不到文件 {path}")
+        if args.file is not None:
+            path = input_file(args.file)
             result = enrolment.enrol_from_file(session, args.activity_id, path, uow.actor)
         elif args.audience:
             result = enrolment.enrol_by_audience(session, args.activity_id, uow.actor)

@@ -1,0 +1,120 @@
+"""Odd but realistic paths and values from a clerk: each is refused with a Chinese message naming the
+file (exit code 1 or 2), no traceback, and nothing half-written: the database and the files stay as they were."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.backend import sqlite_only
+from ui.cli.main import run
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = run(list(args))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "意外问题" not in err, err
+    return code, err
+
+
+def settled(path: Path) -> bytes:
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return path.read_bytes()
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*") if ".part" in p.name)
+
+
+@pytest.fixture
+def office(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DANGXUN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DANGXUN_USER", "tester")
+    monkeypatch.delenv("DANGXUN_DB", raising=False)
+    db = tmp_path / "office.sqlite3"
+    code, err = cli(capsys, "--db", str(db), "demo", "--members", "8", "--branches", "2")
+    assert code == 0, err
+    return db
+
+
+@sqlite_only
+@pytest.mark.parametrize("command", [("export-members",), ("template", "members"), ("print-roll",)])
+def test_an_export_onto_the_database_itself_is_refused(capsys: pytest.CaptureFixture[str], office: Path,
+                                                       command: tuple[str, ...]) -> None:
+    before = settled(office)
+    code, err = cli(capsys, "--db", str(office), *command, str(office))
+    assert code == 1 and str(office) in err and "数据库文件" in err
+    assert settled(office) == before
+    assert leftovers(office.parent) == []
+    code, err = cli(capsys, "--db", str(office), "check")
+    assert code == 0, err
+
+
+@sqlite_only
+def test_an_export_onto_a_backup_is_refused(capsys: pytest.CaptureFixture[str], office: Path) -> None:
+    backup = office.parent / "备份 #1.sqlite3"
+    assert cli(capsys, "--db", str(office), "backup", str(backup))[0] == 0
+    before = backup.read_bytes()
+    code, err = cli(capsys, "--db", str(office), "export-members", str(backup))
+    assert code == 1 and str(backup) in err
+    assert backup.read_bytes() == before
+    assert cli(capsys, "--db", str(office), "backup", str(backup))[0] == 0  # a newer backup still replaces it
+
+
+
+def _first_activity(capsys: pytest.CaptureFixture[str], db: Path) -> str:
+    import json
+
+    assert run(["--db", str(db), "activities", "list", "--json"]) == 0
+    return str(json.loads(capsys.readouterr().out)[-1]["id"])
+
+
+def _reads(activity: str) -> dict[str, tuple[str, ...]]:
+    """Each command that reads a file, with `{}` where the file goes."""
+    return {
+        "import-members": ("import-members", "{}"),
+        "import-records": ("import-records", "{}"),
+        "grades": ("grades", "import", "--year", "2026", "{}"),
+        "enrol": ("enrol", "--file", "{}", activity),
+        "survey": ("survey", "import", "{}"),
+        "restore": ("restore", "{}"),
+        "study-plan": ("study-plan", "set", "--year", "2026", "--title", "计划", "--body-file", "{}"),
+    }
+
+
+@pytest.mark.parametrize("command", ["import-members", "import-records", "grades", "enrol", "survey", "restore",
+                                     "study-plan"])
+def test_a_folder_given_to_read_is_called_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   office: Path, command: str) -> None:
+    folder = tmp_path / "名册 #1 %41"
+    folder.mkdir()
+    args = _reads(_first_activity(capsys, office))[command]
+    before = settled(office)
+    code, err = cli(capsys, "--db", str(office), *(str(folder) if a == "{}" else a for a in args))
+    assert code == 2 and str(folder) in err and "文件夹" in err and "找不到" not in err, err
+    assert settled(office) == before
+
+
+@pytest.mark.parametrize("command", ["import-members", "import-records", "grades", "enrol", "survey", "restore",
+                                     "study-plan"])
+def test_an_empty_file_argument_is_refused_not_taken_for_the_current_folder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], office: Path, command: str) -> None:
+    args = _reads(_first_activity(capsys, office))[command]
+    before = settled(office)
+    code, err = cli(capsys, "--db", str(office), *("" if a == "{}" else a for a in args))
+    assert code == 2 and "没有给出" in err, err
+    assert settled(office) == before
+
+
+@pytest.mark.parametrize("option", [("ledger", "--year", "2026", "--notice", "", "台账.xlsx"),
+                                    ("report", "--year", "2026", "--xlsx", "", "报告.docx")])
+def test_an_empty_second_output_is_refused_not_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       office: Path, option: tuple[str, ...]) -> None:
+    out = tmp_path / option[-1]
+    code, err = cli(capsys, "--db", str(office), *option[:-1], str(out))
+    assert code == 2 and "没有给出输出文件名" in err, err
+    assert not out.exists()

@@ -118,3 +118,14 @@ def test_an_empty_second_output_is_refused_not_skipped(tmp_path: Path, capsys: p
     code, err = cli(capsys, "--db", str(office), *option[:-1], str(out))
     assert code == 2 and "没有给出输出文件名" in err, err
     assert not out.exists()
+
+
+def test_errors_file_named_as_the_roll_itself_keeps_the_roll(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            office: Path) -> None:
+    roll = tmp_path / "花名册 #3.csv"
+    roll.write_text("姓名,公民身份号码\n张三,123\n李四,110101199003078515\n", encoding="utf-8")
+    before = roll.read_bytes()
+    code, err = cli(capsys, "--db", str(office), "import-members", "--errors", str(roll), str(roll))
+    assert code == 1 and str(roll) in err and "正在导入的花名册" in err, err
+    assert roll.read_bytes() == before
+    assert leftovers(tmp_path) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import os
 import re
 import sys
@@ -160,6 +161,17 @@ def db_path_from(args: argparse.Namespace) -> Path:
     from services.paths import default_db_path
 
     return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+def number(text: str) -> float:
+    """A number argument (argparse type): Python's float() also takes nan and inf, which are no number of hours or yuan."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”应为数字") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"“{text}”应为数字")
+    return value
 
 
 def named_file(text: str, what: str = "文件", error: type[DangxunError] | None = None) -> Path:

@@ -11,7 +11,7 @@ from typing import Any
 from services.errors import DangxunError, NormalizeError
 from services.normalize import parse_full_date
 from services.roles import EDITOR
-from ui.cli.base import CliContext, UsageError, named_file, print_json
+from ui.cli.base import CliContext, UsageError, named_file, number, print_json
 
 
 def _date(text: str) -> dt.date:
@@ -77,7 +77,7 @@ def register(sub: Any) -> None:
     t.add_argument("--year", type=_year, required=True)
     t.add_argument("--group", choices=("all", "committee", "bureau"), required=True,
                    help="all 全体党员；committee 支部书记和支委委员；bureau 本局自定目标")
-    t.add_argument("--hours", type=float, required=True)
+    t.add_argument("--hours", type=number, required=True)
     t.add_argument("--disable", action="store_true", help="停用该目标（如新规划不设固定学时）")
     t.add_argument("--class-required", action="store_true", help="要求至少参加一次集中培训")
     t.set_defaults(handler=cmd_targets_set)

@@ -14,7 +14,7 @@ from services.access import EDITOR, VIEWER
 from services.errors import ValidationError
 from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
-from ui.cli.base import CliContext, input_file, print_json
+from ui.cli.base import CliContext, input_file, number, print_json
 
 
 def register(sub: Any) -> None:
@@ -39,14 +39,14 @@ def register(sub: Any) -> None:
     cr.add_argument("--type", required=True)
     cr.add_argument("--start", required=True, metavar="DATE")
     cr.add_argument("--end", metavar="DATE")
-    cr.add_argument("--hours", type=float, default=0.0, help="不分课次时的学时")
+    cr.add_argument("--hours", type=number, default=0.0, help="不分课次时的学时")
     cr.add_argument("--session", action="append", default=[], metavar="DATE,HOURS[,09:00-12:00[,主题]]",
                     help="一个课次；可重复")
     for name in ("organiser", "place", "lecturer", "target-group", "paid-by"):
         cr.add_argument(f"--{name}")
-    cr.add_argument("--cost", type=float)
+    cr.add_argument("--cost", type=number)
     cr.add_argument("--completion", choices=tuple(activities.COMPLETION_RULES), default="all_sessions")
-    cr.add_argument("--completion-value", type=float)
+    cr.add_argument("--completion-value", type=number)
     cr.add_argument("--json", action="store_true")
     cr.set_defaults(handler=cmd_activities_create)
     stt = asub.add_parser("status", help="改变活动状态（计划/进行中/已结束/已取消/已归档）")
@@ -70,7 +70,7 @@ def register(sub: Any) -> None:
     at_ex.set_defaults(handler=cmd_exclude_type)
     adj = sub.add_parser("adjust-hours", help="手工调整党员学时（与考勤学时分开记录，须写明原因）")
     adj.add_argument("member_id", type=int, metavar="MEMBER_ID")
-    adj.add_argument("hours", type=float, metavar="HOURS", help="可为负数")
+    adj.add_argument("hours", type=number, metavar="HOURS", help="可为负数")
     adj.add_argument("--reason", required=True)
     adj.add_argument("--date", metavar="DATE", help="计入哪一天（所在年度），默认今天")
     adj.add_argument("--activity", type=int, metavar="ACTIVITY_ID")

@@ -129,3 +129,19 @@ def test_errors_file_named_as_the_roll_itself_keeps_the_roll(tmp_path: Path, cap
     assert code == 1 and str(roll) in err and "正在导入的花名册" in err, err
     assert roll.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "NaN"])
+def test_nan_and_inf_are_no_number_of_hours(capsys: pytest.CaptureFixture[str], office: Path, value: str) -> None:
+    before = settled(office)
+    for args in (("activities", "create", "--title", "学习", "--type", "主题党日", "--start", "2026-01-05",
+                  "--hours", value),
+                 ("adjust-hours", "--reason", "补录", "1", value),
+                 ("targets", "set", "--year", "2026", "--group", "all", "--hours", value)):
+        try:
+            code = run(["--db", str(office), *args])
+        except SystemExit as exc:  # argparse's usage error
+            code = int(exc.code or 0)
+        err = capsys.readouterr().err
+        assert code == 2 and f"“{value}”应为数字" in err, (args, err)
+    assert settled(office) == before

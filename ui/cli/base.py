@@ -46,7 +46,7 @@ _ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
     ("unexpected option string: %s", "意外的选项：{0}"),
     ("cannot have multiple subparser arguments", "不能有多个子命令参数"),
 )
-_TYPE_NAMES = {"int": "整数", "float": "数字", "str": "文本"}
+_TYPE_NAMES = {"int": "整数", "integer": "整数", "float": "数字", "str": "文本"}
 
 
 def _pattern(msgid: str) -> re.Pattern[str]:
@@ -161,6 +161,18 @@ def db_path_from(args: argparse.Namespace) -> Path:
     from services.paths import default_db_path
 
     return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+# The largest whole number a database column holds (SQLite's and PostgreSQL's 64-bit integers).
+_LARGEST_INTEGER = 2 ** 63 - 1
+
+
+def integer(text: str) -> int:
+    """A whole-number argument (argparse type: an id, a count): one no database column could hold is out of range."""
+    value = int(text)  # a ValueError is argparse's 无效的整数
+    if abs(value) > _LARGEST_INTEGER:
+        raise argparse.ArgumentTypeError(f"“{text}”太大，超出范围")
+    return value
 
 
 def number(text: str) -> float:

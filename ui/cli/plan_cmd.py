@@ -9,7 +9,7 @@ from typing import Any
 
 from services.access import ADMIN, EDITOR
 from services.plan import materials, periods
-from ui.cli.base import CliContext, input_file, print_json
+from ui.cli.base import CliContext, input_file, integer, print_json
 
 
 def register(sub: Any) -> None:
@@ -66,12 +66,12 @@ def register(sub: Any) -> None:
     sa.add_argument("--year", type=int, required=True, metavar="Y")
     sa.add_argument("--kind", required=True, choices=("书目", "篇目", "专题"))
     sa.add_argument("--title", required=True)
-    sa.add_argument("--month", type=int)
-    sa.add_argument("--activity", type=int, metavar="ACTIVITY_ID", help="落实这一条的活动")
+    sa.add_argument("--month", type=integer)
+    sa.add_argument("--activity", type=integer, metavar="ACTIVITY_ID", help="落实这一条的活动")
     sa.set_defaults(handler=cmd_study_add)
     sl = spsub.add_parser("link", help="把条目关联到落实它的活动")
-    sl.add_argument("item_id", type=int, metavar="ITEM_ID")
-    sl.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    sl.add_argument("item_id", type=integer, metavar="ITEM_ID")
+    sl.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     sl.set_defaults(handler=cmd_study_link)
     sh = spsub.add_parser("show", help="显示某年度学习计划")
     sh.add_argument("--year", type=int, required=True, metavar="Y")
@@ -89,8 +89,8 @@ def register(sub: Any) -> None:
     mi.add_argument("--date", required=True, metavar="DATE")
     mi.add_argument("--member", action="append", default=[], metavar="ID_NUMBER", required=True,
                     help="领取党员的身份证号码；可重复")
-    mi.add_argument("--copies", type=int, default=1, metavar="N", help="每人份数（默认1）")
-    mi.add_argument("--spending", type=int, metavar="SPENDING_ID", help="用党费购买时对应的经费开支编号")
+    mi.add_argument("--copies", type=integer, default=1, metavar="N", help="每人份数（默认1）")
+    mi.add_argument("--spending", type=integer, metavar="SPENDING_ID", help="用党费购买时对应的经费开支编号")
     mi.add_argument("--json", action="store_true")
     mi.set_defaults(handler=cmd_materials_issue)
     ml = msub.add_parser("list", help="列出发放过的资料")

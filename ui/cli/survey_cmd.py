@@ -13,7 +13,7 @@ from services.access import EDITOR
 from services.errors import UnreadableFileError, ValidationError
 from services.survey import surveys
 from services.survey import tally as t
-from ui.cli.base import CliContext, input_file, print_json
+from ui.cli.base import CliContext, input_file, integer, print_json
 
 
 class _QuestionAction(argparse.Action):
@@ -37,19 +37,19 @@ def register(sub: Any) -> None:
     im = ssub.add_parser("import", help="导入问卷星答卷（按选项文本下载的 .xlsx/.xls/.csv）")
     im.add_argument("file", metavar="FILE")
     im.add_argument("--title", metavar="TEXT", help="问卷标题（默认：文件名）")
-    im.add_argument("--activity", type=int, metavar="ID", help="作为该活动（培训班）的评估问卷")
+    im.add_argument("--activity", type=integer, metavar="ID", help="作为该活动（培训班）的评估问卷")
     im.add_argument("--json", action="store_true")
     im.set_defaults(handler=cmd_import)
     ls = ssub.add_parser("list", help="列出问卷")
-    ls.add_argument("--activity", type=int, metavar="ID")
+    ls.add_argument("--activity", type=integer, metavar="ID")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
     sh = ssub.add_parser("show", help="某问卷每题的统计")
-    sh.add_argument("survey_id", type=int, metavar="ID")
+    sh.add_argument("survey_id", type=integer, metavar="ID")
     sh.add_argument("--json", action="store_true")
     sh.set_defaults(handler=cmd_show)
     rp = ssub.add_parser("report", help="统计报告（.pdf 含条形图，或 .docx）")
-    rp.add_argument("survey_id", type=int, metavar="ID")
+    rp.add_argument("survey_id", type=integer, metavar="ID")
     rp.add_argument("out", metavar="OUT.pdf|OUT.docx")
     rp.set_defaults(handler=cmd_report)
     nw = ssub.add_parser("new", help="设计纸质问卷：--question “1、题目” --options “A┋B┋C” [--kind multiple] …，"
@@ -61,15 +61,15 @@ def register(sub: Any) -> None:
                     help="上一道题的题型：single 单选（有选项时默认）、multiple 多选、scale 量表、text 填空（无选项时默认）")
     nw.add_argument("--from", dest="definition", metavar="FILE.json",
                     help='{"questions": [{"title": "…", "kind": "single", "options": ["…"]}]}')
-    nw.add_argument("--activity", type=int, metavar="ID")
+    nw.add_argument("--activity", type=integer, metavar="ID")
     nw.add_argument("--json", action="store_true")
     nw.set_defaults(handler=cmd_new)
     fm = ssub.add_parser("form", help="打印纸质问卷（A4 PDF）")
-    fm.add_argument("survey_id", type=int, metavar="ID")
+    fm.add_argument("survey_id", type=integer, metavar="ID")
     fm.add_argument("out", metavar="OUT.pdf")
     fm.set_defaults(handler=cmd_form)
     en = ssub.add_parser("enter", help="录入纸质答卷：每份答卷一个 --response，各题答案用 | 分隔（选择题写字母，如 A|BC|4|意见）")
-    en.add_argument("survey_id", type=int, metavar="ID")
+    en.add_argument("survey_id", type=integer, metavar="ID")
     en.add_argument("--response", action="append", default=[], metavar="A|BC|4|TEXT", required=True)
     en.set_defaults(handler=cmd_enter)
     sm = ssub.add_parser("summary", help="某年问卷的答卷数与最受欢迎的培训内容、形式（供计划与报告引用）")
@@ -77,7 +77,7 @@ def register(sub: Any) -> None:
     sm.add_argument("--json", action="store_true")
     sm.set_defaults(handler=cmd_summary)
     dl = ssub.add_parser("delete", help="删除问卷及其答卷")
-    dl.add_argument("survey_id", type=int, metavar="ID")
+    dl.add_argument("survey_id", type=integer, metavar="ID")
     dl.set_defaults(handler=cmd_delete)
 
 

@@ -145,3 +145,18 @@ def test_nan_and_inf_are_no_number_of_hours(capsys: pytest.CaptureFixture[str], 
         err = capsys.readouterr().err
         assert code == 2 and f"“{value}”应为数字" in err, (args, err)
     assert settled(office) == before
+
+
+@pytest.mark.parametrize("args", [("print-register", "{}", "签到.pdf"), ("adjust-hours", "--reason", "补录", "{}", "1"),
+                                  ("survey", "show", "{}"), ("attendance", "show", "{}"), ("activities", "delete", "{}")])
+def test_an_id_too_large_for_any_database_is_a_usage_error(capsys: pytest.CaptureFixture[str],
+                                                          office: Path, args: tuple[str, ...]) -> None:
+    before = settled(office)
+    for value, words in (("99999999999999999999", "太大，超出范围"), ("abc", "无效的整数")):
+        try:
+            code = run(["--db", str(office), *(value if a == "{}" else a for a in args)])
+        except SystemExit as exc:  # argparse's usage error
+            code = int(exc.code or 0)
+        err = capsys.readouterr().err
+        assert code == 2 and words in err and "意外问题" not in err, err
+    assert settled(office) == before

@@ -160,29 +160,45 @@ def _drafts_from_args(args: argparse.Namespace) -> list[surveys.QuestionDraft]:
     from services.survey.wjx_import import split_header
 
     drafts: list[surveys.QuestionDraft] = []
-    if args.definition:
-        path = Path(args.definition)
+    if args.definition is not None:
+        path = input_file(args.definition, "问卷定义文件")
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as exc:
-            raise UnreadableFileError(f"无法读取问卷定义文件 {path}：{exc.strerror or exc}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UnreadableFileError(f"问卷定义文件 {path.name} 不是有效的 JSON（UTF-8）：{exc}") from exc
+            why = "没有读取权限" if isinstance(exc, PermissionError) else "文件无法读取"
+            raise UnreadableFileError(f"无法读取问卷定义文件 {path}：{why}。") from exc
+        except UnicodeDecodeError as exc:
+            raise UnreadableFileError(f"问卷定义文件 {path.name} 不是 UTF-8 文本，不是有效的 JSON。") from exc
+        except json.JSONDecodeError as exc:
+            raise UnreadableFileError(f"问卷定义文件 {path.name} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列有误。") from exc
         items = data.get("questions") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise ValidationError(f"问卷定义文件 {path.name} 应有 \"questions\" 列表。")
-        for item in items:
-            if not isinstance(item, dict):
-                raise ValidationError(f"问卷定义文件 {path.name} 的每道题应是一个对象（title、kind、options）。")
-            options = item.get("options") or []
-            if isinstance(options, str):
-                options = options.split(t.JOIN)
-            drafts.append(_draft(str(item.get("title", "")), [str(o) for o in options], item.get("kind")))
+        for number, item in enumerate(items, start=1):
+            drafts.append(_draft_from_json(path, number, item))
     for item in args.questions or []:
         options = item["options"].split(t.JOIN) if item["options"] else []
         number, title = split_header(item["title"])
         drafts.append(_draft(title, options, item["kind"], number))
     return drafts
+
+
+def _draft_from_json(path: Path, number: int, item: Any) -> surveys.QuestionDraft:
+    """One question of a definition file; a value of the wrong kind is refused naming the file and the question."""
+    if not isinstance(item, dict):
+        raise ValidationError(f"问卷定义文件 {path.name} 的每道题应是一个对象（title、kind、options）。")
+    where = f"问卷定义文件 {path.name} 第{number}题"
+    title, kind, options = item.get("title"), item.get("kind"), item.get("options") or []
+    if not isinstance(title, str | int | float) or isinstance(title, bool):
+        raise ValidationError(f"{where}的 title 应是题目文字。")
+    if kind is not None and not isinstance(kind, str):
+        raise ValidationError(f"{where}的 kind 应是 single、multiple、scale 或 text。")
+    if isinstance(options, str):
+        options = options.split(t.JOIN)
+    if not isinstance(options, list) or not all(
+            isinstance(o, str | int | float) and not isinstance(o, bool) for o in options):
+        raise ValidationError(f"{where}的 options 应是选项文字的列表，如 [\"满意\", \"不满意\"]。")
+    return _draft(str(title), [str(o) for o in options], kind)
 
 
 def _draft(title: str, options: list[str], kind: str | None, number: int | None = None) -> surveys.QuestionDraft:

@@ -160,3 +160,22 @@ def test_an_id_too_large_for_any_database_is_a_usage_error(capsys: pytest.Captur
         err = capsys.readouterr().err
         assert code == 2 and words in err and "意外问题" not in err, err
     assert settled(office) == before
+
+
+@pytest.mark.parametrize(("definition", "code", "words"), [
+    ('{"questions": [{"title": "满意吗", "options": 5}]}', 1, "第1题的 options"),
+    ('{"questions": [{"title": "满意吗", "options": [["满意"], {"不": 1}]}]}', 1, "第1题的 options"),
+    ('{"questions": [{"title": "好", "options": ["是"]}, {"title": null, "options": ["是", "否"]}]}', 1, "第2题的 title"),
+    ('{"questions": [{"title": "满意吗", "kind": 5}]}', 1, "第1题的 kind"),
+    ('{"questions": [\n', 2, "不是有效的 JSON：第2行第1列"),
+])
+def test_a_survey_definition_of_the_wrong_shape_names_the_file_and_question(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], office: Path, definition: str, code: int,
+        words: str) -> None:
+    path = tmp_path / "问卷 #1.json"
+    path.write_text(definition, encoding="utf-8")
+    before = settled(office)
+    got, err = cli(capsys, "--db", str(office), "survey", "new", "--title", "满意度", "--from", str(path))
+    assert got == code and f"问卷定义文件 {path.name}" in err and words in err, err
+    assert "Expecting" not in err
+    assert settled(office) == before

@@ -179,3 +179,19 @@ def test_a_survey_definition_of_the_wrong_shape_names_the_file_and_question(
     assert got == code and f"问卷定义文件 {path.name}" in err and words in err, err
     assert "Expecting" not in err
     assert settled(office) == before
+
+
+@pytest.mark.parametrize(("args", "text", "words"), [
+    (("grades", "import", "--year", "2026"), "姓名,评议等次\n查无此人,优秀\n", "第2行"),
+    (("import-records",), "姓名,培训名称,学时\n查无此人,党课,2\n", "第1行的表头缺少这些列"),
+    (("enrol", "--file"), "姓名\n查无此人\n", "第2行"),
+])
+def test_a_refused_row_names_the_file_it_is_in(tmp_path: Path, capsys: pytest.CaptureFixture[str], office: Path,
+                                              args: tuple[str, ...], text: str, words: str) -> None:
+    path = tmp_path / "名单 #2.csv"
+    path.write_text(text, encoding="utf-8")
+    extra = (_first_activity(capsys, office),) if args[0] == "enrol" else ()
+    before = settled(office)
+    code, err = cli(capsys, "--db", str(office), *args, str(path), *extra)
+    assert code in (1, 2) and f"文件 {path.name}" in err and words in err, err
+    assert settled(office) == before

@@ -195,3 +195,21 @@ def test_a_refused_row_names_the_file_it_is_in(tmp_path: Path, capsys: pytest.Ca
     code, err = cli(capsys, "--db", str(office), *args, str(path), *extra)
     assert code in (1, 2) and f"文件 {path.name}" in err and words in err, err
     assert settled(office) == before
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="/proc: a folder no file can be made in (Linux)")
+def test_copy_db_to_a_place_no_file_can_be_made_names_the_target(capsys: pytest.CaptureFixture[str],
+                                                                   office: Path) -> None:
+    before = settled(office)
+    code, err = cli(capsys, "--db", str(office), "copy-db", "/proc/副本.sqlite3")
+    assert code == 1 and "/proc/副本.sqlite3" in err and str(office) not in err, err
+    assert settled(office) == before
+
+
+def test_copy_db_to_an_empty_target_is_not_the_default_database(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                office: Path) -> None:
+    before = settled(office)
+    code, err = cli(capsys, "--db", str(office), "copy-db", "")
+    assert code == 2 and "没有给出复制的目标" in err, err
+    assert settled(office) == before
+    assert not (tmp_path / "data" / "dangxun.sqlite3").exists()

@@ -89,15 +89,18 @@ def check_target(out: Path) -> None:
 
 
 _DATABASE_HEADER = b"SQLite format 3\x00"
+# A database's write-ahead log and rollback journal hold committed or half-committed pages of it.
+_COMPANION_HEADERS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
 
 
 def is_database_file(path: Path) -> bool:
-    """Whether `path` is a SQLite database (the program's database or a backup of it)."""
+    """Whether `path` is a SQLite database (the program's database or a backup of it), or its log or journal."""
     try:
         with path.open("rb") as fh:
-            return fh.read(len(_DATABASE_HEADER)) == _DATABASE_HEADER
+            head = fh.read(len(_DATABASE_HEADER))
     except OSError:
         return False
+    return head == _DATABASE_HEADER or head.startswith(_COMPANION_HEADERS)
 
 
 def _refuse_replacing_a_database(out: Path, tmp: Path) -> None:

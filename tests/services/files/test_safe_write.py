@@ -125,3 +125,21 @@ def test_a_file_where_a_folder_should_be_is_said_in_chinese(tmp_path: Path, unde
     message = caught.value.message
     assert str(out) in message and f"{blocker} 是一个文件，不是文件夹" in message and "File exists" not in message
     assert blocker.read_bytes() == b"old"
+
+
+def test_an_export_never_replaces_a_write_ahead_log(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "dangxun.sqlite3"
+    conn = sqlite3.connect(str(db))
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    wal = tmp_path / "dangxun.sqlite3-wal"
+    assert wal.stat().st_size > 0
+    before = wal.read_bytes()
+    with pytest.raises(FileWriteError, match="数据库文件"):
+        safe_write.write_bytes(wal, b"%PDF-1.4 an export")
+    assert wal.read_bytes() == before
+    conn.close()

@@ -213,3 +213,14 @@ def test_copy_db_to_an_empty_target_is_not_the_default_database(tmp_path: Path, 
     assert code == 2 and "没有给出复制的目标" in err, err
     assert settled(office) == before
     assert not (tmp_path / "data" / "dangxun.sqlite3").exists()
+
+
+@sqlite_only
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", ".lock"])
+def test_a_backup_named_as_a_companion_of_the_database_is_refused(capsys: pytest.CaptureFixture[str], office: Path,
+                                                                    suffix: str) -> None:
+    target = office.with_name(office.name + suffix)
+    code, err = cli(capsys, "--db", str(office), "backup", str(target))
+    assert code == 2 and str(target) in err and "附属文件" in err, err
+    code, err = cli(capsys, "--db", str(office), "check")
+    assert code == 0, err

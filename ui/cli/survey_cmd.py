@@ -210,9 +210,11 @@ def cmd_new(args: argparse.Namespace, ctx: CliContext) -> int:
     drafts = _drafts_from_args(args)
     with ctx.workspace().write("survey-new", needs=EDITOR) as uow:
         survey_id = surveys.create_paper(uow.session, args.title, drafts, uow.actor, activity_id=args.activity)
+    with ctx.workspace().read() as session:
+        title = surveys.get_survey(session, survey_id).info.title  # as kept: an empty --title is 问卷
     if args.json:
-        print_json({"id": survey_id, "title": args.title.strip(), "questions": len(drafts)})
-    print(f"已新建纸质问卷“{args.title.strip()}”（编号{survey_id}，{len(drafts)}道题）。"
+        print_json({"id": survey_id, "title": title, "questions": len(drafts)})
+    print(f"已新建纸质问卷“{title}”（编号{survey_id}，{len(drafts)}道题）。"
           f"打印：survey form {survey_id} 问卷.pdf", file=sys.stderr)
     return 0
 

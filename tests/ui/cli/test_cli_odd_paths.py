@@ -224,3 +224,13 @@ def test_a_backup_named_as_a_companion_of_the_database_is_refused(capsys: pytest
     assert code == 2 and str(target) in err and "附属文件" in err, err
     code, err = cli(capsys, "--db", str(office), "check")
     assert code == 0, err
+
+
+def test_an_empty_survey_title_is_reported_as_kept(capsys: pytest.CaptureFixture[str], office: Path) -> None:
+    import json
+
+    assert run(["--db", str(office), "survey", "new", "--title", " ", "--question", "1、满意吗", "--json"]) == 0
+    made = json.loads(capsys.readouterr().out)
+    assert run(["--db", str(office), "survey", "list", "--json"]) == 0
+    kept = {s["id"]: s["title"] for s in json.loads(capsys.readouterr().out)}
+    assert made["title"] == kept[made["id"]] == "问卷"

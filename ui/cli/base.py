@@ -186,6 +186,15 @@ def number(text: str) -> float:
     return value
 
 
+def output_file(text: str) -> str:
+    """An output file argument (argparse type): given, and not a folder (a name ending in / or \\)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("没有给出输出文件名")
+    if text.endswith(("/", "\\")):
+        raise argparse.ArgumentTypeError(f"“{text}”是文件夹，请给出文件名")
+    return text
+
+
 def named_file(text: str, what: str = "文件", error: type[DangxunError] | None = None) -> Path:
     """`text` as a path; an empty argument (a script's unset variable) is refused, not taken for the current folder."""
     if not text.strip():

@@ -13,7 +13,10 @@ from ui.cli.main import run
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = run(list(args))
+    try:
+        code = run(list(args))
+    except SystemExit as exc:  # argparse's usage errors
+        code = int(exc.code or 0)
     err = capsys.readouterr().err
     assert "Traceback" not in err and "意外问题" not in err, err
     return code, err
@@ -234,3 +237,22 @@ def test_an_empty_survey_title_is_reported_as_kept(capsys: pytest.CaptureFixture
     assert run(["--db", str(office), "survey", "list", "--json"]) == 0
     kept = {s["id"]: s["title"] for s in json.loads(capsys.readouterr().out)}
     assert made["title"] == kept[made["id"]] == "问卷"
+
+
+@pytest.mark.parametrize("command", [("export-members",), ("template", "members"), ("print-roll",),
+                                     ("import-members", "--dry-run", "--errors")])
+@pytest.mark.parametrize("given", ["", "新文件夹/"])
+def test_an_output_that_is_empty_or_names_a_folder_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, office: Path,
+        command: tuple[str, ...], given: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    roll = tmp_path / "roll.csv"
+    roll.write_text("姓名,公民身份号码\n张三,123\n", encoding="utf-8")
+    extra = (str(roll),) if command[0] == "import-members" else ()
+    try:
+        code = run(["--db", str(office), *command, given, *extra])
+    except SystemExit as exc:  # argparse's usage error
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2 and ("没有给出输出文件名" if not given else f"“{given}”是文件夹") in err, err
+    assert not (tmp_path / "新文件夹").exists()

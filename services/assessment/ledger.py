@@ -471,6 +471,8 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
     ws3.column_dimensions["A"].width = 12
     ws3.column_dimensions["B"].width = 36
     rule_lists.add_rule_sheets(wb, rule_lists.rule_lists(session, lo, hi), f"{year}年度")  # a sheet per rule
+    for sheet in wb.worksheets:  # each sheet: a title row and a header, repeated on every printed page
+        sheet.print_title_rows = "1:2"
     path = Path(path)
     save_workbook(wb, path)
     return path

@@ -512,6 +512,7 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
     for letter, width in zip("ABCDEFGHIJ", (6, 16, 10, 22, 21, 36, 12, 8, 16, 20), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"  # the header on every printed page
     out = Path(out)
     save_workbook(wb, out)
     return out

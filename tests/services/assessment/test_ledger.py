@@ -111,6 +111,10 @@ def test_ledger_excel_reads_back(data: tuple[Database, Dataset], tmp_path: Path)
     acts = wb.get_sheet_by_name("活动明细").to_python()
     assert [r[1] for r in acts[2:]] == ["活动a3", "活动a4"]
     assert acts[2][6:] == [3.0, 120.0]
+    import openpyxl
+
+    # Every sheet prints its title and header on each page.
+    assert {ws.print_title_rows for ws in openpyxl.load_workbook(path).worksheets} == {"$1:$2"}
 
 
 def test_training_card(data: tuple[Database, Dataset], tmp_path: Path) -> None:

@@ -160,3 +160,23 @@ def test_materials_sheet_nothing_overprints(hard: tuple[Database, int, list[str]
     materials_sheet.write_sign_off_sheet(out, materials.book(title), rows)
     assert _faults(out) == []
     assert set(NAMES) <= {w[-1] for w in _words(out)}
+
+
+def test_rules_printout_nothing_overprints(demo_db: Database, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from services.plan import rule_lists
+
+    today = dt.date.today()
+    joined = today - dt.timedelta(days=40)
+    body = "11010519950101051"
+    with demo_db.session_factory.begin() as s:
+        branches.create_branch(s, LONG_BRANCH, "t")
+        members.create_member(s, {"name": "阿依古丽·买买提", "id_number": body + id_check_digit(body), "sex": "男",
+                                  "branch": LONG_BRANCH, "membership": "预备党员",
+                                  "joined_party": joined.isoformat()}, "t")
+    out = tmp_path / "rules.pdf"
+    with demo_db.session_factory() as s:
+        rule_lists.write_rules_pdf(s, joined - dt.timedelta(days=30), today, out)
+    assert "阿依古丽·买买提" in {w[-1] for w in _words(out)}
+    assert _faults(out) == []

@@ -78,9 +78,10 @@ def fit_paragraph(text: str | None, style: Any, width: float, height: float | No
                   min_size: float = 6) -> Any:
     """A Paragraph of `text` whose font shrinks (down to `min_size`) until it fits its cell.
 
-    `width` (and `height`) are the room inside the cell's padding. Without `height` the text is fitted
-    on one line, as a name should be; with it, wrapped lines must fit the box (a row of fixed height).
-    Text that still does not fit at `min_size` wraps rather than print over its neighbours.
+    `width` (and `height`) are the room inside the cell's padding. Without `height` each of the text's
+    lines (it may have line breaks) is fitted unbroken, as a name should be; with it, wrapped lines must fit
+    the box (a row of fixed height). Text that still does not fit at `min_size` wraps rather than print
+    over its neighbours.
     """
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -92,9 +93,9 @@ def fit_paragraph(text: str | None, style: Any, width: float, height: float | No
     while True:
         fitted = style if size == style.fontSize else ParagraphStyle(
             f"{style.name}_{size:g}", parent=style, fontSize=size, leading=size * ratio)
-        para = Paragraph(esc(text), fitted)
+        para = Paragraph(esc(text, breaks=True), fitted)
         if height is None:
-            fits = stringWidth(text, fitted.fontName, size) <= width
+            fits = max(stringWidth(line, fitted.fontName, size) for line in text.splitlines() or [""]) <= width
         else:
             fits = para.wrap(width, height)[1] <= height
         if fits or size <= min_size:
@@ -102,7 +103,7 @@ def fit_paragraph(text: str | None, style: Any, width: float, height: float | No
         size = max(min_size, size - 0.5)
 
 
-def fit_cell(text: str | None, style: Any, width: float) -> Any:
+def fit_cell(text: str | None, style: Any, width: float, min_size: float = 6) -> Any:
     """A one-line cell: the plain text when it fits `width` in `style` (the table's own font and size),
     else a Paragraph set smaller (`fit_paragraph`); plain text keeps a long table fast."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -110,7 +111,7 @@ def fit_cell(text: str | None, style: Any, width: float) -> Any:
     text = text or ""
     if stringWidth(text, style.fontName, style.fontSize) <= width:
         return text
-    return fit_paragraph(text, style, width)
+    return fit_paragraph(text, style, width, min_size=min_size)
 
 
 def base_styles(fonts: Any) -> dict[str, Any]:

@@ -145,15 +145,25 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
                         Spacer(1, 3 * mm)]
     n_sessions = len(g.sessions)
     small = n_sessions > 10
+    usable = pagesize[0] - 24 * mm
+    fixed = [10 * mm, 20 * mm, 42 * mm]
+    tail = [14 * mm, 30 * mm]
+    per = max(9 * mm, (usable - sum(fixed) - sum(tail)) / max(1, n_sessions))
+    if per * n_sessions > usable - sum(fixed) - sum(tail):
+        per = (usable - sum(fixed) - sum(tail)) / max(1, n_sessions)
+    # A session's column has 1.5 pt of padding a side; its heading and statuses are set smaller when
+    # narrow, never broken inside a figure (12.25学时 read as 12.2 / 5学时).
+    room = per - 3
+    status_style = ParagraphStyle("register_status", parent=st["cell"], fontSize=8 if small else 10,
+                                  leading=10 if small else 12, alignment=TA_CENTER)
     header: list[Any] = ["序号", "姓名", "所在党支部"]
     for _sid, seq, day, hours in g.sessions:
-        header.append(Paragraph(f"第{seq}课次<br/>{day.month}月{day.day}日<br/>{hours:g}学时",
-                                st["head"]))
+        words = (f"第{seq}次\n{day.month}.{day.day}\n{hours:g}时" if small
+                 else f"第{seq}课次\n{day.month}月{day.day}日\n{hours:g}学时")
+        header.append(fit_paragraph(words, st["head"], room, min_size=4))
     header += ["学时", "备注"]
     rows: list[list[Any]] = [header]
     counts = g.counts()
-    usable = pagesize[0] - 24 * mm
-    fixed = [10 * mm, 20 * mm, 42 * mm]
     name_style = ParagraphStyle("register_name", parent=st["cell"], fontSize=8 if small else 10,
                                 leading=10 if small else 12, alignment=TA_CENTER)
     for n, p in enumerate(g.members, start=1):
@@ -162,16 +172,12 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
         notes = []
         for sid, seq, *_ in g.sessions:
             c = g.cells.get((p.member_id, sid))
-            row.append(c.status if c else "")
+            row.append(fit_cell(c.status, status_style, room, min_size=5) if c else "")
             if c and c.reason:
                 notes.append(f"{seq}:{c.reason}")
         row.append(f"{g.member_hours(p.member_id):g}")
         row.append(Paragraph(esc("；".join(notes), breaks=True), st["small"]))
         rows.append(row)
-    tail = [14 * mm, 30 * mm]
-    per = max(9 * mm, (usable - sum(fixed) - sum(tail)) / max(1, n_sessions))
-    if per * n_sessions > usable - sum(fixed) - sum(tail):
-        per = (usable - sum(fixed) - sum(tail)) / max(1, n_sessions)
     widths = fixed + [per] * n_sessions + tail
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
@@ -182,6 +188,8 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
         ("ALIGN", (2, 1), (2, -1), "LEFT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(GRID)),
+        ("LEFTPADDING", (3, 0), (2 + n_sessions, -1), 1.5),
+        ("RIGHTPADDING", (3, 0), (2 + n_sessions, -1), 1.5),
     ]))
     story.append(table)
     story.append(Spacer(1, 3 * mm))

@@ -180,3 +180,22 @@ def test_rules_printout_nothing_overprints(demo_db: Database, tmp_path: Path) ->
         rule_lists.write_rules_pdf(s, joined - dt.timedelta(days=30), today, out)
     assert "阿依古丽·买买提" in {w[-1] for w in _words(out)}
     assert _faults(out) == []
+
+
+@pytest.mark.parametrize("count", [10, 16, 30])
+def test_register_of_many_sessions_keeps_each_heading_whole(demo_db: Database, tmp_path: Path, count: int) -> None:
+    with demo_db.session_factory.begin() as s:
+        info = activities.create_activity(
+            s, {"title": "学习贯彻党的二十届四中全会精神专题研讨班", "type": "党性教育培训班",
+                "start_date": "2026-11-01", "end_date": "2026-12-30"}, "t",
+            sessions=[{"date": f"2026-{11 + d // 28}-{d % 28 + 1:02d}", "hours": 12.25} for d in range(count)])
+        chosen = [m.id for m in members.list_members(s)][:12]
+        enrolment.enrol(s, info.id, chosen, "t")
+        for sess in info.sessions:
+            attendance.mark_all_present(s, sess.id, "t")
+    with demo_db.session_factory() as s:
+        result = print_signin.attendance_register(s, info.id, tmp_path / "r.pdf")
+    words = [w[-1] for w in _words(result.path) if w[0] == 0]
+    # Every session's hours read whole: 12.25, never 12.2 and 5 on two lines.
+    assert sum(1 for w in words if w.startswith("12.25")) == count
+    assert _faults(result.path) == []

@@ -363,9 +363,14 @@ def render_certificates(session: Session, certs: list[CertificateInfo], out: Pat
         for line in lines:
             c.drawString(left, y, line)
             y -= size * spacing
-        c.setFont(body_font, 18)
         issuer = organiser or act.organiser or ""
+        # A long issuer is set smaller rather than run over the QR code on its left.
+        issuer_size = 18.0
+        while issuer_size > 10 and stringWidth(issuer, body_font, issuer_size) > right - left - 30 * mm:
+            issuer_size -= 0.5
+        c.setFont(body_font, issuer_size)
         c.drawRightString(right, 44 * mm, issuer)
+        c.setFont(body_font, 18)
         c.drawRightString(right, 34 * mm, cn_date(cert.issued_on))
         c.setFont(body_font, 11)
         c.setFillColor(colors.HexColor("#424242"))

@@ -199,3 +199,15 @@ def test_register_of_many_sessions_keeps_each_heading_whole(demo_db: Database, t
     # Every session's hours read whole: 12.25, never 12.2 and 5 on two lines.
     assert sum(1 for w in words if w.startswith("12.25")) == count
     assert _faults(result.path) == []
+
+
+def test_certificate_long_issuer_stays_clear_of_the_qr_code(hard: tuple[Database, int, list[str]],
+                                                          tmp_path: Path) -> None:
+    db, activity_id, _ = hard
+    issuer = "中共国家发展和改革委员会机关委员会第十二党支部委员会暨机关纪律检查委员会"
+    with db.session_factory.begin() as s:
+        certs = certificates.issue_certificates(s, activity_id, "t")
+        pdf = certificates.render_certificates(s, certs[:1], tmp_path / "c.pdf", organiser=issuer)
+    boxes = [w for w in _words(pdf.path) if w[-1] == issuer]
+    # The QR code's right edge: 40 mm from the page's left, 26 mm wide.
+    assert len(boxes) == 1 and boxes[0][2] > 66 * MM

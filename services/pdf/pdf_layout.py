@@ -94,10 +94,11 @@ def fit_paragraph(text: str | None, style: Any, width: float, height: float | No
         fitted = style if size == style.fontSize else ParagraphStyle(
             f"{style.name}_{size:g}", parent=style, fontSize=size, leading=size * ratio)
         para = Paragraph(esc(text, breaks=True), fitted)
+        widest = max(stringWidth(line, fitted.fontName, size) for line in text.splitlines() or [""])
         if height is None:
-            fits = max(stringWidth(line, fitted.fontName, size) for line in text.splitlines() or [""]) <= width
-        else:
-            fits = para.wrap(width, height)[1] <= height
+            fits = widest <= width
+        else:  # one line that fits needs no trial wrap (the common case, and fast for long sheets)
+            fits = (widest <= width and fitted.leading <= height) or para.wrap(width, height)[1] <= height
         if fits or size <= min_size:
             return para
         size = max(min_size, size - 0.5)

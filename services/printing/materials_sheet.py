@@ -17,6 +17,7 @@ from services.pdf.pdf_layout import (
     header_table_style,
     numbered_canvas,
     page_count,
+    row_heights,
 )
 from services.plan.materials import IssueRow
 
@@ -47,7 +48,7 @@ def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], 
     for n in range(len(rows) + 1, len(rows) + blank_rows + 1):
         data.append([str(n), "", "", "", "", ""])
     table = Table(data, colWidths=col_widths, repeatRows=1,
-                  rowHeights=[8 * mm] + [9 * mm] * (len(data) - 1))
+                  rowHeights=[8 * mm] + row_heights(data[1:], col_widths, 9 * mm))
     table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))

@@ -23,6 +23,7 @@ from services.pdf.pdf_layout import (
     header_table_style,
     numbered_canvas,
     page_count,
+    row_heights,
 )
 from services.training import activities, attendance
 from services.training.enrolment import Participant, participants
@@ -110,7 +111,8 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
         rows.append(row)
     for n in range(len(people) + 1, len(people) + blank_rows + 1):
         rows.append([str(n)] + [""] * (len(header) - 1))
-    table = Table(rows, colWidths=col_widths, repeatRows=1, rowHeights=[8 * mm] + [9 * mm] * (len(rows) - 1))
+    table = Table(rows, colWidths=col_widths, repeatRows=1,
+                  rowHeights=[8 * mm] + row_heights(rows[1:], col_widths, 9 * mm))
     table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))

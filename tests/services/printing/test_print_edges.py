@@ -100,7 +100,7 @@ def test_footer_text_fits_and_keeps_page_numbers() -> None:
     assert footer_text("发证登记册　　", 1, 2, font, 9, width) == "发证登记册　　第1页 共2页"
 
 
-@pytest.mark.parametrize("landscape, show_id", [(False, False), (True, True)])
+@pytest.mark.parametrize("landscape, show_id", [(False, False), (False, True), (True, True)])
 def test_signin_sheet_nothing_overprints(hard: tuple[Database, int, list[str]], tmp_path: Path,
                                          landscape: bool, show_id: bool) -> None:
     db, activity_id, _ = hard

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
         # Tabs that do not follow the workspace themselves reload when next shown.
         follow(ws, self, (), self._mark_unfollowed_stale)
         follow(ws, self, ("account",), self._on_accounts_changed)
+        follow(ws, self, ("change_log",), self._say_missing_characters)  # a print is logged
         self.guard.attach()
         self._show_user()
         self.update_actions()
@@ -200,6 +202,16 @@ class MainWindow(QMainWindow):
         self._others_timer.setInterval(2000)
         self._others_timer.timeout.connect(self._poll_others)
         self._others_timer.start()
+
+    def _say_missing_characters(self) -> None:
+        """A PDF just made lacks characters its font has no glyph for (a rare character of a name)."""
+        if "services.pdf.pdf_fonts" not in sys.modules:  # no PDF was made: nothing to ask
+            return
+        from services.pdf.pdf_fonts import missing_text, take_missing
+
+        missing = take_missing()
+        if missing:
+            QMessageBox.warning(self, self.tr("打印缺字"), missing_text(missing))
 
     def _poll_others(self) -> None:
         if self.ws is not None:

@@ -315,7 +315,10 @@ def _table(data: list[list[object]], widths: list[float], styles: dict[str, obje
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    cells = [[Paragraph(str(v), styles["head" if r == 0 and header else "cell"]) for v in row]
+    from services.pdf.pdf_layout import esc
+
+    # Text, not markup: a title with < or & prints as typed.
+    cells = [[Paragraph(esc(str(v)), styles["head" if r == 0 and header else "cell"]) for v in row]
              for r, row in enumerate(data)]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands: list[tuple[object, ...]] = [
@@ -345,6 +348,8 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
+    from services.pdf.pdf_layout import esc
+
     today = today or dt.date.today()
     _fonts, st = _pdf_styles()
     path = Path(path)
@@ -358,7 +363,7 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
         if n:
             story.append(PageBreak())
         story.append(Paragraph("关于督促党员完成年度学习培训学时的提醒", st["title"]))
-        story.append(Paragraph(f"{item.branch}：", st["plain"]))
+        story.append(Paragraph(esc(f"{item.branch}："), st["plain"]))
         story.append(Paragraph(
             f"截至{today:%Y年%m月%d日}，你支部以下{len(item.rows)}名党员{year}年度累计学时尚未达到要求，"
             "请督促其合理安排时间，积极参加下列培训学习活动，按时完成年度学时任务。", st["body"]))
@@ -471,6 +476,8 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
     ws3.column_dimensions["A"].width = 12
     ws3.column_dimensions["B"].width = 36
     rule_lists.add_rule_sheets(wb, rule_lists.rule_lists(session, lo, hi), f"{year}年度")  # a sheet per rule
+    for sheet in wb.worksheets:  # each sheet: a title row and a header, repeated on every printed page
+        sheet.print_title_rows = "1:2"
     path = Path(path)
     save_workbook(wb, path)
     return path

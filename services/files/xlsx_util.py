@@ -12,7 +12,8 @@ def needs_escape(value: Any) -> bool:
 
 
 def write_cell(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write one cell; text starting with = + - @ tab or NUL becomes a quoted text cell."""
+    """Write one cell; text starting with = + - @ tab or NUL becomes a quoted text cell, text with line
+    breaks wraps (Excel shows it on one line otherwise)."""
     cell = ws.cell(row=row, column=column)
     if needs_escape(value):
         cell.value = value
@@ -20,6 +21,10 @@ def write_cell(ws: Any, row: int, column: int, value: Any) -> Any:
         cell.quotePrefix = True  # Excel's ' prefix: shown and kept as text, never evaluated
     else:
         cell.value = value
+    if isinstance(value, str) and "\n" in value:
+        from openpyxl.styles import Alignment
+
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     return cell
 
 

@@ -16,11 +16,12 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def esc(text: str | None) -> str:
-    """Text for a ReportLab Paragraph (which reads a little XML)."""
+def esc(text: str | None, breaks: bool = False) -> str:
+    """Text for a ReportLab Paragraph (which reads a little XML); `breaks` keeps its line breaks."""
     from xml.sax.saxutils import escape
 
-    return escape(text or "")
+    escaped = escape(text or "")
+    return escaped.replace("\r\n", "\n").replace("\n", "<br/>") if breaks else escaped
 
 
 def numbered_canvas(font: str, footer_prefix: str = "") -> Any:
@@ -50,10 +51,82 @@ def numbered_canvas(font: str, footer_prefix: str = "") -> Any:
             width, _ = self._pagesize
             self.setFont(font, 9)
             self.setFillColor("#424242")
-            text = f"{footer_prefix}第{self._pageNumber}页 共{total}页"
+            text = footer_text(footer_prefix, self._pageNumber, total, font, 9, width - 30 * MM)
             self.drawCentredString(width / 2, 10 * MM, text)
 
     return NumberedCanvas
+
+
+def footer_text(prefix: str, page: int, total: int, font: str, size: float, width: float) -> str:
+    """第X页 共Y页 after `prefix`; a prefix too long for `width` loses the middle of its text to …,
+    keeping its start and its last three characters (签到表, 考勤表, 花名册 …)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pages = f"第{page}页 共{total}页"
+    text = prefix + pages
+    if stringWidth(text, font, size) <= width:
+        return text
+    body = prefix.rstrip("　 ")
+    gap = prefix[len(body):]
+    head, tail = body[:-3], body[-3:]
+    while head and stringWidth(head + "…" + tail + gap + pages, font, size) > width:
+        head = head[:-1]
+    return head + "…" + tail + gap + pages
+
+
+def fit_paragraph(text: str | None, style: Any, width: float, height: float | None = None,
+                  min_size: float = 6) -> Any:
+    """A Paragraph of `text` whose font shrinks (down to `min_size`) until it fits its cell.
+
+    `width` (and `height`) are the room inside the cell's padding. Without `height` each of the text's
+    lines (it may have line breaks) is fitted unbroken, as a name should be; with it, wrapped lines must fit
+    the box (a row of fixed height). Text that still does not fit at `min_size` wraps rather than print
+    over its neighbours.
+    """
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    text = text or ""
+    size = float(style.fontSize)
+    ratio = style.leading / style.fontSize
+    while True:
+        fitted = style if size == style.fontSize else ParagraphStyle(
+            f"{style.name}_{size:g}", parent=style, fontSize=size, leading=size * ratio)
+        para = Paragraph(esc(text, breaks=True), fitted)
+        widest = max(stringWidth(line, fitted.fontName, size) for line in text.splitlines() or [""])
+        if height is None:
+            fits = widest <= width
+        else:  # one line that fits needs no trial wrap (the common case, and fast for long sheets)
+            fits = (widest <= width and fitted.leading <= height) or para.wrap(width, height)[1] <= height
+        if fits or size <= min_size:
+            return para
+        size = max(min_size, size - 0.5)
+
+
+def row_heights(rows: list[list[Any]], widths: list[float], height: float) -> list[float]:
+    """`height` for each row (room to sign in), or more for a row whose text needs it even when set
+    smallest: a taller row rather than text printed over the next one. Cells have ReportLab's
+    default padding (6 pt a side, 3 pt above and below)."""
+    heights = []
+    for row in rows:
+        need = height
+        for cell, width in zip(row, widths, strict=False):
+            if hasattr(cell, "wrap"):
+                need = max(need, cell.wrap(width - 12, 10_000)[1] + 6)
+        heights.append(need)
+    return heights
+
+
+def fit_cell(text: str | None, style: Any, width: float, min_size: float = 6) -> Any:
+    """A one-line cell: the plain text when it fits `width` in `style` (the table's own font and size),
+    else a Paragraph set smaller (`fit_paragraph`); plain text keeps a long table fast."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = text or ""
+    if stringWidth(text, style.fontName, style.fontSize) <= width:
+        return text
+    return fit_paragraph(text, style, width, min_size=min_size)
 
 
 def base_styles(fonts: Any) -> dict[str, Any]:

@@ -27,8 +27,21 @@ def bare_title(title: str) -> str:
     return text
 
 
+def _marks_balanced(text: str) -> bool:
+    """The text has its own book-title marks, each 《 closed by a later 》 (《纲要》配套辅导读本)."""
+    depth = 0
+    for ch in text:
+        depth += {"《": 1, "》": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0 and "《" in text
+
+
 def book(title: str) -> str:
-    return f"《{bare_title(title)}》"
+    """The title printed with one pair of 《》; a title that carries its own marks inside
+    (《纲要》配套辅导读本, 《A》与《B》) is printed as written, not wrapped again."""
+    bare = bare_title(title)
+    return bare if _marks_balanced(bare) else f"《{bare}》"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Activity, StudyItem, StudyPlan
 from services.errors import NotFoundError, ValidationError
-from services.plan.materials import bare_title
+from services.plan.materials import bare_title, book
 from services.safety import changelog
 
 KINDS = ("书目", "篇目", "专题")
@@ -28,7 +28,7 @@ class ItemInfo:
 
     @property
     def shown(self) -> str:
-        return f"《{self.title}》" if self.kind in ("书目", "篇目") else self.title
+        return book(self.title) if self.kind in ("书目", "篇目") else self.title
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.id, "seq": self.seq, "kind": self.kind, "title": self.title, "month": self.month,

@@ -12,9 +12,12 @@ from services.pdf.pdf_layout import (
     base_styles,
     cn_date,
     esc,
+    fit_cell,
+    fit_paragraph,
     header_table_style,
     numbered_canvas,
     page_count,
+    row_heights,
 )
 from services.plan.materials import IssueRow
 
@@ -22,6 +25,7 @@ from services.plan.materials import IssueRow
 def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], blank_rows: int = 3) -> int:
     """Write the sheet for `title` (printed with its 《》) and return its page count."""
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -33,14 +37,18 @@ def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], 
     story: list[Any] = [Paragraph(esc(f"{title}签收表"), st["title"]), Spacer(1, 4 * mm)]
     data: list[list[Any]] = [["序号", "姓名", "所在党支部", "发放日期", "份数", "本人签收"]]
     cell = st["cell"]
-    for n, r in enumerate(rows, start=1):
-        data.append([str(n), r.name, Paragraph(esc(r.branch), cell), cn_date(r.date), str(r.copies), ""])
-    for n in range(len(rows) + 1, len(rows) + blank_rows + 1):
-        data.append([str(n), "", "", "", "", ""])
     widths = [12, 26, 50, 34, 14, 38]
     usable = (A4[0] - 36 * mm) / mm
-    table = Table(data, colWidths=[w * usable / sum(widths) * mm for w in widths], repeatRows=1,
-                  rowHeights=[8 * mm] + [9 * mm] * (len(data) - 1))
+    col_widths = [w * usable / sum(widths) * mm for w in widths]
+    # Inside the cell's padding (6 pt a side, 3 pt above and below) of a 9 mm row.
+    name_style = ParagraphStyle("sheet_name", parent=cell, fontSize=10.5, leading=12.6)
+    for n, r in enumerate(rows, start=1):
+        data.append([str(n), fit_cell(r.name, name_style, col_widths[1] - 12),
+                     fit_paragraph(r.branch, cell, col_widths[2] - 12, 9 * mm - 6), cn_date(r.date), str(r.copies), ""])
+    for n in range(len(rows) + 1, len(rows) + blank_rows + 1):
+        data.append([str(n), "", "", "", "", ""])
+    table = Table(data, colWidths=col_widths, repeatRows=1,
+                  rowHeights=[8 * mm] + row_heights(data[1:], col_widths, 9 * mm))
     table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))

@@ -17,6 +17,7 @@ from services.pdf.pdf_layout import (
     base_styles,
     cn_date,
     esc,
+    fit_cell,
     header_table_style,
     numbered_canvas,
     page_count,
@@ -30,7 +31,7 @@ from services.safety.privacy import mask_phone
 # Portrait has no room for 联系电话 (an optional column): width 0 leaves it out.
 _COLUMNS: tuple[tuple[str, str, float, float], ...] = (
     ("序号", "seq", 8, 7),
-    ("姓名", "name", 15, 12),
+    ("姓名", "name", 18, 12),
     ("性别", "sex", 8, 6),
     ("民族", "ethnicity", 10, 9),
     ("出生年月", "birth", 14, 11),
@@ -40,7 +41,7 @@ _COLUMNS: tuple[tuple[str, str, float, float], ...] = (
     ("党员类别", "membership", 15, 12),
     ("所在党支部", "branch", 27, 26),
     ("党内职务", "party_post", 17, 14),
-    ("工作岗位", "job", 22, 18),
+    ("工作岗位", "job", 19, 18),
     ("公民身份号码", "id_number", 36, 26),
     ("联系电话", "phone", 24, 0),
 )
@@ -140,11 +141,13 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
                         Paragraph(esc(f"共{len(records)}人　　制表日期：{cn_date(today)}"), date_style),
                         Spacer(1, 2 * mm)]
     table_rows: list[list[Any]] = [[Paragraph(c[0], head) for c in columns]]
+    # A name or 民族 wider than its column is set smaller on one line, never over its neighbours.
+    centred = ParagraphStyle("roll_centred", parent=cell, alignment=TA_CENTER)
     for seq, record in enumerate(records, start=1):
         row: list[Any] = []
-        for _header, key, _width in columns:
+        for (_header, key, _width), width in zip(columns, widths, strict=True):
             text = _cell_text(record, key, seq, full_ids)
-            row.append(Paragraph(esc(text), cell) if key in _WRAPPED else text)
+            row.append(Paragraph(esc(text), cell) if key in _WRAPPED else fit_cell(text, centred, width - 4))
         table_rows.append(row)
     table = Table(table_rows, colWidths=widths, repeatRows=1)
     style = header_table_style(fonts, body_size=body_size, head_size=body_size + 0.5)

@@ -18,9 +18,12 @@ from services.pdf.pdf_layout import (
     base_styles,
     cn_date,
     esc,
+    fit_cell,
+    fit_paragraph,
     header_table_style,
     numbered_canvas,
     page_count,
+    row_heights,
 )
 from services.training import activities, attendance
 from services.training.enrolment import Participant, participants
@@ -63,6 +66,7 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
                   show_id: bool = False) -> PdfResult:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as to_landscape
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -93,14 +97,22 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     col_widths = [w * scale * mm for w in widths]
     rows: list[list[Any]] = [header]
     cell = st["cell"]
+    name_style = ParagraphStyle("signin_name", parent=cell, fontSize=10.5, leading=12.6)
+    # Inside the cell's padding (6 pt a side, 3 pt above and below) of a 9 mm row.
+    room = [w - 12 for w in col_widths]
+    box = 9 * mm - 6
+    at = 1 if show_id else 0  # columns after 身份证号码 move one to the right
     for n, p in enumerate(people, start=1):
-        row: list[Any] = [str(n), p.name, Paragraph(esc(p.branch), cell), Paragraph(esc(_duty(p)), cell), "", ""]
+        row: list[Any] = [str(n), fit_cell(p.name, name_style, room[1]),
+                          fit_paragraph(p.branch, cell, room[2 + at], box),
+                          fit_paragraph(_duty(p), cell, room[3 + at], box), "", ""]
         if show_id:
-            row.insert(2, mask_id_number(p.id_number))
+            row.insert(2, fit_cell(mask_id_number(p.id_number), name_style, room[2]))
         rows.append(row)
     for n in range(len(people) + 1, len(people) + blank_rows + 1):
         rows.append([str(n)] + [""] * (len(header) - 1))
-    table = Table(rows, colWidths=col_widths, repeatRows=1, rowHeights=[8 * mm] + [9 * mm] * (len(rows) - 1))
+    table = Table(rows, colWidths=col_widths, repeatRows=1,
+                  rowHeights=[8 * mm] + row_heights(rows[1:], col_widths, 9 * mm))
     table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
@@ -114,7 +126,9 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
 def attendance_register(session: Session, activity_id: int, out: Path | str) -> PdfResult:
     """考勤表: enrolled members × sessions with their statuses, and each member's credited hours."""
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -133,30 +147,39 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
                         Spacer(1, 3 * mm)]
     n_sessions = len(g.sessions)
     small = n_sessions > 10
-    header: list[Any] = ["序号", "姓名", "所在党支部"]
-    for _sid, seq, day, hours in g.sessions:
-        header.append(Paragraph(f"第{seq}课次<br/>{day.month}月{day.day}日<br/>{hours:g}学时",
-                                st["head"]))
-    header += ["学时", "备注"]
-    rows: list[list[Any]] = [header]
-    counts = g.counts()
-    for n, p in enumerate(g.members, start=1):
-        row: list[Any] = [str(n), p.name, Paragraph(esc(p.branch), st["small" if small else "cell"])]
-        notes = []
-        for sid, seq, *_ in g.sessions:
-            c = g.cells.get((p.member_id, sid))
-            row.append(c.status if c else "")
-            if c and c.reason:
-                notes.append(f"{seq}:{c.reason}")
-        row.append(f"{g.member_hours(p.member_id):g}")
-        row.append(Paragraph(esc("；".join(notes)), st["small"]))
-        rows.append(row)
     usable = pagesize[0] - 24 * mm
     fixed = [10 * mm, 20 * mm, 42 * mm]
     tail = [14 * mm, 30 * mm]
     per = max(9 * mm, (usable - sum(fixed) - sum(tail)) / max(1, n_sessions))
     if per * n_sessions > usable - sum(fixed) - sum(tail):
         per = (usable - sum(fixed) - sum(tail)) / max(1, n_sessions)
+    # A session's column has 1.5 pt of padding a side; its heading and statuses are set smaller when
+    # narrow, never broken inside a figure (12.25学时 read as 12.2 / 5学时).
+    room = per - 3
+    status_style = ParagraphStyle("register_status", parent=st["cell"], fontSize=8 if small else 10,
+                                  leading=10 if small else 12, alignment=TA_CENTER)
+    header: list[Any] = ["序号", "姓名", "所在党支部"]
+    for _sid, seq, day, hours in g.sessions:
+        words = (f"第{seq}次\n{day.month}.{day.day}\n{hours:g}时" if small
+                 else f"第{seq}课次\n{day.month}月{day.day}日\n{hours:g}学时")
+        header.append(fit_paragraph(words, st["head"], room, min_size=4))
+    header += ["学时", "备注"]
+    rows: list[list[Any]] = [header]
+    counts = g.counts()
+    name_style = ParagraphStyle("register_name", parent=st["cell"], fontSize=8 if small else 10,
+                                leading=10 if small else 12, alignment=TA_CENTER)
+    for n, p in enumerate(g.members, start=1):
+        row: list[Any] = [str(n), fit_cell(p.name, name_style, fixed[1] - 12),
+                          Paragraph(esc(p.branch), st["small" if small else "cell"])]
+        notes = []
+        for sid, seq, *_ in g.sessions:
+            c = g.cells.get((p.member_id, sid))
+            row.append(fit_cell(c.status, status_style, room, min_size=5) if c else "")
+            if c and c.reason:
+                notes.append(f"{seq}:{c.reason}")
+        row.append(f"{g.member_hours(p.member_id):g}")
+        row.append(Paragraph(esc("；".join(notes), breaks=True), st["small"]))
+        rows.append(row)
     widths = fixed + [per] * n_sessions + tail
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
@@ -167,6 +190,8 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
         ("ALIGN", (2, 1), (2, -1), "LEFT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(GRID)),
+        ("LEFTPADDING", (3, 0), (2 + n_sessions, -1), 1.5),
+        ("RIGHTPADDING", (3, 0), (2 + n_sessions, -1), 1.5),
     ]))
     story.append(table)
     story.append(Spacer(1, 3 * mm))

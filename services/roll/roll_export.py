@@ -96,6 +96,7 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "B3"
+    ws.print_title_rows = "1:2"  # the title and the header on every printed page
     ncols = len(EXPORT_HEADERS)
     ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=ncols, max_row=1))
     title_cell = WriteOnlyCell(ws, value=title)
@@ -114,6 +115,7 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
         header_cells.append(cell)
     ws.append(header_cells)
     total = max(1, len(records))
+    wrapped = Alignment(wrap_text=True, vertical="top")
     for index, record in enumerate(records, start=1):
         if index % 2000 == 0:
             if cancel is not None and cancel.is_set():
@@ -125,11 +127,14 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
             text = cell_text(record, key)
             if not text:
                 row.append(None)
-            elif needs_escape(text):
-                # Write-only cells take the same quote prefix write_cell sets in normal mode.
+            elif needs_escape(text) or "\n" in text:
+                # Write-only cells take the same quote prefix and wrapping write_cell sets in normal mode.
                 cell = WriteOnlyCell(ws, value=text)
-                cell.data_type = "s"
-                cell.quotePrefix = True
+                if needs_escape(text):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+                if "\n" in text:
+                    cell.alignment = wrapped
                 row.append(cell)
             else:
                 row.append(text)
@@ -162,7 +167,10 @@ _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="党员花名册" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    '<sheets><sheet name="党员花名册" sheetId="1" r:id="rId1"/></sheets>'
+    # The title and the header on every printed page.
+    '<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">&apos;党员花名册&apos;!$1:$2</definedName>'
+    '</definedNames></workbook>')
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -170,7 +178,8 @@ _WORKBOOK_RELS = (
     'Target="worksheets/sheet1.xml"/>'
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
     'Target="styles.xml"/></Relationships>')
-# Cell styles: 0 plain, 1 text with Excel's quote prefix, 2 title, 3 header (white on the accent red).
+# Cell styles: 0 plain, 1 text with Excel's quote prefix, 2 title, 3 header (white on the accent red),
+# 4 text with line breaks (wrapped), 5 both 1 and 4.
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -181,13 +190,20 @@ _STYLES = (
     f'<fill><patternFill patternType="solid"><fgColor rgb="FF{ACCENT}"/><bgColor indexed="64"/></patternFill></fill>'
     '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment horizontal="center" vertical="center"/></xf>'
     '<xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
-    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf></cellXfs>'
+    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyAlignment="1">'
+    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
+
+_STYLE_OF = {(False, False): "", (True, False): ' s="1"', (False, True): ' s="4"', (True, True): ' s="5"'}
 
 
 def _xml_text(text: str) -> str:
@@ -240,7 +256,7 @@ def _export_direct(records: Sequence[MemberRecord], out: Path, title: str, progr
                 for col, key in key_columns:
                     text = cell_text(record, key)
                     if text:
-                        style = ' s="1"' if needs_escape(text) else ""
+                        style = _STYLE_OF[(needs_escape(text), "\n" in text)]
                         cells.append(f'<c r="{letters[col]}{r}"{style} t="inlineStr"><is><t xml:space="preserve">'
                                      f'{_xml_text(text)}</t></is></c>')
                 cells.append("</row>")
@@ -280,6 +296,7 @@ def _export_normal(records: Sequence[MemberRecord], out: Path, title: str) -> Ex
     for col, width in enumerate(_widths(records), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "B3"
+    ws.print_title_rows = "1:2"
     _save(wb, out)
     return ExportResult(out, len(records))
 

@@ -12,6 +12,14 @@ from services.survey.surveys import LETTERS, SurveyResult
 
 BLANK = "＿＿＿＿"
 HINTS = {t.SINGLE: "（单选）", t.MULTIPLE: "（可多选）", t.SCALE: "（请圈选一个分值）", t.TEXT: ""}
+# The word of each hint: a question that already says it (“……（可多选）”) is not told twice.
+_HINT_WORDS = {t.SINGLE: "单选", t.MULTIPLE: "多选", t.SCALE: "圈选"}
+
+
+def hint(kind: str, title: str) -> str:
+    """The hint printed after a question's title, unless the title already gives it."""
+    word = _HINT_WORDS.get(kind)
+    return "" if word and word in title else HINTS.get(kind, "")
 
 
 def write_form(result: SurveyResult, out: Path) -> int:
@@ -51,7 +59,7 @@ def _render(result: SurveyResult, out: Path) -> int:
                                       "选择题请在所选选项前的方框内打“√”。感谢您的支持！"), intro),
                         Spacer(1, 3 * mm)]
     for q in result.questions:
-        block: list[Any] = [Paragraph(esc(f"{q.number}．{q.title}{HINTS.get(q.kind, '')}"), question)]
+        block: list[Any] = [Paragraph(esc(f"{q.number}．{q.title}{hint(q.kind, q.title)}"), question)]
         if q.kind == t.TEXT:
             lines = Table([[""]] * 4, colWidths=[width - 6 * mm], rowHeights=[9 * mm] * 4)
             lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, "#757575")]))

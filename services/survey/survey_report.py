@@ -89,7 +89,7 @@ def _pdf(result: SurveyResult, out: Path) -> int:
         if x.kind == t.TEXT:
             story.append(KeepTogether(block + [Paragraph(esc("（无人作答）"), body)] if not x.answers else block))
             for answer, n in Counter(x.answers).items():
-                story.append(Paragraph(esc(f"· {answer}" + (f"（{n}人）" if n > 1 else "")), body))
+                story.append(Paragraph(esc(f"· {answer}" + (f"（{n}人）" if n > 1 else ""), breaks=True), body))
             continue
         rows: list[list[Any]] = [["选项", "人数", "比例"]]
         for option, n in x.counts.items():
@@ -105,7 +105,7 @@ def _pdf(result: SurveyResult, out: Path) -> int:
         story.append(KeepTogether(block))
         for option in x.others:
             story.append(Paragraph(esc(f"选择“{option}”时填写的内容："), note))
-            story += [Paragraph(esc(f"· {line}"), note) for line in other_lines(x, option)]
+            story += [Paragraph(esc(f"· {line}", breaks=True), note) for line in other_lines(x, option)]
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
     return page_count(out)
 

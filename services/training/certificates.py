@@ -298,6 +298,12 @@ def verify_certificate(session: Session, text: str) -> Verification:
 # ---------------------------------------------------------------- PDF
 
 
+# The lowest baseline of a certificate's text: above the QR code (31–57 mm) and the issuer (44 mm).
+_BODY_FLOOR_MM = 62
+# (font size, line spacing) of the body, tried in turn; the last is used whatever the length.
+_BODY_SIZES = ((20, 2.0), (20, 1.6), (18, 1.6), (16, 1.6), (14, 1.6), (12, 1.5))
+
+
 def _body_text(name: str, act: activities.ActivityInfo) -> str:
     host = f"{act.organiser}举办的" if act.organiser else ""
     rule = "完成全部课程" if act.completion_rule == "all_sessions" else "完成规定的学习任务"
@@ -340,21 +346,31 @@ def render_certificates(session: Session, certs: list[CertificateInfo], out: Pat
         c.setFont(fonts.title, 46)
         c.drawCentredString(width / 2, height - 56 * mm, "结 业 证 书")
         c.setFillColor(colors.black)
-        body_font, size = fonts.body, 20
+        body_font = fonts.body
         left, right = 42 * mm, width - 42 * mm
         y = height - 88 * mm
-        c.setFont(body_font, size + 2)
+        c.setFont(body_font, 22)
         c.drawString(left, y, f"{cert.name}同志：")
         y -= 16 * mm
+        # A long title or organiser sets the body smaller: its last line stays above the QR code and the issuer.
+        # First closer lines, then a smaller size.
+        for size, spacing in _BODY_SIZES:
+            lines = _wrap("　　" + _body_text(cert.name, act), body_font, size, right - left, stringWidth)
+            lines += _wrap("　　特发此证。", body_font, size, right - left, stringWidth)
+            if y - (len(lines) - 1) * size * spacing >= _BODY_FLOOR_MM * mm:
+                break
         c.setFont(body_font, size)
-        lines = _wrap("　　" + _body_text(cert.name, act), body_font, size, right - left, stringWidth)
-        lines += _wrap("　　特发此证。", body_font, size, right - left, stringWidth)
         for line in lines:
             c.drawString(left, y, line)
-            y -= size * 2
-        c.setFont(body_font, 18)
+            y -= size * spacing
         issuer = organiser or act.organiser or ""
+        # A long issuer is set smaller rather than run over the QR code on its left.
+        issuer_size = 18.0
+        while issuer_size > 10 and stringWidth(issuer, body_font, issuer_size) > right - left - 30 * mm:
+            issuer_size -= 0.5
+        c.setFont(body_font, issuer_size)
         c.drawRightString(right, 44 * mm, issuer)
+        c.setFont(body_font, 18)
         c.drawRightString(right, 34 * mm, cn_date(cert.issued_on))
         c.setFont(body_font, 11)
         c.setFillColor(colors.HexColor("#424242"))
@@ -432,10 +448,11 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     """发证登记册 as PDF: number, name, branch, ID (masked), class, date, status."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from services.pdf.pdf_layout import base_styles, esc
+    from services.pdf.pdf_layout import base_styles, esc, fit_cell
 
     certs = list_certificates(session, activity_id=activity_id, year=year)
     fonts = register_fonts()
@@ -446,12 +463,15 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
                             topMargin=14 * mm, bottomMargin=16 * mm, title="结业证书发证登记册",
                             creator="党员教育培训管理系统")
     rows: list[list[Any]] = [["序号", "证书编号", "姓名", "所在党支部", "身份证号码", "培训名称", "发证日期", "状态", "备注"]]
+    widths = [10, 32, 20, 40, 38, 60, 24, 16, 29]
+    # One-line cells at the table's 9 pt inside its padding (6 pt a side).
+    one_line = ParagraphStyle("register_line", parent=st["cell"], fontSize=9, leading=11)
     for n, cert in enumerate(certs, start=1):
         note = cert.note()
-        rows.append([str(n), cert.number, cert.name, Paragraph(esc(cert.branch), st["small"]),
+        rows.append([str(n), fit_cell(cert.number, one_line, widths[1] * mm - 12),
+                     fit_cell(cert.name, one_line, widths[2] * mm - 12), Paragraph(esc(cert.branch), st["small"]),
                      mask_id_number(cert.id_number), Paragraph(esc(cert.activity_title), st["small"]),
-                     cert.issued_on.isoformat(), cert.status, Paragraph(esc(note), st["small"])])
-    widths = [10, 32, 20, 40, 38, 60, 24, 16, 29]
+                     cert.issued_on.isoformat(), cert.status, Paragraph(esc(note, breaks=True), st["small"])])
     table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), fonts.body, 9),
@@ -497,6 +517,7 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
     for letter, width in zip("ABCDEFGHIJ", (6, 16, 10, 22, 21, 36, 12, 8, 16, 20), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"  # the header on every printed page
     out = Path(out)
     save_workbook(wb, out)
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,30 @@ def test_jobs_that_write_announce_on_the_gui_thread(qtbot: Any, db: Database) ->
     default_runner().submit(work, on_finished=done.append)
     qtbot.waitUntil(lambda: bool(done))
     qtbot.waitUntil(lambda: len(tab.tree_model.branches()) == count + 1)
+
+
+def test_a_print_that_lacks_a_character_is_said_in_the_window(qtbot: Any, db: Database, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A printout drawn without a glyph for a name's rare character: the window says so after the print."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from services.pdf import pdf_fonts
+    from services.printing.print_roll import print_roll
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_a: said.append(text))
+    ws = workspace(db)
+    window = make_window(qtbot, ws)
+    pdf_fonts.take_missing()
+    with ws.write("print") as uow:  # as the window prints: the service logs the print
+        records = member_service.list_members(uow.session)[:3]
+        print_roll(uow.session, tmp_path / "roll.pdf", records=[*records, replace(records[0], name="王䶮")],
+                   actor=uow.actor)
+    qtbot.waitUntil(lambda: bool(said))
+    assert "䶮" in said[0] and "手写" in said[0]
+    with ws.write("print") as uow:  # a print with every character in the font says nothing
+        print_roll(uow.session, tmp_path / "roll2.pdf", records=member_service.list_members(uow.session)[:3],
+                   actor=uow.actor)
+    qtbot.wait(50)
+    assert len(said) == 1
+    window.close()

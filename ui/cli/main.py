@@ -122,7 +122,9 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
 
     undo_signals = interrupt_on_end_signals()  # logout, shutdown, a closed terminal: as Ctrl+C
     try:
-        return int(args.handler(args, ctx) or 0)
+        code = int(args.handler(args, ctx) or 0)
+        _say_missing_characters()
+        return code
     except DangxunError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -141,6 +143,17 @@ def run(argv: list[str] | None = None, gui: Callable[[argparse.Namespace], int] 
     finally:
         ctx.close()
         undo_signals()
+
+
+def _say_missing_characters() -> None:
+    """A PDF the command made lacks characters its font has no glyph for (a rare character of a name)."""
+    if "services.pdf.pdf_fonts" not in sys.modules:  # no PDF was made: nothing to ask
+        return
+    from services.pdf.pdf_fonts import missing_text, take_missing
+
+    missing = take_missing()
+    if missing:
+        print(missing_text(missing), file=sys.stderr)
 
 
 def report_unexpected(exc: BaseException, command: str = "") -> int:

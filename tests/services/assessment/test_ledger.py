@@ -111,6 +111,10 @@ def test_ledger_excel_reads_back(data: tuple[Database, Dataset], tmp_path: Path)
     acts = wb.get_sheet_by_name("活动明细").to_python()
     assert [r[1] for r in acts[2:]] == ["活动a3", "活动a4"]
     assert acts[2][6:] == [3.0, 120.0]
+    import openpyxl
+
+    # Every sheet prints its title and header on each page.
+    assert {ws.print_title_rows for ws in openpyxl.load_workbook(path).worksheets} == {"$1:$2"}
 
 
 def test_training_card(data: tuple[Database, Dataset], tmp_path: Path) -> None:
@@ -125,3 +129,24 @@ def test_training_card(data: tuple[Database, Dataset], tmp_path: Path) -> None:
     rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("学时登记卡").to_python()
     assert rows[1][1] == "甲一"
     assert any(r[2] == "年度合计" and r[6] == 44.0 for r in rows)
+
+
+def test_notice_and_card_print_text_as_written(data: tuple[Database, Dataset], tmp_path: Path) -> None:
+    """Titles and names are text, not ReportLab markup: <b>, & and < print as typed."""
+    import pypdfium2 as pdfium
+
+    from models import Activity
+
+    db, ds = data
+    title, organiser = "学习<条例>&问答 <b>加粗</b> R&D", "A&B<党委>"
+    with db.session_factory.begin() as s:
+        s.add(Activity(title=title, type_id=ds.types["专题培训"], start_date=D(2024, 11, 1), status="计划",
+                       organiser=organiser, hours=16))
+    with db.session_factory() as s:
+        items = ledger.shortfalls(s, 2024, today=D(2024, 10, 1))
+    out = ledger.write_shortfall_notice(tmp_path / "notice.pdf", 2024, items, today=D(2024, 10, 1))
+    doc = pdfium.PdfDocument(str(out))
+    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    doc.close()
+    assert title in text.replace("\r\n", "").replace("\n", "")
+    assert organiser in text.replace("\r\n", "").replace("\n", "")

@@ -53,3 +53,13 @@ def test_cli_study_plan(tmp_path: Path) -> None:
     done = cli("study-plan", "print", "--year", "2026", str(tmp_path / "p.pdf"))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "p.pdf").stat().st_size > 1000
+
+
+def test_a_title_with_its_own_marks_is_not_wrapped_again() -> None:
+    from services.plan.materials import book
+
+    assert book("入党教材") == book("《入党教材》") == "《入党教材》"
+    assert book("《学习纲要（2023年版）》配套辅导读本") == "《学习纲要（2023年版）》配套辅导读本"
+    assert book("《习近平谈治国理政》与《之江新语》") == "《习近平谈治国理政》与《之江新语》"
+    item = study_plan.ItemInfo(1, 1, "书目", "《学习纲要》配套辅导读本", None, None, None)
+    assert item.shown == "《学习纲要》配套辅导读本"

@@ -152,3 +152,25 @@ def test_export_record_list_is_the_filter(demo_db: Database, tmp_path: Path) -> 
     rows = CalamineWorkbook.from_path(str(result.path)).get_sheet_by_index(0).to_python()
     assert [r[2] for r in rows[2:]] == [c.id_number for c in chosen]
     assert dataclasses.asdict(chosen[0]) and record_as_raw(chosen[0])["name"] == rows[2][1]
+
+
+@pytest.mark.parametrize("mode", ["direct", "write_only", "normal"])
+def test_line_breaks_wrap_and_header_repeats_in_print(tmp_path: Path, mode: str) -> None:
+    db = open_database(tmp_path / "b.sqlite3")
+    remarks = "（借调）２０２１年起\n第二行：全角　空格"
+    with db.session_factory.begin() as s:
+        create_branch(s, "机关第一党支部", "tester")
+        create_member(s, {"name": "阿依古丽·买买提", "id_number": "110101199003071233", "branch": "机关第一党支部",
+                          "remarks": remarks, "job": "=1+1\n兼职"}, "tester")
+    out = tmp_path / f"lines-{mode}.xlsx"
+    with db.session_factory() as s:
+        export_records(list_members(s), out, mode=mode)
+    ws = load_workbook(out).active
+    assert ws.print_title_rows == "$1:$2"
+    cells = {c.value: c for row in ws.iter_rows(min_row=3) for c in row if isinstance(c.value, str) and "\n" in c.value}
+    assert set(cells) == {remarks, "=1+1\n兼职"}
+    assert all(c.alignment.wrap_text for c in cells.values())
+    assert cells["=1+1\n兼职"].quotePrefix and cells["=1+1\n兼职"].data_type == "s"
+    values = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    assert remarks in values[2] and "=1+1\n兼职" in values[2]
+    db.dispose()

@@ -165,3 +165,28 @@ def test_same_export_twice_is_refused(db: Database, samples: Path) -> None:
         sid = surveys.save_import(s, parsed, "测试")
     with pytest.raises(ConflictError, match=f"问卷编号{sid}"), db.session_factory.begin() as s:
         surveys.save_import(s, read_export(samples / "survey_wjx.xlsx"), "测试", title="另一个标题")
+
+
+def test_report_pdf_keeps_line_breaks_of_text_answers(db: Database, tmp_path: Path) -> None:
+    with db.session_factory.begin() as s:
+        sid = _paper(s)
+        surveys.add_responses(s, sid, [["A", "A", "A", "=1+1 多组织现场教学\n第二行：少开会"]])
+    with db.session_factory() as s:
+        result = surveys.get_survey(s, sid)
+    pdf = tmp_path / "r.pdf"
+    survey_report.write_report(result, pdf)
+    lines = [line.strip() for line in _pdf_text(pdf).splitlines()]
+    assert "· =1+1 多组织现场教学" in lines and "第二行：少开会" in lines
+
+
+def test_form_does_not_repeat_the_hint_a_title_gives(db: Database, tmp_path: Path) -> None:
+    drafts = [surveys.QuestionDraft("希望的培训形式（可多选）", t.MULTIPLE, ("集中授课", "网络培训")),
+              surveys.QuestionDraft("您所在的党支部", t.SINGLE, ("第一支部", "第二支部"))]
+    with db.session_factory.begin() as s:
+        sid = surveys.create_paper(s, "需求调查", drafts, "测试")
+    with db.session_factory() as s:
+        result = surveys.get_survey(s, sid)
+    out = tmp_path / "form.pdf"
+    survey_form.write_form(result, out)
+    text = _pdf_text(out)
+    assert text.count("可多选") == 1 and "您所在的党支部（单选）" in text

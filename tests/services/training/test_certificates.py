@@ -69,6 +69,7 @@ def test_reissue_links_to_original(demo_db, finished_class, tmp_path):
         assert new.number in numbers and old.number not in numbers
         path = certificates.register_xlsx(s, tmp_path / "reg.xlsx", activity_id=info.id)
     ws = openpyxl.load_workbook(path).active
+    assert ws.print_title_rows == "$1:$1"  # the header on every printed page
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][1] == "证书编号" and len(rows) == 7
     assert any(r[7] == "已补发" for r in rows[1:]) and any(r[8] == old.number for r in rows[1:])

@@ -42,11 +42,13 @@ class ValidationError(DangxunError):
 
     exit_code = 1
 
-    def __init__(self, problems: list[FieldProblem] | str, field: str = "") -> None:
+    def __init__(self, problems: list[FieldProblem] | str, field: str = "", *, file: str | None = None) -> None:
         if isinstance(problems, str):
             problems = [FieldProblem(field, problems)]
         self.problems = problems
-        super().__init__("；".join(p.describe() for p in problems))
+        self.file = file  # the name of the file the problems are in, said first
+        text = "；".join(p.describe() for p in problems)
+        super().__init__(f"文件 {file}：{text}" if file else text)
 
 
 class NormalizeError(DangxunError):

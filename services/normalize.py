@@ -449,4 +449,4 @@ def parse_hours(value: Any) -> float | None:
         number = float(m.group(1))
     if math.isinf(number) or number < 0 or number > 1000:
         raise NormalizeError(f"学时“{value}”不在合理范围（0～1000）")
-    return round(number, 2)
+    return round(number, 2) + 0.0  # -0.0 (typed "-0") is 0, not shown as "-0学时"

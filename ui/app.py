@@ -304,6 +304,10 @@ def _fit_default_size(window: Any) -> None:
     window.resize(width, height)
 
 
+class _NotSaved(Exception):
+    """Qt could not write the picture (an unknown format, or no file to be made there)."""
+
+
 def _save_screenshot(window: Any, out: str) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -317,10 +321,21 @@ def _save_screenshot(window: Any, out: str) -> int:
         time.sleep(0.02)
     for _ in range(3):
         QApplication.processEvents()
+    from services.errors import DangxunError
+    from services.files.safe_write import safe_target
+
     target = Path(out).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(target)):
-        print(f"错误：无法保存截图到 {target}", file=sys.stderr)
+    # Through a temporary file: Qt empties the file it is given before finding it cannot write the format,
+    # and a mistyped name may be the database itself.
+    try:
+        with safe_target(target) as tmp:
+            if not window.grab().save(str(tmp)):
+                raise _NotSaved
+    except _NotSaved:
+        print(f"错误：无法保存截图到 {target}（请用 .png 或 .jpg 文件名）", file=sys.stderr)
+        return 2
+    except DangxunError as exc:
+        print(f"错误：无法保存截图到 {target}。{exc.message}", file=sys.stderr)
         return 2
     print(f"截图已保存：{target}", file=sys.stderr)
     window.close()

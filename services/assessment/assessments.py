@@ -171,8 +171,9 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
     from services.files.spreadsheet import read_table
 
     table = read_table(path, GRADE_HEADERS, required=("grade",), progress=progress, cancel=cancel)
+    file = Path(path).name
     if "name" not in table.fields and "id_number" not in table.fields:
-        raise ValidationError("表格中没有“姓名”或“公民身份号码”列，无法对应党员", "name")
+        raise ValidationError("表格中没有“姓名”或“公民身份号码”列，无法对应党员", "name", file=file)
     rows = list_grades(session, year)
     by_name: dict[str, list[GradeRow]] = {}
     for r in rows:
@@ -197,14 +198,14 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
         seen[member_id] = trow.number
         entries.append((member_id, grade, clean_text(values.get("remarks")) or None))
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(problems, file=file)
     try:
         return save_grades(session, actor, year, entries)
     except ValidationError as exc:
         # Map the entry numbers back to sheet rows.
         numbers = [r.number for r in table.rows]
         raise ValidationError([FieldProblem(p.field, p.message, numbers[p.row - 1] if p.row else None)
-                               for p in exc.problems]) from None
+                               for p in exc.problems], file=file) from None
 
 
 # ---------------------------------------------------------------- branches

@@ -172,7 +172,7 @@ def set_rule(session: Session, actor: str, year: int, group: str, hours: float,
         raise ValidationError(f"目标分组“{group}”不存在（可选：{'、'.join(GROUPS)}）", "group")
     if not 1900 <= year <= 2100:
         raise ValidationError(f"年度“{year}”不合理", "year")
-    if hours < 0 or hours > 1000:
+    if not 0 <= hours <= 1000:  # also refuses nan
         raise ValidationError("目标学时应在0～1000之间", "hours")
     before = rules_for_year(session, year)[group]
     rule = session.scalar(select(TargetRule).where(TargetRule.year == year, TargetRule.group == group))

@@ -5,7 +5,8 @@
 
 A failure anywhere (a full disk, no permission, a folder in the way, a file held open by another
 program) removes the temporary file, leaves any earlier file at `out` as it was, and raises
-FileWriteError (exit code 1) whose Chinese message names the file and the reason.
+FileWriteError (exit code 1) whose Chinese message names the file and the reason. A database file
+(the program's own, or a backup) is replaced only by another database, never by an export.
 """
 
 from __future__ import annotations
@@ -77,11 +78,36 @@ def check_target(out: Path) -> None:
         raise FileWriteError(f"无法写入文件 {out}：{out} 是一个文件夹，请给出文件名。数据库未作改动。")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder of the path should be
+        blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), out.parent)
+        raise FileWriteError(f"无法写入文件 {out}：{blocker} 是一个文件，不是文件夹。数据库未作改动。") from exc
     except OSError as exc:
         raise FileWriteError(f"无法写入文件 {out}：无法建立文件夹 {out.parent}（{reason_of(exc)}）。"
                              "数据库未作改动。") from exc
     if not out.parent.is_dir():
         raise FileWriteError(f"无法写入文件 {out}：{out.parent} 不是文件夹。数据库未作改动。")
+
+
+_DATABASE_HEADER = b"SQLite format 3\x00"
+# A database's write-ahead log and rollback journal hold committed or half-committed pages of it.
+_COMPANION_HEADERS = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
+
+
+def is_database_file(path: Path) -> bool:
+    """Whether `path` is a SQLite database (the program's database or a backup of it), or its log or journal."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_DATABASE_HEADER))
+    except OSError:
+        return False
+    return head == _DATABASE_HEADER or head.startswith(_COMPANION_HEADERS)
+
+
+def _refuse_replacing_a_database(out: Path, tmp: Path) -> None:
+    """An export (a PDF, a workbook …) never replaces a database file: a mistyped name must not erase the roll."""
+    if is_database_file(out) and not is_database_file(tmp):
+        raise FileWriteError(f"无法写入文件 {out}：它是一个数据库文件（本程序的数据库或备份），不能被覆盖；"
+                             "请另选文件名。文件没有写成，数据库未作改动。")
 
 
 def temp_path_for(out: Path) -> Path:
@@ -125,6 +151,7 @@ def safe_target(out: Path | str) -> Iterator[Path]:
         yield tmp
         if not tmp.exists():
             raise FileWriteError(f"无法写入文件 {out}：没有写出任何内容。数据库未作改动。")
+        _refuse_replacing_a_database(out, tmp)
         _fsync_file(tmp)
         os.replace(tmp, out)
     except (DangxunError, CancelledError):

@@ -16,6 +16,7 @@ from services.normalize import fold_key, normalize_id_number, parse_full_date
 from services.safety import changelog
 
 PARTY_TEXTBOOK = "入党教材"
+MAX_COPIES = 1000  # per member: more is a typing slip (and a huge number would not fit the column)
 
 
 def bare_title(title: str) -> str:
@@ -109,6 +110,8 @@ def issue_material(session: Session, actor: str, title: str, date: object, id_nu
         raise ValidationError("请填写发放日期", "date")
     if copies < 1:
         raise ValidationError("份数至少为1", "copies")
+    if copies > MAX_COPIES:
+        raise ValidationError(f"每人份数不能超过{MAX_COPIES}", "copies")
     wanted: list[str] = []
     bad: list[str] = []
     for raw in id_numbers:

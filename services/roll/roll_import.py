@@ -19,7 +19,7 @@ from models import Branch, Member
 from services import access, naming
 from services.bulk import indexes_built_after, insert_rows
 from services.errors import ConflictError, FieldProblem, ValidationError
-from services.files.safe_write import save_workbook
+from services.files.safe_write import FileWriteError, save_workbook
 from services.files.spreadsheet import ReadAhead, SheetInfo, Table, read_table
 from services.normalize import clean_text, fold_key
 from services.progress import Progress, RowProblem, bulk_work, tick
@@ -450,6 +450,13 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     return ImportResult(len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), created)
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:  # either is missing: not the same file
+        return False
+
+
 def write_refused_rows(plan: ImportPlan, out: Path | str) -> Path:
     """The refused rows with their original cells and a 错误原因 column, to fix and import again."""
     from openpyxl import Workbook
@@ -457,6 +464,9 @@ def write_refused_rows(plan: ImportPlan, out: Path | str) -> Path:
     from services.files.xlsx_util import write_cell
 
     out = Path(out)
+    if plan.path and _same_file(out, Path(plan.path)):
+        raise FileWriteError(f"无法写入文件 {out}：它就是正在导入的花名册，另存有问题的行会把它覆盖；请另选文件名。"
+                             "文件没有写成，数据库未作改动。")
     wb = Workbook()
     ws = wb.active
     ws.title = "未导入的行"

@@ -279,6 +279,14 @@ def newest_good_backup(db_path: Path, folder: Path | None = None, tries: int = 5
     return None
 
 
+def _companions(db_path: Path) -> set[Path]:
+    """The files SQLite and the lock keep beside the database, resolved."""
+    from services.safety.lock import lock_path_for
+
+    base = db_path.resolve()
+    return {base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal")} | {lock_path_for(base)}
+
+
 def damage_with_backup(exc: DamagedDatabaseError, folder: Path | None = None) -> DamagedDatabaseError:
     """The damage refusal, naming the newest good backup of the damaged file."""
     try:
@@ -334,6 +342,9 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     target = Path(target)
     if db.path is not None and target.resolve() == db.path.resolve():
         raise UnreadableFileError("备份文件不能与数据库本身是同一个文件")
+    if db.path is not None and target.resolve() in _companions(db.path):
+        # SQLite removes its -wal and -shm files on closing, the lock file goes with the lock: the backup would vanish.
+        raise UnreadableFileError(f"备份文件 {target} 是数据库的附属文件（日志或锁文件），会被程序删除；请另选文件名。")
     try:
         if db.path is None:
             from services.safety import copying

@@ -88,6 +88,27 @@ def copy_rows(source: Engine, target: Engine, *, where: str, replace: bool = Fal
     return CopyResult(where, len(tables), copied, members)
 
 
+def _new_file(target: Path) -> Any:
+    """The new SQLite file to copy into; one that cannot be made there is said naming it, not the source."""
+    import sqlite3
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from services.files.safe_write import FileWriteError, reason_of
+    from services.safety.storage import open_database
+
+    files = [target, *(target.with_name(target.name + s) for s in ("-wal", "-shm", "-journal"))]
+    there = {f for f in files if f.exists()}
+    try:
+        return open_database(target, create_folder=False)
+    except (OSError, SQLAlchemyError, sqlite3.Error) as exc:
+        why = reason_of(exc) if isinstance(exc, OSError) else "无法在该位置建立文件（没有写入权限，或路径不可用）"
+        for leftover in files:  # what the failed opening left, never a file that was there
+            if leftover not in there and leftover.is_file():
+                leftover.unlink(missing_ok=True)
+        raise FileWriteError(f"无法新建数据库文件 {target}：{why}。没有作任何改动。") from exc
+
+
 def copy_database(source: Any, target: str | Path, *, progress: Progress | None = None,
                   cancel: threading.Event | None = None) -> CopyResult:
     """Copy the open database `source` (storage.Database) to `target`: a new SQLite file or an empty server database."""
@@ -100,7 +121,7 @@ def copy_database(source: Any, target: str | Path, *, progress: Progress | None 
         if source.path is not None and path.resolve() == Path(source.path).resolve():
             raise ConflictError("目标就是当前数据库本身，没有作任何改动。")
         target = path
-    made = open_database(target) if isinstance(target, str) else open_database(target, create_folder=False)
+    made = open_database(target) if isinstance(target, str) else _new_file(target)
     try:
         where = made.where
         result = copy_rows(source.engine, made.engine, where=where, progress=progress, cancel=cancel)

@@ -41,6 +41,7 @@ from services.training.activity_sessions import SESSION_LABELS, clean_sessions
 
 STATUSES = ("计划", "进行中", "已结束", "已取消", "已归档")
 PAID_BY = ("党费", "行政经费")
+MAX_COST = 1e9  # yuan: as for a spending (services/assessment/spending.py)
 # What completing a class takes (for certificates): every session, a number of hours, a share of sessions.
 COMPLETION_RULES = {"all_sessions": "全部课次出勤", "hours": "学时达到", "share": "出勤课次比例达到"}
 
@@ -329,6 +330,8 @@ def clean_activity(session: Session, raw: dict[str, Any]) -> tuple[dict[str, Any
             raise NormalizeError(f"费用“{text}”应为数字（元）") from None
         if number < 0:
             raise NormalizeError("费用不能为负")
+        if not number <= MAX_COST:  # also nan and inf
+            raise NormalizeError(f"费用“{text}”不在合理范围（0～{MAX_COST:,.0f}元）")
         return round(number, 2)
 
     run("cost", money)

@@ -339,7 +339,7 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
         hours = float(hours)
     except (TypeError, ValueError):
         raise ValidationError("调整的学时应为数字（可为负数）", field="hours") from None
-    if hours == 0 or abs(hours) > 1000:
+    if not 0 < abs(hours) <= 1000:  # also refuses nan and inf, which no comparison holds for
         raise ValidationError("调整的学时应为非零数字，且不超过1000", field="hours")
     when = parse_full_date(date) if date is not None and not isinstance(date, dt.date) else date
     when = when or dt.date.today()

@@ -267,7 +267,11 @@ def read_people_list(path: Path | str) -> list[tuple[int, str]]:
 
 def enrol_from_file(session: Session, activity_id: int, path: Path | str, actor: str,
                     *, allow_partial: bool = False) -> EnrolResult:
-    return enrol_from_values(session, activity_id, read_people_list(path), actor, allow_partial=allow_partial)
+    values = read_people_list(path)
+    try:
+        return enrol_from_values(session, activity_id, values, actor, allow_partial=allow_partial)
+    except ValidationError as exc:  # the rows' problems, said with the file they are in
+        raise ValidationError(exc.problems, file=Path(path).name) from None
 
 
 def unenrol(session: Session, activity_id: int, member_ids: Iterable[int], actor: str) -> int:

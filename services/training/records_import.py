@@ -171,7 +171,7 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         missing.insert(0, "name")
     if missing:
         names = "、".join("/".join(RECORD_HEADERS[k][:3]) for k in missing)
-        raise UnreadableFileError(f"第{table.header_row}行的表头缺少这些列：{names}")
+        raise UnreadableFileError(f"文件 {Path(table.path).name} 第{table.header_row}行的表头缺少这些列：{names}")
 
     def col(key: str) -> str:
         return plan.headers.get(key, LABELS[key])

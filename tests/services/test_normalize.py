@@ -126,5 +126,10 @@ def test_hours(raw: object, expected: float | None) -> None:
     assert parse_hours(raw) == expected
 
 
+def test_minus_zero_hours_are_zero_not_shown_as_minus_zero() -> None:
+    value = parse_hours(-0.0)  # `--hours -0` on the command line
+    assert value == 0 and str(value) == "0.0"
+
+
 def test_mask() -> None:
     assert mask_id_number("110105198001011234") == "110105********1234"

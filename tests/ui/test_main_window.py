@@ -116,6 +116,37 @@ def test_screenshot_of_an_unknown_tab_is_a_usage_error(db: Database, tmp_path: P
     assert "没有名为" in result.stderr.decode("utf-8")
 
 
+def _tables(path: Path) -> list[str]:
+    """The database's tables (opening the window itself writes a little, so the bytes may change)."""
+    import sqlite3
+
+    conn = sqlite3.connect(str(path))
+    try:
+        return sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        conn.close()
+
+
+def test_a_screenshot_that_cannot_be_saved_leaves_the_target_and_the_database(db: Database, tmp_path: Path) -> None:
+    """Qt truncates the file it was given before finding it cannot write the format: the picture goes to a
+    temporary file first, so a mistyped --screenshot never empties the database (or any other file)."""
+    assert db.path is not None
+    roll = tmp_path / "花名册.xlsx"
+    roll.write_bytes(b"PK a workbook")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    before = _tables(db.path)
+    assert "member" in before
+    for out, words in ((db.path, str(db.path)), (roll, str(roll)), (roll / "x.png", str(roll))):
+        result = subprocess.run(
+            [sys.executable, str(REPO / "main.py"), "--db", str(db.path), "--screenshot", str(out)],
+            cwd=REPO, env=env, capture_output=True, timeout=120)
+        err = result.stderr.decode("utf-8", "replace")
+        assert result.returncode == 2 and words in err and "Traceback" not in err, err
+    assert _tables(db.path) == before
+    assert roll.read_bytes() == b"PK a workbook"
+    assert sorted(p.name for p in tmp_path.iterdir() if ".part" in p.name) == []
+
+
 def test_every_tab_leaves_the_window_usable_at_1024(qtbot: Any, db: Database) -> None:
     """After every tab has been shown, nothing forces the window wider than 1024 (nor taller than 768)."""
     window = make_window(qtbot, db, None)

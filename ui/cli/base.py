@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import math
 import os
 import re
 import sys
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from services.errors import DangxunError
+from services.errors import DangxunError, UnreadableFileError
 
 
 class UsageError(DangxunError):
@@ -45,7 +46,7 @@ _ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
     ("unexpected option string: %s", "意外的选项：{0}"),
     ("cannot have multiple subparser arguments", "不能有多个子命令参数"),
 )
-_TYPE_NAMES = {"int": "整数", "float": "数字", "str": "文本"}
+_TYPE_NAMES = {"int": "整数", "integer": "整数", "float": "数字", "str": "文本"}
 
 
 def _pattern(msgid: str) -> re.Pattern[str]:
@@ -160,6 +161,59 @@ def db_path_from(args: argparse.Namespace) -> Path:
     from services.paths import default_db_path
 
     return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+# The largest whole number a database column holds (SQLite's and PostgreSQL's 64-bit integers).
+_LARGEST_INTEGER = 2 ** 63 - 1
+
+
+def integer(text: str) -> int:
+    """A whole-number argument (argparse type: an id, a count): one no database column could hold is out of range."""
+    value = int(text)  # a ValueError is argparse's 无效的整数
+    if abs(value) > _LARGEST_INTEGER:
+        raise argparse.ArgumentTypeError(f"“{text}”太大，超出范围")
+    return value
+
+
+def number(text: str) -> float:
+    """A number argument (argparse type): Python's float() also takes nan and inf, which are no number of hours or yuan."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”应为数字") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"“{text}”应为数字")
+    return value
+
+
+def output_file(text: str) -> str:
+    """An output file argument (argparse type): given, and not a folder (a name ending in / or \\)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("没有给出输出文件名")
+    if text.endswith(("/", "\\")):
+        raise argparse.ArgumentTypeError(f"“{text}”是文件夹，请给出文件名")
+    return text
+
+
+def named_file(text: str, what: str = "文件", error: type[DangxunError] | None = None) -> Path:
+    """`text` as a path; an empty argument (a script's unset variable) is refused, not taken for the current folder."""
+    if not text.strip():
+        raise (error or UnreadableFileError)(f"没有给出{what}名：请给出要读取的{what}。")
+    return Path(text).expanduser()
+
+
+def input_file(text: str, what: str = "文件", error: type[DangxunError] | None = None) -> Path:
+    """The file a command reads, refused at once (exit code 2) when not given, missing or a folder.
+
+    An empty argument is not taken for the current folder: `Path("")` is `.`, which names nothing a clerk typed.
+    """
+    kind = error or UnreadableFileError
+    path = named_file(text, what, kind)
+    if path.is_dir():
+        raise kind(f"{path} 是一个文件夹，不是{what}：请给出文件名。")
+    if not path.is_file():
+        raise kind(f"找不到{what} {path}")
+    return path
 
 
 def print_json(data: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.access import ADMIN, EDITOR
 from services.plan import materials, periods
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, input_file, integer, output_file, print_json
 
 
 def register(sub: Any) -> None:
@@ -66,12 +66,12 @@ def register(sub: Any) -> None:
     sa.add_argument("--year", type=int, required=True, metavar="Y")
     sa.add_argument("--kind", required=True, choices=("书目", "篇目", "专题"))
     sa.add_argument("--title", required=True)
-    sa.add_argument("--month", type=int)
-    sa.add_argument("--activity", type=int, metavar="ACTIVITY_ID", help="落实这一条的活动")
+    sa.add_argument("--month", type=integer)
+    sa.add_argument("--activity", type=integer, metavar="ACTIVITY_ID", help="落实这一条的活动")
     sa.set_defaults(handler=cmd_study_add)
     sl = spsub.add_parser("link", help="把条目关联到落实它的活动")
-    sl.add_argument("item_id", type=int, metavar="ITEM_ID")
-    sl.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    sl.add_argument("item_id", type=integer, metavar="ITEM_ID")
+    sl.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     sl.set_defaults(handler=cmd_study_link)
     sh = spsub.add_parser("show", help="显示某年度学习计划")
     sh.add_argument("--year", type=int, required=True, metavar="Y")
@@ -79,7 +79,7 @@ def register(sub: Any) -> None:
     sh.set_defaults(handler=cmd_study_show)
     sr = spsub.add_parser("print", help="按公文格式打印某年度学习计划（PDF）")
     sr.add_argument("--year", type=int, required=True, metavar="Y")
-    sr.add_argument("out", metavar="OUT.pdf")
+    sr.add_argument("out", type=output_file, metavar="OUT.pdf")
     sr.set_defaults(handler=cmd_study_print)
 
     m = sub.add_parser("materials", help="学习资料发放登记")
@@ -89,8 +89,8 @@ def register(sub: Any) -> None:
     mi.add_argument("--date", required=True, metavar="DATE")
     mi.add_argument("--member", action="append", default=[], metavar="ID_NUMBER", required=True,
                     help="领取党员的身份证号码；可重复")
-    mi.add_argument("--copies", type=int, default=1, metavar="N", help="每人份数（默认1）")
-    mi.add_argument("--spending", type=int, metavar="SPENDING_ID", help="用党费购买时对应的经费开支编号")
+    mi.add_argument("--copies", type=integer, default=1, metavar="N", help="每人份数（默认1）")
+    mi.add_argument("--spending", type=integer, metavar="SPENDING_ID", help="用党费购买时对应的经费开支编号")
     mi.add_argument("--json", action="store_true")
     mi.set_defaults(handler=cmd_materials_issue)
     ml = msub.add_parser("list", help="列出发放过的资料")
@@ -98,7 +98,7 @@ def register(sub: Any) -> None:
     ml.set_defaults(handler=cmd_materials_list)
     mp = msub.add_parser("sheet", help="打印资料签收表（PDF）")
     mp.add_argument("title", metavar="TITLE")
-    mp.add_argument("out", metavar="OUT.pdf")
+    mp.add_argument("out", type=output_file, metavar="OUT.pdf")
     mp.set_defaults(handler=cmd_materials_sheet)
 
 
@@ -236,11 +236,12 @@ def cmd_study_set(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.plan import study_plan
 
     body = None
-    if args.body_file:
+    if args.body_file is not None:
         from services.errors import UnreadableFileError
 
+        path = input_file(args.body_file, "正文文件")
         try:
-            body = Path(args.body_file).expanduser().read_text(encoding="utf-8-sig")
+            body = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise UnreadableFileError(f"无法读取正文文件 {args.body_file}（请用 UTF-8 文本文件）") from exc
     with ctx.workspace().write("study-plan", needs=EDITOR) as uow:

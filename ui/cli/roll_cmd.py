@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from services.files.spreadsheet import ReadAhead
 from services.progress import RowProblem
 from services.roles import EDITOR, VIEWER, can_see_full_ids
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, named_file, output_file, print_json
 
 if TYPE_CHECKING:
     from services.roll import roll_import
@@ -24,25 +24,26 @@ def register(sub: Any) -> None:
                    help="库中已有的党员：update 以本表为准更新，skip 跳过，refuse 拒绝导入（默认）")
     p.add_argument("--create-branches", action="store_true", help="表中出现的新党支部一并新建")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    p.add_argument("--errors", metavar="OUT.xlsx", help="把有问题的行连同“错误原因”列另存为 Excel")
+    p.add_argument("--errors", type=output_file, metavar="OUT.xlsx", help="把有问题的行连同“错误原因”列另存为 Excel")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import_members)
 
     e = sub.add_parser("export-members", help="把党员花名册导出为 Excel")
-    e.add_argument("out", metavar="OUT.xlsx")
+    e.add_argument("out", type=output_file, metavar="OUT.xlsx")
     e.add_argument("--branch", metavar="NAME", help="只导出该党支部")
     e.set_defaults(handler=cmd_export_members)
 
     t = sub.add_parser("template", help="导出空白导入模板")
     t.add_argument("kind", choices=("members",), help="members：党员花名册模板")
-    t.add_argument("out", metavar="OUT.xlsx")
+    t.add_argument("out", type=output_file, metavar="OUT.xlsx")
     t.set_defaults(handler=cmd_template)
 
 
 def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
     # The file is parsed in a thread while the services load and the database opens; what is wrong
     # with it is still said after what is wrong with the database or the account.
-    ahead = ReadAhead(Path(args.file), sheet=args.sheet)
+    path = named_file(args.file)
+    ahead = ReadAhead(path, sheet=args.sheet)
     from services.roll import roll_import
 
     roll_import.load_pinyin_meanwhile()
@@ -50,7 +51,7 @@ def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
     if not args.dry_run:
         ws.require(EDITOR, "导入花名册")
     with ws.read() as session:
-        plan = roll_import.plan_import(session, Path(args.file), sheet=args.sheet, on_duplicate=args.on_duplicate,
+        plan = roll_import.plan_import(session, path, sheet=args.sheet, on_duplicate=args.on_duplicate,
                                        ahead=ahead)
     branch_refusals = plan.branch_problems() if plan.new_branches and not args.create_branches else []
     if args.errors and plan.refused:
@@ -66,7 +67,7 @@ def cmd_import_members(args: argparse.Namespace, ctx: CliContext) -> int:
               file=sys.stderr)
     else:
         # Checked first, then one backup and one write: a refused import or a dry run takes none.
-        with ws.write("import-members", needs=EDITOR, backup=f"导入花名册 {Path(args.file).name} 之前") as uow:
+        with ws.write("import-members", needs=EDITOR, backup=f"导入花名册 {path.name} 之前") as uow:
             result = roll_import.apply_import(uow.session, plan, uow.actor, create_branches=args.create_branches)
             uow.note("member")
         created = result.branches_created

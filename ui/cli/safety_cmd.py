@@ -23,7 +23,7 @@ from services.safety import accounts as account_service
 from services.safety import audit, recovery
 from services.safety import backup as backup_service
 from services.safety import restore as restore_service
-from ui.cli.base import CliContext, UsageError, print_json
+from ui.cli.base import CliContext, UsageError, input_file, integer, print_json
 
 
 def _new_password(prompt_for: str) -> str:
@@ -53,7 +53,7 @@ def register(sub: Any) -> None:
     lg.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="到这一天止（含）")
     lg.add_argument("--by", metavar="NAME", help="只看该账号（操作人）的操作")
     lg.add_argument("--action", metavar="KEY", help="只看该类操作，如 export、import、print、backup")
-    lg.add_argument("--limit", type=int, metavar="N", help="最多列出N条")
+    lg.add_argument("--limit", type=integer, metavar="N", help="最多列出N条")
     lg.add_argument("--json", action="store_true",
                     help="JSON 列表，每条含 time、user、action、summary 等")
     lg.set_defaults(handler=cmd_log)
@@ -154,9 +154,7 @@ def cmd_backups_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
-    source = Path(args.file).expanduser()
-    if not source.is_file():
-        raise UsageError(f"找不到备份文件 {source}")
+    source = input_file(args.file, "备份文件", UsageError)
     restore_service.check_backup_file(source)  # another program's file is refused before anything is opened
     damaged = restore_service.damaged_reason(ctx.db_path) if ctx.db_path is not None else None
     if damaged:

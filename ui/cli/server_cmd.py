@@ -8,7 +8,7 @@ from typing import Any
 
 from services.roles import ADMIN
 from services.safety.location import resolve_database
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, UsageError, print_json
 
 
 def register(sub: Any) -> None:
@@ -23,6 +23,8 @@ def cmd_copy_db(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.safety import audit
     from services.safety import copying as copy_service
 
+    if not args.target.strip():  # not the default database
+        raise UsageError("没有给出复制的目标：请给出新的数据库文件名，或服务器上空数据库的地址。")
     ws = ctx.workspace()
     ws.require_snapshot("复制整个数据库")
     target = resolve_database(args.target)

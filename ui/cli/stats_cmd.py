@@ -11,7 +11,7 @@ from typing import Any
 from services.errors import DangxunError, NormalizeError
 from services.normalize import parse_full_date
 from services.roles import EDITOR
-from ui.cli.base import CliContext, UsageError, print_json
+from ui.cli.base import CliContext, UsageError, named_file, number, output_file, print_json
 
 
 def _date(text: str) -> dt.date:
@@ -52,8 +52,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("ledger", help="导出年度学时台账（Excel）")
     p.add_argument("--year", type=_year, required=True, metavar="Y")
-    p.add_argument("out", metavar="OUT.xlsx")
-    p.add_argument("--notice", metavar="OUT.pdf", help="同时生成各支部学时未达标提醒（PDF）")
+    p.add_argument("out", type=output_file, metavar="OUT.xlsx")
+    p.add_argument("--notice", type=output_file, metavar="OUT.pdf", help="同时生成各支部学时未达标提醒（PDF）")
     p.set_defaults(handler=cmd_ledger)
 
     p = sub.add_parser("report", help="生成贯彻落实情况报告（Word，可另附 Excel）；--year 生成年度报告")
@@ -62,8 +62,8 @@ def register(sub: Any) -> None:
     p.add_argument("--year", type=_year, metavar="Y", help="向上级党组织的年度报告（条例第43条），代替 --from/--to")
     p.add_argument("--submit", action="store_true",
                    help="作为上报数保存报告中的数据；此后同一区间的报告会列出变动的数据及原因")
-    p.add_argument("out", metavar="OUT.docx")
-    p.add_argument("--xlsx", metavar="OUT.xlsx", help="同时导出报告数据与附表（Excel）")
+    p.add_argument("out", type=output_file, metavar="OUT.docx")
+    p.add_argument("--xlsx", type=output_file, metavar="OUT.xlsx", help="同时导出报告数据与附表（Excel）")
     p.add_argument("--organisation", default="我局党委", help="报告中的单位称谓（默认：我局党委）")
     p.set_defaults(handler=cmd_report)
 
@@ -77,7 +77,7 @@ def register(sub: Any) -> None:
     t.add_argument("--year", type=_year, required=True)
     t.add_argument("--group", choices=("all", "committee", "bureau"), required=True,
                    help="all 全体党员；committee 支部书记和支委委员；bureau 本局自定目标")
-    t.add_argument("--hours", type=float, required=True)
+    t.add_argument("--hours", type=number, required=True)
     t.add_argument("--disable", action="store_true", help="停用该目标（如新规划不设固定学时）")
     t.add_argument("--class-required", action="store_true", help="要求至少参加一次集中培训")
     t.set_defaults(handler=cmd_targets_set)
@@ -115,7 +115,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("card", help="导出党员学时登记卡（PDF 或 Excel）")
     p.add_argument("id_number", metavar="ID_NUMBER", help="党员的公民身份号码")
-    p.add_argument("out", metavar="OUT.pdf|OUT.xlsx")
+    p.add_argument("out", type=output_file, metavar="OUT.pdf|OUT.xlsx")
     p.add_argument("--year", type=_year, action="append", help="只含该年度（可多次给出）")
     p.set_defaults(handler=cmd_card)
 
@@ -126,6 +126,8 @@ def _check_period(args: argparse.Namespace) -> None:
 
 
 def _writable(path: str, suffixes: tuple[str, ...]) -> Path:
+    if not path.strip():
+        raise UsageError(f"没有给出输出文件名（扩展名应为 {' 或 '.join(suffixes)}）")
     out = Path(path).expanduser()
     if out.suffix.lower() not in suffixes:
         raise UsageError(f"输出文件 {out.name} 的扩展名应为 {' 或 '.join(suffixes)}")
@@ -254,7 +256,7 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import ledger
 
     out = _writable(args.out, (".xlsx",))
-    notice = _writable(args.notice, (".pdf",)) if args.notice else None
+    notice = _writable(args.notice, (".pdf",)) if args.notice is not None else None
     with ctx.workspace().read() as session:
         ledger.write_ledger_xlsx(session, args.year, out)
         if notice is not None:
@@ -277,7 +279,7 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     else:
         _check_period(args)
     out = _writable(args.out, (".docx",))
-    xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx else None
+    xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx is not None else None
     with ctx.workspace().read() as session:
         if args.year is not None:
             content = report.build_year_return(session, args.year, organisation=args.organisation)
@@ -341,6 +343,7 @@ def cmd_targets_exclude(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_grades_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import assessments
 
+    named_file(args.file)
     ws = ctx.workspace()
     ws.require(EDITOR)
     # Checked first in a transaction that is never committed: a refused file takes no backup.

@@ -13,7 +13,7 @@ from services.access import EDITOR
 from services.errors import UnreadableFileError, ValidationError
 from services.survey import surveys
 from services.survey import tally as t
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, input_file, integer, output_file, print_json
 
 
 class _QuestionAction(argparse.Action):
@@ -37,20 +37,20 @@ def register(sub: Any) -> None:
     im = ssub.add_parser("import", help="导入问卷星答卷（按选项文本下载的 .xlsx/.xls/.csv）")
     im.add_argument("file", metavar="FILE")
     im.add_argument("--title", metavar="TEXT", help="问卷标题（默认：文件名）")
-    im.add_argument("--activity", type=int, metavar="ID", help="作为该活动（培训班）的评估问卷")
+    im.add_argument("--activity", type=integer, metavar="ID", help="作为该活动（培训班）的评估问卷")
     im.add_argument("--json", action="store_true")
     im.set_defaults(handler=cmd_import)
     ls = ssub.add_parser("list", help="列出问卷")
-    ls.add_argument("--activity", type=int, metavar="ID")
+    ls.add_argument("--activity", type=integer, metavar="ID")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(handler=cmd_list)
     sh = ssub.add_parser("show", help="某问卷每题的统计")
-    sh.add_argument("survey_id", type=int, metavar="ID")
+    sh.add_argument("survey_id", type=integer, metavar="ID")
     sh.add_argument("--json", action="store_true")
     sh.set_defaults(handler=cmd_show)
     rp = ssub.add_parser("report", help="统计报告（.pdf 含条形图，或 .docx）")
-    rp.add_argument("survey_id", type=int, metavar="ID")
-    rp.add_argument("out", metavar="OUT.pdf|OUT.docx")
+    rp.add_argument("survey_id", type=integer, metavar="ID")
+    rp.add_argument("out", type=output_file, metavar="OUT.pdf|OUT.docx")
     rp.set_defaults(handler=cmd_report)
     nw = ssub.add_parser("new", help="设计纸质问卷：--question “1、题目” --options “A┋B┋C” [--kind multiple] …，"
                                      "或 --from 定义文件.json")
@@ -61,15 +61,15 @@ def register(sub: Any) -> None:
                     help="上一道题的题型：single 单选（有选项时默认）、multiple 多选、scale 量表、text 填空（无选项时默认）")
     nw.add_argument("--from", dest="definition", metavar="FILE.json",
                     help='{"questions": [{"title": "…", "kind": "single", "options": ["…"]}]}')
-    nw.add_argument("--activity", type=int, metavar="ID")
+    nw.add_argument("--activity", type=integer, metavar="ID")
     nw.add_argument("--json", action="store_true")
     nw.set_defaults(handler=cmd_new)
     fm = ssub.add_parser("form", help="打印纸质问卷（A4 PDF）")
-    fm.add_argument("survey_id", type=int, metavar="ID")
-    fm.add_argument("out", metavar="OUT.pdf")
+    fm.add_argument("survey_id", type=integer, metavar="ID")
+    fm.add_argument("out", type=output_file, metavar="OUT.pdf")
     fm.set_defaults(handler=cmd_form)
     en = ssub.add_parser("enter", help="录入纸质答卷：每份答卷一个 --response，各题答案用 | 分隔（选择题写字母，如 A|BC|4|意见）")
-    en.add_argument("survey_id", type=int, metavar="ID")
+    en.add_argument("survey_id", type=integer, metavar="ID")
     en.add_argument("--response", action="append", default=[], metavar="A|BC|4|TEXT", required=True)
     en.set_defaults(handler=cmd_enter)
     sm = ssub.add_parser("summary", help="某年问卷的答卷数与最受欢迎的培训内容、形式（供计划与报告引用）")
@@ -77,16 +77,14 @@ def register(sub: Any) -> None:
     sm.add_argument("--json", action="store_true")
     sm.set_defaults(handler=cmd_summary)
     dl = ssub.add_parser("delete", help="删除问卷及其答卷")
-    dl.add_argument("survey_id", type=int, metavar="ID")
+    dl.add_argument("survey_id", type=integer, metavar="ID")
     dl.set_defaults(handler=cmd_delete)
 
 
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.survey.wjx_import import read_export
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise UnreadableFileError(f"找不到文件 {path}")
+    path = input_file(args.file)
     parsed = read_export(path)
     ws = ctx.workspace()
     with ws.write("survey-import", needs=EDITOR, backup=True) as uow:
@@ -162,29 +160,45 @@ def _drafts_from_args(args: argparse.Namespace) -> list[surveys.QuestionDraft]:
     from services.survey.wjx_import import split_header
 
     drafts: list[surveys.QuestionDraft] = []
-    if args.definition:
-        path = Path(args.definition)
+    if args.definition is not None:
+        path = input_file(args.definition, "问卷定义文件")
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except OSError as exc:
-            raise UnreadableFileError(f"无法读取问卷定义文件 {path}：{exc.strerror or exc}") from exc
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise UnreadableFileError(f"问卷定义文件 {path.name} 不是有效的 JSON（UTF-8）：{exc}") from exc
+            why = "没有读取权限" if isinstance(exc, PermissionError) else "文件无法读取"
+            raise UnreadableFileError(f"无法读取问卷定义文件 {path}：{why}。") from exc
+        except UnicodeDecodeError as exc:
+            raise UnreadableFileError(f"问卷定义文件 {path.name} 不是 UTF-8 文本，不是有效的 JSON。") from exc
+        except json.JSONDecodeError as exc:
+            raise UnreadableFileError(f"问卷定义文件 {path.name} 不是有效的 JSON：第{exc.lineno}行第{exc.colno}列有误。") from exc
         items = data.get("questions") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise ValidationError(f"问卷定义文件 {path.name} 应有 \"questions\" 列表。")
-        for item in items:
-            if not isinstance(item, dict):
-                raise ValidationError(f"问卷定义文件 {path.name} 的每道题应是一个对象（title、kind、options）。")
-            options = item.get("options") or []
-            if isinstance(options, str):
-                options = options.split(t.JOIN)
-            drafts.append(_draft(str(item.get("title", "")), [str(o) for o in options], item.get("kind")))
+        for number, item in enumerate(items, start=1):
+            drafts.append(_draft_from_json(path, number, item))
     for item in args.questions or []:
         options = item["options"].split(t.JOIN) if item["options"] else []
         number, title = split_header(item["title"])
         drafts.append(_draft(title, options, item["kind"], number))
     return drafts
+
+
+def _draft_from_json(path: Path, number: int, item: Any) -> surveys.QuestionDraft:
+    """One question of a definition file; a value of the wrong kind is refused naming the file and the question."""
+    if not isinstance(item, dict):
+        raise ValidationError(f"问卷定义文件 {path.name} 的每道题应是一个对象（title、kind、options）。")
+    where = f"问卷定义文件 {path.name} 第{number}题"
+    title, kind, options = item.get("title"), item.get("kind"), item.get("options") or []
+    if not isinstance(title, str | int | float) or isinstance(title, bool):
+        raise ValidationError(f"{where}的 title 应是题目文字。")
+    if kind is not None and not isinstance(kind, str):
+        raise ValidationError(f"{where}的 kind 应是 single、multiple、scale 或 text。")
+    if isinstance(options, str):
+        options = options.split(t.JOIN)
+    if not isinstance(options, list) or not all(
+            isinstance(o, str | int | float) and not isinstance(o, bool) for o in options):
+        raise ValidationError(f"{where}的 options 应是选项文字的列表，如 [\"满意\", \"不满意\"]。")
+    return _draft(str(title), [str(o) for o in options], kind)
 
 
 def _draft(title: str, options: list[str], kind: str | None, number: int | None = None) -> surveys.QuestionDraft:
@@ -196,9 +210,11 @@ def cmd_new(args: argparse.Namespace, ctx: CliContext) -> int:
     drafts = _drafts_from_args(args)
     with ctx.workspace().write("survey-new", needs=EDITOR) as uow:
         survey_id = surveys.create_paper(uow.session, args.title, drafts, uow.actor, activity_id=args.activity)
+    with ctx.workspace().read() as session:
+        title = surveys.get_survey(session, survey_id).info.title  # as kept: an empty --title is 问卷
     if args.json:
-        print_json({"id": survey_id, "title": args.title.strip(), "questions": len(drafts)})
-    print(f"已新建纸质问卷“{args.title.strip()}”（编号{survey_id}，{len(drafts)}道题）。"
+        print_json({"id": survey_id, "title": title, "questions": len(drafts)})
+    print(f"已新建纸质问卷“{title}”（编号{survey_id}，{len(drafts)}道题）。"
           f"打印：survey form {survey_id} 问卷.pdf", file=sys.stderr)
     return 0
 

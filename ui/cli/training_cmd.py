@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from services.access import EDITOR, VIEWER
-from services.errors import UnreadableFileError, ValidationError
+from services.errors import ValidationError
 from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
-from ui.cli.base import CliContext, print_json
+from ui.cli.base import CliContext, input_file, integer, number, output_file, print_json
 
 
 def register(sub: Any) -> None:
@@ -39,22 +39,22 @@ def register(sub: Any) -> None:
     cr.add_argument("--type", required=True)
     cr.add_argument("--start", required=True, metavar="DATE")
     cr.add_argument("--end", metavar="DATE")
-    cr.add_argument("--hours", type=float, default=0.0, help="不分课次时的学时")
+    cr.add_argument("--hours", type=number, default=0.0, help="不分课次时的学时")
     cr.add_argument("--session", action="append", default=[], metavar="DATE,HOURS[,09:00-12:00[,主题]]",
                     help="一个课次；可重复")
     for name in ("organiser", "place", "lecturer", "target-group", "paid-by"):
         cr.add_argument(f"--{name}")
-    cr.add_argument("--cost", type=float)
+    cr.add_argument("--cost", type=number)
     cr.add_argument("--completion", choices=tuple(activities.COMPLETION_RULES), default="all_sessions")
-    cr.add_argument("--completion-value", type=float)
+    cr.add_argument("--completion-value", type=number)
     cr.add_argument("--json", action="store_true")
     cr.set_defaults(handler=cmd_activities_create)
     stt = asub.add_parser("status", help="改变活动状态（计划/进行中/已结束/已取消/已归档）")
-    stt.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    stt.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     stt.add_argument("status", choices=activities.STATUSES)
     stt.set_defaults(handler=cmd_activities_status)
     dl = asub.add_parser("delete", help="删除尚无考勤记录的活动")
-    dl.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    dl.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     dl.set_defaults(handler=cmd_activities_delete)
     tp = asub.add_parser("types", help="列出活动类别")
     tp.add_argument("--json", action="store_true")
@@ -69,15 +69,15 @@ def register(sub: Any) -> None:
     at_ex.add_argument("--include", action="store_true")
     at_ex.set_defaults(handler=cmd_exclude_type)
     adj = sub.add_parser("adjust-hours", help="手工调整党员学时（与考勤学时分开记录，须写明原因）")
-    adj.add_argument("member_id", type=int, metavar="MEMBER_ID")
-    adj.add_argument("hours", type=float, metavar="HOURS", help="可为负数")
+    adj.add_argument("member_id", type=integer, metavar="MEMBER_ID")
+    adj.add_argument("hours", type=number, metavar="HOURS", help="可为负数")
     adj.add_argument("--reason", required=True)
     adj.add_argument("--date", metavar="DATE", help="计入哪一天（所在年度），默认今天")
-    adj.add_argument("--activity", type=int, metavar="ACTIVITY_ID")
+    adj.add_argument("--activity", type=integer, metavar="ACTIVITY_ID")
     adj.set_defaults(handler=cmd_adjust_hours)
 
     en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、培训对象、名单文件或党员编号")
-    en.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    en.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     en.add_argument("--branch", action="append", metavar="NAME")
     en.add_argument("--post", action="append", metavar="POST", help="党内职务；“支委”表示全部支委职务")
     en.add_argument("--membership", choices=("正式党员", "预备党员"))
@@ -87,49 +87,49 @@ def register(sub: Any) -> None:
     en.add_argument("--audience", action="store_true",
                     help="按活动的培训对象（如基层党组织书记和党务干部、新党员、全体党员）报名")
     en.add_argument("--file", metavar="FILE", help="姓名或身份证号码名单（Excel/CSV）")
-    en.add_argument("--member", action="append", type=int, metavar="ID")
+    en.add_argument("--member", action="append", type=integer, metavar="ID")
     en.add_argument("--remove", action="store_true", help="取消这些党员的报名")
     en.set_defaults(handler=cmd_enrol)
 
     at = sub.add_parser("attendance", help="考勤")
     atsub = at.add_subparsers(dest="attendance_command", metavar="ACTION", required=True)
     st = atsub.add_parser("set", help="记录某课次的考勤")
-    st.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
-    st.add_argument("--session", type=int, default=1, metavar="N", help="第N课次（默认1）")
+    st.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
+    st.add_argument("--session", type=integer, default=1, metavar="N", help="第N课次（默认1）")
     st.add_argument("--all-present", action="store_true", help="尚未记录的报名党员全部记为出席")
-    st.add_argument("--member", type=int, action="append", default=[], metavar="ID")
+    st.add_argument("--member", type=integer, action="append", default=[], metavar="ID")
     st.add_argument("--status", metavar="STATUS", help="出席、迟到、早退、请假、缺席（或 病假、事假……）")
     st.add_argument("--reason", metavar="TEXT")
     st.add_argument("--revoke", action="store_true",
                     help="已获结业证书的党员考勤有变时，确认作废其证书（否则拒绝更改）；改正后可重新颁发")
     st.set_defaults(handler=cmd_attendance_set)
     sh = atsub.add_parser("show", help="考勤统计与每人学时")
-    sh.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
+    sh.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     sh.add_argument("--json", action="store_true")
     sh.set_defaults(handler=cmd_attendance_show)
 
     ps = sub.add_parser("print-signin", help="打印签到表（PDF）")
-    ps.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
-    ps.add_argument("out", metavar="OUT.pdf")
-    ps.add_argument("--session", type=int, metavar="N")
-    ps.add_argument("--blank-rows", type=int, default=5, metavar="N")
+    ps.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
+    ps.add_argument("out", type=output_file, metavar="OUT.pdf")
+    ps.add_argument("--session", type=integer, metavar="N")
+    ps.add_argument("--blank-rows", type=integer, default=5, metavar="N")
     ps.add_argument("--landscape", action="store_true")
     ps.add_argument("--show-id", action="store_true", help="加一列身份证号码（遮蔽中间位）")
     ps.set_defaults(handler=cmd_print_signin)
     pr = sub.add_parser("print-register", help="打印考勤表（PDF）")
-    pr.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
-    pr.add_argument("out", metavar="OUT.pdf")
+    pr.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
+    pr.add_argument("out", type=output_file, metavar="OUT.pdf")
     pr.set_defaults(handler=cmd_print_register)
 
     pc = sub.add_parser("print-certificates", help="颁发并打印结业证书（一个班一个PDF）")
-    pc.add_argument("activity_id", type=int, metavar="ACTIVITY_ID")
-    pc.add_argument("out", metavar="OUT.pdf")
+    pc.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
+    pc.add_argument("out", type=output_file, metavar="OUT.pdf")
     pc.add_argument("--json", action="store_true")
     pc.set_defaults(handler=cmd_print_certificates)
     cr2 = sub.add_parser("certificate-register", help="发证登记册（.pdf 或 .xlsx）")
-    cr2.add_argument("out", metavar="OUT")
+    cr2.add_argument("out", type=output_file, metavar="OUT")
     cr2.add_argument("--year", type=int)
-    cr2.add_argument("--activity", type=int, metavar="ACTIVITY_ID")
+    cr2.add_argument("--activity", type=integer, metavar="ACTIVITY_ID")
     cr2.set_defaults(handler=cmd_certificate_register)
     vc = sub.add_parser("verify-certificate", help="核验结业证书编号或二维码内容")
     vc.add_argument("text", metavar="TEXT")
@@ -141,9 +141,7 @@ def _fmt(value: float) -> float | int:
 
 
 def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        raise UnreadableFileError(f"找不到文件 {path}")
+    path = input_file(args.file)
     ws = ctx.workspace()
     reason = f"导入学时记录 {path.name} 之前"
     ahead = None
@@ -299,10 +297,8 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
             removed = enrolment.unenrol(session, args.activity_id, args.member or [], uow.actor)
             print(f"已取消{removed}人的报名。", file=sys.stderr)
             return 0
-        if args.file:
-            path = Path(args.file)
-            if not path.is_file():
-                raise UnreadableFileError(f"找不到文件 {path}")
+        if args.file is not None:
+            path = input_file(args.file)
             result = enrolment.enrol_from_file(session, args.activity_id, path, uow.actor)
         elif args.audience:
             result = enrolment.enrol_by_audience(session, args.activity_id, uow.actor)

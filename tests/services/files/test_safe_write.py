@@ -86,3 +86,60 @@ def test_workbook_and_pdf_go_through_the_helper(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(safe_write.os, "replace", real)
     assert out.read_bytes() == before
     assert _leftovers(tmp_path) == []
+
+
+def _database(path: Path) -> Path:
+    import sqlite3
+
+    conn = sqlite3.connect(str(path))
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    return path
+
+
+def test_an_export_never_replaces_a_database_file(tmp_path: Path) -> None:
+    db = _database(tmp_path / "dangxun.sqlite3")
+    before = db.read_bytes()
+    with pytest.raises(FileWriteError) as caught:
+        safe_write.write_bytes(db, b"%PDF-1.4 an export")
+    assert str(db) in caught.value.message and "数据库文件" in caught.value.message
+    assert db.read_bytes() == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_database_copy_may_replace_an_older_one(tmp_path: Path) -> None:
+    old = _database(tmp_path / "old.sqlite3")
+    new = _database(tmp_path / "new.sqlite3")
+    safe_write.copy_file(new, old)
+    assert old.read_bytes() == new.read_bytes()
+
+
+@pytest.mark.parametrize("under", [(), ("sub",)])
+def test_a_file_where_a_folder_should_be_is_said_in_chinese(tmp_path: Path, under: tuple[str, ...]) -> None:
+    blocker = tmp_path / "roll.xlsx"
+    blocker.write_bytes(b"old")
+    out = blocker.joinpath(*under, "out.pdf")
+    with pytest.raises(FileWriteError) as caught:
+        safe_write.write_bytes(out, b"x")
+    message = caught.value.message
+    assert str(out) in message and f"{blocker} 是一个文件，不是文件夹" in message and "File exists" not in message
+    assert blocker.read_bytes() == b"old"
+
+
+def test_an_export_never_replaces_a_write_ahead_log(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "dangxun.sqlite3"
+    conn = sqlite3.connect(str(db))
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("INSERT INTO t VALUES (1)")
+    conn.commit()
+    wal = tmp_path / "dangxun.sqlite3-wal"
+    assert wal.stat().st_size > 0
+    before = wal.read_bytes()
+    with pytest.raises(FileWriteError, match="数据库文件"):
+        safe_write.write_bytes(wal, b"%PDF-1.4 an export")
+    assert wal.read_bytes() == before
+    conn.close()

@@ -301,6 +301,21 @@ def test_a_large_roll_into_a_small_table_builds_the_indexes_after(db: Database, 
 
 
 @needs_samples
+def test_errors_file_never_replaces_the_roll_being_imported(db: Database, tmp_path: Path) -> None:
+    from services.files.safe_write import FileWriteError
+
+    roll = tmp_path / "花名册 #2.xlsx"
+    roll.write_bytes((SAMPLES / "roll_bad.xlsx").read_bytes())
+    with db.session_factory() as s:
+        plan = plan_import(s, roll)
+    assert plan.refused
+    with pytest.raises(FileWriteError) as caught:
+        write_refused_rows(plan, tmp_path / "." / roll.name)
+    assert str(roll.name) in caught.value.message and "正在导入的花名册" in caught.value.message
+    assert roll.read_bytes() == (SAMPLES / "roll_bad.xlsx").read_bytes()
+
+
+@needs_samples
 def test_errors_file_can_be_fixed_and_imported(db: Database, tmp_path: Path) -> None:
     with db.session_factory() as s:
         plan = plan_import(s, SAMPLES / "roll_bad.xlsx")

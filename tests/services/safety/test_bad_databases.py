@@ -56,6 +56,18 @@ def seeded(path: Path, members: int = 12) -> Path:
     return path
 
 
+def not_writable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
+    """`path` may not be written, as far as the program asks (root may write anything)."""
+    real = recognition.os.access
+
+    def access(p: object, mode: int) -> bool:
+        if Path(str(p)) == path and mode & recognition.os.W_OK:
+            return False
+        return real(p, mode)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(recognition.os, "access", access)
+
+
 def test_a_new_database_is_stamped_at_creation(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
     open_database(path).dispose()
@@ -218,14 +230,7 @@ def test_a_read_only_file_reads_but_refuses_writes(tmp_path: Path, monkeypatch: 
 
     path = seeded(tmp_path / "ro.sqlite3")
     before = path.read_bytes()
-    real = recognition.os.access
-
-    def access(p: object, mode: int) -> bool:
-        if Path(str(p)) == path and mode & recognition.os.W_OK:
-            return False
-        return real(p, mode)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(recognition.os, "access", access)
+    not_writable(monkeypatch, path)
     ws = Workspace.open(path, actor="测试", backup_dir=tmp_path / "b")
     try:
         assert ws.db.read_only
@@ -280,14 +285,7 @@ def test_a_folder_whose_name_holds_url_signs_holds_the_database_itself(
     assert sorted(p.name for p in tmp_path.iterdir()) == [folder_name]
     app_id, _version = _header_ids(path)
     assert app_id == APPLICATION_ID
-    real = recognition.os.access
-
-    def access(p: object, mode: int) -> bool:
-        if Path(str(p)) == path and mode & recognition.os.W_OK:
-            return False
-        return real(p, mode)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(recognition.os, "access", access)
+    not_writable(monkeypatch, path)
     ws = Workspace.open(path, actor="测试", backup_dir=tmp_path / "b")
     try:
         assert ws.db.read_only

@@ -228,7 +228,9 @@ def issue_certificates(session: Session, activity_id: int, actor: str, issued_on
                                     status="有效", reissue_of_id=revoked.get(member_id)))
             held[member_id] = number
         session.flush()
-        changelog.record(session, actor, "issue", "certificate", a.id,
+        # A batch has no one certificate to point at (the log would show 证书 #<activity id>): the
+        # sentence names the activity and the numbers.
+        changelog.record(session, actor, "issue", "certificate", None,
                          f"为“{a.title}”颁发结业证书{len(new_members)}份（{numbers[0]}～{numbers[-1]}）",
                          {"issued": (None, len(new_members))})
     wanted = [held[c.member_id] for c in done]

@@ -32,7 +32,8 @@ _FUZZ = 1e-6
 
 
 def _latin(ch: str) -> bool:
-    return bool(ch) and ord(ch) < 0x3000 and ch not in _SPACES and ch != "\n"
+    """A letter, digit or sign of a Latin word or figure (2023-01, 12.25, lǚ), not a Chinese mark."""
+    return bool(ch) and ((ch.isascii() and not ch.isspace()) or (ch.isalpha() and ord(ch) < 0x3000))
 
 
 def _break_at(chars: Sequence[str], start: int, over: int) -> int:
@@ -135,13 +136,10 @@ def _paragraph_class() -> Any:
     class TextParagraph(Paragraph):  # type: ignore[misc]
         """A Paragraph broken by `break_lines`, whatever the style's wordWrap, keeping every space."""
 
-        def __init__(self, text: Any, style: Any = None, bulletText: Any = None, frags: Any = None,  # noqa: N803
-                     caseSensitive: int = 1, encoding: str = "utf8") -> None:  # noqa: N803
-            # Paragraph would first collapse every run of spaces, U+3000 included, to one space and drop
-            # those at the ends (cleanBlockQuotedText): `escape` has made the text one line already.
-            super().__init__("", style, bulletText, frags or [], caseSensitive, encoding)
-            if frags is None:
-                self._setup(text, self.style, bulletText or getattr(self.style, "bulletText", None), None, str)
+        def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
+            # Paragraph's cleaner (cleanBlockQuotedText) would collapse every run of spaces, U+3000 included,
+            # to one space and drop those at the ends; `escape` has made the text one line already.
+            super()._setup(text, style, bulletText, frags, str)
 
         def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab's name
             return self.breakLinesCJK(width)

@@ -58,6 +58,9 @@ class SurveyTab(QWidget):
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        # Inside the main window its 新增/导入/打印/删除 (Ctrl+N, Ctrl+I, Ctrl+P, Del) call this tab;
+        # a second action on the same key would make both ambiguous and the key would do nothing.
+        self._own_shortcuts = parent is None
         self._read_only = not ws.can(EDITOR)
         self._all: list[surveys.SurveyInfo] = []
         self._current: surveys.SurveyResult | None = None
@@ -123,7 +126,7 @@ class SurveyTab(QWidget):
     def _action(self, text: str, slot: Any, shortcut: Any = None, icon_name: str = "") -> QAction:
         action = QAction(icon(icon_name, self.palette()), text, self) if icon_name else QAction(text, self)
         action.triggered.connect(slot)
-        if shortcut is not None:
+        if shortcut is not None and self._own_shortcuts:
             action.setShortcut(shortcut)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(action)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView, QInputDialog, QMenu, QMessageBox, QTreeView
 
 from ui.roll.branch_tree_model import BranchTreeModel
+from ui.widgets.edit_guard import confirm_irreversible
 
 if TYPE_CHECKING:
     from services.workspace import Workspace
@@ -115,11 +116,11 @@ class BranchTreePane:
         if not ok:
             return
         target = next(b for b in others if b.name == name)
-        answer = QMessageBox.question(
-            self, self.tr("合并党支部"),  # type: ignore[arg-type, attr-defined]
-            self.tr("“{0}”的 {1} 条党员记录将并入“{2}”，“{0}”随之删除。合并后不能撤销，继续吗？").format(  # type: ignore[attr-defined]
-                branch.name, branch.all_members, target.name))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm_irreversible(
+                self, self.tr("合并党支部"),  # type: ignore[arg-type, attr-defined]
+                self.tr("“{0}”的 {1} 条党员记录将并入“{2}”，“{0}”随之删除。合并后不能撤销，继续吗？").format(  # type: ignore[attr-defined]
+                    branch.name, branch.all_members, target.name),
+                self.tr("合并"), self.tr("不合并")):  # type: ignore[attr-defined]
             return
         previous, self._branch_id = self._branch_id, target.id  # the tree shows the merged branch after
         if not self._write("branch-merge", lambda s, actor: branch_service.merge_branches(s, branch.id, target.id,
@@ -139,9 +140,8 @@ class BranchTreePane:
                 "党支部“{0}”还有{1}名党员的记录（含已转出），不能删除。可先用“合并到…”把它并入其他党支部。")
                 .format(branch.name, branch.all_members))
             return
-        answer = QMessageBox.question(self, tr("删除党支部"),  # type: ignore[arg-type]
-                                      tr("删除党支部“{0}”？").format(branch.name))
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm_irreversible(self, tr("删除党支部"), tr("删除党支部“{0}”？").format(branch.name),  # type: ignore[arg-type]
+                                tr("删除党支部"), tr("不删除")):
             self._write("branch-delete", lambda s, actor: branch_service.delete_branch(s, branch.id, actor))
 
     def on_tree_context_menu(self, pos: QPoint) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from services.safety import backup as backup_service
 from services.safety import restore as restore_service
 from services.workspace import Workspace
 from ui.safety.backups_table_model import BackupsTableModel
+from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.live import ALL_KINDS
 
 
@@ -146,10 +146,10 @@ class BackupDialog(QDialog):
 
     def confirm_restore(self, source: Path) -> bool:
         """Asks before replacing the data; tests replace this method."""
-        answer = QMessageBox.question(
+        return confirm_irreversible(
             self, self.tr("恢复数据库"),
-            self.tr("用备份 {0} 替换当前数据库？\n当前数据库会先备份一份，恢复后可以再恢复回来。").format(source.name))
-        return answer == QMessageBox.StandardButton.Yes
+            self.tr("用备份 {0} 替换当前数据库？\n当前数据库会先备份一份，恢复后可以再恢复回来。").format(source.name),
+            self.tr("恢复"), self.tr("不恢复"))
 
     def restore_from(self, source: Path) -> bool:
         if not self.confirm_restore(source):

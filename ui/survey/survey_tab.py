@@ -32,6 +32,7 @@ from ui.survey.design_dialog import DesignDialog
 from ui.survey.entry_dialog import EntryDialog
 from ui.survey.question_chart import QuestionChart
 from ui.survey.survey_table_model import SurveyTableModel
+from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.file_dialogs import open_file, save_file
 from ui.widgets.icons import icon
 from ui.widgets.list_helpers import clear_on_escape
@@ -391,9 +392,9 @@ class SurveyTab(QWidget):
         if self._current is None or self._read_only:
             return
         info = self._current.info
-        if confirm and QMessageBox.question(
+        if confirm and not confirm_irreversible(
                 self, self.tr("删除问卷"), self.tr("删除问卷“%s”及其%d份答卷？此操作不能撤销（删除前会自动备份）。")
-                % (info.title, info.responses)) != QMessageBox.StandardButton.Yes:
+                % (info.title, info.responses), self.tr("删除问卷"), self.tr("不删除")):
             return
         try:
             with self.ws.write("survey-delete", needs=EDITOR, backup=True) as uow:

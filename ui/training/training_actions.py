@@ -21,6 +21,7 @@ from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.enrol_dialog import EnrolDialog
 from ui.training.records_import_dialog import RecordsImportDialog
+from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.errors import show_error
 
 if TYPE_CHECKING:
@@ -162,8 +163,8 @@ class TrainingActions:
             QMessageBox.information(self._widget(), tr("删除活动"), tr(
                 "“%1”已有考勤记录，不能删除。可在“状态”中改为“已取消”或“已归档”，历史记录会保留。").replace("%1", a.title))
             return
-        if QMessageBox.question(self._widget(), tr("删除活动"), tr("删除“%1”？此操作不能撤销。").replace("%1", a.title)) \
-                != QMessageBox.StandardButton.Yes:
+        if not confirm_irreversible(self._widget(), tr("删除活动"), tr("删除“%1”？此操作不能撤销。").replace("%1", a.title),
+                                    tr("删除活动"), tr("不删除")):
             return
         if self._write("activity-delete", tr("删除活动"), lambda s, actor: activities.delete_activity(s, a.id, actor)):
             self._current = None

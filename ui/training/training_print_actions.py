@@ -16,6 +16,7 @@ from services.training import activities, certificates
 from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.certificate_verify_dialog import CertificateVerifyDialog
+from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.jobs import run_with_progress
@@ -90,10 +91,10 @@ class TrainingPrintActions:
         if refusal:
             QMessageBox.information(self._widget(), tr("结业证书"), refusal)
             return
-        answer = QMessageBox.question(self._widget(), tr("结业证书"), tr(
-            "为“%1”中符合结业条件的学员颁发结业证书？\n\n证书编号颁发后登记在册，不能删除；"
-            "考勤再有更改时，证书将被作废。已颁发的证书只重新打印，不另编号。").replace("%1", self._current.title))
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm_irreversible(self._widget(), tr("结业证书"), tr(
+                "为“%1”中符合结业条件的学员颁发结业证书？\n\n证书编号颁发后登记在册，不能删除；"
+                "考勤再有更改时，证书将被作废。已颁发的证书只重新打印，不另编号。").replace("%1", self._current.title),
+                tr("颁发证书"), tr("取消")):
             return
 
         def work(progress: Any, cancel: threading.Event) -> int:

@@ -1,10 +1,27 @@
-"""Edit dialogs ask before throwing edits away (Esc, 取消, the window's close button)."""
+"""Asking before what cannot be undone: edits thrown away (Esc, 取消, close), a delete, a merge, a restore."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+
+def confirm_irreversible(parent: QWidget | None, title: str, text: str, do_text: str, keep_text: str) -> bool:
+    """Ask before what cannot be undone; the safe button is the default, so Enter or Esc keeps everything.
+
+    QMessageBox.question makes 是 (Yes) the default: one Enter too many deleted. The buttons stay Yes and No
+    underneath, named for what they do (删除活动 / 不删除).
+    """
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, yes | no, parent)
+    box.setObjectName("confirm_irreversible")
+    box.button(yes).setText(do_text)
+    box.button(no).setText(keep_text)
+    box.setDefaultButton(no)
+    box.setEscapeButton(no)
+    box.exec()
+    return box.clickedButton() is box.button(yes)
 
 
 class DiscardGuard:

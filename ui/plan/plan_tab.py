@@ -375,9 +375,11 @@ class IssueDialog(QDialog):
     def _accept(self) -> None:
         if not materials.bare_title(self.title.text()):
             QMessageBox.information(self, self.windowTitle(), self.tr("请填写资料名称。"))
+            self.title.setFocus()
             return
         if not self.checked():
             QMessageBox.information(self, self.windowTitle(), self.tr("请勾选至少一名领取党员。"))
+            self.people.setFocus()
             return
         self.accept()
 
@@ -400,9 +402,18 @@ class StudyItemDialog(QDialog):
         form.addRow(self.tr("名称"), self.title)
         form.addRow(self.tr("月份"), self.month)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _accept(self) -> None:
+        # Refused here, the dialog stays open with what was typed (the service would refuse after it closed).
+        kind, title, _month = self.values()
+        if not (materials.bare_title(title) if kind in ("书目", "篇目") else title.strip()):
+            QMessageBox.information(self, self.windowTitle(), self.tr("请填写名称。"))
+            self.title.setFocus()
+            return
+        self.accept()
 
     def values(self) -> tuple[str, str, int | None]:
         return self.kind.currentText(), self.title.text(), self.month.value() or None

@@ -73,3 +73,27 @@ def test_viewer_cannot_issue_or_set_targets(qtbot: Any, demo_db: Database, monke
     monkeypatch.setattr(plan_tab.QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
     assert not tab._run("x", "material-issue", lambda uow: None)
     assert warnings and "查阅" in warnings[0]
+
+
+def test_a_study_item_without_a_name_keeps_the_dialog_open(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    from tests.helpers.members_support import on_next_dialog
+    from ui.plan.plan_tab import StudyItemDialog
+
+    dialog = StudyItemDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.kind.setCurrentText("书目")
+    dialog.month.setValue(5)
+    dialog.title.setText("　《》 ")  # full-width space and empty guillemets: no name
+    said: list[str] = []
+    on_next_dialog(lambda box: said.append(box.text() if isinstance(box, QMessageBox) else ""))
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    ok.click()
+    assert said == ["请填写名称。"]
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.focusWidget() is dialog.title and dialog.month.value() == 5
+    dialog.title.setText("《习近平谈治国理政》第四卷")
+    ok.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted

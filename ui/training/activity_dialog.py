@@ -307,9 +307,28 @@ class ActivityDialog(DiscardGuard, QDialog):
         except ValidationError as exc:
             self.error_label.setText("\n".join(p.describe() for p in exc.problems))
             self.error_label.show()
+            if exc.problems:
+                self.focus_field(exc.problems[0].field)
             return
         except DangxunError as exc:
             self.error_label.setText(exc.message)
             self.error_label.show()
             return
         self.accept()
+
+    def focus_field(self, field: str) -> None:
+        """Put the cursor where the first refusal is: the field, or the session's cell (sessions.2.date: row 2)."""
+        widgets: dict[str, QWidget] = {
+            "title": self.title_edit, "type": self.type_combo, "organiser": self.organiser_edit,
+            "start_date": self.start_edit, "end_date": self.end_edit, "place": self.place_edit,
+            "lecturer": self.lecturer_edit, "target_group": self.target_edit, "cost": self.cost_spin,
+            "paid_by": self.paid_combo, "completion_rule": self.rule_combo, "completion_value": self.rule_value,
+            "remarks": self.remarks_edit, "sessions": self.sessions}
+        parts = field.split(".")
+        if parts[0] == "sessions" and len(parts) == 3 and parts[1].isdigit():
+            column = ("date", "start_time", "end_time", "hours", "topic", "place").index(parts[2]) \
+                if parts[2] in ("date", "start_time", "end_time", "hours", "topic", "place") else 0
+            self.sessions.setCurrentCell(int(parts[1]) - 1, column)  # sessions are counted from 1
+        widget = widgets.get(parts[0])
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)

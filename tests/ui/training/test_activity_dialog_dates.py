@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from services.training import activities
 from tests.helpers.members_support import on_next_dialog
@@ -69,3 +69,30 @@ def test_esc_with_changes_asks_before_discarding(qtbot, klass):
     dialog.title_edit.setText(info.title)
     qtbot.keyClick(dialog.title_edit, Qt.Key.Key_Escape)  # back as it was: closes without a question
     assert not dialog.isVisible() and len(asked) == 1
+
+
+def test_a_refusal_puts_the_cursor_on_its_field(qtbot, demo_db, klass):
+    _info, types = klass
+
+    def save(raw, sessions):
+        with demo_db.session_factory.begin() as s:
+            return activities.create_activity(s, raw, "t", sessions=sessions)
+
+    dialog = ActivityDialog(types, save)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    try:
+        dialog.title_edit.setText("　 ")  # only spaces (one full-width): no title
+        dialog.place_edit.setFocus()
+        dialog.on_buttons_accepted()
+        assert dialog.isVisible() and "活动名称" in dialog.error_label.text()
+        assert dialog.focusWidget() is dialog.title_edit
+        dialog.title_edit.setText("专题党课")
+        dialog.sessions.item(0, 0).setText("2024-02-30")  # no such day
+        dialog.place_edit.setFocus()
+        dialog.on_buttons_accepted()
+        assert dialog.isVisible() and "第1课次" in dialog.error_label.text()
+        assert dialog.focusWidget() is dialog.sessions
+        assert (dialog.sessions.currentRow(), dialog.sessions.currentColumn()) == (0, 0)
+    finally:
+        QDialog.done(dialog, QDialog.DialogCode.Rejected)  # no question about the edits left

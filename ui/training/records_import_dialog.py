@@ -49,6 +49,7 @@ class RecordsImportDialog(QDialog):
             self.mode_combo.addItem(self.tr(label), key)
         check = QPushButton(self.tr("检查"))
         check.clicked.connect(self.on_check_clicked)
+        self.check_button = check
         top = QHBoxLayout()
         top.addWidget(self.file_edit, 1)
         top.addWidget(browse)
@@ -132,7 +133,12 @@ class RecordsImportDialog(QDialog):
         self.import_button.setEnabled(plan.ok and (s["added"] + s["updated"]) > 0)
 
     def on_import_clicked(self) -> None:
+        if not self.import_button.isEnabled():  # a second click while the import runs writes nothing twice
+            return
         path, mode = self._path(), self.mode_combo.currentData()
+        # Until the import ends (its progress shows only after half a second) nothing starts a second one.
+        self.import_button.setEnabled(False)
+        self.check_button.setEnabled(False)
 
         ws = self.ws
 
@@ -151,6 +157,7 @@ class RecordsImportDialog(QDialog):
                 return plan
 
         def done(plan: records_import.RecordsPlan) -> None:
+            self.check_button.setEnabled(True)
             self.show_plan(plan)
             if plan.ok:
                 s = plan.summary()
@@ -160,4 +167,9 @@ class RecordsImportDialog(QDialog):
                 self.import_button.setEnabled(False)
                 self.imported.emit(plan)
 
-        run_with_progress(self, self.tr("正在导入……"), work, on_finished=done, on_failed=self.show_error)
+        def failed(error: BaseException) -> None:
+            self.check_button.setEnabled(True)
+            self.show_error(error)
+            self.import_button.setEnabled(bool(self.plan and self.plan.ok))
+
+        run_with_progress(self, self.tr("正在导入……"), work, on_finished=done, on_failed=failed)

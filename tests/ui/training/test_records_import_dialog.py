@@ -49,3 +49,28 @@ def test_refused_rows_listed(qtbot, roll_db, tmp_path):
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
     assert dialog.problems.rowCount() == 1 and dialog.problems.item(0, 0).text() == "2"
     assert not dialog.import_button.isEnabled()
+
+
+def test_a_second_click_on_import_writes_nothing_twice(qtbot, roll_db, samples):
+    from PySide6.QtCore import Qt
+
+    from models import ChangeLog
+
+    dialog = RecordsImportDialog(workspace(roll_db, "tester"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.file_edit.setText(str(samples / "records.xlsx"))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    imported = []
+    dialog.imported.connect(imported.append)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # before the progress shows
+    qtbot.waitUntil(lambda: bool(imported), timeout=20000)
+    default_runner().wait_for_done(20000)
+    qtbot.wait(50)  # a second job's end would arrive now
+    with roll_db.session_factory() as s:
+        logged = s.scalars(select(ChangeLog.action).where(ChangeLog.summary.contains("导入学时记录"),
+                                                          ChangeLog.action.in_(("backup", "import")))).all()
+    assert sorted(logged) == ["backup", "import"]  # one backup, one import
+    assert len(imported) == 1 and not dialog.import_button.isEnabled()

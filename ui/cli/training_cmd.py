@@ -14,7 +14,7 @@ from services.access import EDITOR, VIEWER
 from services.errors import ValidationError
 from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
-from ui.cli.base import CliContext, input_file, integer, number, output_file, print_json
+from ui.cli.base import CliContext, input_file, integer, number, output_file_of, print_json
 
 
 def register(sub: Any) -> None:
@@ -110,7 +110,7 @@ def register(sub: Any) -> None:
 
     ps = sub.add_parser("print-signin", help="打印签到表（PDF）")
     ps.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    ps.add_argument("out", type=output_file, metavar="OUT.pdf")
+    ps.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     ps.add_argument("--session", type=integer, metavar="N")
     ps.add_argument("--blank-rows", type=integer, default=5, metavar="N")
     ps.add_argument("--landscape", action="store_true")
@@ -118,16 +118,16 @@ def register(sub: Any) -> None:
     ps.set_defaults(handler=cmd_print_signin)
     pr = sub.add_parser("print-register", help="打印考勤表（PDF）")
     pr.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    pr.add_argument("out", type=output_file, metavar="OUT.pdf")
+    pr.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     pr.set_defaults(handler=cmd_print_register)
 
     pc = sub.add_parser("print-certificates", help="颁发并打印结业证书（一个班一个PDF）")
     pc.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    pc.add_argument("out", type=output_file, metavar="OUT.pdf")
+    pc.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     pc.add_argument("--json", action="store_true")
     pc.set_defaults(handler=cmd_print_certificates)
     cr2 = sub.add_parser("certificate-register", help="发证登记册（.pdf 或 .xlsx）")
-    cr2.add_argument("out", type=output_file, metavar="OUT")
+    cr2.add_argument("out", type=output_file_of(".pdf", ".xlsx"), metavar="OUT.pdf|OUT.xlsx")
     cr2.add_argument("--year", type=int)
     cr2.add_argument("--activity", type=integer, metavar="ACTIVITY_ID")
     cr2.set_defaults(handler=cmd_certificate_register)

@@ -237,10 +237,8 @@ def write_together(jobs: Sequence[tuple[Path | str, Callable[[Path], object]]]) 
                 write(tmp)
                 if not tmp.exists():
                     raise FileWriteError("没有写出任何内容")
-            except FileWriteError as exc:
-                cause = exc.__cause__
-                raise refused(out, reason_of(cause) if isinstance(cause, OSError)
-                              else exc.message.split("：", 1)[-1].split("。", 1)[0]) from exc
+            except FileWriteError as exc:  # its message names `out` or the temporary file
+                raise refused(out, _reason_in(exc.message, out, staged[-1] if staged else out)) from exc
             except OSError as exc:
                 raise refused(out, reason_of(exc)) from exc
         for out, tmp in zip(outs, staged, strict=True):
@@ -257,6 +255,15 @@ def write_together(jobs: Sequence[tuple[Path | str, Callable[[Path], object]]]) 
     for folder in {out.parent for out in outs}:
         _fsync_dir(folder)
     return outs
+
+
+def _reason_in(message: str, *paths: Path) -> str:
+    """The reason said in a FileWriteError's message, without its 无法写入文件 … and 数据库未作改动."""
+    for path in paths:
+        message = message.removeprefix(f"无法写入文件 {path}：")
+    for tail in ("文件没有写成，数据库未作改动。", "数据库未作改动。"):
+        message = message.removesuffix(tail)
+    return message.rstrip("。；，")
 
 
 def _move_into_place(outs: list[Path], staged: list[Path], refused: Callable[[Path, str], FileWriteError]) -> None:

@@ -46,8 +46,9 @@ def test_ledger_report_and_more(db_path: Path, tmp_path: Path, capsys: pytest.Ca
     assert run(["--db", str(db_path), "report", "--from", "2023-01-01", "--to", "2024-12-31", str(docx),
                 "--xlsx", str(tmp_path / "report.xlsx")]) == 0
     assert docx.stat().st_size > 0 and (tmp_path / "report.xlsx").exists()
-    assert run(["--db", str(db_path), "report", "--from", "2023-01-01", "--to", "2024-12-31",
-                str(tmp_path / "report.txt")]) == 2
+    with pytest.raises(SystemExit) as refused:  # a name the command does not write: a usage error, exit code 2
+        run(["--db", str(db_path), "report", "--from", "2023-01-01", "--to", "2024-12-31", str(tmp_path / "report.txt")])
+    assert refused.value.code == 2 and not (tmp_path / "report.txt").exists()
     assert run(["--db", str(db_path), "targets", "set", "--year", "2024", "--group", "bureau", "--hours", "50"]) == 0
     capsys.readouterr()
     assert run(["--db", str(db_path), "targets", "show", "--year", "2024", "--json"]) == 0

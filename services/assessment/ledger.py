@@ -313,12 +313,12 @@ def _pdf_styles() -> tuple[object, dict[str, object]]:
 def _table(data: list[list[object]], widths: list[float], styles: dict[str, object],
            header: bool = True) -> object:
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import Paragraph, Table, TableStyle
+    from reportlab.platypus import Table, TableStyle
 
-    from services.pdf.pdf_layout import esc
+    from services.pdf.pdf_text import para
 
     # Text, not markup: a title with < or & prints as typed.
-    cells = [[Paragraph(esc(str(v)), styles["head" if r == 0 and header else "cell"]) for v in row]
+    cells = [[para(str(v), styles["head" if r == 0 and header else "cell"]) for v in row]
              for r, row in enumerate(data)]
     table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands: list[tuple[object, ...]] = [
@@ -346,9 +346,9 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
     """A notice to each branch (one per page): who is short of hours and what they could attend."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
 
-    from services.pdf.pdf_layout import esc
+    from services.pdf.pdf_text import para
 
     today = today or dt.date.today()
     _fonts, st = _pdf_styles()
@@ -357,14 +357,14 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
                             bottomMargin=30 * mm, title=f"{year}年度学时未达标提醒", author="党委办公室")
     story: list[object] = []
     if not items:
-        story.append(Paragraph(f"{year}年度学时提醒", st["title"]))
-        story.append(Paragraph(f"截至{today:%Y年%m月%d日}，各党支部党员学时均已达标或无目标要求。", st["body"]))
+        story.append(para(f"{year}年度学时提醒", st["title"]))
+        story.append(para(f"截至{today:%Y年%m月%d日}，各党支部党员学时均已达标或无目标要求。", st["body"]))
     for n, item in enumerate(items):
         if n:
             story.append(PageBreak())
-        story.append(Paragraph("关于督促党员完成年度学习培训学时的提醒", st["title"]))
-        story.append(Paragraph(esc(f"{item.branch}："), st["plain"]))
-        story.append(Paragraph(
+        story.append(para("关于督促党员完成年度学习培训学时的提醒", st["title"]))
+        story.append(para(f"{item.branch}：", st["plain"]))
+        story.append(para(
             f"截至{today:%Y年%m月%d日}，你支部以下{len(item.rows)}名党员{year}年度累计学时尚未达到要求，"
             "请督促其合理安排时间，积极参加下列培训学习活动，按时完成年度学时任务。", st["body"]))
         story.append(Spacer(1, 4 * mm))
@@ -375,15 +375,15 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
         story.append(_table(data, [12 * mm, 22 * mm, 26 * mm, 20 * mm, 20 * mm, 20 * mm, 34 * mm], st))
         story.append(Spacer(1, 5 * mm))
         if item.upcoming:
-            story.append(Paragraph("近期可参加的培训学习活动：", st["plain"]))
+            story.append(para("近期可参加的培训学习活动：", st["plain"]))
             data = [["日期", "活动名称", "类型", "主办", "地点", "学时"]]
             for u in item.upcoming[:30]:
                 data.append([u.start_date.isoformat(), u.title, u.type, u.organiser, u.place, f"{u.hours:g}"])
             story.append(_table(data, [22 * mm, 50 * mm, 24 * mm, 24 * mm, 22 * mm, 12 * mm], st))
         else:
-            story.append(Paragraph("目前暂无已排期的培训活动，请关注后续通知，或通过网络培训、自学补足学时。", st["body"]))
+            story.append(para("目前暂无已排期的培训活动，请关注后续通知，或通过网络培训、自学补足学时。", st["body"]))
         story.append(Spacer(1, 8 * mm))
-        story.append(Paragraph(f"党委办公室　{today:%Y年%m月%d日}", st["plain"]))
+        story.append(para(f"党委办公室　{today:%Y年%m月%d日}", st["plain"]))
     build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
     return path
 
@@ -527,13 +527,15 @@ def training_card(session: Session, member_id: int, years: list[int] | None = No
 def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from services.pdf.pdf_text import para
 
     _fonts, st = _pdf_styles()
     path = Path(path)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=25 * mm, leftMargin=20 * mm, rightMargin=20 * mm,
                             bottomMargin=22 * mm, title=f"{card.name}学时登记卡", author="党委办公室")
-    story: list[object] = [Paragraph("党员教育培训学时登记卡", st["title"])]
+    story: list[object] = [para("党员教育培训学时登记卡", st["title"])]
     info: list[list[object]] = [
         ["姓名", card.name, "性别", card.sex, "身份证号", card.id_number_masked],
         ["所在党支部", card.branch, "党内职务", card.party_post, "入党时间", card.joined_party],
@@ -548,7 +550,7 @@ def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
             summary += f"合计{led.total:g}学时（计入目标{led.countable:g}学时），{target}{led.verdict}"
             if led.class_note:
                 summary += f"，{led.class_note}"
-        story.append(Paragraph(summary, st["plain"]))
+        story.append(para(summary, st["plain"]))
         data: list[list[object]] = [["日期", "活动名称", "类型", "课次", "出勤", "学时"]]
         for r in cy.rows:
             data.append([r.date.isoformat(), r.activity or r.note, r.type, r.session, r.status, f"{r.hours:g}"])

@@ -16,14 +16,6 @@ def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def esc(text: str | None, breaks: bool = False) -> str:
-    """Text for a ReportLab Paragraph (which reads a little XML); `breaks` keeps its line breaks."""
-    from xml.sax.saxutils import escape
-
-    escaped = escape(text or "")
-    return escaped.replace("\r\n", "\n").replace("\n", "<br/>") if breaks else escaped
-
-
 def numbered_canvas(font: str, footer_prefix: str = "") -> Any:
     """A canvas that knows the page count when each page is finished: 第X页 共Y页 in one pass."""
     from reportlab.pdfgen import canvas
@@ -85,7 +77,8 @@ def fit_paragraph(text: str | None, style: Any, width: float, height: float | No
     """
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase.pdfmetrics import stringWidth
-    from reportlab.platypus import Paragraph
+
+    from services.pdf.pdf_text import para as make_para
 
     text = text or ""
     size = float(style.fontSize)
@@ -93,7 +86,7 @@ def fit_paragraph(text: str | None, style: Any, width: float, height: float | No
     while True:
         fitted = style if size == style.fontSize else ParagraphStyle(
             f"{style.name}_{size:g}", parent=style, fontSize=size, leading=size * ratio)
-        para = Paragraph(esc(text, breaks=True), fitted)
+        para = make_para(text, fitted, breaks=True)
         widest = max(stringWidth(line, fitted.fontName, size) for line in text.splitlines() or [""])
         if height is None:
             fits = widest <= width

@@ -72,17 +72,17 @@ def write_rules_pdf(session: Session, date_from: dt.date, date_to: dt.date, path
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     from services.files.safe_write import build_pdf
     from services.pdf.pdf_fonts import register_fonts
     from services.pdf.pdf_layout import (
         base_styles,
-        esc,
         fit_cell,
         header_table_style,
         numbered_canvas,
     )
+    from services.pdf.pdf_text import para
 
     found = rule_lists(session, date_from, date_to)
     if only is not None:
@@ -93,8 +93,8 @@ def write_rules_pdf(session: Session, date_from: dt.date, date_to: dt.date, path
     title = "条例和规划要求落实情况" if only is None else RULE_TITLES[only]
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                             bottomMargin=16 * mm, title=title, creator="党员教育培训管理系统")
-    story: list[Any] = [Paragraph(esc(title), st["title"]),
-                        Paragraph(esc(f"统计区间：{period_words(date_from, date_to)}"), st["info"])]
+    story: list[Any] = [para(title, st["title"]),
+                        para(f"统计区间：{period_words(date_from, date_to)}", st["info"])]
     usable = (A4[0] - 36 * mm) / mm
     widths = [10, 32, 24, 16, 92]
     # A long name is set smaller on one line inside the cell's padding (6 pt a side), never over 情况.
@@ -102,11 +102,11 @@ def write_rules_pdf(session: Session, date_from: dt.date, date_to: dt.date, path
     name_room = widths[2] * usable / sum(widths) * mm - 12
     for key, cases in found.items():
         story.append(Spacer(1, 4 * mm))
-        story.append(Paragraph(esc(f"{RULE_TITLES[key]}（{len(cases)}人）"), st["info"]))
+        story.append(para(f"{RULE_TITLES[key]}（{len(cases)}人）", st["info"]))
         data: list[list[Any]] = [list(RULE_HEADERS)]
         for row in rule_rows(cases):
-            data.append([str(row[0]), Paragraph(esc(str(row[1])), st["cell"]), fit_cell(str(row[2]), name, name_room),
-                         str(row[3]), Paragraph(esc(str(row[4])), st["cell"])])
+            data.append([str(row[0]), para(str(row[1]), st["cell"]), fit_cell(str(row[2]), name, name_room),
+                         str(row[3]), para(str(row[4]), st["cell"])])
         if not cases:
             data.append(["", NONE_YET, "", "", ""])
         table = Table(data, colWidths=[w * usable / sum(widths) * mm for w in widths], repeatRows=1)

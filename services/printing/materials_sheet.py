@@ -11,7 +11,6 @@ from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import (
     base_styles,
     cn_date,
-    esc,
     fit_cell,
     fit_paragraph,
     header_table_style,
@@ -19,6 +18,7 @@ from services.pdf.pdf_layout import (
     page_count,
     row_heights,
 )
+from services.pdf.pdf_text import para
 from services.plan.materials import IssueRow
 
 
@@ -27,14 +27,14 @@ def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], 
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     fonts = register_fonts()
     st = base_styles(fonts)
     out = Path(out)
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
                             bottomMargin=16 * mm, title=f"{title}签收表", creator="党员教育培训管理系统")
-    story: list[Any] = [Paragraph(esc(f"{title}签收表"), st["title"]), Spacer(1, 4 * mm)]
+    story: list[Any] = [para(f"{title}签收表", st["title"]), Spacer(1, 4 * mm)]
     data: list[list[Any]] = [["序号", "姓名", "所在党支部", "发放日期", "份数", "本人签收"]]
     cell = st["cell"]
     widths = [12, 26, 50, 34, 14, 38]
@@ -52,6 +52,6 @@ def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], 
     table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(esc(f"共{len(rows)}人　　经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿"), st["info"]))
+    story.append(para(f"共{len(rows)}人　　经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿", st["info"]))
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{title}签收表　　"))
     return page_count(out)

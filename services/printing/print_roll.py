@@ -16,12 +16,12 @@ from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import (
     base_styles,
     cn_date,
-    esc,
     fit_cell,
     header_table_style,
     numbered_canvas,
     page_count,
 )
+from services.pdf.pdf_text import para
 from services.roll import branches, members
 from services.roll.members import MemberRecord
 from services.safety import audit, privacy
@@ -116,7 +116,7 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
     from reportlab.lib.pagesizes import landscape as to_landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     fonts = register_fonts()
     st = base_styles(fonts)
@@ -137,17 +137,17 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
     doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=_MARGIN_MM * mm, rightMargin=_MARGIN_MM * mm,
                             topMargin=14 * mm, bottomMargin=16 * mm, title=title, creator="党员教育培训管理系统")
     date_style = ParagraphStyle("roll_date", parent=st["info"], alignment=TA_RIGHT)
-    story: list[Any] = [Paragraph(esc(title), st["title"]),
-                        Paragraph(esc(f"共{len(records)}人　　制表日期：{cn_date(today)}"), date_style),
+    story: list[Any] = [para(title, st["title"]),
+                        para(f"共{len(records)}人　　制表日期：{cn_date(today)}", date_style),
                         Spacer(1, 2 * mm)]
-    table_rows: list[list[Any]] = [[Paragraph(c[0], head) for c in columns]]
+    table_rows: list[list[Any]] = [[para(c[0], head) for c in columns]]
     # A name or 民族 wider than its column is set smaller on one line, never over its neighbours.
     centred = ParagraphStyle("roll_centred", parent=cell, alignment=TA_CENTER)
     for seq, record in enumerate(records, start=1):
         row: list[Any] = []
         for (_header, key, _width), width in zip(columns, widths, strict=True):
             text = _cell_text(record, key, seq, full_ids)
-            row.append(Paragraph(esc(text), cell) if key in _WRAPPED else fit_cell(text, centred, width - 4))
+            row.append(para(text, cell) if key in _WRAPPED else fit_cell(text, centred, width - 4))
         table_rows.append(row)
     table = Table(table_rows, colWidths=widths, repeatRows=1)
     style = header_table_style(fonts, body_size=body_size, head_size=body_size + 0.5)
@@ -157,7 +157,7 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
     story.append(table)
     story.append(Spacer(1, 6 * mm))
     sign = ParagraphStyle("roll_sign", parent=st["info"], alignment=0, fontSize=11, leading=16)
-    story.append(Paragraph(esc("制表人：＿＿＿＿＿＿＿＿　　　　审核人：＿＿＿＿＿＿＿＿　　　　"
-                               "日期：＿＿＿＿年＿＿月＿＿日"), sign))
+    story.append(para("制表人：＿＿＿＿＿＿＿＿　　　　审核人：＿＿＿＿＿＿＿＿　　　　"
+                               "日期：＿＿＿＿年＿＿月＿＿日", sign))
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{title}　　"))
     return page_count(out)

@@ -17,7 +17,6 @@ from services.pdf.pdf_layout import (
     GRID,
     base_styles,
     cn_date,
-    esc,
     fit_cell,
     fit_paragraph,
     header_table_style,
@@ -25,6 +24,7 @@ from services.pdf.pdf_layout import (
     page_count,
     row_heights,
 )
+from services.pdf.pdf_text import para
 from services.training import activities, attendance
 from services.training.enrolment import Participant, participants
 
@@ -68,7 +68,7 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     from reportlab.lib.pagesizes import landscape as to_landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     fonts = register_fonts()
     st = base_styles(fonts)
@@ -80,11 +80,11 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     title = info.title + (f"（第{sess.seq}课次）" if len(info.sessions) > 1 else "")
     when = cn_date(sess.date) + (f" {sess.time_text()}" if sess.time_text() else "")
     parts = [f"时间：{when}", f"地点：{sess.place or info.place or '　'}", f"主办：{info.organiser or '　'}"]
-    story: list[Any] = [Paragraph(esc(title), st["title"]),
-                        Paragraph("签　到　表", st["title"]),
-                        Paragraph(esc("　　".join(parts)), st["info"])]
+    story: list[Any] = [para(title, st["title"]),
+                        para("签　到　表", st["title"]),
+                        para("　　".join(parts), st["info"])]
     if sess.topic:
-        story.append(Paragraph(esc(f"主题：{sess.topic}"), st["info"]))
+        story.append(para(f"主题：{sess.topic}", st["info"]))
     story.append(Spacer(1, 4 * mm))
 
     header = ["序号", "姓名", "所在党支部", "职务", "签到", "备注"]
@@ -116,7 +116,7 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     table.setStyle(TableStyle(header_table_style(fonts)))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(esc(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿"),
+    story.append(para(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿",
                            st["info"]))
     canvas_cls = numbered_canvas(fonts.body, f"{info.title} 签到表　　")
     build_pdf(doc, out, story, canvasmaker=canvas_cls)
@@ -130,7 +130,7 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
     info = activities.get_activity(session, activity_id)
     g = attendance.grid(session, activity_id)
@@ -141,9 +141,9 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=14 * mm, bottomMargin=16 * mm, title=f"{info.title} 考勤表",
                             creator="党员教育培训管理系统")
-    story: list[Any] = [Paragraph(esc(f"{info.title}　考勤表"), st["title"]),
-                        Paragraph(esc(f"{info.date_text()}　　地点：{info.place or '—'}　　主办：{info.organiser or '—'}"
-                                       f"　　共{len(g.sessions)}个课次、{info.hours:g}学时"), st["info"]),
+    story: list[Any] = [para(f"{info.title}　考勤表", st["title"]),
+                        para(f"{info.date_text()}　　地点：{info.place or '—'}　　主办：{info.organiser or '—'}"
+                                       f"　　共{len(g.sessions)}个课次、{info.hours:g}学时", st["info"]),
                         Spacer(1, 3 * mm)]
     n_sessions = len(g.sessions)
     small = n_sessions > 10
@@ -170,7 +170,7 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
                                 leading=10 if small else 12, alignment=TA_CENTER)
     for n, p in enumerate(g.members, start=1):
         row: list[Any] = [str(n), fit_cell(p.name, name_style, fixed[1] - 12),
-                          Paragraph(esc(p.branch), st["small" if small else "cell"])]
+                          para(p.branch, st["small" if small else "cell"])]
         notes = []
         for sid, seq, *_ in g.sessions:
             c = g.cells.get((p.member_id, sid))
@@ -178,7 +178,7 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
             if c and c.reason:
                 notes.append(f"{seq}:{c.reason}")
         row.append(f"{g.member_hours(p.member_id):g}")
-        row.append(Paragraph(esc("；".join(notes), breaks=True), st["small"]))
+        row.append(para("；".join(notes), st["small"], breaks=True))
         rows.append(row)
     widths = fixed + [per] * n_sessions + tail
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -195,6 +195,6 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     ]))
     story.append(table)
     story.append(Spacer(1, 3 * mm))
-    story.append(Paragraph(esc("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items())), st["info"]))
+    story.append(para("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items()), st["info"]))
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))
     return PdfResult(out, page_count(out), len(g.members))

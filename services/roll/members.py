@@ -321,6 +321,29 @@ def find_by_id_number(session: Session, id_number: str) -> MemberRecord | None:
     return privacy.for_session(session, [MemberRecord(*row)])[0] if row else None
 
 
+def member_ids_of(session: Session, references: Iterable[str | int]) -> list[int]:
+    """The members a command line names, in order: each by ID number (身份证号码, what a clerk has at
+    hand) or by the program's own number (编号: an int, or digits, at most nine, as `attendance show
+    --json` gives it; checked by the service it goes to, as before). A member of another branch is
+    refused to a branch account as everywhere (access.require_branch)."""
+    ids: list[int] = []
+    for reference in references:
+        text = str(reference).strip()
+        if text.isdigit() and len(text) <= 9:
+            ids.append(int(text))
+            continue
+        try:
+            number = normalize_id_number(text)
+        except NormalizeError as exc:
+            raise ValidationError(exc.message, "member") from exc
+        found = session.execute(select(Member.id, Member.branch_id).where(Member.id_number == number)).first()
+        if found is None:
+            raise NotFoundError(f"名册中没有身份证号码为{number}的党员")
+        access.require_branch(session, found.branch_id)
+        ids.append(found.id)
+    return ids
+
+
 # ---------------------------------------------------------------- writing
 
 

@@ -36,7 +36,6 @@ def _render(result: SurveyResult, out: Path) -> int:
     from reportlab.lib.units import mm
     from reportlab.platypus import (
         KeepTogether,
-        Paragraph,
         SimpleDocTemplate,
         Spacer,
         Table,
@@ -44,7 +43,8 @@ def _render(result: SurveyResult, out: Path) -> int:
     )
 
     from services.pdf.pdf_fonts import register_fonts
-    from services.pdf.pdf_layout import base_styles, esc, numbered_canvas, page_count
+    from services.pdf.pdf_layout import base_styles, numbered_canvas, page_count
+    from services.pdf.pdf_text import para
 
     fonts = register_fonts()
     st = base_styles(fonts)
@@ -54,28 +54,28 @@ def _render(result: SurveyResult, out: Path) -> int:
     width = A4[0] - 44 * mm
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=20 * mm,
                             bottomMargin=20 * mm, title=result.info.title, creator="党员教育培训管理系统")
-    story: list[Any] = [Paragraph(esc(result.info.title), st["title"]), Spacer(1, 3 * mm),
-                        Paragraph(esc("为了解党员学习需求、改进培训工作，请您如实填写本问卷。问卷不记名，"
-                                      "选择题请在所选选项前的方框内打“√”。感谢您的支持！"), intro),
+    story: list[Any] = [para(result.info.title, st["title"]), Spacer(1, 3 * mm),
+                        para("为了解党员学习需求、改进培训工作，请您如实填写本问卷。问卷不记名，"
+                                      "选择题请在所选选项前的方框内打“√”。感谢您的支持！", intro),
                         Spacer(1, 3 * mm)]
     for q in result.questions:
-        block: list[Any] = [Paragraph(esc(f"{q.number}．{q.title}{hint(q.kind, q.title)}"), question)]
+        block: list[Any] = [para(f"{q.number}．{q.title}{hint(q.kind, q.title)}", question)]
         if q.kind == t.TEXT:
             lines = Table([[""]] * 4, colWidths=[width - 6 * mm], rowHeights=[9 * mm] * 4)
             lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, "#757575")]))
             block.append(lines)
         elif q.kind == t.SCALE:
-            cells = [Paragraph(esc(f"○ {o}"), option) for o in q.options]
+            cells = [para(f"○ {o}", option) for o in q.options]
             block.append(_grid(cells, len(cells), width, TableStyle))
-            block.append(Paragraph(esc(f"（{q.options[0]}分最低，{q.options[-1]}分最高）"), option))
+            block.append(para(f"（{q.options[0]}分最低，{q.options[-1]}分最高）", option))
         else:
-            cells = [Paragraph(esc(f"□ {LETTERS[i]}．{o}" + (BLANK if o == t.OTHER else "")), option)
+            cells = [para(f"□ {LETTERS[i]}．{o}" + (BLANK if o == t.OTHER else ""), option)
                      for i, o in enumerate(q.options)]
             longest = max((len(o) + (len(BLANK) if o == t.OTHER else 0) for o in q.options), default=1)
             per_row = 4 if longest <= 6 else 2 if longest <= 16 else 1
             block.append(_grid(cells, per_row, width, TableStyle))
         story.append(KeepTogether(block))
-    story += [Spacer(1, 8 * mm), Paragraph(esc("问卷到此结束，谢谢！"), st["info"])]
+    story += [Spacer(1, 8 * mm), para("问卷到此结束，谢谢！", st["info"])]
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
     return page_count(out)
 

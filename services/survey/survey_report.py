@@ -56,7 +56,6 @@ def _pdf(result: SurveyResult, out: Path) -> int:
     from reportlab.lib.units import mm
     from reportlab.platypus import (
         KeepTogether,
-        Paragraph,
         SimpleDocTemplate,
         Spacer,
         Table,
@@ -67,11 +66,11 @@ def _pdf(result: SurveyResult, out: Path) -> int:
     from services.pdf.pdf_layout import (
         base_styles,
         cn_date,
-        esc,
         header_table_style,
         numbered_canvas,
         page_count,
     )
+    from services.pdf.pdf_text import para
 
     fonts = register_fonts()
     st = base_styles(fonts)
@@ -81,19 +80,19 @@ def _pdf(result: SurveyResult, out: Path) -> int:
     width = A4[0] - 40 * mm
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
                             bottomMargin=18 * mm, title=f"{result.info.title}统计报告", creator="党员教育培训管理系统")
-    story: list[Any] = [Paragraph(esc(f"{result.info.title}统计报告"), st["title"]),
-                        Paragraph(esc(subtitle(result)), st["info"]),
-                        Paragraph(esc(f"制表日期：{cn_date(dt.date.today())}"), st["info"]), Spacer(1, 4 * mm)]
+    story: list[Any] = [para(f"{result.info.title}统计报告", st["title"]),
+                        para(subtitle(result), st["info"]),
+                        para(f"制表日期：{cn_date(dt.date.today())}", st["info"]), Spacer(1, 4 * mm)]
     for x in result.tallies:
-        block: list[Any] = [Paragraph(esc(heading(x)), q_style)]
+        block: list[Any] = [para(heading(x), q_style)]
         if x.kind == t.TEXT:
-            story.append(KeepTogether(block + [Paragraph(esc("（无人作答）"), body)] if not x.answers else block))
+            story.append(KeepTogether(block + [para("（无人作答）", body)] if not x.answers else block))
             for answer, n in Counter(x.answers).items():
-                story.append(Paragraph(esc(f"· {answer}" + (f"（{n}人）" if n > 1 else ""), breaks=True), body))
+                story.append(para(f"· {answer}" + (f"（{n}人）" if n > 1 else ""), body, breaks=True))
             continue
         rows: list[list[Any]] = [["选项", "人数", "比例"]]
         for option, n in x.counts.items():
-            rows.append([Paragraph(esc(option), body), str(n), percent(n, x.answered)])
+            rows.append([para(option, body), str(n), percent(n, x.answered)])
         table = Table(rows, colWidths=[width * 0.62, width * 0.14, width * 0.16], repeatRows=1)
         style = header_table_style(fonts, body_size=10, head_size=10.5)
         style += [("ALIGN", (1, 1), (-1, -1), "CENTER"), ("ALIGN", (0, 1), (0, -1), "LEFT"),
@@ -104,8 +103,8 @@ def _pdf(result: SurveyResult, out: Path) -> int:
             block.append(bar_chart(x, width, fonts.sans))
         story.append(KeepTogether(block))
         for option in x.others:
-            story.append(Paragraph(esc(f"选择“{option}”时填写的内容："), note))
-            story += [Paragraph(esc(f"· {line}", breaks=True), note) for line in other_lines(x, option)]
+            story.append(para(f"选择“{option}”时填写的内容：", note))
+            story += [para(f"· {line}", note, breaks=True) for line in other_lines(x, option)]
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{result.info.title}　　"))
     return page_count(out)
 

@@ -8,7 +8,6 @@ import hmac
 import re
 import secrets
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from services.files.safe_write import build_pdf, save_canvas, save_workbook
 from services.normalize import clean_text, keep_text, mask_id_number
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
+from services.pdf.pdf_text import wrap_text
 from services.printing.print_signin import PdfResult
 from services.progress import Progress
 from services.safety import changelog, privacy, server
@@ -228,7 +228,9 @@ def issue_certificates(session: Session, activity_id: int, actor: str, issued_on
                                     status="有效", reissue_of_id=revoked.get(member_id)))
             held[member_id] = number
         session.flush()
-        changelog.record(session, actor, "issue", "certificate", a.id,
+        # A batch has no one certificate to point at (the log would show 证书 #<activity id>): the
+        # sentence names the activity and the numbers.
+        changelog.record(session, actor, "issue", "certificate", None,
                          f"为“{a.title}”颁发结业证书{len(new_members)}份（{numbers[0]}～{numbers[-1]}）",
                          {"issued": (None, len(new_members))})
     wanted = [held[c.member_id] for c in done]
@@ -355,8 +357,8 @@ def render_certificates(session: Session, certs: list[CertificateInfo], out: Pat
         # A long title or organiser sets the body smaller: its last line stays above the QR code and the issuer.
         # First closer lines, then a smaller size.
         for size, spacing in _BODY_SIZES:
-            lines = _wrap("　　" + _body_text(cert.name, act), body_font, size, right - left, stringWidth)
-            lines += _wrap("　　特发此证。", body_font, size, right - left, stringWidth)
+            lines = wrap_text("　　" + _body_text(cert.name, act), body_font, size, right - left)
+            lines += wrap_text("　　特发此证。", body_font, size, right - left)
             if y - (len(lines) - 1) * size * spacing >= _BODY_FLOOR_MM * mm:
                 break
         c.setFont(body_font, size)
@@ -418,24 +420,6 @@ def _draw_qr(c: Any, text: str, x: float, y: float, side: float) -> None:
     c.restoreState()
 
 
-def _wrap(text: str, font: str, size: float, width: float, measure: Callable[[str, str, float], float]) -> list[str]:
-    """Break Chinese text into lines by width, keeping closing punctuation off the start of a line."""
-    lines: list[str] = []
-    line = ""
-    for ch in text:
-        if measure(line + ch, font, size) > width and line:
-            carry = ch
-            while line and (carry[0] in "，。、；：”）》！？" or line[-1] in "“（《"):
-                line, carry = line[:-1], line[-1] + carry
-            lines.append(line)
-            line = carry
-        else:
-            line += ch
-    if line:
-        lines.append(line)
-    return lines
-
-
 def print_certificates(session: Session, activity_id: int, out: Path | str, actor: str,
                        progress: Progress | None = None, cancel: threading.Event | None = None) -> tuple[PdfResult, list[CertificateInfo]]:
     """Issue what is due, then one PDF of the class's certificates for batch printing."""
@@ -450,9 +434,10 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from services.pdf.pdf_layout import base_styles, esc, fit_cell
+    from services.pdf.pdf_layout import base_styles, fit_cell
+    from services.pdf.pdf_text import para
 
     certs = list_certificates(session, activity_id=activity_id, year=year)
     fonts = register_fonts()
@@ -469,9 +454,9 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     for n, cert in enumerate(certs, start=1):
         note = cert.note()
         rows.append([str(n), fit_cell(cert.number, one_line, widths[1] * mm - 12),
-                     fit_cell(cert.name, one_line, widths[2] * mm - 12), Paragraph(esc(cert.branch), st["small"]),
-                     mask_id_number(cert.id_number), Paragraph(esc(cert.activity_title), st["small"]),
-                     cert.issued_on.isoformat(), cert.status, Paragraph(esc(note, breaks=True), st["small"])])
+                     fit_cell(cert.name, one_line, widths[2] * mm - 12), para(cert.branch, st["small"]),
+                     mask_id_number(cert.id_number), para(cert.activity_title, st["small"]),
+                     cert.issued_on.isoformat(), cert.status, para(note, st["small"], breaks=True)])
     table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), fonts.body, 9),
@@ -481,8 +466,8 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9E9E9E")),
     ]))
-    story = [Paragraph(esc(f"{scope}结业证书发证登记册"), st["title"]),
-             Paragraph(esc(f"共{len(certs)}份"), st["info"]), Spacer(1, 3 * mm), table]
+    story = [para(f"{scope}结业证书发证登记册", st["title"]),
+             para(f"共{len(certs)}份", st["info"]), Spacer(1, 3 * mm), table]
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, "发证登记册　　"))
     return PdfResult(out, page_count(out), len(certs))
 

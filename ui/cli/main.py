@@ -47,6 +47,9 @@ def build_parser(modules: Collection[str] = tuple(COMMAND_MODULES)) -> argparse.
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ChineseArgumentParser)
     _register(sub, modules)
+    from ui.cli.help_texts import fill_standard_help
+
+    fill_standard_help(parser)
     return parser
 
 

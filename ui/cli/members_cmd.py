@@ -13,8 +13,8 @@ from ui.cli.base import CliContext, print_json
 
 def register(sub: Any) -> None:
     p = sub.add_parser("demo", help="向空数据库载入示例单位（默认11个党支部、100名党员）；--remove 删除示例数据")
-    p.add_argument("--members", type=int, default=100, metavar="N")
-    p.add_argument("--branches", type=int, default=11, metavar="K")
+    p.add_argument("--members", type=int, default=100, metavar="N", help="示例党员人数（默认100）")
+    p.add_argument("--branches", type=int, default=11, metavar="K", help="示例党支部个数（默认11）")
     p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
     p.add_argument("--no-activities", action="store_true", help="只载入名册，不载入培训活动")
     p.add_argument("--remove", action="store_true", help="删除此前载入的示例数据（只删示例记录，不动本单位录入的数据）")
@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
     members = sub.add_parser("members", help="党员名册")
     msub = members.add_subparsers(dest="members_command", metavar="ACTION", required=True)
     lst = msub.add_parser("list", help="列出党员（按支部、姓氏笔画排序）")
-    lst.add_argument("--branch", metavar="NAME")
+    lst.add_argument("--branch", metavar="NAME", help="只列出该党支部的党员")
     lst.add_argument("--status", metavar="STATUS", help="在册、转出、去世……（默认全部）")
     lst.add_argument("--search", metavar="TEXT", help="姓名、拼音首字母、身份证号尾号或电话")
     lst.add_argument("--json", action="store_true")
@@ -35,11 +35,11 @@ def register(sub: Any) -> None:
     bl.add_argument("--json", action="store_true")
     bl.set_defaults(handler=cmd_branches_list)
     bc = bsub.add_parser("create", help="新建党支部")
-    bc.add_argument("name")
+    bc.add_argument("name", help="新党支部的名称")
     bc.set_defaults(handler=cmd_branches_create)
     bm = bsub.add_parser("merge", help="把 SOURCE 支部并入 TARGET 支部")
-    bm.add_argument("source")
-    bm.add_argument("target")
+    bm.add_argument("source", help="被并入的党支部（并入后删除）")
+    bm.add_argument("target", help="并入到的党支部")
     bm.set_defaults(handler=cmd_branches_merge)
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     p = sub.add_parser("import-members", help="从 Excel/CSV 花名册导入党员（先检查全部行，再一次写入）")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="花名册文件（.xlsx、.xls、.et 或 .csv）")
     p.add_argument("--sheet", metavar="NAME", help="工作表名称（默认：找到表头的第一个工作表）")
     p.add_argument("--on-duplicate", choices=("update", "skip", "refuse"), default="refuse",
                    help="库中已有的党员：update 以本表为准更新，skip 跳过，refuse 拒绝导入（默认）")

@@ -59,7 +59,7 @@ def register(sub: Any) -> None:
     lg.set_defaults(handler=cmd_log)
 
     b = sub.add_parser("backup", help="把数据库备份到文件 OUT（省略 OUT：备份到备份文件夹）")
-    b.add_argument("out", nargs="?", metavar="OUT")
+    b.add_argument("out", nargs="?", metavar="OUT", help="备份文件名（省略：存入备份文件夹）")
     b.add_argument("--json", action="store_true")
     b.set_defaults(handler=cmd_backup)
 
@@ -70,7 +70,7 @@ def register(sub: Any) -> None:
     bll.set_defaults(handler=cmd_backups_list)
 
     r = sub.add_parser("restore", help="用备份文件 FILE 恢复数据库（先备份当前数据库）")
-    r.add_argument("file", metavar="FILE")
+    r.add_argument("file", metavar="FILE", help="备份文件（本程序做的 .sqlite3 备份）")
     r.set_defaults(handler=cmd_restore)
 
     c = sub.add_parser("check", help="检查数据库完整性和操作日志校验链")
@@ -80,9 +80,9 @@ def register(sub: Any) -> None:
     a = sub.add_parser("accounts", help="账号与角色（管理员、录入员、查阅）")
     asub = a.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
     ac = asub.add_parser("create", help="新建账号（第一个账号必须是管理员）；密码取自 DANGXUN_NEW_PASSWORD 或提示输入")
-    ac.add_argument("name", metavar="NAME")
-    ac.add_argument("--role", required=True, choices=account_service.ROLES)
-    ac.add_argument("--display-name", default="", metavar="TEXT")
+    ac.add_argument("name", metavar="NAME", help="登录名")
+    ac.add_argument("--role", required=True, choices=account_service.ROLES, help="角色：管理员、录入员或查阅")
+    ac.add_argument("--display-name", default="", metavar="TEXT", help="显示的姓名（默认同登录名）")
     ac.add_argument("--branch", action="append", default=[], metavar="BRANCH",
                     help="支部账号：只能查看和修改该党支部（名称同花名册）的数据；可重复给出多个支部")
     ac.set_defaults(handler=cmd_accounts_create)
@@ -90,21 +90,21 @@ def register(sub: Any) -> None:
     al.add_argument("--json", action="store_true")
     al.set_defaults(handler=cmd_accounts_list)
     ap = asub.add_parser("passwd", help="修改账号 NAME 的密码（本人，或管理员）")
-    ap.add_argument("name", metavar="NAME")
+    ap.add_argument("name", metavar="NAME", help="登录名")
     ap.set_defaults(handler=cmd_accounts_passwd)
     ar = asub.add_parser("reset", help="管理员重置账号 NAME 的密码并解除锁定；忘记密码的管理员用 --code 恢复码重置自己的密码")
-    ar.add_argument("name", metavar="NAME")
+    ar.add_argument("name", metavar="NAME", help="登录名")
     ar.add_argument("--code", metavar="CODE",
                     help="新建第一个账号时显示的恢复码（不必登录）；重置后发给新的恢复码，旧的作废")
     ar.add_argument("--password", metavar="TEXT",
                     help="与 --code 一起：新密码（也可用环境变量 DANGXUN_NEW_PASSWORD 或 DANGXUN_PASSWORD，或在提示时输入）")
     ar.set_defaults(handler=cmd_accounts_reset)
     arc = asub.add_parser("recovery-code", help="管理员为自己的账号 NAME 生成新的恢复码（旧的作废）")
-    arc.add_argument("name", metavar="NAME")
+    arc.add_argument("name", metavar="NAME", help="登录名")
     arc.set_defaults(handler=cmd_accounts_recovery_code)
     aset = asub.add_parser("set", help="管理员修改账号 NAME 的角色或启用状态")
-    aset.add_argument("name", metavar="NAME")
-    aset.add_argument("--role", choices=account_service.ROLES)
+    aset.add_argument("name", metavar="NAME", help="登录名")
+    aset.add_argument("--role", choices=account_service.ROLES, help="新的角色：管理员、录入员或查阅")
     state = aset.add_mutually_exclusive_group()
     state.add_argument("--disable", action="store_true", help="停用")
     state.add_argument("--enable", action="store_true", help="启用")

@@ -14,7 +14,7 @@ from ui.cli.base import CliContext, UsageError, print_json
 def register(sub: Any) -> None:
     c = sub.add_parser("copy-db", help="把整个数据库（--db）复制到 TARGET：新的数据库文件，或服务器上的空数据库"
                                        "（postgresql+psycopg://账号@主机:端口/库名）；仅限本单位的管理员")
-    c.add_argument("target", metavar="TARGET")
+    c.add_argument("target", metavar="TARGET", help="新的数据库文件，或服务器上空数据库的地址")
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=cmd_copy_db)
 

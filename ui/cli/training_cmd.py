@@ -12,14 +12,31 @@ from typing import Any
 
 from services.access import EDITOR, VIEWER
 from services.errors import ValidationError
+from services.roll import members
 from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
 from ui.cli.base import CliContext, input_file, integer, number, output_file_of, print_json
 
+# A member named on the command line (adjust-hours, enrol --member, attendance set --member).
+MEMBER_HELP = "党员：身份证号码，或党员编号（attendance show --json 中的 member_id）"
+
+
+def member_reference(text: str) -> str:
+    """argparse type of MEMBER: digits (an 编号, at most nine) or what looks like an ID number; the
+    database says later whether such a member exists."""
+    value = text.strip()
+    if value.isdigit() and len(value) <= 9:
+        return value
+    if len(value) in (15, 18) and value[:-1].isdigit() and (value[-1].isdigit() or value[-1] in "xX"):
+        return value
+    if value.isdigit():
+        raise argparse.ArgumentTypeError(f"“{text}”太大，超出范围：应为党员编号或15/18位身份证号码")
+    raise argparse.ArgumentTypeError(f"“{text}”既不是党员编号，也不是身份证号码")
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("import-records", help="导入学时记录（Excel/CSV，每行一名党员参加一项培训）")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="学时记录文件（.xlsx、.xls、.et 或 .csv）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     p.add_argument("--json", action="store_true")
     p.add_argument("--on-existing", choices=records_import.ON_EXISTING, default="refuse",
@@ -31,27 +48,30 @@ def register(sub: Any) -> None:
     lst = asub.add_parser("list", help="列出活动")
     lst.add_argument("--year", type=int, metavar="Y")
     lst.add_argument("--type", metavar="T", help="活动类别，如 中心组学习")
-    lst.add_argument("--status", metavar="S")
+    lst.add_argument("--status", metavar="S", help="只列出该状态的活动：计划、进行中、已结束、已取消、已归档")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_activities_list)
     cr = asub.add_parser("create", help="新建活动")
-    cr.add_argument("--title", required=True)
-    cr.add_argument("--type", required=True)
-    cr.add_argument("--start", required=True, metavar="DATE")
-    cr.add_argument("--end", metavar="DATE")
+    cr.add_argument("--title", required=True, help="活动名称")
+    cr.add_argument("--type", required=True, help="活动类别，如 中心组学习（见 activities types）")
+    cr.add_argument("--start", required=True, metavar="DATE", help="开始日期，如 2024-05-08")
+    cr.add_argument("--end", metavar="DATE", help="结束日期（默认同开始日期）")
     cr.add_argument("--hours", type=number, default=0.0, help="不分课次时的学时")
     cr.add_argument("--session", action="append", default=[], metavar="DATE,HOURS[,09:00-12:00[,主题]]",
                     help="一个课次；可重复")
-    for name in ("organiser", "place", "lecturer", "target-group", "paid-by"):
-        cr.add_argument(f"--{name}")
-    cr.add_argument("--cost", type=number)
-    cr.add_argument("--completion", choices=tuple(activities.COMPLETION_RULES), default="all_sessions")
-    cr.add_argument("--completion-value", type=number)
+    for name, text in (("organiser", "主办单位"), ("place", "地点"), ("lecturer", "授课人"),
+                       ("target-group", "培训对象，如 全体党员、新党员、基层党组织书记和党务干部"),
+                       ("paid-by", "经费来源，如 党费、行政经费")):
+        cr.add_argument(f"--{name}", help=text)
+    cr.add_argument("--cost", type=number, help="费用（元）")
+    cr.add_argument("--completion", choices=tuple(activities.COMPLETION_RULES), default="all_sessions",
+                    help="结业条件：all_sessions 全部课次出勤（默认）、hours 学时达到、share 出勤课次比例达到")
+    cr.add_argument("--completion-value", type=number, help="与 --completion hours/share 一起：学时数，或比例（如 0.8）")
     cr.add_argument("--json", action="store_true")
     cr.set_defaults(handler=cmd_activities_create)
     stt = asub.add_parser("status", help="改变活动状态（计划/进行中/已结束/已取消/已归档）")
     stt.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    stt.add_argument("status", choices=activities.STATUSES)
+    stt.add_argument("status", choices=activities.STATUSES, help="新状态")
     stt.set_defaults(handler=cmd_activities_status)
     dl = asub.add_parser("delete", help="删除尚无考勤记录的活动")
     dl.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
@@ -60,34 +80,34 @@ def register(sub: Any) -> None:
     tp.add_argument("--json", action="store_true")
     tp.set_defaults(handler=cmd_activity_types)
     at_add = asub.add_parser("add-type", help="新增活动类别（代码用于证书编号）")
-    at_add.add_argument("name")
-    at_add.add_argument("code")
+    at_add.add_argument("name", help="类别名称")
+    at_add.add_argument("code", help="类别代码（字母，用于证书编号，如 DX）")
     at_add.add_argument("--class", dest="is_class", action="store_true", help="集中培训班")
     at_add.set_defaults(handler=cmd_add_type)
     at_ex = asub.add_parser("exclude-type", help="某类别的学时不计入年度学时目标（--include 恢复计入）")
-    at_ex.add_argument("name")
-    at_ex.add_argument("--include", action="store_true")
+    at_ex.add_argument("name", help="类别名称")
+    at_ex.add_argument("--include", action="store_true", help="恢复计入该类别的学时")
     at_ex.set_defaults(handler=cmd_exclude_type)
     adj = sub.add_parser("adjust-hours", help="手工调整党员学时（与考勤学时分开记录，须写明原因）")
-    adj.add_argument("member_id", type=integer, metavar="MEMBER_ID")
+    adj.add_argument("member_id", type=member_reference, metavar="MEMBER", help=MEMBER_HELP)
     adj.add_argument("hours", type=number, metavar="HOURS", help="可为负数")
-    adj.add_argument("--reason", required=True)
+    adj.add_argument("--reason", required=True, help="调整原因（记入台账）")
     adj.add_argument("--date", metavar="DATE", help="计入哪一天（所在年度），默认今天")
-    adj.add_argument("--activity", type=integer, metavar="ACTIVITY_ID")
+    adj.add_argument("--activity", type=integer, metavar="ACTIVITY_ID", help="这次调整所属的活动编号")
     adj.set_defaults(handler=cmd_adjust_hours)
 
     en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、培训对象、名单文件或党员编号")
     en.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    en.add_argument("--branch", action="append", metavar="NAME")
+    en.add_argument("--branch", action="append", metavar="NAME", help="该党支部的党员；可重复")
     en.add_argument("--post", action="append", metavar="POST", help="党内职务；“支委”表示全部支委职务")
-    en.add_argument("--membership", choices=("正式党员", "预备党员"))
-    en.add_argument("--joined-from", metavar="DATE")
-    en.add_argument("--joined-to", metavar="DATE")
+    en.add_argument("--membership", choices=("正式党员", "预备党员"), help="只报名正式党员或预备党员")
+    en.add_argument("--joined-from", metavar="DATE", help="入党日期不早于该日")
+    en.add_argument("--joined-to", metavar="DATE", help="入党日期不晚于该日")
     en.add_argument("--all", action="store_true", help="全体在册党员")
     en.add_argument("--audience", action="store_true",
                     help="按活动的培训对象（如基层党组织书记和党务干部、新党员、全体党员）报名")
     en.add_argument("--file", metavar="FILE", help="姓名或身份证号码名单（Excel/CSV）")
-    en.add_argument("--member", action="append", type=integer, metavar="ID")
+    en.add_argument("--member", action="append", type=member_reference, metavar="MEMBER", help=MEMBER_HELP + "；可重复")
     en.add_argument("--remove", action="store_true", help="取消这些党员的报名")
     en.set_defaults(handler=cmd_enrol)
 
@@ -97,9 +117,9 @@ def register(sub: Any) -> None:
     st.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     st.add_argument("--session", type=integer, default=1, metavar="N", help="第N课次（默认1）")
     st.add_argument("--all-present", action="store_true", help="尚未记录的报名党员全部记为出席")
-    st.add_argument("--member", type=integer, action="append", default=[], metavar="ID")
+    st.add_argument("--member", action="append", default=[], type=member_reference, metavar="MEMBER", help=MEMBER_HELP + "；可重复")
     st.add_argument("--status", metavar="STATUS", help="出席、迟到、早退、请假、缺席（或 病假、事假……）")
-    st.add_argument("--reason", metavar="TEXT")
+    st.add_argument("--reason", metavar="TEXT", help="请假或缺席的原因")
     st.add_argument("--revoke", action="store_true",
                     help="已获结业证书的党员考勤有变时，确认作废其证书（否则拒绝更改）；改正后可重新颁发")
     st.set_defaults(handler=cmd_attendance_set)
@@ -111,9 +131,9 @@ def register(sub: Any) -> None:
     ps = sub.add_parser("print-signin", help="打印签到表（PDF）")
     ps.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     ps.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
-    ps.add_argument("--session", type=integer, metavar="N")
-    ps.add_argument("--blank-rows", type=integer, default=5, metavar="N")
-    ps.add_argument("--landscape", action="store_true")
+    ps.add_argument("--session", type=integer, metavar="N", help="只打印第N课次（默认每个课次一页）")
+    ps.add_argument("--blank-rows", type=integer, default=5, metavar="N", help="名单后留的空行数，供临时参加者签名（默认5）")
+    ps.add_argument("--landscape", action="store_true", help="横向打印")
     ps.add_argument("--show-id", action="store_true", help="加一列身份证号码（遮蔽中间位）")
     ps.set_defaults(handler=cmd_print_signin)
     pr = sub.add_parser("print-register", help="打印考勤表（PDF）")
@@ -127,12 +147,13 @@ def register(sub: Any) -> None:
     pc.add_argument("--json", action="store_true")
     pc.set_defaults(handler=cmd_print_certificates)
     cr2 = sub.add_parser("certificate-register", help="发证登记册（.pdf 或 .xlsx）")
-    cr2.add_argument("out", type=output_file_of(".pdf", ".xlsx"), metavar="OUT.pdf|OUT.xlsx")
+    cr2.add_argument("out", type=output_file_of(".pdf", ".xlsx"), metavar="OUT.pdf|OUT.xlsx",
+                     help="要生成的文件：.pdf 为打印版，.xlsx 为 Excel 表")
     cr2.add_argument("--year", type=int)
-    cr2.add_argument("--activity", type=integer, metavar="ACTIVITY_ID")
+    cr2.add_argument("--activity", type=integer, metavar="ACTIVITY_ID", help="只含该活动的证书")
     cr2.set_defaults(handler=cmd_certificate_register)
     vc = sub.add_parser("verify-certificate", help="核验结业证书编号或二维码内容")
-    vc.add_argument("text", metavar="TEXT")
+    vc.add_argument("text", metavar="TEXT", help="证书编号，或扫描二维码得到的文字")
     vc.set_defaults(handler=cmd_verify_certificate)
 
 
@@ -282,7 +303,8 @@ def cmd_exclude_type(args: argparse.Namespace, ctx: CliContext) -> int:
 
 def cmd_adjust_hours(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.workspace().write("adjust-hours", needs=EDITOR) as uow:
-        adj = attendance.add_adjustment(uow.session, args.member_id, args.hours, args.reason, uow.actor,
+        [member_id] = members.member_ids_of(uow.session, [args.member_id])
+        adj = attendance.add_adjustment(uow.session, member_id, args.hours, args.reason, uow.actor,
                                         date=args.date, activity_id=args.activity)
     print(f"已调整学时{adj.hours:+g}（{adj.date.isoformat()}，{adj.reason}）。", file=sys.stderr)
     return 0
@@ -294,7 +316,8 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.workspace().write("enrol", needs=EDITOR) as uow:
         session = uow.session
         if args.remove:
-            removed = enrolment.unenrol(session, args.activity_id, args.member or [], uow.actor)
+            removed = enrolment.unenrol(session, args.activity_id, members.member_ids_of(session, args.member or []),
+                                        uow.actor)
             print(f"已取消{removed}人的报名。", file=sys.stderr)
             return 0
         if args.file is not None:
@@ -304,7 +327,7 @@ def cmd_enrol(args: argparse.Namespace, ctx: CliContext) -> int:
             result = enrolment.enrol_by_audience(session, args.activity_id, uow.actor)
         else:
             filters = (args.branch, args.post, args.membership, args.joined_from, args.joined_to)
-            ids: list[int] = list(args.member or [])
+            ids = members.member_ids_of(session, args.member or [])
             if any(filters) or args.all:
                 branch_ids = [branches.get_branch(session, b).id for b in args.branch] if args.branch else None
                 ids += enrolment.select_members(session, branch_ids=branch_ids, posts=args.post,
@@ -337,8 +360,9 @@ def cmd_attendance_set(args: argparse.Namespace, ctx: CliContext) -> int:
             if args.member:
                 if not args.status:
                     raise ValidationError("请用 --status 给出考勤状态")
-                at_stake = attendance.certificates_at_stake(session, sid, args.member, args.status, args.reason)
-                for member_id in args.member:
+                member_ids = members.member_ids_of(session, args.member)
+                at_stake = attendance.certificates_at_stake(session, sid, member_ids, args.status, args.reason)
+                for member_id in member_ids:
                     attendance.set_attendance(session, sid, member_id, args.status, args.reason, uow.actor,
                                               revoke=args.revoke)
                     done += 1

@@ -211,3 +211,80 @@ def test_certificate_long_issuer_stays_clear_of_the_qr_code(hard: tuple[Database
     boxes = [w for w in _words(pdf.path) if w[-1] == issuer]
     # The QR code's right edge: 40 mm from the page's left, 26 mm wide.
     assert len(boxes) == 1 and boxes[0][2] > 66 * MM
+
+
+# --- Chinese text as written, broken by the rules (禁则) -------------------------------------------------
+
+def _layout(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def _fitting(text: str, font: str, size: float, room: float) -> int:
+    """How many characters of `text` a line of `room` takes (greedy, no rules): all when they fit."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return next((n - 1 for n in range(1, len(text) + 1) if stringWidth(text[:n], font, size) > room), len(text))
+
+
+def _greedy_starts(text: str, font: str, size: float, room: float) -> list[int]:
+    """Where each line after the first would start if lines were filled with no rules."""
+    starts = [0]
+    while (n := _fitting(text[starts[-1]:], font, size, room)) < len(text) - starts[-1]:
+        starts.append(starts[-1] + n)
+    return starts[1:]
+
+
+def test_register_keeps_full_width_spaces_and_no_line_starts_with_a_comma(demo_db: Database,
+                                                                         tmp_path: Path) -> None:
+    from services.pdf.pdf_text import CANNOT_START
+
+    font = register_fonts().title
+    # The 考勤表 title (18 pt) across landscape A4 less the 12 mm margins and the frame's 6 pt padding.
+    room = (297 - 24) * MM - 12
+    head = "学习贯彻党的二十届三中全会精神暨习近平总书记关于党的建设的重要思想专题研讨班学员集中学习研讨"
+    n = _fitting(head, font, 18, room)
+    title = head[:n] + "，第二阶段"
+    assert _fitting(title, font, 18, room) == n  # a greedy break would start the second line with ，
+    with demo_db.session_factory.begin() as s:
+        info = activities.create_activity(
+            s, {"title": title, "type": "党性教育培训班", "start_date": "2026-11-02", "end_date": "2026-11-02",
+                "place": "西柏坡纪念馆　多功能厅", "organiser": "局党委　组织部"}, "t",
+            sessions=[{"date": "2026-11-02", "hours": 4}])
+        enrolment.enrol(s, info.id, [m.id for m in members.list_members(s)][:3], "t")
+    with demo_db.session_factory() as s:
+        result = print_signin.attendance_register(s, info.id, tmp_path / "r.pdf")
+    words = _words(result.path)
+    assert [w[-1] for w in words if w[-1][0] in CANNOT_START] == []
+    title_words = [w[-1] for w in words if w[-1] in (head[:n - 1], head[n - 1] + "，第二阶段")]
+    assert len(title_words) == 2  # one character came down with the comma
+    # 　 prints as a character's width (10.5 pt), not a narrow space or nothing.
+    box = {w[-1]: w for w in words}
+    assert box["多功能厅"][2] - box["地点：西柏坡纪念馆"][4] == pytest.approx(10.5, abs=0.5)
+    assert re.search(r"局党委 {2,}组织部", _layout(result.path))  # one space for a narrow gap
+    assert _faults(result.path) == []
+
+
+def test_certificate_keeps_closing_quotes_off_a_line_start(hard: tuple[Database, int, list[str]],
+                                                           tmp_path: Path) -> None:
+    from services.pdf.pdf_text import CANNOT_START
+
+    db, activity_id, _ = hard
+    font = register_fonts().body
+    room = (297 - 84) * MM  # the body of the 20 pt text between its 42 mm margins
+    with db.session_factory.begin() as s:
+        act = activities.update_activity(s, activity_id, {"organiser": "局党委"}, "t")
+        body = "　　" + certificates._body_text(NAMES[3], act)
+        before = body[:body.index("“") + 1] + "深刻领会‘"
+        # Make the filler end where a greedy line ends, so that ’ comes first on the next line.
+        k = next(p for p in _greedy_starts(before + "两" * 60, font, 20, room) if p > len(before)) - len(before)
+        title = "深刻领会‘" + "两" * k + "’的决定性意义　专题研讨班"
+        act = activities.update_activity(s, activity_id, {"title": title}, "t")
+        text = "　　" + certificates._body_text(NAMES[3], act)
+        assert "’" in {text[p] for p in _greedy_starts(text, font, 20, room)}
+        certs = [c for c in certificates.issue_certificates(s, activity_id, "t") if c.name == NAMES[3]]
+        pdf = certificates.render_certificates(s, certs, tmp_path / "c.pdf")
+    lines = [line.strip() for line in _layout(pdf.path).splitlines() if line.strip()]
+    assert [line for line in lines if line[0] in CANNOT_START] == []
+    assert any(re.search("决定性意义 +专题研讨班", line) for line in lines)
+    assert _faults(pdf.path) == []

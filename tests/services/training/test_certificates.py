@@ -86,3 +86,17 @@ def test_secret_differs_per_database(demo_db, finished_class, tmp_path):
     with other.session_factory.begin() as s:
         assert certificates.checksum(s, cert.number, cert.name, cert.id_number) != mine
     other.dispose()
+
+
+def test_the_log_of_a_batch_names_no_certificate_by_the_activity_s_number(demo_db, finished_class):
+    """A batch is logged as certificates with the numbers in its sentence, not as "证书 #<activity id>"."""
+    from services.safety import changelog
+
+    info, _ = finished_class
+    with demo_db.session_factory.begin() as s:
+        issued = certificates.issue_certificates(s, info.id, "t")
+    with demo_db.session_factory() as s:
+        batch = [e for e in changelog.entries(s, entity="certificate") if e.action == "issue"]
+    assert len(batch) == 1
+    assert batch[0].entity_id is None
+    assert issued[0].number in batch[0].summary and issued[-1].number in batch[0].summary

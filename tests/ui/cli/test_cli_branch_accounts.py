@@ -71,14 +71,15 @@ def test_a_branch_account_cannot_edit_another_branchs_member_nor_back_up(cli: Cl
 
     engine = create_engine(cli.db if "://" in cli.db else f"sqlite:///{cli.db}")
     with engine.connect() as conn:  # the JSON listing carries no member ids
-        ids = conn.execute(text("SELECT m.id, b.name FROM member m JOIN branch b ON b.id = m.branch_id")).all()
+        ids = conn.execute(text("SELECT m.id, b.name, m.id_number FROM member m JOIN branch b ON b.id = m.branch_id")).all()
     engine.dispose()
-    other = next(i for i, name in ids if name != branch)
-    own = next(i for i, name in ids if name == branch)
+    other, _, other_number = next(row for row in ids if row[1] != branch)
+    own = next(i for i, name, _ in ids if name == branch)
     _make_sec(cli, branch)
 
-    code, _, err = cli("adjust-hours", str(other), "2", "--reason", "补录", user="sec")
-    assert code == 1 and "本支部" in err
+    for named in (str(other), other_number):  # by 编号 or by ID number: refused alike
+        code, _, err = cli("adjust-hours", named, "2", "--reason", "补录", user="sec")
+        assert code == 1 and "本支部" in err, (named, err)
     assert "补录" not in cli.ok("log", "--by", "sec", user="boss")
     cli.ok("adjust-hours", str(own), "2", "--reason", "补录", user="sec")
 

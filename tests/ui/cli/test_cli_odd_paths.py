@@ -160,7 +160,9 @@ def test_nan_and_inf_are_no_number_of_hours(capsys: pytest.CaptureFixture[str], 
 def test_an_id_too_large_for_any_database_is_a_usage_error(capsys: pytest.CaptureFixture[str],
                                                           office: Path, args: tuple[str, ...]) -> None:
     before = settled(office)
-    for value, words in (("99999999999999999999", "太大，超出范围"), ("abc", "无效的整数")):
+    # adjust-hours names its member by 编号 or ID number (member_reference), the others take numbers only.
+    not_a_number = "既不是党员编号，也不是身份证号码" if args[0] == "adjust-hours" else "无效的整数"
+    for value, words in (("99999999999999999999", "太大，超出范围"), ("abc", not_a_number)):
         try:
             code = run(["--db", str(office), *(value if a == "{}" else a for a in args)])
         except SystemExit as exc:  # argparse's usage error

@@ -1,0 +1,176 @@
+"""Chinese text in wrapped PDF paragraphs: printed as written, broken by the Chinese line-breaking rules (禁则).
+
+One rule for every print: a line never starts with closing punctuation (，。、；：？！”’）》 …) nor ends with an
+opening mark (“‘（《 …). `break_lines` decides where lines end; `para` makes the ReportLab Paragraph every
+printout uses, and `wrap_text` breaks a string for text drawn line by line on a canvas (the certificates).
+
+Why not ReportLab's own wrapping: its default mode treats U+3000 and runs of spaces as word separators
+(an indent 　　根据 or a padded name 张　三 loses its spaces); its CJK mode strips the spaces at both ends of
+every wrapped line, lets one closing mark hang past the right edge (over a table's grid) instead of moving
+a character down, lacks ，；：？！”》 in its list (`reportlab.lib.textsplit.ALL_CANNOT_START`) and has no rule at
+all for opening marks (`ALL_CANNOT_END` is not used). Its pieces that do the job are reused: the parser,
+`cjkU` (a character with its fragment and width) and `makeCJKParaLine`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+# Closing punctuation, full-width and the half-width counterparts that close.
+CANNOT_START = "，。、；：？！”’）》」』】〕〉］｝…—·" + ",.;:?!)]}"
+# Opening marks.
+CANNOT_END = "“‘（《「『【〔〈［｛" + "([{"
+# Spaces at a break stay at the end of the line they follow (as a word processor does); those at the start
+# of a paragraph or after a line break are printed.
+SPACES = " \u3000"
+
+_NO_START = frozenset(CANNOT_START)
+_NO_END = frozenset(CANNOT_END)
+_SPACES = frozenset(SPACES)
+_FUZZ = 1e-6
+
+
+def _latin(ch: str) -> bool:
+    """A letter, digit or sign of a Latin word or figure (2023-01, 12.25, lǚ), not a Chinese mark."""
+    return bool(ch) and ((ch.isascii() and not ch.isspace()) or (ch.isalpha() and ord(ch) < 0x3000))
+
+
+def _break_at(chars: Sequence[str], start: int, over: int) -> int:
+    """Where the next line starts, when the line from `start` has no room for chars[over] (over > start)."""
+    cut = over
+    while True:
+        before = cut
+        # A word of Latin letters or digits (12.25, a name in pinyin) moves down whole when a space or
+        # Chinese character in the line's second half lets it.
+        if _latin(chars[cut]) and _latin(chars[cut - 1]):
+            j = cut - 1
+            while j > (start + cut) // 2 and _latin(chars[j - 1]):
+                j -= 1
+            if j > (start + cut) // 2:
+                cut = j
+        while cut > start and (chars[cut] in _NO_START or chars[cut - 1] in _NO_END):
+            cut -= 1
+        if cut <= start:  # nothing but punctuation: break where the room ends
+            return over
+        if cut == before:
+            break
+    while cut < len(chars) and chars[cut] in _SPACES:
+        cut += 1
+    return cut
+
+
+def break_lines(chars: Sequence[str], widths: Sequence[float], room: Sequence[float]) -> list[tuple[int, int]]:
+    """(start, end) of each line of `chars` (single characters, each `widths` wide): a line is as long as
+    its room allows (room[n] for line n, the last value for the lines after), then gives characters to the
+    next line so that no line starts with closing punctuation nor ends with an opening mark. A "\\n" ends
+    its line (and is that line's last item); a character wider than the room has a line of its own."""
+    lines: list[tuple[int, int]] = []
+    start = i = 0
+    used = 0.0
+    n = len(chars)
+    while i < n:
+        if chars[i] == "\n":
+            lines.append((start, i + 1))
+            start = i = i + 1
+            used = 0.0
+            continue
+        used += widths[i]
+        if used > room[min(len(lines), len(room) - 1)] + _FUZZ and i > start and chars[i] not in _SPACES:
+            i = _break_at(chars, start, i)
+            lines.append((start, i))
+            start = i
+            used = 0.0
+            continue
+        i += 1
+    if start < n or not lines:
+        lines.append((start, n))
+    return lines
+
+
+def visible_width(chars: Sequence[str], widths: Sequence[float], start: int, end: int) -> float:
+    """Width of chars[start:end] without its trailing spaces and line break (what centring should use)."""
+    while end > start and (chars[end - 1] in _SPACES or chars[end - 1] == "\n"):
+        end -= 1
+    return float(sum(widths[start:end]))
+
+
+def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` broken into lines no wider than `width` in `font` at `size` (spaces at a break may hang)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    widths = [stringWidth(ch, font, size) for ch in text]
+    return [text[a:b].rstrip("\n") for a, b in break_lines(text, widths, [width])]
+
+
+def escape(text: str | None, breaks: bool = False) -> str:
+    """Text for a ReportLab Paragraph (which reads a little XML). Spaces need no escaping: `TextParagraph`
+    keeps them. `breaks` keeps the text's line breaks; without it a line break prints as a space."""
+    from xml.sax.saxutils import escape as xml_escape
+
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    escaped = xml_escape(text)
+    return escaped.replace("\n", "<br/>") if breaks else escaped.replace("\n", " ").replace("\t", " ")
+
+
+def para(text: str | None, style: Any, breaks: bool = False) -> Any:
+    """A paragraph of plain `text` (not markup: < and & print as typed) for any printout."""
+    return _paragraph_class()(escape(text, breaks), style)
+
+
+_CLASS: list[Any] = []
+
+
+def _paragraph_class() -> Any:
+    """`TextParagraph`, made on first use so that importing this module does not load ReportLab."""
+    if _CLASS:
+        return _CLASS[0]
+    from reportlab.platypus.paragraph import (
+        Paragraph,
+        ParaLines,
+        _handleBulletWidth,
+        cjkU,
+        makeCJKParaLine,
+    )
+
+    class TextParagraph(Paragraph):  # type: ignore[misc]
+        """A Paragraph broken by `break_lines`, whatever the style's wordWrap, keeping every space."""
+
+        def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
+            # Paragraph's cleaner (cleanBlockQuotedText) would collapse every run of spaces, U+3000 included,
+            # to one space and drop those at the ends; `escape` has made the text one line already.
+            super()._setup(text, style, bulletText, frags, str)
+
+        def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab's name
+            return self.breakLinesCJK(width)
+
+        def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - ReportLab's names
+            if not isinstance(maxWidths, (list, tuple)):
+                maxWidths = [maxWidths]  # noqa: N806
+            style = self.style
+            self.height = 0
+            if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
+                return self.blPara  # the rest of a paragraph split across pages: already broken
+            _handleBulletWidth(self.bulletText, style, maxWidths)
+            units = []
+            for frag in self.frags:
+                text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
+                units.extend([cjkU(ch, frag, "utf8") for ch in text] if text else [cjkU(text, frag, "utf8")])
+            if not units:
+                return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
+                                 textColor=style.textColor, lines=[], ascent=style.fontSize,
+                                 descent=-0.2 * style.fontSize)
+            chars = ["\n" if hasattr(u.frag, "lineBreak") else str(u) for u in units]
+            widths = [0.0 if ch == "\n" else u.width for ch, u in zip(chars, units, strict=True)]
+            auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+            bounds = auto not in ("", "off")
+            lines: list[Any] = []
+            for start, end in break_lines(chars, widths, list(maxWidths)):
+                room = maxWidths[min(len(lines), len(maxWidths) - 1)]
+                used = visible_width(chars, widths, start, end)
+                hard = end > start and chars[end - 1] == "\n"
+                lines.append(makeCJKParaLine(units[start:end], room, used, room - used, hard, bounds))
+            return ParaLines(kind=1, lines=lines)
+
+    _CLASS.append(TextParagraph)
+    return TextParagraph

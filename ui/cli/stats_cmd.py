@@ -127,11 +127,9 @@ def _check_period(args: argparse.Namespace) -> None:
 
 
 def _writable(path: str) -> Path:
-    """An output file (its extension checked as the command line was read) whose folder exists."""
-    out = Path(path).expanduser()
-    if out.parent and not out.parent.exists():
-        raise UsageError(f"输出文件夹 {out.parent} 不存在")
-    return out
+    """An output file (its extension checked as the command line was read); a missing folder is made when the
+    file is written, as for every command's output (services/files/safe_write.py check_target)."""
+    return Path(path).expanduser()
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:

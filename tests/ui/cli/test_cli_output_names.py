@@ -5,6 +5,7 @@ spreadsheet's or a document's name, and a --screenshot name checked before any w
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 import subprocess
@@ -163,6 +164,37 @@ def test_both_files_written_together(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0, err
     assert report.read_bytes()[:2] == b"PK" and table.read_bytes()[:2] == b"PK"
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("args", [("ledger", "--year", "2026", "{}.xlsx"), ("report", "--year", "2026", "{}.docx"),
+                                  ("card", "{id}", "{}.pdf"), ("print-roll", "{}.pdf"), ("export-members", "{}.xlsx")])
+def test_a_missing_output_folder_is_made_by_every_command(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          office: Path, args: tuple[str, ...]) -> None:
+    """One rule: the folder of an output file is made when missing (ledger, report and card used to refuse)."""
+    code, out = _json(capsys, "--db", str(office), "members", "list", "--json")
+    first = json.loads(out)[0]["id_number"]
+    folder = tmp_path / "新建 #2026" / "台账"
+    given = [a.replace("{}", str(folder / "输出")).replace("{id}", first) for a in args]
+    code, err = cli(capsys, "--db", str(office), *given)
+    assert code == 0, err
+    made = Path(given[-1])
+    assert made.is_file() and made.stat().st_size > 0
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("name", ["备份.xlsx", "备份.PDF", "备份.csv"])
+def test_a_backup_is_not_written_under_a_documents_name(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        office: Path, name: str) -> None:
+    code, err = cli(capsys, "--db", str(office), "backup", str(tmp_path / name))
+    assert code == 2 and name in err and ".sqlite3" in err, err
+    assert not (tmp_path / name).exists()
+    code, err = cli(capsys, "--db", str(office), "backup", str(tmp_path / "备份.sqlite3"))
+    assert code == 0 and (tmp_path / "备份.sqlite3").is_file(), err
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = run(list(args))
+    return code, capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- --db named like a spreadsheet

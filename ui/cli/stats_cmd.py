@@ -126,6 +126,11 @@ def _check_period(args: argparse.Namespace) -> None:
         raise UsageError("--from 的日期晚于 --to 的日期")
 
 
+def _hours(value: float) -> str:
+    """Hours as a clerk writes them: 6135, 61.35 (no 6135.0)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
 def _writable(path: str) -> Path:
     """An output file (its extension checked as the command line was read); a missing folder is made when the
     file is written, as for every command's output (services/files/safe_write.py check_target)."""
@@ -157,11 +162,11 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"现有党员 {figures['members']} 名，分布在 {figures['branches']} 个党支部")
     for name, n in figures["activities"].items():
         print(f"  {name}：{n} 次，{figures['person_times'].get(name, 0)} 人次")
-    print(f"累计学时 {figures['total_hours']}；党员年均 {figures['avg_hours_per_member_year']} 学时；"
+    print(f"累计学时 {_hours(figures['total_hours'])}；党员年均 {_hours(figures['avg_hours_per_member_year'])} 学时；"
           f"覆盖率 {figures['coverage']:.2%}")
     for year, y in figures["years"].items():
-        print(f"  {year}年：在册 {y['members']} 名，学时 {y['total_hours']}，人均 {y['avg_hours']}，"
-              f"最少 {y['min_hours']}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
+        print(f"  {year}年：在册 {y['members']} 名，学时 {_hours(y['total_hours'])}，人均 {_hours(y['avg_hours'])}，"
+              f"最少 {_hours(y['min_hours'])}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,14 @@ def test_stats_json_exact(db_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert (data["from"], data["to"], data["members"], data["branches"]) == ("2023-01-01", "2024-12-31", 4, 2)
     assert data["total_hours"] == 178.0 and data["coverage"] == 0.75
     assert data["years"]["2023"]["below_target"] == 3
+
+
+def test_stats_text_writes_hours_as_a_clerk_does(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(["--db", str(db_path), "stats", "--from", "2023-01-01", "--to", "2024-12-31"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "累计学时 178；" in text  # the JSON says 178.0
+    assert not re.search(r"\d\.0[，；]|\d\.\d0[，；]", text), text
 
 
 def test_stats_usage_errors(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

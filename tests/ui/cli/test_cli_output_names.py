@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -16,41 +15,9 @@ import pytest
 
 from tests.helpers.backend import sqlite_only
 from tests.helpers.bad_files import folder_not_writable
+from tests.helpers.office_cli import cli, leftovers, settled
 from tests.helpers.paths import REPO
 from ui.cli.main import build_parser, run
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    try:
-        code = run(list(args))
-    except SystemExit as exc:  # argparse's usage errors
-        code = int(exc.code or 0)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "意外问题" not in err, err
-    return code, err
-
-
-def settled(path: Path) -> bytes:
-    conn = sqlite3.connect(str(path))
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path.read_bytes()
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if ".part" in p.name)
-
-
-@pytest.fixture
-def office(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DANGXUN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DANGXUN_USER", "tester")
-    monkeypatch.delenv("DANGXUN_DB", raising=False)
-    db = tmp_path / "office.sqlite3"
-    code, err = cli(capsys, "--db", str(db), "demo", "--members", "8", "--branches", "2")
-    assert code == 0, err
-    return db
-
 
 # Every command that writes a file, with {} where its name goes, and the extensions it writes.
 WRITERS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
@@ -146,8 +113,9 @@ def test_a_second_file_that_cannot_be_written_leaves_the_first_as_it_was(
 @sqlite_only
 def test_a_second_file_that_is_a_database_leaves_the_first_unwritten(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], office: Path) -> None:
-    backup = tmp_path / "附表.xlsx"  # a backup under a workbook's name
-    assert cli(capsys, "--db", str(office), "backup", str(backup))[0] == 0
+    made = tmp_path / "备份.sqlite3"  # a backup renamed by hand to a workbook's name
+    assert cli(capsys, "--db", str(office), "backup", str(made))[0] == 0
+    backup = made.rename(tmp_path / "附表.xlsx")
     before = backup.read_bytes()
     report = tmp_path / "报告.docx"
     code, err = cli(capsys, "--db", str(office), "report", "--year", "2026", str(report), "--xlsx", str(backup))

@@ -33,6 +33,7 @@ from services.assessment.targets import load_year_targets, roll_span
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf, save_workbook
 from services.normalize import format_partial, mask_id_number
+from services.pdf.pdf_layout import cn_date
 from services.plan import rule_lists
 
 MET, NOT_MET, NO_TARGET = "达标", "未达标", "无目标"
@@ -358,14 +359,14 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
     story: list[object] = []
     if not items:
         story.append(para(f"{year}年度学时提醒", st["title"]))
-        story.append(para(f"截至{today:%Y年%m月%d日}，各党支部党员学时均已达标或无目标要求。", st["body"]))
+        story.append(para(f"截至{cn_date(today)}，各党支部党员学时均已达标或无目标要求。", st["body"]))
     for n, item in enumerate(items):
         if n:
             story.append(PageBreak())
         story.append(para("关于督促党员完成年度学习培训学时的提醒", st["title"]))
         story.append(para(f"{item.branch}：", st["plain"]))
         story.append(para(
-            f"截至{today:%Y年%m月%d日}，你支部以下{len(item.rows)}名党员{year}年度累计学时尚未达到要求，"
+            f"截至{cn_date(today)}，你支部以下{len(item.rows)}名党员{year}年度累计学时尚未达到要求，"
             "请督促其合理安排时间，积极参加下列培训学习活动，按时完成年度学时任务。", st["body"]))
         story.append(Spacer(1, 4 * mm))
         data: list[list[object]] = [["序号", "姓名", "党内职务", "目标学时", "已计学时", "尚差学时", "集中培训"]]
@@ -383,7 +384,7 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
         else:
             story.append(para("目前暂无已排期的培训活动，请关注后续通知，或通过网络培训、自学补足学时。", st["body"]))
         story.append(Spacer(1, 8 * mm))
-        story.append(para(f"党委办公室　{today:%Y年%m月%d日}", st["plain"]))
+        story.append(para(f"党委办公室　{cn_date(today)}", st["plain"]))
     build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
     return path
 
@@ -438,8 +439,8 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
         met = sum(1 for r in rows if r.verdict == MET)
         judged = sum(1 for r in rows if r.verdict != NO_TARGET)
         for col, value in enumerate([branch, len(rows), hours_round(total), hours_round(total / len(rows)),
-                                     met, judged - met, round(met / judged, 4) if judged else ""], start=1):
-            write_cell(ws2, n, col, value)
+                                     met, judged - met, round(met / judged, 4) if judged else "—"], start=1):
+            write_cell(ws2, n, col, value).number_format = "0.00%" if col == 7 else "General"  # 达标率 as 90.00%
     ws2.column_dimensions["A"].width = 22
 
     ws3 = wb.create_sheet("活动明细")
@@ -470,9 +471,9 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
         sessions, pt, hours = per.get(aid, (0, 0, 0.0))
         for col, value in enumerate([start, title, tname, organiser or "", place or "", sessions, pt,
                                      hours_round(hours)], start=1):
-            cell = write_cell(ws3, n, col, value)
-            if col == 1:
-                cell.number_format = "yyyy-mm-dd"
+            write_cell(ws3, n, col, value).number_format = "yyyy-mm-dd" if col == 1 else "General"
+    if not acts:
+        write_cell(ws3, 3, 1, f"（{year}年度未登记培训学习活动）")
     ws3.column_dimensions["A"].width = 12
     ws3.column_dimensions["B"].width = 36
     rule_lists.add_rule_sheets(wb, rule_lists.rule_lists(session, lo, hi), f"{year}年度")  # a sheet per rule

@@ -71,6 +71,7 @@ from services.assessment.targets import (
     roll_span,
 )
 from services.errors import CancelledError, ValidationError
+from services.naming import stroke_sort_key
 from services.normalize import ATTENDED_STATUSES
 from services.plan.rules import exempt_ids
 from services.progress import few_collections
@@ -419,7 +420,7 @@ class MemberFigure:
 
 def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
                    by_hours: bool = False) -> list[MemberFigure]:
-    """The members behind a member figure, by branch order then name (or fewest hours first)."""
+    """The members behind a member figure, by branch order then 姓氏笔画 (or fewest hours first)."""
     order = {b: n for n, b in enumerate(detail.branch_names)}
     y = detail.years.get(year) if year is not None else None
     out = []
@@ -431,7 +432,7 @@ def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
                                 hours_round(y.hours.get(mid, 0.0)) if y else None,
                                 y.targets.get(mid) if y else None,
                                 rule.basis if rule is not None else ""))
-    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), f.name))
+    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), stroke_sort_key(f.name)))
     if by_hours:
         out.sort(key=lambda f: f.hours or 0.0)
     return out

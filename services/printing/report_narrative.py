@@ -105,7 +105,10 @@ def _practice(words: ReportFigures, org: str) -> list[str]:
         out.append(f"各党支部开展“三会一课”、主题党日等活动{about(br.activities, '次')}，"
                    f"参加{about(br.person_times, '人次')}。")
     known = {ALL_MEMBERS, CENTRAL_GROUP_AUDIENCE, SECRETARY_AUDIENCE, DISCIPLINE_AUDIENCE}
-    others = [(name, g) for name, g in words.by_audience.items() if name not in known and g.activities]
+    told = {a for g in (cg, sec, dis, lec, ps, on, ty, ol, br) for a in g.activity_ids}
+    # An audience whose activities were all told above already (e.g. the class for 党员干部) is not told twice.
+    others = [(name, g) for name, g in words.by_audience.items()
+              if name not in known and g.activities and not set(g.activity_ids) <= told]
     if others:
         out.append("面向" + "；面向".join(f"{name}开展培训{g.activities}次、{g.person_times}人次"
                                         for name, g in others) + "。")

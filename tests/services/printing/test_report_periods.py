@@ -96,3 +96,32 @@ def test_coverage_cell_is_a_percentage(db: Database, tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(path)["统计数据"]
     cell = next(r[1] for r in sheet.iter_rows(min_row=2) if r[0].value == "覆盖率")
     assert cell.value == 0.75 and cell.number_format == "0.00%"
+
+
+def test_names_in_the_text_by_surname_strokes(db: Database, tmp_path: Path) -> None:
+    """高 (10 strokes) before 廖 (14), though 廖 comes first in code-point order."""
+    from models import Member
+
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        s.get(Member, data.members["m3"]).name = "廖三"  # 第二支部, 10 hours in 2024
+        s.get(Member, data.members["m5"]).name = "高五"  # 第二支部, 0 hours in 2024
+    with db.session_factory() as s:
+        content = report.build_report(s, D(2024, 1, 1), D(2024, 12, 31))
+    paragraphs, _tables = _docx(content, tmp_path / "n.docx")
+    assert any("2024年甲一（44学时）、高五（0学时）、廖三（10学时）共3名党员未达到年度学时要求" in p for p in paragraphs)
+
+
+def test_an_activity_is_told_once(db: Database, tmp_path: Path) -> None:
+    """The class for 党员干部 is told as a class; no second sentence "面向党员干部…" repeats its figures."""
+    from models import Activity
+
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        s.get(Activity, data.activities["a2"]).target_group = "党员干部"
+    with db.session_factory() as s:
+        content = report.build_report(s, D(2023, 1, 1), D(2023, 12, 31))
+    paragraphs, _tables = _docx(content, tmp_path / "o.docx")
+    text = "\n".join(paragraphs)
+    assert "举办1期党性教育培训班，培训党员干部共计3人次。" in text
+    assert "面向党员干部" not in text

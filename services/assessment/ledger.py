@@ -266,7 +266,7 @@ class BranchShortfall:
 def shortfalls(session: Session, year: int, today: dt.date | None = None) -> list[BranchShortfall]:
     """Per branch, the members short of their target in `year` and the planned activities ahead.
 
-    An upcoming activity is one with status 计划 starting today or later; a branch sees the
+    An upcoming activity is one with status 计划 starting today or later within `year`; a branch sees the
     activities its own branch organises and those of any organiser that is not another branch.
     """
     today = today or dt.date.today()
@@ -276,7 +276,7 @@ def shortfalls(session: Session, year: int, today: dt.date | None = None) -> lis
         select(Activity.id, Activity.title, ActivityType.name, Activity.start_date, Activity.organiser,
                Activity.place, Activity.hours)
         .join(ActivityType, ActivityType.id == Activity.type_id)
-        .where(Activity.start_date >= today, Activity.status == "计划")
+        .where(Activity.start_date >= today, Activity.start_date <= dt.date(year, 12, 31), Activity.status == "计划")
         .order_by(Activity.start_date, Activity.id)
     ).all()
     upcoming = [UpcomingActivity(a, t, ty, d, o or "", p or "", h or 0.0) for a, t, ty, d, o, p, h in acts]
@@ -333,9 +333,7 @@ def _table(data: list[list[object]], widths: list[float], styles: dict[str, obje
 
 
 def _page_numbers(canvas: object, doc: object) -> None:
-    from services.pdf.pdf_fonts import register_fonts
-
-    fonts = register_fonts()
+    fonts, _styles = _pdf_styles()
     canvas.saveState()  # type: ignore[attr-defined]
     canvas.setFont(fonts.body, 9)  # type: ignore[attr-defined]
     canvas.drawCentredString(105 * 2.8346, 12 * 2.8346, f"第{doc.page}页")  # type: ignore[attr-defined]
@@ -352,6 +350,7 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
     from services.pdf.pdf_text import para
 
     today = today or dt.date.today()
+    over = today > dt.date(year, 12, 31)  # the year is over: its hours can no longer be earned
     _fonts, st = _pdf_styles()
     path = Path(path)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=37 * mm, leftMargin=28 * mm, rightMargin=26 * mm,
@@ -366,8 +365,9 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
         story.append(para("关于督促党员完成年度学习培训学时的提醒", st["title"]))
         story.append(para(f"{item.branch}：", st["plain"]))
         story.append(para(
-            f"截至{cn_date(today)}，你支部以下{len(item.rows)}名党员{year}年度累计学时尚未达到要求，"
-            "请督促其合理安排时间，积极参加下列培训学习活动，按时完成年度学时任务。", st["body"]))
+            f"截至{cn_date(today)}，你支部以下{len(item.rows)}名党员{year}年度累计学时{'未' if over else '尚未'}达到要求，"
+            + ("请督促其在今后的学习中加以弥补。" if over
+               else "请督促其合理安排时间，积极参加下列培训学习活动，按时完成年度学时任务。"), st["body"]))
         story.append(Spacer(1, 4 * mm))
         data: list[list[object]] = [["序号", "姓名", "党内职务", "目标学时", "已计学时", "尚差学时", "集中培训"]]
         for k, r in enumerate(item.rows, start=1):
@@ -381,7 +381,7 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
             for u in item.upcoming[:30]:
                 data.append([u.start_date.isoformat(), u.title, u.type, u.organiser, u.place, f"{u.hours:g}"])
             story.append(_table(data, [22 * mm, 50 * mm, 24 * mm, 24 * mm, 22 * mm, 12 * mm], st))
-        else:
+        elif not over:
             story.append(para("目前暂无已排期的培训活动，请关注后续通知，或通过网络培训、自学补足学时。", st["body"]))
         story.append(Spacer(1, 8 * mm))
         story.append(para(f"党委办公室　{cn_date(today)}", st["plain"]))

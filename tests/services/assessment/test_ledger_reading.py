@@ -43,3 +43,25 @@ def test_notice_dates_read_as_in_prose(db: Database, tmp_path: Path) -> None:
     doc.close()
     assert "截至2024年10月1日" in text and "党委办公室　2024年10月1日" in text.replace("\n", "")
     assert "10月01日" not in text
+
+
+def test_notice_for_a_year_that_is_over(db: Database, tmp_path: Path) -> None:
+    """A notice about 2024 printed in 2025 does not urge members to attend 2025's activities for 2024's hours."""
+    import pypdfium2 as pdfium
+
+    from models import Activity
+
+    with db.session_factory.begin() as s:
+        ds = build_dataset(s)
+        s.add(Activity(title="二〇二五年学习贯彻专题班", type_id=ds.types["专题培训"], start_date=D(2025, 2, 1),
+                       status="计划", organiser="局党委", hours=16))
+    with db.session_factory() as s:
+        items = ledger.shortfalls(s, 2024, today=D(2025, 1, 10))
+    out = ledger.write_shortfall_notice(tmp_path / "notice.pdf", 2024, items, today=D(2025, 1, 10))
+    doc = pdfium.PdfDocument(str(out))
+    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r\n", "")
+    doc.close()
+    text = text.replace("\n", "")
+    assert "2024年度累计学时未达到要求，请督促其在今后的学习中加以弥补。" in text
+    assert "二〇二五年学习贯彻专题班" not in text and "按时完成年度学时任务" not in text
+    assert "目前暂无已排期的培训活动" not in text

@@ -8,6 +8,7 @@ marked for the office to write). "全覆盖" is said only when every member on t
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from services.assessment.spending import PURPOSES, SpendingTotals
 from services.assessment.stats import StatsDetail, member_figures
@@ -27,14 +28,20 @@ THIRD_HEADING = "三、下一步意见建议和工作打算"
 Sections = list[tuple[str, list[str]]]
 
 
+def credited_hours(figures: dict[str, Any]) -> float:
+    """The hours credited to members in the period: the years' 累计学时 of 表2 (and the ledger's) added up, manual
+    adjustments included (the figures' ``total_hours`` counts the activities' hours only)."""
+    return round(sum(y["total_hours"] for y in figures["years"].values()), 2)
+
+
 def _basic(detail: StatsDetail, plan_name: str | None, period: str, org: str) -> list[str]:
     f = detail.figures
     acts, pts = sum(f["activities"].values()), sum(f["person_times"].values())
     first = f"{org}现有党员{f['members']}名，分布在{f['branches']}个党支部。"
-    if not acts and not f["total_hours"]:  # nothing recorded: a sentence, not a row of zeros
+    if not acts and not credited_hours(f):  # nothing recorded: a sentence, not a row of zeros
         return [first, f"{period}，{org}尚未登记教育培训和学习活动。"]
     doing = (f"{period}，{org}认真贯彻落实《{plan_name}》，" if plan_name else f"{period}，{org}")
-    doing += f"共组织开展各类教育培训和学习活动{acts}次、参训{pts}人次，累计计入学时{fmt(f['total_hours'])}学时，"
+    doing += f"共组织开展各类教育培训和学习活动{acts}次、参训{pts}人次，累计计入学时{fmt(credited_hours(f))}学时，"
     lo, hi = detail.date_from, detail.date_to
     if lo.year == hi.year and ((lo.month, lo.day), (hi.month, hi.day)) != ((1, 1), (12, 31)):
         # Part of one year: what each member earned in it (a yearly figure would be a guess).
@@ -155,7 +162,7 @@ def surveys_paragraph(summaries: list[YearSummary]) -> list[str]:
 
 
 def _gaps(detail: StatsDetail) -> list[str]:
-    if not detail.covered_ids_at_to and not detail.figures["total_hours"]:
+    if not detail.covered_ids_at_to and not credited_hours(detail.figures):
         return [OFFICE_PARAGRAPH]  # nothing recorded yet: no member to name
     out: list[str] = []
     idle = sorted(set(detail.member_ids_at_to) - set(detail.covered_ids_at_to))

@@ -125,3 +125,15 @@ def test_an_activity_is_told_once(db: Database, tmp_path: Path) -> None:
     text = "\n".join(paragraphs)
     assert "举办1期党性教育培训班，培训党员干部共计3人次。" in text
     assert "面向党员干部" not in text
+
+
+def test_hours_in_the_text_are_those_of_table_2(db: Database, tmp_path: Path) -> None:
+    """累计计入学时 in the text adds up 表2's column (manual adjustments included), and the yearly average is it
+    divided by the member-years: 217 = 77 + 140, 217 / 9 = 24.11."""
+    with db.session_factory.begin() as s:
+        build_dataset(s)
+    with db.session_factory() as s:
+        content = report.build_report(s, D(2023, 1, 1), D(2024, 12, 31))
+    paragraphs, tables = _docx(content, tmp_path / "h.docx")
+    assert [row[2] for row in tables[1][1:]] == ["77", "140"]
+    assert any("累计计入学时217学时，党员年均参加教育培训24.11学时" in p for p in paragraphs)

@@ -268,7 +268,7 @@ def write_report_xlsx(content: ReportContent, path: Path | str) -> Path:
     f = content.figures
     rows: list[tuple[str, Any]] = [
         ("统计区间开始", f["from"]), ("统计区间结束", f["to"]), ("现有党员", f["members"]),
-        ("党支部", f["branches"]), ("累计学时", f["total_hours"]),
+        ("党支部", f["branches"]), ("活动累计学时", f["total_hours"]),
         ("党员年均培训学时", f["avg_hours_per_member_year"]), ("覆盖率", f["coverage"]),
     ]
     rows += [(f"活动次数：{k}", v) for k, v in f["activities"].items()]

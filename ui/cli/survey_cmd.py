@@ -13,7 +13,7 @@ from services.access import EDITOR
 from services.errors import UnreadableFileError, ValidationError
 from services.survey import surveys
 from services.survey import tally as t
-from ui.cli.base import CliContext, input_file, integer, output_file, print_json
+from ui.cli.base import CliContext, input_file, integer, output_file_of, print_json
 
 
 class _QuestionAction(argparse.Action):
@@ -50,7 +50,7 @@ def register(sub: Any) -> None:
     sh.set_defaults(handler=cmd_show)
     rp = ssub.add_parser("report", help="统计报告（.pdf 含条形图，或 .docx）")
     rp.add_argument("survey_id", type=integer, metavar="ID")
-    rp.add_argument("out", type=output_file, metavar="OUT.pdf|OUT.docx")
+    rp.add_argument("out", type=output_file_of(".pdf", ".docx"), metavar="OUT.pdf|OUT.docx")
     rp.set_defaults(handler=cmd_report)
     nw = ssub.add_parser("new", help="设计纸质问卷：--question “1、题目” --options “A┋B┋C” [--kind multiple] …，"
                                      "或 --from 定义文件.json")
@@ -67,7 +67,7 @@ def register(sub: Any) -> None:
     nw.set_defaults(handler=cmd_new)
     fm = ssub.add_parser("form", help="打印纸质问卷（A4 PDF）")
     fm.add_argument("survey_id", type=integer, metavar="ID")
-    fm.add_argument("out", type=output_file, metavar="OUT.pdf")
+    fm.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     fm.set_defaults(handler=cmd_form)
     en = ssub.add_parser("enter", help="录入纸质答卷：每份答卷一个 --response，各题答案用 | 分隔（选择题写字母，如 A|BC|4|意见）")
     en.add_argument("survey_id", type=integer, metavar="ID")
@@ -147,9 +147,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.survey import survey_report
 
-    out = Path(args.out)
-    if out.suffix.lower() not in (".pdf", ".docx"):
-        raise ValidationError(f"报告文件应以 .pdf 或 .docx 结尾，不是“{out.name}”。")
+    out = Path(args.out)  # .pdf or .docx: checked as the command line was read
     with ctx.workspace().read() as session:
         result = surveys.get_survey(session, args.survey_id)
     pages = survey_report.write_report(result, out)

@@ -50,7 +50,7 @@ def test_an_export_onto_the_database_itself_is_refused(capsys: pytest.CaptureFix
                                                        command: tuple[str, ...]) -> None:
     before = settled(office)
     code, err = cli(capsys, "--db", str(office), *command, str(office))
-    assert code == 1 and str(office) in err and "数据库文件" in err
+    assert code == 2 and str(office) in err and "扩展名 .sqlite3 不对" in err, err  # not a name the command writes
     assert settled(office) == before
     assert leftovers(office.parent) == []
     code, err = cli(capsys, "--db", str(office), "check")
@@ -59,11 +59,11 @@ def test_an_export_onto_the_database_itself_is_refused(capsys: pytest.CaptureFix
 
 @sqlite_only
 def test_an_export_onto_a_backup_is_refused(capsys: pytest.CaptureFixture[str], office: Path) -> None:
-    backup = office.parent / "备份 #1.sqlite3"
+    backup = office.parent / "备份 #1.xlsx"  # a backup under a workbook's name: the export's own extension
     assert cli(capsys, "--db", str(office), "backup", str(backup))[0] == 0
     before = backup.read_bytes()
     code, err = cli(capsys, "--db", str(office), "export-members", str(backup))
-    assert code == 1 and str(backup) in err
+    assert code == 1 and str(backup) in err and "数据库文件" in err, err
     assert backup.read_bytes() == before
     assert cli(capsys, "--db", str(office), "backup", str(backup))[0] == 0  # a newer backup still replaces it
 
@@ -125,8 +125,13 @@ def test_an_empty_second_output_is_refused_not_skipped(tmp_path: Path, capsys: p
 
 def test_errors_file_named_as_the_roll_itself_keeps_the_roll(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                             office: Path) -> None:
-    roll = tmp_path / "花名册 #3.csv"
-    roll.write_text("姓名,公民身份号码\n张三,123\n李四,110101199003078515\n", encoding="utf-8")
+    from openpyxl import Workbook
+
+    roll = tmp_path / "花名册 #3.xlsx"  # --errors writes .xlsx: the roll it could overwrite is a workbook
+    book = Workbook()
+    for row in (("姓名", "公民身份号码"), ("张三", "123"), ("李四", "110101199003078515")):
+        book.active.append(row)
+    book.save(roll)
     before = roll.read_bytes()
     code, err = cli(capsys, "--db", str(office), "import-members", "--errors", str(roll), str(roll))
     assert code == 1 and str(roll) in err and "正在导入的花名册" in err, err

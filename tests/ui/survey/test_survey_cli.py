@@ -93,7 +93,9 @@ def test_report(db_path: Path, samples: Path, tmp_path: Path, capsys: pytest.Cap
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert run(db + ["survey", "report", "1", str(tmp_path / "r.docx")]) == 0
     assert (tmp_path / "r.docx").stat().st_size > 0
-    assert run(db + ["survey", "report", "1", str(tmp_path / "r.txt")]) == 1
+    with pytest.raises(SystemExit) as refused:  # the one rule for output names: exit code 2, as every command
+        run(db + ["survey", "report", "1", str(tmp_path / "r.txt")])
+    assert refused.value.code == 2 and not (tmp_path / "r.txt").exists()
 
 
 def test_paper_questionnaire(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

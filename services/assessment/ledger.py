@@ -33,7 +33,7 @@ from services.assessment.targets import load_year_targets, roll_span
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf, save_workbook
 from services.normalize import format_partial, mask_id_number
-from services.pdf.pdf_layout import cn_date
+from services.pdf.pdf_layout import cn_date, numbered_canvas
 from services.plan import rule_lists
 
 MET, NOT_MET, NO_TARGET = "达标", "未达标", "无目标"
@@ -325,19 +325,12 @@ def _table(data: list[list[object]], widths: list[float], styles: dict[str, obje
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, HexColor("#888888")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),  # type: ignore[attr-defined]  # no Helvetica
     ]
     if header:
         commands.insert(0, ("BACKGROUND", (0, 0), (-1, 0), HexColor("#B71C1C")))
     table.setStyle(TableStyle(commands))
     return table
-
-
-def _page_numbers(canvas: object, doc: object) -> None:
-    fonts, _styles = _pdf_styles()
-    canvas.saveState()  # type: ignore[attr-defined]
-    canvas.setFont(fonts.body, 9)  # type: ignore[attr-defined]
-    canvas.drawCentredString(105 * 2.8346, 12 * 2.8346, f"第{doc.page}页")  # type: ignore[attr-defined]
-    canvas.restoreState()  # type: ignore[attr-defined]
 
 
 def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortfall],
@@ -351,7 +344,7 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
 
     today = today or dt.date.today()
     over = today > dt.date(year, 12, 31)  # the year is over: its hours can no longer be earned
-    _fonts, st = _pdf_styles()
+    fonts, st = _pdf_styles()
     path = Path(path)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=37 * mm, leftMargin=28 * mm, rightMargin=26 * mm,
                             bottomMargin=30 * mm, title=f"{year}年度学时未达标提醒", author="党委办公室")
@@ -385,7 +378,7 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
             story.append(para("目前暂无已排期的培训活动，请关注后续通知，或通过网络培训、自学补足学时。", st["body"]))
         story.append(Spacer(1, 8 * mm))
         story.append(para(f"党委办公室　{cn_date(today)}", st["plain"]))
-    build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
+    build_pdf(doc, path, story, canvasmaker=numbered_canvas(fonts.body))  # type: ignore[attr-defined]
     return path
 
 
@@ -532,7 +525,7 @@ def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
 
     from services.pdf.pdf_text import para
 
-    _fonts, st = _pdf_styles()
+    fonts, st = _pdf_styles()
     path = Path(path)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=25 * mm, leftMargin=20 * mm, rightMargin=20 * mm,
                             bottomMargin=22 * mm, title=f"{card.name}学时登记卡", author="党委办公室")
@@ -558,7 +551,7 @@ def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
         if len(data) == 1:
             data.append(["", "（本年度无记录）", "", "", "", ""])
         story.append(_table(data, [22 * mm, 62 * mm, 26 * mm, 20 * mm, 18 * mm, 14 * mm], st))
-    build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
+    build_pdf(doc, path, story, canvasmaker=numbered_canvas(fonts.body, f"{card.name}学时登记卡　　"))  # type: ignore[attr-defined]
     return path
 
 

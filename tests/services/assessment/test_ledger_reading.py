@@ -65,3 +65,32 @@ def test_notice_for_a_year_that_is_over(db: Database, tmp_path: Path) -> None:
     assert "2024年度累计学时未达到要求，请督促其在今后的学习中加以弥补。" in text
     assert "二〇二五年学习贯彻专题班" not in text and "按时完成年度学时任务" not in text
     assert "目前暂无已排期的培训活动" not in text
+
+
+def test_card_pages_say_how_many(db: Database, tmp_path: Path) -> None:
+    """The record card's footer counts its pages (第1页 共1页), as every other printout's does."""
+    import pypdfium2 as pdfium
+
+    with db.session_factory.begin() as s:
+        ds = build_dataset(s)
+    with db.session_factory() as s:
+        card = ledger.training_card(s, ds.members["m2"])
+    out = ledger.write_card_pdf(card, tmp_path / "card.pdf")
+    doc = pdfium.PdfDocument(str(out))
+    pages = len(doc)
+    text = "".join(doc[i].get_textpage().get_text_range() for i in range(pages))
+    doc.close()
+    assert f"乙二学时登记卡　　第1页 共{pages}页" in text
+
+
+def test_card_and_notice_embed_every_font(db: Database, tmp_path: Path) -> None:
+    """No unembedded Helvetica behind the tables (a table names its cells' font even when they hold paragraphs)."""
+    with db.session_factory.begin() as s:
+        ds = build_dataset(s)
+    with db.session_factory() as s:
+        card = ledger.write_card_pdf(ledger.training_card(s, ds.members["m2"]), tmp_path / "card.pdf")
+        notice = ledger.write_shortfall_notice(tmp_path / "notice.pdf", 2024, ledger.shortfalls(s, 2024),
+                                               today=D(2024, 10, 1))
+    for pdf in (card, notice):
+        data = pdf.read_bytes()
+        assert b"/BaseFont /Helvetica" not in data and b"FontFile2" in data, pdf.name

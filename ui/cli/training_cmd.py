@@ -96,7 +96,7 @@ def register(sub: Any) -> None:
     adj.add_argument("--activity", type=integer, metavar="ACTIVITY_ID", help="这次调整所属的活动编号")
     adj.set_defaults(handler=cmd_adjust_hours)
 
-    en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、培训对象、名单文件或党员编号")
+    en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、培训对象、名单文件或身份证号码")
     en.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     en.add_argument("--branch", action="append", metavar="NAME", help="该党支部的党员；可重复")
     en.add_argument("--post", action="append", metavar="POST", help="党内职务；“支委”表示全部支委职务")

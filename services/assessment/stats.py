@@ -24,7 +24,10 @@ Definitions (the figures of `stats --json`, the statistics tab and the report ar
   their pro-rated target, the months counted being those of Y ∩ period at whose last day they
   were on the roll. Members without a target (no enabled rule) are never below it, nor are members
   exempted for Y (年老体弱、长期病休, services/plan/rules.py).
-* ``avg_hours_per_member_year`` = Σ_Y total_hours(Y) / Σ_Y members(Y).
+* ``avg_hours_per_member_year`` = Σ_Y total_hours(Y) / Σ_Y members(Y) × share(Y) over the years Y in which any
+  hours were credited (a year of the period with none, such as one not yet begun, would only dilute the average);
+  share(Y) is the part of Y's days inside the period (1 for a whole year): a period of twelve months from
+  1 July counts its members once, not twice.
 * ``coverage``: the share of the members on the roll at ``date_to`` with more than 0 hours
   credited in the period.
 * Hours are rounded to 2 decimals, shares to 4, each from the exact sums (the avg of the
@@ -68,6 +71,7 @@ from services.assessment.targets import (
     roll_span,
 )
 from services.errors import CancelledError, ValidationError
+from services.naming import stroke_sort_key
 from services.normalize import ATTENDED_STATUSES
 from services.plan.rules import exempt_ids
 from services.progress import few_collections
@@ -168,6 +172,12 @@ class StatsDetail:
     activity_hours: dict[int, float]
     activity_person_times: dict[int, int]
     years: dict[int, YearDetail]
+
+
+def year_share(year: int, lo: dt.date, hi: dt.date) -> float:
+    """The part of `year` that [lo, hi] (inside it) covers, by days: 1.0 for the whole year."""
+    days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+    return ((hi - lo).days + 1) / days
 
 
 def _period_years(date_from: dt.date, date_to: dt.date) -> list[tuple[int, dt.date, dt.date]]:
@@ -318,7 +328,7 @@ def _compute(session: Session, date_from: dt.date, date_to: dt.date, report: Cal
     years: dict[int, YearDetail] = {}
     year_figures: dict[str, dict[str, Any]] = {}
     sum_hours = 0.0
-    sum_members = 0
+    sum_members = 0.0
     for k_year, (year, lo, hi) in enumerate(period_years):
         yt = targets[year]
         first = lo.year * 12 + lo.month - 1
@@ -357,8 +367,9 @@ def _compute(session: Session, date_from: dt.date, date_to: dt.date, report: Cal
             "coverage": share_round(len([v for v in hours if v > 0]) / n) if n else 0.0,
             "below_target": len(detail.below_ids),
         }
-        sum_hours += year_total
-        sum_members += n
+        if year_total > 0:  # a year with no hours credited at all (not yet begun, not recorded) is left out
+            sum_hours += year_total
+            sum_members += n * year_share(year, lo, hi)
         years[year] = detail
         _check(cancel)
 
@@ -409,7 +420,7 @@ class MemberFigure:
 
 def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
                    by_hours: bool = False) -> list[MemberFigure]:
-    """The members behind a member figure, by branch order then name (or fewest hours first)."""
+    """The members behind a member figure, by branch order then 姓氏笔画 (or fewest hours first)."""
     order = {b: n for n, b in enumerate(detail.branch_names)}
     y = detail.years.get(year) if year is not None else None
     out = []
@@ -421,7 +432,7 @@ def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
                                 hours_round(y.hours.get(mid, 0.0)) if y else None,
                                 y.targets.get(mid) if y else None,
                                 rule.basis if rule is not None else ""))
-    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), f.name))
+    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), stroke_sort_key(f.name)))
     if by_hours:
         out.sort(key=lambda f: f.hours or 0.0)
     return out

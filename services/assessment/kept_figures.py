@@ -26,7 +26,7 @@ from services.version import VERSION
 
 # Bump when the definition of a figure changes (services/assessment/stats.py): figures kept under
 # an older definition are then never read.
-FIGURES_FORMAT = 2
+FIGURES_FORMAT = 1
 KEPT_AT_MOST = 16
 
 # What the figures are worked out from, and whether the table has an `id` column (for its greatest

@@ -24,10 +24,9 @@ Definitions (the figures of `stats --json`, the statistics tab and the report ar
   their pro-rated target, the months counted being those of Y ∩ period at whose last day they
   were on the roll. Members without a target (no enabled rule) are never below it, nor are members
   exempted for Y (年老体弱、长期病休, services/plan/rules.py).
-* ``avg_hours_per_member_year`` = Σ_Y total_hours(Y) / Σ_Y members(Y) × share(Y) over the years Y in which any
-  hours were credited (a year of the period with none, such as one not yet begun, would only dilute the average);
-  share(Y) is the part of Y's days inside the period (1 for a whole year): a period of twelve months from
-  1 July counts its members once, not twice.
+* ``avg_hours_per_member_year`` = Σ_Y total_hours(Y) / Σ_Y members(Y), over every year of the period (as the
+  statistics issue defines it). The report, written while a period's last years have no hours credited yet,
+  tells the average of the years with records and says so (services/printing/report_narrative.py).
 * ``coverage``: the share of the members on the roll at ``date_to`` with more than 0 hours
   credited in the period.
 * Hours are rounded to 2 decimals, shares to 4, each from the exact sums (the avg of the
@@ -172,12 +171,6 @@ class StatsDetail:
     activity_hours: dict[int, float]
     activity_person_times: dict[int, int]
     years: dict[int, YearDetail]
-
-
-def year_share(year: int, lo: dt.date, hi: dt.date) -> float:
-    """The part of `year` that [lo, hi] (inside it) covers, by days: 1.0 for the whole year."""
-    days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
-    return ((hi - lo).days + 1) / days
 
 
 def _period_years(date_from: dt.date, date_to: dt.date) -> list[tuple[int, dt.date, dt.date]]:
@@ -328,7 +321,7 @@ def _compute(session: Session, date_from: dt.date, date_to: dt.date, report: Cal
     years: dict[int, YearDetail] = {}
     year_figures: dict[str, dict[str, Any]] = {}
     sum_hours = 0.0
-    sum_members = 0.0
+    sum_members = 0
     for k_year, (year, lo, hi) in enumerate(period_years):
         yt = targets[year]
         first = lo.year * 12 + lo.month - 1
@@ -367,9 +360,8 @@ def _compute(session: Session, date_from: dt.date, date_to: dt.date, report: Cal
             "coverage": share_round(len([v for v in hours if v > 0]) / n) if n else 0.0,
             "below_target": len(detail.below_ids),
         }
-        if year_total > 0:  # a year with no hours credited at all (not yet begun, not recorded) is left out
-            sum_hours += year_total
-            sum_members += n * year_share(year, lo, hi)
+        sum_hours += year_total
+        sum_members += n
         years[year] = detail
         _check(cancel)
 

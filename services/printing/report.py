@@ -82,6 +82,7 @@ class ReportContent:
     date_to: dt.date
     figures: dict[str, Any]
     spending: SpendingTotals
+    average: float | None = None  # 党员年均培训学时 as the text tells it (narrative.yearly_average)
     sections: list[tuple[str, list[str]]] = field(default_factory=list)  # (heading, paragraphs)
     tables: list[ReportTable] = field(default_factory=list)
 
@@ -99,7 +100,7 @@ def build_report(session: Session, date_from: dt.date, date_to: dt.date,
     title = (f"《{plan.name}》贯彻落实情况报告" if plan is not None
              else f"关于{date_from.year}—{date_to.year}年党员教育培训工作情况的报告" if date_from.year != date_to.year
              else f"关于{date_from.year}年党员教育培训工作情况的报告")
-    content = ReportContent(title, date_from, date_to, figures, money_totals)
+    content = ReportContent(title, date_from, date_to, figures, money_totals, narrative.yearly_average(detail))
     words = report_figures(session, date_from, date_to)
     content.sections = narrative.sections(detail, words, money_totals, plan.name if plan else None,
                                           told_period(figures, date_from, date_to), organisation,
@@ -164,7 +165,12 @@ def _append_tables(content: ReportContent) -> None:
                  [_year_label(int(year), content.date_from, content.date_to), y["members"], y["total_hours"],
                   y["avg_hours"], y["min_hours"], fmt_share(y["coverage"]), y["below_target"]]
                  for year, y in figures["years"].items()]
-    note = f"注：{'、'.join(f'{y}年' for y in empty)}尚无学时记录，不计入党员年均学时。" if empty else ""
+    notes = [f"{'、'.join(f'{y}年' for y in empty)}尚无学时记录，不计入党员年均学时。"] if empty else []
+    part = [int(y) for y in figures["years"] if y not in empty
+            and _year_label(int(y), content.date_from, content.date_to) != y]
+    if part and content.date_from.year != content.date_to.year:  # one part-year alone is told 人均, not 年均
+        notes.append(f"{'、'.join(f'{y}年' for y in part)}只计统计区间内的部分，党员年均学时按其中的天数折算。")
+    note = "注：" + "".join(notes) if notes else ""
     content.tables.append(ReportTable("表2 年度学时完成情况",
                                       ["年度", "在册党员", "累计学时", "人均学时", "最少学时", "覆盖率", "未达标人数"],
                                       year_rows, note))
@@ -269,7 +275,8 @@ def write_report_xlsx(content: ReportContent, path: Path | str) -> Path:
     rows: list[tuple[str, Any]] = [
         ("统计区间开始", f["from"]), ("统计区间结束", f["to"]), ("现有党员", f["members"]),
         ("党支部", f["branches"]), ("活动累计学时", f["total_hours"]),
-        ("党员年均培训学时", f["avg_hours_per_member_year"]), ("覆盖率", f["coverage"]),
+        ("党员年均培训学时", f["avg_hours_per_member_year"] if content.average is None else content.average),
+        ("覆盖率", f["coverage"]),
     ]
     rows += [(f"活动次数：{k}", v) for k, v in f["activities"].items()]
     rows += [(f"参加人次：{k}", v) for k, v in f["person_times"].items()]

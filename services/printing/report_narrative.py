@@ -7,11 +7,12 @@ marked for the office to write). "全覆盖" is said only when every member on t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from typing import Any
 
 from services.assessment.spending import PURPOSES, SpendingTotals
-from services.assessment.stats import StatsDetail, member_figures
+from services.assessment.stats import StatsDetail, hours_round, member_figures
 from services.plan.audience import ALL_MEMBERS
 from services.plan.report_figures import (
     CENTRAL_GROUP_AUDIENCE,
@@ -34,6 +35,29 @@ def credited_hours(figures: dict[str, Any]) -> float:
     return round(sum(y["total_hours"] for y in figures["years"].values()), 2)
 
 
+def yearly_average(detail: StatsDetail) -> float:
+    """党员年均培训学时 as the report tells it, per member and year of the time the records cover: the hours of each
+    year credited to the members on the roll in it, summed, over those members summed, each year's members counted
+    for the share of the year's days inside the period, and only the years with any hours credited (one not begun
+    or not recorded yet is left out). The notes under 表2 say both (services/printing/report.py). A period of whole
+    years, all recorded, gives exactly the statistics' ``avg_hours_per_member_year``; twelve months from 1 July
+    count each member once, where the statistics, by their definition, count two calendar years."""
+    f = detail.figures
+    recorded = [y for y in detail.years if f["years"][str(y)]["total_hours"] > 0]
+    shares = {y: year_share(detail.years[y].lo, detail.years[y].hi) for y in recorded}
+    if len(recorded) == len(detail.years) and all(share == 1 for share in shares.values()):
+        return float(f["avg_hours_per_member_year"])
+    hours = sum(sum(detail.years[y].hours.values()) for y in recorded)
+    members = sum(len(detail.years[y].member_ids) * shares[y] for y in recorded)
+    return hours_round(hours / members) if members else 0.0
+
+
+def year_share(lo: dt.date, hi: dt.date) -> float:
+    """The part of a year that [lo, hi] (inside it) covers, by days: 1.0 for the whole year."""
+    days = (dt.date(lo.year, 12, 31) - dt.date(lo.year, 1, 1)).days + 1
+    return ((hi - lo).days + 1) / days
+
+
 def _basic(detail: StatsDetail, plan_name: str | None, period: str, org: str) -> list[str]:
     f = detail.figures
     acts, pts = sum(f["activities"].values()), sum(f["person_times"].values())
@@ -47,7 +71,7 @@ def _basic(detail: StatsDetail, plan_name: str | None, period: str, org: str) ->
         # Part of one year: what each member earned in it (a yearly figure would be a guess).
         doing += f"党员人均参加教育培训{fmt(f['years'][str(lo.year)]['avg_hours'])}学时，"
     else:
-        doing += f"党员年均参加教育培训{fmt(f['avg_hours_per_member_year'])}学时，"
+        doing += f"党员年均参加教育培训{fmt(yearly_average(detail))}学时，"
     if f["members"] and f["coverage"] >= 1:
         doing += "实现了全体党员教育培训全覆盖。"
     else:

@@ -383,7 +383,7 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
     years: dict[int, YearDetail] = {}
     year_figures: dict[str, dict[str, Any]] = {}
     sum_hours = 0.0
-    sum_members = 0.0
+    sum_members = 0
     for k_year, (year, lo, hi) in enumerate(period_years):
         yt = targets[year]
         n_years = len(period_years)
@@ -442,9 +442,8 @@ def compute_stats_detail(session: Session, date_from: dt.date, date_to: dt.date,
             "coverage": share_round(covered / n) if n else 0.0,
             "below_target": len(below),
         }
-        if year_total > 0:
-            sum_hours += year_total
-            sum_members += n * ((hi - lo).days + 1) / ((dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1)
+        sum_hours += year_total
+        sum_members += n
         years[year] = detail
         _check(cancel)
 

@@ -38,8 +38,13 @@ def test_period_running_past_the_records(db: Database, tmp_path: Path) -> None:
     # Not "五年来" while only three of the five years have records; the yearly average over those
     # years: (77 + 140 + 4) hours over 4 + 5 + 4 members = 17, exactly as for 2023–2025.
     assert "2023年以来，我局党委认真贯彻落实" in text and "五年来" not in text
-    assert recorded["avg_hours_per_member_year"] == content.figures["avg_hours_per_member_year"] == 17.0
+    # The statistics' own figure keeps its definition (every year of the period, stats --json).
+    assert recorded["avg_hours_per_member_year"] == content.average == 17.0
+    assert content.figures["avg_hours_per_member_year"] == round(221 / (4 + 5 + 4 + 4 + 4), 2)
     assert "党员年均参加教育培训17学时" in text
+    rows = CalamineWorkbook.from_path(str(report.write_report_xlsx(content, tmp_path / "r.xlsx"))) \
+        .get_sheet_by_name("统计数据").to_python()
+    assert ["党员年均培训学时", 17.0] in [list(r[:2]) for r in rows]
     # Members short of their target: in the last year with records, not everyone in 2027.
     short = next(p for p in paragraphs if "未达到年度学时要求" in p)
     assert "2025年" in short and "2027年" not in short
@@ -78,8 +83,10 @@ def test_period_from_mid_year(db: Database, tmp_path: Path) -> None:
     # Twelve months from 1 July: each member counted once a year, not once per calendar year touched.
     # Jul–Dec 2023: 62 hours, 4 members, 184 of 365 days; Jan–Jun 2024: 132 hours, 5 members, 182 of 366.
     avg = round(194 / (4 * 184 / 365 + 5 * 182 / 366), 2)
-    assert twelve.figures["avg_hours_per_member_year"] == avg == 43.08
+    assert twelve.average == avg == 43.08
+    assert twelve.figures["avg_hours_per_member_year"] == round(194 / (4 + 5), 2)  # stats --json: as defined
     assert any("党员年均参加教育培训43.08学时" in p for p in paragraphs)
+    assert "注：2023年、2024年只计统计区间内的部分，党员年均学时按其中的天数折算。" in paragraphs
     assert [r[0] for r in tables[1][1:]] == ["2023（7月1日至12月31日）", "2024（1月1日至6月30日）"]
     # Half a year: what each member earned in it, not a yearly figure.
     paragraphs, _tables = _docx(half, tmp_path / "h.docx")

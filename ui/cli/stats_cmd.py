@@ -165,6 +165,9 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"累计学时 {_hours(figures['total_hours'])}；党员年均 {_hours(figures['avg_hours_per_member_year'])} 学时；"
           f"覆盖率 {figures['coverage']:.2%}")
     for year, y in figures["years"].items():
+        if not y["total_hours"]:  # not begun, or nothing recorded: not "0 hours, everyone below target"
+            print(f"  {year}年：在册 {y['members']} 名，尚无学时记录")
+            continue
         print(f"  {year}年：在册 {y['members']} 名，学时 {_hours(y['total_hours'])}，人均 {_hours(y['avg_hours'])}，"
               f"最少 {_hours(y['min_hours'])}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
     return 0

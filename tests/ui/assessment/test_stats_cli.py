@@ -36,6 +36,9 @@ def test_stats_text_writes_hours_as_a_clerk_does(db_path: Path, capsys: pytest.C
     text = capsys.readouterr().out
     assert "累计学时 178；" in text  # the JSON says 178.0
     assert not re.search(r"\d\.0[，；]|\d\.\d0[，；]", text), text
+    code = run(["--db", str(db_path), "stats", "--from", "2024-01-01", "--to", "2030-12-31"])
+    text = capsys.readouterr().out
+    assert code == 0 and "2030年：在册 4 名，尚无学时记录" in text and "2030年：在册 4 名，学时" not in text, text
 
 
 def test_stats_usage_errors(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

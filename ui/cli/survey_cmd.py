@@ -13,6 +13,7 @@ from services.access import EDITOR
 from services.errors import UnreadableFileError, ValidationError
 from services.survey import surveys
 from services.survey import tally as t
+from services.survey.survey_report import heading
 from ui.cli.base import CliContext, input_file, integer, output_file_of, print_json
 
 
@@ -129,7 +130,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     print(f"{result.info.title}（{result.info.responses}份答卷）")
     for x in result.tallies:
-        print(f"\n{x.number}、{x.title}（{t.KIND_LABELS[x.kind]}，{x.answered}人作答）")
+        print(f"\n{heading(x)}")  # as the survey report heads it: a title that says its kind is not told twice
         if x.kind == t.TEXT:
             for a in x.answers:
                 print(f"  · {a}")
@@ -251,6 +252,9 @@ def cmd_summary(args: argparse.Namespace, ctx: CliContext) -> int:
         summary = year_summary(session, args.year)
     if args.json:
         print_json(summary.to_json())
+        return 0
+    if not summary.surveys:
+        print(f"{summary.year}年尚未登记问卷调查。")
         return 0
     print(f"{summary.year}年共开展问卷调查{summary.surveys}次，收回答卷{summary.responses}份。")
     for label, items in (("最希望的培训内容", summary.contents), ("最希望的培训形式", summary.forms)):

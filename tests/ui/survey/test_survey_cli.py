@@ -61,6 +61,9 @@ def test_import_json_and_satisfaction(db_path: Path, samples: Path, capsys: pyte
     assert run(db + ["survey", "show", str(out["id"])]) == 0
     text = capsys.readouterr().out
     assert "〖红色教育基地参观〗 ×19" in text and "满意率：38.9%" in text
+    assert "（多选）（多选" not in text and "（多选）（" in text  # a title saying its kind: not told twice
+    assert run(db + ["survey", "summary", "--year", "2019"]) == 0
+    assert capsys.readouterr().out.strip() == "2019年尚未登记问卷调查。"
 
 
 def test_activity_without_survey_has_null_satisfaction(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

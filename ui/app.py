@@ -332,7 +332,7 @@ def _save_screenshot(window: Any, out: str) -> int:
             if not window.grab().save(str(tmp)):
                 raise _NotSaved
     except _NotSaved:
-        print(f"错误：无法保存截图到 {target}（请用 .png 或 .jpg 文件名）", file=sys.stderr)
+        print(f"错误：无法保存截图到 {target}（请用 .png 文件名）", file=sys.stderr)
         return 2
     except DangxunError as exc:
         print(f"错误：无法保存截图到 {target}。{exc.message}", file=sys.stderr)

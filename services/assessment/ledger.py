@@ -33,6 +33,7 @@ from services.assessment.targets import load_year_targets, roll_span
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf, save_workbook
 from services.normalize import format_partial, mask_id_number
+from services.pdf.pdf_layout import cn_date, numbered_canvas
 from services.plan import rule_lists
 
 MET, NOT_MET, NO_TARGET = "达标", "未达标", "无目标"
@@ -265,7 +266,7 @@ class BranchShortfall:
 def shortfalls(session: Session, year: int, today: dt.date | None = None) -> list[BranchShortfall]:
     """Per branch, the members short of their target in `year` and the planned activities ahead.
 
-    An upcoming activity is one with status 计划 starting today or later; a branch sees the
+    An upcoming activity is one with status 计划 starting today or later within `year`; a branch sees the
     activities its own branch organises and those of any organiser that is not another branch.
     """
     today = today or dt.date.today()
@@ -275,7 +276,7 @@ def shortfalls(session: Session, year: int, today: dt.date | None = None) -> lis
         select(Activity.id, Activity.title, ActivityType.name, Activity.start_date, Activity.organiser,
                Activity.place, Activity.hours)
         .join(ActivityType, ActivityType.id == Activity.type_id)
-        .where(Activity.start_date >= today, Activity.status == "计划")
+        .where(Activity.start_date >= today, Activity.start_date <= dt.date(year, 12, 31), Activity.status == "计划")
         .order_by(Activity.start_date, Activity.id)
     ).all()
     upcoming = [UpcomingActivity(a, t, ty, d, o or "", p or "", h or 0.0) for a, t, ty, d, o, p, h in acts]
@@ -324,21 +325,12 @@ def _table(data: list[list[object]], widths: list[float], styles: dict[str, obje
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, HexColor("#888888")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),  # type: ignore[attr-defined]  # no Helvetica
     ]
     if header:
         commands.insert(0, ("BACKGROUND", (0, 0), (-1, 0), HexColor("#B71C1C")))
     table.setStyle(TableStyle(commands))
     return table
-
-
-def _page_numbers(canvas: object, doc: object) -> None:
-    from services.pdf.pdf_fonts import register_fonts
-
-    fonts = register_fonts()
-    canvas.saveState()  # type: ignore[attr-defined]
-    canvas.setFont(fonts.body, 9)  # type: ignore[attr-defined]
-    canvas.drawCentredString(105 * 2.8346, 12 * 2.8346, f"第{doc.page}页")  # type: ignore[attr-defined]
-    canvas.restoreState()  # type: ignore[attr-defined]
 
 
 def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortfall],
@@ -351,22 +343,24 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
     from services.pdf.pdf_text import para
 
     today = today or dt.date.today()
-    _fonts, st = _pdf_styles()
+    over = today > dt.date(year, 12, 31)  # the year is over: its hours can no longer be earned
+    fonts, st = _pdf_styles()
     path = Path(path)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=37 * mm, leftMargin=28 * mm, rightMargin=26 * mm,
                             bottomMargin=30 * mm, title=f"{year}年度学时未达标提醒", author="党委办公室")
     story: list[object] = []
     if not items:
         story.append(para(f"{year}年度学时提醒", st["title"]))
-        story.append(para(f"截至{today:%Y年%m月%d日}，各党支部党员学时均已达标或无目标要求。", st["body"]))
+        story.append(para(f"截至{cn_date(today)}，各党支部党员学时均已达标或无目标要求。", st["body"]))
     for n, item in enumerate(items):
         if n:
             story.append(PageBreak())
         story.append(para("关于督促党员完成年度学习培训学时的提醒", st["title"]))
         story.append(para(f"{item.branch}：", st["plain"]))
         story.append(para(
-            f"截至{today:%Y年%m月%d日}，你支部以下{len(item.rows)}名党员{year}年度累计学时尚未达到要求，"
-            "请督促其合理安排时间，积极参加下列培训学习活动，按时完成年度学时任务。", st["body"]))
+            f"截至{cn_date(today)}，你支部以下{len(item.rows)}名党员{year}年度累计学时{'未' if over else '尚未'}达到要求，"
+            + ("请督促其在今后的学习中加以弥补。" if over
+               else "请督促其合理安排时间，积极参加下列培训学习活动，按时完成年度学时任务。"), st["body"]))
         story.append(Spacer(1, 4 * mm))
         data: list[list[object]] = [["序号", "姓名", "党内职务", "目标学时", "已计学时", "尚差学时", "集中培训"]]
         for k, r in enumerate(item.rows, start=1):
@@ -380,11 +374,11 @@ def write_shortfall_notice(path: Path | str, year: int, items: list[BranchShortf
             for u in item.upcoming[:30]:
                 data.append([u.start_date.isoformat(), u.title, u.type, u.organiser, u.place, f"{u.hours:g}"])
             story.append(_table(data, [22 * mm, 50 * mm, 24 * mm, 24 * mm, 22 * mm, 12 * mm], st))
-        else:
+        elif not over:
             story.append(para("目前暂无已排期的培训活动，请关注后续通知，或通过网络培训、自学补足学时。", st["body"]))
         story.append(Spacer(1, 8 * mm))
-        story.append(para(f"党委办公室　{today:%Y年%m月%d日}", st["plain"]))
-    build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
+        story.append(para(f"党委办公室　{cn_date(today)}", st["plain"]))
+    build_pdf(doc, path, story, canvasmaker=numbered_canvas(fonts.body))  # type: ignore[attr-defined]
     return path
 
 
@@ -438,8 +432,8 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
         met = sum(1 for r in rows if r.verdict == MET)
         judged = sum(1 for r in rows if r.verdict != NO_TARGET)
         for col, value in enumerate([branch, len(rows), hours_round(total), hours_round(total / len(rows)),
-                                     met, judged - met, round(met / judged, 4) if judged else ""], start=1):
-            write_cell(ws2, n, col, value)
+                                     met, judged - met, round(met / judged, 4) if judged else "—"], start=1):
+            write_cell(ws2, n, col, value).number_format = "0.00%" if col == 7 else "General"  # 达标率 as 90.00%
     ws2.column_dimensions["A"].width = 22
 
     ws3 = wb.create_sheet("活动明细")
@@ -470,9 +464,9 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
         sessions, pt, hours = per.get(aid, (0, 0, 0.0))
         for col, value in enumerate([start, title, tname, organiser or "", place or "", sessions, pt,
                                      hours_round(hours)], start=1):
-            cell = write_cell(ws3, n, col, value)
-            if col == 1:
-                cell.number_format = "yyyy-mm-dd"
+            write_cell(ws3, n, col, value).number_format = "yyyy-mm-dd" if col == 1 else "General"
+    if not acts:
+        write_cell(ws3, 3, 1, f"（{year}年度未登记培训学习活动）")
     ws3.column_dimensions["A"].width = 12
     ws3.column_dimensions["B"].width = 36
     rule_lists.add_rule_sheets(wb, rule_lists.rule_lists(session, lo, hi), f"{year}年度")  # a sheet per rule
@@ -531,7 +525,7 @@ def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
 
     from services.pdf.pdf_text import para
 
-    _fonts, st = _pdf_styles()
+    fonts, st = _pdf_styles()
     path = Path(path)
     doc = SimpleDocTemplate(str(path), pagesize=A4, topMargin=25 * mm, leftMargin=20 * mm, rightMargin=20 * mm,
                             bottomMargin=22 * mm, title=f"{card.name}学时登记卡", author="党委办公室")
@@ -557,7 +551,7 @@ def write_card_pdf(card: TrainingCard, path: Path | str) -> Path:
         if len(data) == 1:
             data.append(["", "（本年度无记录）", "", "", "", ""])
         story.append(_table(data, [22 * mm, 62 * mm, 26 * mm, 20 * mm, 18 * mm, 14 * mm], st))
-    build_pdf(doc, path, story, onFirstPage=_page_numbers, onLaterPages=_page_numbers)
+    build_pdf(doc, path, story, canvasmaker=numbered_canvas(fonts.body, f"{card.name}学时登记卡　　"))  # type: ignore[attr-defined]
     return path
 
 

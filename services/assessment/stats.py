@@ -24,7 +24,9 @@ Definitions (the figures of `stats --json`, the statistics tab and the report ar
   their pro-rated target, the months counted being those of Y ∩ period at whose last day they
   were on the roll. Members without a target (no enabled rule) are never below it, nor are members
   exempted for Y (年老体弱、长期病休, services/plan/rules.py).
-* ``avg_hours_per_member_year`` = Σ_Y total_hours(Y) / Σ_Y members(Y).
+* ``avg_hours_per_member_year`` = Σ_Y total_hours(Y) / Σ_Y members(Y), over every year of the period (as the
+  statistics issue defines it). The report, written while a period's last years have no hours credited yet,
+  tells the average of the years with records and says so (services/printing/report_narrative.py).
 * ``coverage``: the share of the members on the roll at ``date_to`` with more than 0 hours
   credited in the period.
 * Hours are rounded to 2 decimals, shares to 4, each from the exact sums (the avg of the
@@ -68,6 +70,7 @@ from services.assessment.targets import (
     roll_span,
 )
 from services.errors import CancelledError, ValidationError
+from services.naming import stroke_sort_key
 from services.normalize import ATTENDED_STATUSES
 from services.plan.rules import exempt_ids
 from services.progress import few_collections
@@ -409,7 +412,7 @@ class MemberFigure:
 
 def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
                    by_hours: bool = False) -> list[MemberFigure]:
-    """The members behind a member figure, by branch order then name (or fewest hours first)."""
+    """The members behind a member figure, by branch order then 姓氏笔画 (or fewest hours first)."""
     order = {b: n for n, b in enumerate(detail.branch_names)}
     y = detail.years.get(year) if year is not None else None
     out = []
@@ -421,7 +424,7 @@ def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
                                 hours_round(y.hours.get(mid, 0.0)) if y else None,
                                 y.targets.get(mid) if y else None,
                                 rule.basis if rule is not None else ""))
-    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), f.name))
+    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), stroke_sort_key(f.name)))
     if by_hours:
         out.sort(key=lambda f: f.hours or 0.0)
     return out

@@ -15,7 +15,7 @@ import contextlib
 import errno
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -103,11 +103,13 @@ def is_database_file(path: Path) -> bool:
     return head == _DATABASE_HEADER or head.startswith(_COMPANION_HEADERS)
 
 
+_A_DATABASE = "它是一个数据库文件（本程序的数据库或备份），不能被覆盖；请另选文件名"
+
+
 def _refuse_replacing_a_database(out: Path, tmp: Path) -> None:
     """An export (a PDF, a workbook …) never replaces a database file: a mistyped name must not erase the roll."""
     if is_database_file(out) and not is_database_file(tmp):
-        raise FileWriteError(f"无法写入文件 {out}：它是一个数据库文件（本程序的数据库或备份），不能被覆盖；"
-                             "请另选文件名。文件没有写成，数据库未作改动。")
+        raise FileWriteError(f"无法写入文件 {out}：{_A_DATABASE}。文件没有写成，数据库未作改动。")
 
 
 def temp_path_for(out: Path) -> Path:
@@ -207,3 +209,96 @@ def save_canvas(canvas: Any, out: Path | str) -> Path:
         canvas._filename = str(tmp)  # where Canvas.save writes; set just before it does
         canvas.save()
     return Path(out)
+
+
+def write_together(jobs: Sequence[tuple[Path | str, Callable[[Path], object]]]) -> list[Path]:
+    """Several files written as one (a report and its workbook): all of them new, or none changed.
+
+    Each `write(path)` writes its whole file to a temporary path beside its target (through the
+    writers above: `safe_target` works on any path). Only when every file is complete, and none
+    would replace a database, are they renamed into place; a rename that still fails puts back the
+    targets already replaced. Any failure removes the temporary files and raises FileWriteError
+    naming the file that could not be written and saying that none of them was written.
+    """
+    outs = [Path(out) for out, _write in jobs]
+    staged: list[Path] = []
+
+    def refused(out: Path, reason: str) -> FileWriteError:
+        none = (f"{'、'.join(str(o) for o in outs)} 都没有写成（原有的文件未作改动）" if len(outs) > 1
+                else "文件没有写成")
+        return FileWriteError(f"无法写入文件 {out}：{reason}。{none}，数据库未作改动。")
+
+    try:
+        for out, (_target, write) in zip(outs, jobs, strict=True):
+            try:
+                check_target(out)
+                tmp = temp_path_for(out)
+                staged.append(tmp)
+                write(tmp)
+                if not tmp.exists():
+                    raise FileWriteError("没有写出任何内容")
+            except FileWriteError as exc:  # its message names `out` or the temporary file
+                raise refused(out, _reason_in(exc.message, out, staged[-1] if staged else out)) from exc
+            except OSError as exc:
+                raise refused(out, reason_of(exc)) from exc
+        for out, tmp in zip(outs, staged, strict=True):
+            if is_database_file(out) and not is_database_file(tmp):
+                raise refused(out, _A_DATABASE)
+            try:
+                _fsync_file(tmp)
+            except OSError as exc:
+                raise refused(out, reason_of(exc)) from exc
+        _move_into_place(outs, staged, refused)
+    finally:
+        for tmp in staged:
+            _discard(tmp)
+    for folder in {out.parent for out in outs}:
+        _fsync_dir(folder)
+    return outs
+
+
+def _reason_in(message: str, *paths: Path) -> str:
+    """The reason said in a FileWriteError's message, without its 无法写入文件 … and 数据库未作改动."""
+    for path in paths:
+        message = message.removeprefix(f"无法写入文件 {path}：")
+    for tail in ("文件没有写成，数据库未作改动。", "数据库未作改动。"):
+        message = message.removesuffix(tail)
+    return message.rstrip("。；，")
+
+
+def _move_into_place(outs: list[Path], staged: list[Path], refused: Callable[[Path, str], FileWriteError]) -> None:
+    """Rename each staged file onto its target; on a failure put back the targets already replaced."""
+    kept: list[tuple[Path, Path | None]] = []  # (target, its earlier content set aside, or None if it was new)
+    try:
+        for out, tmp in zip(outs, staged, strict=True):
+            try:
+                aside = _set_aside(out) if out.exists() else None
+                kept.append((out, aside))
+                os.replace(tmp, out)
+            except OSError as exc:
+                raise refused(out, reason_of(exc)) from exc
+    except BaseException:
+        for out, aside in reversed(kept):
+            with contextlib.suppress(OSError):
+                if aside is None:
+                    out.unlink(missing_ok=True)
+                else:
+                    os.replace(aside, out)
+        raise
+    finally:
+        for _out, aside in kept:
+            if aside is not None:
+                with contextlib.suppress(OSError):
+                    aside.unlink()
+
+
+def _set_aside(out: Path) -> Path:
+    """A second name for `out`'s current content (a hard link; a copy where links are not supported)."""
+    import shutil
+
+    aside = temp_path_for(out)
+    try:
+        os.link(out, aside)
+    except (OSError, AttributeError):
+        shutil.copy2(out, aside)
+    return aside

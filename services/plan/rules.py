@@ -38,6 +38,7 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
+from services.pdf.pdf_layout import cn_date
 from services.plan import audience as aud
 from services.safety import changelog
 
@@ -184,29 +185,32 @@ def _attended(session: Session, member_ids: set[int]) -> dict[int, list[tuple[dt
 
 def new_member_cases(session: Session, day: dt.date) -> list[RuleCase]:
     names = _names(session)
-    new: dict[int, tuple[dt.date, dt.date]] = {}  # member → window of the class
+    new: dict[int, tuple[dt.date, dt.date, bool]] = {}  # member → window of the class, still probationary
     for mid, (_n, _b, m) in names.items():
         if m.status != "在册" or not m.joined_party:
             continue
         joined = partial_start(m.joined_party)
+        if joined > day:  # joined the Party after the day asked about: not a new member then
+            continue
         if m.membership == PROBATIONARY and not m.full_member_since:
-            new[mid] = (joined, day)
+            new[mid] = (joined, day, True)
         elif m.full_member_since:
             full = partial_start(m.full_member_since)
             if full <= day <= _add_months(full, 12):
-                new[mid] = (joined, _add_months(full, 12))
+                new[mid] = (joined, _add_months(full, 12), False)
     attended = _attended(session, set(new))
     out = []
-    for mid, (lo, hi) in new.items():
+    for mid, (lo, hi, probation) in new.items():
         name, branch, _m = names[mid]
         fits = [(d, t, o) for d, t, o, _a, is_class in attended.get(mid, ())
                 if is_class and lo <= d <= hi and aud.organiser_level(o) == aud.HIGHER]
         if fits:
             d, t, o = min(fits)
-            out.append(RuleCase("new_member", mid, name, branch, True, f"已参加{o}举办的“{t}”（{d:%Y-%m-%d}）"))
+            out.append(RuleCase("new_member", mid, name, branch, True, f"已参加{o}举办的“{t}”（{cn_date(d)}）"))
         else:
-            out.append(RuleCase("new_member", mid, name, branch, False,
-                                f"尚未参加上级党组织举办的集中培训（应在{lo:%Y-%m-%d}至{hi:%Y-%m-%d}之间）"))
+            when = (f"{cn_date(lo)}入党，应在预备期内或转正后一年内参加" if probation
+                    else f"应在{cn_date(lo)}至{cn_date(hi)}之间参加")
+            out.append(RuleCase("new_member", mid, name, branch, False, f"尚未参加上级党组织举办的集中培训（{when}）"))
     return sorted(out, key=lambda c: (c.branch, c.name))
 
 
@@ -224,11 +228,11 @@ def new_secretary_cases(session: Session, date_from: dt.date, date_to: dt.date) 
                 if audience == "基层党组织书记和党务干部" and start <= d <= limit]
         if fits:
             d, t = min(fits)
-            out.append(RuleCase("new_secretary", p.member_id, name, branch, True, f"已参加任职培训“{t}”（{d:%Y-%m-%d}）"))
+            out.append(RuleCase("new_secretary", p.member_id, name, branch, True, f"已参加任职培训“{t}”（{cn_date(d)}）"))
         else:
             met = None if limit > date_to else False
             out.append(RuleCase("new_secretary", p.member_id, name, branch, met,
-                                f"{p.start}任支部书记，应于{limit:%Y-%m-%d}前参加任职培训"
+                                f"{p.start}任支部书记，应于{cn_date(limit)}前参加任职培训"
                                 + ("（尚在期限内）" if met is None else "，尚未参加")))
     return sorted(out, key=lambda c: (c.branch, c.name))
 

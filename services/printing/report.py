@@ -52,11 +52,27 @@ def period_phrase(date_from: dt.date, date_to: dt.date) -> str:
     return f"{date_from.year}年{date_from.month}月{date_from.day}日至{date_to.year}年{date_to.month}月{date_to.day}日"
 
 
+def empty_years(figures: dict[str, Any]) -> list[str]:
+    """The years of the period in which no hours at all were credited (not yet begun, or not recorded)."""
+    return [y for y, v in figures["years"].items() if not v["total_hours"]]
+
+
+def told_period(figures: dict[str, Any], date_from: dt.date, date_to: dt.date) -> str:
+    """The period as the text tells it: 五年来, or 2024年以来 while its last years have no hours credited yet."""
+    empty = set(empty_years(figures))
+    recorded = [int(y) for y in figures["years"] if y not in empty]
+    if recorded and max(recorded) < date_to.year:
+        start = f"{date_from.year}年" if (date_from.month, date_from.day) == (1, 1) else cn_date(date_from)
+        return f"{start}以来"
+    return period_phrase(date_from, date_to)
+
+
 @dataclass
 class ReportTable:
     title: str
     header: list[str]
     rows: list[list[Any]]
+    note: str = ""  # a line under the table (注：…)
 
 
 @dataclass
@@ -66,6 +82,7 @@ class ReportContent:
     date_to: dt.date
     figures: dict[str, Any]
     spending: SpendingTotals
+    average: float | None = None  # 党员年均培训学时 as the text tells it (narrative.yearly_average)
     sections: list[tuple[str, list[str]]] = field(default_factory=list)  # (heading, paragraphs)
     tables: list[ReportTable] = field(default_factory=list)
 
@@ -83,10 +100,10 @@ def build_report(session: Session, date_from: dt.date, date_to: dt.date,
     title = (f"《{plan.name}》贯彻落实情况报告" if plan is not None
              else f"关于{date_from.year}—{date_to.year}年党员教育培训工作情况的报告" if date_from.year != date_to.year
              else f"关于{date_from.year}年党员教育培训工作情况的报告")
-    content = ReportContent(title, date_from, date_to, figures, money_totals)
+    content = ReportContent(title, date_from, date_to, figures, money_totals, narrative.yearly_average(detail))
     words = report_figures(session, date_from, date_to)
     content.sections = narrative.sections(detail, words, money_totals, plan.name if plan else None,
-                                          period_phrase(date_from, date_to), organisation,
+                                          told_period(figures, date_from, date_to), organisation,
                                           _surveys(session, date_from, date_to))
     _append_tables(content)
     _append_changes_since_submitted(session, content)
@@ -125,6 +142,14 @@ def _append_changes_since_submitted(session: Session, content: ReportContent) ->
                               f"原因是此后登记或修改了以下记录：{why or '（未找到相应记录）'}。"]))
 
 
+def _year_label(year: int, date_from: dt.date, date_to: dt.date) -> str:
+    """2025, or 2025（7月1日至12月31日） for the part of a year a period starting or ending mid-year covers."""
+    lo, hi = max(date_from, dt.date(year, 1, 1)), min(date_to, dt.date(year, 12, 31))
+    if (lo.month, lo.day, hi.month, hi.day) == (1, 1, 12, 31):
+        return str(year)
+    return f"{year}（{lo.month}月{lo.day}日至{hi.month}月{hi.day}日）"
+
+
 def _append_tables(content: ReportContent) -> None:
     """The figure appendix: activities by type, hours by year, spending by year."""
     figures, money = content.figures, content.spending
@@ -132,18 +157,33 @@ def _append_tables(content: ReportContent) -> None:
     total_acts, total_pts = sum(acts.values()), sum(pts.values())
     content.tables.append(ReportTable("表1 培训学习活动开展情况", ["活动类型", "次数", "参加人次"],
                                       [[name, n, pts.get(name, 0)] for name, n in acts.items()]
-                                      + [["合计", total_acts, total_pts]]))
+                                      + ([["合计", total_acts, total_pts]] if acts
+                                         else [["（本期未登记培训学习活动）", "", ""]])))
+    empty = empty_years(figures)
+    year_rows = [[_year_label(int(year), content.date_from, content.date_to), y["members"], "—", "—", "—", "—", "—"]
+                 if year in empty else
+                 [_year_label(int(year), content.date_from, content.date_to), y["members"], y["total_hours"],
+                  y["avg_hours"], y["min_hours"], fmt_share(y["coverage"]), y["below_target"]]
+                 for year, y in figures["years"].items()]
+    notes = [f"{'、'.join(f'{y}年' for y in empty)}尚无学时记录，不计入党员年均学时。"] if empty else []
+    part = [int(y) for y in figures["years"] if y not in empty
+            and _year_label(int(y), content.date_from, content.date_to) != y]
+    if part and content.date_from.year != content.date_to.year:  # one part-year alone is told 人均, not 年均
+        notes.append(f"{'、'.join(f'{y}年' for y in part)}只计统计区间内的部分，党员年均学时按其中的天数折算。")
+    note = "注：" + "".join(notes) if notes else ""
     content.tables.append(ReportTable("表2 年度学时完成情况",
                                       ["年度", "在册党员", "累计学时", "人均学时", "最少学时", "覆盖率", "未达标人数"],
-                                      [[year, y["members"], y["total_hours"], y["avg_hours"], y["min_hours"],
-                                        fmt_share(y["coverage"]), y["below_target"]]
-                                       for year, y in figures["years"].items()]))
-    spend_rows = []
+                                      year_rows, note))
+    header = ["年度", *PURPOSES, "合计"]
+    spend_rows: list[list[Any]] = []
     for year, per in money.by_year.items():
         spend_rows.append([str(year), *[per.get(p, 0.0) for p in PURPOSES], round(sum(per.values()), 2)])
-    spend_rows.append(["合计", *[round(sum(per.get(p, 0.0) for per in money.by_year.values()), 2) for p in PURPOSES],
-                       money.total])
-    content.tables.append(ReportTable("表3 党员教育经费开支情况（元）", ["年度", *PURPOSES, "合计"], spend_rows))
+    if spend_rows:
+        spend_rows.append(["合计", *[round(sum(per.get(p, 0.0) for per in money.by_year.values()), 2)
+                                     for p in PURPOSES], money.total])
+    else:  # nothing recorded: say so rather than a row of zeros
+        spend_rows.append(["（本期未登记经费开支）", *[""] * (len(header) - 1)])
+    content.tables.append(ReportTable("表3 党员教育经费开支情况（元）", header, spend_rows))
 
 
 
@@ -210,6 +250,8 @@ def write_report_docx(content: ReportContent, path: Path | str) -> Path:
                 cell.text = ""
                 text = fmt(value) if isinstance(value, float) else str(value)
                 _east_asian(cell.paragraphs[0].add_run(text), HEADING_FONT if r == 0 else BODY_FONT, 12, bold=False)
+        if table.note:
+            _east_asian(doc.add_paragraph().add_run(table.note), BODY_FONT, 12)
     path = Path(path)
     with safe_target(path) as tmp:
         doc.save(str(tmp))
@@ -232,8 +274,9 @@ def write_report_xlsx(content: ReportContent, path: Path | str) -> Path:
     f = content.figures
     rows: list[tuple[str, Any]] = [
         ("统计区间开始", f["from"]), ("统计区间结束", f["to"]), ("现有党员", f["members"]),
-        ("党支部", f["branches"]), ("累计学时", f["total_hours"]),
-        ("党员年均培训学时", f["avg_hours_per_member_year"]), ("覆盖率", f["coverage"]),
+        ("党支部", f["branches"]), ("活动累计学时", f["total_hours"]),
+        ("党员年均培训学时", f["avg_hours_per_member_year"] if content.average is None else content.average),
+        ("覆盖率", f["coverage"]),
     ]
     rows += [(f"活动次数：{k}", v) for k, v in f["activities"].items()]
     rows += [(f"参加人次：{k}", v) for k, v in f["person_times"].items()]
@@ -243,7 +286,9 @@ def write_report_xlsx(content: ReportContent, path: Path | str) -> Path:
         cell.fill = PatternFill("solid", fgColor="B71C1C")
     for r, (label, value) in enumerate(rows, start=2):
         write_cell(ws, r, 1, label)
-        write_cell(ws, r, 2, value)
+        cell = write_cell(ws, r, 2, value)
+        if label == "覆盖率":  # a share, shown as a percentage like the report's 100% and 77.78%
+            cell.number_format = "0.00%"
     ws.column_dimensions["A"].width = 28
 
     text = wb.create_sheet("报告正文")
@@ -267,6 +312,8 @@ def write_report_xlsx(content: ReportContent, path: Path | str) -> Path:
         for r2, values in enumerate(table.rows, start=3):
             for c, value in enumerate(values, start=1):
                 write_cell(ws_t, r2, c, value)
+        if table.note:
+            write_cell(ws_t, len(table.rows) + 3, 1, table.note)
     path = Path(path)
     save_workbook(wb, path)
     return path

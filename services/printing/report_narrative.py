@@ -1,16 +1,18 @@
 """The report's paragraphs in the office's own shape and idiom, from the statistics and the records.
 
-一、基本情况; 二、主要做法及成效 (by audience and form, money, surveys); 三、存在问题和下一步打算
+一、基本情况; 二、主要做法及成效 (by audience and form, money, surveys); 三、下一步意见建议和工作打算
 (members short of their target and members with no training named as gaps, then a paragraph
 marked for the office to write). "全覆盖" is said only when every member on the roll trained.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from typing import Any
 
 from services.assessment.spending import PURPOSES, SpendingTotals
-from services.assessment.stats import StatsDetail, member_figures
+from services.assessment.stats import StatsDetail, hours_round, member_figures
 from services.plan.audience import ALL_MEMBERS
 from services.plan.report_figures import (
     CENTRAL_GROUP_AUDIENCE,
@@ -23,16 +25,53 @@ from services.printing.report_words import about, fmt, fmt_share, money, names, 
 from services.survey.summary import YearSummary
 
 OFFICE_PARAGRAPH = "【请党委办公室在此填写下一步意见建议和工作打算。】"
+THIRD_HEADING = "三、下一步意见建议和工作打算"
 Sections = list[tuple[str, list[str]]]
+
+
+def credited_hours(figures: dict[str, Any]) -> float:
+    """The hours credited to members in the period: the years' 累计学时 of 表2 (and the ledger's) added up, manual
+    adjustments included (the figures' ``total_hours`` counts the activities' hours only)."""
+    return round(sum(y["total_hours"] for y in figures["years"].values()), 2)
+
+
+def yearly_average(detail: StatsDetail) -> float:
+    """党员年均培训学时 as the report tells it, per member and year of the time the records cover: the hours of each
+    year credited to the members on the roll in it, summed, over those members summed, each year's members counted
+    for the share of the year's days inside the period, and only the years with any hours credited (one not begun
+    or not recorded yet is left out). The notes under 表2 say both (services/printing/report.py). A period of whole
+    years, all recorded, gives exactly the statistics' ``avg_hours_per_member_year``; twelve months from 1 July
+    count each member once, where the statistics, by their definition, count two calendar years."""
+    f = detail.figures
+    recorded = [y for y in detail.years if f["years"][str(y)]["total_hours"] > 0]
+    shares = {y: year_share(detail.years[y].lo, detail.years[y].hi) for y in recorded}
+    if len(recorded) == len(detail.years) and all(share == 1 for share in shares.values()):
+        return float(f["avg_hours_per_member_year"])
+    hours = sum(sum(detail.years[y].hours.values()) for y in recorded)
+    members = sum(len(detail.years[y].member_ids) * shares[y] for y in recorded)
+    return hours_round(hours / members) if members else 0.0
+
+
+def year_share(lo: dt.date, hi: dt.date) -> float:
+    """The part of a year that [lo, hi] (inside it) covers, by days: 1.0 for the whole year."""
+    days = (dt.date(lo.year, 12, 31) - dt.date(lo.year, 1, 1)).days + 1
+    return ((hi - lo).days + 1) / days
 
 
 def _basic(detail: StatsDetail, plan_name: str | None, period: str, org: str) -> list[str]:
     f = detail.figures
     acts, pts = sum(f["activities"].values()), sum(f["person_times"].values())
     first = f"{org}现有党员{f['members']}名，分布在{f['branches']}个党支部。"
+    if not acts and not credited_hours(f):  # nothing recorded: a sentence, not a row of zeros
+        return [first, f"{period}，{org}尚未登记教育培训和学习活动。"]
     doing = (f"{period}，{org}认真贯彻落实《{plan_name}》，" if plan_name else f"{period}，{org}")
-    doing += f"共组织开展各类教育培训和学习活动{acts}次、参训{pts}人次，累计计入学时{fmt(f['total_hours'])}学时，"
-    doing += f"党员年均参加教育培训{fmt(f['avg_hours_per_member_year'])}学时，"
+    doing += f"共组织开展各类教育培训和学习活动{acts}次、参训{pts}人次，累计计入学时{fmt(credited_hours(f))}学时，"
+    lo, hi = detail.date_from, detail.date_to
+    if lo.year == hi.year and ((lo.month, lo.day), (hi.month, hi.day)) != ((1, 1), (12, 31)):
+        # Part of one year: what each member earned in it (a yearly figure would be a guess).
+        doing += f"党员人均参加教育培训{fmt(f['years'][str(lo.year)]['avg_hours'])}学时，"
+    else:
+        doing += f"党员年均参加教育培训{fmt(yearly_average(detail))}学时，"
     if f["members"] and f["coverage"] >= 1:
         doing += "实现了全体党员教育培训全覆盖。"
     else:
@@ -97,7 +136,10 @@ def _practice(words: ReportFigures, org: str) -> list[str]:
         out.append(f"各党支部开展“三会一课”、主题党日等活动{about(br.activities, '次')}，"
                    f"参加{about(br.person_times, '人次')}。")
     known = {ALL_MEMBERS, CENTRAL_GROUP_AUDIENCE, SECRETARY_AUDIENCE, DISCIPLINE_AUDIENCE}
-    others = [(name, g) for name, g in words.by_audience.items() if name not in known and g.activities]
+    told = {a for g in (cg, sec, dis, lec, ps, on, ty, ol, br) for a in g.activity_ids}
+    # An audience whose activities were all told above already (e.g. the class for 党员干部) is not told twice.
+    others = [(name, g) for name, g in words.by_audience.items()
+              if name not in known and g.activities and not set(g.activity_ids) <= told]
     if others:
         out.append("面向" + "；面向".join(f"{name}开展培训{g.activities}次、{g.person_times}人次"
                                         for name, g in others) + "。")
@@ -144,6 +186,8 @@ def surveys_paragraph(summaries: list[YearSummary]) -> list[str]:
 
 
 def _gaps(detail: StatsDetail) -> list[str]:
+    if not detail.covered_ids_at_to and not credited_hours(detail.figures):
+        return [OFFICE_PARAGRAPH]  # nothing recorded yet: no member to name
     out: list[str] = []
     idle = sorted(set(detail.member_ids_at_to) - set(detail.covered_ids_at_to))
     if idle:
@@ -151,7 +195,9 @@ def _gaps(detail: StatsDetail) -> list[str]:
         listed = names([f"{p.name}（{p.branch}）" for p in people])
         who = listed if len(idle) == 1 else f"{listed}共{len(idle)}名党员"
         out.append(f"一是教育培训还有空白，{who}在统计期内未参加任何教育培训。")
-    last = max(detail.years) if detail.years else None
+    # The last year with any hours credited: a year not yet begun (or not recorded) has everyone short.
+    recorded = [y for y in detail.years if detail.figures["years"][str(y)]["total_hours"] > 0]
+    last = max(recorded) if recorded else None
     if last is not None and detail.years[last].below_ids:
         below = member_figures(detail, sorted(detail.years[last].below_ids), last)
         listed = names([f"{p.name}（{fmt(p.hours or 0)}学时）" for p in below])
@@ -168,6 +214,6 @@ def sections(detail: StatsDetail, words: ReportFigures, totals: SpendingTotals, 
     practice = _practice(words, org) + [_money(totals, period)] + list(surveys or [])
     out: Sections = [("一、基本情况", _basic(detail, plan_name, period, org)),
                      ("二、主要做法及成效", practice),
-                     ("三、存在问题和下一步打算", _gaps(detail))]
+                     (THIRD_HEADING, _gaps(detail))]
     return out
 

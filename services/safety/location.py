@@ -2,7 +2,7 @@
 
 A value with a scheme is a URL, never a file path, so that no folder named `postgresql+psycopg:`
 is ever made. A new database file is made only in a folder that exists; only the default place
-(the user's data folder) is created when missing. The command line and the window both call
+(the user's data folder) is created when missing; never under a spreadsheet's or a document's name. The command line and the window both call
 `resolve_database`.
 """
 
@@ -85,12 +85,30 @@ def resolve_database(value: str | Path | None, default: Path | None = None) -> L
     raise LocationError(f"不支持的数据库地址 {masked(raw)}（{scheme}）。支持：{SUPPORTED_TEXT}。")
 
 
+# A new database is never made under the name of a spreadsheet or a document: such a --db is almost
+# always the roll (or a report) given where the database goes. An existing file is recognised instead.
+DOCUMENT_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv", ".et", ".ett", ".pdf", ".docx", ".doc", ".wps", ".txt",
+                     ".json")
+
+
 def file_location(path: Path) -> Location:
     if path.is_dir():
         raise LocationError(f"{path} 是一个文件夹，不是数据库文件：请给出数据库文件名（如 {path / 'dangxun.sqlite3'}）。")
+    if path.suffix.lower() in DOCUMENT_SUFFIXES and (not path.exists() or _empty(path)):
+        state = "不存在" if not path.exists() else "是空文件"
+        raise LocationError(f"数据库文件 {path} {state}，而且 {path.suffix} 是表格或文档文件的扩展名：没有新建数据库，"
+                            "什么文件也没有创建。数据库文件名应以 .sqlite3 或 .db 结尾（或不带这类扩展名）；"
+                            "要导入花名册请用 import-members。")
     if not path.parent.is_dir():
         raise LocationError(f"文件夹 {path.parent} 不存在，没有新建数据库 {path}。请检查路径是否写错。")
     return Location(path=path)
+
+
+def _empty(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
 
 
 def server_location(url: str, scheme: str, timeout: float = 3.0) -> Location:

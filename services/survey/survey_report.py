@@ -30,7 +30,11 @@ def subtitle(result: SurveyResult) -> str:
 
 
 def heading(x: t.Tally) -> str:
-    return f"{x.number}、{x.title}（{t.KIND_LABELS[x.kind]}，{x.answered}人作答）"
+    """1、题目（单选，40人作答）; a title that already says its kind (问卷星's “（多选）”) does not say it twice."""
+    kind = t.KIND_LABELS[x.kind]
+    said = x.title.rstrip().endswith(tuple(f"{o}{k}{c}" for k in (kind, kind + "题")
+                                           for o, c in (("（", "）"), ("(", ")"), ("[", "]"), ("【", "】"))))
+    return f"{x.number}、{x.title}（{'' if said else kind + '，'}{x.answered}人作答）"
 
 
 def other_lines(x: t.Tally, option: str) -> list[str]:

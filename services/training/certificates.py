@@ -467,7 +467,8 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9E9E9E")),
     ]))
     story = [para(f"{scope}结业证书发证登记册", st["title"]),
-             para(f"共{len(certs)}份", st["info"]), Spacer(1, 3 * mm), table]
+             para(f"共{len(certs)}份" if certs else f"{scope or '本期'}未颁发结业证书。", st["info"]), Spacer(1, 3 * mm)]
+    story += [table] if certs else []  # no empty table
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, "发证登记册　　"))
     return PdfResult(out, page_count(out), len(certs))
 
@@ -499,6 +500,8 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
                 cell.number_format = "yyyy-mm-dd"
             if col == 5:
                 cell.number_format = "@"
+    if not certs:
+        write_cell(ws, 2, 1, f"（{f'{year}年' if year else '本期'}未颁发结业证书）")
     for letter, width in zip("ABCDEFGHIJ", (6, 16, 10, 22, 21, 36, 12, 8, 16, 20), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"

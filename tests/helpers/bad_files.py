@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
+from typing import Any
 
 
 def make_encrypted_ole(path: Path) -> Path:
@@ -18,3 +19,49 @@ def make_encrypted_ole(path: Path) -> Path:
         sector[i * 128: i * 128 + len(raw)] = raw
     path.write_bytes(bytes(header) + bytes(sector) + os.urandom(2048))
     return path
+
+
+def folder_not_writable(monkeypatch: Any, folder: Path) -> None:
+    """No file may be made, replaced or linked in `folder`, as far as the program's writers go (Python's
+    open/io.open, os.open for writing, os.replace, os.link): a read-only folder even when the tests run as root."""
+    import builtins
+    import errno
+    import io
+
+    inside = folder.resolve()
+    real_open, real_os_open, real_replace, real_link = io.open, os.open, os.replace, os.link
+
+    def refused(path: Any) -> bool:
+        try:
+            return Path(os.fspath(path)).resolve().parent == inside
+        except TypeError:  # a file descriptor
+            return False
+
+    def denied(path: Any) -> PermissionError:
+        return PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+
+    def fake_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if any(c in mode for c in "wax+") and refused(file):
+            raise denied(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    def fake_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and refused(path):
+            raise denied(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def fake_replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if refused(dst):
+            raise denied(dst)
+        real_replace(src, dst, *args, **kwargs)
+
+    def fake_link(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if refused(dst):
+            raise denied(dst)
+        real_link(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(io, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_os_open)
+    monkeypatch.setattr(os, "replace", fake_replace)
+    monkeypatch.setattr(os, "link", fake_link)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 ModelIndex = QModelIndex | QPersistentModelIndex
+
+# A figure written as text (次 / 人次 "60 / 2079", a share "100%", "-3.5") aligns as a number does; a date,
+# a name or a sentence does not.
+_FIGURE_TEXT = re.compile(r"[+-]?\d[\d,.]*%?(?:\s*/\s*\d[\d,.]*%?)?")
 
 
 def _display(value: Any) -> str:
@@ -52,7 +57,8 @@ class RowsTableModel(QAbstractTableModel):
             return _display(value)
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 12:
             return value  # a long title may be elided in its column
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+                isinstance(value, (int, float)) or (isinstance(value, str) and _FIGURE_TEXT.fullmatch(value))):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
             return value

@@ -13,6 +13,7 @@ import math
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,8 @@ def default_actor() -> str:
 def add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="PATH", help="数据库文件，或数据库服务器地址 postgresql+psycopg://账号@主机:端口/库名"
                         "（默认：用户数据文件夹中的 dangxun.sqlite3，或环境变量 DANGXUN_DB）")
-    parser.add_argument("--screenshot", metavar="OUT.png", help="在屏幕外打开主窗口，保存截图后退出")
+    parser.add_argument("--screenshot", metavar="OUT.png", type=output_file_of(".png"),
+                        help="在屏幕外打开主窗口，保存截图（.png）后退出")
     parser.add_argument("--tab", metavar="NAME", help="与 --screenshot 一起：先切换到该标签页（如 党员）")
     parser.add_argument("--user", metavar="NAME", help="以该账号操作（也可用环境变量 DANGXUN_USER）")
 
@@ -187,12 +189,36 @@ def number(text: str) -> float:
 
 
 def output_file(text: str) -> str:
-    """An output file argument (argparse type): given, and not a folder (a name ending in / or \\)."""
+    """An output file argument (argparse type): given, and not a folder (a name ending in / or \\, or one that is)."""
     if not text.strip():
         raise argparse.ArgumentTypeError("没有给出输出文件名")
-    if text.endswith(("/", "\\")):
+    if text.endswith(("/", "\\")) or Path(text).expanduser().is_dir():
         raise argparse.ArgumentTypeError(f"“{text}”是文件夹，请给出文件名")
     return text
+
+
+def output_file_of(*suffixes: str) -> Callable[[str], str]:
+    """The argparse type of a command's output file: one rule for every command that writes a file.
+
+    The name must end in one of `suffixes` (the kinds of file the command writes; compared without
+    regard to case, so .XLSX is taken). Any other name, and a name with no extension, is refused at
+    once (exit code 2), before anything is read or written: the file written is always the one named.
+    """
+    allowed = "、".join(suffixes)
+
+    def checked(text: str) -> str:
+        output_file(text)
+        suffix = Path(text).suffix
+        if not suffix:
+            raise argparse.ArgumentTypeError(
+                f"输出文件“{text}”没有扩展名：本命令写的是 {allowed} 文件，请给出如“{text}{suffixes[0]}”的文件名")
+        if suffix.lower() not in suffixes:
+            raise argparse.ArgumentTypeError(
+                f"输出文件“{text}”的扩展名 {suffix} 不对：本命令写的是 {allowed} 文件，请以 {allowed} 结尾")
+        return text
+
+    checked.__name__ = "output_file"
+    return checked
 
 
 def named_file(text: str, what: str = "文件", error: type[DangxunError] | None = None) -> Path:

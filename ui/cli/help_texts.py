@@ -32,12 +32,13 @@ _OUTPUT_KINDS = {
 }
 
 
-def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+def parsers_of(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """`parser` and the parsers of all its commands and sub-commands."""
     yield parser
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for child in dict.fromkeys(action.choices.values()):
-                yield from _parsers(child)
+                yield from parsers_of(child)
 
 
 def standard_help(action: argparse.Action) -> str | None:
@@ -51,7 +52,7 @@ def standard_help(action: argparse.Action) -> str | None:
 
 def fill_standard_help(parser: argparse.ArgumentParser) -> None:
     """Give the shared arguments of every command of `parser` their help line where none was given."""
-    for each in _parsers(parser):
+    for each in parsers_of(parser):
         for action in each._actions:
             if action.help is None:
                 action.help = standard_help(action)
@@ -60,7 +61,7 @@ def fill_standard_help(parser: argparse.ArgumentParser) -> None:
 def arguments_without_help(parser: argparse.ArgumentParser) -> list[str]:
     """`command: argument` for every argument of `parser`'s commands that has no help line."""
     missing = []
-    for each in _parsers(parser):
+    for each in parsers_of(parser):
         for action in each._actions:
             if action.help is None and not isinstance(action, argparse._SubParsersAction):
                 name = "/".join(action.option_strings) or action.metavar or action.dest

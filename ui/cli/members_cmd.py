@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from services.normalize import format_partial
@@ -11,10 +12,27 @@ from services.roles import EDITOR
 from ui.cli.base import CliContext, print_json
 
 
+def _count_between(least: int, most: int) -> Callable[[str], int]:
+    """argparse type of a demo size: a whole number in [least, most], refused (exit 2) before any database is made."""
+
+    def count(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"“{text}”应为整数") from None
+        if not least <= value <= most:
+            raise argparse.ArgumentTypeError(f"“{text}”应在{least}到{most}之间")
+        return value
+
+    return count
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("demo", help="向空数据库载入示例单位（默认11个党支部、100名党员）；--remove 删除示例数据")
-    p.add_argument("--members", type=int, default=100, metavar="N", help="示例党员人数（默认100）")
-    p.add_argument("--branches", type=int, default=11, metavar="K", help="示例党支部个数（默认11）")
+    p.add_argument("--members", type=_count_between(0, 50_000), default=100, metavar="N",
+                   help="示例党员人数（0—50000，默认100）")
+    p.add_argument("--branches", type=_count_between(1, 500), default=11, metavar="K",
+                   help="示例党支部个数（1—500，默认11）")
     p.add_argument("--seed", type=int, default=2024, help=argparse.SUPPRESS)
     p.add_argument("--no-activities", action="store_true", help="只载入名册，不载入培训活动")
     p.add_argument("--remove", action="store_true", help="删除此前载入的示例数据（只删示例记录，不动本单位录入的数据）")

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.access import ADMIN, EDITOR
 from services.plan import materials, periods
-from ui.cli.base import CliContext, input_file, integer, output_file, print_json
+from ui.cli.base import CliContext, input_file, integer, output_file_of, print_json
 
 
 def register(sub: Any) -> None:
@@ -79,7 +79,7 @@ def register(sub: Any) -> None:
     sh.set_defaults(handler=cmd_study_show)
     sr = spsub.add_parser("print", help="按公文格式打印某年度学习计划（PDF）")
     sr.add_argument("--year", type=int, required=True, metavar="Y")
-    sr.add_argument("out", type=output_file, metavar="OUT.pdf")
+    sr.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     sr.set_defaults(handler=cmd_study_print)
 
     m = sub.add_parser("materials", help="学习资料发放登记")
@@ -98,7 +98,7 @@ def register(sub: Any) -> None:
     ml.set_defaults(handler=cmd_materials_list)
     mp = msub.add_parser("sheet", help="打印资料签收表（PDF）")
     mp.add_argument("title", metavar="TITLE", help="资料名称（同发放登记）")
-    mp.add_argument("out", type=output_file, metavar="OUT.pdf")
+    mp.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     mp.set_defaults(handler=cmd_materials_sheet)
 
 

@@ -10,14 +10,14 @@ from typing import Any
 from services.errors import PermissionDeniedError
 from services.normalize import LEFT_STATUSES
 from services.roles import VIEWER
-from ui.cli.base import CliContext, output_file, print_json
+from ui.cli.base import CliContext, output_file_of, print_json
 
 ALL_STATUSES = "全部"
 
 
 def register(sub: Any) -> None:
     p = sub.add_parser("print-roll", help="把党员花名册打印为 PDF（A4 横向，身份证号码默认隐去中间几位）")
-    p.add_argument("out", type=output_file, metavar="OUT.pdf")
+    p.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     p.add_argument("--branch", metavar="NAME", help="只打印该党支部")
     p.add_argument("--status", choices=("在册", *LEFT_STATUSES, ALL_STATUSES), default="在册",
                    help="党籍状态（默认：在册；全部：不论状态）")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from services.files.spreadsheet import ReadAhead
 from services.progress import RowProblem
 from services.roles import EDITOR, VIEWER, can_see_full_ids
-from ui.cli.base import CliContext, named_file, output_file, print_json
+from ui.cli.base import CliContext, named_file, output_file_of, print_json
 
 if TYPE_CHECKING:
     from services.roll import roll_import
@@ -24,18 +24,18 @@ def register(sub: Any) -> None:
                    help="库中已有的党员：update 以本表为准更新，skip 跳过，refuse 拒绝导入（默认）")
     p.add_argument("--create-branches", action="store_true", help="表中出现的新党支部一并新建")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    p.add_argument("--errors", type=output_file, metavar="OUT.xlsx", help="把有问题的行连同“错误原因”列另存为 Excel")
+    p.add_argument("--errors", type=output_file_of(".xlsx"), metavar="OUT.xlsx", help="把有问题的行连同“错误原因”列另存为 Excel")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import_members)
 
     e = sub.add_parser("export-members", help="把党员花名册导出为 Excel")
-    e.add_argument("out", type=output_file, metavar="OUT.xlsx")
+    e.add_argument("out", type=output_file_of(".xlsx"), metavar="OUT.xlsx")
     e.add_argument("--branch", metavar="NAME", help="只导出该党支部")
     e.set_defaults(handler=cmd_export_members)
 
     t = sub.add_parser("template", help="导出空白导入模板")
     t.add_argument("kind", choices=("members",), help="members：党员花名册模板")
-    t.add_argument("out", type=output_file, metavar="OUT.xlsx")
+    t.add_argument("out", type=output_file_of(".xlsx"), metavar="OUT.xlsx")
     t.set_defaults(handler=cmd_template)
 
 

@@ -121,6 +121,11 @@ def _backup_json(info: backup_service.BackupInfo) -> dict[str, Any]:
 
 
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.safety.location import DOCUMENT_SUFFIXES
+
+    if args.out and Path(args.out).suffix.lower() in DOCUMENT_SUFFIXES:  # a backup is a database, as --db is
+        raise UsageError(f"备份文件 {args.out} 的扩展名 {Path(args.out).suffix} 是表格或文档文件的扩展名：备份是一个"
+                         "数据库文件，请以 .sqlite3 或 .db 结尾。没有备份，什么文件也没有创建。")
     ws = ctx.workspace()
     ws.require(EDITOR, "备份数据库")
     access.require_office(ws.branch_ids, "备份数据库", access.SNAPSHOT_REASON)  # it would carry every member

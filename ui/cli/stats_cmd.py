@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from services.errors import DangxunError, NormalizeError
 from services.normalize import parse_full_date
 from services.roles import EDITOR
-from ui.cli.base import CliContext, UsageError, named_file, number, output_file, print_json
+from ui.cli.base import CliContext, UsageError, named_file, number, output_file_of, print_json
 
 
 def _date(text: str) -> dt.date:
@@ -52,8 +53,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("ledger", help="导出年度学时台账（Excel）")
     p.add_argument("--year", type=_year, required=True, metavar="Y")
-    p.add_argument("out", type=output_file, metavar="OUT.xlsx")
-    p.add_argument("--notice", type=output_file, metavar="OUT.pdf", help="同时生成各支部学时未达标提醒（PDF）")
+    p.add_argument("out", type=output_file_of(".xlsx"), metavar="OUT.xlsx")
+    p.add_argument("--notice", type=output_file_of(".pdf"), metavar="OUT.pdf", help="同时生成各支部学时未达标提醒（PDF）")
     p.set_defaults(handler=cmd_ledger)
 
     p = sub.add_parser("report", help="生成贯彻落实情况报告（Word，可另附 Excel）；--year 生成年度报告")
@@ -62,8 +63,8 @@ def register(sub: Any) -> None:
     p.add_argument("--year", type=_year, metavar="Y", help="向上级党组织的年度报告（条例第43条），代替 --from/--to")
     p.add_argument("--submit", action="store_true",
                    help="作为上报数保存报告中的数据；此后同一区间的报告会列出变动的数据及原因")
-    p.add_argument("out", type=output_file, metavar="OUT.docx")
-    p.add_argument("--xlsx", type=output_file, metavar="OUT.xlsx", help="同时导出报告数据与附表（Excel）")
+    p.add_argument("out", type=output_file_of(".docx"), metavar="OUT.docx")
+    p.add_argument("--xlsx", type=output_file_of(".xlsx"), metavar="OUT.xlsx", help="同时导出报告数据与附表（Excel）")
     p.add_argument("--organisation", default="我局党委", help="报告中的单位称谓（默认：我局党委）")
     p.set_defaults(handler=cmd_report)
 
@@ -115,7 +116,7 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("card", help="导出党员学时登记卡（PDF 或 Excel）")
     p.add_argument("id_number", metavar="ID_NUMBER", help="党员的公民身份号码")
-    p.add_argument("out", type=output_file, metavar="OUT.pdf|OUT.xlsx")
+    p.add_argument("out", type=output_file_of(".pdf", ".xlsx"), metavar="OUT.pdf|OUT.xlsx")
     p.add_argument("--year", type=_year, action="append", help="只含该年度（可多次给出）")
     p.set_defaults(handler=cmd_card)
 
@@ -125,15 +126,15 @@ def _check_period(args: argparse.Namespace) -> None:
         raise UsageError("--from 的日期晚于 --to 的日期")
 
 
-def _writable(path: str, suffixes: tuple[str, ...]) -> Path:
-    if not path.strip():
-        raise UsageError(f"没有给出输出文件名（扩展名应为 {' 或 '.join(suffixes)}）")
-    out = Path(path).expanduser()
-    if out.suffix.lower() not in suffixes:
-        raise UsageError(f"输出文件 {out.name} 的扩展名应为 {' 或 '.join(suffixes)}")
-    if out.parent and not out.parent.exists():
-        raise UsageError(f"输出文件夹 {out.parent} 不存在")
-    return out
+def _hours(value: float) -> str:
+    """Hours as a clerk writes them: 6135, 61.35 (no 6135.0)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _writable(path: str) -> Path:
+    """An output file (its extension checked as the command line was read); a missing folder is made when the
+    file is written, as for every command's output (services/files/safe_write.py check_target)."""
+    return Path(path).expanduser()
 
 
 def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -161,11 +162,14 @@ def cmd_stats(args: argparse.Namespace, ctx: CliContext) -> int:
     print(f"现有党员 {figures['members']} 名，分布在 {figures['branches']} 个党支部")
     for name, n in figures["activities"].items():
         print(f"  {name}：{n} 次，{figures['person_times'].get(name, 0)} 人次")
-    print(f"累计学时 {figures['total_hours']}；党员年均 {figures['avg_hours_per_member_year']} 学时；"
+    print(f"累计学时 {_hours(figures['total_hours'])}；党员年均 {_hours(figures['avg_hours_per_member_year'])} 学时；"
           f"覆盖率 {figures['coverage']:.2%}")
     for year, y in figures["years"].items():
-        print(f"  {year}年：在册 {y['members']} 名，学时 {y['total_hours']}，人均 {y['avg_hours']}，"
-              f"最少 {y['min_hours']}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
+        if not y["total_hours"]:  # not begun, or nothing recorded: not "0 hours, everyone below target"
+            print(f"  {year}年：在册 {y['members']} 名，尚无学时记录")
+            continue
+        print(f"  {year}年：在册 {y['members']} 名，学时 {_hours(y['total_hours'])}，人均 {_hours(y['avg_hours'])}，"
+              f"最少 {_hours(y['min_hours'])}，覆盖率 {y['coverage']:.2%}，未达标 {y['below_target']} 名")
     return 0
 
 
@@ -254,14 +258,18 @@ def _print_members(args: argparse.Namespace, detail: Any) -> int:
 
 def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import ledger
+    from services.files.safe_write import write_together
 
-    out = _writable(args.out, (".xlsx",))
-    notice = _writable(args.notice, (".pdf",)) if args.notice is not None else None
+    out = _writable(args.out)
+    notice = _writable(args.notice) if args.notice is not None else None
     with ctx.workspace().read() as session:
-        ledger.write_ledger_xlsx(session, args.year, out)
+        # The ledger and its notice: both written, or neither (a failed notice leaves no new ledger either).
+        jobs: list[tuple[Path, Callable[[Path], object]]] = [
+            (out, lambda path: ledger.write_ledger_xlsx(session, args.year, path))]
         if notice is not None:
             items = ledger.shortfalls(session, args.year)
-            ledger.write_shortfall_notice(notice, args.year, items)
+            jobs.append((notice, lambda path: ledger.write_shortfall_notice(path, args.year, items)))
+        write_together(jobs)
     print(f"已导出{args.year}年度学时台账：{out}", file=sys.stderr)
     if notice is not None:
         print(f"已生成学时未达标提醒：{notice}", file=sys.stderr)
@@ -269,6 +277,7 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    from services.files.safe_write import write_together
     from services.printing import report
 
     if args.year is not None:
@@ -278,19 +287,18 @@ def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
         raise UsageError("请用 --from 和 --to 给出报告区间，或用 --year 生成年度报告")
     else:
         _check_period(args)
-    out = _writable(args.out, (".docx",))
-    xlsx = _writable(args.xlsx, (".xlsx",)) if args.xlsx is not None else None
+    out = _writable(args.out)
+    xlsx = _writable(args.xlsx) if args.xlsx is not None else None
     with ctx.workspace().read() as session:
         if args.year is not None:
             content = report.build_year_return(session, args.year, organisation=args.organisation)
         else:
             content = report.build_report(session, args.date_from, args.date_to, organisation=args.organisation)
-    try:
-        report.write_report_docx(content, out)
-        if xlsx is not None:
-            report.write_report_xlsx(content, xlsx)
-    except OSError as exc:
-        raise DangxunError(f"无法写入报告文件：{exc}") from exc
+    # The report and its workbook: both written, or neither (a failed workbook leaves no new report either).
+    jobs: list[tuple[Path, Callable[[Path], object]]] = [(out, lambda path: report.write_report_docx(content, path))]
+    if xlsx is not None:
+        jobs.append((xlsx, lambda path: report.write_report_xlsx(content, path)))
+    write_together(jobs)
     print(f"已生成报告：{out}" + (f"，数据表：{xlsx}" if xlsx else ""), file=sys.stderr)
     if args.submit:
         from services.plan import submitted
@@ -404,7 +412,7 @@ def cmd_card(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.assessment import ledger
     from services.roll.members import find_by_id_number
 
-    out = _writable(args.out, (".pdf", ".xlsx"))
+    out = _writable(args.out)
     with ctx.workspace().read() as session:
         member = find_by_id_number(session, args.id_number)
         if member is None:

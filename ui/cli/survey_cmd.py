@@ -13,7 +13,8 @@ from services.access import EDITOR
 from services.errors import UnreadableFileError, ValidationError
 from services.survey import surveys
 from services.survey import tally as t
-from ui.cli.base import CliContext, input_file, integer, output_file, print_json
+from services.survey.survey_report import heading
+from ui.cli.base import CliContext, input_file, integer, output_file_of, print_json
 
 
 class _QuestionAction(argparse.Action):
@@ -50,7 +51,7 @@ def register(sub: Any) -> None:
     sh.set_defaults(handler=cmd_show)
     rp = ssub.add_parser("report", help="统计报告（.pdf 含条形图，或 .docx）")
     rp.add_argument("survey_id", type=integer, metavar="ID")
-    rp.add_argument("out", type=output_file, metavar="OUT.pdf|OUT.docx")
+    rp.add_argument("out", type=output_file_of(".pdf", ".docx"), metavar="OUT.pdf|OUT.docx")
     rp.set_defaults(handler=cmd_report)
     nw = ssub.add_parser("new", help="设计纸质问卷：--question “1、题目” --options “A┋B┋C” [--kind multiple] …，"
                                      "或 --from 定义文件.json")
@@ -67,7 +68,7 @@ def register(sub: Any) -> None:
     nw.set_defaults(handler=cmd_new)
     fm = ssub.add_parser("form", help="打印纸质问卷（A4 PDF）")
     fm.add_argument("survey_id", type=integer, metavar="ID")
-    fm.add_argument("out", type=output_file, metavar="OUT.pdf")
+    fm.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     fm.set_defaults(handler=cmd_form)
     en = ssub.add_parser("enter", help="录入纸质答卷：每份答卷一个 --response，各题答案用 | 分隔（选择题写字母，如 A|BC|4|意见）")
     en.add_argument("survey_id", type=integer, metavar="ID")
@@ -129,7 +130,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     print(f"{result.info.title}（{result.info.responses}份答卷）")
     for x in result.tallies:
-        print(f"\n{x.number}、{x.title}（{t.KIND_LABELS[x.kind]}，{x.answered}人作答）")
+        print(f"\n{heading(x)}")  # as the survey report heads it: a title that says its kind is not told twice
         if x.kind == t.TEXT:
             for a in x.answers:
                 print(f"  · {a}")
@@ -147,9 +148,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.survey import survey_report
 
-    out = Path(args.out)
-    if out.suffix.lower() not in (".pdf", ".docx"):
-        raise ValidationError(f"报告文件应以 .pdf 或 .docx 结尾，不是“{out.name}”。")
+    out = Path(args.out)  # .pdf or .docx: checked as the command line was read
     with ctx.workspace().read() as session:
         result = surveys.get_survey(session, args.survey_id)
     pages = survey_report.write_report(result, out)
@@ -253,6 +252,9 @@ def cmd_summary(args: argparse.Namespace, ctx: CliContext) -> int:
         summary = year_summary(session, args.year)
     if args.json:
         print_json(summary.to_json())
+        return 0
+    if not summary.surveys:
+        print(f"{summary.year}年尚未登记问卷调查。")
         return 0
     print(f"{summary.year}年共开展问卷调查{summary.surveys}次，收回答卷{summary.responses}份。")
     for label, items in (("最希望的培训内容", summary.contents), ("最希望的培训形式", summary.forms)):

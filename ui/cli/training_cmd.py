@@ -15,7 +15,7 @@ from services.errors import ValidationError
 from services.roll import members
 from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
-from ui.cli.base import CliContext, input_file, integer, number, output_file, print_json
+from ui.cli.base import CliContext, input_file, integer, number, output_file_of, print_json
 
 # A member named on the command line (adjust-hours, enrol --member, attendance set --member).
 MEMBER_HELP = "党员：身份证号码，或党员编号（attendance show --json 中的 member_id）"
@@ -96,7 +96,7 @@ def register(sub: Any) -> None:
     adj.add_argument("--activity", type=integer, metavar="ACTIVITY_ID", help="这次调整所属的活动编号")
     adj.set_defaults(handler=cmd_adjust_hours)
 
-    en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、培训对象、名单文件或党员编号")
+    en = sub.add_parser("enrol", help="报名：按支部、党内职务、党员类别、入党日期、培训对象、名单文件或身份证号码")
     en.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
     en.add_argument("--branch", action="append", metavar="NAME", help="该党支部的党员；可重复")
     en.add_argument("--post", action="append", metavar="POST", help="党内职务；“支委”表示全部支委职务")
@@ -130,7 +130,7 @@ def register(sub: Any) -> None:
 
     ps = sub.add_parser("print-signin", help="打印签到表（PDF）")
     ps.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    ps.add_argument("out", type=output_file, metavar="OUT.pdf")
+    ps.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     ps.add_argument("--session", type=integer, metavar="N", help="只打印第N课次（默认每个课次一页）")
     ps.add_argument("--blank-rows", type=integer, default=5, metavar="N", help="名单后留的空行数，供临时参加者签名（默认5）")
     ps.add_argument("--landscape", action="store_true", help="横向打印")
@@ -138,16 +138,17 @@ def register(sub: Any) -> None:
     ps.set_defaults(handler=cmd_print_signin)
     pr = sub.add_parser("print-register", help="打印考勤表（PDF）")
     pr.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    pr.add_argument("out", type=output_file, metavar="OUT.pdf")
+    pr.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     pr.set_defaults(handler=cmd_print_register)
 
     pc = sub.add_parser("print-certificates", help="颁发并打印结业证书（一个班一个PDF）")
     pc.add_argument("activity_id", type=integer, metavar="ACTIVITY_ID")
-    pc.add_argument("out", type=output_file, metavar="OUT.pdf")
+    pc.add_argument("out", type=output_file_of(".pdf"), metavar="OUT.pdf")
     pc.add_argument("--json", action="store_true")
     pc.set_defaults(handler=cmd_print_certificates)
     cr2 = sub.add_parser("certificate-register", help="发证登记册（.pdf 或 .xlsx）")
-    cr2.add_argument("out", type=output_file, metavar="OUT", help="要生成的文件：.pdf 为打印版，.xlsx 为 Excel 表")
+    cr2.add_argument("out", type=output_file_of(".pdf", ".xlsx"), metavar="OUT.pdf|OUT.xlsx",
+                     help="要生成的文件：.pdf 为打印版，.xlsx 为 Excel 表")
     cr2.add_argument("--year", type=int)
     cr2.add_argument("--activity", type=integer, metavar="ACTIVITY_ID", help="只含该活动的证书")
     cr2.set_defaults(handler=cmd_certificate_register)

@@ -8,6 +8,7 @@ the GUI thread through the job's signals.
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -60,11 +61,20 @@ class Job(QRunnable):
             if not isinstance(exc, DangxunError):  # unexpected: its traceback goes to the log file now
                 exc.__logged_to__ = str(append_error(exc.__traceback_text__, "job"))  # type: ignore[attr-defined]
             self.error = exc
+            _forget_missing_characters()  # of a print that was not made: not to be reported later
             self.done.set()
             self.signals.failed.emit(exc)
         else:
             self.done.set()
             self.signals.finished.emit(self.result)
+
+
+def _forget_missing_characters() -> None:
+    """Characters a failed print lacked (services/pdf/pdf_fonts.py notes them while drawing) are dropped: the
+    window would otherwise report them after the next logged write, for a PDF that was never made."""
+    fonts = sys.modules.get("services.pdf.pdf_fonts")
+    if fonts is not None:
+        fonts.take_missing()
 
 
 class JobRunner(QObject):

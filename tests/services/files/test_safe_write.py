@@ -143,3 +143,52 @@ def test_an_export_never_replaces_a_write_ahead_log(tmp_path: Path) -> None:
         safe_write.write_bytes(wal, b"%PDF-1.4 an export")
     assert wal.read_bytes() == before
     conn.close()
+
+
+@pytest.mark.parametrize("first_existed", [True, False])
+def test_files_written_together_are_put_back_when_a_later_rename_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_existed: bool) -> None:
+    first, second = tmp_path / "报告.docx", tmp_path / "附表.xlsx"
+    if first_existed:
+        first.write_bytes(b"old report")
+    second.write_bytes(b"old table")
+    real_replace = os.replace
+
+    def replace(src: object, dst: object) -> None:
+        if Path(str(dst)) == second:
+            raise OSError(errno.EBUSY, "Device or resource busy")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(safe_write.os, "replace", replace)
+    with pytest.raises(FileWriteError) as caught:
+        safe_write.write_together([(first, lambda p: p.write_bytes(b"new report")),
+                                   (second, lambda p: p.write_bytes(b"new table"))])
+    monkeypatch.undo()
+    message = caught.value.message
+    assert str(second) in message and "文件正被其他程序占用" in message and "都没有写成" in message
+    assert (first.read_bytes() == b"old report") if first_existed else not first.exists()
+    assert second.read_bytes() == b"old table"
+    assert _leftovers(tmp_path) == []
+
+
+def test_files_written_together_when_every_one_is_complete(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "sub" / "b.txt"
+    first.write_text("old", encoding="utf-8")
+    written = safe_write.write_together([(first, lambda p: safe_write.write_text(p, "一")),
+                                         (second, lambda p: safe_write.write_text(p, "二"))])
+    assert written == [first, second]
+    assert first.read_text(encoding="utf-8") == "一" and second.read_text(encoding="utf-8") == "二"
+    assert _leftovers(tmp_path) == [] and _leftovers(second.parent) == []
+
+
+def test_a_file_written_together_that_raises_leaves_nothing(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+
+    def full(path: Path) -> None:
+        path.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(FileWriteError) as caught:
+        safe_write.write_together([(first, lambda p: p.write_bytes(b"whole")), (second, full)])
+    assert "磁盘已满" in caught.value.message and str(second) in caught.value.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -50,7 +51,7 @@ def test_a_new_secretary_needs_induction_within_six_months(db: Database) -> None
         number = s.get(Member, m2).id_number
         rules.add_post(s, "测试", number, "支部书记", "2024-03-01")
         late = rules.new_secretary_cases(s, D(2024, 1, 1), D(2024, 12, 31))
-        assert [(c.member_id, c.met) for c in late] == [(m2, False)] and "2024-09-01" in late[0].detail
+        assert [(c.member_id, c.met) for c in late] == [(m2, False)] and "应于2024年9月1日前" in late[0].detail
         pending = rules.new_secretary_cases(s, D(2024, 1, 1), D(2024, 6, 30))
         assert pending[0].met is None and "尚在期限内" in pending[0].detail
         _class(s, "书记任职培训", D(2024, 8, 15), "市委组织部", [m2], type_name="专题培训",
@@ -104,3 +105,21 @@ def test_the_plans_target_is_the_years_default_and_a_year_target_still_overrides
         periods.set_plan_target(s, "测试", "2024-2028年全国党员教育培训工作规划", "bureau", 50)
         bureau = targets.rules_for_year(s, 2026)["bureau"]
         assert bureau.hours == 50 and bureau.enabled
+
+
+def test_new_members_listed_in_the_ledger_by_the_years_rules(db: Database, tmp_path: Path) -> None:
+    """A member who joined the Party after the year is no new member of that year; dates read as in prose."""
+    from python_calamine import CalamineWorkbook
+
+    from services.assessment import ledger
+
+    with db.session_factory.begin() as s:
+        build_dataset(s)  # m5 戊五: probationary, joined the Party on 2024-03-15
+    with db.session_factory() as s:
+        before = ledger.write_ledger_xlsx(s, 2023, tmp_path / "2023.xlsx")
+        during = ledger.write_ledger_xlsx(s, 2024, tmp_path / "2024.xlsx")
+    rows = CalamineWorkbook.from_path(str(before)).get_sheet_by_name("新党员集中培训").to_python()
+    assert not any("戊五" in row for row in rows) and rows[2][0] == "（本期无此类党员）"
+    rows = CalamineWorkbook.from_path(str(during)).get_sheet_by_name("新党员集中培训").to_python()
+    m5 = next(row for row in rows if "戊五" in row)
+    assert m5[4] == "尚未参加上级党组织举办的集中培训（2024年3月15日入党，应在预备期内或转正后一年内参加）"

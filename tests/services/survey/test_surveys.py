@@ -190,3 +190,21 @@ def test_form_does_not_repeat_the_hint_a_title_gives(db: Database, tmp_path: Pat
     survey_form.write_form(result, out)
     text = _pdf_text(out)
     assert text.count("可多选") == 1 and "您所在的党支部（单选）" in text
+
+
+def test_report_heading_says_the_kind_once(db: Database, samples: Path, tmp_path: Path) -> None:
+    """问卷星 titles often carry their kind (“您希望的培训形式（多选）”): the heading does not repeat it."""
+    with db.session_factory.begin() as s:
+        sid = surveys.save_import(s, read_export(samples / "survey_wjx.xlsx"), "测试", title="需求调查")
+    with db.session_factory() as s:
+        result = surveys.get_survey(s, sid)
+    import docx
+
+    path = tmp_path / "r.docx"
+    survey_report.write_report(result, path)
+    body = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert "2、您希望的培训形式（多选）（40人作答）" in body
+    assert "1、您所在的党支部（单选，40人作答）" in body
+    pdf = tmp_path / "r.pdf"
+    survey_report.write_report(result, pdf)
+    assert "（多选）（多选" not in _pdf_text(pdf)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,17 @@ def test_stats_json_exact(db_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert data["years"]["2023"]["below_target"] == 3
 
 
+def test_stats_text_writes_hours_as_a_clerk_does(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run(["--db", str(db_path), "stats", "--from", "2023-01-01", "--to", "2024-12-31"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "累计学时 178；" in text  # the JSON says 178.0
+    assert not re.search(r"\d\.0[，；]|\d\.\d0[，；]", text), text
+    code = run(["--db", str(db_path), "stats", "--from", "2024-01-01", "--to", "2030-12-31"])
+    text = capsys.readouterr().out
+    assert code == 0 and "2030年：在册 4 名，尚无学时记录" in text and "2030年：在册 4 名，学时" not in text, text
+
+
 def test_stats_usage_errors(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         run(["--db", str(db_path), "stats", "--from", "2024-13-01", "--to", "2024-12-31", "--json"])
@@ -46,8 +58,9 @@ def test_ledger_report_and_more(db_path: Path, tmp_path: Path, capsys: pytest.Ca
     assert run(["--db", str(db_path), "report", "--from", "2023-01-01", "--to", "2024-12-31", str(docx),
                 "--xlsx", str(tmp_path / "report.xlsx")]) == 0
     assert docx.stat().st_size > 0 and (tmp_path / "report.xlsx").exists()
-    assert run(["--db", str(db_path), "report", "--from", "2023-01-01", "--to", "2024-12-31",
-                str(tmp_path / "report.txt")]) == 2
+    with pytest.raises(SystemExit) as refused:  # a name the command does not write: a usage error, exit code 2
+        run(["--db", str(db_path), "report", "--from", "2023-01-01", "--to", "2024-12-31", str(tmp_path / "report.txt")])
+    assert refused.value.code == 2 and not (tmp_path / "report.txt").exists()
     assert run(["--db", str(db_path), "targets", "set", "--year", "2024", "--group", "bureau", "--hours", "50"]) == 0
     capsys.readouterr()
     assert run(["--db", str(db_path), "targets", "show", "--year", "2024", "--json"]) == 0

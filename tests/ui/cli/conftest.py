@@ -1,4 +1,5 @@
-"""`cli(*args)`: a command run in this process as main.py runs it, with its exit code and output."""
+"""`cli(*args)`: a command run in this process as main.py runs it, with its exit code and output;
+`office`: a small demo office for the tests of odd input (tests/helpers/office_cli.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from tests.helpers.office_cli import office  # noqa: F401 (a fixture for this folder's tests)
 from ui.cli import main as cli_main
 
 

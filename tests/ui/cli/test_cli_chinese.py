@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import functools
 import re
-from collections.abc import Iterator
 
 import pytest
 
 from ui.cli.base import translate_argparse
+from ui.cli.help_texts import parsers_of as _parsers
 from ui.cli.main import build_parser, run
 
 # Words argparse itself writes (headings, its -h help, its error messages).
@@ -17,14 +17,6 @@ ARGPARSE_WORDS = {"usage", "positional", "arguments", "argument", "options", "op
                   "message", "exit", "invalid", "choice", "choose", "required", "expected", "unrecognized",
                   "error", "program", "version", "ambiguous", "allowed", "ignored", "explicit", "value",
                   "following", "from", "could", "match"}
-
-
-def _parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
-    yield parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in dict.fromkeys(action.choices.values()):
-                yield from _parsers(child)
 
 
 @functools.lru_cache(maxsize=1)

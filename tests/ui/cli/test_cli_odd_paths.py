@@ -3,45 +3,13 @@ file (exit code 1 or 2), no traceback, and nothing half-written: the database an
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.helpers.backend import sqlite_only
+from tests.helpers.office_cli import cli, leftovers, settled
 from ui.cli.main import run
-
-
-def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    try:
-        code = run(list(args))
-    except SystemExit as exc:  # argparse's usage errors
-        code = int(exc.code or 0)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "意外问题" not in err, err
-    return code, err
-
-
-def settled(path: Path) -> bytes:
-    conn = sqlite3.connect(str(path))
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
-    return path.read_bytes()
-
-
-def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.rglob("*") if ".part" in p.name)
-
-
-@pytest.fixture
-def office(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DANGXUN_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("DANGXUN_USER", "tester")
-    monkeypatch.delenv("DANGXUN_DB", raising=False)
-    db = tmp_path / "office.sqlite3"
-    code, err = cli(capsys, "--db", str(db), "demo", "--members", "8", "--branches", "2")
-    assert code == 0, err
-    return db
 
 
 @sqlite_only
@@ -50,7 +18,7 @@ def test_an_export_onto_the_database_itself_is_refused(capsys: pytest.CaptureFix
                                                        command: tuple[str, ...]) -> None:
     before = settled(office)
     code, err = cli(capsys, "--db", str(office), *command, str(office))
-    assert code == 1 and str(office) in err and "数据库文件" in err
+    assert code == 2 and str(office) in err and "扩展名 .sqlite3 不对" in err, err  # not a name the command writes
     assert settled(office) == before
     assert leftovers(office.parent) == []
     code, err = cli(capsys, "--db", str(office), "check")
@@ -59,13 +27,14 @@ def test_an_export_onto_the_database_itself_is_refused(capsys: pytest.CaptureFix
 
 @sqlite_only
 def test_an_export_onto_a_backup_is_refused(capsys: pytest.CaptureFixture[str], office: Path) -> None:
-    backup = office.parent / "备份 #1.sqlite3"
-    assert cli(capsys, "--db", str(office), "backup", str(backup))[0] == 0
+    # A backup renamed by hand to a workbook's name (the program names none so): the export's own extension.
+    made = office.parent / "备份.sqlite3"
+    assert cli(capsys, "--db", str(office), "backup", str(made))[0] == 0
+    backup = made.rename(office.parent / "备份 #1.xlsx")
     before = backup.read_bytes()
     code, err = cli(capsys, "--db", str(office), "export-members", str(backup))
-    assert code == 1 and str(backup) in err
+    assert code == 1 and str(backup) in err and "数据库文件" in err, err
     assert backup.read_bytes() == before
-    assert cli(capsys, "--db", str(office), "backup", str(backup))[0] == 0  # a newer backup still replaces it
 
 
 
@@ -125,8 +94,13 @@ def test_an_empty_second_output_is_refused_not_skipped(tmp_path: Path, capsys: p
 
 def test_errors_file_named_as_the_roll_itself_keeps_the_roll(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                             office: Path) -> None:
-    roll = tmp_path / "花名册 #3.csv"
-    roll.write_text("姓名,公民身份号码\n张三,123\n李四,110101199003078515\n", encoding="utf-8")
+    from openpyxl import Workbook
+
+    roll = tmp_path / "花名册 #3.xlsx"  # --errors writes .xlsx: the roll it could overwrite is a workbook
+    book = Workbook()
+    for row in (("姓名", "公民身份号码"), ("张三", "123"), ("李四", "110101199003078515")):
+        book.active.append(row)
+    book.save(roll)
     before = roll.read_bytes()
     code, err = cli(capsys, "--db", str(office), "import-members", "--errors", str(roll), str(roll))
     assert code == 1 and str(roll) in err and "正在导入的花名册" in err, err

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 
 def test_demo_then_refused_then_removed(cli: Callable[..., Any], tmp_path: Path) -> None:
     db = str(tmp_path / "demo.sqlite3")
@@ -20,3 +22,16 @@ def test_demo_then_refused_then_removed(cli: Callable[..., Any], tmp_path: Path)
     left = json.loads(cli("--db", db, "branches", "list", "--json").stdout)
     assert [b["name"] for b in left] == ["本单位党支部"]
     assert json.loads(cli("--db", db, "members", "list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(("option", "value"), [("--members", "-5"), ("--members", "300000"), ("--branches", "0"),
+                                               ("--members", "十")])
+def test_a_demo_size_out_of_range_is_refused_before_any_database_is_made(tmp_path: Path, option: str,
+                                                                        value: str) -> None:
+    from ui.cli.main import run
+
+    db = tmp_path / "示例.sqlite3"
+    with pytest.raises(SystemExit) as stopped:
+        run(["--db", str(db), "demo", option, value])
+    assert stopped.value.code == 2
+    assert not db.exists()

@@ -19,7 +19,10 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = run(list(args))
+    try:
+        code = run(list(args))
+    except SystemExit as exc:  # argparse's usage errors (exit code 2), as main.py ends
+        code = int(exc.code or 0)
     err = capsys.readouterr().err
     assert code in (0, 1, 2, 3), err
     assert "Traceback" not in err

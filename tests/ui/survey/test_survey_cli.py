@@ -61,6 +61,9 @@ def test_import_json_and_satisfaction(db_path: Path, samples: Path, capsys: pyte
     assert run(db + ["survey", "show", str(out["id"])]) == 0
     text = capsys.readouterr().out
     assert "〖红色教育基地参观〗 ×19" in text and "满意率：38.9%" in text
+    assert "（多选）（多选" not in text and "（多选）（" in text  # a title saying its kind: not told twice
+    assert run(db + ["survey", "summary", "--year", "2019"]) == 0
+    assert capsys.readouterr().out.strip() == "2019年尚未登记问卷调查。"
 
 
 def test_activity_without_survey_has_null_satisfaction(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,7 +96,9 @@ def test_report(db_path: Path, samples: Path, tmp_path: Path, capsys: pytest.Cap
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
     assert run(db + ["survey", "report", "1", str(tmp_path / "r.docx")]) == 0
     assert (tmp_path / "r.docx").stat().st_size > 0
-    assert run(db + ["survey", "report", "1", str(tmp_path / "r.txt")]) == 1
+    with pytest.raises(SystemExit) as refused:  # the one rule for output names: exit code 2, as every command
+        run(db + ["survey", "report", "1", str(tmp_path / "r.txt")])
+    assert refused.value.code == 2 and not (tmp_path / "r.txt").exists()
 
 
 def test_paper_questionnaire(db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

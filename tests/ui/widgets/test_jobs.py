@@ -98,3 +98,26 @@ def test_quick_job_shows_no_dialog(qtbot: Any) -> None:
         on_finished=lambda r: results.append((r, jobs[0].dialog.isVisible()))))
     qtbot.waitUntil(lambda: bool(results), timeout=5000)
     assert results == [("好", False)]
+
+
+def test_characters_a_failed_print_lacked_are_not_reported_after_it(qtbot: Any) -> None:
+    """A print that fails after noting a character its font lacks: the window must not warn of it later."""
+    from services.files.safe_write import FileWriteError
+    from services.pdf import pdf_fonts
+
+    pdf_fonts.take_missing()
+    runner = JobRunner()
+
+    def work(progress: Any, cancel: threading.Event) -> None:
+        pdf_fonts.note_missing("䶮")  # drawn, then the file could not be written
+        raise FileWriteError("无法写入文件 签到表.pdf：磁盘已满。")
+
+    job = Job(work)
+    with qtbot.waitSignal(job.signals.failed, timeout=5000):
+        runner.start(job)
+    assert pdf_fonts.take_missing() == []
+
+    done = Job(lambda progress, cancel: pdf_fonts.note_missing("䶮"))  # a print that is made still reports
+    with qtbot.waitSignal(done.signals.finished, timeout=5000):
+        runner.start(done)
+    assert pdf_fonts.take_missing() == ["䶮"]

@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 from services.assessment import ledger
 from services.assessment.stats import compute_stats_detail
 from services.safety.storage import Database
+from tests.helpers.pdf_reading import pdf_text
 from tests.helpers.stats_dataset import Dataset, build_dataset
 
 D = dt.date
@@ -133,8 +134,6 @@ def test_training_card(data: tuple[Database, Dataset], tmp_path: Path) -> None:
 
 def test_notice_and_card_print_text_as_written(data: tuple[Database, Dataset], tmp_path: Path) -> None:
     """Titles and names are text, not ReportLab markup: <b>, & and < print as typed."""
-    import pypdfium2 as pdfium
-
     from models import Activity
 
     db, ds = data
@@ -145,8 +144,6 @@ def test_notice_and_card_print_text_as_written(data: tuple[Database, Dataset], t
     with db.session_factory() as s:
         items = ledger.shortfalls(s, 2024, today=D(2024, 10, 1))
     out = ledger.write_shortfall_notice(tmp_path / "notice.pdf", 2024, items, today=D(2024, 10, 1))
-    doc = pdfium.PdfDocument(str(out))
-    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    doc.close()
-    assert title in text.replace("\r\n", "").replace("\n", "")
-    assert organiser in text.replace("\r\n", "").replace("\n", "")
+    text = pdf_text(out, flat=True)
+    assert title in text
+    assert organiser in text

@@ -11,6 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from services.assessment import ledger
 from services.safety.storage import Database
+from tests.helpers.pdf_reading import pdf_text
 from tests.helpers.stats_dataset import build_dataset
 
 D = dt.date
@@ -31,24 +32,18 @@ def test_branch_rate_is_a_percentage_and_an_empty_year_says_so(db: Database, tmp
 
 
 def test_notice_dates_read_as_in_prose(db: Database, tmp_path: Path) -> None:
-    import pypdfium2 as pdfium
-
     with db.session_factory.begin() as s:
         build_dataset(s)
     with db.session_factory() as s:
         items = ledger.shortfalls(s, 2024, today=D(2024, 10, 1))
     out = ledger.write_shortfall_notice(tmp_path / "notice.pdf", 2024, items, today=D(2024, 10, 1))
-    doc = pdfium.PdfDocument(str(out))
-    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r\n", "")
-    doc.close()
-    assert "截至2024年10月1日" in text and "党委办公室　2024年10月1日" in text.replace("\n", "")
+    text = pdf_text(out, flat=True)
+    assert "截至2024年10月1日" in text and "党委办公室　2024年10月1日" in text
     assert "10月01日" not in text
 
 
 def test_notice_for_a_year_that_is_over(db: Database, tmp_path: Path) -> None:
     """A notice about 2024 printed in 2025 does not urge members to attend 2025's activities for 2024's hours."""
-    import pypdfium2 as pdfium
-
     from models import Activity
 
     with db.session_factory.begin() as s:
@@ -58,10 +53,7 @@ def test_notice_for_a_year_that_is_over(db: Database, tmp_path: Path) -> None:
     with db.session_factory() as s:
         items = ledger.shortfalls(s, 2024, today=D(2025, 1, 10))
     out = ledger.write_shortfall_notice(tmp_path / "notice.pdf", 2024, items, today=D(2025, 1, 10))
-    doc = pdfium.PdfDocument(str(out))
-    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc))).replace("\r\n", "")
-    doc.close()
-    text = text.replace("\n", "")
+    text = pdf_text(out, flat=True)
     assert "2024年度累计学时未达到要求，请督促其在今后的学习中加以弥补。" in text
     assert "二〇二五年学习贯彻专题班" not in text and "按时完成年度学时任务" not in text
     assert "目前暂无已排期的培训活动" not in text
@@ -78,8 +70,8 @@ def test_card_pages_say_how_many(db: Database, tmp_path: Path) -> None:
     out = ledger.write_card_pdf(card, tmp_path / "card.pdf")
     doc = pdfium.PdfDocument(str(out))
     pages = len(doc)
-    text = "".join(doc[i].get_textpage().get_text_range() for i in range(pages))
     doc.close()
+    text = pdf_text(out)
     assert f"乙二学时登记卡　　第1页 共{pages}页" in text
 
 

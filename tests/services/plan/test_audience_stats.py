@@ -21,6 +21,7 @@ from services.errors import ValidationError
 from services.plan import audience_stats, rule_lists, rules
 from services.safety.storage import Database
 from services.training import enrolment
+from tests.helpers.pdf_reading import pdf_text
 from tests.helpers.stats_dataset import build_dataset
 
 D = dt.date
@@ -135,9 +136,5 @@ def test_rule_lists_go_to_the_ledger_and_to_files(db: Database, tmp_path: object
     assert exempt.cell(3, 3).value == "乙二" and "长期病休" in exempt.cell(3, 5).value
     assert wb["流动党员"].cell(3, 1).value == rule_lists.NONE_YET
     assert load_workbook(out / "rules.xlsx").sheetnames == list(rule_lists.RULE_TITLES.values())
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(out / "rules.pdf"))
-    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    doc.close()
+    text = pdf_text(out / "rules.pdf")
     assert "戊五" in text and "长期病休" in text

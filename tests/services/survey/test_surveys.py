@@ -16,6 +16,7 @@ from services.safety.storage import Database
 from services.survey import survey_form, survey_report, surveys
 from services.survey import tally as t
 from services.survey.wjx_import import read_export
+from tests.helpers.pdf_reading import pdf_text
 
 
 def _activity(session) -> int:  # type: ignore[no-untyped-def]
@@ -32,16 +33,6 @@ def _paper(session, activity_id: int | None = None) -> int:  # type: ignore[no-u
               surveys.QuestionDraft("对本期培训班的满意度", t.SINGLE, ("非常满意", "满意", "基本满意", "不满意")),
               surveys.QuestionDraft("意见建议", t.TEXT)]
     return surveys.create_paper(session, "培训班评估", drafts, "测试", activity_id=activity_id)
-
-
-def _pdf_text(path: Path) -> str:
-    import pypdfium2 as pdfium
-
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        return "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    finally:
-        doc.close()
 
 
 def test_import_round_trips(db: Database, samples: Path) -> None:
@@ -118,7 +109,7 @@ def test_report_pdf_and_docx(db: Database, samples: Path, tmp_path: Path) -> Non
         result = surveys.get_survey(s, sid)
     pdf = tmp_path / "r.pdf"
     assert survey_report.write_report(result, pdf) >= 1
-    text = _pdf_text(pdf)
+    text = pdf_text(pdf)
     for words in ("需求调查统计报告", "机关第二党支部", "30.0%", "红色教育基地参观", "建议增加网络课程（14人）"):
         assert words in text
     if shutil.which("pdffonts"):
@@ -142,7 +133,7 @@ def test_form_pdf(db: Database, tmp_path: Path) -> None:
         result = surveys.get_survey(s, sid)
     out = tmp_path / "form.pdf"
     assert survey_form.write_form(result, out) == 1
-    text = _pdf_text(out)
+    text = pdf_text(out)
     assert "培训班评估" in text and "C．现场教学" in text and "（可多选）" in text
 
 
@@ -175,7 +166,7 @@ def test_report_pdf_keeps_line_breaks_of_text_answers(db: Database, tmp_path: Pa
         result = surveys.get_survey(s, sid)
     pdf = tmp_path / "r.pdf"
     survey_report.write_report(result, pdf)
-    lines = [line.strip() for line in _pdf_text(pdf).splitlines()]
+    lines = [line.strip() for line in pdf_text(pdf).splitlines()]
     assert "· =1+1 多组织现场教学" in lines and "第二行：少开会" in lines
 
 
@@ -188,7 +179,7 @@ def test_form_does_not_repeat_the_hint_a_title_gives(db: Database, tmp_path: Pat
         result = surveys.get_survey(s, sid)
     out = tmp_path / "form.pdf"
     survey_form.write_form(result, out)
-    text = _pdf_text(out)
+    text = pdf_text(out)
     assert text.count("可多选") == 1 and "您所在的党支部（单选）" in text
 
 
@@ -207,4 +198,4 @@ def test_report_heading_says_the_kind_once(db: Database, samples: Path, tmp_path
     assert "1、您所在的党支部（单选，40人作答）" in body
     pdf = tmp_path / "r.pdf"
     survey_report.write_report(result, pdf)
-    assert "（多选）（多选" not in _pdf_text(pdf)
+    assert "（多选）（多选" not in pdf_text(pdf)

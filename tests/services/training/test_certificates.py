@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from services.training import activities, attendance, certificates, enrolment
+from tests.helpers.pdf_reading import pdf_text
 
 
 @pytest.fixture
@@ -104,15 +105,12 @@ def test_the_log_of_a_batch_names_no_certificate_by_the_activity_s_number(demo_d
 
 def test_a_register_with_no_certificates_says_so(db, tmp_path):
     """A year without certificates: a sentence, not a header over nothing (PDF and Excel read back)."""
-    import pypdfium2 as pdfium
     from python_calamine import CalamineWorkbook
 
     with db.session_factory() as s:
         pdf = certificates.register_pdf(s, tmp_path / "reg.pdf", year=2027).path
         xlsx = certificates.register_xlsx(s, tmp_path / "reg.xlsx", year=2027)
-    doc = pdfium.PdfDocument(str(pdf))
-    text = doc[0].get_textpage().get_text_range()
-    doc.close()
+    text = pdf_text(pdf)
     assert "2027年未颁发结业证书。" in text and "证书编号" not in text
     rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("发证登记册").to_python()
     assert rows[1][0] == "（2027年未颁发结业证书）"

@@ -370,6 +370,11 @@ class IssueDialog(QDialog):
         form.addRow(self.tr("发放日期"), self.day)
         form.addRow(self.tr("领取党员"), self.filter)
         form.addRow(self.people)
+        # Wide enough for its hint and a book's title, tall enough to tick names: Qt made it 280 × 320 pixels,
+        # the hint cut off and a dozen names in view.
+        metrics = self.fontMetrics()
+        self.title.setMinimumWidth(metrics.horizontalAdvance(self.title.placeholderText()) + metrics.height() * 2)
+        self.people.setMinimumHeight(metrics.height() * 16)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
@@ -413,6 +418,8 @@ class StudyItemDialog(QDialog):
         form.addRow(self.tr("类别"), self.kind)
         form.addRow(self.tr("名称"), self.title)
         form.addRow(self.tr("月份"), self.month)
+        # A title such as 《习近平新时代中国特色社会主义思想学习纲要》 fits whole (the field was 140 pixels).
+        self.title.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 24)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)

@@ -118,3 +118,22 @@ def test_each_page_says_its_own_things(qtbot: Any, ws: Workspace) -> None:
         materials.issue_material(uow.session, uow.actor, "入党教材", "2026-07-01", [number])
     tab.refresh()
     assert tab.materials_model.rowCount() == 1 and not tab.materials_hint.isVisibleTo(tab.pages.widget(2))
+
+
+def test_the_small_dialogs_fit_what_is_typed_in_them(qtbot: Any) -> None:
+    from ui.plan.plan_tab import StudyItemDialog
+
+    book = "《习近平新时代中国特色社会主义思想学习纲要》"
+    study = StudyItemDialog()
+    qtbot.addWidget(study)
+    study.show()
+    # The 名称 field was 140 pixels: a book's title showed its first ten characters.
+    assert study.title.width() >= study.title.fontMetrics().horizontalAdvance(book)
+    issue = IssueDialog([(str(n), f"党员{n}（办公室党支部）") for n in range(40)])
+    qtbot.addWidget(issue)
+    issue.show()
+    hint = issue.title.placeholderText()
+    assert issue.title.width() >= issue.title.fontMetrics().horizontalAdvance(hint)  # the hint was cut off
+    assert issue.people.height() >= issue.people.fontMetrics().height() * 15
+    screen = issue.screen().availableGeometry()
+    assert issue.height() <= 768 - 60 and issue.width() <= screen.width()

@@ -88,6 +88,9 @@ def test_grades_grid(tab: StatsTab) -> None:
     assert tab.grades_page.model.rowCount() == 0  # loaded only when the page is shown
     tab.show_page(Page.GRADES)
     model = tab.grades_page.model
+    # The page says how to grade, as 支部考核 does (its 评议等次 column was empty without a word).
+    assert "双击“评议等次”选择：优秀、合格、基本合格、不合格" in tab.grades_page.hint.text()
+    assert tab.grades_page.hint.isVisibleTo(tab.grades_page)
     names = [model.index(r, 1).data() for r in range(model.rowCount())]
     probationary = names.index("戊五")
     assert model.index(probationary, 3).data() == "不定等次"

@@ -545,7 +545,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self, self.tr("关于{0}").format(APP_NAME),
             self.tr("<h3>{0}</h3><p>版本 {1}</p><p>党员花名册、教育培训活动、学时统计与证书的单机管理程序。</p>"
-                    "<p>内置字体：文泉驿微米黑（GPLv3，附字体例外条款）。</p>").format(APP_NAME, VERSION))
+                    "<p>内置字体：文泉驿微米黑（Apache 许可证 2.0）。</p>").format(APP_NAME, VERSION))
 
     # ------------------------------------------------------------ settings, closing
 

@@ -191,3 +191,16 @@ def test_no_clipped_column_headers_at_1024(qtbot: Any, db: Database) -> None:
                 if widest + 4 > header.sectionSize(section):  # the header's own margins, as Qt sizes them
                     clipped.append(f"{title}: {text!r} {widest}>{header.sectionSize(section)}")
     assert not clipped
+
+
+def test_about_names_the_font_licence_the_program_uses(qtbot: Any, db: Database, monkeypatch: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: said.append(text))
+    window = make_window(qtbot, db, None)
+    window.show_about()
+    licence = (REPO / "resources" / "fonts" / "LICENSE-wqy-microhei.txt").read_text(encoding="utf-8")
+    # It said GPLv3 while the font ships, and its licence file says it is used, under the Apache License 2.0.
+    assert "uses it under the Apache License 2.0" in licence
+    assert "Apache 许可证 2.0" in said[0] and "GPL" not in said[0]

@@ -59,6 +59,11 @@ class GradesPage(QWidget):
         row.addWidget(self.btn_import)
         row.addStretch(1)
         v.addLayout(row)
+        # How to fill the grid, as the 支部考核 page says it (an empty 评议等次 column gave no clue).
+        self.hint = QLabel(self.tr("双击“评议等次”选择：{0}（预备党员不定等次），填完点“保存”；"
+                                   "也可“导入…”各支部报来的表格。").format("、".join(assessments.GRADES)))
+        self.hint.setWordWrap(True)
+        v.addWidget(self.hint)
         self.model = GradeTableModel(self)
         self.model.edited.connect(lambda: self.btn_save.setEnabled(self.model.has_pending() and not self.read_only))
         self.view = make_table()
@@ -76,6 +81,7 @@ class GradesPage(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
+        self.hint.setVisible(not read_only)  # a 查阅 account cannot grade: nothing to tell it
         self.btn_import.setEnabled(not read_only)
         self.btn_save.setEnabled(not read_only and self.model.has_pending())
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else GRADE_EDIT_TRIGGERS)

@@ -47,10 +47,21 @@ def make_table(parent: QWidget | None = None) -> QTableView:
 
 
 def fit_columns(view: QTableView, most: int = 28) -> None:
-    """Size the columns to their contents, but no column wider than `most` characters (long titles)."""
+    """Size the columns to their contents, but no column wider than `most` characters (long titles).
+
+    A last column of figures keeps its own width: stretched, its right-aligned numbers stood at the window's
+    far edge, a screen's width away from their header and their row (年度学时's 未达标人数). A last column of
+    text (备注, 理由, 说明) still takes the rest of the row.
+    """
+    model = view.model()
+    columns = model.columnCount() if model else 0
+    last = columns - 1
+    figures = bool(model and model.rowCount() and last >= 0 and int(
+        model.index(0, last).data(Qt.ItemDataRole.TextAlignmentRole) or 0) & Qt.AlignmentFlag.AlignRight)
+    view.horizontalHeader().setStretchLastSection(not figures)
     view.resizeColumnsToContents()
     limit = view.fontMetrics().horizontalAdvance("中") * most
-    for column in range(view.model().columnCount() if view.model() else 0):
+    for column in range(columns):
         if view.columnWidth(column) > limit:
             view.setColumnWidth(column, limit)
 

@@ -122,12 +122,17 @@ class PlanTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("统计区间")))
         row.addWidget(self.rules_from)
-        row.addWidget(QLabel("～"))
+        row.addWidget(QLabel(self.tr("至")))  # as the 考核与统计 tab writes a period
         row.addWidget(self.rules_to)
         row.addStretch(1)
+        # The count belongs to this page: it was shown under every page of the tab (规划, 资料发放 …).
+        self.rules_summary = QLabel()
+        self.rules_summary.setObjectName("empty_hint")
+        self.rules_summary.setWordWrap(True)
         box = QVBoxLayout(page)
         box.addLayout(row)
         box.addWidget(self.rules_view)
+        box.addWidget(self.rules_summary)
         self.pages.addTab(page, self.tr("条例要求"))
 
     def _build_materials(self) -> None:
@@ -142,9 +147,14 @@ class PlanTab(QWidget):
         row.addWidget(self.issue_button)
         row.addWidget(self.sheet_button)
         row.addStretch(1)
+        self.materials_hint = QLabel(self.tr("还没有发放记录：点“登记发放…”，记下发给哪些党员什么资料"
+                                             "（如《入党教材》），再可打印签收表。"))
+        self.materials_hint.setObjectName("empty_hint")
+        self.materials_hint.setWordWrap(True)
         box = QVBoxLayout(page)
         box.addLayout(row)
         box.addWidget(self.materials_view)
+        box.addWidget(self.materials_hint)
         self.pages.addTab(page, self.tr("资料发放"))
 
     def _build_study(self) -> None:
@@ -177,6 +187,7 @@ class PlanTab(QWidget):
         with self.ws.read() as session:
             self.plans_model.set_rows(periods.list_plans(session))
             self.materials_model.set_rows(materials.list_materials(session))
+        self.materials_hint.setVisible(self.materials_model.rowCount() == 0)
         self.load_rules()
         self.load_study()
         for view in (self.plans_view, self.materials_view):
@@ -189,7 +200,7 @@ class PlanTab(QWidget):
         lo, hi = _pydate(self.rules_from), _pydate(self.rules_to)
         if lo > hi:
             self.rules_model.set_rows([])
-            self.status.setText(self.tr("统计区间的开始日期晚于结束日期"))
+            self.rules_summary.setText(self.tr("统计区间的开始日期晚于结束日期"))
             return
         with self.ws.read() as session:
             found = rules.check_rules(session, lo, hi)
@@ -197,7 +208,8 @@ class PlanTab(QWidget):
         self.rules_model.set_rows(cases)
         self.rules_view.resizeColumnsToContents()
         short = sum(1 for c in cases if c.met is False)
-        self.status.setText(self.tr("条例要求：涉及{0}人，其中{1}人未达到").format(len(cases), short))
+        self.rules_summary.setText(self.tr("条例要求：涉及{0}人，其中{1}人未达到").format(len(cases), short) if cases else
+                                   self.tr("区间内没有新党员、新任支部书记、免训或流动党员需要提醒。"))
 
     def load_study(self) -> None:
         year = self.study_year.value()
@@ -358,6 +370,11 @@ class IssueDialog(QDialog):
         form.addRow(self.tr("发放日期"), self.day)
         form.addRow(self.tr("领取党员"), self.filter)
         form.addRow(self.people)
+        # Wide enough for its hint and a book's title, tall enough to tick names: Qt made it 280 × 320 pixels,
+        # the hint cut off and a dozen names in view.
+        metrics = self.fontMetrics()
+        self.title.setMinimumWidth(metrics.horizontalAdvance(self.title.placeholderText()) + metrics.height() * 2)
+        self.people.setMinimumHeight(metrics.height() * 16)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
@@ -401,6 +418,8 @@ class StudyItemDialog(QDialog):
         form.addRow(self.tr("类别"), self.kind)
         form.addRow(self.tr("名称"), self.title)
         form.addRow(self.tr("月份"), self.month)
+        # A title such as 《习近平新时代中国特色社会主义思想学习纲要》 fits whole (the field was 140 pixels).
+        self.title.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 24)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)

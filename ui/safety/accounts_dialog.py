@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -61,6 +61,8 @@ class _SubmitDialog(QDialog):
         layout.addLayout(self.form)
         layout.addWidget(self.message_label)
         layout.addWidget(self.buttons)
+        # Room for a name or a password beside its label (Qt would make the form 200 pixels wide).
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 22)
         self.buttons.accepted.connect(self.on_ok_clicked)
         self.buttons.rejected.connect(self.reject)
 
@@ -69,6 +71,19 @@ class _SubmitDialog(QDialog):
 
     def check(self, values: dict[str, str]) -> str | None:
         return None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt override)
+        # The buttons were made before the fields: without this, the cursor starts on 确定 and Tab
+        # visits 确定, 取消, then the fields. Fields top to bottom, then the buttons; typing starts at once.
+        super().showEvent(event)
+        fields = [w for w in (self.form.itemAt(i).widget() for i in range(self.form.count()))
+                  if w is not None and w.isVisibleTo(self) and w.focusPolicy() & Qt.FocusPolicy.TabFocus]
+        chain = [*fields, *self.buttons.buttons()]
+        for before, after in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(before, after)
+        first = next((w for w in fields if w.isEnabled()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.TabFocusReason)
 
     def show_message(self, text: str | None) -> None:
         self.message_label.setText(text or "")

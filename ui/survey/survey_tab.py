@@ -40,6 +40,7 @@ from ui.widgets.live import follow
 
 KINDS = ("survey", "survey_question", "survey_response", "survey_answer", "activity")
 TEXT_SHOWN = 30  # free-text answers listed in the window (the report lists them all)
+ACTIVITY_COLUMN = 5  # 评估活动 in SurveyTableModel.COLUMNS
 
 
 def workspace_over(session_factory: Any, actor: str) -> Any:
@@ -91,11 +92,16 @@ class SurveyTab(QWidget):
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # The title takes what the short columns leave (they fit their contents): no sideways scrolling.
+        # The title takes what the short columns leave (they fit their contents): no sideways scrolling. The
+        # activity's title is long: a fixed column, elided, whole in its tooltip, so that it never squeezes the
+        # survey's own title to a sliver.
         survey_header = self.view.horizontalHeader()
+        em = self.fontMetrics().horizontalAdvance("党")
         for column in range(self.model.columnCount()):
-            survey_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
-                                               else QHeaderView.ResizeMode.ResizeToContents)
+            mode = (QHeaderView.ResizeMode.Stretch if column == 1 else QHeaderView.ResizeMode.Interactive
+                    if column == ACTIVITY_COLUMN else QHeaderView.ResizeMode.ResizeToContents)
+            survey_header.setSectionResizeMode(column, mode)
+        survey_header.resizeSection(ACTIVITY_COLUMN, em * 6)
         self.view.verticalHeader().hide()
         self.view.selectionModel().selectionChanged.connect(self.on_view_selection_changed)
         self.empty_label = QLabel(self.tr("还没有问卷：导入问卷星答卷（按选项文本下载），或新建纸质问卷。"))
@@ -118,6 +124,8 @@ class SurveyTab(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(self.detail_scroll)
         splitter.setStretchFactor(1, 2)
+        # The list's short columns take about 19 characters: room beside them for a title of a dozen.
+        splitter.setSizes([em * 32, em * 48])
         layout = QVBoxLayout(self)
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter, 1)
@@ -220,7 +228,10 @@ class SurveyTab(QWidget):
         if info.source == "paper" and not info.responses:
             self._label(self.tr("还没有答卷：打印问卷发放，收回后点“录入答卷”。"), "detail_hint")
         for x in result.tallies:
-            self._label(f"{x.number}、{x.title}（{t.KIND_LABELS[x.kind]}，{x.answered}人作答）", bold=True)
+            kind = t.KIND_LABELS[x.kind]
+            # A title that already says it (“……（多选）”) is not told twice, as on the printed form.
+            said = f"（{x.answered}人作答）" if kind in x.title else f"（{kind}，{x.answered}人作答）"
+            self._label(f"{x.number}、{x.title}{said}", bold=True)
             if x.kind == t.TEXT:
                 grouped = list(Counter(x.answers).items())
                 lines = [f"· {a}" + (f"（{n}人）" if n > 1 else "") for a, n in grouped[:TEXT_SHOWN]]

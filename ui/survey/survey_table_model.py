@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+
 from services.survey.surveys import SOURCE_LABELS, SurveyInfo
 from ui.widgets.list_table_model import ListTableModel
 
@@ -14,6 +16,12 @@ class SurveyTableModel(ListTableModel[SurveyInfo]):
     def display(self, item: SurveyInfo, column: int) -> Any:
         return (item.id, item.title, SOURCE_LABELS.get(item.source, item.source), item.responses,
                 item.questions, item.activity_title or "")[column]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 5):
+            # Title and activity are elided in their columns: whole on hover.
+            return super().data(index, Qt.ItemDataRole.DisplayRole) or None
+        return super().data(index, role)
 
     def row_of(self, survey_id: int) -> int:
         return next((n for n, s in enumerate(self._rows) if s.id == survey_id), -1)

@@ -261,6 +261,11 @@ class PdfPreviewDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         self.resize(min(820, screen.width() - 40) if screen is not None else 820,
                     min(900, screen.height() - 60) if screen is not None else 860)
+        # The cursor starts on the pages (PgDn, arrows and Home scroll them) and Enter prints, rather than
+        # on 适合宽度, the first button made, where Enter or Space only toggled the zoom.
+        self.print_button.setDefault(True)
+        scroll.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        scroll.setFocus(Qt.FocusReason.OtherFocusReason)
         self.apply_zoom()
 
     # ------------------------------------------------------------------ zoom

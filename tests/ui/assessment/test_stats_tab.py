@@ -58,6 +58,20 @@ def test_figures_years_and_below(tab: StatsTab) -> None:
     assert _cells(tab.below_page.branch_model) == [["第一支部", "2", "1"], ["第二支部", "2", "2"], ["第三支部", "1", "0"]]
 
 
+def test_a_last_column_of_figures_stays_beside_its_row(tab: StatsTab, qtbot: Any) -> None:
+    tab.show()
+    tab.show_page(Page.YEARS)
+    view = tab.years_page.years_view
+    qtbot.waitUntil(lambda: view.model().rowCount() == 2)
+    last = view.model().columnCount() - 1
+    # 未达标人数 was stretched over the rest of the window, its figures at the far right edge.
+    assert view.columnWidth(last) >= view.horizontalHeader().sectionSizeHint(last)  # the header whole
+    assert view.columnWidth(last) < view.viewport().width() // 4
+    tab.show_page(Page.GRADES)  # a last column of text (备注) still takes the rest of the row
+    grades = tab.grades_page.view
+    assert grades.horizontalHeader().length() >= grades.viewport().width() - 2
+
+
 def test_every_figure_leads_to_records(tab: StatsTab, qtbot: Any) -> None:
     rows = _cells(tab.overview_page.figures_model)
     labels = [r[0] for r in rows]
@@ -88,6 +102,9 @@ def test_grades_grid(tab: StatsTab) -> None:
     assert tab.grades_page.model.rowCount() == 0  # loaded only when the page is shown
     tab.show_page(Page.GRADES)
     model = tab.grades_page.model
+    # The page says how to grade, as 支部考核 does (its 评议等次 column was empty without a word).
+    assert "双击“评议等次”选择：优秀、合格、基本合格、不合格" in tab.grades_page.hint.text()
+    assert tab.grades_page.hint.isVisibleTo(tab.grades_page)
     names = [model.index(r, 1).data() for r in range(model.rowCount())]
     probationary = names.index("戊五")
     assert model.index(probationary, 3).data() == "不定等次"

@@ -97,3 +97,43 @@ def test_a_study_item_without_a_name_keeps_the_dialog_open(qtbot: Any) -> None:
     dialog.title.setText("《习近平谈治国理政》第四卷")
     ok.click()
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_each_page_says_its_own_things(qtbot: Any, ws: Workspace) -> None:
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 700)
+    tab.show()
+    # The 条例要求 count was shown under every page, 规划 and 资料发放 included.
+    texts = {tab.pages.tabText(i): [w.text() for w in tab.pages.widget(i).findChildren(plan_tab.QLabel)
+                                    if w.isVisibleTo(tab.pages.widget(i)) and w.text()]
+             for i in range(tab.pages.count())}
+    assert not any("条例要求：" in text for text in [tab.status.text(), *texts["规划"], *texts["资料发放"]])
+    assert any(text.startswith("条例要求：涉及") for text in texts["条例要求"])
+    assert "至" in texts["条例要求"]  # a period is written 2026-01-01 至 2026-12-31, as on 考核与统计
+    # No materials handed out yet: the page says what to do rather than show an empty grid.
+    assert any("点“登记发放…”" in text for text in texts["资料发放"])
+    with ws.write("material-issue") as uow:
+        number = uow.session.scalars(select(Member.id_number).limit(1)).one()
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2026-07-01", [number])
+    tab.refresh()
+    assert tab.materials_model.rowCount() == 1 and not tab.materials_hint.isVisibleTo(tab.pages.widget(2))
+
+
+def test_the_small_dialogs_fit_what_is_typed_in_them(qtbot: Any) -> None:
+    from ui.plan.plan_tab import StudyItemDialog
+
+    book = "《习近平新时代中国特色社会主义思想学习纲要》"
+    study = StudyItemDialog()
+    qtbot.addWidget(study)
+    study.show()
+    # The 名称 field was 140 pixels: a book's title showed its first ten characters.
+    assert study.title.width() >= study.title.fontMetrics().horizontalAdvance(book)
+    issue = IssueDialog([(str(n), f"党员{n}（办公室党支部）") for n in range(40)])
+    qtbot.addWidget(issue)
+    issue.show()
+    hint = issue.title.placeholderText()
+    assert issue.title.width() >= issue.title.fontMetrics().horizontalAdvance(hint)  # the hint was cut off
+    assert issue.people.height() >= issue.people.fontMetrics().height() * 15
+    screen = issue.screen().availableGeometry()
+    assert issue.height() <= 768 - 60 and issue.width() <= screen.width()

@@ -52,6 +52,9 @@ def test_import_shows_a_chart_per_question(qtbot, qtmodeltester, ws: Workspace, 
     texts = [label.text() for label in tab.detail.findChildren(QLabel)]
     assert any("建议增加网络课程" in text for text in texts)
     assert any("红色教育基地参观" in text for text in texts)
+    # 问卷星's title already says （多选）: the heading does not say it twice.
+    assert "2、您希望的培训形式（多选）（40人作答）" in texts
+    assert "3、您对本年度培训的总体评价（单选，36人作答）" in texts
     charts[0].grab()  # paints without warnings
     tab.search.setText("没有这个")  # QTest types ASCII only
     assert tab.model.rowCount() == 0
@@ -193,3 +196,31 @@ def test_the_list_fits_its_pane_and_esc_clears_the_search(qtbot, ws: Workspace) 
     tab.search.setText("没有这个")
     qtbot.keyClick(tab.search, Qt.Key.Key_Escape)
     assert tab.search.text() == ""
+
+
+def test_the_survey_title_keeps_room_beside_the_short_columns(qtbot, ws: Workspace) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from sqlalchemy import select
+
+    from models import Activity, ActivityType
+
+    survey_id = _paper(ws)
+    with ws.write("activity") as uow:
+        type_id = uow.session.scalar(select(ActivityType.id).limit(1))
+        activity = Activity(title="2026年党性教育培训班（红旗渠干部学院·第二期）", type_id=type_id,
+                            start_date=dt.date(2026, 10, 12), hours=28)
+        uow.session.add(activity)
+        uow.session.flush()
+        surveys.set_activity(uow.session, survey_id, activity.id)
+    tab = SurveyTab(ws)
+    qtbot.addWidget(tab)
+    tab.resize(1024, 700)  # the main window on a 1024×768 screen
+    tab.show()
+    qtbot.wait(20)
+    em = tab.fontMetrics().horizontalAdvance("党")
+    # 问卷 had a few pixels left (its title showed as “…”) once the activity's title took its whole width.
+    assert tab.view.columnWidth(1) >= em * 6
+    assert tab.view.horizontalHeader().length() <= tab.view.viewport().width()
+    activity_cell = tab.model.index(0, 5)
+    assert tab.model.data(activity_cell, Qt.ItemDataRole.ToolTipRole).startswith("2026年党性教育培训班")

@@ -155,6 +155,37 @@ def test_print_button_runs_the_dialog(qtbot, no_other_renderer, monkeypatch, she
     assert pdf_render.page_count(out) == sheet.pages
 
 
+
+def test_the_cursor_starts_on_the_pages_and_enter_prints(qtbot, no_other_renderer, monkeypatch, sheet):
+    from PySide6.QtCore import Qt
+
+    asked = []
+
+    class FakePrintDialog:
+        def __init__(self, printer: QPrinter, parent) -> None:
+            pass
+
+        def setMinMax(self, low: int, high: int) -> None:  # noqa: N802 - Qt's name
+            pass
+
+        def exec(self) -> QDialog.DialogCode:
+            asked.append(True)
+            return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(pdf_preview, "QPrintDialog", FakePrintDialog)
+    dialog = PdfPreviewDialog(sheet.path, "签到表")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # It started on 适合宽度, where Enter only toggled the zoom; PgDn now scrolls the pages.
+    assert dialog.focusWidget() is dialog.scroll
+    assert dialog.print_button.isDefault() and not dialog.fit_width_button.isDefault()
+    qtbot.keyClick(dialog.scroll, Qt.Key.Key_PageDown)
+    assert dialog.scroll.verticalScrollBar().value() > 0
+    qtbot.keyClick(dialog.scroll, Qt.Key.Key_Return)
+    assert asked == [True] and dialog.isVisible()
+
+
 @pytest.fixture
 def landscape_pdf(tmp_path) -> Path:
     path = tmp_path / "横向.pdf"

@@ -29,14 +29,6 @@ def subtitle(result: SurveyResult) -> str:
     return "　".join(parts)
 
 
-def heading(x: t.Tally) -> str:
-    """1、题目（单选，40人作答）; a title that already says its kind (问卷星's “（多选）”) does not say it twice."""
-    kind = t.KIND_LABELS[x.kind]
-    said = x.title.rstrip().endswith(tuple(f"{o}{k}{c}" for k in (kind, kind + "题")
-                                           for o, c in (("（", "）"), ("(", ")"), ("[", "]"), ("【", "】"))))
-    return f"{x.number}、{x.title}（{'' if said else kind + '，'}{x.answered}人作答）"
-
-
 def other_lines(x: t.Tally, option: str) -> list[str]:
     return [f"{w}" + (f"（{n}人）" if n > 1 else "") for w, n in Counter(x.others.get(option, [])).items()]
 
@@ -88,7 +80,7 @@ def _pdf(result: SurveyResult, out: Path) -> int:
                         para(subtitle(result), st["info"]),
                         para(f"制表日期：{cn_date(dt.date.today())}", st["info"]), Spacer(1, 4 * mm)]
     for x in result.tallies:
-        block: list[Any] = [para(heading(x), q_style)]
+        block: list[Any] = [para(t.heading(x), q_style)]
         if x.kind == t.TEXT:
             story.append(KeepTogether(block + [para("（无人作答）", body)] if not x.answers else block))
             for answer, n in Counter(x.answers).items():
@@ -127,7 +119,7 @@ def _docx(result: SurveyResult, out: Path) -> None:
     doc.add_paragraph(subtitle(result))
     font = register_fonts().sans
     for x in result.tallies:
-        doc.add_heading(heading(x), level=2)
+        doc.add_heading(t.heading(x), level=2)
         if x.kind == t.TEXT:
             if not x.answers:
                 doc.add_paragraph("（无人作答）")

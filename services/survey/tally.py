@@ -187,3 +187,12 @@ def best_two(t: Tally) -> list[str]:
 def satisfaction(t: Tally) -> tuple[int, int]:
     """(those choosing one of the two best options, those who answered)."""
     return sum(t.counts.get(o, 0) for o in best_two(t)), t.answered
+
+
+def heading(x: Tally) -> str:
+    """1、题目（单选，40人作答）, as the report, `survey show` and the window head a question; a title that already
+    says its kind (问卷星's “（多选）”) does not say it twice."""
+    kind = KIND_LABELS[x.kind]
+    said = x.title.rstrip().endswith(tuple(f"{o}{k}{c}" for k in (kind, kind + "题")
+                                           for o, c in (("（", "）"), ("(", ")"), ("[", "]"), ("【", "】"))))
+    return f"{x.number}、{x.title}（{'' if said else kind + '，'}{x.answered}人作答）"

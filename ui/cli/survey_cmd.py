@@ -13,7 +13,6 @@ from services.access import EDITOR
 from services.errors import UnreadableFileError, ValidationError
 from services.survey import surveys
 from services.survey import tally as t
-from services.survey.survey_report import heading
 from ui.cli.base import CliContext, input_file, integer, output_file_of, print_json
 
 
@@ -130,7 +129,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     print(f"{result.info.title}（{result.info.responses}份答卷）")
     for x in result.tallies:
-        print(f"\n{heading(x)}")  # as the survey report heads it: a title that says its kind is not told twice
+        print(f"\n{t.heading(x)}")  # as the survey report heads it: a title that says its kind is not told twice
         if x.kind == t.TEXT:
             for a in x.answers:
                 print(f"  · {a}")

@@ -228,10 +228,7 @@ class SurveyTab(QWidget):
         if info.source == "paper" and not info.responses:
             self._label(self.tr("还没有答卷：打印问卷发放，收回后点“录入答卷”。"), "detail_hint")
         for x in result.tallies:
-            kind = t.KIND_LABELS[x.kind]
-            # A title that already says it (“……（多选）”) is not told twice, as on the printed form.
-            said = f"（{x.answered}人作答）" if kind in x.title else f"（{kind}，{x.answered}人作答）"
-            self._label(f"{x.number}、{x.title}{said}", bold=True)
+            self._label(t.heading(x), bold=True)  # as the report heads it: a title's own kind not told twice
             if x.kind == t.TEXT:
                 grouped = list(Counter(x.answers).items())
                 lines = [f"· {a}" + (f"（{n}人）" if n > 1 else "") for a, n in grouped[:TEXT_SHOWN]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from services.errors import UnreadableFileError
+from services.errors import UnreadableFileError, ValidationError
 from services.files.safe_write import build_pdf
 from services.survey import tally as t
 from services.survey.surveys import LETTERS, SurveyResult
@@ -23,7 +23,11 @@ def hint(kind: str, title: str) -> str:
 
 
 def write_form(result: SurveyResult, out: Path) -> int:
-    """Write the blank form; returns its page count."""
+    """Write the blank form; returns its page count. Only a paper questionnaire has one: an imported 问卷星
+    survey keeps the answers, not the options as designed (and its answers are not keyed in here)."""
+    if result.info.source != "paper":
+        raise ValidationError(f"问卷“{result.info.title}”是导入的问卷星答卷，没有纸质问卷可打印；"
+                              "要发纸质问卷，请先新建纸质问卷。")
     try:
         return _render(result, Path(out))
     except OSError as exc:

@@ -196,7 +196,7 @@ class TrainingActions:
         if not ids:
             return
         activity_id = self._current.id
-        # Taking members off an activity drops their attendance too: a bulk delete, backed up first.
+        # Members whose attendance was taken stay (the service refuses); the rest can be enrolled again.
         if self._write("unenrol", self._widget().tr("取消报名"),
                        lambda s, actor: enrolment.unenrol(s, activity_id, ids, actor), backup=len(ids) > 1):
             self.reload_activities(activity_id)

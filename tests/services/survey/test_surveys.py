@@ -102,6 +102,18 @@ def test_imported_survey_refuses_paper_answers(db: Database, samples: Path) -> N
         surveys.add_responses(s, sid, [["A"]])
 
 
+def test_imported_survey_has_no_blank_form_to_print(db: Database, samples: Path, tmp_path: Path) -> None:
+    """A 问卷星 survey keeps answers, not its options as designed: a clear refusal, no ReportLab error, no file."""
+    with db.session_factory.begin() as s:
+        sid = surveys.save_import(s, read_export(samples / "survey_wjx.xlsx"), "测试", title="需求调查")
+    with db.session_factory() as s:
+        result = surveys.get_survey(s, sid)
+    out = tmp_path / "form.pdf"
+    with pytest.raises(ValidationError, match="需求调查.*没有纸质问卷可打印"):
+        survey_form.write_form(result, out)
+    assert not out.exists()
+
+
 def test_report_pdf_and_docx(db: Database, samples: Path, tmp_path: Path) -> None:
     with db.session_factory.begin() as s:
         sid = surveys.save_import(s, read_export(samples / "survey_wjx.xlsx"), "测试", title="需求调查")

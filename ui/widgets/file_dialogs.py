@@ -1,14 +1,15 @@
 """File dialogs that remember the last folder, one per kind of file (QSettings `folders/<kind>`).
 
 An office imports rolls from one folder and saves PDFs into another: each kind starts where that
-kind was last opened or saved, not in the program's folder.
+kind was last opened or saved; the first time, in the user's documents folder (their home folder if
+there is none), never in the folder the program was started from (the install folder, often).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from services.version import APP_ID
@@ -24,6 +25,15 @@ def last_folder(kind: str) -> str:
     return str(folder) if folder and Path(str(folder)).is_dir() else ""
 
 
+def first_folder() -> str:
+    """Where a kind never used before starts: the documents folder, else the home folder."""
+    for location in (QStandardPaths.StandardLocation.DocumentsLocation, QStandardPaths.StandardLocation.HomeLocation):
+        folder = QStandardPaths.writableLocation(location)
+        if folder and Path(folder).is_dir():
+            return folder
+    return ""
+
+
 def remember(kind: str, path: str) -> None:
     if path:
         store = settings()
@@ -32,8 +42,8 @@ def remember(kind: str, path: str) -> None:
 
 
 def open_file(parent: QWidget | None, kind: str, title: str, pattern: str, start: str = "") -> tuple[str, str]:
-    """QFileDialog.getOpenFileName starting in the last folder of `kind` (else `start`)."""
-    path, chosen = QFileDialog.getOpenFileName(parent, title, last_folder(kind) or start, pattern)
+    """QFileDialog.getOpenFileName starting in the last folder of `kind` (else `start`, else first_folder)."""
+    path, chosen = QFileDialog.getOpenFileName(parent, title, last_folder(kind) or start or first_folder(), pattern)
     remember(kind, path)
     return path, chosen
 
@@ -59,7 +69,7 @@ def file_name(text: str) -> str:
 def save_file(parent: QWidget | None, kind: str, title: str, suggested: str, pattern: str) -> tuple[str, str]:
     """QFileDialog.getSaveFileName proposing `suggested`: a full path as it is; anything else is a file
     name (made one by file_name, whatever title it came from) in the last folder of `kind`."""
-    folder = last_folder(kind)
+    folder = last_folder(kind) or first_folder()
     if not Path(suggested).is_absolute():
         suggested = file_name(suggested)
         if folder:

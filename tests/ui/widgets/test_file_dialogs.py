@@ -30,8 +30,30 @@ def test_each_kind_starts_where_it_was_last_used(tmp_path: Path, monkeypatch) ->
     file_dialogs.open_file(None, "roll-import", "导入", "*.xlsx")
     file_dialogs.save_file(None, "pdf", "保存", "学习计划.pdf", "PDF (*.pdf)")
     file_dialogs.open_file(None, "survey-import", "导入", "*.xlsx")
-    assert asked == [("open", ""), ("save", "签收表.pdf"), ("open", str(rolls)),
-                     ("save", str(pdfs / "学习计划.pdf")), ("open", "")]
+    first = file_dialogs.first_folder()
+    assert asked == [("open", first), ("save", str(Path(first) / "签收表.pdf")), ("open", str(rolls)),
+                     ("save", str(pdfs / "学习计划.pdf")), ("open", first)]
+
+
+def test_a_kind_never_used_starts_in_documents_not_where_the_program_was_started(tmp_path: Path, monkeypatch) -> None:
+    """Before any folder is remembered, a dialog opened in the working directory: often the install folder."""
+    home, program = tmp_path / "home", tmp_path / "opt" / "dangxun"
+    program.mkdir(parents=True)
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.chdir(program)
+    asked: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda _p, _t, start, _f: asked.append(start) or ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _p, _t, start, _f: asked.append(start) or ("", ""))
+    file_dialogs.open_file(None, "roll-import", "导入", "*.xlsx")
+    file_dialogs.save_file(None, "template", "保存", "花名册模板.xlsx", "*.xlsx")
+    assert asked == [str(home), str(home / "花名册模板.xlsx")]  # no documents folder: the home folder
+    (home / "Documents").mkdir()
+    asked.clear()
+    file_dialogs.open_file(None, "roll-import", "导入", "*.xlsx")
+    assert asked == [str(home / "Documents")]
 
 
 def test_a_cancelled_dialog_or_a_vanished_folder_changes_nothing(tmp_path: Path, monkeypatch) -> None:

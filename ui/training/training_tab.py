@@ -50,6 +50,19 @@ LIST_KINDS = ("activity", "activity_type", "activity_session", "enrolment", "cer
 # What only the attendance grid and the hours show: a change re-reads the selected activity.
 DETAIL_KINDS = ("attendance", "hours_adjustment")
 
+WORD_JOINER = "\u2060"  # invisible; no line break on either side of it
+
+
+def detail_text(parts: list[str]) -> str:
+    """The selected activity's details on wrapped lines. Qt breaks Chinese between any two characters, which
+    cut 主｜办：局党委 across two lines: each label stays whole and with the start of its value. The joiners go
+    only into the program's own words, so what was typed is shown and copied as typed."""
+    kept = []
+    for part in parts:
+        label, colon, value = part.partition("：")
+        kept.append(WORD_JOINER.join(label + colon) + WORD_JOINER + value if colon and len(label) <= 4 else part)
+    return "　".join(kept)
+
 
 class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
     """培训 tab, built as TrainingTab(ws, parent); follows the workspace, `refresh()` (F5) reloads by hand.
@@ -173,6 +186,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.detail_title.setWordWrap(True)
         self.detail_info = QLabel()
         self.detail_info.setWordWrap(True)
+        for typed in (self.detail_title, self.detail_info):  # titles and names as typed: a <b> is not markup
+            typed.setTextFormat(Qt.TextFormat.PlainText)
         self.detail_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sessions_table = QTableWidget(0, 5)
         self.sessions_table.setHorizontalHeaderLabels([self.tr("课次"), self.tr("日期"), self.tr("时间"),
@@ -401,7 +416,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
             parts.append(f"授课：{a.lecturer}")
         if a.cost:
             parts.append(f"费用：{a.cost:g}元（{a.paid_by or '未填经费来源'}）")
-        self.detail_info.setText("　".join(parts))
+        self.detail_info.setText(detail_text(parts))
         self.sessions_table.setRowCount(len(a.sessions))
         for r, sess in enumerate(a.sessions):
             for c, value in enumerate((str(sess.seq), sess.date.isoformat(), sess.time_text(), f"{sess.hours:g}",

@@ -157,3 +157,38 @@ def test_leave_reason_and_adjustment(qtbot, demo_db, tab, klass, monkeypatch):
         adj = attendance.adjustments(s, member_id=first)
         assert [(a.hours, a.reason, a.author) for a in adj] == [(3.0, "补学视频课程", "tester")]
         assert attendance.earned_hours(s, info.id)[first] == 0  # kept apart from the earned hours
+
+
+def test_details_keep_each_label_whole_and_typed_text_as_typed(qtbot, demo_db):
+    """主办：局党委 was cut 主｜办 at the line's end: at any width, no line ends inside a label or right after it."""
+    from PySide6.QtGui import QTextLayout, QTextOption
+
+    from ui.training.training_tab import WORD_JOINER
+
+    organiser, place = "机关党委办公室<b>", "第三会议室（一楼东侧，请提前十分钟签到入场）"
+    with demo_db.session_factory.begin() as s:
+        info = activities.create_activity(s, {"title": "专题党课", "type": "专题党课", "start_date": "2024-05-08",
+                                              "place": place, "organiser": organiser}, "t",
+                                          sessions=[{"date": "2024-05-08", "hours": 2}])
+    widget = TrainingTab(workspace(demo_db, "tester"))
+    qtbot.addWidget(widget)
+    widget.reload_activities(info.id)
+    text = widget.detail_info.text()
+    assert widget.detail_info.textFormat() == Qt.TextFormat.PlainText  # the <b> typed shows as typed
+    assert WORD_JOINER.join("主办：") + WORD_JOINER + organiser + "　" in text  # no joiner inside typed text
+    assert f"地点：{place}" in text.replace(WORD_JOINER, "")
+    for width in range(60, 400, 7):
+        layout = QTextLayout(text, widget.detail_info.font())
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        ends = []
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(width)
+            ends.append(text[:line.textStart() + line.textLength()].replace(WORD_JOINER, "").rstrip("　"))
+        layout.endLayout()
+        for end in ends[:-1]:
+            for label in ("地点：", "主办：", "学时：", "状态：", "结业条件："):
+                for cut in range(1, len(label) + 1):  # 主 | 办：… or 主办： | 机…
+                    assert not end.endswith(label[:cut]), (width, end)

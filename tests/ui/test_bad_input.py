@@ -1,0 +1,66 @@
+"""Every import of the window facing bad input: a Chinese message naming the file, the window usable again,
+the database (every table) and the backup folder exactly as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from services.safety.storage import Database
+from services.workspace import Workspace
+from tests.helpers.db_dump import dump_tables
+from tests.helpers.paths import SAMPLES
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def office(demo_db: Database, tmp_path: Path) -> Workspace:
+    """The demo bureau, with a backup folder of the test's own."""
+    return Workspace(demo_db, actor="测试员", backup_dir=tmp_path / "backups")
+
+
+def _state(ws: Workspace) -> tuple[dict[str, Any], list[str]]:
+    folder = ws.backup_dir
+    assert folder is not None
+    files = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+    return dump_tables(ws.db), files
+
+
+def _sheet(path: Path, *rows: list[Any]) -> Path:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def test_a_refused_grades_import_leaves_no_backup_and_no_log_entry(qtbot: Any, office: Workspace,
+                                                                   tmp_path: Path) -> None:
+    from ui.assessment.stats_grades_pages import GradesPage
+
+    page = GradesPage(office)
+    qtbot.addWidget(page)
+    bad = _sheet(tmp_path / "评议.xlsx", ["姓名", "评议等次"], ["合计", "优秀"])
+    before = _state(office)
+    assert not page.import_grades(str(bad))
+    assert "评议.xlsx" in page.message.text() and "第2行" in page.message.text()
+    assert _state(office) == before
+    assert page.btn_import.isEnabled()
+
+
+def test_a_cancelled_roll_import_leaves_no_backup_and_no_log_entry(qtbot: Any, office: Workspace) -> None:
+    from tests.ui.roll.test_import_dialog import SyncRunner
+    from ui.roll.import_dialog import ImportDialog
+
+    before = _state(office)
+    dialog = ImportDialog(office, SAMPLES / "roll_clean.xlsx", runner=SyncRunner(cancel_writes=True))
+    qtbot.addWidget(dialog)
+    dialog.create_branches_check.setChecked(True)
+    dialog.confirm_button.click()
+    assert "导入已取消，数据库未作改动" in dialog.message_label.text()
+    assert _state(office) == before
+    assert dialog.confirm_button.isEnabled()  # the clerk may try again

@@ -64,3 +64,27 @@ def test_a_cancelled_roll_import_leaves_no_backup_and_no_log_entry(qtbot: Any, o
     assert "导入已取消，数据库未作改动" in dialog.message_label.text()
     assert _state(office) == before
     assert dialog.confirm_button.isEnabled()  # the clerk may try again
+
+
+@pytest.mark.parametrize(("name", "winerror"), [("名册.csv", None), ("名册.xlsx", 32)])
+def test_a_locked_file_is_named_with_a_chinese_reason(qtbot: Any, office: Workspace, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch, name: str,
+                                                      winerror: int | None) -> None:
+    from tests.helpers.bad_files import file_locked
+    from tests.ui.roll.test_import_dialog import SyncRunner
+    from ui.roll.import_dialog import ImportDialog
+
+    path = tmp_path / name
+    if name.endswith(".csv"):
+        path.write_text("姓名,公民身份号码\n张三,110101199001011237\n", encoding="utf-8")
+    else:
+        _sheet(path, ["姓名", "公民身份号码"], ["张三", "110101199001011237"])
+    file_locked(monkeypatch, path, winerror)
+    before = _state(office)
+    dialog = ImportDialog(office, path, runner=SyncRunner())
+    qtbot.addWidget(dialog)
+    text = dialog.message_label.text()
+    assert text.startswith(f"无法打开文件 {name}：") and "Excel、WPS 中打开，请先关闭" in text
+    assert "Permission" not in text
+    assert not dialog.confirm_button.isEnabled() and dialog.close_button.isEnabled()
+    assert _state(office) == before

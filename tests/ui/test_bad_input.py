@@ -88,3 +88,48 @@ def test_a_locked_file_is_named_with_a_chinese_reason(qtbot: Any, office: Worksp
     assert "Permission" not in text
     assert not dialog.confirm_button.isEnabled() and dialog.close_button.isEnabled()
     assert _state(office) == before
+
+
+@pytest.fixture
+def trained(db: Database, tmp_path: Path) -> Workspace:
+    """The sample roll and its training records (four activities of 2023), with a backup folder of the test's own."""
+    from services.training import records_import
+    from tests.helpers.training_helpers import load_roll
+
+    with db.session_factory.begin() as s:
+        load_roll(s, SAMPLES / "roll_clean.xlsx")
+    with db.session_factory.begin() as s:
+        records_import.apply_records(s, records_import.plan_records(s, SAMPLES / "records.xlsx", "update"), "测试员")
+    return Workspace(db, actor="测试员", backup_dir=tmp_path / "backups")
+
+
+def test_refused_exam_scores_name_the_file_row_and_column(qtbot: Any, trained: Workspace, tmp_path: Path) -> None:
+    from ui.assessment.stats_exams_page import ExamsPage
+
+    page = ExamsPage(trained)
+    qtbot.addWidget(page)
+    page.classes_only.setChecked(False)
+    page.year.setValue(2023)
+    assert page.activity.currentData() is not None
+    bad = _sheet(tmp_path / "成绩.xlsx", ["姓名", "考试成绩"], ["谢艳凤", "九十"], ["合计", 90])
+    before = _state(trained)
+    assert not page.import_scores(str(bad))
+    text = page.message.text()
+    assert "成绩.xlsx" in text
+    assert "第2行“考试成绩”列：考试成绩“九十”不是数字" in text and "第3行“姓名”列：姓名“合计”" in text
+    assert _state(trained) == before and page.btn_import.isEnabled()
+
+
+def test_refused_grades_name_the_column(qtbot: Any, trained: Workspace, tmp_path: Path) -> None:
+    from ui.assessment.stats_grades_pages import GradesPage
+
+    page = GradesPage(trained)
+    qtbot.addWidget(page)
+    page.year.setValue(2023)
+    bad = _sheet(tmp_path / "评议.xlsx", ["身份证号", "评议结果"], ["130102197412238832", "很好"],
+                 ["130102197412238831", "优秀"])
+    before = _state(trained)
+    assert not page.import_grades(str(bad))
+    text = page.message.text()
+    assert "评议.xlsx" in text and "第2行“评议结果”列：评议等次“很好”" in text and "第3行“身份证号”列：" in text
+    assert _state(trained) == before

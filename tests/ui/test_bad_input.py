@@ -133,3 +133,21 @@ def test_refused_grades_name_the_column(qtbot: Any, trained: Workspace, tmp_path
     text = page.message.text()
     assert "评议.xlsx" in text and "第2行“评议结果”列：评议等次“很好”" in text and "第3行“身份证号”列：" in text
     assert _state(trained) == before
+
+
+def test_a_huge_cell_is_quoted_short(qtbot: Any, trained: Workspace, tmp_path: Path) -> None:
+    """A cell pasted full of text (Excel keeps 32 767 characters) is named by its start and length, not printed whole."""
+    from ui.training.records_import_dialog import RecordsImportDialog
+
+    huge = "长" * 32767
+    path = _sheet(tmp_path / "学时.xlsx", ["姓名", "培训名称", "培训类别", "开始日期", "学时"],
+                  ["谢艳凤", "测试培训", "专题党课", "2023-05-01", huge])
+    dialog = RecordsImportDialog(trained)
+    qtbot.addWidget(dialog)
+    dialog.file_edit.setText(str(path))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    assert dialog.problems.rowCount() == 1 and dialog.problems.item(0, 1).text() == "学时"
+    reason = dialog.problems.item(0, 2).text()
+    assert reason.startswith("学时“" + "长" * 20 + "……”（共32,767个字符）") and len(reason) < 100
+    assert not dialog.import_button.isEnabled()

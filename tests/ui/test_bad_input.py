@@ -151,3 +151,28 @@ def test_a_huge_cell_is_quoted_short(qtbot: Any, trained: Workspace, tmp_path: P
     reason = dialog.problems.item(0, 2).text()
     assert reason.startswith("学时“" + "长" * 20 + "……”（共32,767个字符）") and len(reason) < 100
     assert not dialog.import_button.isEnabled()
+
+
+@pytest.mark.parametrize(("rows", "words"), [
+    ([["姓名"]], "名单文件 名单.xlsx 中没有姓名或身份证号码"),
+    ([["姓名"], ["查无此人"]], "文件 名单.xlsx："),
+])
+def test_an_enrolment_list_without_anyone_on_the_roll_says_so_and_stays_open(
+        qtbot: Any, trained: Workspace, tmp_path: Path, rows: list[list[Any]], words: str) -> None:
+    from sqlalchemy import select
+
+    from models import Activity
+    from ui.training.enrol_dialog import EnrolDialog
+
+    with trained.read() as s:
+        activity_id = s.scalars(select(Activity.id)).first()
+    dialog = EnrolDialog(trained, activity_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.tabs.setCurrentIndex(5)
+    dialog.file_edit.setText(str(_sheet(tmp_path / "名单.xlsx", *rows)))
+    before = _state(trained)
+    dialog.on_buttons_accepted()
+    assert words in dialog.error_label.text()
+    assert dialog.isVisible() and dialog.result_value is None
+    assert _state(trained) == before

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# A value quoted in a message (“…”) is shown whole up to this many characters; a longer one (a cell pasted
+# full of text) is cut to its start and its length, so that a message stays a line a clerk can read.
+QUOTED_MOST = 200
+_LONG_QUOTE = re.compile(f"“([^“”]{{{QUOTED_MOST + 1},}})”")
+
+
+def clip_quoted(message: str) -> str:
+    """`message` with every quoted value longer than QUOTED_MOST characters cut to its first 20 and its length."""
+    if len(message) <= QUOTED_MOST:
+        return message
+    return _LONG_QUOTE.sub(lambda m: f"“{m.group(1)[:20]}……”（共{len(m.group(1)):,}个字符）", message)
 
 
 class DangxunError(Exception):
@@ -11,6 +24,7 @@ class DangxunError(Exception):
     exit_code = 1
 
     def __init__(self, message: str) -> None:
+        message = clip_quoted(message)
         super().__init__(message)
         self.message = message
 
@@ -26,6 +40,9 @@ class FieldProblem:
     message: str
     row: int | None = None
     column: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clip_quoted(self.message))
 
     def describe(self) -> str:
         where = []

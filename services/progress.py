@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from services.errors import CancelledError
+from services.errors import CancelledError, clip_quoted
 
 # progress(percent 0–100, what is being done now)
 Progress = Callable[[int, str], None]
@@ -62,6 +62,9 @@ class RowProblem:
     row: int
     column: str
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clip_quoted(self.message))
 
     def to_json(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message}

@@ -300,22 +300,27 @@ class Workspace:
         """One unit of work: role check, backup, one transaction, audit, error translation, announce.
 
         `backup` True (or a sentence naming the reason) takes a backup before the write starts; a
-        handle from `backup_ahead` is waited for and kept.
+        handle from `backup_ahead` is waited for. The backup is logged in the write's transaction and
+        kept when it commits; a write that is refused, cancelled or fails leaves neither entry nor file.
         """
         if self.db.read_only:
             raise ReadOnlyDatabaseError(f"数据库文件 {self.db.path} 是只读的（没有写入权限），不能修改；数据库未作改动。")
         self.require(needs, what)
+        taken: backup_service.BackupResult | None = None
         if isinstance(backup, backup_service.BackupAhead):
-            backup.keep()
+            taken, reason = backup.take()
         elif backup:
             reason = backup if isinstance(backup, str) else action
-            backup_service.backup_before(self.db, reason, self.actor, self.backup_dir)
+            taken = backup_service.backup_before(self.db, reason, self.actor, self.backup_dir, log=False)
         session = self.db.session_factory()
         access.bind(session, self.role, self.actor, self.branch_ids)
         collected = changes.track(session, action)
         uow = UnitOfWork(session, self.actor, self.role, action, collected)
+        committed = False
         try:
             with session.begin():
+                if taken is not None:  # logged with the write: a write that is refused or cancelled leaves no trace
+                    backup_service.record_backup(session, self.actor, taken, reason)
                 yield uow
                 if self.has_figures_table():  # figures worked out before this write no longer hold
                     session.execute(text("DELETE FROM figures_cache"))
@@ -323,12 +328,17 @@ class Workspace:
                     session.flush()
                     sql, params = watch.notify_sql(self.instance, set(collected.kinds) | {"change_log"})
                     session.execute(text(sql), params)
+            committed = True
         except DangxunError:
             raise
         except SQLAlchemyError as exc:
             raise self._translate(exc) from exc
         finally:
             session.close()
+            if taken is not None and not committed:
+                backup_service.discard_backup(taken)  # the database is as the backup found it
+        if taken is not None:
+            backup_service.prune_after(self.db, taken, taken.info.path.parent)
         self._announce(collected)
 
     def keep(self, work: Callable[[Session], None]) -> bool:

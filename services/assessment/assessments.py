@@ -185,12 +185,15 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
     for trow in table.rows:
         values = trow.values
         problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
-        member_id = None
         try:
             member_id = _resolve_member(values, id_map, by_name, "不在本年度党员名册中")
-            grade = normalize_grade(values.get("grade"))
         except DangxunError as exc:  # NormalizeError or ValidationError: a Chinese message for the row
-            problems.append(FieldProblem("row", exc.message, trow.number))
+            problems.append(FieldProblem("row", exc.message, trow.number, _member_column(table, values)))
+            continue
+        try:
+            grade = normalize_grade(values.get("grade"))
+        except DangxunError as exc:
+            problems.append(FieldProblem("row", exc.message, trow.number, table.header_of("grade")))
             continue
         if member_id in seen:
             problems.append(FieldProblem("row", f"与第{seen[member_id]}行是同一名党员", trow.number))
@@ -384,8 +387,9 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
     from services.files.spreadsheet import read_table
 
     table = read_table(path, EXAM_HEADERS, required=("score",), progress=progress, cancel=cancel)
+    file = Path(path).name
     if "name" not in table.fields and "id_number" not in table.fields:
-        raise ValidationError("表格中没有“姓名”或“公民身份号码”列，无法对应党员", "name")
+        raise ValidationError("表格中没有“姓名”或“公民身份号码”列，无法对应党员", "name", file=file)
     listed = list_exam_scores(session, activity_id)
     by_name: dict[str, list[ExamRow]] = {}
     for r in listed:
@@ -399,9 +403,13 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
         problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
         try:
             member_id = _resolve_member(values, id_map, by_name, "不在该活动的参训名单中")
+        except DangxunError as exc:
+            problems.append(FieldProblem("row", exc.message, trow.number, _member_column(table, values)))
+            continue
+        try:
             score = parse_score(values.get("score"))
         except DangxunError as exc:
-            problems.append(FieldProblem("row", exc.message, trow.number))
+            problems.append(FieldProblem("row", exc.message, trow.number, table.header_of("score")))
             continue
         if member_id in seen:
             problems.append(FieldProblem("row", f"与第{seen[member_id]}行是同一名党员", trow.number))
@@ -409,7 +417,7 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
         seen[member_id] = trow.number
         entries.append((member_id, score))
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(problems, file=file)
     return save_exam_scores(session, actor, activity_id, entries)
 
 
@@ -505,6 +513,11 @@ def award_eligibility(session: Session, year: int, rule: AwardRule | None = None
                 reasons.append(f"出勤率{share:.0%}，低于{rule.min_attendance_share:.0%}")
         out.append(Eligibility(member_id, led.name, led.branch, ok, tuple(reasons)))
     return out
+
+
+def _member_column(table: Any, values: dict[str, Any]) -> str | None:
+    """The column a row's member was looked up by, as the sheet heads it: the ID number when given, else the name."""
+    return table.header_of("id_number" if clean_text(values.get("id_number")) else "name")
 
 
 def _resolve_member(values: dict[str, Any], id_map: dict[str, int], by_name: dict[str, list[Any]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,3 +62,26 @@ def too_many_rows_message(path: Path, rows: int | None, max_rows: int) -> str:
 def encrypted_message(path: Path) -> str:
     return (f"文件 {path.name} 设置了打开密码，本程序无法读取。请在 Excel 或 WPS 中打开它，"
             "去掉密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存，再导入。")
+
+
+# Why a file could not be read, as a clerk reads it (errno; Windows: sharing and lock violations, access denied).
+_READ_REASONS = {
+    errno.EACCES: "没有读取权限，或文件正被其他程序锁定（如已在 Excel、WPS 中打开，请先关闭）",
+    errno.EPERM: "没有读取权限，或文件正被其他程序锁定（如已在 Excel、WPS 中打开，请先关闭）",
+    errno.EBUSY: "文件正被其他程序占用（如已在 Excel、WPS 中打开，请先关闭）",
+    errno.ENOENT: "文件已不存在（可能已被移动、改名或删除）",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.EIO: "磁盘读写出错（U盘或网络盘是否已拔出或断开？）",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+_READ_WINERRORS = {32: "文件正被其他程序占用（如已在 Excel、WPS 中打开，请先关闭）",
+                   33: "文件的一部分被其他程序锁定（如已在 Excel、WPS 中打开，请先关闭）",
+                   5: "没有读取权限，或文件正被其他程序锁定（如已在 Excel、WPS 中打开，请先关闭）"}
+
+
+def read_error_message(path: Path, exc: OSError) -> str:
+    """The refusal for a file the system would not let us read: names the file and says why, in Chinese."""
+    winerror = getattr(exc, "winerror", None)
+    reason = (_READ_WINERRORS.get(winerror) if isinstance(winerror, int) else None) or _READ_REASONS.get(
+        exc.errno or 0) or f"读取出错（{exc.strerror or type(exc).__name__}）"
+    return f"无法打开文件 {path.name}：{reason}。"

@@ -27,6 +27,7 @@ from services.files.raw import (
     RawSheet,
     encrypted_message,
     html_form,
+    read_error_message,
     too_many_rows_message,
     xml_form,
 )
@@ -34,8 +35,8 @@ from services.files.text_reader import (
     csv_sheet,
     decode_markup,
     detect_encoding,
-    looks_binary,
-    markup_encoding,
+    is_text,
+    markup_kind,
 )
 from services.files.workbook import (
     OLE_MAGIC,
@@ -233,42 +234,20 @@ def _check_file(path: Path) -> bytes:
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
     except OSError as exc:
-        raise UnreadableFileError(f"无法打开文件 {path.name}：{exc.strerror or exc}") from exc
+        raise UnreadableFileError(read_error_message(path, exc)) from exc
     if not head:
         raise UnreadableFileError(f"文件 {path.name} 是空的（0字节），里面没有表格。")
     return head
 
 
-def _markup_kind(head: bytes) -> str | None:
-    """"xml2003" for SpreadsheetML, "html" for a web page, "other" for other markup, None for no markup."""
-    text = head.decode(markup_encoding(head), errors="replace").lstrip("\ufeff \t\r\n").lower()
-    if not text.startswith("<"):
-        return None
-    if "urn:schemas-microsoft-com:office:spreadsheet" in text and (
-            "<workbook" in text or "<ss:workbook" in text or "excel.sheet" in text):
-        return "xml2003"
-    if any(tag in text for tag in ("<table", "<html", "<!doctype html", "<body", "<head", "<meta")):
-        return "html"
-    return "other" if re.match(r"<[?!a-z]", text) else None
-
-
-def _is_text(head: bytes) -> bool:
-    """Plain text in an encoding we read, without the control characters binary files are full of."""
-    if looks_binary(head):
-        return False
-    try:
-        text = head.decode(detect_encoding(head), errors="strict")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:
-            return False
-        text = head[:exc.start].decode(detect_encoding(head), errors="replace")
-    return not any(ord(ch) < 32 and ch not in "\t\r\n\f\v\x1a" for ch in text)
-
-
 def _read_markup(path: Path) -> str:
-    if path.stat().st_size > MAX_MARKUP_BYTES:
-        raise UnreadableFileError(too_many_rows_message(path, None, DEFAULT_MAX_ROWS))
-    return decode_markup(path, path.read_bytes())
+    try:
+        if path.stat().st_size > MAX_MARKUP_BYTES:
+            raise UnreadableFileError(too_many_rows_message(path, None, DEFAULT_MAX_ROWS))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(read_error_message(path, exc)) from exc
+    return decode_markup(path, data)
 
 
 def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]:
@@ -279,6 +258,13 @@ def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]
     path = Path(path)
     max_rows = DEFAULT_MAX_ROWS if max_rows is None else max_rows
     head = _check_file(path)
+    try:
+        return _sheets_of(path, head, max_rows)
+    except OSError as exc:  # locked or removed since it was looked at
+        raise UnreadableFileError(read_error_message(path, exc)) from exc
+
+
+def _sheets_of(path: Path, head: bytes, max_rows: int) -> list[RawSheet]:
     suffix = path.suffix.lower()
     if head.startswith(OLE_MAGIC):
         if is_encrypted_ole(path):
@@ -286,7 +272,7 @@ def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]
         return calamine_sheets(path, FORM_XLS, max_rows)
     if head.startswith(ZIP_MAGIC):
         return calamine_sheets(path, zip_form(path, max_rows), max_rows)
-    kind = _markup_kind(head)
+    kind = markup_kind(head)
     # The markup readers (html.parser, ElementTree) are loaded only for the files that need them.
     if kind == "xml2003":
         from services.files.xml_reader import xml_sheets
@@ -296,7 +282,7 @@ def open_sheets(path: Path | str, max_rows: int | None = None) -> list[RawSheet]
         from services.files.html_reader import html_sheets
 
         return html_sheets(path, _read_markup(path), html_form(path), max_rows)
-    if kind is None and (suffix in CSV_SUFFIXES or _is_text(head)):
+    if kind is None and (suffix in CSV_SUFFIXES or is_text(head)):
         return [csv_sheet(path, max_rows)]
     if suffix in EXCEL_SUFFIXES:
         raise UnreadableFileError(

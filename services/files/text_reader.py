@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from services.errors import UnreadableFileError
-from services.files.raw import ROW_SLACK, SUPPORTED, RawSheet, text_form, too_many_rows_message
+from services.files.raw import (
+    ROW_SLACK,
+    SUPPORTED,
+    RawSheet,
+    read_error_message,
+    text_form,
+    too_many_rows_message,
+)
 
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 # What Chinese web systems declare, read through the encoding that contains it.
@@ -71,8 +78,11 @@ def looks_binary(sample: bytes) -> bool:
 
 
 def csv_sheet(path: Path, max_rows: int) -> RawSheet:
-    with path.open("rb") as fh:
-        sample = fh.read(256 * 1024)
+    try:
+        with path.open("rb") as fh:
+            sample = fh.read(256 * 1024)
+    except OSError as exc:
+        raise UnreadableFileError(read_error_message(path, exc)) from exc
     if looks_binary(sample):
         raise UnreadableFileError(f"文件 {path.name} 不是文本表格（CSV），里面有二进制内容。请选择{SUPPORTED}。")
     encoding = detect_encoding(sample)
@@ -95,5 +105,33 @@ def csv_sheet(path: Path, max_rows: int) -> RawSheet:
                 f"文件 {path.name} 的文字编码无法识别（既不是 UTF-8 也不是 GBK）。请用 Excel 另存为 xlsx 后再导入。") from exc
         except csv.Error as exc:
             raise UnreadableFileError(f"文件 {path.name} 不是有效的 CSV：{exc}") from exc
+        except OSError as exc:  # locked, removed or its drive pulled out while it is read
+            raise UnreadableFileError(read_error_message(path, exc)) from exc
 
     return RawSheet(path.stem, rows, form_label=text_form(dialect.delimiter, encoding), text_only=True)
+
+
+def markup_kind(head: bytes) -> str | None:
+    """"xml2003" for SpreadsheetML, "html" for a web page, "other" for other markup, None for no markup."""
+    text = head.decode(markup_encoding(head), errors="replace").lstrip("\ufeff \t\r\n").lower()
+    if not text.startswith("<"):
+        return None
+    if "urn:schemas-microsoft-com:office:spreadsheet" in text and (
+            "<workbook" in text or "<ss:workbook" in text or "excel.sheet" in text):
+        return "xml2003"
+    if any(tag in text for tag in ("<table", "<html", "<!doctype html", "<body", "<head", "<meta")):
+        return "html"
+    return "other" if re.match(r"<[?!a-z]", text) else None
+
+
+def is_text(head: bytes) -> bool:
+    """Plain text in an encoding we read, without the control characters binary files are full of."""
+    if looks_binary(head):
+        return False
+    try:
+        text = head.decode(detect_encoding(head), errors="strict")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:
+            return False
+        text = head[:exc.start].decode(detect_encoding(head), errors="replace")
+    return not any(ord(ch) < 32 and ch not in "\t\r\n\f\v\x1a" for ch in text)

@@ -18,6 +18,7 @@ from services.files.raw import (
     SUPPORTED,
     RawSheet,
     encrypted_message,
+    read_error_message,
     too_many_rows_message,
 )
 
@@ -89,6 +90,8 @@ def calamine_sheets(path: Path, form: str, max_rows: int) -> list[RawSheet]:
             (name, True) for name in workbook.sheet_names]
     except pc.PasswordError as exc:
         raise UnreadableFileError(encrypted_message(path)) from exc
+    except OSError as exc:  # locked or removed since it was looked at
+        raise UnreadableFileError(read_error_message(path, exc)) from exc
     except BaseException as exc:  # calamine raises its own and plain errors, or panics, on damaged files
         _reraise_interrupts(exc)
         raise UnreadableFileError(

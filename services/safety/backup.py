@@ -394,15 +394,27 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
 def log_backup(db: Database, actor: str, result: BackupResult, note: str,
                folder: Path | None = None) -> BackupResult:
     """Record a backup in the log and, given its folder, prune that folder (and the second copy's)."""
-    target, reason = result.info.path, result.info.reason
-    named = db.path if db.path is not None else Path(db.url.rsplit("/", 1)[-1].split("?")[0] + ".sqlite3")
     with db.session_factory.begin() as s:
-        why = REASON_LABELS.get(reason, reason) if note == reason else note
-        if why.isascii():  # an operation's key given as the reason (`survey-import`): its Chinese name
-            why = f"{audit.action_label(why)}之前"
-        audit.record_event(s, actor, "backup", f"备份数据库到 {target.name}（{why}）",
-                           {"path": str(target), "members": result.info.members, "reason": why,
-                            "second_copy": str(result.second_copy) if result.second_copy else None})
+        record_backup(s, actor, result, note)
+    return prune_after(db, result, folder)
+
+
+def record_backup(session: Session, actor: str, result: BackupResult, note: str) -> None:
+    """The log entry of a backup, in the caller's transaction (a write records the backup taken before it
+    together with what it writes: a write that rolls back leaves no entry, and its backup is discarded)."""
+    target, reason = result.info.path, result.info.reason
+    why = REASON_LABELS.get(reason, reason) if note == reason else note
+    if why.isascii():  # an operation's key given as the reason (`survey-import`): its Chinese name
+        why = f"{audit.action_label(why)}之前"
+    audit.record_event(session, actor, "backup", f"备份数据库到 {target.name}（{why}）",
+                       {"path": str(target), "members": result.info.members, "reason": why,
+                        "second_copy": str(result.second_copy) if result.second_copy else None})
+
+
+def prune_after(db: Database, result: BackupResult, folder: Path | None = None) -> BackupResult:
+    """Once a backup is kept: given its folder, prune that folder (and the second copy's)."""
+    target = result.info.path
+    named = db.path if db.path is not None else Path(db.url.rsplit("/", 1)[-1].split("?")[0] + ".sqlite3")
     pruned: list[Path] = []
     if folder is not None and target.parent == folder:
         now = result.info.created
@@ -531,6 +543,15 @@ class BackupAhead:
             self._result = log_backup(db, actor, self._result, reason, self._result.info.path.parent)
         self._done = True
         return self._result
+
+    def take(self) -> tuple[BackupResult | None, str]:
+        """Wait for the backup and hand it over unlogged, with its reason: the caller records it with its write
+        (record_backup) or discards it; keep() and discard() then do nothing more."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self._done = True
+        return self._result, self._args[1]
 
     def discard(self) -> None:
         """Wait for the backup and delete it, unless kept."""

@@ -65,3 +65,40 @@ def folder_not_writable(monkeypatch: Any, folder: Path) -> None:
     monkeypatch.setattr(os, "open", fake_os_open)
     monkeypatch.setattr(os, "replace", fake_replace)
     monkeypatch.setattr(os, "link", fake_link)
+
+
+def file_locked(monkeypatch: Any, target: Path, winerror: int | None = None) -> None:
+    """`target` cannot be opened, as a workbook open in Excel on Windows (a sharing violation) or a file
+    without read permission: Python's open, io.open and os.open raise PermissionError for it."""
+    import builtins
+    import errno
+    import io
+
+    locked = target.resolve()
+    real_open, real_os_open = io.open, os.open
+
+    def refused(path: Any) -> bool:
+        try:
+            return Path(os.fspath(path)).resolve() == locked
+        except TypeError:  # a file descriptor
+            return False
+
+    def denied(path: Any) -> PermissionError:
+        exc = PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        if winerror is not None:
+            exc.winerror = winerror  # type: ignore[attr-defined]
+        return exc
+
+    def fake_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if refused(file):
+            raise denied(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    def fake_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if refused(path):
+            raise denied(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(io, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_os_open)

@@ -205,7 +205,11 @@ class EnrolDialog(QDialog):
                     path = self.file_edit.text().strip()
                     if not path:
                         raise ValidationError("请先选择名单文件")
-                    self.result_value = enrolment.enrol_from_file(s, self._activity_id, Path(path), uow.actor)
+                    result = enrolment.enrol_from_file(s, self._activity_id, Path(path), uow.actor)
+                    if not (result.added or result.already or result.not_on_roll):
+                        raise ValidationError(f"名单文件 {Path(path).name} 中没有姓名或身份证号码，没有为任何人报名。"
+                                              "名单应有“姓名”或“身份证号码”列，每行一人。")
+                    self.result_value = result
                 elif self.tabs.currentIndex() == AUDIENCE_PAGE:
                     if not self.selected_ids(s):
                         raise ValidationError("名册中没有符合本活动培训对象的在册党员")
@@ -216,7 +220,9 @@ class EnrolDialog(QDialog):
                         raise ValidationError("没有选中任何党员")
                     self.result_value = enrolment.enrol(s, self._activity_id, ids, uow.actor)
         except ValidationError as exc:
-            self.error_label.setText("\n".join(p.describe() for p in exc.problems))
+            self.result_value = None
+            lines = [p.describe() for p in exc.problems]
+            self.error_label.setText("\n".join([f"文件 {exc.file}：", *lines] if exc.file else lines))
             return
         except DangxunError as exc:
             self.error_label.setText(exc.message)

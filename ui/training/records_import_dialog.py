@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services.errors import DangxunError
+from services.errors import DangxunError, ValidationError
 from services.files.spreadsheet import describe_source
 from services.training import records_import
 from services.workspace import EDITOR, Workspace
@@ -44,9 +44,14 @@ class RecordsImportDialog(QDialog):
         self.file_edit.setPlaceholderText(self.tr("每行一名党员参加一项培训：姓名/身份证号码、培训名称、类别、日期、学时、出勤情况"))
         browse = QPushButton(self.tr("选择文件…"))
         browse.clicked.connect(self.on_browse_clicked)
+        self.browse_button = browse
+        # Another file or mode than the one checked: 导入 waits for a new 检查.
+        self.file_edit.textEdited.connect(self._forget_plan)
         self.mode_combo = QComboBox()
         for key, label in ON_EXISTING_LABELS:
             self.mode_combo.addItem(self.tr(label), key)
+        self.mode_combo.currentIndexChanged.connect(self._forget_plan)
+        self._busy = False
         check = QPushButton(self.tr("检查"))
         check.clicked.connect(self.on_check_clicked)
         self.check_button = check
@@ -84,7 +89,21 @@ class RecordsImportDialog(QDialog):
         layout.addLayout(bottom)
         self.resize(760, 520)
 
+    def _set_busy(self, busy: bool) -> None:
+        """While a check or an import runs nothing starts another (the progress shows only after half a second)."""
+        self._busy = busy
+        for control in (self.browse_button, self.check_button, self.file_edit, self.mode_combo):
+            control.setEnabled(not busy)
+        if busy:
+            self.import_button.setEnabled(False)
+
+    def _forget_plan(self, *_args: Any) -> None:
+        self.plan = None
+        self.import_button.setEnabled(False)
+
     def on_browse_clicked(self) -> None:
+        if self._busy:
+            return
         path, _ = open_file(self, "records-import", self.tr("选择学时记录"),
                                               self.tr("表格文件 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
         if path:
@@ -95,15 +114,28 @@ class RecordsImportDialog(QDialog):
         return Path(self.file_edit.text().strip())
 
     def on_check_clicked(self) -> None:
+        if self._busy:
+            return
+        if not self.file_edit.text().strip():
+            self.show_error(ValidationError("请先点“选择文件…”选择学时记录文件。"))
+            return
         path, mode = self._path(), self.mode_combo.currentData()
-        self.import_button.setEnabled(False)
+        self._forget_plan()
+        self._set_busy(True)
 
         def work(progress: Any, cancel: threading.Event) -> records_import.RecordsPlan:
             with self.ws.read() as s:
                 return records_import.plan_records(s, path, mode, progress=progress, cancel=cancel)
 
-        run_with_progress(self, self.tr("正在检查……"), work, on_finished=self.show_plan,
-                          on_failed=self.show_error, write=False)
+        def done(plan: records_import.RecordsPlan) -> None:
+            self._set_busy(False)
+            self.show_plan(plan)
+
+        def failed(error: BaseException) -> None:
+            self._set_busy(False)
+            self.show_error(error)
+
+        run_with_progress(self, self.tr("正在检查……"), work, on_finished=done, on_failed=failed, write=False)
 
     def show_error(self, error: BaseException) -> None:
         if not isinstance(error, DangxunError):
@@ -111,6 +143,7 @@ class RecordsImportDialog(QDialog):
         self.summary_label.setText(error_text(error))
         self.summary_label.setStyleSheet("color: #B71C1C")
         self.source_label.clear()
+        self.problems.setRowCount(0)  # the rows of an earlier check are not this file's
 
     def show_plan(self, plan: records_import.RecordsPlan) -> None:
         self.plan = plan
@@ -133,12 +166,11 @@ class RecordsImportDialog(QDialog):
         self.import_button.setEnabled(plan.ok and (s["added"] + s["updated"]) > 0)
 
     def on_import_clicked(self) -> None:
-        if not self.import_button.isEnabled():  # a second click while the import runs writes nothing twice
+        if self._busy or not self.import_button.isEnabled():  # a second click while the import runs writes nothing twice
             return
         path, mode = self._path(), self.mode_combo.currentData()
         # Until the import ends (its progress shows only after half a second) nothing starts a second one.
-        self.import_button.setEnabled(False)
-        self.check_button.setEnabled(False)
+        self._set_busy(True)
 
         ws = self.ws
 
@@ -157,7 +189,7 @@ class RecordsImportDialog(QDialog):
                 return plan
 
         def done(plan: records_import.RecordsPlan) -> None:
-            self.check_button.setEnabled(True)
+            self._set_busy(False)
             self.show_plan(plan)
             if plan.ok:
                 s = plan.summary()
@@ -168,7 +200,7 @@ class RecordsImportDialog(QDialog):
                 self.imported.emit(plan)
 
         def failed(error: BaseException) -> None:
-            self.check_button.setEnabled(True)
+            self._set_busy(False)
             self.show_error(error)
             self.import_button.setEnabled(bool(self.plan and self.plan.ok))
 

@@ -76,3 +76,65 @@ def test_a_second_click_on_import_writes_nothing_twice(qtbot, roll_db, samples):
     # One import, and one backup before it (a server takes no file backup before an import).
     assert sorted(logged) == (["import"] if backend.on_server() else ["backup", "import"])
     assert len(imported) == 1 and not dialog.import_button.isEnabled()
+
+
+def test_choosing_a_file_while_the_import_runs_starts_no_second_import(qtbot, roll_db, samples, monkeypatch):
+    import contextlib
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+    from pytestqt.exceptions import TimeoutError as WaitTimeout
+
+    from models import ChangeLog
+    from services.training import records_import
+    from ui.training import records_import_dialog
+
+    monkeypatch.setattr(records_import_dialog, "open_file", lambda *a, **k: (str(samples / "records.xlsx"), ""))
+    dialog = RecordsImportDialog(workspace(roll_db, "tester"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.file_edit.setText(str(samples / "records.xlsx"))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    imported = []
+    dialog.imported.connect(imported.append)
+    gate = threading.Event()  # the import writes only once the clerk's clicks are done
+    apply_records = records_import.apply_records
+    monkeypatch.setattr(records_import, "apply_records", lambda *a, **k: gate.wait(20) and apply_records(*a, **k))
+    browse = next(b for b in dialog.findChildren(QPushButton) if b.text() == "选择文件…")
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    # Before the progress shows, the clerk picks the file again: that check would enable 导入 once more.
+    qtbot.mouseClick(browse, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    with contextlib.suppress(WaitTimeout):  # (with the fix 导入 stays off)
+        qtbot.waitUntil(dialog.import_button.isEnabled, timeout=3000)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.waitUntil(lambda: bool(imported), timeout=20000)
+    default_runner().wait_for_done(20000)
+    qtbot.wait(100)
+    with roll_db.session_factory() as s:
+        logged = s.scalars(select(ChangeLog.action).where(ChangeLog.summary.contains("导入学时记录"),
+                                                          ChangeLog.action.in_(("backup", "import")))).all()
+    assert sorted(logged) == ["backup", "import"]  # one backup, one import
+    assert len(imported) == 1
+    assert browse.isEnabled() and dialog.check_button.isEnabled()  # usable again
+
+
+def test_another_file_waits_for_a_new_check(qtbot, roll_db, samples, tmp_path):
+    from PySide6.QtCore import Qt
+
+    dialog = RecordsImportDialog(workspace(roll_db, "tester"))
+    qtbot.addWidget(dialog)
+    dialog.file_edit.setText(str(samples / "records.xlsx"))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    assert dialog.import_button.isEnabled()
+    dialog.file_edit.setFocus()
+    qtbot.keyClick(dialog.file_edit, Qt.Key.Key_End)
+    qtbot.keyClicks(dialog.file_edit, "x")  # now names a file nobody checked
+    assert not dialog.import_button.isEnabled() and dialog.plan is None
+    dialog.file_edit.clear()
+    dialog.on_check_clicked()
+    assert "请先" in dialog.summary_label.text() and "选择文件" in dialog.summary_label.text()

@@ -415,6 +415,18 @@ def normalize_phone(value: Any) -> str | None:
     return compact
 
 
+BRANCH_NAME_MOST = 100
+
+
+def normalize_branch_name(value: Any) -> str | None:
+    """A branch's name as compared and kept (clean_text); empty gives None; over BRANCH_NAME_MOST characters is
+    refused here, where a roll's rows are checked, not first when the branch is made."""
+    text = clean_text(value)
+    if len(text) > BRANCH_NAME_MOST:
+        raise NormalizeError(f"支部名称过长（超过{BRANCH_NAME_MOST}个字符）")
+    return text or None
+
+
 @_memoized
 def normalize_optional_text(value: Any, limit: int = 200) -> str | None:
     """Free text (a title, a place, a remark) exactly as written, trimmed; empty gives None."""

@@ -7,18 +7,19 @@ from sqlalchemy.orm import Session
 
 from models import AccountBranch, Branch, Member
 from services import access
-from services.errors import ConflictError, NotFoundError, ValidationError
-from services.normalize import clean_text
+from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
+from services.normalize import clean_text, normalize_branch_name
 from services.roll.records import BranchInfo
 from services.safety import changelog
 
 
 def _clean_name(name: str) -> str:
-    text = clean_text(name)
+    try:
+        text = normalize_branch_name(name)
+    except NormalizeError as exc:
+        raise ValidationError(exc.message, field="name") from exc
     if not text:
         raise ValidationError("支部名称不能为空", field="name")
-    if len(text) > 100:
-        raise ValidationError("支部名称过长（超过100个字符）", field="name")
     return text
 
 

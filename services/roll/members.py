@@ -26,6 +26,7 @@ from services.normalize import (
     id_birth_date,
     id_sex,
     keep_text,
+    normalize_branch_name,
     normalize_education,
     normalize_ethnicity,
     normalize_id_number,
@@ -59,11 +60,6 @@ def _text(limit: int) -> Callable[[Any], Any]:
     return lambda value: normalize_optional_text(value, limit)
 
 
-def _branch_name(value: Any) -> str | None:
-    text = clean_text(value)
-    return text or None
-
-
 # The members table of DOMAIN.md, in the order of the canonical roll; the first header is canonical.
 MEMBER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("name", "姓名", ("姓名",), normalize_name),
@@ -75,7 +71,7 @@ MEMBER_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("joined_party", "入党日期", ("入党日期", "入党时间"), parse_partial_date),
     FieldSpec("full_member_since", "转正日期", ("转正日期", "转正时间"), parse_partial_date),
     FieldSpec("membership", "党员类别", ("党员类别", "党籍状态"), normalize_membership),
-    FieldSpec("branch", "所在党支部", ("所在党支部", "党支部", "所在支部", "支部"), _branch_name),
+    FieldSpec("branch", "所在党支部", ("所在党支部", "党支部", "所在支部", "支部"), normalize_branch_name),
     FieldSpec("party_post", "党内职务", ("党内职务",), _text(50)),
     FieldSpec("job", "工作岗位", ("工作岗位", "行政职务", "职务"), _text(100)),
     FieldSpec("staff_status", "人员类别", ("人员类别",), normalize_staff_status),

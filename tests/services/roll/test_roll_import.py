@@ -175,6 +175,16 @@ def test_duplicates_against_database(db: Database, tmp_path: Path) -> None:
         assert not changelog.verify_chain(s)
 
 
+def test_a_branch_name_too_long_is_refused_at_its_row_when_checked(db: Database, tmp_path: Path) -> None:
+    """A cell pasted full of text as 所在党支部 passed the check, was offered as a new branch, and only 确认导入
+    failed, without a row or a column."""
+    long_name = "第一党支部" * 21  # 105 characters
+    plan = do_import(db, xlsx(tmp_path / "a.xlsx", [ZHANG[:7] + [long_name, ZHANG[8]], LI]))
+    assert [(p.row, p.column) for p in plan.refused] == [(2, "所在党支部")]
+    assert "支部名称过长（超过100个字符）" in plan.refused[0].message
+    assert long_name not in plan.new_branches and count(db) == 0  # nothing written while a row is refused
+
+
 def test_empty_cells_never_erase(db: Database, tmp_path: Path) -> None:
     do_import(db, xlsx(tmp_path / "a.xlsx", [ZHANG]))
     plan = do_import(db, xlsx(tmp_path / "b.xlsx", [ZHANG[:8] + [None]]), on_duplicate="update")

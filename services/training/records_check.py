@@ -160,18 +160,18 @@ def activity_checker(types: dict[str, int]) -> Callable[..., ActivityCheck]:
                 problems.append(("hours", "学时不能为空"))
         except NormalizeError as exc:
             problems.append(("hours", exc.message))
-        organiser = place = audience = None
-        try:
-            organiser = n_organiser(organiser_cell)
-            place = n_place(place_cell)
-            audience = n_organiser(audience_cell)
-        except NormalizeError as exc:
-            problems.append(("organiser", exc.message))
+        texts: dict[str, str | None] = {}
+        for key, normalize, cell in (("organiser", n_organiser, organiser_cell), ("place", n_place, place_cell),
+                                     ("audience", n_organiser, audience_cell)):
+            try:  # each refused under its own column (a long 地点 was reported as 主办单位's)
+                texts[key] = normalize(cell)
+            except NormalizeError as exc:
+                problems.append((key, exc.message))
         if problems:
             return tuple(problems), None
         assert title and type_id is not None and start is not None
         return (), ((fold_key(title), type_id, start), title, type_id, start, end, status, reason, hours,
-                    organiser, place, audience)
+                    texts["organiser"], texts["place"], texts["audience"])
 
     return check
 

@@ -65,6 +65,23 @@ def test_row_errors_refuse_everything(roll_db, tmp_path):
         assert s.scalar(select(func.count(Activity.id))) == 0
 
 
+def test_organiser_place_and_audience_refused_under_their_own_columns(roll_db, tmp_path):
+    """A 地点 over 200 characters was reported under “主办单位”, and hid a bad 主办单位 or 培训对象 beside it."""
+    with roll_db.session_factory() as s:
+        m = s.scalars(select(Member).order_by(Member.id)).first()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号码", "培训名称", "类别", "日期", "学时", "出勤情况", "主办单位", "地点", "培训对象"])
+    ws.append([m.name, m.id_number, "专题党课", "专题党课", "2024-02-01", 2, "出席", "局党委", "会" * 201, "全体党员"])
+    ws.append([m.name, m.id_number, "专题党课", "专题党课", "2024-03-01", 2, "出席", "委" * 101, "会议室", "党" * 101])
+    path = tmp_path / "long.xlsx"
+    wb.save(path)
+    with roll_db.session_factory.begin() as s:
+        plan = records_import.plan_records(s, path)
+    assert sorted((p.row, p.column) for p in plan.refused) == sorted([(2, "地点"), (3, "主办单位"), (3, "培训对象")])
+    assert all("内容过长" in p.message for p in plan.refused)
+
+
 def test_online_hours_differ_and_update(roll_db, tmp_path):
     with roll_db.session_factory() as s:
         a, b = s.scalars(select(Member).order_by(Member.id).limit(2)).all()

@@ -106,6 +106,8 @@ def check_backup_file(source: Path) -> None:
 
     Reads only: nothing is written on either side.
     """
+    if source.is_dir():
+        raise UnreadableFileError(f"{source} 是一个文件夹，不是备份文件；恢复没有进行，当前数据库未改动。")
     if not source.is_file():
         raise UnreadableFileError(f"找不到备份文件 {source}，恢复没有进行，当前数据库未改动。")
     try:

@@ -152,6 +152,15 @@ class BackupDialog(QDialog):
             self.tr("恢复"), self.tr("不恢复"))
 
     def restore_from(self, source: Path) -> bool:
+        # A file that cannot be restored is said before the question, not after the clerk has said yes.
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            restore_service.check_backup_file(source)
+        except DangxunError as exc:
+            self.show_message(exc.message, error=True)
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         if not self.confirm_restore(source):
             return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -368,3 +368,26 @@ def test_accounts_dialog_makes_a_branch_account(db: Database, qtbot: object) -> 
     assert dialog.model.data(dialog.model.index(dialog.model.row_of("boss"), 5)) == "全局"
     with db.session_factory() as s:
         assert accounts.get_account(s, "sec").branches == ("人事处党支部",)
+
+
+@pytest.mark.parametrize("kind", ["folder", "foreign", "missing"])
+def test_a_file_that_cannot_be_restored_is_said_before_asking(demo_db: Database, qtbot: object, tmp_path: Path,
+                                                             kind: str) -> None:
+    """The clerk confirmed 恢复, then heard the file was no backup; a folder was “not found”."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    source = tmp_path / "备份.sqlite3"
+    if kind == "folder":
+        source.mkdir()
+    elif kind == "foreign":
+        source.write_bytes(b"PK\x03\x04 not a database at all" * 40)
+    dialog = BackupDialog(workspace(demo_db, "管理员乙", accounts.ADMIN), folder=folder)
+    qtbot.addWidget(dialog)  # type: ignore[attr-defined]
+    asked: list[Path] = []
+    dialog.confirm_restore = lambda s: asked.append(s) or True  # type: ignore[method-assign]
+    assert dialog.restore_from(source) is False
+    assert asked == []
+    message = dialog.message_label.text()
+    assert "当前数据库未改动" in message or "不能" in message
+    if kind == "folder":
+        assert "是一个文件夹" in message

@@ -149,13 +149,15 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]]) -> P
     if len(questions) > MAX_QUESTIONS:
         raise _refuse(path, f"题目列多达{len(questions)}个，超过{MAX_QUESTIONS}个。")
     serials: list[int] = []
+    seen: dict[int, int] = {}  # serial → its row
     submitted: list[str | None] = []
     for number, cells in rows:
         if number <= header_row or is_empty_row(cells):
             continue
-        serial = _serial(cells, meta.get("序号"), len(serials) + 1)
-        if serial in serials:
-            raise _refuse(path, f"第{number}行的序号{serial}与前面的答卷重复。")
+        serial = _serial(path, number, cells, meta.get("序号"), len(serials) + 1)
+        if serial in seen:
+            raise _refuse(path, f"第{number}行的序号{serial}与第{seen[serial]}行的答卷重复。")
+        seen[serial] = number
         serials.append(serial)
         at = meta.get("提交答卷时间")
         submitted.append(_text(cells[at]) if at is not None and at < len(cells) else None)
@@ -169,14 +171,19 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]]) -> P
     return ParsedSurvey(path, sheet, [q for _, q in questions], serials, submitted, ignored)
 
 
-def _serial(cells: list[Any], index: int | None, default: int) -> int:
+def _serial(path: Path, number: int, cells: list[Any], index: int | None, default: int) -> int:
+    """A row's 序号 (its place when the cell is empty). A text that is no number (合计, 平均 …) is no answer
+    sheet: refused, where it would have been counted as one more response with empty answers."""
     if index is None or index >= len(cells):
         return default
     text = _text(cells[index])
-    try:
-        return int(float(unicodedata.normalize("NFKC", text))) if text else default
-    except ValueError:
+    if not text:
         return default
+    try:
+        return int(float(unicodedata.normalize("NFKC", text)))
+    except (ValueError, OverflowError):
+        raise _refuse(path, f"第{number}行的序号“{text}”不是数字：问卷星的答卷每行一份，序号是数字。"
+                            "如果这是合计、平均等行，请删去后再导入。") from None
 
 
 def _check_by_number(path: Path, q: ParsedQuestion) -> None:

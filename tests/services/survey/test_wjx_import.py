@@ -94,6 +94,16 @@ def test_no_answers_and_bad_numbering_refused(tmp_path: Path) -> None:
         read_export(_xlsx(tmp_path / "o.xlsx", [["2、乙", "1、甲"], ["a", "b"]]))
 
 
+def test_a_total_row_is_refused_not_counted_as_a_response(tmp_path: Path) -> None:
+    """A 合计 row a clerk added under the answers was counted as one more response with empty answers."""
+    rows = [LEAD + ["1、性别"], [1, "", "", "", "", "", "男"], [2, "", "", "", "", "", "女"], ["合计", "", "", "", "", "", ""]]
+    with pytest.raises(ValidationError, match="第4行的序号“合计”不是数字"):
+        read_export(_xlsx(tmp_path / "t.xlsx", rows))
+    with pytest.raises(ValidationError, match="第3行的序号1与第2行的答卷重复"):
+        read_export(_xlsx(tmp_path / "d.xlsx", rows[:2] + [[1, "", "", "", "", "", "女"]]))
+    assert read_export(_xlsx(tmp_path / "ok.xlsx", rows[:3] + [["", "", "", "", "", "", "男"]])).responses == 3
+
+
 def test_unreadable(tmp_path: Path) -> None:
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"PK\x03\x04 not a zip at all \x00\xff\xfe" * 20)  # a broken workbook

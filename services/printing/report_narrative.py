@@ -202,7 +202,11 @@ def _gaps(detail: StatsDetail) -> list[str]:
         below = member_figures(detail, sorted(detail.years[last].below_ids), last)
         listed = names([f"{p.name}（{fmt(p.hours or 0)}学时）" for p in below])
         who = listed if len(below) == 1 else f"{listed}共{len(below)}名党员"
-        out.append(f"{'二' if idle else '一'}是部分党员学时不足，{last}年{who}未达到年度学时要求。")
+        end = detail.date_to
+        # A year the period stops in before its end is not over: those members may still reach the target.
+        when = (f"截至{last}年{end.month}月{end.day}日，{who}尚未达到年度学时要求" if end < dt.date(last, 12, 31)
+                else f"{last}年{who}未达到年度学时要求")
+        out.append(f"{'二' if idle else '一'}是部分党员学时不足，{when}。")
     if not out:
         out.append("全体党员均参加了教育培训并达到年度学时要求，但培训的针对性和实效性仍需进一步提高。")
     out.append(OFFICE_PARAGRAPH)

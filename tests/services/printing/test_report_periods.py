@@ -119,6 +119,19 @@ def test_names_in_the_text_by_surname_strokes(db: Database, tmp_path: Path) -> N
     assert any("2024年甲一（44学时）、高五（0学时）、廖三（10学时）共3名党员未达到年度学时要求" in p for p in paragraphs)
 
 
+def test_members_short_in_a_year_not_over_are_short_so_far(db: Database, tmp_path: Path) -> None:
+    """A report to 30 November: the year is not over, and its members may still reach their target."""
+    with db.session_factory.begin() as s:
+        build_dataset(s)
+    with db.session_factory() as s:
+        partial = report.build_report(s, D(2024, 1, 1), D(2024, 11, 30))
+        whole = report.build_report(s, D(2024, 1, 1), D(2024, 12, 31))
+    short = next(p for p in _docx(partial, tmp_path / "p.docx")[0] if "年度学时要求" in p)
+    assert "截至2024年11月30日，" in short and short.endswith("尚未达到年度学时要求。")
+    short = next(p for p in _docx(whole, tmp_path / "w.docx")[0] if "年度学时要求" in p)
+    assert "截至" not in short and "2024年" in short and short.endswith("名党员未达到年度学时要求。")
+
+
 def test_an_activity_is_told_once(db: Database, tmp_path: Path) -> None:
     """The class for 党员干部 is told as a class; no second sentence "面向党员干部…" repeats its figures."""
     from models import Activity

@@ -1,0 +1,48 @@
+"""The same office gives the same answers on a SQLite file and on a PostgreSQL server.
+
+Every test here runs on both backends (with DANGXUN_TEST_SERVER on the server, else on a file).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from models import Exemption, Member
+from services.errors import ValidationError
+from services.plan import rules
+from services.safety.storage import Database
+from tests.helpers import backend
+from tests.helpers.stats_dataset import build_dataset
+from ui.cli.main import run
+
+LONG = "年老体弱，" * 41  # 205 characters: the column holds 200
+
+
+def test_text_longer_than_its_column_is_refused_alike(db: Database) -> None:
+    # A server refuses it (VARCHAR(200)); a file kept it, and copy-db to a server then failed.
+    with db.session_factory.begin() as s:
+        number = s.get(Member, build_dataset(s).members["m2"]).id_number
+    with pytest.raises(ValidationError) as caught, db.session_factory.begin() as s:
+        rules.exempt(s, "测试", number, 2024, LONG)
+    assert str(caught.value) == "内容过长（超过200个字符）：“年老体弱，年老体弱，年老体弱，年老体弱，……”；没有保存，请改短后再试"
+    with db.session_factory() as s:
+        assert s.scalars(select(Exemption)).all() == []
+    with db.session_factory.begin() as s:  # exactly 200 is kept as written
+        rules.exempt(s, "测试", number, 2024, LONG[:200])
+    with db.session_factory() as s:
+        assert s.scalars(select(Exemption.reason)).one() == LONG[:200]
+
+
+def test_the_command_line_says_so_in_chinese(db: Database, tmp_path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DANGXUN_DATA_DIR", str(tmp_path / "data"))
+    with db.session_factory.begin() as s:
+        number = s.get(Member, build_dataset(s).members["m2"]).id_number
+    db.dispose()
+    where = backend.location(db)
+    code = run(["--db", where, "rules", "mobile", number, "--from", "2025-01-01", "--place", "深圳（南山区）" * 30])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "内容过长（超过200个字符）：“深圳（南山区）深圳（南山区）深圳（南山区……”" in err and "Traceback" not in err
+    assert run(["--db", where, "rules", "check", "--from", "2025-01-01", "--to", "2025-12-31", "--json"]) == 0
+    assert '"mobile": []' in capsys.readouterr().out

@@ -5,6 +5,11 @@ Every test here runs on both backends (with DANGXUN_TEST_SERVER on the server, e
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +17,7 @@ from models import Exemption, Member
 from services.errors import ValidationError
 from services.plan import rules
 from services.safety.storage import Database
+from services.survey import summary, surveys
 from tests.helpers import backend
 from tests.helpers.stats_dataset import build_dataset
 from ui.cli.main import run
@@ -46,3 +52,32 @@ def test_the_command_line_says_so_in_chinese(db: Database, tmp_path, monkeypatch
     assert "内容过长（超过200个字符）：“深圳（南山区）深圳（南山区）深圳（南山区……”" in err and "Traceback" not in err
     assert run(["--db", where, "rules", "check", "--from", "2025-01-01", "--to", "2025-12-31", "--json"]) == 0
     assert '"mobile": []' in capsys.readouterr().out
+
+
+@pytest.fixture
+def beijing_time() -> Iterator[None]:
+    """The clerk's PC on Beijing time (UTC+8), whatever zone the machine and the server keep."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Shanghai"
+    time.tzset()
+    yield
+    if before is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_when_a_row_was_made_is_the_clerks_local_time(db: Database, beijing_time: None) -> None:
+    # CURRENT_TIMESTAMP is UTC on a file and the server's zone on a server: a paper questionnaire made on
+    # the morning of 1 January in Beijing counted in the year before on a file (survey summary).
+    with db.session_factory.begin() as s:
+        made = surveys.create_paper(s, "培训需求调查", [surveys.QuestionDraft("1、最需要的培训内容", options=("理论", "业务"))],
+                                    "测试")
+    now = dt.datetime.now()
+    with db.session_factory() as s:
+        info = surveys.list_surveys(s)[0]
+        assert info.id == made and info.created_at is not None
+        assert abs(info.created_at - now) < dt.timedelta(minutes=5)
+        assert summary.survey_year(s, info) == now.year
+        assert info.to_json()["created"] == info.created_at.isoformat(sep=" ", timespec="seconds")

@@ -81,3 +81,31 @@ def test_when_a_row_was_made_is_the_clerks_local_time(db: Database, beijing_time
         assert abs(info.created_at - now) < dt.timedelta(minutes=5)
         assert summary.survey_year(s, info) == now.year
         assert info.to_json()["created"] == info.created_at.isoformat(sep=" ", timespec="seconds")
+
+
+@backend.server_only
+def test_copying_a_file_with_overlong_text_to_a_server_names_it(tmp_path) -> None:
+    # A file written before the length rule may hold such text; the copy said only “StringDataRightTruncation”.
+    from sqlalchemy import text
+
+    from services.errors import ConflictError
+    from services.safety.copying import copy_database
+    from services.safety.storage import open_database
+
+    source = open_database(tmp_path / "旧库.sqlite3")
+    with source.session_factory.begin() as s:
+        number = s.get(Member, build_dataset(s).members["m2"]).id_number
+        rules.exempt(s, "测试", number, 2024, "年老体弱")
+        s.execute(text("UPDATE exemption SET reason = :r"), {"r": LONG})
+    target = backend.new_database(migrated=False)
+    try:
+        with pytest.raises(ConflictError) as caught:
+            copy_database(source, target)
+        assert "表 exemption 中编号为1的记录，reason 超过200个字符（“年老体弱，年老体弱，年老体弱，年老体弱，……”）" in str(caught.value)
+        assert "没有作任何改动" in str(caught.value)
+        with source.session_factory.begin() as s:
+            s.execute(text("UPDATE exemption SET reason = '年老体弱'"))
+        assert copy_database(source, target).members == 5
+    finally:
+        source.dispose()
+        backend.drop_database(target)

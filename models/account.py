@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, local_now
 
 
 class Account(Base):
@@ -25,9 +25,9 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The salted hash of the recovery code (services/safety/recovery.py), like password_hash; None: no code.
     recovery_hash: Mapped[Optional[str]] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now, server_default=func.current_timestamp())
     changed_at: Mapped[dt.datetime] = mapped_column(
-        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+        DateTime, default=local_now, server_default=func.current_timestamp(), onupdate=local_now
     )
 
 

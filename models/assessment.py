@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, local_now
 from models.training import Attendance
 
 
@@ -62,7 +62,7 @@ class EvaluationGrade(Base):
     grade: Mapped[Optional[str]] = mapped_column(String(10))  # 优秀 / 合格 / 基本合格 / 不合格
     remarks: Mapped[Optional[str]] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime, server_default=func.current_timestamp(), onupdate=func.current_timestamp()
+        DateTime, default=local_now, server_default=func.current_timestamp(), onupdate=local_now
     )
 
 
@@ -104,7 +104,7 @@ class Spending(Base):
     purpose: Mapped[str] = mapped_column(String(20))  # 书籍 / 订阅 / 培训班 / 下拨支部经费 / 其他
     source: Mapped[str] = mapped_column(String(20))  # 党费 / 行政经费
     remarks: Mapped[Optional[str]] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now, server_default=func.current_timestamp())
 
 
 # Covering indexes that let the statistics sum 2 000 000 attendance rows in one ordered pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -16,3 +18,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def local_now() -> dt.datetime:
+    """When a row is made or changed: the clerk's local time to the second, as the change log writes it.
+
+    The columns' server default (CURRENT_TIMESTAMP) stays for rows written without the ORM, but it is
+    UTC on SQLite and the server's own time zone on PostgreSQL, so the ORM never leaves it to them.
+    """
+    return dt.datetime.now().replace(microsecond=0)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
+from models.base import Base, local_now
 
 
 class PlanPeriod(Base):
@@ -63,7 +63,7 @@ class Material(Base):
     title: Mapped[str] = mapped_column(String(200), index=True)  # without 《》
     spending_id: Mapped[Optional[int]] = mapped_column(ForeignKey("spending.id", ondelete="SET NULL"))
     remarks: Mapped[Optional[str]] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now, server_default=func.current_timestamp())
 
 
 class MaterialIssue(Base):
@@ -127,7 +127,7 @@ class SubmittedReport(Base):
     title: Mapped[str] = mapped_column(String(200))
     figures: Mapped[str] = mapped_column(Text)  # JSON: the flat figures of the report
     last_log_id: Mapped[int] = mapped_column(Integer, default=0)  # the newest change-log entry then
-    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now, server_default=func.current_timestamp())
     submitted_by: Mapped[str] = mapped_column(String(50))
 
 

@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
+from models.base import Base, local_now
 
 
 class Survey(Base):
@@ -24,7 +24,7 @@ class Survey(Base):
     file_name: Mapped[Optional[str]] = mapped_column(String(255))
     # A class evaluation: the activity the survey evaluates.
     activity_id: Mapped[Optional[int]] = mapped_column(ForeignKey("activity.id", ondelete="SET NULL"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now, server_default=func.current_timestamp())
     created_by: Mapped[str] = mapped_column(String(50), default="")
 
     questions: Mapped[list[SurveyQuestion]] = relationship(

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base
+from models.base import Base, local_now
 
 
 class ActivityType(Base):
@@ -59,7 +59,7 @@ class Activity(Base):
     completion_rule: Mapped[str] = mapped_column(String(20), default="all_sessions")
     completion_value: Mapped[Optional[float]] = mapped_column(Float)
     remarks: Mapped[Optional[str]] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now, server_default=func.current_timestamp())
     # Moved on by every save from the edit dialog (services/safety/versions.py).
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 
@@ -145,7 +145,7 @@ class HoursAdjustment(Base):
     hours: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(50))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=local_now, server_default=func.current_timestamp())
 
 
 class Certificate(Base):

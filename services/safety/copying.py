@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, String, delete, func, insert, or_, select
 
 import models  # noqa: F401  (every table on the metadata)
 from models.base import Base
@@ -54,6 +54,28 @@ def holds_data(engine: Engine) -> bool:
     return any(n for name, n in counts.items() if name not in seeded) or counts.get("change_log", 0) > 0
 
 
+def refuse_overlong_text(source: Engine, where: str) -> None:
+    """A server holds no more text than a column's length (VARCHAR(n)); a file written before that rule was
+    kept on both (services/safety/storage.py) may hold longer: said before anything is copied, naming it."""
+    with source.connect() as conn:
+        for table in _tables():
+            limited = [c for c in table.columns if isinstance(c.type, String) and c.type.length]
+            if not limited:
+                continue
+            key = list(table.primary_key.columns)
+            row = conn.execute(select(*key, *limited).where(or_(*(func.length(c) > c.type.length for c in limited)))
+                               .limit(1)).first()
+            if row is None:
+                continue
+            for column, value in zip(limited, row[len(key):]):
+                if isinstance(value, str) and len(value) > column.type.length:
+                    shown = value if len(value) <= 20 else value[:20] + "……"
+                    raise ConflictError(
+                        f"无法复制到 {where}：表 {table.name} 中编号为{row[0]}的记录，{column.name} 超过"
+                        f"{column.type.length}个字符（“{shown}”），服务器不能保存。请先在程序中把它改短再复制；"
+                        "没有作任何改动。")
+
+
 def copy_rows(source: Engine, target: Engine, *, where: str, replace: bool = False,
               progress: Progress | None = None, cancel: threading.Event | None = None) -> CopyResult:
     """Copy every row of `source` into `target` (same schema), in one transaction on the target.
@@ -63,6 +85,8 @@ def copy_rows(source: Engine, target: Engine, *, where: str, replace: bool = Fal
     """
     if not replace and holds_data(target):
         raise ConflictError(f"目标数据库 {where} 里已有数据：复制只能写入新的或空的数据库，没有作任何改动。")
+    if target.dialect.name == "postgresql":
+        refuse_overlong_text(source, where)
     tables = _tables()
     copied = 0
     total = sum(row_counts(source).values()) or 1

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from services.errors import DangxunError
 from services.safety import recognise as recognition
@@ -107,10 +107,6 @@ def sync_sequences(conn: Any) -> None:
         conn.execute(text(
             f'SELECT setval(:seq, COALESCE((SELECT MAX("{column}") FROM "{table}"), 0) + 1, false)'),
             {"seq": sequence})
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
 
 
 def insert_if_absent(session: Session, table: Any, values: dict[str, Any]) -> bool:

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, String, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapper, Session, sessionmaker
 
-from services.errors import DangxunError, UnreadableFileError
+from services.errors import DangxunError, UnreadableFileError, ValidationError
 from services.files.safe_write import reason_of, safe_target
 from services.paths import migrations_dir
 from services.safety import recognise as recognition
@@ -48,6 +48,37 @@ class Database:
     def where(self) -> str:
         """The file path, or the server URL with its password hidden: for messages."""
         return str(self.path) if self.path is not None else server.masked(self.url)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """The sessions of a database, file or server alike: text longer than its column is refused at flush."""
+    made = sessionmaker(engine, expire_on_commit=False)
+    event.listen(made, "before_flush", _refuse_overlong_text)
+    return made
+
+
+_LIMITS: dict[Mapper[Any], tuple[tuple[str, int], ...]] = {}
+
+
+def _limits(mapper: Mapper[Any]) -> tuple[tuple[str, int], ...]:
+    """(attribute, length) of the mapper's columns of limited length."""
+    known = _LIMITS.get(mapper)
+    if known is None:
+        known = _LIMITS[mapper] = tuple(
+            (mapper.get_property_by_column(c).key, c.type.length) for c in mapper.columns
+            if isinstance(c.type, String) and c.type.length)
+    return known
+
+
+def _refuse_overlong_text(session: Session, _context: Any, _instances: Any) -> None:
+    """One rule on both backends: a server refuses text longer than its column (VARCHAR(n)) with a
+    driver error, a SQLite file would keep it (and a later copy-db to a server would fail on it)."""
+    for obj in (*session.new, *session.dirty):
+        for key, limit in _limits(inspect(obj).mapper):
+            value = getattr(obj, key, None)
+            if isinstance(value, str) and len(value) > limit:
+                shown = value if len(value) <= 20 else value[:20] + "……"
+                raise ValidationError(f"内容过长（超过{limit}个字符）：“{shown}”；没有保存，请改短后再试", key)
 
 
 PAGE_CACHE_KB = 65536
@@ -122,7 +153,7 @@ def open_database(path: Path | str, *, migrate: bool = True, backup_dir: Path | 
     created = not path.exists() or path.stat().st_size == 0
     engine = make_engine(path, read_only=read_only)
     db = Database(url=str(engine.url), path=path, engine=engine,
-                  session_factory=sessionmaker(engine, expire_on_commit=False), read_only=read_only,
+                  session_factory=session_factory(engine), read_only=read_only,
                   created=created)
     try:
         if migrate:
@@ -146,7 +177,7 @@ def open_server(url: str, *, migrate: bool = True) -> Database:
     server.check_connection(engine, url)
     try:
         found = server.recognise(engine, url)
-        db = Database(url=url, path=None, engine=engine, session_factory=server.session_factory(engine),
+        db = Database(url=url, path=None, engine=engine, session_factory=session_factory(engine),
                       created=found.kind == recognition.NEW)
         if migrate:
             with engine.connect() as guard:

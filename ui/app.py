@@ -175,9 +175,9 @@ def run_gui(args: argparse.Namespace) -> int:
     except DangxunError as exc:  # a missing folder, an unsupported or unreachable database URL
         print(f"错误：{exc.message}", file=sys.stderr)
         if not screenshot:
-            from PySide6.QtWidgets import QMessageBox
+            from ui.widgets import typed_text
 
-            QMessageBox.critical(None, APP_NAME, exc.message)
+            typed_text.critical(None, APP_NAME, exc.message)
         return exc.exit_code
     # A screenshot uses no settings: the same picture on every machine, no preferences changed.
     settings = None if screenshot else QSettings(APP_ID, APP_ID)

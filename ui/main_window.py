@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.version import APP_NAME, VERSION
+from ui.widgets.typed_text import plain
 
 TabFactory = Callable[[Any, "QWidget | None"], QWidget]
 
@@ -139,13 +140,13 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(slot, self.tr(title))
         self.setCentralWidget(self.tabs)
 
-        self.counts_label = QLabel()
+        self.counts_label = plain(QLabel())
         self.counts_label.setObjectName("counts_label")
         self.statusBar().addWidget(self.counts_label, 1)
-        self.user_label = QLabel()
+        self.user_label = plain(QLabel())
         self.user_label.setObjectName("user_label")
         self.statusBar().addPermanentWidget(self.user_label)
-        self.db_label = QLabel(db_label)
+        self.db_label = plain(QLabel(db_label))
         self.db_label.setObjectName("db_label")
         self.db_label.setStyleSheet("color: palette(mid);")
         self.statusBar().addPermanentWidget(self.db_label)

@@ -42,6 +42,7 @@ class AudiencePage(QWidget):
         self.note = QLabel(self.tr("按活动的培训对象统计；未填写培训对象的活动计入“全体党员”。"
                                    "人数为不重复的党员，人次为参加的党员人次。"))
         self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # or a refusal quoting typed text
         v.addWidget(self.note)
         self.model = RowsTableModel([self.tr(h) for h in AUDIENCE_HEADERS], self)
         self.view = make_table()

@@ -27,6 +27,7 @@ from services.assessment import assessments
 from services.errors import DangxunError
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN, ExamScoreTableModel
 from ui.widgets.file_dialogs import open_file
+from ui.widgets.typed_text import plain
 
 ACCENT = "#B71C1C"
 
@@ -93,7 +94,7 @@ class ExamsPage(QWidget):
                                    "名单为报名、出勤或已有成绩的党员。"))
         self.hint.setWordWrap(True)
         v.addWidget(self.hint)
-        self.message = QLabel()
+        self.message = plain(QLabel())
         self.message.setWordWrap(True)
         v.addWidget(self.message)
 

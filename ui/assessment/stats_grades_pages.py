@@ -27,6 +27,7 @@ from ui.assessment.assessment_table_model import GradeDelegate, GradeTableModel
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import ACCENT, fit_columns, make_table
 from ui.widgets.file_dialogs import open_file
+from ui.widgets.typed_text import plain
 
 GRADE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
                        | QAbstractItemView.EditTrigger.EditKeyPressed)
@@ -71,7 +72,7 @@ class GradesPage(QWidget):
         self.view.setItemDelegate(GradeDelegate(self.view))
         self.view.setEditTriggers(GRADE_EDIT_TRIGGERS)
         v.addWidget(self.view)
-        self.message = QLabel()
+        self.message = plain(QLabel())
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {ACCENT};")
         v.addWidget(self.message)
@@ -162,7 +163,7 @@ class AwardsPage(QWidget):
         self.view = make_table()
         self.view.setModel(self.model)
         v.addWidget(self.view)
-        self.summary = QLabel()
+        self.summary = plain(QLabel())
         self.summary.setWordWrap(True)
         v.addWidget(self.summary)
 
@@ -217,7 +218,7 @@ class BranchPage(QWidget):
         self.view.setModel(self.model)
         self.view.doubleClicked.connect(self._on_activated)
         v.addWidget(self.view)
-        self.message = QLabel()
+        self.message = plain(QLabel())
         self.message.setWordWrap(True)
         v.addWidget(self.message)
 

@@ -26,6 +26,7 @@ from services.assessment import spending
 from services.errors import DangxunError
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import fit_columns, make_table, pydate, qdate
+from ui.widgets.typed_text import plain
 
 
 class SpendingPage(QWidget):
@@ -86,7 +87,7 @@ class SpendingPage(QWidget):
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(lambda: self.delete(self.selected_row()))
-        self.message = QLabel()
+        self.message = plain(QLabel())
         self.message.setWordWrap(True)
         v.addWidget(self.message)
         self.read_only = False

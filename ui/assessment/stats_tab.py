@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -40,6 +39,7 @@ from ui.assessment.stats_presenter import (
 from ui.assessment.stats_spending_page import SpendingPage
 from ui.assessment.stats_targets_page import TargetsPage
 from ui.assessment.stats_widgets import ACCENT, DrillDownDialog, MessageLine, pydate, qdate
+from ui.widgets import typed_text
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
 from ui.widgets.live import follow
@@ -340,7 +340,7 @@ class StatsTab(QWidget):
 
         def failed(error: BaseException) -> None:
             message = error.message if isinstance(error, DangxunError) else str(error)
-            QMessageBox.warning(self, title, self.tr("未能完成：") + message)
+            typed_text.warning(self, title, self.tr("未能完成：") + message)
 
         run_with_progress(self, title, work, on_finished=lambda path: self.status.setText(done(path)),
                           on_failed=failed, write=False)

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ui.widgets.typed_text import as_typed
+
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 # A figure written as text (次 / 人次 "60 / 2079", a share "100%", "-3.5") aligns as a number does; a date,
@@ -56,7 +58,7 @@ class RowsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(value)
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(value, str) and len(value) > 12:
-            return value  # a long title may be elided in its column
+            return as_typed(value)  # a long title may be elided in its column
         if role == Qt.ItemDataRole.TextAlignmentRole and (
                 isinstance(value, (int, float)) or (isinstance(value, str) and _FIGURE_TEXT.fullmatch(value))):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -26,6 +26,7 @@ from services.access import EDITOR
 from services.assessment import targets
 from services.errors import DangxunError
 from ui.assessment.stats_targets_table_model import TargetRuleTableModel
+from ui.widgets.typed_text import plain
 
 ACCENT = "#B71C1C"
 
@@ -96,7 +97,7 @@ class TargetsPage(QWidget):
 
         posts_box = QGroupBox(self.tr("按支委学时目标计算的党内职务"))
         pb = QVBoxLayout(posts_box)
-        self.builtin_posts = QLabel()
+        self.builtin_posts = plain(QLabel())
         self.builtin_posts.setWordWrap(True)
         pb.addWidget(self.builtin_posts)
         pb.addWidget(QLabel(self.tr("本局另行计入的职务（用顿号分隔，各年度通用）：")))
@@ -108,7 +109,7 @@ class TargetsPage(QWidget):
         lower.addWidget(posts_box, 1)
         v.addLayout(lower, 1)
 
-        self.message = QLabel()
+        self.message = plain(QLabel())
         self.message.setWordWrap(True)
         v.addWidget(self.message)
         self._update_buttons()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.assessment.stats_table_model import RowsTableModel
+from ui.widgets.typed_text import as_typed, plain
 
 ACCENT = "#B71C1C"
 
@@ -76,10 +77,11 @@ class MessageLine(QLabel):
         self.setMinimumWidth(1)
         self.setFixedHeight(self.fontMetrics().height() + 6)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # messages quote typed titles and names
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt override)
         self._full = text
-        self.setToolTip(text if text else "")
+        self.setToolTip(as_typed(text) if text else "")
         self._elide()
 
     def text(self) -> str:
@@ -105,7 +107,7 @@ class DrillDownDialog(QDialog):
         self.model = RowsTableModel(headers, self)
         self.model.set_rows(rows, payloads)
         layout = QVBoxLayout(self)
-        head = QLabel(self.tr("%1：共 %2 条").replace("%1", title).replace("%2", str(len(rows))))
+        head = plain(QLabel(self.tr("%1：共 %2 条").replace("%1", title).replace("%2", str(len(rows)))))
         layout.addWidget(head)
         self.view = make_table(self)
         self.view.setModel(self.model)

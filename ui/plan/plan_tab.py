@@ -40,9 +40,11 @@ from ui.plan.plan_pages import (
     RuleCasesTableModel,
     StudyItemsTableModel,
 )
+from ui.widgets import typed_text
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
 from ui.widgets.live import follow
+from ui.widgets.typed_text import plain
 
 WATCHED = ("plan_period", "plan_target", "material", "material_issue", "member", "branch", "study_plan",
            "study_item", "activity", "activity_session", "attendance", "exemption", "member_post",
@@ -78,7 +80,7 @@ class PlanTab(QWidget):
         self.ws = ws
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
-        self.status = QLabel()
+        self.status = plain(QLabel())
         self.status.setObjectName("empty_hint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages)
@@ -126,7 +128,7 @@ class PlanTab(QWidget):
         row.addWidget(self.rules_to)
         row.addStretch(1)
         # The count belongs to this page: it was shown under every page of the tab (规划, 资料发放 …).
-        self.rules_summary = QLabel()
+        self.rules_summary = plain(QLabel())
         self.rules_summary.setObjectName("empty_hint")
         self.rules_summary.setWordWrap(True)
         box = QVBoxLayout(page)
@@ -163,7 +165,7 @@ class PlanTab(QWidget):
         self.study_year.setRange(2000, 2100)
         self.study_year.setValue(dt.date.today().year)
         self.study_year.valueChanged.connect(lambda _v: self.load_study())
-        self.study_title = QLabel()
+        self.study_title = plain(QLabel())
         self.study_model = StudyItemsTableModel(self)
         self.study_view = _table(self.study_model)
         self.add_item_button = QPushButton(icon("add", self.palette()), self.tr("新增条目…"))
@@ -234,7 +236,7 @@ class PlanTab(QWidget):
             with self.ws.write(action, needs=needs) as uow:
                 fn(uow)
         except DangxunError as exc:
-            QMessageBox.warning(self, title, exc.message)
+            typed_text.warning(self, title, exc.message)
             return False
         return True
 
@@ -321,7 +323,7 @@ class TargetDialog(QDialog):
         self.none.toggled.connect(lambda on: self.hours.setEnabled(not on))
         self.group.currentIndexChanged.connect(lambda _i: self._load(plan))
         form = QFormLayout(self)
-        form.addRow(self.tr("规划"), QLabel(plan.name))
+        form.addRow(self.tr("规划"), plain(QLabel(plan.name)))
         form.addRow(self.tr("对象"), self.group)
         form.addRow(self.tr("年度学时"), self.hours)
         form.addRow("", self.none)

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHeaderView, QInputDialog, QMenu, QMessageBox, QTreeView
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QMenu, QTreeView
 
 from ui.roll.branch_tree_model import BranchTreeModel
+from ui.widgets import typed_text
 from ui.widgets.edit_guard import confirm_irreversible
+from ui.widgets.typed_text import as_typed
 
 if TYPE_CHECKING:
     from services.workspace import Workspace
@@ -111,7 +113,7 @@ class BranchTreePane:
         if not others:
             return
         name, ok = QInputDialog.getItem(self, self.tr("合并党支部"),  # type: ignore[arg-type, attr-defined]
-                                        self.tr("把“{0}”的全部党员并入：").format(branch.name),  # type: ignore[attr-defined]
+                                        as_typed(self.tr("把“{0}”的全部党员并入：").format(branch.name)),  # type: ignore[attr-defined]
                                         [b.name for b in others], 0, False)
         if not ok:
             return
@@ -136,7 +138,7 @@ class BranchTreePane:
         tr = self.tr  # type: ignore[attr-defined]
         if branch.all_members:
             # Refused at once, with the reason and the way out, before any question.
-            QMessageBox.information(self, tr("删除党支部"), tr(  # type: ignore[arg-type]
+            typed_text.information(self, tr("删除党支部"), tr(  # type: ignore[arg-type]
                 "党支部“{0}”还有{1}名党员的记录（含已转出），不能删除。可先用“合并到…”把它并入其他党支部。")
                 .format(branch.name, branch.all_members))
             return

@@ -40,6 +40,7 @@ from services.workspace import EDITOR, Workspace
 from ui.roll.import_preview_table_model import ImportPreviewTableModel
 from ui.widgets.errors import error_text, log_error, show_error
 from ui.widgets.file_dialogs import open_file, save_file
+from ui.widgets.typed_text import as_typed, plain
 
 FILE_FILTER = "电子表格 (*.xlsx *.xlsm *.xls *.ods *.csv);;所有文件 (*)"
 DUPLICATE_CHOICES = (("update", "更新（以本表为准）"), ("skip", "跳过"), ("refuse", "拒绝导入"))
@@ -82,7 +83,7 @@ class ImportDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         self.form = form = QFormLayout()
-        self.file_label = QLabel(str(self.path))
+        self.file_label = plain(QLabel(str(self.path)))
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("文件："), self.file_label)
         self.sheet_combo = QComboBox()
@@ -100,19 +101,19 @@ class ImportDialog(QDialog):
         dup_row.addStretch(1)
         self.duplicate_buttons["refuse"].setChecked(True)
         form.addRow(self.tr("库中已有的党员："), dup_row)
-        self.source_label = QLabel()
+        self.source_label = plain(QLabel())
         self.source_label.setObjectName("source_label")
         self.source_label.setWordWrap(True)
         form.addRow(self.tr("读取为："), self.source_label)
         layout.addLayout(form)
 
-        self.counts_label = QLabel()
+        self.counts_label = plain(QLabel())
         self.counts_label.setObjectName("counts_label")
         font = self.counts_label.font()
         font.setBold(True)
         self.counts_label.setFont(font)
         layout.addWidget(self.counts_label)
-        self.message_label = QLabel()
+        self.message_label = plain(QLabel())
         self.message_label.setWordWrap(True)
         self.message_label.setObjectName("message_label")
         layout.addWidget(self.message_label)
@@ -129,7 +130,7 @@ class ImportDialog(QDialog):
         self.tabs.addTab(self.updated_view, self.tr("将更新的内容"))
         layout.addWidget(self.tabs, 1)
 
-        self.branches_label = QLabel()
+        self.branches_label = plain(QLabel())
         self.branches_label.setWordWrap(True)
         self.create_branches_check = QCheckBox(self.tr("新建以上党支部"))
         self.create_branches_check.setObjectName("create_branches_check")
@@ -148,7 +149,7 @@ class ImportDialog(QDialog):
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.rejected.connect(self.reject)
         # Why 确认导入 is off (or what it will do), beside the buttons.
-        self.reason_label = QLabel()
+        self.reason_label = plain(QLabel())
         self.reason_label.setObjectName("reason_label")
         self.reason_label.setWordWrap(True)
         self.reason_label.setStyleSheet("color: palette(mid);")
@@ -282,7 +283,7 @@ class ImportDialog(QDialog):
         self.save_errors_button.setEnabled(not self._busy and plan is not None and bool(plan.refused))
         reason = self._confirm_reason(ready)
         self.reason_label.setText(reason)
-        self.confirm_button.setToolTip(reason)
+        self.confirm_button.setToolTip(as_typed(reason))
 
     def _confirm_reason(self, ready: bool) -> str:
         """What 确认导入 will do, or why it cannot yet."""

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from services.normalize import mask_id_number
 from services.roll.members import LABELS
 from services.roll.roll_import import ImportPlan
+from ui.widgets.typed_text import as_typed
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -63,8 +64,10 @@ class ImportPreviewTableModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         value = self._rows[index.row()][index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return str(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return as_typed(str(value))
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self.kind == "refused" and index.column() == 2:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QTa
 
 from services.errors import DangxunError
 from services.roles import EDITOR, VIEWER
+from ui.widgets import typed_text
 from ui.widgets.errors import show_error
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class MemberActions:
         if record is None or record.status == "在册":
             return
         tr = self._parent().tr
-        answer = QMessageBox.question(self._parent(), tr("恢复在册"),
+        answer = typed_text.question(self._parent(), tr("恢复在册"),
                                       tr("把“{0}”恢复为在册？（用于撤销误录的转出、去世等）").format(record.name))
         if answer == QMessageBox.StandardButton.Yes:
             self._write("member-reinstate", lambda s, actor: member_service.reinstate(s, record.id, actor),

@@ -30,6 +30,7 @@ from services.roll import members as member_service
 from services.roll.members import LABELS, MemberRecord
 from services.workspace import EDITOR, Workspace
 from ui.widgets.edit_guard import DiscardGuard
+from ui.widgets.typed_text import plain
 
 # (key, kind, choices, placeholder); kinds: line, choice (fixed list), edit (list or free text), text.
 _LEFT_FIELDS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
@@ -78,7 +79,7 @@ class MemberDialog(DiscardGuard, QDialog):
         self.errors: dict[str, QLabel] = {}
 
         outer = QVBoxLayout(self)
-        self.general_error = QLabel()
+        self.general_error = plain(QLabel())
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()
@@ -158,7 +159,7 @@ class MemberDialog(DiscardGuard, QDialog):
         widget.setObjectName(f"field_{key}")
         label = QLabel(self.tr(label_text))
         label.setBuddy(widget)
-        error = QLabel()
+        error = plain(QLabel())
         error.setObjectName(f"error_{key}")
         error.setStyleSheet(ERROR_STYLE)
         error.setWordWrap(True)

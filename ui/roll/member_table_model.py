@@ -20,6 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from services.normalize import COMMITTEE_POSTS, clean_text, format_partial, mask_id_number
+from ui.widgets.typed_text import as_typed
 
 if TYPE_CHECKING:  # the window must paint before SQLAlchemy (imported by services.roll.members) loads
     from services.roll.members import MemberRecord
@@ -463,7 +464,7 @@ class MemberTableModel(QAbstractTableModel):
         if role == _FOREGROUND and record.status != "在册":
             return QBrush(_LEFT_GREY)
         if role == _TOOLTIP and record.status != "在册":
-            return f"{record.status}（{format_partial(record.left_date)}）{record.left_reason or ''}"
+            return as_typed(f"{record.status}（{format_partial(record.left_date)}）{record.left_reason or ''}")
         if role == _USER:
             return record.id
         return None

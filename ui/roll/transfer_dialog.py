@@ -21,6 +21,7 @@ from services.roll import members as member_service
 from services.roll.members import MemberRecord
 from services.workspace import EDITOR, Workspace
 from ui.widgets.edit_guard import DiscardGuard
+from ui.widgets.typed_text import plain
 
 ERROR_STYLE = "color: #B71C1C;"
 
@@ -37,8 +38,8 @@ class TransferDialog(DiscardGuard, QDialog):
         self.setWindowTitle(self.tr("党员转出或离开"))
 
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("党员：{0}（{1}）\n离开后记录仍保留，可在“状态”筛选中查看。").format(
-            record.name, record.branch))
+        intro = plain(QLabel(self.tr("党员：{0}（{1}）\n离开后记录仍保留，可在“状态”筛选中查看。").format(
+            record.name, record.branch)))
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -57,7 +58,7 @@ class TransferDialog(DiscardGuard, QDialog):
                                    ("left_date", self.tr("日期"), self.left_date),
                                    ("left_reason", self.tr("原因"), self.reason)):
             form.addRow(label, widget)
-            error = QLabel()
+            error = plain(QLabel())
             error.setObjectName(f"error_{key}")
             error.setStyleSheet(ERROR_STYLE)
             error.setWordWrap(True)
@@ -65,7 +66,7 @@ class TransferDialog(DiscardGuard, QDialog):
             form.addRow("", error)
             self.errors[key] = error
         layout.addLayout(form)
-        self.general_error = QLabel()
+        self.general_error = plain(QLabel())
         self.general_error.setStyleSheet(ERROR_STYLE)
         self.general_error.setWordWrap(True)
         self.general_error.hide()

@@ -34,12 +34,13 @@ from services.workspace import Workspace
 from ui.safety.accounts_table_model import AccountsTableModel
 from ui.safety.recovery_dialogs import show_recovery_code
 from ui.widgets.live import follow
+from ui.widgets.typed_text import plain
 
 Submit = Callable[[dict[str, str]], str | None]
 
 
 def _error_label() -> QLabel:
-    label = QLabel()
+    label = plain(QLabel())
     label.setWordWrap(True)
     label.setStyleSheet("color: #B71C1C;")
     label.hide()
@@ -227,7 +228,7 @@ class AccountsDialog(QDialog):
         self.own_code_button.clicked.connect(self.on_own_code_button_clicked)
         self.empty_label = QLabel(self.tr("还没有账号：任何人打开程序都不需要登录。新建第一个账号（管理员）后，打开此数据库需要登录。"))
         self.empty_label.setWordWrap(True)
-        self.message_label = QLabel()
+        self.message_label = plain(QLabel())
         self.message_label.setWordWrap(True)
         self.idle_spin = QSpinBox()
         self.idle_spin.setRange(0, recovery.MAX_IDLE_MINUTES)

@@ -29,6 +29,7 @@ from services.workspace import Workspace
 from ui.safety.backups_table_model import BackupsTableModel
 from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.live import ALL_KINDS
+from ui.widgets.typed_text import plain
 
 
 class BackupDialog(QDialog):
@@ -63,13 +64,13 @@ class BackupDialog(QDialog):
         self.restore_button = QPushButton(self.tr("恢复所选备份…"))
         self.restore_file_button = QPushButton(self.tr("从文件恢复…"))
         self.second_button = QPushButton(self.tr("第二备份文件夹…"))
-        self.folder_label = QLabel()
+        self.folder_label = plain(QLabel())
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty_label = QLabel(self.tr("还没有备份：点“立即备份”。程序启动时、每30分钟有改动时、"
                                           "导入和恢复之前都会自动备份。"))
         self.empty_label.setWordWrap(True)
-        self.message_label = QLabel()
+        self.message_label = plain(QLabel())
         self.message_label.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))

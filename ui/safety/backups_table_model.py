@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex,
 
 from services.safety.backup import BackupInfo
 from ui.widgets.list_table_model import ListTableModel
+from ui.widgets.typed_text import as_typed
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,7 +44,7 @@ class BackupsTableModel(ListTableModel[BackupInfo]):
             return None
         col = index.column()
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
-            return str(b.path)
+            return as_typed(str(b.path))
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return super().data(index, role)

@@ -29,6 +29,7 @@ from services.workspace import Workspace
 from ui.safety.log_table_model import LogTableModel
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.live import follow
+from ui.widgets.typed_text import plain
 
 # The view shows the newest entries up to this many; filters narrow the rest down.
 ROW_LIMIT = 5000
@@ -79,8 +80,8 @@ class LogTab(QWidget):
         header.setStretchLastSection(True)
         for col, width in enumerate((150, 90, 90, 90)):
             self.view.setColumnWidth(col, width)
-        self.status_label = QLabel()
-        self.empty_label = QLabel()
+        self.status_label = plain(QLabel())
+        self.empty_label = plain(QLabel())
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
 )
 
 from services.safety.audit import LogRow, action_label, entity_label
+from ui.widgets.typed_text import as_typed
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -65,7 +66,7 @@ class LogTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 4:
             # The whole sentence (a long one is cut in the column), then each detail on its own.
             details = row.changes_text
-            return row.text + (f"\n\n{details}" if details else "")
+            return as_typed(row.text + (f"\n\n{details}" if details else ""))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

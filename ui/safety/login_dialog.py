@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from services.errors import DangxunError
 from services.safety.accounts import AccountInfo
 from services.workspace import Workspace
+from ui.widgets.typed_text import plain
 
 
 class LoginDialog(QDialog):
@@ -37,7 +38,7 @@ class LoginDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText(self.tr("密码"))
-        self.message_label = QLabel()
+        self.message_label = plain(QLabel())
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #B71C1C;")
         self.message_label.hide()
@@ -66,7 +67,7 @@ class LoginDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 16)
         layout.addWidget(heading)
         if database_label:
-            info = QLabel(self.tr("数据库：{0}").format(database_label))
+            info = plain(QLabel(self.tr("数据库：{0}").format(database_label)))
             info.setWordWrap(True)
             info.setStyleSheet("color: palette(mid);")
             layout.addWidget(info)

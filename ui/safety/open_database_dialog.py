@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
@@ -34,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from services.errors import DangxunError
 from services.safety.location import resolve_database
+from ui.widgets import typed_text
+from ui.widgets.typed_text import plain
 
 KEY = "open_database/"
 
@@ -78,7 +79,7 @@ class OpenDatabaseDialog(QDialog):
         form.addRow(self.tr("数据库名"), self.database)
         form.addRow(self.tr("服务器账号"), self.user)
         form.addRow(self.tr("服务器密码"), self.password)
-        self.problem = QLabel()
+        self.problem = plain(QLabel())
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #b00020;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
@@ -162,7 +163,7 @@ def open_other_database(window: QWidget, settings: QSettings | None) -> bool:
     try:
         subprocess.Popen([*command, "--db", dialog.location()], env=env, start_new_session=True)
     except OSError as exc:
-        QMessageBox.critical(window, dialog.windowTitle(), window.tr("无法打开新窗口：{0}").format(exc))
+        typed_text.critical(window, dialog.windowTitle(), window.tr("无法打开新窗口：{0}").format(exc))
         return False
     window.close()
     return True

@@ -9,6 +9,7 @@ from services.access import VIEWER
 from services.safety import audit
 from services.safety.privacy import can_see_full_ids
 from services.workspace import Workspace
+from ui.widgets import typed_text
 
 
 def _tr(text: str) -> str:
@@ -21,7 +22,7 @@ def confirm_full_id_export(parent: QWidget | None, what: str, role: str | None) 
         QMessageBox.information(parent, _tr("导出"),
                                 _tr("当前账号（{0}）只能导出隐去部分数字的身份证号码。").format(role))
         return False
-    answer = QMessageBox.question(
+    answer = typed_text.question(
         parent, _tr("导出完整身份证号码"),
         _tr("“{0}”将包含完整的身份证号码。\n这是党员的个人信息：请只交给需要的人，用后妥善保管或删除。\n"
             "本次导出会记入操作日志。继续吗？").format(what),

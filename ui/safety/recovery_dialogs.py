@@ -19,6 +19,7 @@ from services.access import VIEWER
 from services.errors import DangxunError
 from services.safety import recovery
 from services.workspace import Workspace
+from ui.widgets.typed_text import plain
 
 
 class RecoveryCodeDialog(QDialog):
@@ -28,8 +29,8 @@ class RecoveryCodeDialog(QDialog):
         super().__init__(parent)
         self.code = code
         self.setWindowTitle(self.tr("恢复码 — 只显示这一次"))
-        intro = QLabel(self.tr("这是管理员账号“{0}”的恢复码。忘记密码时，在登录窗口点“忘记密码…”，"
-                               "输入恢复码即可设置新密码。").format(username))
+        intro = plain(QLabel(self.tr("这是管理员账号“{0}”的恢复码。忘记密码时，在登录窗口点“忘记密码…”，"
+                                     "输入恢复码即可设置新密码。").format(username)))
         intro.setWordWrap(True)
         self.code_label = QLabel(code)
         self.code_label.setObjectName("recovery_code")
@@ -92,7 +93,7 @@ class RecoveryResetDialog(QDialog):
         form.addRow(self.tr("恢复码"), self.code_edit)
         form.addRow(self.tr("新密码"), self.password_edit)
         form.addRow(self.tr("再输一次"), self.confirm_edit)
-        self.message_label = QLabel()
+        self.message_label = plain(QLabel())
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #B71C1C;")
         self.message_label.hide()

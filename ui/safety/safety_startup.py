@@ -20,6 +20,8 @@ from services.errors import DangxunError, DatabaseLockedError
 from services.safety.location import Location
 from services.safety.lock import DatabaseLock, LockFileError, acquire_lock, describe_stale
 from services.safety.recognise import DamagedDatabaseError, is_writable
+from ui.widgets import typed_text
+from ui.widgets.typed_text import as_typed
 
 # The workspace, storage, backups and the login dialog import SQLAlchemy: they are imported after the
 # lock is taken, so that the window can show the roll's first screen before (ui/app.py).
@@ -76,7 +78,7 @@ def login(ws: Workspace, parent: QWidget | None, username: str, where: str) -> b
 def _tell(parent: QWidget | None, message: str, interactive: bool) -> None:
     print(f"错误：{message}", file=sys.stderr)
     if interactive:
-        QMessageBox.critical(parent, TITLE, message)
+        typed_text.critical(parent, TITLE, message)
 
 
 READ_ONLY_BANNER = "只读：另一窗口正在编辑该数据库，现在只能查看，不能修改。"
@@ -233,7 +235,7 @@ def _ask_server_password(parent: QWidget | None, why: str) -> str | None:
     """The server's password, asked when the server refused without one (None: the clerk gave up)."""
     from PySide6.QtWidgets import QInputDialog, QLineEdit
 
-    text, ok = QInputDialog.getText(parent, TITLE, why + "\n\n" + QCoreApplication.translate("startup", "服务器密码："),
+    text, ok = QInputDialog.getText(parent, TITLE, as_typed(why + "\n\n" + QCoreApplication.translate("startup", "服务器密码：")),
                                     QLineEdit.EchoMode.Password)
     return text if ok and text else None
 
@@ -263,7 +265,7 @@ def _open_or_offer_restore(path: Path, folder: Path, actor: str, parent: QWidget
 def _ask_restore(parent: QWidget | None, damaged: DamagedDatabaseError) -> bool:
     text = QCoreApplication.translate(
         "safety_startup", "{0}\n\n现在从这个备份恢复吗？损坏的文件会先另存到备份文件夹，不会删除。").format(damaged.message)
-    answer = QMessageBox.question(parent, TITLE, text,
+    answer = typed_text.question(parent, TITLE, text,
                                   QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                                   QMessageBox.StandardButton.Yes)
     return answer == QMessageBox.StandardButton.Yes

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.typed_text import plain
+
 LOGOUT_SHORTCUT = "Ctrl+Shift+L"
 LOCK_SHORTCUT = "Ctrl+L"
 _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
@@ -92,7 +94,7 @@ class LockDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("用户名"), self.username_edit)
         form.addRow(self.tr("密码"), self.password_edit)
-        self.message_label = QLabel()
+        self.message_label = plain(QLabel())
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #B71C1C;")
         self.message_label.hide()

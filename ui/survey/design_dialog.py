@@ -28,6 +28,7 @@ from services.errors import DangxunError
 from services.survey import surveys
 from services.survey import tally as t
 from ui.widgets.edit_guard import DiscardGuard
+from ui.widgets.typed_text import plain
 
 KIND_ORDER = (t.SINGLE, t.MULTIPLE, t.SCALE, t.TEXT)
 
@@ -62,7 +63,7 @@ class DesignDialog(DiscardGuard, QDialog):
         add.clicked.connect(lambda: self.add_question())
         remove = QPushButton(self.tr("删除所选题目"))
         remove.clicked.connect(self.on_remove_clicked)
-        self.error_label = QLabel()
+        self.error_label = plain(QLabel())
         self.error_label.setObjectName("error_label")
         self.error_label.setStyleSheet("color: #B71C1C;")
         self.error_label.setWordWrap(True)

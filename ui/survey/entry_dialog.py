@@ -22,6 +22,7 @@ from services.errors import DangxunError
 from services.survey import surveys
 from ui.survey.entry_table_model import EntryTableModel
 from ui.widgets.edit_guard import DiscardGuard
+from ui.widgets.typed_text import plain
 
 
 class EntryGridView(QTableView):
@@ -74,7 +75,7 @@ class EntryDialog(DiscardGuard, QDialog):
         hint = QLabel(self.tr("每行一份答卷。选择题填选项字母（多选如 AC），量表题填分值，填空题照录文字；"
                               "空着表示未答。回车跳到下一格。已有%d份答卷。") % result.info.responses)
         hint.setWordWrap(True)
-        self.error_label = QLabel()
+        self.error_label = plain(QLabel())
         self.error_label.setObjectName("error_label")
         self.error_label.setStyleSheet("color: #B71C1C;")
         self.error_label.setWordWrap(True)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from services.errors import ValidationError
 from services.survey import tally as t
 from services.survey.surveys import LETTERS, QuestionInfo, parse_paper_answer
+from ui.widgets.typed_text import as_typed
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR = QColor("#FFCDD2")
@@ -42,7 +43,7 @@ class EntryTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and problem:
             return ERROR
         if role == Qt.ItemDataRole.ToolTipRole:
-            return problem or self._hint(self.questions[index.column()])
+            return as_typed(problem or self._hint(self.questions[index.column()]))
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
@@ -69,7 +70,7 @@ class EntryTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return f"{q.number}．{q.title[:8]}"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{q.number}．{q.title}\n{self._hint(q)}"
+                return as_typed(f"{q.number}．{q.title}\n{self._hint(q)}")
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole \
                 and 0 <= section < len(self._rows):
             return section + 1

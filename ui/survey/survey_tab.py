@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QScrollArea,
     QSplitter,
     QTableView,
@@ -32,11 +31,13 @@ from ui.survey.design_dialog import DesignDialog
 from ui.survey.entry_dialog import EntryDialog
 from ui.survey.question_chart import QuestionChart
 from ui.survey.survey_table_model import SurveyTableModel
+from ui.widgets import typed_text
 from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.file_dialogs import open_file, save_file
 from ui.widgets.icons import icon
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
+from ui.widgets.typed_text import plain
 
 KINDS = ("survey", "survey_question", "survey_response", "survey_answer", "activity")
 TEXT_SHOWN = 30  # free-text answers listed in the window (the report lists them all)
@@ -197,7 +198,7 @@ class SurveyTab(QWidget):
                 widget.deleteLater()
 
     def _label(self, text: str, name: str = "", bold: bool = False) -> QLabel:
-        label = QLabel(text)
+        label = plain(QLabel(text))  # titles and answers as typed
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if name:
@@ -279,7 +280,7 @@ class SurveyTab(QWidget):
         self.search.selectAll()
 
     def _warn(self, exc: DangxunError) -> None:
-        QMessageBox.warning(self, self.tr("问卷调查"), exc.message)
+        typed_text.warning(self, self.tr("问卷调查"), exc.message)
 
     def import_data(self, path: str | None = None) -> int | None:
         """Import a 问卷星 export (asks for the file unless given); returns the new survey's id."""

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from services.survey.surveys import SOURCE_LABELS, SurveyInfo
 from ui.widgets.list_table_model import ListTableModel
+from ui.widgets.typed_text import as_typed
 
 
 class SurveyTableModel(ListTableModel[SurveyInfo]):
@@ -20,7 +21,7 @@ class SurveyTableModel(ListTableModel[SurveyInfo]):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (1, 5):
             # Title and activity are elided in their columns: whole on hover.
-            return super().data(index, Qt.ItemDataRole.DisplayRole) or None
+            return as_typed(super().data(index, Qt.ItemDataRole.DisplayRole) or "") or None
         return super().data(index, role)
 
     def row_of(self, survey_id: int) -> int:

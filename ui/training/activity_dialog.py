@@ -32,6 +32,7 @@ from services.errors import DangxunError, ValidationError
 from services.plan.audience import AUDIENCES
 from services.training.activities import COMPLETION_RULES, PAID_BY, ActivityInfo, ActivityTypeInfo
 from ui.widgets.edit_guard import DiscardGuard
+from ui.widgets.typed_text import plain
 
 SaveFn = Callable[[dict[str, Any], list[dict[str, Any]]], Any]
 SESSION_HEADERS = ("日期", "开始时间", "结束时间", "学时", "主题", "地点")
@@ -140,7 +141,7 @@ class ActivityDialog(DiscardGuard, QDialog):
         hint = QLabel(self.tr("每个课次一行；日期写作 2024-05-06，时间写作 09:00。不分课次的活动保留一行即可。"))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #616161")
-        self.moved_label = QLabel()
+        self.moved_label = plain(QLabel())
         self.moved_label.setObjectName("moved_label")
         self.moved_label.setWordWrap(True)
         self.moved_label.setStyleSheet("color: #1565C0")
@@ -151,7 +152,7 @@ class ActivityDialog(DiscardGuard, QDialog):
         inner.addWidget(self.moved_label)
         inner.addWidget(hint)
 
-        self.error_label = QLabel()
+        self.error_label = plain(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #B71C1C")
         self.error_label.hide()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from services.training.activities import ActivityInfo
+from ui.widgets.typed_text import as_typed
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,7 +58,7 @@ class ActivityTableModel(QAbstractTableModel):
             return COLUMNS[index.column()][1](a)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (0, 1, 2):
             # The columns beside the title are narrow: the whole date range, title and type on hover.
-            return COLUMNS[index.column()][1](a)
+            return as_typed(COLUMNS[index.column()][1](a))
         if role == Qt.ItemDataRole.ForegroundRole and a.status in ("已取消", "已归档"):
             return QBrush(_GREY)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 3:

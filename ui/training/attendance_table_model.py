@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from services.training.attendance import STATUSES, Cell, Grid
+from ui.widgets.typed_text import as_typed
 
 Index = QModelIndex | QPersistentModelIndex
 Writer = Callable[[int, int, str | None], Cell | None]  # (session_id, member_id, status) → cell
@@ -138,7 +139,7 @@ class AttendanceTableModel(QAbstractTableModel):
                 return f"{self.member_hours(p.member_id):g}"
             return None
         if role == Qt.ItemDataRole.ToolTipRole and cell is not None and cell.reason:
-            return cell.reason
+            return as_typed(cell.reason)
         if role == Qt.ItemDataRole.BackgroundRole and cell is not None:
             return QBrush(QColor(STATUS_COLOURS[cell.status]))
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= len(FIXED):

@@ -16,6 +16,7 @@ from services.errors import DangxunError
 from services.training import certificates
 from services.workspace import Workspace
 from ui.widgets.errors import show_error
+from ui.widgets.typed_text import plain
 
 
 class CertificateVerifyDialog(QDialog):
@@ -32,7 +33,7 @@ class CertificateVerifyDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.text_edit, 1)
         row.addWidget(verify)
-        self.result_label = QLabel(self.tr("离线核验：无需联网，只查本机的发证记录和校验码。"))
+        self.result_label = plain(QLabel(self.tr("离线核验：无需联网，只查本机的发证记录和校验码。")))  # quotes a typed number
         self.result_label.setWordWrap(True)
         close = QPushButton(self.tr("关闭"))
         close.clicked.connect(self.accept)

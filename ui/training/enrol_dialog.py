@@ -33,6 +33,7 @@ from services.roll import branches, members
 from services.training import activities, enrolment
 from services.workspace import EDITOR, Workspace
 from ui.widgets.file_dialogs import open_file
+from ui.widgets.typed_text import plain
 
 AUDIENCE_PAGE = 6  # 按培训对象: the members the activity's audience names
 
@@ -112,7 +113,7 @@ class EnrolDialog(QDialog):
         self.tabs.addTab(file_page, self.tr("从名单导入"))
         audience_page = QWidget()
         audience = audience_of(self._target_group)
-        self.audience_label = QLabel()
+        self.audience_label = plain(QLabel())
         self.audience_label.setWordWrap(True)
         words = self.tr("本活动的培训对象：%1").replace("%1", self._target_group or audience + self.tr("（未填写）"))
         rule = audience_stats.AUDIENCE_RULES.get(audience)
@@ -130,8 +131,8 @@ class EnrolDialog(QDialog):
         self.joined_from.textChanged.connect(lambda _t: self.update_count())
         self.joined_to.textChanged.connect(lambda _t: self.update_count())
 
-        self.count_label = QLabel()
-        self.error_label = QLabel()
+        self.count_label = plain(QLabel())
+        self.error_label = plain(QLabel())
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #B71C1C")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

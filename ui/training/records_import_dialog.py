@@ -28,6 +28,7 @@ from services.workspace import EDITOR, Workspace
 from ui.widgets.errors import error_text, log_error
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import run_with_progress
+from ui.widgets.typed_text import plain
 
 ON_EXISTING_LABELS = (("update", "以文件为准更新已有记录"), ("skip", "跳过已有记录"), ("refuse", "有不同的已有记录时拒绝"))
 
@@ -63,9 +64,9 @@ class RecordsImportDialog(QDialog):
         mode.addWidget(self.mode_combo)
         mode.addStretch(1)
         mode.addWidget(check)
-        self.summary_label = QLabel(self.tr("先选择文件并检查；有错误的行会列在下面，改正前不会写入任何记录。"))
+        self.summary_label = plain(QLabel(self.tr("先选择文件并检查；有错误的行会列在下面，改正前不会写入任何记录。")))
         self.summary_label.setWordWrap(True)
-        self.source_label = QLabel()
+        self.source_label = plain(QLabel())
         self.source_label.setObjectName("source_label")
         self.source_label.setWordWrap(True)
         self.problems = QTableWidget(0, 3)

@@ -21,6 +21,7 @@ from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.enrol_dialog import EnrolDialog
 from ui.training.records_import_dialog import RecordsImportDialog
+from ui.widgets import typed_text
 from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.errors import show_error
 
@@ -65,6 +66,7 @@ class TrainingActions:
             .replace("%1", who).replace("%2", exc.at_stake[0].activity_title).replace("%3", str(len(exc.at_stake))),
             QMessageBox.StandardButton.NoButton, self._widget())
         box.setObjectName("confirm_revoke")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # names and a typed title
         revoke = box.addButton(tr("更改并作废证书"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(tr("不更改"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
@@ -160,7 +162,7 @@ class TrainingActions:
         with self.ws.read() as s:
             taken = activities.attendance_count(s, a.id)
         if taken:
-            QMessageBox.information(self._widget(), tr("删除活动"), tr(
+            typed_text.information(self._widget(), tr("删除活动"), tr(
                 "“%1”已有考勤记录，不能删除。可在“状态”中改为“已取消”或“已归档”，历史记录会保留。").replace("%1", a.title))
             return
         if not confirm_irreversible(self._widget(), tr("删除活动"), tr("删除“%1”？此操作不能撤销。").replace("%1", a.title),

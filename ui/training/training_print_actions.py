@@ -16,6 +16,7 @@ from services.training import activities, certificates
 from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.certificate_verify_dialog import CertificateVerifyDialog
+from ui.widgets import typed_text
 from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
@@ -89,7 +90,7 @@ class TrainingPrintActions:
         with ws.read() as s:
             refusal = certificates.issuing_refusal(s, activity_id)
         if refusal:
-            QMessageBox.information(self._widget(), tr("结业证书"), refusal)
+            typed_text.information(self._widget(), tr("结业证书"), refusal)
             return
         if not confirm_irreversible(self._widget(), tr("结业证书"), tr(
                 "为“%1”中符合结业条件的学员颁发结业证书？\n\n证书编号颁发后登记在册，不能删除；"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 
@@ -16,6 +17,7 @@ def confirm_irreversible(parent: QWidget | None, title: str, text: str, do_text:
     yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
     box = QMessageBox(QMessageBox.Icon.Question, title, text, yes | no, parent)
     box.setObjectName("confirm_irreversible")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # it names what it deletes as typed
     box.button(yes).setText(do_text)
     box.button(no).setText(keep_text)
     box.setDefaultButton(no)

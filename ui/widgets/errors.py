@@ -17,10 +17,11 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from services.errors import DangxunError
 from services.logfile import append_error
+from ui.widgets import typed_text
 
 TITLE = "党员教育培训管理系统"
 
@@ -38,9 +39,9 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
     """A refusal or failure, in a warning box; an unexpected error is also written to the log."""
     if not isinstance(exc, DangxunError | OSError):
         path = log_error(exc, title)
-        QMessageBox.warning(parent, title, _tr("{0}\n\n详细信息已记入日志文件：\n{1}").format(error_text(exc), path))
+        typed_text.warning(parent, title, _tr("{0}\n\n详细信息已记入日志文件：\n{1}").format(error_text(exc), path))
         return
-    QMessageBox.warning(parent, title, error_text(exc))
+    typed_text.warning(parent, title, error_text(exc))
 
 
 def log_error(exc: BaseException, where: str = "") -> Path:
@@ -79,7 +80,7 @@ class ErrorReporter(QObject):
     def _show(self, summary: str, path: str) -> None:
         self.shown.append(summary)
         parent = QApplication.activeWindow()
-        QMessageBox.critical(
+        typed_text.critical(
             parent, _tr("程序出错"),
             _tr("程序遇到了意外错误，刚才的操作可能没有完成（已保存的数据不受影响）。\n\n"
                 "错误：{0}\n\n详细信息已记入日志文件：\n{1}\n\n如问题反复出现，请把这个文件交给维护人员。")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 from services.errors import CancelledError, DangxunError
 from services.logfile import append_error
 from ui.widgets.errors import report_unexpected, show_error
+from ui.widgets.typed_text import as_typed
 
 ProgressFn = Callable[[int, str], None]
 JobFn = Callable[[ProgressFn, threading.Event], Any]
@@ -135,7 +136,7 @@ class JobRunner(QObject):
         job = Job(fn)
         dialog = QProgressDialog(parent)
         dialog.setWindowTitle(title)
-        dialog.setLabelText(title)
+        dialog.setLabelText(as_typed(title))
         dialog.setCancelButtonText(dialog.tr("取消"))
         dialog.setRange(0, 100)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -161,7 +162,7 @@ class JobRunner(QObject):
         def on_progress(percent: int, text: str) -> None:
             dialog.setValue(max(0, min(100, percent)))
             if text and not job.cancel.is_set():
-                dialog.setLabelText(text)
+                dialog.setLabelText(as_typed(text))  # a file's name as written
 
         def close_dialog() -> None:
             timer.stop()

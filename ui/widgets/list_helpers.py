@@ -44,6 +44,7 @@ class EmptyNotice(QLabel):
         self.setObjectName("empty_notice")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the search as typed
         self.setStyleSheet("color: palette(mid); padding: 24px;")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()

@@ -42,6 +42,7 @@ from services.pdf import pdf_render
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
+from ui.widgets.typed_text import plain
 
 # Rendered once at this resolution, then scaled on screen: sharp enough up to 150 % of A4's real size.
 PREVIEW_DPI = 144
@@ -199,7 +200,7 @@ class PdfPreviewDialog(QDialog):
                 pages_layout.addWidget(more, 0, Qt.AlignmentFlag.AlignHCenter)
         else:
             text = problem or self.tr("本机无法在程序内预览 PDF。请点“用系统程序打开”查看和打印。")
-            note = QLabel(text + "\n" + self.tr("文件：%1").replace("%1", str(self.pdf)))
+            note = plain(QLabel(text + "\n" + self.tr("文件：%1").replace("%1", str(self.pdf))))
             note.setWordWrap(True)
             pages_layout.addWidget(note)
         self.scroll = scroll = QScrollArea()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QTableWidgetItem
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QTableWidgetItem
 
 from services.access import VIEWER
 from services.safety.storage import Database
@@ -66,7 +66,7 @@ def test_bad_file_is_reported(qtbot, ws: Workspace, samples: Path, monkeypatch: 
     tab = SurveyTab(ws)
     qtbot.addWidget(tab)
     shown: list[str] = []
-    monkeypatch.setattr("ui.survey.survey_tab.QMessageBox.warning", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
     assert tab.import_data(str(samples / "roll_clean.xlsx")) is None
     assert shown and "不是可以导入的问卷星答卷" in shown[0]
     assert tab.model.rowCount() == 0

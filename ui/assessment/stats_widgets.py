@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.assessment.stats_table_model import RowsTableModel
-from ui.widgets.typed_text import as_typed, plain
+from ui.widgets.typed_text import as_typed, plain, window_title
 
 ACCENT = "#B71C1C"
 
@@ -103,7 +103,7 @@ class DrillDownDialog(QDialog):
                  payloads: Sequence[Any] | None = None, on_open: Callable[[Any], object] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(window_title(title))
         self.model = RowsTableModel(headers, self)
         self.model.set_rows(rows, payloads)
         layout = QVBoxLayout(self)

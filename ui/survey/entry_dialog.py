@@ -22,7 +22,7 @@ from services.errors import DangxunError
 from services.survey import surveys
 from ui.survey.entry_table_model import EntryTableModel
 from ui.widgets.edit_guard import DiscardGuard
-from ui.widgets.typed_text import plain
+from ui.widgets.typed_text import plain, window_title
 
 
 class EntryGridView(QTableView):
@@ -62,7 +62,7 @@ class EntryDialog(DiscardGuard, QDialog):
         self.survey_id = survey_id
         with ws.read() as session:
             result = surveys.get_survey(session, survey_id)
-        self.setWindowTitle(self.tr("录入纸质答卷 — %s") % result.info.title)
+        self.setWindowTitle(window_title(self.tr("录入纸质答卷 — %s") % result.info.title))
         self.model = EntryTableModel(result.questions, self)
         self.view = EntryGridView(self)
         self.view.setObjectName("entry_grid")

@@ -42,7 +42,7 @@ from services.pdf import pdf_render
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
-from ui.widgets.typed_text import plain
+from ui.widgets.typed_text import plain, window_title
 
 # Rendered once at this resolution, then scaled on screen: sharp enough up to 150 % of A4's real size.
 PREVIEW_DPI = 144
@@ -173,7 +173,7 @@ class PdfPreviewDialog(QDialog):
     def __init__(self, pdf: Path, title: str, parent: QWidget | None = None, max_pages: int = 20) -> None:
         super().__init__(parent)
         self.pdf = Path(pdf)
-        self.setWindowTitle(title)
+        self.setWindowTitle(window_title(title))
         problem = ""
         self.pages: list[QImage] = []
         self._render_dpi: float = PREVIEW_DPI

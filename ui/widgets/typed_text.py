@@ -48,3 +48,9 @@ def warning(parent: QWidget | None, title: str, text: str, *args: Any) -> QMessa
 
 def critical(parent: QWidget | None, title: str, text: str, *args: Any) -> QMessageBox.StandardButton:
     return QMessageBox.critical(parent, title, as_typed(text), *args)
+
+
+def window_title(text: str) -> str:
+    """`text` for setWindowTitle: Qt takes “[*]” there for the place of the unsaved-changes mark and drops it;
+    “[*][*]” shows one “[*]”, as typed (a survey titled 问卷[*] kept its name)."""
+    return text.replace("[*]", "[*][*]")

@@ -419,9 +419,12 @@ BRANCH_NAME_MOST = 100
 
 
 def normalize_branch_name(value: Any) -> str | None:
-    """A branch's name as compared and kept (clean_text); empty gives None; over BRANCH_NAME_MOST characters is
+    """A branch's name as the office wrote it (keep_text: full-width brackets and spaces kept), on one line;
+    empty gives None. Branches are found by `fold_key` of their names. Over BRANCH_NAME_MOST characters is
     refused here, where a roll's rows are checked, not first when the branch is made."""
-    text = clean_text(value)
+    text = keep_text(value)
+    if "\n" in text or "\t" in text:  # a line break typed into a cell: the name is one line in every list
+        text = re.sub(r"[\t\n]+", " ", text)
     if len(text) > BRANCH_NAME_MOST:
         raise NormalizeError(f"支部名称过长（超过{BRANCH_NAME_MOST}个字符）")
     return text or None

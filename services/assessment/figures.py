@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from models import Activity, ActivityType
 from services.assessment.stats import MemberFigure, StatsDetail, hours_round, member_figures
 from services.errors import ValidationError
+from services.normalize import fold_key, keep_text
 
 # MemberFigure and member_figures (the members behind a figure, with the target that applies) are
 # defined beside the statistics, which the report also reads; this module is where views ask.
@@ -121,8 +122,14 @@ def branch_counts(detail: StatsDetail) -> list[tuple[int, str, int]]:
 
 
 def branch_id_by_name(detail: StatsDetail, name: str) -> int:
+    """The branch named `name` as typed: as stored, else by fold_key (第十二党支部(临时) is 第十二党支部（临时）)."""
+    typed = keep_text(name)
     for b, branch in detail.branch_names.items():
-        if branch == name:
+        if branch == typed:
+            return b
+    key = fold_key(typed)
+    for b, branch in detail.branch_names.items():
+        if key and fold_key(branch) == key:
             return b
     raise ValidationError(f"党支部“{name}”不存在", "branch")
 

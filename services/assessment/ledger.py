@@ -32,7 +32,7 @@ from services.assessment.stats import ATTENDED, CANCELLED_STATUS, hours_round
 from services.assessment.targets import load_year_targets, roll_span
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf, save_workbook
-from services.normalize import format_partial, mask_id_number
+from services.normalize import fold_key, format_partial, mask_id_number
 from services.pdf.pdf_layout import cn_date, numbered_canvas
 from services.plan import rule_lists
 
@@ -271,7 +271,7 @@ def shortfalls(session: Session, year: int, today: dt.date | None = None) -> lis
     """
     today = today or dt.date.today()
     ledger = year_ledger(session, year)
-    branch_names = set(session.scalars(select(Branch.name)))
+    branch_keys = {fold_key(name) for name in session.scalars(select(Branch.name))}
     acts = session.execute(
         select(Activity.id, Activity.title, ActivityType.name, Activity.start_date, Activity.organiser,
                Activity.place, Activity.hours)
@@ -285,7 +285,9 @@ def shortfalls(session: Session, year: int, today: dt.date | None = None) -> lis
         if row.verdict != NOT_MET:
             continue
         if row.branch_id not in out:
-            mine = [u for u in upcoming if u.organiser not in branch_names or u.organiser == row.branch]
+            # An organiser is a branch when it names one, in any spelling (第十二党支部(临时) is 第十二党支部（临时）).
+            own = fold_key(row.branch)
+            mine = [u for u in upcoming if fold_key(u.organiser) not in branch_keys or fold_key(u.organiser) == own]
             out[row.branch_id] = BranchShortfall(row.branch_id, row.branch, [], mine)
         out[row.branch_id].rows.append(row)
     return list(out.values())

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Branch, Member
 from services.demo.records import mark_demo, refuse_unless_empty
 from services.errors import ConflictError
-from services.normalize import id_check_digit
+from services.normalize import fold_key, id_check_digit
 from services.roll.members import derived_name_fields
 from services.safety import changelog
 
@@ -66,11 +66,12 @@ def seed_demo(session: Session, members: int = 100, branches: int = 11, seed: in
     while len(names) < branches - 1:
         names.append(f"第{len(names) + 1}党支部")
     names.append(BRANCH_NAMES[-1])
-    existing = {b.name: b for b in session.scalars(select(Branch))}
+    # A branch the office already made under a demo name, in any spelling (全角/半角), is reused.
+    existing = {fold_key(b.name): b for b in session.scalars(select(Branch))}
     branch_ids = []
     created = []
     for order, name in enumerate(names, start=1):
-        branch = existing.get(name)
+        branch = existing.get(fold_key(name))
         if branch is None:
             branch = Branch(name=name, sort_order=order)
             session.add(branch)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import AccountBranch, Branch, Member
 from services import access
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
-from services.normalize import clean_text, normalize_branch_name
+from services.normalize import fold_key, keep_text, normalize_branch_name
 from services.roll.records import BranchInfo
 from services.safety import changelog
 
@@ -23,18 +25,68 @@ def _clean_name(name: str) -> str:
     return text
 
 
+class BranchNames:
+    """Every branch's name and the key it is found by, from one query (the table is small: a few hundred
+    rows at most), for a command or a whole roll.
+
+    A name is found as stored, else through `fold_key`: `第十二党支部(临时)` finds the stored
+    `第十二党支部（临时）`. Two stored names with one key (kept from before keys were compared): the
+    one first in the roll's order answers the key; each still answers its exact spelling.
+    """
+
+    def __init__(self, rows: Iterable[tuple[int, str]]) -> None:
+        self.ids: dict[str, int] = {}
+        self.names: dict[str, str] = {}
+        for id_, name in rows:
+            self.add(name, id_)
+
+    @classmethod
+    def load(cls, session: Session) -> BranchNames:
+        rows = session.execute(select(Branch.id, Branch.name).order_by(Branch.sort_order, Branch.id))
+        return cls((id_, name) for id_, name in rows)
+
+    def add(self, name: str, id_: int) -> None:
+        self.ids.setdefault(name, id_)
+        self.names.setdefault(fold_key(name), name)
+
+    def stored(self, typed: str) -> str | None:
+        """The stored name `typed` means, or None when no branch is so named."""
+        if typed in self.ids:
+            return typed
+        return self.names.get(fold_key(typed)) if typed else None
+
+    def id_of(self, typed: str) -> int | None:
+        name = self.stored(typed)
+        return None if name is None else self.ids[name]
+
+
+def _duplicate(name: str, existing: str) -> str:
+    if name == existing:
+        return f"党支部“{name}”已存在"
+    return f"党支部“{name}”与已有的党支部“{existing}”只是写法不同（全角半角、空格或大小写），视为同一支部，不能重复新建"
+
+
 def get_branch(session: Session, name_or_id: str | int) -> Branch:
-    if isinstance(name_or_id, int):
-        branch = session.get(Branch, name_or_id)
-    else:
-        branch = session.scalar(select(Branch).where(Branch.name == clean_text(name_or_id)))
+    """A branch by id, or by name as typed (compared through fold_key)."""
+    branch = session.get(Branch, name_or_id) if isinstance(name_or_id, int) else find_branch(session, name_or_id)
     if branch is None:
         raise NotFoundError(f"没有名为“{name_or_id}”的党支部")
     return branch
 
 
 def find_branch(session: Session, name: str) -> Branch | None:
-    return session.scalar(select(Branch).where(Branch.name == clean_text(name)))
+    """The branch named `name` as typed (full-width or half-width brackets, spaces: compared through fold_key)."""
+    found = BranchNames.load(session).id_of(keep_text(name))
+    return None if found is None else session.get(Branch, found)
+
+
+def _same_key(session: Session, name: str, other_than: int | None = None) -> str | None:
+    """The stored name of another branch whose name has the key of `name`: a duplicate."""
+    key = fold_key(name)
+    for id_, stored in session.execute(select(Branch.id, Branch.name).order_by(Branch.sort_order, Branch.id)):
+        if id_ != other_than and fold_key(stored) == key:
+            return str(stored)
+    return None
 
 
 def list_branches(session: Session) -> list[BranchInfo]:
@@ -52,8 +104,9 @@ def list_branches(session: Session) -> list[BranchInfo]:
 def create_branch(session: Session, name: str, actor: str) -> BranchInfo:
     access.require_office(session, "新建党支部")
     name = _clean_name(name)
-    if find_branch(session, name) is not None:
-        raise ConflictError(f"党支部“{name}”已存在")
+    existing = _same_key(session, name)
+    if existing is not None:
+        raise ConflictError(_duplicate(name, existing))
     last = session.scalar(select(func.max(Branch.sort_order))) or 0
     branch = Branch(name=name, sort_order=last + 1)
     session.add(branch)
@@ -69,8 +122,9 @@ def rename_branch(session: Session, branch_id: int, new_name: str, actor: str) -
     new_name = _clean_name(new_name)
     if new_name == branch.name:
         return
-    if find_branch(session, new_name) is not None:
-        raise ConflictError(f"党支部“{new_name}”已存在")
+    existing = _same_key(session, new_name, other_than=branch.id)
+    if existing is not None:
+        raise ConflictError(_duplicate(new_name, existing))
     old = branch.name
     branch.name = new_name
     changelog.record(session, actor, "update", "branch", branch.id, f"党支部“{old}”更名为“{new_name}”",

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Member
@@ -41,6 +41,7 @@ from services.normalize import (
     partial_end,
     partial_start,
 )
+from services.roll.branches import BranchNames, find_branch
 
 # The plain records live in services/roll/records.py (no database import); imported from here too.
 from services.roll.records import RECORD_FIELDS, MemberRecord, RollCounts  # noqa: F401
@@ -243,8 +244,9 @@ def list_members(
     """Members ordered by branch, then 按姓氏笔画; every filter is optional (a branch account: its
     branches); `limit`: the first rows only."""
     stmt = access.scope(session, _record_query(), branch=Member.branch_id)
-    if branch:
-        stmt = stmt.where(Branch.name == clean_text(branch))
+    if branch:  # as typed: 第十二党支部(临时) lists the members of the stored 第十二党支部（临时）
+        named = BranchNames.load(session).id_of(keep_text(branch))
+        stmt = stmt.where(Member.branch_id == named) if named is not None else stmt.where(false())
     if branch_id is not None:
         stmt = stmt.where(Member.branch_id == branch_id)
     if membership:
@@ -353,7 +355,7 @@ def _writable(session: Session, member_id: int) -> Member:
 
 
 def _resolve_branch(session: Session, name: str, problems: list[FieldProblem]) -> Branch | None:
-    branch = session.scalar(select(Branch).where(Branch.name == name))
+    branch = find_branch(session, name)
     if branch is None:
         problems.append(FieldProblem("branch", f"党支部“{name}”不存在，请先新建该支部", column="所在党支部"))
     return branch

@@ -321,7 +321,7 @@ def export_members(session: Session, out: Path | str, branch: str | None = None,
     """
     if records is None:
         if branch:
-            get_branch(session, branch)
+            branch = get_branch(session, branch).name  # as stored, however it was typed
         records = list_members(session, branch=branch)
     else:
         records = privacy.for_session(session, access.visible_records(session, records))

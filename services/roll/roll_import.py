@@ -23,7 +23,7 @@ from services.files.safe_write import FileWriteError, save_workbook
 from services.files.spreadsheet import ReadAhead, SheetInfo, Table, read_table
 from services.normalize import clean_text, fold_key
 from services.progress import Progress, RowProblem, bulk_work, tick
-from services.roll.branches import create_branch
+from services.roll.branches import BranchNames, create_branch
 from services.roll.members import LABELS, MEMBER_FIELDS
 from services.roll.roll_clean import clean_rows
 from services.safety import changelog
@@ -200,7 +200,8 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     present = table.fields
     header_for = {key: table.header_of(key) or LABELS.get(key, key) for key in SYNONYMS}
     existing = _existing_members(session)
-    branches = set(session.scalars(select(Branch.name)))
+    branches = BranchNames.load(session)
+    new_named: dict[str, str] = {}  # a branch not yet on the roll: fold_key → its first spelling in the file
     allowed = _allowed_branches(session)
     first_row: dict[str, int] = {}
     total = max(1, len(table.rows))
@@ -234,14 +235,17 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
             plan.refused.extend(row_problems)
             plan.refused_cells[trow.number] = trow.cells
             continue
-        branch = clean["branch"]
+        # The branch as the file types it finds the stored one through fold_key (第十二党支部(临时) is
+        # 第十二党支部（临时）); a new branch takes the file's first spelling.
+        branch = clean["branch"] = branches.stored(clean["branch"]) or new_named.setdefault(
+            fold_key(clean["branch"]), clean["branch"])
         if allowed is not None and (branch not in allowed or (
                 id_number in existing and existing[id_number].branch not in allowed)):
             plan.refused.append(RowProblem(trow.number, header_for["branch"],
                                            f"本账号只能导入{'、'.join(sorted(allowed))}的党员"))
             plan.refused_cells[trow.number] = trow.cells
             continue
-        if branch not in branches and branch not in plan.new_branch_rows:
+        if branch not in branches.ids and branch not in plan.new_branch_rows:
             plan.new_branch_rows[branch] = trow.number
             plan.new_branches.append(branch)
         assert id_number is not None  # a row without problems has a valid ID
@@ -379,8 +383,8 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     allowed = _allowed_branches(session)
     if allowed is not None and any(c["branch"] not in allowed for c in [*plan.added, *(u.values for u in plan.updated)]):
         access.require_branch(session, None, "导入")  # a plan made for another account: refused
-    branch_ids: dict[str, int] = {name: id_ for name, id_ in session.execute(select(Branch.name, Branch.id))}
-    missing = [name for name in plan.new_branches if name not in branch_ids]
+    names = BranchNames.load(session)
+    missing = [name for name in plan.new_branches if names.stored(name) is None]
     if missing and not create_branches:
         raise ValidationError(f"以下党支部尚不存在：{'、'.join(missing)}。确认新建这些支部后才能导入。",
                               field="branch")
@@ -397,8 +401,9 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     created: list[str] = []
     for name in missing:
         info = create_branch(session, name, actor)
-        branch_ids[info.name] = info.id
+        names.add(info.name, info.id)
         created.append(info.name)
+    branch_ids = _branch_ids(names, plan)
     total = max(1, len(plan.added) + len(plan.updated) + len(plan.restored))
     done = 0
     # The first chunk goes in as any write (and opens SQLite's transaction); a large roll into a
@@ -448,6 +453,19 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     )
     session.flush()
     return ImportResult(len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), created)
+
+
+def _branch_ids(names: BranchNames, plan: ImportPlan) -> dict[str, int]:
+    """The id of every branch the plan names (one dict for the whole roll)."""
+    wanted = {c["branch"] for c in plan.added} | {
+        u.changes["branch"][1] for u in plan.updated if "branch" in u.changes}
+    ids: dict[str, int] = {}
+    for name in wanted:
+        found = names.id_of(name)
+        if found is None:
+            raise ConflictError(f"党支部“{name}”已不存在（预览之后有人改了它的名称或删除了它）；请重新预览后再导入。")
+        ids[name] = found
+    return ids
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -23,7 +23,8 @@ from services.access import (  # noqa: F401  (re-exported: the roles live in ser
     role_allows,
 )
 from services.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from services.normalize import clean_text
+from services.normalize import keep_text
+from services.roll.branches import BranchNames
 from services.safety import changelog
 
 MAX_FAILED = 5
@@ -94,11 +95,13 @@ def _branches_of(a: Account) -> tuple[tuple[int, ...], tuple[str, ...]]:
 
 
 def resolve_branches(session: Session, names: list[str] | tuple[str, ...]) -> list[Branch]:
-    """The branches named (as on the roll); an unknown name is refused, naming the branches there are."""
+    """The branches named (as on the roll, or differing only in full-width/half-width, spaces, case); an unknown name is refused, naming the branches there are."""
     found: list[Branch] = []
+    named = BranchNames.load(session)
     for raw in names:
-        name = clean_text(raw)
-        branch = session.scalar(select(Branch).where(Branch.name == name))
+        name = keep_text(raw)
+        branch_id = named.id_of(name)  # as typed: 第十二党支部(临时) is the stored 第十二党支部（临时）
+        branch = None if branch_id is None else session.get(Branch, branch_id)
         if branch is None:
             known = "、".join(session.scalars(select(Branch.name).order_by(Branch.sort_order, Branch.id)))
             raise ValidationError(f"没有名为“{name}”的党支部" + (f"（现有：{known}）" if known else "，请先新建该支部"),

@@ -246,7 +246,7 @@ def _print_members(args: argparse.Namespace, detail: Any) -> int:
                      "target_basis": m.target_basis} for m in found])
         return 0
     when = f"{args.year}年" if args.year is not None else f"截至{args.date_to.isoformat()}"
-    print(f"{when}{figures.MEMBER_LISTS[args.members]}" + (f"（{args.branch}）" if args.branch else "")
+    print(f"{when}{figures.MEMBER_LISTS[args.members]}" + (f"（{detail.branch_names[branch_id]}）" if branch_id is not None else "")
           + f"：{len(found)} 名")
     for m in found:
         cells = [m.branch, m.name, m.party_post or "—", m.membership]

@@ -101,9 +101,12 @@ def cmd_export_members(args: argparse.Namespace, ctx: CliContext) -> int:
     # Anyone may export (a 查阅 account gets masked numbers from the service); every export is logged.
     with ctx.workspace().write("export", needs=VIEWER) as uow:
         from services.roll import roll_export  # openpyxl loads only for an export
+        from services.roll.branches import get_branch
 
-        result = roll_export.export_members(uow.session, Path(args.out), branch=args.branch)
-        audit.log_export(uow.session, uow.actor, f"{args.branch or ''}党员花名册",
+        # The branch as stored, however it was typed (第十二党支部(临时) is 第十二党支部（临时）), in the file and the log.
+        branch = get_branch(uow.session, args.branch).name if args.branch else None
+        result = roll_export.export_members(uow.session, Path(args.out), branch=branch)
+        audit.log_export(uow.session, uow.actor, f"{branch or ''}党员花名册",
                          can_see_full_ids(uow.role), rows=result.count, path=str(result.path))
     print(f"已导出{result.count}名党员到 {result.path}", file=sys.stderr)
     return 0

@@ -42,6 +42,8 @@ def test_branch_names_as_typed_in_lists_exports_and_prints(cli: Callable[..., An
     assert run("--db", db, "export-members", str(out), "--branch", "机关 第一党支部").returncode == 0
     cells = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
     assert SPACED in cells and "王芳" in cells and "张伟" not in cells
+    logged = json.loads(run("--db", db, "log", "--action", "export", "--json").stdout)
+    assert any(f"{SPACED}党员花名册" in e["summary"] for e in logged)  # the stored name, not the one typed
 
     pdf = tmp_path / "roll.pdf"
     printed = run("--db", db, "print-roll", str(pdf), "--branch", "第十二党支部(临时)")

@@ -52,11 +52,8 @@ def test_refused_rows_listed(qtbot, roll_db, tmp_path):
     assert not dialog.import_button.isEnabled()
 
 
-def test_a_second_click_on_import_writes_nothing_twice(qtbot, roll_db, samples):
-    from PySide6.QtCore import Qt
-
-    from models import ChangeLog
-
+def _checked(qtbot, roll_db, samples):
+    """The dialog over records.xlsx, shown and checked, with the list of plans it reports imported."""
     dialog = RecordsImportDialog(workspace(roll_db, "tester"))
     qtbot.addWidget(dialog)
     dialog.show()
@@ -65,16 +62,29 @@ def test_a_second_click_on_import_writes_nothing_twice(qtbot, roll_db, samples):
     qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
     imported = []
     dialog.imported.connect(imported.append)
+    return dialog, imported
+
+
+def _one_import_logged(roll_db) -> bool:
+    """One import in the log, and one backup before it (a server takes no file backup before an import)."""
+    from models import ChangeLog
+
+    with roll_db.session_factory() as s:
+        logged = s.scalars(select(ChangeLog.action).where(ChangeLog.summary.contains("导入学时记录"),
+                                                          ChangeLog.action.in_(("backup", "import")))).all()
+    return sorted(logged) == (["import"] if backend.on_server() else ["backup", "import"])
+
+
+def test_a_second_click_on_import_writes_nothing_twice(qtbot, roll_db, samples):
+    from PySide6.QtCore import Qt
+
+    dialog, imported = _checked(qtbot, roll_db, samples)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # before the progress shows
     qtbot.waitUntil(lambda: bool(imported), timeout=20000)
     default_runner().wait_for_done(20000)
     qtbot.wait(50)  # a second job's end would arrive now
-    with roll_db.session_factory() as s:
-        logged = s.scalars(select(ChangeLog.action).where(ChangeLog.summary.contains("导入学时记录"),
-                                                          ChangeLog.action.in_(("backup", "import")))).all()
-    # One import, and one backup before it (a server takes no file backup before an import).
-    assert sorted(logged) == (["import"] if backend.on_server() else ["backup", "import"])
+    assert _one_import_logged(roll_db)
     assert len(imported) == 1 and not dialog.import_button.isEnabled()
 
 
@@ -86,19 +96,11 @@ def test_choosing_a_file_while_the_import_runs_starts_no_second_import(qtbot, ro
     from PySide6.QtWidgets import QPushButton
     from pytestqt.exceptions import TimeoutError as WaitTimeout
 
-    from models import ChangeLog
     from services.training import records_import
     from ui.training import records_import_dialog
 
     monkeypatch.setattr(records_import_dialog, "open_file", lambda *a, **k: (str(samples / "records.xlsx"), ""))
-    dialog = RecordsImportDialog(workspace(roll_db, "tester"))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    dialog.file_edit.setText(str(samples / "records.xlsx"))
-    dialog.on_check_clicked()
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
-    imported = []
-    dialog.imported.connect(imported.append)
+    dialog, imported = _checked(qtbot, roll_db, samples)
     gate = threading.Event()  # the import writes only once the clerk's clicks are done
     apply_records = records_import.apply_records
     monkeypatch.setattr(records_import, "apply_records", lambda *a, **k: gate.wait(20) and apply_records(*a, **k))
@@ -114,10 +116,7 @@ def test_choosing_a_file_while_the_import_runs_starts_no_second_import(qtbot, ro
     qtbot.waitUntil(lambda: bool(imported), timeout=20000)
     default_runner().wait_for_done(20000)
     qtbot.wait(100)
-    with roll_db.session_factory() as s:
-        logged = s.scalars(select(ChangeLog.action).where(ChangeLog.summary.contains("导入学时记录"),
-                                                          ChangeLog.action.in_(("backup", "import")))).all()
-    assert sorted(logged) == (["import"] if backend.on_server() else ["backup", "import"])  # one of each
+    assert _one_import_logged(roll_db)
     assert len(imported) == 1
     assert browse.isEnabled() and dialog.check_button.isEnabled()  # usable again
 

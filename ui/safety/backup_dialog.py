@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -30,6 +29,7 @@ from ui.safety.backups_table_model import BackupsTableModel
 from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.live import ALL_KINDS
 from ui.widgets.typed_text import plain
+from ui.widgets.wait_cursor import waiting
 
 
 class BackupDialog(QDialog):
@@ -126,9 +126,8 @@ class BackupDialog(QDialog):
     # ------------------------------------------------------------ actions
 
     def on_backup_button_clicked(self) -> None:
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            with self.ws.write("backup", needs=EDITOR, what="备份数据库") as uow:
+            with waiting(), self.ws.write("backup", needs=EDITOR, what="备份数据库") as uow:
                 access.require_office(uow.session, "备份数据库", access.SNAPSHOT_REASON)
                 # The backup copies the file through its own connection and logs itself.
                 result = backup_service.backup_now(self.db, uow.actor, "manual", self.folder)
@@ -136,8 +135,6 @@ class BackupDialog(QDialog):
         except DangxunError as exc:
             self.show_message(exc.message, error=True)
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.refresh()
         text = self.tr("已备份到 {0}，备份文件检查通过。").format(result.info.path)
         if result.second_error:
@@ -153,30 +150,21 @@ class BackupDialog(QDialog):
             self.tr("恢复"), self.tr("不恢复"))
 
     def restore_from(self, source: Path) -> bool:
-        # A file that cannot be restored is said before the question, not after the clerk has said yes.
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            restore_service.check_backup_file(source)
-        except DangxunError as exc:
-            self.show_message(exc.message, error=True)
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        if not self.confirm_restore(source):
-            return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+            # A file that cannot be restored is said before the question, not after the clerk has said yes.
+            with waiting():
+                restore_service.check_backup_file(source)
+            if not self.confirm_restore(source):
+                return False
             # The restore backs up the current database itself first (its "safety backup"), so the
             # unit of work takes none; every kind of record changed for the views.
-            with self.ws.write("restore", needs=ADMIN, what="恢复数据库") as uow:
+            with waiting(), self.ws.write("restore", needs=ADMIN, what="恢复数据库") as uow:
                 result = restore_service.restore_backup(self.db, source, uow.actor, self.folder)
                 for kind in ALL_KINDS:
                     uow.note(kind)
         except DangxunError as exc:
             self.show_message(exc.message, error=True)
             return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.refresh()
         text = self.tr("已从 {0} 恢复（{1}名党员）。").format(source.name, result.members)
         if result.upgraded_from is not None:

@@ -202,6 +202,7 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
     existing = _existing_members(session)
     branches = BranchNames.load(session)
     new_named: dict[str, str] = {}  # a branch not yet on the roll: fold_key → its first spelling in the file
+    resolved: dict[str, str] = {}  # a spelling in the file → the branch it names (once per distinct spelling)
     allowed = _allowed_branches(session)
     first_row: dict[str, int] = {}
     total = max(1, len(table.rows))
@@ -237,8 +238,11 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
             continue
         # The branch as the file types it finds the stored one through fold_key (第十二党支部(临时) is
         # 第十二党支部（临时）); a new branch takes the file's first spelling.
-        branch = clean["branch"] = branches.stored(clean["branch"]) or new_named.setdefault(
-            fold_key(clean["branch"]), clean["branch"])
+        typed = clean["branch"]
+        branch = resolved.get(typed)
+        if branch is None:
+            branch = resolved[typed] = branches.stored(typed) or new_named.setdefault(fold_key(typed), typed)
+        clean["branch"] = branch
         if allowed is not None and (branch not in allowed or (
                 id_number in existing and existing[id_number].branch not in allowed)):
             plan.refused.append(RowProblem(trow.number, header_for["branch"],

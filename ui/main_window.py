@@ -406,13 +406,14 @@ class MainWindow(QMainWindow):
         slot = self.tabs.currentWidget()
         if not isinstance(slot, TabSlot):
             return
+        built_now = slot.widget is None
         tab: Any = self._ensure_built(slot)
         if tab is None:
             return
         slot.loaded = True
         if slot.first_screen:  # read under this window's lock: the database holds just that
             slot.first_screen = False
-        else:
+        elif not (built_now and getattr(tab, "loads_when_built", False)):  # not read twice on the way in
             tab.refresh()
         self._show_counts(tab)
         self.update_actions()

@@ -151,16 +151,7 @@ def activity_sums(conn: Connection | Session, date_from: dt.date, date_to: dt.da
         activity_hours[aid] += hours or 0.0
         if status in attended and n_sessions[aid] == 1:
             activity_pt[aid] += count
-    multi = [aid for aid, n in n_sessions.items() if n > 1]
-    for chunk_start in range(0, len(multi), 500):
-        chunk = multi[chunk_start:chunk_start + 500]
-        distinct = scope(
-            select(_SES.activity_id, func.count(func.distinct(_ATT.member_id)))
-            .join_from(ATTENDANCE, ACTIVITY_SESSION, _SES.id == _ATT.session_id)
-            .where(_SES.activity_id.in_(chunk), _ATT.status.in_(attended))
-            .group_by(_SES.activity_id), member=_ATT.member_id)
-        for aid, count in conn.execute(distinct):
-            activity_pt[aid] = count
+    activity_pt.update(_distinct_attended(conn, [aid for aid, n in n_sessions.items() if n > 1], scope))
     adj = scope(select(_ADJ.activity_id, func.sum(_ADJ.hours))
                 .where(_ADJ.activity_id.in_(period_acts))
                 .group_by(_ADJ.activity_id), member=_ADJ.member_id)
@@ -168,6 +159,46 @@ def activity_sums(conn: Connection | Session, date_from: dt.date, date_to: dt.da
         if adj_aid is not None:
             activity_hours[adj_aid] += adj_hours or 0.0
     return ActivitySums(act_type, activity_hours, activity_pt)
+
+
+def _distinct_attended(conn: Connection | Session, activity_ids: list[int], scope: Scope) -> dict[int, int]:
+    """Per activity of several sessions: the distinct members who attended at least one of them."""
+    out: dict[int, int] = {}
+    for chunk_start in range(0, len(activity_ids), 500):
+        chunk = activity_ids[chunk_start:chunk_start + 500]
+        distinct = scope(
+            select(_SES.activity_id, func.count(func.distinct(_ATT.member_id)))
+            .join_from(ATTENDANCE, ACTIVITY_SESSION, _SES.id == _ATT.session_id)
+            .where(_SES.activity_id.in_(chunk), _ATT.status.in_(ATTENDED_STATUSES))
+            .group_by(_SES.activity_id), member=_ATT.member_id)
+        out.update((aid, count) for aid, count in conn.execute(distinct))
+    return out
+
+
+def attended_counts(conn: Connection | Session, activity_ids: list[int], scope: Scope) -> dict[int, int]:
+    """Per activity: the members who attended it at least once, counted as `activity_sums` counts its
+    person-times (an activity nobody attended is left out).
+
+    An activity of one session counts its attended rows on the covering index (session, status,
+    hours); only one of several sessions needs a distinct count (the training list shows these for
+    every activity: one distinct count over all attendance took 0.4 s for 1 000 000 rows).
+    """
+    if not activity_ids:
+        return {}
+    session_act = dict(conn.execute(select(_SES.id, _SES.activity_id).where(_SES.activity_id.in_(activity_ids))).all())
+    n_sessions: dict[int, int] = {}
+    for aid in session_act.values():
+        n_sessions[aid] = n_sessions.get(aid, 0) + 1
+    single = [sid for sid, aid in session_act.items() if n_sessions[aid] == 1]
+    out: dict[int, int] = {}
+    for chunk_start in range(0, len(single), 500):
+        chunk = single[chunk_start:chunk_start + 500]
+        rows = scope(select(_ATT.session_id, func.count())
+                     .where(_ATT.session_id.in_(chunk), _ATT.status.in_(ATTENDED_STATUSES))
+                     .group_by(_ATT.session_id), member=_ATT.member_id)
+        out.update((session_act[sid], count) for sid, count in conn.execute(rows) if count)
+    out.update(_distinct_attended(conn, [aid for aid, n in n_sessions.items() if n > 1], scope))
+    return out
 
 
 class SumsJob(threading.Thread):

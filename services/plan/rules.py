@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -158,10 +159,26 @@ def exempt_ids(session: Session, year: int) -> set[int]:
 # ---------------------------------------------------------------- checking
 
 
-def _names(session: Session) -> dict[int, tuple[str, str, Member]]:
-    rows = session.execute(access.scope(session, select(Member, Branch.name).join(
-        Branch, Branch.id == Member.branch_id), branch=Member.branch_id))
-    return {m.id: (m.name, b, m) for m, b in rows}
+class _Who(NamedTuple):
+    """A member as the rules read them: plain columns (the roll of a large bureau is read at once)."""
+
+    name: str
+    branch: str
+    status: str
+    joined_party: str | None
+    membership: str
+    full_member_since: str | None
+
+
+Names = dict[int, _Who]
+
+
+def _names(session: Session) -> Names:
+    m = Member.__table__.c
+    rows = session.execute(access.scope(session, select(
+        m.id, m.name, Branch.name, m.status, m.joined_party, m.membership, m.full_member_since).join(
+        Branch, Branch.id == m.branch_id), branch=m.branch_id))
+    return {mid: _Who(*rest) for mid, *rest in rows}
 
 
 def _attended(session: Session, member_ids: set[int]) -> dict[int, list[tuple[dt.date, str, str, str, bool]]]:
@@ -183,10 +200,10 @@ def _attended(session: Session, member_ids: set[int]) -> dict[int, list[tuple[dt
     return out
 
 
-def new_member_cases(session: Session, day: dt.date) -> list[RuleCase]:
-    names = _names(session)
+def new_member_cases(session: Session, day: dt.date, names: Names | None = None) -> list[RuleCase]:
+    names = _names(session) if names is None else names
     new: dict[int, tuple[dt.date, dt.date, bool]] = {}  # member → window of the class, still probationary
-    for mid, (_n, _b, m) in names.items():
+    for mid, m in names.items():
         if m.status != "在册" or not m.joined_party:
             continue
         joined = partial_start(m.joined_party)
@@ -201,7 +218,7 @@ def new_member_cases(session: Session, day: dt.date) -> list[RuleCase]:
     attended = _attended(session, set(new))
     out = []
     for mid, (lo, hi, probation) in new.items():
-        name, branch, _m = names[mid]
+        name, branch = names[mid][:2]
         fits = [(d, t, o) for d, t, o, _a, is_class in attended.get(mid, ())
                 if is_class and lo <= d <= hi and aud.organiser_level(o) == aud.HIGHER]
         if fits:
@@ -214,14 +231,15 @@ def new_member_cases(session: Session, day: dt.date) -> list[RuleCase]:
     return sorted(out, key=lambda c: (c.branch, c.name))
 
 
-def new_secretary_cases(session: Session, date_from: dt.date, date_to: dt.date) -> list[RuleCase]:
-    names = _names(session)
+def new_secretary_cases(session: Session, date_from: dt.date, date_to: dt.date,
+                        names: Names | None = None) -> list[RuleCase]:
+    names = _names(session) if names is None else names
     posts = [p for p in session.scalars(select(MemberPost).where(MemberPost.post == SECRETARY))
              if date_from <= partial_start(p.start) <= date_to and p.member_id in names]
     attended = _attended(session, {p.member_id for p in posts})
     out = []
     for p in posts:
-        name, branch, _m = names[p.member_id]
+        name, branch = names[p.member_id][:2]
         start = partial_start(p.start)
         limit = _add_months(start, 6)
         fits = [(d, t) for d, t, _o, audience, _c in attended.get(p.member_id, ())
@@ -237,16 +255,16 @@ def new_secretary_cases(session: Session, date_from: dt.date, date_to: dt.date) 
     return sorted(out, key=lambda c: (c.branch, c.name))
 
 
-def exempt_cases(session: Session, date_from: dt.date, date_to: dt.date) -> list[RuleCase]:
-    names = _names(session)
+def exempt_cases(session: Session, date_from: dt.date, date_to: dt.date, names: Names | None = None) -> list[RuleCase]:
+    names = _names(session) if names is None else names
     rows = session.scalars(select(Exemption).where(Exemption.year >= date_from.year, Exemption.year <= date_to.year)
                            .order_by(Exemption.year))
     return [RuleCase("exempt", e.member_id, names[e.member_id][0], names[e.member_id][1], None,
                      f"{e.year}年度免予学时考核：{e.reason}") for e in rows if e.member_id in names]
 
 
-def mobile_cases(session: Session, date_from: dt.date, date_to: dt.date) -> list[RuleCase]:
-    names = _names(session)
+def mobile_cases(session: Session, date_from: dt.date, date_to: dt.date, names: Names | None = None) -> list[RuleCase]:
+    names = _names(session) if names is None else names
     out = []
     for m in session.scalars(select(MobileMember).order_by(MobileMember.start)):
         if m.member_id in names and partial_start(m.start) <= date_to and (
@@ -258,7 +276,8 @@ def mobile_cases(session: Session, date_from: dt.date, date_to: dt.date) -> list
 
 
 def check_rules(session: Session, date_from: dt.date, date_to: dt.date) -> dict[str, list[RuleCase]]:
-    return {"new_member": new_member_cases(session, date_to),
-            "new_secretary": new_secretary_cases(session, date_from, date_to),
-            "exempt": exempt_cases(session, date_from, date_to),
-            "mobile": mobile_cases(session, date_from, date_to)}
+    names = _names(session)  # the roll read once for the four rules
+    return {"new_member": new_member_cases(session, date_to, names),
+            "new_secretary": new_secretary_cases(session, date_from, date_to, names),
+            "exempt": exempt_cases(session, date_from, date_to, names),
+            "mobile": mobile_cases(session, date_from, date_to, names)}

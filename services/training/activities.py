@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import distinct, extract, func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -20,6 +21,7 @@ from models import (
     HoursAdjustment,
 )
 from services import access
+from services.assessment.stats_sums import attended_counts
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -212,12 +214,7 @@ def _counts(session: Session, activity_ids: list[int]) -> tuple[dict[int, int], 
         session, select(Enrolment.activity_id, func.count(Enrolment.id))
         .where(Enrolment.activity_id.in_(activity_ids)).group_by(Enrolment.activity_id),
         member=Enrolment.member_id)).all())
-    attended = dict(session.execute(access.scope(
-        session, select(ActivitySession.activity_id, func.count(distinct(Attendance.member_id)))
-        .join(Attendance, Attendance.session_id == ActivitySession.id)
-        .where(ActivitySession.activity_id.in_(activity_ids), Attendance.status.in_(ATTENDED_STATUSES))
-        .group_by(ActivitySession.activity_id), member=Attendance.member_id)).all())
-    return enrolled, attended
+    return enrolled, attended_counts(session, activity_ids, functools.partial(access.scope, session))
 
 
 def _info(a: Activity, t: ActivityType, sessions: Iterable[ActivitySession] = (), enrolled: int = 0,

@@ -74,7 +74,10 @@ class Grid:
     cells: dict[tuple[int, int], Cell]  # (member_id, session_id) → cell
 
     def member_hours(self, member_id: int) -> float:
-        return round(sum(c.hours for (m, _), c in self.cells.items() if m == member_id), 2)
+        """The member's hours at this activity: their cells only, one per session (a class of 20 000
+        members asks this for each of them)."""
+        get = self.cells.get
+        return round(sum(c.hours for sid, *_ in self.sessions if (c := get((member_id, sid))) is not None), 2)
 
     def counts(self, session_id: int | None = None) -> dict[str, int]:
         counter = Counter(c.status for (_, s), c in self.cells.items() if session_id is None or s == session_id)
@@ -376,12 +379,14 @@ class Completion:
     completed: bool
 
 
-def completion(session: Session, activity_id: int) -> list[Completion]:
-    """Who completed the class by its rule: every session (default), hours ≥ N, or a share of sessions ≥ p."""
+def completion(session: Session, activity_id: int, read: Grid | None = None) -> list[Completion]:
+    """Who completed the class by its rule: every session (default), hours ≥ N, or a share of sessions ≥ p.
+
+    `read`: the activity's grid as the caller has just read it (not read again)."""
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
-    g = grid(session, activity_id)
+    g = read if read is not None and read.activity_id == activity_id else grid(session, activity_id)
     total = len(g.sessions)
     out = []
     for p in g.members:

@@ -10,6 +10,8 @@ Run: `QT_QPA_PLATFORM=offscreen python tests/benchmarks/bench_records.py [--runs
     process less the start of the same program (`main.py --version`), the median of `--runs` runs, for the
     first view after a change (the figures worked out and kept) and for a repeated view (the kept figures,
     services/assessment/kept_figures.py). Target: ≤ 0.5 s beyond process start.
+(c) The window opened on each tab over those rows (`main.py --db X --screenshot OUT --tab NAME`, whole processes,
+    medians): a figure to watch, no target of its own.
 """
 
 from __future__ import annotations
@@ -146,6 +148,22 @@ def stats_part(py: str, db: Path, workdir: Path, runs: int, total_rows: int) -> 
           "再次查看：数据未变，保存的结果直接从文件读出（services/assessment/kept_figures.py）")
 
 
+TABS = ("党员", "培训", "考核与统计", "规划与资料", "问卷调查", "日志")
+
+
+def tabs_part(py: str, db: Path, workdir: Path, runs: int, total_rows: int) -> None:
+    """(c): the window opened on each tab over those rows (`--screenshot --tab NAME`, whole processes, medians)."""
+    shot = workdir / "tab.png"
+    got = []
+    for name in TABS:
+        cmd = [py, "main.py", "--db", str(db), "--screenshot", str(shot), "--tab", name]
+        run(cmd, workdir)  # warm-up
+        got.append((name, statistics.median(run(cmd, workdir)[0] for _ in range(max(runs, 3)))))
+    shot.unlink(missing_ok=True)
+    print(f"(c) 窗口打开到各页（{total_rows} 条记录，整个进程，中位数）：" + "，".join(f"{n} {t:.2f} s" for n, t in got),
+          flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=20_000)
@@ -162,6 +180,7 @@ def main() -> int:
         shutil.copyfile(args.stats_only, db)
         try:
             stats_part(sys.executable, db, workdir, args.runs, stats_rows(db))
+            tabs_part(sys.executable, db, workdir, args.runs, stats_rows(db))
         finally:
             db.unlink(missing_ok=True)
             for suffix in ("-wal", "-shm"):
@@ -214,6 +233,7 @@ def main() -> int:
           flush=True)
 
     stats_part(py, db, workdir, args.runs, total_rows)
+    tabs_part(py, db, workdir, args.runs, total_rows)
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

@@ -75,6 +75,8 @@ def _pydate(edit: QDateEdit) -> dt.date:
 class PlanTab(QWidget):
     """The tab (built as PlanTab(ws, parent)); `refresh()` reloads every page."""
 
+    loads_when_built = True  # its constructor reads the database: the main window does not read it again
+
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws

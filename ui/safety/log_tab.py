@@ -39,6 +39,8 @@ RANGES = ("全部时间", "今天", "最近7天", "最近30天", "今年", "自�
 class LogTab(QWidget):
     """Audit log view. Nothing here can change the log; export is logged as an event itself."""
 
+    loads_when_built = True  # its constructor reads the database: the main window does not read it again
+
     exported = Signal(str)
 
 

@@ -69,7 +69,11 @@ class AttendanceTableModel(QAbstractTableModel):
     # -------------------------------------------------------------- figures
 
     def member_hours(self, member_id: int) -> float:
-        return round(sum(c.hours for (m, _), c in self._cells.items() if m == member_id), 2)
+        """The hours of the member's cells (as edited here), one per session: asked per painted row."""
+        if self._grid is None:
+            return 0.0
+        get = self._cells.get
+        return round(sum(c.hours for sid, *_ in self._grid.sessions if (c := get((member_id, sid))) is not None), 2)
 
     def counts(self, session_id: int | None = None) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)

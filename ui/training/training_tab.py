@@ -70,12 +70,15 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
     Its writes are in training_actions.py, its printouts in training_print_actions.py.
     """
 
+    loads_when_built = True  # its constructor reads the database: the main window does not read it again
+
     counts_changed = Signal(str)  # the status-bar line of the main window
 
     def __init__(self, ws: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
         self._current: activities.ActivityInfo | None = None
+        self._selecting = False  # reload_activities selects a row and shows it itself
         self._read_only = not ws.can(EDITOR)  # buttons only: the workspace refuses the writes itself
         self._status = ""
         self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
@@ -339,14 +342,19 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         if row < 0 and rows:
             row = 0
         if row >= 0:
-            self.activity_view.selectRow(row)
+            # Selecting the row shows nothing by itself: the activity is read once, below.
+            self._selecting = True
+            try:
+                self.activity_view.selectRow(row)
+            finally:
+                self._selecting = False
             self.show_activity(self.activity_model.activity_at(row).id)  # type: ignore[union-attr]
         else:
             self.show_activity(None)
 
     def on_activity_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         a = self.activity_model.activity_at(current.row())
-        if a is not None and (self._current is None or self._current.id != a.id):
+        if a is not None and not self._selecting and (self._current is None or self._current.id != a.id):
             self.show_activity(a.id)
 
     def _list_rows(self) -> list[Any]:
@@ -382,7 +390,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
 
     def _fill_participants(self, activity_id: int, grid: Any) -> None:
         with self.ws.read() as s:
-            done = {c.member_id: c.completed for c in attendance.completion(s, activity_id)}
+            done = {c.member_id: c.completed for c in attendance.completion(s, activity_id, grid)}
         self.participants_table.setRowCount(len(grid.members))
         for r, p in enumerate(grid.members):
             values = (p.name, p.branch, p.job or p.party_post or "", f"{grid.member_hours(p.member_id):g}",
@@ -435,12 +443,14 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         """A 查阅 account: no activity, enrolment, attendance, adjustment, import or certificate is written."""
+        changed = read_only != self._read_only
         self._read_only = read_only
         for w in (self.new_action, self.import_action):
             w.setEnabled(not read_only)
         for button in (self.unenrol_button, self.adjust_button):
             button.setEnabled(not read_only)
-        self.show_activity(self._current.id if self._current else None)
+        if changed:  # the grid's cells become (or stop being) editable
+            self.show_activity(self._current.id if self._current else None)
 
     def add_new(self) -> None:
         self.on_new_action_triggered()

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from services.access import ADMIN, EDITOR
 from services.errors import DangxunError
 from services.plan import materials, periods, rules, study_plan
+from services.training.activities import activity_years
 from ui.plan.plan_pages import (
     MaterialsTableModel,
     PlansTableModel,
@@ -45,6 +46,7 @@ from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
 from ui.widgets.live import follow
 from ui.widgets.typed_text import plain
+from ui.widgets.year_picker import YearPicker
 
 WATCHED = ("plan_period", "plan_target", "material", "material_issue", "member", "branch", "study_plan",
            "study_item", "activity", "activity_session", "attendance", "exemption", "member_post",
@@ -161,10 +163,8 @@ class PlanTab(QWidget):
 
     def _build_study(self) -> None:
         page = QWidget()
-        self.study_year = QSpinBox()
-        self.study_year.setRange(2000, 2100)
-        self.study_year.setValue(dt.date.today().year)
-        self.study_year.valueChanged.connect(lambda _v: self.load_study())
+        self.study_year = YearPicker()
+        self.study_year.year_changed.connect(lambda _y: self.load_study())
         self.study_title = plain(QLabel())
         self.study_model = StudyItemsTableModel(self)
         self.study_view = _table(self.study_model)
@@ -189,6 +189,7 @@ class PlanTab(QWidget):
         with self.ws.read() as session:
             self.plans_model.set_rows(periods.list_plans(session))
             self.materials_model.set_rows(materials.list_materials(session))
+            self.study_year.set_known_years(activity_years(session))  # the years the office has records of
         self.materials_hint.setVisible(self.materials_model.rowCount() == 0)
         self.load_rules()
         self.load_study()
@@ -214,7 +215,7 @@ class PlanTab(QWidget):
                                    self.tr("区间内没有新党员、新任支部书记、免训或流动党员需要提醒。"))
 
     def load_study(self) -> None:
-        year = self.study_year.value()
+        year = self.study_year.year() or dt.date.today().year
         with self.ws.read() as session:
             try:
                 plan = study_plan.get_study_plan(session, year)
@@ -288,12 +289,12 @@ class PlanTab(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         kind, title, month = dialog.values()
-        year = self.study_year.value()
+        year = self.study_year.year() or dt.date.today().year
         self._run(self.tr("新增条目"), "study-plan",
                   lambda uow: study_plan.add_item(uow.session, uow.actor, year, kind, title, month))
 
     def on_print_study_clicked(self) -> None:
-        year = self.study_year.value()
+        year = self.study_year.year() or dt.date.today().year
         path, _ = save_file(self, "pdf", self.tr("保存学习计划"), f"{year}年度学习计划.pdf", "PDF (*.pdf)")
         if not path:
             return

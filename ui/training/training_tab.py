@@ -40,6 +40,7 @@ from ui.training.training_print_actions import TrainingPrintActions
 from ui.widgets.icons import icon
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
+from ui.widgets.year_picker import YearPicker
 
 if TYPE_CHECKING:
     from services.workspace import Workspace
@@ -123,7 +124,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.toolbar.addWidget(self.print_button)
         self.verify_action = self._action(self.tr("核验证书"), self.on_verify_action_triggered, icon_name="verify")
 
-        self.year_combo = QComboBox()
+        self.year_combo = YearPicker(all_text=self.tr("全部年度"))
         self.type_combo = QComboBox()
         self.status_combo = QComboBox()
         self.search_edit = QLineEdit()
@@ -306,7 +307,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         with self.ws.read() as s:
             years = activities.activity_years(s)
             types = activities.list_types(s)
-        self._set_items(self.year_combo, [(self.tr("全部年度"), None)] + [(f"{y}年", y) for y in years])
+        self.year_combo.set_known_years(years)
         self._set_items(self.type_combo, [(self.tr("全部类别"), None)] + [(t.name, t.name) for t in types])
         self._set_items(self.status_combo, [(self.tr("全部状态"), None)] + [(s, s) for s in activities.STATUSES])
         self.reload_activities()

@@ -40,6 +40,7 @@ from ui.training.training_print_actions import TrainingPrintActions
 from ui.widgets.icons import icon
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
+from ui.widgets.table_headers import ColumnFitter
 from ui.widgets.year_picker import YearPicker
 
 if TYPE_CHECKING:
@@ -158,18 +159,15 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.activity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.activity_view.horizontalHeader()
-        # The title takes what the short columns leave; they keep fixed widths (a date range or a long
-        # type is elided, whole in its tooltip), so the title is not squeezed at 1024 pixels.
+        # The title takes what the short columns leave. They show a whole date range and type when the title
+        # keeps room for about 24 characters beside them, else fixed widths (elided, whole in the tooltip), so
+        # the title is not squeezed at 1024 pixels; a column resized by hand keeps its width (save_settings).
         em = self.fontMetrics().horizontalAdvance("党")
         digit = self.fontMetrics().horizontalAdvance("2026-12-20")
-        widths = {0: digit + em, 2: em * 6 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em}
-        for column in range(self.activity_model.columnCount()):
-            if column == 1:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, widths.get(column, em * 4))
         header.setMinimumSectionSize(em * 2)
+        self.columns = ColumnFitter(self.activity_view, 1, {
+            0: digit + em, 2: em * 6 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em},
+            least=em * 24)
         self.activity_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.activity_view.verticalHeader().hide()
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_activity_view_current_changed)
@@ -258,7 +256,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         dl.addWidget(self.detail_info)
         dl.addWidget(self.detail_tabs, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -327,6 +325,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         keep = select_id if select_id is not None else (self._current.id if self._current else None)
         rows = self._list_rows()
         self.activity_model.set_activities(rows)
+        self._measure_columns(rows)
         self.list_stack.setCurrentIndex(0 if rows else 1)
         self._status = self.tr("当前列出活动 %1 项").replace("%1", str(len(rows)))
         self.counts_changed.emit(self._status)
@@ -344,6 +343,12 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
             self.show_activity(self.activity_model.activity_at(row).id)  # type: ignore[union-attr]
         else:
             self.show_activity(None)
+
+    def _measure_columns(self, rows: list[Any]) -> None:
+        """The date ranges and types of `rows`: the widths that show them whole."""
+        model = self.activity_model
+        self.columns.set_texts({column: [model.data(model.index(r, column)) for r in range(len(rows))]
+                                for column in (0, 2)})
 
     def on_activity_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         a = self.activity_model.activity_at(current.row())
@@ -442,6 +447,22 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         for button in (self.unenrol_button, self.adjust_button):
             button.setEnabled(not read_only)
         self.show_activity(self._current.id if self._current else None)
+
+    def save_settings(self, settings: Any) -> None:
+        widths = self.columns.hand_widths()
+        settings.setValue("training/columns", ",".join(f"{c}:{w}" for c, w in sorted(widths.items())))
+        settings.setValue("training/splitter", self.splitter.saveState())
+
+    def restore_settings(self, settings: Any) -> None:
+        widths: dict[int, int] = {}
+        for pair in str(settings.value("training/columns", "") or "").split(","):
+            column, _colon, width = pair.partition(":")
+            if column.isdigit() and width.isdigit():
+                widths[int(column)] = int(width)
+        self.columns.set_hand_widths(widths)
+        state = settings.value("training/splitter")
+        if state:
+            self.splitter.restoreState(state)
 
     def add_new(self) -> None:
         self.on_new_action_triggered()

@@ -213,6 +213,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.adjust_button = adjust = QPushButton(self.tr("调整学时…"))
         adjust.setToolTip(self.tr("手工调整所选党员的学时：与考勤所得学时分开记录，须写明原因"))
         adjust.clicked.connect(self.on_adjust_clicked)
+        # Both act on the members selected: off until one is (取消所选人员的报名 did nothing without one).
+        self.participants_table.itemSelectionChanged.connect(self._update_participant_buttons)
         participants_page = QWidget()
         pl = QVBoxLayout(participants_page)
         pl.setContentsMargins(0, 0, 0, 0)
@@ -397,6 +399,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, p.member_id)
                 self.participants_table.setItem(r, c, item)
+        self._update_participant_buttons()
 
     def show_activity(self, activity_id: int | None) -> None:
         self._detail_timer.stop()
@@ -409,6 +412,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
             self.detail_info.clear()
             self.sessions_table.setRowCount(0)
             self.participants_table.setRowCount(0)
+            self._update_participant_buttons()
             self.attendance_model.set_grid(None, None)
             return
         with self.ws.read() as s:
@@ -444,9 +448,13 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self._read_only = read_only
         for w in (self.new_action, self.import_action):
             w.setEnabled(not read_only)
-        for button in (self.unenrol_button, self.adjust_button):
-            button.setEnabled(not read_only)
         self.show_activity(self._current.id if self._current else None)
+        self._update_participant_buttons()
+
+    def _update_participant_buttons(self) -> None:
+        chosen = bool(self.participants_table.selectionModel().selectedRows()) and not self._read_only
+        self.unenrol_button.setEnabled(chosen)
+        self.adjust_button.setEnabled(chosen and self.participants_table.currentRow() >= 0)
 
     def save_settings(self, settings: Any) -> None:
         widths = self.columns.hand_widths()

@@ -76,3 +76,25 @@ def test_a_width_set_by_hand_is_kept_and_remembered(qtbot: Any, demo_db: Databas
     again = _tab(qtbot, demo_db, 1900, settings)
     header = again.activity_view.horizontalHeader()
     assert header.sectionSize(TYPE) == 70 and header.sectionSize(DATE) >= _longest(again, DATE)
+
+
+def test_participant_buttons_wait_for_a_selection(qtbot: Any, demo_db: Database) -> None:
+    from services.training import enrolment
+
+    with demo_db.session_factory.begin() as s:
+        info = activities.create_activity(s, {"title": "专题党课", "type": "专题党课", "start_date": "2024-03-01",
+                                              "hours": 2}, "t")
+        enrolment.enrol(s, info.id, enrolment.select_members(s)[:3], "t")
+    tab = _tab(qtbot, demo_db, 1300)
+    tab.reload_activities(info.id)
+    table = tab.participants_table
+    assert table.rowCount() == 3
+    # 取消所选人员的报名 did nothing at all without a selection, 调整学时… only said to select one.
+    assert not tab.unenrol_button.isEnabled() and not tab.adjust_button.isEnabled()
+    table.selectRow(1)
+    assert tab.unenrol_button.isEnabled() and tab.adjust_button.isEnabled()
+    table.clearSelection()
+    assert not tab.unenrol_button.isEnabled()
+    table.selectRow(0)
+    tab.set_read_only(True)  # a 查阅 account never
+    assert not tab.unenrol_button.isEnabled() and not tab.adjust_button.isEnabled()

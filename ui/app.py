@@ -58,13 +58,46 @@ def install_chinese(app: object) -> list[object]:
     assert isinstance(app, QApplication)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    loaded: list[object] = []
+    found: list[QTranslator] = []
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         translator = QTranslator(app)
         if translator.load(name, folder):
-            app.installTranslator(translator)
-            loaded.append(translator)
+            found.append(translator)
+    loaded: list[object] = []
+    if found:
+        # Installed first, so asked last: it only fills what qtbase leaves untranslated.
+        renamed = _renamed_contexts_translator(app, found[0])
+        app.installTranslator(renamed)
+        loaded.append(renamed)
+    for translator in found:
+        app.installTranslator(translator)
+        loaded.append(translator)
     return loaded
+
+
+# Qt 6 moved the file dialog's type column ("Folder", "Drive", "Shortcut", "Unknown") from the context
+# QFileDialog to QAbstractFileIconProvider; qtbase_zh_CN still has them under the old one only, so the
+# file dialog (the non-native one: Linux desktops without a portal) said "Folder" beside 表格 and CSV 文档.
+RENAMED_CONTEXTS = {"QAbstractFileIconProvider": "QFileDialog"}
+
+
+def _renamed_contexts_translator(app: object, base: object) -> object:
+    """A translator answering a context of RENAMED_CONTEXTS from `base` (qtbase_zh_CN) under its old name."""
+    from PySide6.QtCore import QTranslator
+
+    assert isinstance(base, QTranslator)
+
+    class RenamedContexts(QTranslator):
+        def translate(self, context: str, source: str, disambiguation: str | None = None,  # type: ignore[override]
+                      n: int = -1) -> str | None:
+            # None when there is nothing here: Qt would take an empty text for a translation, and show it empty.
+            old = RENAMED_CONTEXTS.get(context)
+            return (base.translate(old, source, disambiguation, n) or None) if old else None
+
+        def isEmpty(self) -> bool:  # noqa: N802 (Qt override)
+            return False
+
+    return RenamedContexts(app)  # type: ignore[arg-type]
 
 
 def apply_look(app: object, fusion: bool = False) -> str:

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from services.access import ADMIN, EDITOR
 from services.errors import DangxunError
 from services.plan import materials, periods, rules, study_plan
+from services.training.activities import activity_years
 from ui.plan.plan_pages import (
     MaterialsTableModel,
     PlansTableModel,
@@ -45,6 +46,7 @@ from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
 from ui.widgets.live import follow
 from ui.widgets.typed_text import plain
+from ui.widgets.year_picker import YearPicker
 
 WATCHED = ("plan_period", "plan_target", "material", "material_issue", "member", "branch", "study_plan",
            "study_item", "activity", "activity_session", "attendance", "exemption", "member_post",
@@ -101,6 +103,7 @@ class PlanTab(QWidget):
         self.plans_view = _table(self.plans_model)
         self.set_target_button = QPushButton(icon("edit", self.palette()), self.tr("设置目标…"))
         self.set_target_button.clicked.connect(self.on_set_target_clicked)
+        self.plans_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         note = QLabel(self.tr("规划中的目标是规划期内各年度的默认目标；“考核与统计 → 学时目标”中为某一年度所设的目标优先。"
                               "“沿用”表示沿用上一规划的数字，直至本单位另行设置。"))
         note.setWordWrap(True)
@@ -147,6 +150,7 @@ class PlanTab(QWidget):
         self.issue_button.clicked.connect(self.on_issue_clicked)
         self.sheet_button = QPushButton(icon("print", self.palette()), self.tr("打印签收表…"))
         self.sheet_button.clicked.connect(self.on_sheet_clicked)
+        self.materials_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         row = QHBoxLayout()
         row.addWidget(self.issue_button)
         row.addWidget(self.sheet_button)
@@ -163,10 +167,8 @@ class PlanTab(QWidget):
 
     def _build_study(self) -> None:
         page = QWidget()
-        self.study_year = QSpinBox()
-        self.study_year.setRange(2000, 2100)
-        self.study_year.setValue(dt.date.today().year)
-        self.study_year.valueChanged.connect(lambda _v: self.load_study())
+        self.study_year = YearPicker()
+        self.study_year.year_changed.connect(lambda _y: self.load_study())
         self.study_title = plain(QLabel())
         self.study_model = StudyItemsTableModel(self)
         self.study_view = _table(self.study_model)
@@ -188,17 +190,33 @@ class PlanTab(QWidget):
 
     # ------------------------------------------------------------ loading
     def refresh(self) -> None:
+        plan_row, material_row = self.plans_view.currentIndex().row(), self.materials_view.currentIndex().row()
         with self.ws.read() as session:
             self.plans_model.set_rows(periods.list_plans(session))
             self.materials_model.set_rows(materials.list_materials(session))
+            self.study_year.set_known_years(activity_years(session))  # the years the office has records of
         self.materials_hint.setVisible(self.materials_model.rowCount() == 0)
         self.load_rules()
         self.load_study()
         for view in (self.plans_view, self.materials_view):
             view.resizeColumnsToContents()
-        self.set_target_button.setEnabled(self.ws.can(ADMIN))
+        # 设置目标… acts on the plan selected (it took the first, 2019—2023, when none was): the plan in force
+        # is selected to begin with, and the first material. The row selected before a reload stays selected.
+        if plan_row < 0:
+            today = dt.date.today()
+            plans = [self.plans_model.item_at(r) for r in range(self.plans_model.rowCount())]
+            plan_row = next((r for r, p in enumerate(plans) if p and p.start <= today <= p.end), len(plans) - 1)
+        for view, row in ((self.plans_view, plan_row), (self.materials_view, max(material_row, 0))):
+            if 0 <= row < view.model().rowCount():
+                view.selectRow(row)
         for button in (self.issue_button, self.add_item_button):
             button.setEnabled(self.ws.can(EDITOR))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """The buttons acting on a selected row are off without one."""
+        self.set_target_button.setEnabled(self.ws.can(ADMIN) and self.plans_view.selectionModel().hasSelection())
+        self.sheet_button.setEnabled(self.materials_view.selectionModel().hasSelection())
 
     def load_rules(self) -> None:
         lo, hi = _pydate(self.rules_from), _pydate(self.rules_to)
@@ -216,7 +234,7 @@ class PlanTab(QWidget):
                                    self.tr("区间内没有新党员、新任支部书记、免训或流动党员需要提醒。"))
 
     def load_study(self) -> None:
-        year = self.study_year.value()
+        year = self.study_year.year() or dt.date.today().year
         with self.ws.read() as session:
             try:
                 plan = study_plan.get_study_plan(session, year)
@@ -243,8 +261,8 @@ class PlanTab(QWidget):
         return True
 
     def on_set_target_clicked(self) -> None:
-        index = self.plans_view.currentIndex()
-        plan = self.plans_model.item_at(index.row() if index.isValid() else 0)
+        rows = self.plans_view.selectionModel().selectedRows()
+        plan = self.plans_model.item_at(rows[0].row()) if rows else None
         if plan is None:
             return
         dialog = TargetDialog(plan, self)
@@ -290,12 +308,12 @@ class PlanTab(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         kind, title, month = dialog.values()
-        year = self.study_year.value()
+        year = self.study_year.year() or dt.date.today().year
         self._run(self.tr("新增条目"), "study-plan",
                   lambda uow: study_plan.add_item(uow.session, uow.actor, year, kind, title, month))
 
     def on_print_study_clicked(self) -> None:
-        year = self.study_year.value()
+        year = self.study_year.year() or dt.date.today().year
         path, _ = save_file(self, "pdf", self.tr("保存学习计划"), f"{year}年度学习计划.pdf", "PDF (*.pdf)")
         if not path:
             return

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
+    QSizePolicy,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,8 @@ from services.safety import audit
 from services.workspace import Workspace
 from ui.safety.log_table_model import LogTableModel
 from ui.widgets.file_dialogs import save_file
+from ui.widgets.icons import icon
+from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 from ui.widgets.typed_text import plain
 
@@ -49,10 +52,13 @@ class LogTab(QWidget):
         self.ws = ws
         self.total = 0
 
-        self.export_button = QPushButton(self.tr("导出Excel"))
-        self.export_button.setToolTip(self.tr("把当前筛选出的日志导出为 Excel 文件"))
-        self.refresh_button = QPushButton(self.tr("刷新"))
-        self.refresh_button.setToolTip(self.tr("刷新（F5）"))
+        # A toolbar as on the other tabs (icons, text beside them, the search at its right end).
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.refresh_action = QAction(icon("refresh", self.palette()), self.tr("刷新"), self)
+        self.refresh_action.setToolTip(self.tr("刷新（F5）"))
+        self.export_action = QAction(icon("export", self.palette()), self.tr("导出Excel…"), self)
+        self.export_action.setToolTip(self.tr("把当前筛选出的日志导出为 Excel 文件"))
         self.range_combo = QComboBox()
         for name in RANGES:
             self.range_combo.addItem(self.tr(name), name)
@@ -69,6 +75,8 @@ class LogTab(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("搜索内容、操作人"))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("党") * 16)
+        clear_on_escape(self.search_edit)
 
         self.model = LogTableModel(self)
         self.view = QTableView()
@@ -87,11 +95,12 @@ class LogTab(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
 
-        toolbar = QHBoxLayout()
-        toolbar.addWidget(self.export_button)
-        toolbar.addWidget(self.refresh_button)
-        toolbar.addStretch(1)
-        toolbar.addWidget(self.search_edit, 2)
+        self.toolbar.addAction(self.refresh_action)
+        self.toolbar.addAction(self.export_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addWidget(self.search_edit)
         filters = QHBoxLayout()
         for label, widget in ((self.tr("时间"), self.range_combo), (self.tr("从"), self.from_edit),
                               (self.tr("到"), self.to_edit), (self.tr("操作人"), self.actor_combo),
@@ -100,7 +109,7 @@ class LogTab(QWidget):
             filters.addWidget(widget)
         filters.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addLayout(toolbar)
+        layout.addWidget(self.toolbar)
         layout.addLayout(filters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label)
@@ -116,8 +125,8 @@ class LogTab(QWidget):
             widget.currentIndexChanged.connect(self.reload)
         self.from_edit.dateChanged.connect(self.reload)
         self.to_edit.dateChanged.connect(self.reload)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.export_button.clicked.connect(self.on_export_button_clicked)
+        self.refresh_action.triggered.connect(self.refresh)
+        self.export_action.triggered.connect(self.on_export_action_triggered)
         if parent is None:  # inside the main window its 刷新 (F5) calls refresh(); two F5s would clash
             QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         # Every write logs itself: new entries show at once (or when the tab is next shown).
@@ -194,11 +203,16 @@ class LogTab(QWidget):
             self.empty_label.setText(self.tr("日志中还没有记录：新增、修改、导入、导出、打印、备份都会记在这里。")
                                      if everything == 0 else self.tr("没有符合筛选条件的记录：放宽时间范围或清空搜索。"))
         self.empty_label.setVisible(not rows)
-        self.export_button.setEnabled(bool(rows))
+        self.export_action.setEnabled(bool(rows))
+
+    def focus_search(self) -> None:
+        """Ctrl+F (the main window's 查找), as on the other tabs."""
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
 
     # ------------------------------------------------------------ export
 
-    def on_export_button_clicked(self) -> None:
+    def on_export_action_triggered(self) -> None:
         default = str(Path.home() / f"操作日志-{dt.date.today():%Y%m%d}.xlsx")
         path, _ = save_file(self, "export", self.tr("导出日志"), default, self.tr("Excel 文件 (*.xlsx)"))
         if path:

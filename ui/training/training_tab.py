@@ -40,6 +40,8 @@ from ui.training.training_print_actions import TrainingPrintActions
 from ui.widgets.icons import icon
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
+from ui.widgets.table_headers import ColumnFitter
+from ui.widgets.year_picker import YearPicker
 
 if TYPE_CHECKING:
     from services.workspace import Workspace
@@ -126,7 +128,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.toolbar.addWidget(self.print_button)
         self.verify_action = self._action(self.tr("核验证书"), self.on_verify_action_triggered, icon_name="verify")
 
-        self.year_combo = QComboBox()
+        self.year_combo = YearPicker(all_text=self.tr("全部年度"))
         self.type_combo = QComboBox()
         self.status_combo = QComboBox()
         self.search_edit = QLineEdit()
@@ -160,18 +162,15 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.activity_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.activity_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.activity_view.horizontalHeader()
-        # The title takes what the short columns leave; they keep fixed widths (a date range or a long
-        # type is elided, whole in its tooltip), so the title is not squeezed at 1024 pixels.
+        # The title takes what the short columns leave. They show a whole date range and type when the title
+        # keeps room for about 24 characters beside them, else fixed widths (elided, whole in the tooltip), so
+        # the title is not squeezed at 1024 pixels; a column resized by hand keeps its width (save_settings).
         em = self.fontMetrics().horizontalAdvance("党")
         digit = self.fontMetrics().horizontalAdvance("2026-12-20")
-        widths = {0: digit + em, 2: em * 6 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em}
-        for column in range(self.activity_model.columnCount()):
-            if column == 1:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, widths.get(column, em * 4))
         header.setMinimumSectionSize(em * 2)
+        self.columns = ColumnFitter(self.activity_view, 1, {
+            0: digit + em, 2: em * 6 + em, 3: em * 2 + em, 4: em * 3 + em, 5: em * 2 + em, 6: em * 2 + em},
+            least=em * 24)
         self.activity_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.activity_view.verticalHeader().hide()
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_activity_view_current_changed)
@@ -217,6 +216,8 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.adjust_button = adjust = QPushButton(self.tr("调整学时…"))
         adjust.setToolTip(self.tr("手工调整所选党员的学时：与考勤所得学时分开记录，须写明原因"))
         adjust.clicked.connect(self.on_adjust_clicked)
+        # Both act on the members selected: off until one is (取消所选人员的报名 did nothing without one).
+        self.participants_table.itemSelectionChanged.connect(self._update_participant_buttons)
         participants_page = QWidget()
         pl = QVBoxLayout(participants_page)
         pl.setContentsMargins(0, 0, 0, 0)
@@ -260,7 +261,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         dl.addWidget(self.detail_info)
         dl.addWidget(self.detail_tabs, 1)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
@@ -309,7 +310,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         with self.ws.read() as s:
             years = activities.activity_years(s)
             types = activities.list_types(s)
-        self._set_items(self.year_combo, [(self.tr("全部年度"), None)] + [(f"{y}年", y) for y in years])
+        self.year_combo.set_known_years(years)
         self._set_items(self.type_combo, [(self.tr("全部类别"), None)] + [(t.name, t.name) for t in types])
         self._set_items(self.status_combo, [(self.tr("全部状态"), None)] + [(s, s) for s in activities.STATUSES])
         self.reload_activities()
@@ -329,6 +330,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         keep = select_id if select_id is not None else (self._current.id if self._current else None)
         rows = self._list_rows()
         self.activity_model.set_activities(rows)
+        self._measure_columns(rows)
         self.list_stack.setCurrentIndex(0 if rows else 1)
         self._status = self.tr("当前列出活动 %1 项").replace("%1", str(len(rows)))
         self.counts_changed.emit(self._status)
@@ -351,6 +353,12 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
             self.show_activity(self.activity_model.activity_at(row).id)  # type: ignore[union-attr]
         else:
             self.show_activity(None)
+
+    def _measure_columns(self, rows: list[Any]) -> None:
+        """The date ranges and types of `rows`: the widths that show them whole."""
+        model = self.activity_model
+        self.columns.set_texts({column: [model.data(model.index(r, column)) for r in range(len(rows))]
+                                for column in (0, 2)})
 
     def on_activity_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         a = self.activity_model.activity_at(current.row())
@@ -399,6 +407,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, p.member_id)
                 self.participants_table.setItem(r, c, item)
+        self._update_participant_buttons()
 
     def show_activity(self, activity_id: int | None) -> None:
         self._detail_timer.stop()
@@ -411,6 +420,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
             self.detail_info.clear()
             self.sessions_table.setRowCount(0)
             self.participants_table.setRowCount(0)
+            self._update_participant_buttons()
             self.attendance_model.set_grid(None, None)
             return
         with self.ws.read() as s:
@@ -447,10 +457,30 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self._read_only = read_only
         for w in (self.new_action, self.import_action):
             w.setEnabled(not read_only)
-        for button in (self.unenrol_button, self.adjust_button):
-            button.setEnabled(not read_only)
         if changed:  # the grid's cells become (or stop being) editable
             self.show_activity(self._current.id if self._current else None)
+        self._update_participant_buttons()
+
+    def _update_participant_buttons(self) -> None:
+        chosen = bool(self.participants_table.selectionModel().selectedRows()) and not self._read_only
+        self.unenrol_button.setEnabled(chosen)
+        self.adjust_button.setEnabled(chosen and self.participants_table.currentRow() >= 0)
+
+    def save_settings(self, settings: Any) -> None:
+        widths = self.columns.hand_widths()
+        settings.setValue("training/columns", ",".join(f"{c}:{w}" for c, w in sorted(widths.items())))
+        settings.setValue("training/splitter", self.splitter.saveState())
+
+    def restore_settings(self, settings: Any) -> None:
+        widths: dict[int, int] = {}
+        for pair in str(settings.value("training/columns", "") or "").split(","):
+            column, _colon, width = pair.partition(":")
+            if column.isdigit() and width.isdigit():
+                widths[int(column)] = int(width)
+        self.columns.set_hand_widths(widths)
+        state = settings.value("training/splitter")
+        if state:
+            self.splitter.restoreState(state)
 
     def add_new(self) -> None:
         self.on_new_action_triggered()

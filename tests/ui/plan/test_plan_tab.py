@@ -137,3 +137,37 @@ def test_the_small_dialogs_fit_what_is_typed_in_them(qtbot: Any) -> None:
     assert issue.people.height() >= issue.people.fontMetrics().height() * 15
     screen = issue.screen().availableGeometry()
     assert issue.height() <= 768 - 60 and issue.width() <= screen.width()
+
+
+def test_set_target_acts_on_the_plan_selected(qtbot: Any, ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from ui.plan.plan_tab import TargetDialog
+
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+    tab.show()
+    # The plan in force is selected to begin with (设置目标… took the first, 2019—2023, when none was).
+    today = dt.date.today()
+    selected = tab.plans_model.item_at(tab.plans_view.selectionModel().selectedRows()[0].row())
+    assert selected is not None and (selected.start <= today <= selected.end or selected.end < today)
+    assert tab.set_target_button.isEnabled()
+    opened: list[list[str]] = []
+    monkeypatch.setattr(TargetDialog, "exec", lambda d: opened.append([w.text() for w in d.findChildren(plan_tab.QLabel)]) or 0)
+    tab.plans_view.selectRow(1)
+    tab.set_target_button.click()
+    assert opened and tab.plans_model.item_at(1).name in opened[0]
+    tab.plans_view.clearSelection()
+    assert not tab.set_target_button.isEnabled()  # nothing selected: nothing to set
+
+
+def test_sign_off_sheet_waits_for_a_material(qtbot: Any, ws: Workspace) -> None:
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+    assert not tab.sheet_button.isEnabled()  # no material yet: the button only said to choose one
+    with ws.read() as s:
+        number = s.scalar(select(Member.id_number).order_by(Member.id))
+    with ws.write("material-issue") as uow:
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2024-07-01", [number])
+    tab.refresh()
+    assert tab.materials_view.selectionModel().hasSelection() and tab.sheet_button.isEnabled()

@@ -192,7 +192,7 @@ def test_log_tab_filters_and_exports(demo_db: Database, qtbot: object, qtmodelte
     tab.search_edit.setText("没有这样的记录")
     qtbot.waitUntil(lambda: tab.model.rowCount() == 0)  # type: ignore[attr-defined]
     assert tab.empty_label.isVisible() and "筛选" in tab.empty_label.text()
-    assert not tab.export_button.isEnabled()
+    assert not tab.export_action.isEnabled()
     tab.search_edit.clear()
     qtbot.waitUntil(lambda: tab.model.rowCount() == total)  # type: ignore[attr-defined]
     tab.range_combo.setCurrentIndex(tab.range_combo.findData("今天"))

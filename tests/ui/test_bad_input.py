@@ -175,6 +175,7 @@ def test_an_enrolment_list_without_anyone_on_the_roll_says_so_and_stays_open(
     dialog.file_edit.setText(str(_sheet(tmp_path / "名单.xlsx", *rows)))
     before = _state(trained)
     dialog.on_buttons_accepted()
+    wait_job(qtbot, dialog.enrol_job, dialog.buttons.isEnabled)
     assert words in dialog.error_label.text()
     assert dialog.isVisible() and dialog.result_value is None
     assert _state(trained) == before

@@ -307,11 +307,10 @@ class SurveyTab(QWidget):
             parsed = read_export(file, progress=progress, cancel=cancel)
             tick(cancel)
             with ws.write("survey-import", needs=EDITOR, backup=True) as uow:
-                progress(100, f"正在写入{parsed.responses}份答卷……")
-                survey_id = surveys.save_import(uow.session, parsed, uow.actor)
+                survey_id = surveys.save_import(uow.session, parsed, uow.actor, progress=progress, cancel=cancel)
                 uow.log(f"导入问卷星答卷 {file.name}（{parsed.responses}份）",
                         {"file": file.name, "rows": parsed.responses}, action="import")
-                tick(cancel)  # 取消 pressed while writing: the transaction rolls back
+                tick(cancel)  # 取消 pressed while the answers were stored: the transaction rolls back
             return survey_id
 
         def finished(survey_id: int) -> None:

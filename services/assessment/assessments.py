@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from services.assessment.stats import ATTENDED
 from services.assessment.targets import roll_span
 from services.errors import DangxunError, FieldProblem, NotFoundError, ValidationError
 from services.normalize import clean_text, normalize_id_number, normalize_name
+from services.progress import Progress, tick
 from services.safety import changelog
 
 GRADES = ("优秀", "合格", "基本合格", "不合格")
@@ -47,6 +48,8 @@ GRADE_HEADERS: dict[str, tuple[str, ...]] = {
     "grade": ("评议等次", "评议结果", "等次", "民主评议等次", "评定等次"),
     "remarks": ("备注",),
 }
+# Rows between two looks at the cancel flag (and two progress reports) while a file is checked or written.
+TICK_ROWS = 500
 _GRADE_SYNONYMS = {g: g for g in GRADES} | {"基本合格党员": "基本合格", "合格党员": "合格", "优秀党员": "优秀",
                                              "不合格党员": "不合格", "不定等次": "", "不评定等次": "", "—": "",
                                              "-": "", "/": "", "无": ""}
@@ -115,12 +118,18 @@ def excellent_warnings(rows: Sequence[GradeRow]) -> list[str]:
 
 
 def save_grades(session: Session, actor: str, year: int,
-                entries: Sequence[tuple[int, str | None, str | None]]) -> SaveResult:
-    """Save (member id, grade, remarks) entries for `year`, all or nothing; warn on too many 优秀."""
+                entries: Sequence[tuple[int, str | None, str | None]], *,
+                progress: Progress | None = None, cancel: threading.Event | None = None) -> SaveResult:
+    """Save (member id, grade, remarks) entries for `year`, all or nothing; warn on too many 优秀.
+
+    With `cancel` set it raises CancelledError: before the first write while checking, and while
+    writing (the caller's transaction then rolls back: nothing is written)."""
     on_roll = {r.member_id: r for r in list_grades(session, year)}
     problems: list[FieldProblem] = []
     clean: list[tuple[GradeRow, str | None, str | None]] = []
     for n, (member_id, grade, remarks) in enumerate(entries, start=1):
+        if n % TICK_ROWS == 0:
+            tick(cancel)
         row = on_roll.get(member_id)
         if row is None:
             member = session.get(Member, member_id)
@@ -138,9 +147,13 @@ def save_grades(session: Session, actor: str, year: int,
         clean.append((row, value, (remarks or "").strip() or None))
     if problems:
         raise ValidationError(problems)
+    tick(cancel)
     saved = 0
     existing = {g.member_id: g for g in session.scalars(select(EvaluationGrade).where(EvaluationGrade.year == year))}
-    for row, value, remarks in clean:
+    for n, (row, value, remarks) in enumerate(clean):
+        if n % TICK_ROWS == 0:
+            _report(progress, 50 + 50 * n // len(clean), f"正在写入评议等次（{n}/{len(clean)}）……")
+            tick(cancel)
         record = existing.get(row.member_id)
         old = (record.grade, record.remarks) if record else (None, None)
         if old == (value, remarks):
@@ -161,12 +174,14 @@ def save_grades(session: Session, actor: str, year: int,
 
 
 def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
-                  progress: Callable[[int, str], None] | None = None,
+                  progress: Progress | None = None,
                   cancel: threading.Event | None = None) -> SaveResult:
     """Import grades from a spreadsheet (姓名 and/or 公民身份号码, 评议等次, 备注); all or nothing.
 
     A member is found by ID number when given, else by name when the name is unique among the
     members on the roll that year. Any problem refuses the whole file, naming the sheet row.
+    `cancel` is looked at every TICK_ROWS rows: a cancelled import raises CancelledError, before it
+    writes while it reads and checks, and inside the caller's transaction while it writes.
     """
     from services.files.spreadsheet import read_table
 
@@ -182,7 +197,10 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
     problems: list[FieldProblem] = []
     entries: list[tuple[int, str | None, str | None]] = []
     seen: dict[int, int] = {}
-    for trow in table.rows:
+    for n, trow in enumerate(table.rows):
+        if n % TICK_ROWS == 0:
+            tick(cancel)
+            _report(progress, 50 * n // len(table.rows), f"正在检查第{trow.number}行（共{len(table.rows)}行）……")
         values = trow.values
         problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
         try:
@@ -203,7 +221,7 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
     if problems:
         raise ValidationError(problems, file=file)
     try:
-        return save_grades(session, actor, year, entries)
+        return save_grades(session, actor, year, entries, progress=progress, cancel=cancel)
     except ValidationError as exc:
         # Map the entry numbers back to sheet rows.
         numbers = [r.number for r in table.rows]
@@ -353,22 +371,31 @@ def exam_activities(session: Session, year: int | None = None, classes_only: boo
 
 
 def save_exam_scores(session: Session, actor: str, activity_id: int,
-                     entries: Sequence[tuple[int, Any]]) -> int:
-    """Save (member id, score or None) entries of one activity, all or nothing; returns how many changed."""
+                     entries: Sequence[tuple[int, Any]], *,
+                     progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
+    """Save (member id, score or None) entries of one activity, all or nothing; returns how many changed.
+
+    With `cancel` set it raises CancelledError (while writing, the caller's transaction rolls back)."""
     if session.get(Activity, activity_id) is None:
         raise NotFoundError("找不到该活动")
     problems: list[FieldProblem] = []
     clean: list[tuple[int, float | None]] = []
     for n, (member_id, value) in enumerate(entries, start=1):
+        if n % TICK_ROWS == 0:
+            tick(cancel)
         try:
             clean.append((member_id, parse_score(value)))
         except ValidationError as exc:
             problems.append(FieldProblem("score", exc.message, n))
     if problems:
         raise ValidationError(problems)
+    tick(cancel)
     current = {r.member_id: r.score for r in list_exam_scores(session, activity_id)}
     saved = 0
-    for member_id, score in clean:
+    for n, (member_id, score) in enumerate(clean):
+        if n % TICK_ROWS == 0:
+            _report(progress, 50 + 50 * n // len(clean), f"正在写入考试成绩（{n}/{len(clean)}）……")
+            tick(cancel)
         if member_id in current and current[member_id] == score:
             continue
         set_exam_score(session, actor, activity_id, member_id, score)
@@ -377,12 +404,13 @@ def save_exam_scores(session: Session, actor: str, activity_id: int,
 
 
 def import_exam_scores(session: Session, actor: str, activity_id: int, path: Path | str, *,
-                       progress: Callable[[int, str], None] | None = None,
+                       progress: Progress | None = None,
                        cancel: threading.Event | None = None) -> int:
     """Import scores of one activity from a sheet (姓名 and/or 公民身份号码, 成绩); all or nothing.
 
     A member is found by ID number when given, else by name when the name is unique among the
     members listed for the activity (enrolled, attending or scored). Problems name the sheet row.
+    `cancel` works as in import_grades.
     """
     from services.files.spreadsheet import read_table
 
@@ -398,7 +426,10 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
     problems: list[FieldProblem] = []
     entries: list[tuple[int, float | None]] = []
     seen: dict[int, int] = {}
-    for trow in table.rows:
+    for n, trow in enumerate(table.rows):
+        if n % TICK_ROWS == 0:
+            tick(cancel)
+            _report(progress, 50 * n // len(table.rows), f"正在检查第{trow.number}行（共{len(table.rows)}行）……")
         values = trow.values
         problems += [FieldProblem("row", message, trow.number, column) for column, message in trow.problems]
         try:
@@ -418,7 +449,7 @@ def import_exam_scores(session: Session, actor: str, activity_id: int, path: Pat
         entries.append((member_id, score))
     if problems:
         raise ValidationError(problems, file=file)
-    return save_exam_scores(session, actor, activity_id, entries)
+    return save_exam_scores(session, actor, activity_id, entries, progress=progress, cancel=cancel)
 
 
 # ---------------------------------------------------------------- 评先评优
@@ -513,6 +544,11 @@ def award_eligibility(session: Session, year: int, rule: AwardRule | None = None
                 reasons.append(f"出勤率{share:.0%}，低于{rule.min_attendance_share:.0%}")
         out.append(Eligibility(member_id, led.name, led.branch, ok, tuple(reasons)))
     return out
+
+
+def _report(progress: Progress | None, percent: int, text: str) -> None:
+    if progress is not None:
+        progress(percent, text)
 
 
 def _member_column(table: Any, values: dict[str, Any]) -> str | None:

@@ -6,6 +6,7 @@ Every function takes a Session first and never commits; callers frame writes thr
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,11 +18,14 @@ from sqlalchemy.orm import Session
 from models import Activity, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from services import changes
 from services.errors import ConflictError, FieldProblem, NotFoundError, ValidationError
+from services.progress import Progress, tick
 from services.survey import tally as t
 from services.survey.wjx_import import ParsedSurvey
 
 SOURCE_LABELS = {"wjx": "问卷星", "paper": "纸质问卷"}
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Responses written between two looks at the cancel flag (and two progress reports).
+SAVE_TICK_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,12 @@ def _clean_title(title: str | None, default: str) -> str:
 
 
 def save_import(session: Session, parsed: ParsedSurvey, actor: str, *, title: str | None = None,
-                activity_id: int | None = None) -> int:
+                activity_id: int | None = None, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> int:
     """Store a parsed 问卷星 export as a new survey; returns its id.
 
-    The same answers imported twice would count every respondent twice: refused.
+    The same answers imported twice would count every respondent twice: refused. With `cancel` set
+    it raises CancelledError, while it writes too: the caller's transaction then rolls back.
     """
     _check_activity(session, activity_id)
     same = _already_imported(session, parsed)
@@ -113,7 +119,12 @@ def save_import(session: Session, parsed: ParsedSurvey, actor: str, *, title: st
                  for i, q in enumerate(parsed.questions)]
     survey.questions = questions
     session.flush()
+    total = parsed.responses
     for row, (serial, submitted) in enumerate(zip(parsed.serials, parsed.submitted, strict=True)):
+        if row % SAVE_TICK_ROWS == 0:
+            if progress is not None:
+                progress(100 * row // total, f"正在写入第{row + 1}份答卷（共{total}份）……")
+            tick(cancel)
         response = SurveyResponse(survey_id=survey.id, seq=serial, submitted=submitted)
         response.answers = [SurveyAnswer(question_id=q.id, value=p.answers[row])
                             for q, p in zip(questions, parsed.questions, strict=True) if p.answers[row]]

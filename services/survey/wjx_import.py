@@ -7,6 +7,7 @@ error naming the file and what is wrong with it.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 from services.errors import UnreadableFileError, ValidationError
 from services.files.spreadsheet import HEADER_SEARCH_ROWS, header_key, is_empty_row, open_sheets
+from services.progress import Progress, tick
 from services.survey import tally as t
 
 # The columns 问卷星 writes before the questions (any may be missing).
@@ -27,6 +29,8 @@ _QUESTION = re.compile(r"^\s*(\d{1,3})\s*(?:(?:、|\.|．)\s*(.*)|([(（].*))$",
 _OTHER_TOOLS = {"开始答题时间": "腾讯问卷", "结束答题时间": "腾讯问卷", "答题时长": "腾讯问卷",
                 "提交时间": "其他问卷工具", "Timestamp": "Google 表单", "时间戳记": "Google 表单"}
 MAX_QUESTIONS = 300
+# Rows between two looks at the cancel flag (and two progress reports) while an export is read.
+TICK_ROWS = 1000
 
 
 @dataclass
@@ -87,24 +91,36 @@ def _find_header(path: Path, rows: list[tuple[int, list[Any]]]) -> tuple[int, li
     return None
 
 
-def read_export(path: Path | str) -> ParsedSurvey:
-    """Parse the first sheet that looks like a 问卷星 export; refuse anything else, naming why."""
+def read_export(path: Path | str, *, progress: Progress | None = None,
+                cancel: threading.Event | None = None) -> ParsedSurvey:
+    """Parse the first sheet that looks like a 问卷星 export; refuse anything else, naming why.
+
+    `progress(percent, text)` hears how far the reading is; with `cancel` set it raises CancelledError
+    (it writes nothing in any case)."""
     path = Path(path)
+    tick(cancel)
     sheets = open_sheets(path)
     if not sheets:
         raise UnreadableFileError(f"文件 {path.name} 中没有工作表。")
     first_problem: ValidationError | None = None
     for raw in sheets:
-        rows = list(raw.rows())
+        rows: list[tuple[int, list[Any]]] = []
+        for row in raw.rows():
+            if len(rows) % TICK_ROWS == 0:
+                tick(cancel)
+                if progress is not None and rows:
+                    progress(0, f"正在读取第{row[0]}行……")
+            rows.append(row)
         try:
-            return _parse_sheet(path, raw.name, rows)
+            return _parse_sheet(path, raw.name, rows, progress, cancel)
         except ValidationError as exc:
             first_problem = first_problem or exc
     assert first_problem is not None
     raise first_problem
 
 
-def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]]) -> ParsedSurvey:
+def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]], progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> ParsedSurvey:
     found = _find_header(path, rows)
     if found is None:
         heads = [_header_text(c) for _, cells in rows[:1] for c in cells if _text(c)]
@@ -151,7 +167,11 @@ def _parse_sheet(path: Path, sheet: str, rows: list[tuple[int, list[Any]]]) -> P
     serials: list[int] = []
     seen: dict[int, int] = {}  # serial → its row
     submitted: list[str | None] = []
-    for number, cells in rows:
+    for n, (number, cells) in enumerate(rows):
+        if n % TICK_ROWS == 0:
+            tick(cancel)
+            if progress is not None:
+                progress(100 * n // len(rows), f"正在读取第{number}行答卷（共{len(rows)}行）……")
         if number <= header_row or is_empty_row(cells):
             continue
         serial = _serial(path, number, cells, meta.get("序号"), len(serials) + 1)

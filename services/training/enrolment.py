@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,11 @@ from services.normalize import (
     partial_start,
 )
 from services.plan import audience_stats
+from services.progress import Progress, tick
 from services.safety import changelog, privacy
+
+# Rows of a list between two looks at the cancel flag (and two progress reports).
+TICK_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -187,15 +192,23 @@ def enrol_by_audience(session: Session, activity_id: int, actor: str) -> EnrolRe
     return enrol(session, activity_id, ids, actor)
 
 
-def match_people(session: Session, values: Iterable[tuple[int, str]]) -> tuple[list[int], list[FieldProblem]]:
-    """Members for (sheet row, name or ID number) pairs: an ID number when it is one, else a unique name."""
+def match_people(session: Session, values: Iterable[tuple[int, str]], *, progress: Progress | None = None,
+                 cancel: threading.Event | None = None) -> tuple[list[int], list[FieldProblem]]:
+    """Members for (sheet row, name or ID number) pairs: an ID number when it is one, else a unique name.
+
+    With `cancel` set it raises CancelledError (it reads only)."""
+    values = list(values)
     ids: list[int] = []
     problems: list[FieldProblem] = []
     by_name: dict[str, list[int]] = {}
     for m_id, name in session.execute(access.scope(session, select(Member.id, Member.name).where(
             Member.status == "在册"), branch=Member.branch_id)):
         by_name.setdefault(fold_key(name), []).append(m_id)
-    for row, value in values:
+    for n, (row, value) in enumerate(values):
+        if n % TICK_ROWS == 0:
+            tick(cancel)
+            if progress is not None:
+                progress(100 * n // len(values), f"正在查找第{row}行的党员（共{len(values)}行）……")
         text = clean_text(value)
         if not text:
             continue
@@ -233,11 +246,14 @@ def match_people(session: Session, values: Iterable[tuple[int, str]]) -> tuple[l
 
 
 def enrol_from_values(session: Session, activity_id: int, values: Iterable[tuple[int, str]], actor: str,
-                      *, allow_partial: bool = False) -> EnrolResult:
-    """Enrol from a list of names or ID numbers; with problems nothing is enrolled unless `allow_partial`."""
-    ids, problems = match_people(session, values)
+                      *, allow_partial: bool = False, progress: Progress | None = None,
+                      cancel: threading.Event | None = None) -> EnrolResult:
+    """Enrol from a list of names or ID numbers; with problems nothing is enrolled unless `allow_partial`.
+    With `cancel` set it raises CancelledError before it writes."""
+    ids, problems = match_people(session, values, progress=progress, cancel=cancel)
     if problems and not allow_partial:
         raise ValidationError(problems)
+    tick(cancel)
     result = enrol(session, activity_id, ids, actor)
     result.problems = problems
     return result
@@ -266,10 +282,14 @@ def read_people_list(path: Path | str) -> list[tuple[int, str]]:
 
 
 def enrol_from_file(session: Session, activity_id: int, path: Path | str, actor: str,
-                    *, allow_partial: bool = False) -> EnrolResult:
+                    *, allow_partial: bool = False, progress: Progress | None = None,
+                    cancel: threading.Event | None = None) -> EnrolResult:
+    """Enrol the people a list names (see read_people_list); with `cancel` set, CancelledError before any write."""
+    tick(cancel)
     values = read_people_list(path)
     try:
-        return enrol_from_values(session, activity_id, values, actor, allow_partial=allow_partial)
+        return enrol_from_values(session, activity_id, values, actor, allow_partial=allow_partial,
+                                 progress=progress, cancel=cancel)
     except ValidationError as exc:  # the rows' problems, said with the file they are in
         raise ValidationError(exc.problems, file=Path(path).name) from None
 

@@ -13,6 +13,7 @@ from services.safety.storage import Database
 from services.workspace import Workspace
 from tests.helpers.db_dump import dump_tables
 from tests.helpers.paths import SAMPLES
+from tests.helpers.ui_jobs import wait_job
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -46,7 +47,8 @@ def test_a_refused_grades_import_leaves_no_backup_and_no_log_entry(qtbot: Any, o
     qtbot.addWidget(page)
     bad = _sheet(tmp_path / "评议.xlsx", ["姓名", "评议等次"], ["合计", "优秀"])
     before = _state(office)
-    assert not page.import_grades(str(bad))
+    wait_job(qtbot, page.import_grades(str(bad)), page.btn_import.isEnabled)
+    assert page.message.text().startswith("未导入：")
     assert "评议.xlsx" in page.message.text() and "第2行" in page.message.text()
     assert _state(office) == before
     assert page.btn_import.isEnabled()
@@ -113,7 +115,7 @@ def test_refused_exam_scores_name_the_file_row_and_column(qtbot: Any, trained: W
     assert page.activity.currentData() is not None
     bad = _sheet(tmp_path / "成绩.xlsx", ["姓名", "考试成绩"], ["谢艳凤", "九十"], ["合计", 90])
     before = _state(trained)
-    assert not page.import_scores(str(bad))
+    wait_job(qtbot, page.import_scores(str(bad)), page.btn_import.isEnabled)
     text = page.message.text()
     assert "成绩.xlsx" in text
     assert "第2行“考试成绩”列：考试成绩“九十”不是数字" in text and "第3行“姓名”列：姓名“合计”" in text
@@ -129,7 +131,7 @@ def test_refused_grades_name_the_column(qtbot: Any, trained: Workspace, tmp_path
     bad = _sheet(tmp_path / "评议.xlsx", ["身份证号", "评议结果"], ["130102197412238832", "很好"],
                  ["130102197412238831", "优秀"])
     before = _state(trained)
-    assert not page.import_grades(str(bad))
+    wait_job(qtbot, page.import_grades(str(bad)), page.btn_import.isEnabled)
     text = page.message.text()
     assert "评议.xlsx" in text and "第2行“评议结果”列：评议等次“很好”" in text and "第3行“身份证号”列：" in text
     assert _state(trained) == before
@@ -173,6 +175,7 @@ def test_an_enrolment_list_without_anyone_on_the_roll_says_so_and_stays_open(
     dialog.file_edit.setText(str(_sheet(tmp_path / "名单.xlsx", *rows)))
     before = _state(trained)
     dialog.on_buttons_accepted()
+    wait_job(qtbot, dialog.enrol_job, dialog.buttons.isEnabled)
     assert words in dialog.error_label.text()
     assert dialog.isVisible() and dialog.result_value is None
     assert _state(trained) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -26,10 +27,14 @@ from services.access import EDITOR
 from services.assessment import assessments
 from services.errors import DangxunError
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN, ExamScoreTableModel
+from ui.assessment.stats_grades_pages import import_failure_text
 from ui.widgets.file_dialogs import open_file
+from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.typed_text import plain
 
 ACCENT = "#B71C1C"
+SCORE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+                       | QAbstractItemView.EditTrigger.AnyKeyPressed)
 
 
 class ExamsPage(QWidget):
@@ -40,6 +45,7 @@ class ExamsPage(QWidget):
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self._importing = False
 
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 4, 0, 0)
@@ -78,9 +84,7 @@ class ExamsPage(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.view.setEditTriggers(SCORE_EDIT_TRIGGERS)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         # A score is short: keep its column narrow so the eye goes straight from name to score.
         self.view.horizontalHeader().setStretchLastSection(False)
@@ -177,24 +181,42 @@ class ExamsPage(QWidget):
         self.saved.emit()
         return True
 
-    def import_scores(self, path: str | None = None) -> bool:
+    def _set_importing(self, importing: bool) -> None:
+        """While an import runs the grid takes no edits (its end reloads it) and nothing changes its activity."""
+        self._importing = importing
+        for control in (self.btn_import, self.year, self.classes_only, self.activity):
+            control.setEnabled(not importing)
+        self.btn_save.setEnabled(not importing and self.model.has_pending())
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if importing else SCORE_EDIT_TRIGGERS)
+
+    def import_scores(self, path: str | None = None) -> Job | None:
+        """Import the chosen activity's scores from a sheet (asks for it unless given) in the background, with 取消.
+
+        Returns the job, or None when nothing was started; its end reloads the grid and says what happened."""
         activity_id = self.activity.currentData()
-        if activity_id is None:
-            return False
+        if activity_id is None or self._importing:
+            return None
         if path is None:
             path, _ = open_file(self, "grades-import", self.tr("导入考试成绩"),
                                                   self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
             if not path:
-                return False
-        try:
-            with self.ws.write("import-exam-scores", needs=EDITOR, backup="导入考试成绩之前") as uow:
-                saved = assessments.import_exam_scores(uow.session, uow.actor, activity_id, path)
-        except DangxunError as exc:
-            self._show_error(self.tr("未导入：") + exc.message)
-            return False
-        self.load_scores()
-        self.message.setText(self.tr("已导入，%1条成绩有变化。").replace("%1", str(saved)))
-        self.saved.emit()
-        return True
+                return None
+        ws, file = self.ws, path
 
+        def work(progress: ProgressFn, cancel: threading.Event) -> int:
+            with ws.write("import-exam-scores", needs=EDITOR, backup="导入考试成绩之前") as uow:
+                return assessments.import_exam_scores(uow.session, uow.actor, activity_id, file,
+                                                      progress=progress, cancel=cancel)
 
+        def finished(saved: int) -> None:
+            self._set_importing(False)
+            self.load_scores()
+            self.message.setText(self.tr("已导入，%1条成绩有变化。").replace("%1", str(saved)))
+            self.saved.emit()
+
+        def failed(error: BaseException) -> None:
+            self._set_importing(False)
+            self._show_error(import_failure_text(error, "import-exam-scores"))
+
+        self._set_importing(True)
+        return run_with_progress(self, self.tr("正在导入考试成绩……"), work, on_finished=finished, on_failed=failed)

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from services.access import EDITOR
 from services.assessment import assessments
-from services.errors import DangxunError
+from services.errors import CancelledError, DangxunError
 from ui.assessment.assessment_table_model import GradeDelegate, GradeTableModel
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import ACCENT, fit_columns, make_table
+from ui.widgets.errors import error_text, report_unexpected
 from ui.widgets.file_dialogs import open_file
+from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.typed_text import plain
 
 GRADE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
@@ -42,6 +44,7 @@ class GradesPage(QWidget):
         super().__init__(parent)
         self.ws = ws
         self.read_only = False
+        self._importing = False
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 4, 0, 0)
         row = QHBoxLayout()
@@ -113,23 +116,54 @@ class GradesPage(QWidget):
         self.message.setText(message + ("提醒：" + "；".join(result.warnings) if result.warnings else ""))
         return True
 
-    def import_grades(self, path: str | None = None) -> bool:
+    def _set_importing(self, importing: bool) -> None:
+        """While an import runs the grid takes no edits (its end reloads the grid) and nothing starts a second one."""
+        self._importing = importing
+        self.btn_import.setEnabled(not importing and not self.read_only)
+        self.year.setEnabled(not importing)
+        self.btn_save.setEnabled(not importing and not self.read_only and self.model.has_pending())
+        locked = importing or self.read_only
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if locked else GRADE_EDIT_TRIGGERS)
+
+    def import_grades(self, path: str | None = None) -> Job | None:
+        """Import the year's grades from a sheet (asks for it unless given) in the background, with 取消.
+
+        Returns the job, or None when nothing was started; its end reloads the page and says what happened."""
+        if self._importing:
+            return None
         if path is None:
             path, _ = open_file(self, "grades-import", self.tr("导入民主评议等次"),
                                                   self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
             if not path:
-                return False
-        year = self.year.value()
-        try:
-            with self.ws.write("import-grades", needs=EDITOR, backup=f"导入{year}年度民主评议等次之前") as uow:
-                result = assessments.import_grades(uow.session, uow.actor, year, path)
-        except DangxunError as exc:
-            self.message.setText(self.tr("未导入：") + exc.message)
-            return False
-        self.load()
-        self.message.setText(self.tr("已导入，%1条有变化。").replace("%1", str(result.saved))
-                             + ("提醒：" + "；".join(result.warnings) if result.warnings else ""))
-        return True
+                return None
+        year, ws, file = self.year.value(), self.ws, path
+
+        def work(progress: ProgressFn, cancel: threading.Event) -> assessments.SaveResult:
+            with ws.write("import-grades", needs=EDITOR, backup=f"导入{year}年度民主评议等次之前") as uow:
+                return assessments.import_grades(uow.session, uow.actor, year, file, progress=progress, cancel=cancel)
+
+        def finished(result: assessments.SaveResult) -> None:
+            self._set_importing(False)
+            self.load()
+            self.message.setText(self.tr("已导入，%1条有变化。").replace("%1", str(result.saved))
+                                 + ("提醒：" + "；".join(result.warnings) if result.warnings else ""))
+
+        def failed(error: BaseException) -> None:
+            self._set_importing(False)
+            self.message.setText(import_failure_text(error, "import-grades"))
+
+        self._set_importing(True)
+        return run_with_progress(self, self.tr("正在导入民主评议等次……"), work, on_finished=finished, on_failed=failed)
+
+
+def import_failure_text(error: BaseException, where: str) -> str:
+    """What a page says when its import did not go through: cancelled, refused (the service's Chinese
+    message), or failed unexpectedly (logged and reported like any uncaught error)."""
+    if isinstance(error, CancelledError):
+        return QCoreApplication.translate("imports", "已取消，未导入。")
+    if not isinstance(error, DangxunError):
+        report_unexpected(error, where)
+    return QCoreApplication.translate("imports", "未导入：") + error_text(error)
 
 
 class AwardsPage(QWidget):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from services.access import EDITOR
-from services.errors import DangxunError
+from services.errors import CancelledError, DangxunError
+from services.progress import tick
 from services.survey import surveys
 from services.survey import tally as t
 from ui.survey.design_dialog import DesignDialog
@@ -33,8 +35,10 @@ from ui.survey.question_chart import QuestionChart
 from ui.survey.survey_table_model import SurveyTableModel
 from ui.widgets import typed_text
 from ui.widgets.edit_guard import confirm_irreversible
+from ui.widgets.errors import report_unexpected
 from ui.widgets.file_dialogs import open_file, save_file
 from ui.widgets.icons import icon
+from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.list_helpers import clear_on_escape
 from ui.widgets.live import follow
 from ui.widgets.typed_text import plain
@@ -65,6 +69,7 @@ class SurveyTab(QWidget):
         # a second action on the same key would make both ambiguous and the key would do nothing.
         self._own_shortcuts = parent is None
         self._read_only = not ws.can(EDITOR)
+        self._importing = False
         self._all: list[surveys.SurveyInfo] = []
         self._current: surveys.SurveyResult | None = None
         self.toolbar = QToolBar()
@@ -250,8 +255,8 @@ class SurveyTab(QWidget):
         has = self._current is not None
         paper = has and self._current is not None and self._current.info.source == "paper"
         writable = not self._read_only
-        for action in (self.import_action, self.new_action):
-            action.setEnabled(writable)
+        self.import_action.setEnabled(writable and not self._importing)
+        self.new_action.setEnabled(writable)
         self.enter_action.setEnabled(writable and paper)
         self.form_action.setEnabled(paper)
         self.report_action.setEnabled(has)
@@ -270,7 +275,7 @@ class SurveyTab(QWidget):
         self._update_actions()
 
     def can_import(self) -> bool:
-        return not self._read_only
+        return not self._read_only and not self._importing
 
     def can_print(self) -> bool:
         return self._current is not None
@@ -282,9 +287,12 @@ class SurveyTab(QWidget):
     def _warn(self, exc: DangxunError) -> None:
         typed_text.warning(self, self.tr("问卷调查"), exc.message)
 
-    def import_data(self, path: str | None = None) -> int | None:
-        """Import a 问卷星 export (asks for the file unless given); returns the new survey's id."""
-        if self._read_only:
+    def import_data(self, path: str | None = None) -> Job | None:
+        """Import a 问卷星 export (asks for the file unless given) in the background, with 取消.
+
+        Returns the job (its result: the new survey's id), or None when nothing was started; its end
+        shows the new survey, or says why nothing was imported."""
+        if self._read_only or self._importing:
             return None
         if path is None:
             path, _ = open_file(self, "survey-import", self.tr("导入问卷星答卷"),
@@ -293,18 +301,38 @@ class SurveyTab(QWidget):
                 return None
         from services.survey.wjx_import import read_export
 
-        try:
-            parsed = read_export(Path(path))
-            with self.ws.write("survey-import", needs=EDITOR, backup=True) as uow:
-                survey_id = surveys.save_import(uow.session, parsed, uow.actor)
-                uow.log(f"导入问卷星答卷 {Path(path).name}（{parsed.responses}份）",
-                        {"file": Path(path).name, "rows": parsed.responses}, action="import")
-        except DangxunError as exc:
-            self._warn(exc)
-            return None
-        self.refresh()
-        self._show_list(survey_id)
-        return survey_id
+        ws, file = self.ws, Path(path)
+
+        def work(progress: ProgressFn, cancel: threading.Event) -> int:
+            parsed = read_export(file, progress=progress, cancel=cancel)
+            tick(cancel)
+            with ws.write("survey-import", needs=EDITOR, backup=True) as uow:
+                survey_id = surveys.save_import(uow.session, parsed, uow.actor, progress=progress, cancel=cancel)
+                uow.log(f"导入问卷星答卷 {file.name}（{parsed.responses}份）",
+                        {"file": file.name, "rows": parsed.responses}, action="import")
+                tick(cancel)  # 取消 pressed while the answers were stored: the transaction rolls back
+            return survey_id
+
+        def finished(survey_id: int) -> None:
+            self._set_importing(False)
+            self.refresh()
+            self._show_list(survey_id)
+
+        def failed(error: BaseException) -> None:
+            self._set_importing(False)
+            if isinstance(error, CancelledError):
+                typed_text.information(self, self.tr("问卷调查"), self.tr("已取消，未导入。"))
+            elif isinstance(error, DangxunError):
+                self._warn(error)
+            else:
+                report_unexpected(error, "survey-import")
+
+        self._set_importing(True)
+        return run_with_progress(self, self.tr("正在导入问卷星答卷……"), work, on_finished=finished, on_failed=failed)
+
+    def _set_importing(self, importing: bool) -> None:
+        self._importing = importing
+        self._update_actions()
 
     def _activities(self) -> list[tuple[int, str]]:
         from services.training import activities

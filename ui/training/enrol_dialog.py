@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,16 +26,19 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from services.errors import DangxunError, NotFoundError, ValidationError
+from services.errors import CancelledError, DangxunError, NotFoundError, ValidationError
 from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
 from services.plan import audience_stats
 from services.plan.audience import audience_of
 from services.roll import branches, members
 from services.training import activities, enrolment
 from services.workspace import EDITOR, Workspace
+from ui.widgets.errors import error_text, report_unexpected
 from ui.widgets.file_dialogs import open_file
+from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.typed_text import plain
 
+FILE_PAGE = 5  # 从名单导入: the people a spreadsheet lists
 AUDIENCE_PAGE = 6  # 按培训对象: the members the activity's audience names
 
 
@@ -59,6 +63,8 @@ class EnrolDialog(QDialog):
         super().__init__(parent)
         self.ws = ws
         self._activity_id = activity_id
+        self._importing = False
+        self.enrol_job: Job | None = None  # the last list read in the background
         self.result_value: enrolment.EnrolResult | None = None
         self.setWindowTitle(self.tr("报名"))
         with ws.read() as s:
@@ -187,7 +193,7 @@ class EnrolDialog(QDialog):
 
     def update_count(self) -> None:
         self.error_label.clear()
-        if self.tabs.currentIndex() == 5:
+        if self.tabs.currentIndex() == FILE_PAGE:
             self.count_label.setText(self.tr("将按名单逐行查找党员：有身份证号码的按号码，否则按姓名。"))
             return
         try:
@@ -199,19 +205,15 @@ class EnrolDialog(QDialog):
         self.count_label.setText(self.tr("符合条件的在册党员：%n人", "", n))
 
     def on_buttons_accepted(self) -> None:
+        if self._importing:
+            return
+        if self.tabs.currentIndex() == FILE_PAGE:
+            self.enrol_from_file()
+            return
         try:
             with self.ws.write("enrol", needs=EDITOR) as uow:
                 s = uow.session
-                if self.tabs.currentIndex() == 5:
-                    path = self.file_edit.text().strip()
-                    if not path:
-                        raise ValidationError("请先选择名单文件")
-                    result = enrolment.enrol_from_file(s, self._activity_id, Path(path), uow.actor)
-                    if not (result.added or result.already or result.not_on_roll):
-                        raise ValidationError(f"名单文件 {Path(path).name} 中没有姓名或身份证号码，没有为任何人报名。"
-                                              "名单应有“姓名”或“身份证号码”列，每行一人。")
-                    self.result_value = result
-                elif self.tabs.currentIndex() == AUDIENCE_PAGE:
+                if self.tabs.currentIndex() == AUDIENCE_PAGE:
                     if not self.selected_ids(s):
                         raise ValidationError("名册中没有符合本活动培训对象的在册党员")
                     self.result_value = enrolment.enrol_by_audience(s, self._activity_id, uow.actor)
@@ -220,15 +222,70 @@ class EnrolDialog(QDialog):
                     if not ids:
                         raise ValidationError("没有选中任何党员")
                     self.result_value = enrolment.enrol(s, self._activity_id, ids, uow.actor)
-        except ValidationError as exc:
-            self.result_value = None
-            lines = [p.describe() for p in exc.problems]
-            self.error_label.setText("\n".join([f"文件 {exc.file}：", *lines] if exc.file else lines))
-            return
         except DangxunError as exc:
-            self.error_label.setText(exc.message)
+            self.result_value = None
+            self._show_error(exc)
             return
         self.accept()
+
+    def enrol_from_file(self) -> Job | None:
+        """Enrol the people of the chosen list in the background, with 取消; the dialog closes when done.
+
+        Returns the job, or None when nothing was started (no file chosen, or a list already being read)."""
+        if self._importing:
+            return None
+        path = self.file_edit.text().strip()
+        if not path:
+            self._show_error(ValidationError("请先选择名单文件"))
+            return None
+        ws, activity_id, file = self.ws, self._activity_id, Path(path)
+
+        def work(progress: ProgressFn, cancel: threading.Event) -> enrolment.EnrolResult:
+            with ws.write("enrol", needs=EDITOR) as uow:
+                result = enrolment.enrol_from_file(uow.session, activity_id, file, uow.actor,
+                                                   progress=progress, cancel=cancel)
+                if not (result.added or result.already or result.not_on_roll):
+                    raise ValidationError(f"名单文件 {file.name} 中没有姓名或身份证号码，没有为任何人报名。"
+                                          "名单应有“姓名”或“身份证号码”列，每行一人。")
+                return result
+
+        def finished(result: enrolment.EnrolResult) -> None:
+            self._set_importing(False)
+            self.result_value = result
+            self.accept()
+
+        def failed(error: BaseException) -> None:
+            self._set_importing(False)
+            self.result_value = None
+            if isinstance(error, CancelledError):
+                self.error_label.setText(self.tr("已取消，未导入。"))
+                return
+            if not isinstance(error, DangxunError):
+                report_unexpected(error, "enrol")
+            self._show_error(error)
+
+        self.error_label.clear()
+        self._set_importing(True)
+        self.enrol_job = run_with_progress(self, self.tr("正在按名单报名……"), work, on_finished=finished,
+                                           on_failed=failed)
+        return self.enrol_job
+
+    def _set_importing(self, importing: bool) -> None:
+        """While a list is read nothing else starts, and the dialog stays open to hear how it ended."""
+        self._importing = importing
+        self.tabs.setEnabled(not importing)
+        self.buttons.setEnabled(not importing)
+
+    def reject(self) -> None:
+        if not self._importing:  # Esc or the title bar's close while a list is read: it ends first
+            super().reject()
+
+    def _show_error(self, error: BaseException) -> None:
+        if isinstance(error, ValidationError):
+            lines = [p.describe() for p in error.problems]
+            self.error_label.setText("\n".join([f"文件 {error.file}：", *lines] if error.file else lines))
+        else:
+            self.error_label.setText(error_text(error))
 
 
 EnrolFn = Callable[[], None]

@@ -149,3 +149,86 @@ def test_spending_totals(db: Database) -> None:
     assert totals.by_year == {2023: {"书籍": 2000.5}, 2024: {"培训班": 30000.0}}
     assert totals.by_source == {"党费": 2000.5, "行政经费": 30000.0}
     assert totals.total == 32000.5
+
+
+def _grades_sheet(path: Path) -> Path:
+    wb = Workbook()
+    wb.active.append(["姓名", "评议等次"])
+    wb.active.append(["甲一", "优秀"])
+    wb.active.append(["乙二", "合格"])
+    wb.save(path)
+    return path
+
+
+def _written(db: Database) -> tuple[int, int, int]:
+    """Grades, scores and change-log entries in the database."""
+    from sqlalchemy import func, select
+
+    from models import ChangeLog, EvaluationGrade, ExamScore
+
+    with db.session_factory() as s:
+        return tuple(s.scalar(select(func.count()).select_from(t)) or 0  # type: ignore[return-value]
+                     for t in (EvaluationGrade, ExamScore, ChangeLog))
+
+
+def test_a_cancelled_grades_import_writes_nothing(data: tuple[Database, Dataset], tmp_path: Path) -> None:
+    """Cancel is looked at while the rows are checked, not only every thousand rows read: a short file too."""
+    import threading
+
+    from services.errors import CancelledError
+
+    db, _ds = data
+    path = _grades_sheet(tmp_path / "grades.xlsx")
+    before = _written(db)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(CancelledError), db.session_factory.begin() as s:
+        assessments.import_grades(s, "t", 2024, path, cancel=cancel)
+    assert _written(db) == before
+
+
+def test_a_grades_import_cancelled_while_writing_writes_nothing(data: tuple[Database, Dataset],
+                                                                tmp_path: Path) -> None:
+    import threading
+
+    from services.errors import CancelledError
+
+    db, _ds = data
+    path = _grades_sheet(tmp_path / "grades.xlsx")
+    before = _written(db)
+    cancel = threading.Event()
+    said: list[str] = []
+
+    def progress(_percent: int, text: str) -> None:
+        said.append(text)
+        if text.startswith("正在写入"):
+            cancel.set()  # the clerk presses 取消 as the writing starts
+
+    with pytest.raises(CancelledError), db.session_factory.begin() as s:
+        assessments.import_grades(s, "t", 2024, path, progress=progress, cancel=cancel)
+    assert _written(db) == before
+    assert any(t.startswith("正在检查第2行") for t in said)
+
+
+def test_a_cancelled_exam_import_writes_nothing(data: tuple[Database, Dataset], tmp_path: Path) -> None:
+    import threading
+
+    from services.errors import CancelledError
+
+    db, ds = data
+    wb = Workbook()
+    wb.active.append(["姓名", "成绩"])
+    wb.active.append(["甲一", 90])
+    path = tmp_path / "scores.xlsx"
+    wb.save(path)
+    before = _written(db)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(CancelledError), db.session_factory.begin() as s:
+        assessments.import_exam_scores(s, "t", ds.activities["a2"], path, cancel=cancel)
+    assert _written(db) == before
+    with db.session_factory.begin() as s:  # not cancelled: written, with its progress told
+        said: list[str] = []
+        assert assessments.import_exam_scores(s, "t", ds.activities["a2"], path,
+                                              progress=lambda _p, text: said.append(text)) == 1
+    assert any(t.startswith("正在写入考试成绩") for t in said)

@@ -56,6 +56,27 @@ def test_import_to_missing_activity_writes_nothing(db: Database, samples: Path) 
         assert s.scalar(select(func.count()).select_from(Survey)) == 0
 
 
+def test_import_cancelled_while_stored_writes_nothing(db: Database, samples: Path) -> None:
+    import threading
+
+    from services.errors import CancelledError
+
+    parsed = read_export(samples / "survey_wjx.xlsx")
+    cancel = threading.Event()
+    said: list[str] = []
+
+    def progress(_percent: int, text: str) -> None:
+        said.append(text)
+        cancel.set()  # the clerk presses 取消 as the answers start to be stored
+
+    with pytest.raises(CancelledError), db.session_factory.begin() as s:
+        surveys.save_import(s, parsed, "测试", progress=progress, cancel=cancel)
+    assert said == ["正在写入第1份答卷（共40份）……"]
+    with db.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(Survey)) == 0
+        assert s.scalar(select(func.count()).select_from(SurveyAnswer)) == 0
+
+
 def test_paper_survey_and_satisfaction(db: Database) -> None:
     with db.session_factory.begin() as s:
         aid = _activity(s)

@@ -135,3 +135,27 @@ def test_satisfaction_best_two() -> None:
     z = t.tally(1, "满意度打分", t.SCALE, ["5", "4", "3", "1"])
     assert t.best_two(z) == ["5", "4"] and t.satisfaction(z) == (2, 4)
     assert not t.is_satisfaction(t.tally(1, "性别", t.SINGLE, ["男"]))
+
+
+def test_reading_tells_progress_and_stops_on_cancel(tmp_path: Path) -> None:
+    import threading
+
+    from services.errors import CancelledError
+
+    lines = [",".join([*LEAD, "1、您的满意度"])]
+    lines += [f"{n},2024-03-01 10:00:00,60秒,手机提交,直接访问,1.2.3.4(北京),满意" for n in range(1, 2501)]
+    path = tmp_path / "wjx.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said: list[tuple[int, str]] = []
+    assert read_export(path, progress=lambda p, text: said.append((p, text))).responses == 2500
+    assert said and all(0 <= p <= 100 for p, _ in said) and any("答卷" in text for _, text in said)
+    cancel = threading.Event()
+
+    def press_cancel(_percent: int, _text: str) -> None:
+        cancel.set()  # the clerk presses 取消 at the first sign of progress
+
+    with pytest.raises(CancelledError):
+        read_export(path, progress=press_cancel, cancel=cancel)
+    cancel.set()
+    with pytest.raises(CancelledError):  # pressed before it started
+        read_export(tmp_path / "whatever.xlsx", cancel=cancel)

@@ -80,6 +80,34 @@ def test_from_list_by_name_or_id(demo_db, act, tmp_path):
         assert exc.value.problems[0].row == 5
 
 
+def test_a_list_cancelled_while_matched_enrols_no_one(demo_db, act, tmp_path):
+    """取消 pressed while a long list's people are looked up: CancelledError, and nobody is enrolled."""
+    import threading
+
+    from services.errors import CancelledError
+
+    with demo_db.session_factory() as s:
+        roll = members.list_members(s, status="在册")
+    path = tmp_path / "list.csv"
+    lines = ["身份证号"] + [roll[n % len(roll)].id_number for n in range(1200)]  # repeats are enrolled once
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    said: list[str] = []
+    cancel = threading.Event()
+
+    def progress(_percent, text):
+        said.append(text)
+        if len(said) == 2:  # the second report: 500 rows looked up
+            cancel.set()
+
+    with pytest.raises(CancelledError), demo_db.session_factory.begin() as s:
+        enrolment.enrol_from_file(s, act, path, "t", progress=progress, cancel=cancel)
+    assert said[0].startswith("正在查找第2行的党员（共1200行）")
+    with demo_db.session_factory() as s:
+        assert enrolment.enrolled_count(s, act) == 0
+    with demo_db.session_factory.begin() as s:  # not cancelled: every one on the list
+        assert len(enrolment.enrol_from_file(s, act, path, "t", cancel=threading.Event()).added) == len(roll)
+
+
 def test_cancelled_activity_refuses_enrolment(demo_db, act):
     with demo_db.session_factory.begin() as s:
         activities.set_status(s, act, "已取消", "t")

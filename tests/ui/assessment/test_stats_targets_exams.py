@@ -208,7 +208,9 @@ def test_invalid_exam_score_shows_message_and_writes_nothing(tab: StatsTab, data
         assert s.scalars(select(ExamScore)).all() == []
 
 
-def test_exam_scores_import(tab: StatsTab, data: tuple[Database, Dataset], tmp_path: Path) -> None:
+def test_exam_scores_import(tab: StatsTab, data: tuple[Database, Dataset], tmp_path: Path, qtbot: Any) -> None:
+    from tests.helpers.ui_jobs import wait_job
+
     db, ds = data
     page = _exam_page(tab, ds)
     bad = tmp_path / "bad.xlsx"
@@ -218,14 +220,15 @@ def test_exam_scores_import(tab: StatsTab, data: tuple[Database, Dataset], tmp_p
     ws.append([1, "甲一", 90])
     ws.append([2, "乙二", 101])
     wb.save(bad)
-    assert not page.import_scores(str(bad))
+    wait_job(qtbot, page.import_scores(str(bad)), page.btn_import.isEnabled)
     assert "第3行" in page.message.text() and "0～100" in page.message.text()
     with db.session_factory() as s:
         assert s.scalars(select(ExamScore)).all() == []
     good = tmp_path / "good.xlsx"
     ws.cell(3, 3).value = "86分"
     wb.save(good)
-    assert page.import_scores(str(good))
+    wait_job(qtbot, page.import_scores(str(good)), page.btn_import.isEnabled)
+    assert page.message.text() == "已导入，2条成绩有变化。"
     assert [page.model.index(r, SCORE_COLUMN).data() for r in range(3)] == ["90", "86", ""]
 
 

@@ -9,10 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QMessageBox, QTableWidgetItem
 
 from services.access import VIEWER
+from services.errors import CancelledError
 from services.safety.storage import Database
 from services.survey import surveys
 from services.survey import tally as t
 from services.workspace import Workspace
+from tests.helpers.db_dump import dump_tables
+from tests.helpers.ui_jobs import cancel_before_reading, wait_job
 from ui.survey.design_dialog import DesignDialog
 from ui.survey.entry_dialog import EntryDialog
 from ui.survey.entry_table_model import EntryTableModel
@@ -40,8 +43,10 @@ def test_import_shows_a_chart_per_question(qtbot, qtmodeltester, ws: Workspace, 
     qtbot.addWidget(tab)
     tab.show()
     assert tab.empty_label.isVisibleTo(tab) and tab.model.rowCount() == 0
-    survey_id = tab.import_data(str(samples / "survey_wjx.xlsx"))
-    assert survey_id is not None
+    job = tab.import_data(str(samples / "survey_wjx.xlsx"))
+    assert not tab.import_action.isEnabled() and not tab.can_import()  # while it runs
+    wait_job(qtbot, job, tab.import_action.isEnabled)
+    assert isinstance(job.result, int) and tab.current_id() == job.result
     qtmodeltester.check(tab.model)
     assert tab.model.rowCount() == 1 and not tab.empty_label.isVisibleTo(tab)
     assert tab.status_text() == "共1份问卷"
@@ -67,9 +72,52 @@ def test_bad_file_is_reported(qtbot, ws: Workspace, samples: Path, monkeypatch: 
     qtbot.addWidget(tab)
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
-    assert tab.import_data(str(samples / "roll_clean.xlsx")) is None
-    assert shown and "不是可以导入的问卷星答卷" in shown[0]
-    assert tab.model.rowCount() == 0
+    before = dump_tables(ws.db)
+    wait_job(qtbot, tab.import_data(str(samples / "roll_clean.xlsx")), tab.import_action.isEnabled)
+    assert shown and "roll_clean.xlsx 不是可以导入的问卷星答卷" in shown[0]
+    assert tab.model.rowCount() == 0 and dump_tables(ws.db) == before
+
+
+def test_cancelled_import_writes_nothing(qtbot, ws: Workspace, samples: Path,  # type: ignore[no-untyped-def]
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from services.survey import wjx_import
+
+    tab = SurveyTab(ws)
+    qtbot.addWidget(tab)
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    before = dump_tables(ws.db)
+    job = cancel_before_reading(monkeypatch, wjx_import, "open_sheets",
+                                lambda: tab.import_data(str(samples / "survey_wjx.xlsx")))
+    wait_job(qtbot, job, tab.import_action.isEnabled)
+    assert told == ["已取消，未导入。"]
+    assert tab.model.rowCount() == 0 and dump_tables(ws.db) == before
+
+
+def test_cancel_while_writing_writes_nothing(qtbot, ws: Workspace, samples: Path,  # type: ignore[no-untyped-def]
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """取消 pressed while the answers are written: the write rolls back."""
+    tab = SurveyTab(ws)
+    qtbot.addWidget(tab)
+    monkeypatch.setattr(QMessageBox, "information", lambda *_a: None)
+    import threading
+
+    jobs = []
+    started = threading.Event()
+    save_import = surveys.save_import
+
+    def pressed_while_writing(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.wait(20)
+        jobs[0].cancel.set()
+        return save_import(*args, **kwargs)
+
+    monkeypatch.setattr(surveys, "save_import", pressed_while_writing)
+    before = dump_tables(ws.db)
+    jobs.append(tab.import_data(str(samples / "survey_wjx.xlsx")))
+    started.set()
+    wait_job(qtbot, jobs[0], tab.import_action.isEnabled)
+    assert isinstance(jobs[0].error, CancelledError)
+    assert tab.model.rowCount() == 0 and dump_tables(ws.db) == before
 
 
 def test_read_only_account(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +221,7 @@ def test_link_activity_and_delete(qtbot, ws: Workspace, samples: Path) -> None: 
     tab = SurveyTab(ws)
     qtbot.addWidget(tab)
     tab.show()
-    tab.import_data(str(samples / "survey_wjx.xlsx"))
+    wait_job(qtbot, tab.import_data(str(samples / "survey_wjx.xlsx")), tab.import_action.isEnabled)
     tab.link_activity(activity_id)
     assert tab.model.item_at(0) is not None and tab.model.item_at(0).activity_title == "党性教育培训班"
     summary = tab.detail.findChild(QLabel, "detail_summary")

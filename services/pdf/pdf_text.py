@@ -1,8 +1,9 @@
 """Chinese text in wrapped PDF paragraphs: printed as written, broken by the Chinese line-breaking rules (禁则).
 
 One rule for every print: a line never starts with closing punctuation (，。、；：？！”’）》 …) nor ends with an
-opening mark (“‘（《 …), and a dash —— or an ellipsis …… is never split. `break_lines` decides where lines end; `para` makes the ReportLab Paragraph every
-printout uses, and `wrap_text` breaks a string for text drawn line by line on a canvas (the certificates).
+opening mark (“‘（《 …), and a dash —— or an ellipsis …… is never split. `break_lines` decides where lines
+end; `para` makes the ReportLab Paragraph every printout uses, and `wrap_text` breaks a string for text drawn
+line by line on a canvas (the certificates).
 
 Why not ReportLab's own wrapping: its default mode treats U+3000 and runs of spaces as word separators
 (an indent 　　根据 or a padded name 张　三 loses its spaces); its CJK mode strips the spaces at both ends of

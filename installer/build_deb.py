@@ -293,6 +293,9 @@ def stage(bundle: Path, staging: Path) -> None:
         "Files: opt/dangxun/_internal/resources/fonts/*\n"
         "License: Apache-2.0 or GPL-3 (WenQuanYi Micro Hei), see\n"
         " /opt/dangxun/_internal/resources/fonts/LICENSE-wqy-microhei.txt\n\n"
+        "Files: opt/dangxun/_internal/resources/fonts/hanamin-a-rare.ttf\n"
+        "License: Hanazono Font License (a subset of HanaMinA), see\n"
+        " /opt/dangxun/_internal/resources/fonts/LICENSE-hanazono.txt\n\n"
         "Files: opt/dangxun/_internal/PySide6/*\n"
         "License: LGPL-3 (Qt for Python, Qt)\n"
     )

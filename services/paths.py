@@ -49,3 +49,9 @@ def default_db_path() -> Path:
 
 def font_path() -> Path:
     return resources_dir() / "fonts" / "wqy-microhei.ttc"
+
+
+def rare_font_path() -> Path:
+    """The bundled font for the characters `font_path` lacks (CJK Extension A, the 通用规范汉字表 characters
+    beyond U+FFFF): resources/fonts/README.md."""
+    return resources_dir() / "fonts" / "hanamin-a-rare.ttf"

@@ -107,7 +107,7 @@ def apply_look(app: object, fusion: bool = False) -> str:
     from PySide6.QtGui import QColor, QFontDatabase, QPalette
     from PySide6.QtWidgets import QApplication
 
-    from services.paths import font_path
+    from services.paths import font_path, rare_font_path
 
     assert isinstance(app, QApplication)
     if not fusion and app.style().name().lower() != "fusion":  # setting it again costs start-up 25 ms
@@ -125,13 +125,14 @@ def apply_look(app: object, fusion: bool = False) -> str:
     if font_id >= 0:
         names = QFontDatabase.applicationFontFamilies(font_id)
         bundled = next((n for n in names if "Mono" not in n), names[0] if names else None)
+    # Rare characters of names (䶮, 𠇔) that neither font has: the bundled fallback, as in the prints.
+    rare_id = QFontDatabase.addApplicationFont(str(rare_font_path()))
+    rare = QFontDatabase.applicationFontFamilies(rare_id)[:1] if rare_id >= 0 else []
     available = set(QFontDatabase.families())
     family = next((f for f in PREFERRED_FAMILIES if f in available), bundled)
     if family:
         font = app.font()  # keeps the system's size and scaling; only the family changes
-        font.setFamily(family)
-        if bundled and bundled != family:
-            font.setFamilies([family, bundled])
+        font.setFamilies(list(dict.fromkeys([family, *([bundled] if bundled else []), *rare])))
         app.setFont(font)
     app.setStyleSheet(STYLE_SHEET)
     return family or ""

@@ -208,9 +208,9 @@ class MainWindow(QMainWindow):
         """A PDF just made lacks characters its font has no glyph for (a rare character of a name)."""
         if "services.pdf.pdf_fonts" not in sys.modules:  # no PDF was made: nothing to ask
             return
-        from services.pdf.pdf_fonts import missing_text, take_missing
+        from services.pdf.pdf_fonts import missing_text, take_missing_where
 
-        missing = take_missing()
+        missing = take_missing_where()
         if missing:
             QMessageBox.warning(self, self.tr("打印缺字"), missing_text(missing))
 

@@ -1,8 +1,9 @@
 """Chinese text in wrapped PDF paragraphs: printed as written, broken by the Chinese line-breaking rules (禁则).
 
 One rule for every print: a line never starts with closing punctuation (，。、；：？！”’）》 …) nor ends with an
-opening mark (“‘（《 …). `break_lines` decides where lines end; `para` makes the ReportLab Paragraph every
-printout uses, and `wrap_text` breaks a string for text drawn line by line on a canvas (the certificates).
+opening mark (“‘（《 …), and a dash —— or an ellipsis …… is never split. `break_lines` decides where lines
+end; `para` makes the ReportLab Paragraph every printout uses, and `wrap_text` breaks a string for text drawn
+line by line on a canvas (the certificates).
 
 Why not ReportLab's own wrapping: its default mode treats U+3000 and runs of spaces as word separators
 (an indent 　　根据 or a padded name 张　三 loses its spaces); its CJK mode strips the spaces at both ends of
@@ -28,6 +29,7 @@ SPACES = " \u3000"
 _NO_START = frozenset(CANNOT_START)
 _NO_END = frozenset(CANNOT_END)
 _SPACES = frozenset(SPACES)
+_PAIRED = frozenset("—…")  # written in pairs (——, ……) that one line holds whole
 _FUZZ = 1e-6
 
 
@@ -51,7 +53,9 @@ def _break_at(chars: Sequence[str], start: int, over: int) -> int:
                 cut = j
         while cut > start and (chars[cut] in _NO_START or chars[cut - 1] in _NO_END):
             cut -= 1
-        if cut <= start:  # nothing but punctuation: break where the room ends
+        if cut <= start:  # nothing but punctuation: break where the room ends, but never inside —— or ……
+            if over - 1 > start and chars[over] == chars[over - 1] and chars[over] in _PAIRED:
+                return over - 1
             return over
         if cut == before:
             break

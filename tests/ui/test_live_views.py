@@ -170,7 +170,8 @@ def test_jobs_that_write_announce_on_the_gui_thread(qtbot: Any, db: Database) ->
 
 def test_a_print_that_lacks_a_character_is_said_in_the_window(qtbot: Any, db: Database, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """A printout drawn without a glyph for a name's rare character: the window says so after the print."""
+    """A printout drawn without a glyph for a name's rare character (Extension G: no print font nor fallback
+    has it): the window says so after the print, naming the member."""
     from PySide6.QtWidgets import QMessageBox
 
     from services.pdf import pdf_fonts
@@ -183,10 +184,10 @@ def test_a_print_that_lacks_a_character_is_said_in_the_window(qtbot: Any, db: Da
     pdf_fonts.take_missing()
     with ws.write("print") as uow:  # as the window prints: the service logs the print
         records = member_service.list_members(uow.session)[:3]
-        print_roll(uow.session, tmp_path / "roll.pdf", records=[*records, replace(records[0], name="王䶮")],
+        print_roll(uow.session, tmp_path / "roll.pdf", records=[*records, replace(records[0], name="王\U00030000")],
                    actor=uow.actor)
     qtbot.waitUntil(lambda: bool(said))
-    assert "䶮" in said[0] and "手写" in said[0]
+    assert "\U00030000（“王\U00030000”）" in said[0] and "手写" in said[0]  # no font has it: named with the member
     with ws.write("print") as uow:  # a print with every character in the font says nothing
         print_roll(uow.session, tmp_path / "roll2.pdf", records=member_service.list_members(uow.session)[:3],
                    actor=uow.actor)

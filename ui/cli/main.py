@@ -152,9 +152,9 @@ def _say_missing_characters() -> None:
     """A PDF the command made lacks characters its font has no glyph for (a rare character of a name)."""
     if "services.pdf.pdf_fonts" not in sys.modules:  # no PDF was made: nothing to ask
         return
-    from services.pdf.pdf_fonts import missing_text, take_missing
+    from services.pdf.pdf_fonts import missing_text, take_missing_where
 
-    missing = take_missing()
+    missing = take_missing_where()
     if missing:
         print(missing_text(missing), file=sys.stderr)
 

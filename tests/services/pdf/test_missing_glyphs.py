@@ -6,7 +6,7 @@ from pathlib import Path
 
 from services.pdf import pdf_fonts
 
-RARE = "䶮"  # CJK Extension A: not in the bundled WenQuanYi Micro Hei
+RARE = "\U00030000"  # CJK Extension G: in no print font nor fallback (䶮 and 𠮷 print: test_font_fallback)
 
 
 def _draw(path: Path, *texts: str) -> None:
@@ -24,8 +24,8 @@ def test_a_character_without_a_glyph_is_noted_once(tmp_path: Path, monkeypatch) 
     pdf_fonts.take_missing()  # whatever earlier tests drew
     _draw(tmp_path / "a.pdf", "王伟 李明　张三", "第一党支部 2024年")
     assert pdf_fonts.take_missing() == []
-    _draw(tmp_path / "b.pdf", f"王{RARE}", "李㛃 吉𠮷")
-    assert pdf_fonts.take_missing() == sorted([RARE, "㛃", "𠮷"])
+    _draw(tmp_path / "b.pdf", f"王{RARE}", "李\U00030001 吉\U00030002")
+    assert pdf_fonts.take_missing() == sorted([RARE, "\U00030001", "\U00030002"])
     assert pdf_fonts.take_missing() == []  # said once
     text = pdf_fonts.missing_text([RARE])
     assert RARE in text and "手写" in text

@@ -36,6 +36,13 @@ def test_a_run_of_marks_moves_down_together_and_a_line_of_marks_still_breaks() -
     assert _lines("，，，，，，，", 3) == ["，，，", "，，，", "，"]  # nothing to move: progress all the same
 
 
+@pytest.mark.parametrize("pair", ["——", "……"])
+def test_a_dash_or_an_ellipsis_is_never_split_even_in_a_narrow_cell(pair: str) -> None:
+    # A session's theme in a card's narrow 课次 column: （上）—— fills the room and cannot move down whole.
+    assert _lines(f"（上）{pair}学习", 4) == ["（上）", f"{pair}学习"]
+    assert _lines(f"专题（上）{pair}学习", 5) == ["专题", f"（上）{pair}", "学习"]
+
+
 def test_spaces_are_kept_and_those_at_a_break_end_the_line_they_follow() -> None:
     assert _lines("　　根据规定，张　三", 20) == ["　　根据规定，张　三"]
     assert _lines("一二三四　　五六", 4) == ["一二三四　　", "五六"]

@@ -40,6 +40,7 @@ from services.normalize import (
 from services.safety import changelog
 from services.safety.versions import claim_version
 from services.training.activity_sessions import SESSION_LABELS, clean_sessions
+from services.training.twins import refuse_twins
 
 STATUSES = ("计划", "进行中", "已结束", "已取消", "已归档")
 PAID_BY = ("党费", "行政经费")
@@ -386,8 +387,11 @@ def _session_changes(old: ActivitySession | None, new: dict[str, Any]) -> dict[s
 
 
 def create_activity(session: Session, raw: dict[str, Any], actor: str,
-                    sessions: list[dict[str, Any]] | None = None) -> ActivityInfo:
-    """Create an activity; without `sessions`, one session on the start date with the activity's hours."""
+                    sessions: list[dict[str, Any]] | None = None, *, allow_twin: bool = True) -> ActivityInfo:
+    """Create an activity; without `sessions`, one session on the start date with the activity's hours.
+
+    Without `allow_twin`, a twin of an existing activity (services/training/twins.py) is refused.
+    """
     raw = {"status": "计划", "completion_rule": "all_sessions", **raw}
     for key in ("title", "type", "start_date"):
         raw.setdefault(key, None)
@@ -407,6 +411,8 @@ def create_activity(session: Session, raw: dict[str, Any], actor: str,
         last = max(i["date"] for i in items)
         clean["end_date"] = last if last != clean["start_date"] else None
     _check_session_dates(clean["start_date"], clean.get("end_date"), items)
+    if not allow_twin:
+        refuse_twins(session, clean["title"], clean["start_date"])
     a = Activity(**{k: v for k, v in clean.items()})
     session.add(a)
     session.flush()
@@ -435,13 +441,14 @@ def _check_session_dates(start: dt.date, end: dt.date | None, items: list[dict[s
 
 def update_activity(session: Session, activity_id: int, raw: dict[str, Any], actor: str,
                     sessions: list[dict[str, Any]] | None = None,
-                    expected_version: int | None = None) -> ActivityInfo:
+                    expected_version: int | None = None, *, allow_twin: bool = True) -> ActivityInfo:
     """Change the fields given in `raw`; with `sessions`, replace the session list.
 
     A session given with its `id` is updated in place; one without is added; an existing session
     missing from the list is removed, unless attendance was taken at it. With `expected_version`
     (the version the clerk opened), a save over another clerk's later save is refused, saying what
-    the other changed.
+    the other changed. Without `allow_twin`, a new title or start date that makes it a twin of
+    another activity is refused.
     """
     a = session.get(Activity, activity_id)
     if a is None:
@@ -455,6 +462,9 @@ def update_activity(session: Session, activity_id: int, raw: dict[str, Any], act
     problems += session_problems
     if problems:
         raise ValidationError(problems)
+    title, start = clean.get("title", a.title), clean.get("start_date", a.start_date)
+    if not allow_twin and (fold_key(title), start) != (fold_key(a.title), a.start_date):
+        refuse_twins(session, title, start, other_than=a.id)
     changes: dict[str, tuple[Any, Any]] = {}
     for key, value in clean.items():
         if key == "status":

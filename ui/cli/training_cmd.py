@@ -51,7 +51,9 @@ def register(sub: Any) -> None:
     lst.add_argument("--status", metavar="S", help="只列出该状态的活动：计划、进行中、已结束、已取消、已归档")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_activities_list)
-    cr = asub.add_parser("create", help="新建活动")
+    cr = asub.add_parser("create", help="新建活动", description=(
+        "新建活动。已有同名（全角半角、空格不计）、同一开始日期且未取消的活动时，照常新建并在标准错误输出中提示；"
+        "加 --no-duplicate 则不新建，以退出码 2 拒绝。"))
     cr.add_argument("--title", required=True, help="活动名称")
     cr.add_argument("--type", required=True, help="活动类别，如 中心组学习（见 activities types）")
     cr.add_argument("--start", required=True, metavar="DATE", help="开始日期，如 2024-05-08")
@@ -67,6 +69,8 @@ def register(sub: Any) -> None:
     cr.add_argument("--completion", choices=tuple(activities.COMPLETION_RULES), default="all_sessions",
                     help="结业条件：all_sessions 全部课次出勤（默认）、hours 学时达到、share 出勤课次比例达到")
     cr.add_argument("--completion-value", type=number, help="与 --completion hours/share 一起：学时数，或比例（如 0.8）")
+    cr.add_argument("--no-duplicate", action="store_true",
+                    help="已有同名、同一开始日期且未取消的活动时不新建（退出码 2，不写入任何内容）")
     cr.add_argument("--json", action="store_true")
     cr.set_defaults(handler=cmd_activities_create)
     stt = asub.add_parser("status", help="改变活动状态（计划/进行中/已结束/已取消/已归档）")
@@ -252,8 +256,20 @@ def cmd_activities_create(args: argparse.Namespace, ctx: CliContext) -> int:
                            "paid_by": args.paid_by, "completion_rule": args.completion,
                            "completion_value": args.completion_value}
     sessions = [_parse_session(s) for s in args.session]
-    with ctx.workspace().write("activities-create", needs=EDITOR) as uow:
-        info = activities.create_activity(uow.session, raw, uow.actor, sessions=sessions or None)
+    from services.training import twins
+
+    try:
+        with ctx.workspace().write("activities-create", needs=EDITOR) as uow:
+            info = activities.create_activity(uow.session, raw, uow.actor, sessions=sessions or None,
+                                              allow_twin=not args.no_duplicate)
+            found = twins.find_twins(uow.session, info.title, info.start_date, other_than=info.id)
+    except twins.TwinActivityError as refused:
+        print(f"错误：已有同名、同一开始日期的活动：{twins.twins_text(refused.twins)}。"
+              "按 --no-duplicate 未新建，数据库未作改动。", file=sys.stderr)
+        return refused.exit_code
+    if found:  # created all the same: scripts depend on the exit code
+        print(f"注意：已有同名、同一开始日期的活动：{twins.twins_text(found)}。同一党员的学时可能被重复计入；"
+              f"如是误建，可用 activities delete {info.id} 删除新建的这一项。", file=sys.stderr)
     if args.json:
         print_json({"id": info.id, "title": info.title, "sessions": len(info.sessions), "hours": _fmt(info.hours)})
     print(f"已新建活动“{info.title}”（编号{info.id}，{len(info.sessions)}个课次，{info.hours:g}学时）。", file=sys.stderr)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -31,10 +32,13 @@ from PySide6.QtWidgets import (
 from services.errors import DangxunError, ValidationError
 from services.plan.audience import AUDIENCES
 from services.training.activities import COMPLETION_RULES, PAID_BY, ActivityInfo, ActivityTypeInfo
+from services.training.twins import TwinActivityError
 from ui.widgets.edit_guard import DiscardGuard
 from ui.widgets.typed_text import plain
 
-SaveFn = Callable[[dict[str, Any], list[dict[str, Any]]], Any]
+# save(raw, sessions) writes, or raises TwinActivityError for a twin of another activity; once the clerk
+# confirms, the dialog calls save(raw, sessions, allow_twin=True).
+SaveFn = Callable[..., Any]
 SESSION_HEADERS = ("日期", "开始时间", "结束时间", "学时", "主题", "地点")
 
 
@@ -304,7 +308,12 @@ class ActivityDialog(DiscardGuard, QDialog):
     def on_buttons_accepted(self) -> None:
         raw, sessions = self.values()
         try:
-            self.result_value = self._save(raw, sessions)
+            try:
+                self.result_value = self._save(raw, sessions)
+            except TwinActivityError as twin:
+                if not self.confirm_twin(twin):
+                    return  # the dialog stays open with what was typed
+                self.result_value = self._save(raw, sessions, allow_twin=True)
         except ValidationError as exc:
             self.error_label.setText("\n".join(p.describe() for p in exc.problems))
             self.error_label.show()
@@ -316,6 +325,26 @@ class ActivityDialog(DiscardGuard, QDialog):
             self.error_label.show()
             return
         self.accept()
+
+    def confirm_twin(self, twin: TwinActivityError) -> bool:
+        """Ask before saving a second activity of the same title and start date; 取消 is the default."""
+        named = "\n".join(f"· {t.describe()}" for t in twin.twins)
+        if self._activity is None:
+            text = self.tr("已有同名、同一开始日期的活动：\n%1\n\n再新建一项，同一党员的学时可能被重复计入。"
+                           "确是另一项活动（如各支部各自组织）才保存。仍要保存吗？")
+        else:
+            text = self.tr("改后将与已有的活动同名、同一开始日期：\n%1\n\n两项都计学时，同一党员的学时可能被重复计入。"
+                           "仍要保存吗？")
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("同名活动"), text.replace("%1", named),
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("confirm_twin")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # titles and organisers as typed
+        save = box.addButton(self.tr("仍然保存"), QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("取消"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return box.clickedButton() is save
 
     def focus_field(self, field: str) -> None:
         """Put the cursor where the first refusal is: the field, or the session's cell (sessions.2.date: row 2)."""

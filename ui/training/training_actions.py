@@ -129,9 +129,12 @@ class TrainingActions:
     def on_new_action_triggered(self) -> None:
         ws = self.ws
 
-        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
+        def save(raw: dict[str, Any], sessions: list[dict[str, Any]],
+                 allow_twin: bool = False) -> activities.ActivityInfo:
+            # A twin of an existing activity is refused until the clerk confirms it (the dialog asks).
             with ws.write("activity-create", needs=EDITOR) as uow:
-                return activities.create_activity(uow.session, raw, uow.actor, sessions=sessions)
+                return activities.create_activity(uow.session, raw, uow.actor, sessions=sessions,
+                                                  allow_twin=allow_twin)
 
         dialog = ActivityDialog(self._types(), save, None, self._widget())
         if dialog.exec():
@@ -144,11 +147,12 @@ class TrainingActions:
         activity_id, opened = self._current.id, self._current.version
         ws = self.ws
 
-        def save(raw: dict[str, Any], sessions: list[dict[str, Any]]) -> activities.ActivityInfo:
+        def save(raw: dict[str, Any], sessions: list[dict[str, Any]],
+                 allow_twin: bool = False) -> activities.ActivityInfo:
             # Saved over the version the clerk opened: another clerk's later save is not overwritten.
             with ws.write("activity-update", needs=EDITOR) as uow:
                 return activities.update_activity(uow.session, activity_id, raw, uow.actor, sessions=sessions,
-                                                  expected_version=opened)
+                                                  expected_version=opened, allow_twin=allow_twin)
 
         dialog = ActivityDialog(self._types(), save, self._current, self._widget())
         if dialog.exec():

@@ -1,0 +1,35 @@
+"""A records file that writes an existing activity's title in another width or spacing makes no twin of it."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from models import Activity, ActivitySession, Attendance, Member
+from services.training import activities, records_import, twins
+from tests.helpers.training_helpers import load_roll
+
+TITLE = "“学思想、强党性”专题党课（上半年）"
+
+
+def test_records_land_on_the_activity_typed_in_the_window(db, samples, tmp_path):
+    with db.session_factory.begin() as s:
+        load_roll(s, samples / "roll_clean.xlsx")
+        made = activities.create_activity(s, {"title": TITLE, "type": "专题党课", "start_date": "2024-05-08",
+                                              "hours": 3, "organiser": "局党委"}, "t")
+        names = list(s.scalars(select(Member.name).order_by(Member.id).limit(3)))
+    rows = ["姓名,培训名称,培训类别,开始日期,学时",
+            f"{names[0]},“学思想、强党性”专题党课 (上半年),专题党课,2024/5/8,3",  # half-width brackets, a space
+            f"{names[1]},“学思想、强党性”　专题党课（上半年） ,专题党课,2024年5月8日,３",  # a full-width space
+            f"{names[2]},“学思想、强党性”专题党课（上半年）,专题党课,20240508,3"]
+    path = tmp_path / "records.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with db.session_factory.begin() as s:
+        plan = records_import.import_records(s, path, "tester")
+    assert plan.ok, [p.describe() for p in plan.refused]
+    assert plan.summary()["activities_created"] == 0 and len(plan.added) == 3
+    with db.session_factory() as s:
+        assert s.scalar(select(func.count(Activity.id))) == 1
+        on_it = s.scalar(select(func.count(Attendance.id)).join(
+            ActivitySession, ActivitySession.id == Attendance.session_id).where(ActivitySession.activity_id == made.id))
+        assert on_it == 3
+        assert [t.attendance_rows for t in twins.find_twins(s, TITLE, made.start_date)] == [3]

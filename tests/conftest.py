@@ -17,6 +17,9 @@ if str(ROOT) not in sys.path:
 # Tests never touch the user's real data folder.
 os.environ.setdefault("DANGXUN_DATA_DIR", str(ROOT / ".pytest_cache" / "dangxun-data"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Prints use the bundled fonts only: the same glyphs whatever fonts the machine running the tests has
+# (services/pdf/pdf_fallback.py would otherwise take SimSun-ExtB or WenQuanYi Zen Hei first).
+os.environ.setdefault("DANGXUN_BUNDLED_FONTS_ONLY", "1")
 
 from services.safety.storage import Database, open_database  # noqa: E402
 from tests.helpers import backend  # noqa: E402

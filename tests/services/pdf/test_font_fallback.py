@@ -94,3 +94,17 @@ def test_the_command_line_prints_rare_names_and_names_the_member_it_cannot(tmp_p
     assert f"PDF 中它们印不出来（留空）：{NOWHERE}（“张{NOWHERE}”）。" in err
     text = pdf_text(tmp_path / "roll.pdf")
     assert "王䶮" in text and "李𠇔" in text
+
+
+def test_the_offices_own_fonts_are_found_by_name_in_the_font_folders(tmp_path: Path, monkeypatch) -> None:
+    from services.pdf import pdf_fallback
+
+    (tmp_path / "truetype" / "wqy").mkdir(parents=True)
+    (tmp_path / "truetype" / "wqy" / "WQY-ZenHei.ttc").write_bytes(b"")
+    (tmp_path / "other.ttf").write_bytes(b"")
+    monkeypatch.setattr(pdf_fallback, "font_dirs", lambda: [tmp_path])
+    monkeypatch.delenv("DANGXUN_BUNDLED_FONTS_ONLY", raising=False)
+    assert pdf_fallback.find_font_files(["wqy-zenhei.ttc", "simsun.ttc"]) == {
+        "wqy-zenhei.ttc": tmp_path / "truetype" / "wqy" / "WQY-ZenHei.ttc"}
+    monkeypatch.setenv("DANGXUN_BUNDLED_FONTS_ONLY", "1")  # tests, or an office wanting one printout everywhere
+    assert pdf_fallback.find_font_files(["wqy-zenhei.ttc"]) == {}

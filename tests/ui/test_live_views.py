@@ -54,7 +54,7 @@ def make_window(qtbot: Any, ws: Workspace) -> MainWindow:
 
 def participant_hours(tab: TrainingTab) -> list[str]:
     table = tab.participants_table
-    return [table.item(r, 3).text() for r in range(table.rowCount())]
+    return [table.text(r, 3) for r in range(table.rowCount())]
 
 
 def test_keyboard_attendance_updates_participants_and_the_log(qtbot: Any, db: Database,
@@ -100,7 +100,7 @@ def test_a_branch_renamed_in_members_shows_in_training(qtbot: Any, db: Database,
     training = window.tab("培训")
     assert isinstance(training, TrainingTab)
     training.reload_activities(klass[0])
-    first = training.participants_table.item(0, 1).text()
+    first = training.participants_table.text(0, 1)
     branch = next(b for b in members.tree_model.branches() if b.name == first)
     members.tree.setCurrentIndex(members.tree_model.branch_index(branch.id))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("第一党支部改名", True))
@@ -108,7 +108,7 @@ def test_a_branch_renamed_in_members_shows_in_training(qtbot: Any, db: Database,
     # The members tab (visible) shows it at once; the training tab when it is shown.
     assert any(b.name == "第一党支部改名" for b in members.tree_model.branches())
     window.select_tab("培训")
-    qtbot.waitUntil(lambda: training.participants_table.item(0, 1).text() == "第一党支部改名")
+    qtbot.waitUntil(lambda: training.participants_table.text(0, 1) == "第一党支部改名")
 
 
 def test_a_member_added_anywhere_shows_in_members_and_enrolment(qtbot: Any, db: Database) -> None:

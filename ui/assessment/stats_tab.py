@@ -268,6 +268,7 @@ class StatsTab(QWidget):
             on_progress=lambda p, text: self._on_progress(generation, p, text),
             on_finished=lambda result: self._on_finished(generation, result),
             on_failed=lambda error: self._on_failed(generation, error),
+            owner=self,  # a tab closed meanwhile: not updated, the computation stopped
         )
 
     def _on_progress(self, generation: int, percent: int, text: str) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QTableWidget, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 from services.access import EDITOR
 from services.errors import DangxunError
@@ -20,6 +20,7 @@ from ui.training.activity_dialog import ActivityDialog
 from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
 from ui.training.enrol_dialog import EnrolDialog
+from ui.training.participants_view import ParticipantsView
 from ui.training.records_import_dialog import RecordsImportDialog
 from ui.widgets import typed_text
 from ui.widgets.edit_guard import confirm_irreversible
@@ -36,7 +37,7 @@ class TrainingActions:
     _current: activities.ActivityInfo | None
     attendance_model: AttendanceTableModel
     grid_view: AttendanceGridView
-    participants_table: QTableWidget
+    participants_table: ParticipantsView
     refresh: Callable[[], None]
     reload_activities: Callable[..., None]
     show_activity: Callable[[int | None], None]
@@ -196,9 +197,7 @@ class TrainingActions:
     def on_unenrol_clicked(self) -> None:
         if self._current is None:
             return
-        rows = {i.row() for i in self.participants_table.selectedIndexes()}
-        items = [self.participants_table.item(r, 0) for r in sorted(rows)]
-        ids = [i.data(Qt.ItemDataRole.UserRole) for i in items if i is not None]
+        ids = self.participants_table.selected_member_ids()
         if not ids:
             return
         activity_id = self._current.id
@@ -211,20 +210,19 @@ class TrainingActions:
         if self._current is None:
             return
         tr = self._widget().tr
-        row = self.participants_table.currentRow()
-        item = self.participants_table.item(row, 0) if row >= 0 else None
+        item = self.participants_table.current_member()
         if item is None:
             QMessageBox.information(self._widget(), tr("调整学时"), tr("请先在列表中选中一名党员。"))
             return
         hours, ok = QInputDialog.getDouble(self._widget(), tr("调整学时"),
-                                           tr("为“%1”增加的学时（减少填负数）：").replace("%1", item.text()),
+                                           tr("为“%1”增加的学时（减少填负数）：").replace("%1", item.name),
                                            1.0, -1000.0, 1000.0, 1)
         if not ok:
             return
         reason, ok = QInputDialog.getText(self._widget(), tr("调整学时"), tr("原因（必填）："))
         if not ok:
             return
-        member_id, current = item.data(Qt.ItemDataRole.UserRole), self._current
+        member_id, current = item.member_id, self._current
         if self._write("hours-adjust", tr("调整学时"), lambda s, actor: attendance.add_adjustment(
                 s, member_id, hours, reason, actor, date=current.last_date, activity_id=current.id)):
             self.show_activity(current.id)

@@ -35,6 +35,7 @@ from services.training import activities, attendance
 from ui.training.activity_table_model import ActivityTableModel
 from ui.training.attendance_grid import AttendanceGridView
 from ui.training.attendance_table_model import AttendanceTableModel
+from ui.training.participants_view import ParticipantRow, ParticipantsView
 from ui.training.training_actions import TrainingActions
 from ui.training.training_print_actions import TrainingPrintActions
 from ui.widgets.icons import icon
@@ -200,24 +201,14 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
                                                  else QHeaderView.ResizeMode.ResizeToContents)
         self.sessions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sessions_table.verticalHeader().hide()
-        self.participants_table = QTableWidget(0, 5)
-        self.participants_table.setHorizontalHeaderLabels([self.tr("姓名"), self.tr("所在党支部"), self.tr("职务"),
-                                                           self.tr("学时"), self.tr("结业")])
-        # The short columns fit their contents, the duty takes the rest: no column squeezed to a sliver.
-        participants_header = self.participants_table.horizontalHeader()
-        for column in range(5):
-            participants_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 2
-                                                     else QHeaderView.ResizeMode.ResizeToContents)
-        self.participants_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.participants_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.participants_table.verticalHeader().hide()
+        self.participants_table = ParticipantsView()
         self.unenrol_button = unenrol = QPushButton(self.tr("取消所选人员的报名"))
         unenrol.clicked.connect(self.on_unenrol_clicked)
         self.adjust_button = adjust = QPushButton(self.tr("调整学时…"))
         adjust.setToolTip(self.tr("手工调整所选党员的学时：与考勤所得学时分开记录，须写明原因"))
         adjust.clicked.connect(self.on_adjust_clicked)
         # Both act on the members selected: off until one is (取消所选人员的报名 did nothing without one).
-        self.participants_table.itemSelectionChanged.connect(self._update_participant_buttons)
+        self.participants_table.selectionModel().selectionChanged.connect(self._update_participant_buttons)
         participants_page = QWidget()
         pl = QVBoxLayout(participants_page)
         pl.setContentsMargins(0, 0, 0, 0)
@@ -355,10 +346,10 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
             self.show_activity(None)
 
     def _measure_columns(self, rows: list[Any]) -> None:
-        """The date ranges and types of `rows`: the widths that show them whole."""
+        """The texts of `rows` in each column (dates, types, counts, and the titles): the widths that show them whole."""
         model = self.activity_model
         self.columns.set_texts({column: [model.data(model.index(r, column)) for r in range(len(rows))]
-                                for column in (0, 2)})
+                                for column in range(model.columnCount())})
 
     def on_activity_view_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         a = self.activity_model.activity_at(current.row())
@@ -398,15 +389,14 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
 
     def _fill_participants(self, activity_id: int, grid: Any) -> None:
         with self.ws.read() as s:
-            done = {c.member_id: c.completed for c in attendance.completion(s, activity_id, grid)}
-        self.participants_table.setRowCount(len(grid.members))
-        for r, p in enumerate(grid.members):
-            values = (p.name, p.branch, p.job or p.party_post or "", f"{grid.member_hours(p.member_id):g}",
-                      "✔" if done.get(p.member_id) else "")
-            for c, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, p.member_id)
-                self.participants_table.setItem(r, c, item)
+            done = {c.member_id: c for c in attendance.completion(s, activity_id, grid)}
+        rows = []
+        for p in grid.members:
+            c = done.get(p.member_id)
+            hours = c.hours if c is not None else grid.member_hours(p.member_id)
+            rows.append(ParticipantRow(p.member_id, p.name, p.branch, p.job or p.party_post or "", f"{hours:g}",
+                                       "✔" if c is not None and c.completed else ""))
+        self.participants_table.set_rows(rows)
         self._update_participant_buttons()
 
     def show_activity(self, activity_id: int | None) -> None:
@@ -419,7 +409,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
             self.detail_title.setText(self.tr("未选择活动"))
             self.detail_info.clear()
             self.sessions_table.setRowCount(0)
-            self.participants_table.setRowCount(0)
+            self.participants_table.set_rows([])
             self._update_participant_buttons()
             self.attendance_model.set_grid(None, None)
             return
@@ -464,7 +454,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
     def _update_participant_buttons(self) -> None:
         chosen = bool(self.participants_table.selectionModel().selectedRows()) and not self._read_only
         self.unenrol_button.setEnabled(chosen)
-        self.adjust_button.setEnabled(chosen and self.participants_table.currentRow() >= 0)
+        self.adjust_button.setEnabled(chosen and self.participants_table.current_member() is not None)
 
     def save_settings(self, settings: Any) -> None:
         widths = self.columns.hand_widths()

@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+from shiboken6 import Shiboken
 
 from services.errors import CancelledError, DangxunError
 from services.logfile import append_error
@@ -97,9 +98,19 @@ class JobRunner(QObject):
         on_progress: Callable[[int, str], None] | None = None,
         on_finished: Callable[[Any], None] | None = None,
         on_failed: Callable[[BaseException], None] | None = None,
+        owner: QObject | None = None,
     ) -> Job:
-        """Connect the callbacks, then start the job (connecting later could miss a quick job's end)."""
+        """Connect the callbacks, then start the job (connecting later could miss a quick job's end).
+
+        `owner`: the widget the callbacks update. Once it is gone (its tab or dialog closed while the
+        job ran) they are not called, and a read is cancelled: nobody waits for it."""
         job = Job(fn, cancel)
+        if owner is not None:
+            on_progress, on_finished, on_failed = (
+                while_alive(owner, on_progress), while_alive(owner, on_finished),
+                while_alive(owner, on_failed, otherwise=_unhandled_unless_cancelled))
+            if not write:
+                owner.destroyed.connect(lambda *_args: job.cancel.set())
         if on_progress is not None:
             job.signals.progress.connect(on_progress)
         if on_finished is not None:
@@ -132,8 +143,14 @@ class JobRunner(QObject):
         on_failed: Callable[[BaseException], None] | None = None,
         write: bool = True,
     ) -> Job:
-        """Run `fn` as a job; a progress dialog with 取消 appears if it takes longer than ~0.5 s."""
+        """Run `fn` as a job; a progress dialog with 取消 appears if it takes longer than ~0.5 s.
+
+        Once `parent` is gone (closed while the job ran), its dialog went with it: the callbacks are not
+        called, and a failure is reported as any unhandled one."""
         job = Job(fn)
+        if parent is not None:
+            on_finished = while_alive(parent, on_finished, otherwise=lambda _result: None)
+            on_failed = while_alive(parent, on_failed or _unhandled, otherwise=_unhandled)
         dialog = QProgressDialog(parent)
         dialog.setWindowTitle(title)
         dialog.setLabelText(as_typed(title))
@@ -165,6 +182,8 @@ class JobRunner(QObject):
                 dialog.setLabelText(as_typed(text))  # a file's name as written
 
         def close_dialog() -> None:
+            if not Shiboken.isValid(dialog):  # went with its parent
+                return
             timer.stop()
             dialog.hide()
             dialog.deleteLater()
@@ -184,6 +203,26 @@ class JobRunner(QObject):
         job.signals.failed.connect(failed)
         self.start(job, write=write)
         return job
+
+
+def while_alive(owner: QObject, callback: Callable[..., None] | None,
+                otherwise: Callable[..., None] | None = None) -> Callable[..., None] | None:
+    """`callback`, called only while `owner` (a widget the callback updates) still exists; else `otherwise`."""
+    if callback is None:
+        return None
+
+    def call(*args: Any) -> None:
+        if Shiboken.isValid(owner):
+            callback(*args)
+        elif otherwise is not None:
+            otherwise(*args)
+
+    return call
+
+
+def _unhandled_unless_cancelled(error: BaseException) -> None:
+    if not isinstance(error, CancelledError):
+        _unhandled(error)
 
 
 def _unhandled(error: BaseException) -> None:

@@ -65,7 +65,7 @@ class ColumnFitter(QObject):
     """Widths for a list whose one long column (a title) takes what the others leave.
 
     The other columns show their whole text (`full` widths: a date range, the longest type) when the title
-    still keeps `least` pixels beside them, else their `compact` widths (elided, whole on hover): a wide
+    still keeps `least` pixels beside them (or its own longest text, when shorter), else their `compact` widths (elided, whole on hover): a wide
     window shows everything, a narrow one keeps room for the title. A column the clerk resized by hand keeps
     its width (`hand_widths()`; kept in the settings and given back by `set_hand_widths`).
     """
@@ -91,7 +91,8 @@ class ColumnFitter(QObject):
     def set_texts(self, texts: dict[int, Iterable[str]]) -> None:
         """The texts each column shows (its rows changed): its full width is that of the longest, measured
         in the list's font when fitting (a font is settled only once the list is shown)."""
-        self._texts = {column: {t for t in values if t} for column, values in texts.items() if column in self.compact}
+        self._texts = {column: {t for t in values if t} for column, values in texts.items()
+                       if column in self.compact or column == self.stretch}
         self._measured = ("", {})
         self.fit()
 
@@ -103,6 +104,12 @@ class ColumnFitter(QObject):
             self._measured = (font, {column: max((metrics.horizontalAdvance(t) for t in texts), default=0) + pad
                                      for column, texts in self._texts.items()})
         return {column: max(width, self._measured[1].get(column, 0)) for column, width in self.compact.items()}
+
+    def _least(self) -> int:
+        """The room the title keeps beside whole columns: `least`, or less when its longest text needs less."""
+        self._full()
+        longest = self._measured[1].get(self.stretch)
+        return self.least if longest is None else min(self.least, longest)
 
     def hand_widths(self) -> dict[int, int]:
         return dict(self._hand)
@@ -118,7 +125,7 @@ class ColumnFitter(QObject):
         if bar.isVisible():
             room -= bar.width()
         wanted = {c: self._hand.get(c, w) for c, w in self._full().items()}
-        if room - sum(wanted.values()) < self.least:
+        if room - sum(wanted.values()) < self._least():
             wanted = {c: self._hand.get(c, w) for c, w in self.compact.items()}
         header = self.view.horizontalHeader()
         self._fitting = True

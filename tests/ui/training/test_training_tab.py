@@ -150,9 +150,9 @@ def test_leave_reason_and_adjustment(qtbot, demo_db, tab, klass, monkeypatch):
     monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (3.0, True))
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("补学视频课程", True))
     tab.detail_tabs.setCurrentIndex(1)
-    tab.participants_table.setCurrentCell(0, 0)
+    tab.participants_table.set_current_row(0)
     tab.on_adjust_clicked()
-    first = tab.participants_table.item(0, 0).data(Qt.ItemDataRole.UserRole)
+    first = tab.participants_table.member_id(0)
     with demo_db.session_factory() as s:
         adj = attendance.adjustments(s, member_id=first)
         assert [(a.hours, a.reason, a.author) for a in adj] == [(3.0, "补学视频课程", "tester")]

@@ -184,5 +184,5 @@ def test_participants_columns_are_not_squeezed_at_1024(qtbot, demo_db):
     header = tab.participants_table.horizontalHeader()
     metrics = header.fontMetrics()
     for column in range(header.count()):
-        title = tab.participants_table.horizontalHeaderItem(column).text()
+        title = tab.participants_table.header_text(column)
         assert header.sectionSize(column) >= metrics.horizontalAdvance(title), title

@@ -121,3 +121,57 @@ def test_characters_a_failed_print_lacked_are_not_reported_after_it(qtbot: Any) 
     with qtbot.waitSignal(done.signals.finished, timeout=5000):
         runner.start(done)
     assert pdf_fonts.take_missing() == ["䶮"]
+
+
+def test_a_job_whose_widget_is_gone_updates_nothing_and_a_read_stops(qtbot) -> None:
+    """A tab closed while its statistics ran: the callbacks do not touch the deleted widget (that raised
+    RuntimeError: Internal C++ object already deleted), and the read is cancelled."""
+    import threading
+
+    from PySide6.QtWidgets import QLabel
+
+    from ui.widgets.jobs import JobRunner
+
+    runner = JobRunner()
+    label = QLabel()
+    started, release = threading.Event(), threading.Event()
+    seen: list[str] = []
+
+    def work(progress, cancel):
+        started.set()
+        release.wait(5)
+        progress(50, "半程")
+        return "cancelled" if cancel.is_set() else "done"
+
+    job = runner.submit(work, write=False, owner=label,
+                        on_progress=lambda _p, text: label.setText(text),
+                        on_finished=lambda result: (label.setText(result), seen.append(result)),
+                        on_failed=lambda error: seen.append(repr(error)))
+    assert started.wait(5)
+    label.deleteLater()
+    qtbot.waitUntil(lambda: job.cancel.is_set())
+    release.set()
+    qtbot.waitUntil(lambda: job.done.is_set())
+    qtbot.wait(50)  # the queued signals are delivered: nothing reaches the deleted label
+    assert seen == [] and job.result == "cancelled"
+
+
+def test_a_progress_dialog_whose_parent_is_gone_is_left_alone(qtbot) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QWidget
+
+    from ui.widgets.jobs import JobRunner
+
+    runner = JobRunner()
+    parent = QWidget()
+    release = threading.Event()
+    seen: list[object] = []
+    job = runner.run_with_progress(parent, "导入", lambda _p, _c: release.wait(5) and "ok",
+                                   on_finished=seen.append, on_failed=seen.append, write=False)
+    parent.deleteLater()
+    qtbot.wait(20)
+    release.set()
+    qtbot.waitUntil(lambda: job.done.is_set())
+    qtbot.wait(50)
+    assert seen == []

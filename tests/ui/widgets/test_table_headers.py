@@ -88,3 +88,28 @@ def test_a_new_title_or_font_is_measured_again(qtbot: Any) -> None:
     plain.setFont(font)
     qtbot.addWidget(plain)
     assert [header.sectionSizeHint(i) for i in range(4)] == [plain.sectionSizeHint(i) for i in range(4)]
+
+
+def test_a_short_title_leaves_the_other_columns_whole(qtbot) -> None:
+    """A list of short titles (2024年专题讲座第10期) keeps no more room for them than they need: the 报名 and 参加
+    counts of a class of the whole bureau (20000) show whole, not as “20…”."""
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from ui.widgets.table_headers import ColumnFitter
+
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(QStandardItemModel(3, 3))
+    em = view.fontMetrics().horizontalAdvance("党")
+    count = view.fontMetrics().horizontalAdvance("20000")
+    view.resize(em * 24 + 2 * count + em * 2, 300)
+    view.show()
+    fitter = ColumnFitter(view, 0, {1: em * 2, 2: em * 2}, least=em * 24)
+    fitter.set_texts({1: ["20000"], 2: ["18000"]})
+    header = view.horizontalHeader()
+    assert header.sectionSize(1) < count  # titles unknown: the title keeps its 24 characters
+    fitter.set_texts({0: ["2024年专题讲座第10期"], 1: ["20000"], 2: ["18000"]})
+    assert header.sectionSize(1) >= count and header.sectionSize(2) >= count
+    fitter.set_texts({0: ["关于开展“学习贯彻习近平新时代中国特色社会主义思想”主题教育专题培训班"], 1: ["20000"], 2: ["18000"]})
+    assert header.sectionSize(1) < count  # a long title keeps its room

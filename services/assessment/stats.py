@@ -89,10 +89,10 @@ def share_round(value: float) -> float:
 class MemberInfo:
     """A member as statistics see them (a slotted class: 20 000 are made per computation)."""
 
-    __slots__ = ("id", "name", "branch_id", "party_post", "membership", "span", "committee")
+    __slots__ = ("id", "name", "branch_id", "party_post", "membership", "span", "committee", "sort_key")
 
     def __init__(self, id: int, name: str, branch_id: int, party_post: str | None, membership: str,
-                 span: RollSpan, committee: bool) -> None:
+                 span: RollSpan, committee: bool, sort_key: str = "") -> None:
         self.id = id
         self.name = name
         self.branch_id = branch_id
@@ -100,6 +100,7 @@ class MemberInfo:
         self.membership = membership
         self.span = span
         self.committee = committee
+        self.sort_key = sort_key or stroke_sort_key(name)  # 姓氏笔画, as stored with the member
 
 
 @dataclass
@@ -193,13 +194,13 @@ def load_members(session: Session) -> dict[int, MemberInfo]:
     rows = session.connection().execute(access.scope(
         session,
         select(_MEMBER.id, _MEMBER.name, _MEMBER.branch_id, _MEMBER.party_post, _MEMBER.membership,
-               _MEMBER.joined_party, _MEMBER.joined_org, _MEMBER.left_date, _MEMBER.status),
+               _MEMBER.joined_party, _MEMBER.joined_org, _MEMBER.left_date, _MEMBER.status, _MEMBER.sort_key),
         branch=_MEMBER.branch_id)  # a branch account: its own members
     ).all()
     spans: dict[tuple[Any, ...], RollSpan] = {}  # many members share dates: parse each once
     committee: dict[str, bool] = {}
     out: dict[int, MemberInfo] = {}
-    for mid, name, branch_id, post, membership, joined, joined_org, left, status in rows:
+    for mid, name, branch_id, post, membership, joined, joined_org, left, status, sort_key in rows:
         # roll_span's end depends on the status only when there is no leaving date.
         key = (joined, joined_org, left, bool(status) and status != "在册")
         span = spans.get(key)
@@ -211,7 +212,7 @@ def load_members(session: Session) -> dict[int, MemberInfo]:
                 is_com = committee[post] = is_committee(post, posts)
         else:
             is_com = False
-        out[mid] = MemberInfo(mid, name, branch_id, post, membership, span, is_com)
+        out[mid] = MemberInfo(mid, name, branch_id, post, membership, span, is_com, sort_key)
     return out
 
 
@@ -424,7 +425,8 @@ def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
                                 hours_round(y.hours.get(mid, 0.0)) if y else None,
                                 y.targets.get(mid) if y else None,
                                 rule.basis if rule is not None else ""))
-    out.sort(key=lambda f: (order.get(detail.members[f.id].branch_id, 0), stroke_sort_key(f.name)))
+    members = detail.members
+    out.sort(key=lambda f: (order.get(members[f.id].branch_id, 0), members[f.id].sort_key))
     if by_hours:
         out.sort(key=lambda f: f.hours or 0.0)
     return out

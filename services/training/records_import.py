@@ -27,7 +27,7 @@ from services.bulk import insert_rows
 from services.errors import UnreadableFileError, ValidationError
 from services.files.grouped import Grouped, group_rows
 from services.files.spreadsheet import SheetInfo, Table, read_grouped
-from services.normalize import fold_key
+from services.normalize import CLOSED_ACTIVITY_STATUSES, fold_key
 from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
@@ -61,6 +61,8 @@ RESTORED_FIELDS = ("title", "organiser", "place")
 
 # (the title's fold_key, type id, start date): an activity as a file names it.
 ActivityKey = tuple[str, int, dt.date]
+# Of several activities of one key, rows land on the first not cancelled or archived, else the first.
+_OPEN_FIRST = (Activity.status.in_(CLOSED_ACTIVITY_STATUSES), Activity.id)
 
 
 @dataclass
@@ -192,13 +194,16 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
     type_names = {t_id: t_name for t_name, t_id in types.items()}
     existing: dict[ActivityKey, tuple[int, int, float]] = {}
     stored_text: dict[int, dict[str, str | None]] = {}
-    for a_id, a_title, a_type, a_start, a_organiser, a_place, s_id, s_hours in session.execute(
+    closed: dict[int, tuple[str, str]] = {}  # activity id → (title, status) of a cancelled or archived one
+    for a_id, a_title, a_type, a_start, a_organiser, a_place, a_status, s_id, s_hours in session.execute(
             select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, Activity.organiser,
-                   Activity.place, ActivitySession.id, ActivitySession.hours)
+                   Activity.place, Activity.status, ActivitySession.id, ActivitySession.hours)
             .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-            .order_by(Activity.id)):
+            .order_by(*_OPEN_FIRST)):
         existing.setdefault((fold_key(a_title), a_type, a_start), (a_id, s_id, s_hours))
         stored_text[a_id] = {"title": a_title, "organiser": a_organiser, "place": a_place}
+        if a_status in CLOSED_ACTIVITY_STATUSES:
+            closed[a_id] = (a_title, a_status)
     # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
     certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
                                     .where(Certificate.status == "有效"))) if on_existing == "update" else set()
@@ -270,9 +275,15 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
             added.append(record)
             continue
         old = records.get((found_activity[1], member_id))
-        if old is None:
+        unchanged = old is not None and (old[1], old[2], old[3]) == (status, reason, earned)
+        if found_activity[0] in closed and (old is None or not (unchanged or on_existing == "skip")):
+            # The grid takes no change to a cancelled or archived activity; neither does an import
+            # (a row that leaves its record as it is passes: the same file imported again changes nothing).
+            title, a_status = closed[found_activity[0]]
+            refused.append(RowProblem(number, col("title"), f"活动“{title}”{a_status}，不能再记录学时"))
+        elif old is None:
             added.append(record)
-        elif (old[1], old[2], old[3]) == (status, reason, earned):
+        elif unchanged:
             plan.unchanged.append(number)
         elif on_existing == "skip":
             plan.skipped.append(number)
@@ -365,7 +376,7 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         for a_id, title, type_id, start, s_id in session.execute(
                 select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id)
                 .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-                .order_by(Activity.id)):
+                .order_by(*_OPEN_FIRST)):
             key = (fold_key(title), type_id, start)
             if key in needed and key not in session_of:
                 session_of[key] = (a_id, s_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from models import (
     ActivityType,
     Attendance,
     Certificate,
+    ChangeLog,
     Enrolment,
     Member,
 )
@@ -58,6 +60,10 @@ LABELS = {key: names[0] for key, names in RECORD_HEADERS.items()}
 ON_EXISTING = ("update", "skip", "refuse")
 # The texts of an activity a re-import brings back to the file's exact form.
 RESTORED_FIELDS = ("title", "organiser", "place")
+# How the change log's entries of this import begin: later imports tell by them which activities an import
+# made and which texts a clerk changed since (_clerks_texts). Keep them when rewording the entries.
+IMPORT_CREATED = "导入学时记录时新建活动"
+IMPORT_RESTORED = "导入学时记录时按文件恢复"
 
 # (the title's fold_key, type id, start date): an activity as a file names it.
 ActivityKey = tuple[str, int, dt.date]
@@ -298,6 +304,8 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         else:
             record.attendance_id = old[0]
             plan.updated.append(record)
+    if plan.restored:
+        _keep_the_clerks_texts(session, plan, closed)
     return plan
 
 
@@ -332,6 +340,43 @@ def _restore(plan: RecordsPlan, activity_id: int, stored: dict[str, str | None],
         new, old = given.get(key), stored.get(key)
         if new and old and new != old and fold_key(new) == fold_key(old):
             plan.restored.setdefault(activity_id, {}).setdefault(key, (old, new))
+
+
+def _keep_the_clerks_texts(session: Session, plan: RecordsPlan, closed: dict[int, tuple[str, str]]) -> None:
+    """Restore only what an import wrote: never a cancelled or archived activity, nor a text the clerk
+    typed (an activity made in the window, or a text changed there after an import made it)."""
+    own = _clerks_texts(session, [a_id for a_id in plan.restored if a_id not in closed])
+    for a_id in list(plan.restored):
+        texts = plan.restored[a_id]
+        for key in RESTORED_FIELDS if a_id in closed else own.get(a_id, ()):
+            texts.pop(key, None)
+        if not texts:
+            del plan.restored[a_id]
+
+
+def _clerks_texts(session: Session, ids: list[int]) -> dict[int, set[str]]:
+    """Per activity, its restorable texts that a clerk wrote, as the change log tells: all of them unless
+    the activity's (last) creation entry is an import's, else those an edit changed since.
+
+    The log is the only record of where an activity came from: `activity_identity` cannot tell, its
+    migration (server_0001) gave every activity then existing an identity, those typed in the window too.
+    """
+    by_import: dict[int, bool] = {}
+    edited: dict[int, set[str]] = {}
+    # Read on the connection: a log query through the session would chain this transaction's pending
+    # entries now and hold the server's audit-chain lock for the rest of the import (changelog.py).
+    conn = session.connection()
+    for first in range(0, len(ids), 500):
+        for a_id, action, summary, changed in conn.execute(
+                select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.summary, ChangeLog.changes)
+                .where(ChangeLog.entity == "activity", ChangeLog.entity_id.in_(ids[first:first + 500]),
+                       ChangeLog.action.in_(("create", "update"))).order_by(ChangeLog.id)):
+            if action == "create":  # a later creation of the same id (a deleted row's id reused) starts afresh
+                by_import[a_id], edited[a_id] = summary.startswith(IMPORT_CREATED), set()
+            elif not summary.startswith(IMPORT_RESTORED):
+                edited.setdefault(a_id, set()).update(json.loads(changed or "{}"))
+    return {a_id: set(RESTORED_FIELDS) if not by_import.get(a_id) else edited.get(a_id, set()) & set(RESTORED_FIELDS)
+            for a_id in ids}
 
 
 # ---------------------------------------------------------------- writing
@@ -369,7 +414,7 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         session_of[key] = (a.id, s.id)
         created.append(a.id)
         changelog.record(session, actor, "create", "activity", a.id,
-                         f"导入学时记录时新建活动“{new.title}”（{new.type_name}，{new.start_date.isoformat()}）",
+                         f"{IMPORT_CREATED}“{new.title}”（{new.type_name}，{new.start_date.isoformat()}）",
                          {"title": (None, new.title), "hours": (None, new.hours)})
     needed = {r.key for r in plan.added} - set(session_of)
     if needed:
@@ -452,7 +497,7 @@ def _apply_restored(session: Session, plan: RecordsPlan, actor: str) -> None:
         for key, (_old, new) in texts.items():
             setattr(a, key, new)
         changelog.record(session, actor, "update", "activity", a.id,
-                         f"导入学时记录时按文件恢复活动“{a.title}”的原文（{'、'.join(LABELS[k] for k in texts)}）",
+                         f"{IMPORT_RESTORED}活动“{a.title}”的原文（{'、'.join(LABELS[k] for k in texts)}）",
                          dict(texts))
 
 

@@ -367,10 +367,11 @@ def _clerks_texts(session: Session, ids: list[int]) -> dict[int, set[str]]:
     # entries now and hold the server's audit-chain lock for the rest of the import (changelog.py).
     conn = session.connection()
     for first in range(0, len(ids), 500):
-        for a_id, action, summary, changed in conn.execute(
+        for entity_id, action, summary, changed in conn.execute(
                 select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.summary, ChangeLog.changes)
                 .where(ChangeLog.entity == "activity", ChangeLog.entity_id.in_(ids[first:first + 500]),
                        ChangeLog.action.in_(("create", "update"))).order_by(ChangeLog.id)):
+            a_id = entity_id or 0  # never None: the query asks for these ids
             if action == "create":  # a later creation of the same id (a deleted row's id reused) starts afresh
                 by_import[a_id], edited[a_id] = summary.startswith(IMPORT_CREATED), set()
             elif not summary.startswith(IMPORT_RESTORED):

@@ -33,6 +33,7 @@ from services.normalize import CLOSED_ACTIVITY_STATUSES, fold_key
 from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
+from services.training import twins
 from services.training.attendance import ATTENDED
 from services.training.records_check import (
     ACTIVITY_FIELDS,
@@ -121,10 +122,20 @@ class RecordsPlan:
     headers: dict[str, str] = field(default_factory=dict)  # field → the header the file used
     form: str = ""  # the form the file was found in, e.g. 网页表格（HTML）另存的 .xls
     sheets: list[SheetInfo] = field(default_factory=list)
+    # New activities with the title and start date of existing ones of another type (twins.py): the
+    # identity is (title, type, start), so they are created, and the clerk is told.
+    twinned: list[tuple[NewActivity, tuple[twins.ActivityTwin, ...]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.refused
+
+    def warnings(self, written: bool = False) -> list[str]:
+        """One line per new activity that twins an existing one, naming both (将新建, or 已新建 once `written`)."""
+        verb = "已新建" if written else "将新建"
+        return [f"第{new.first_row}行：{verb}“{new.title}”（{new.type_name}），库中已有同名同日的" +
+                "、".join(f"“{t.title}”（{t.type_name}）" for t in others)
+                for new, others in self.twinned]
 
     def summary(self) -> dict[str, Any]:
         """The JSON shape of `import-members`, counting records, plus activities_created."""
@@ -306,6 +317,10 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
             plan.updated.append(record)
     if plan.restored:
         _keep_the_clerks_texts(session, plan, closed)
+    if plan.new_activities:  # a new activity whose title and date another type already has: said, not refused
+        found = twins.twins_by_key(session, [(key[0], key[2]) for key in plan.new_activities])
+        plan.twinned = [(new, tuple(found[key[0], key[2]])) for key, new in plan.new_activities.items()
+                      if (key[0], key[2]) in found]
     return plan
 
 

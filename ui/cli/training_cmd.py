@@ -179,7 +179,7 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
         for attempt in range(3):
             with ws.read() as session:
                 plan = records_import.plan_records(session, path, args.on_existing)
-            if not (plan.ok and not args.dry_run and (plan.added or plan.updated)):
+            if not (plan.ok and not args.dry_run and (plan.added or plan.updated or plan.restored)):
                 break
             try:
                 with ws.write("import-records", needs=EDITOR, backup=ahead or reason) as uow:
@@ -214,7 +214,8 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     _print_twins(plan, written, "请核对是否为同一活动，以免学时重复计入。" if written
                  else "如是同一活动，请改正文件中的“培训类别”后再导入。")
     if plan.restored:
-        print(f"{len(plan.restored)}项活动的名称等按文件原文恢复（不计为更改）。", file=sys.stderr)
+        print(f"{len(plan.restored)}项活动的名称等{'将' if args.dry_run else '已'}按文件原文恢复（不计为更改）。",
+              file=sys.stderr)
     return 0
 
 

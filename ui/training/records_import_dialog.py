@@ -179,6 +179,8 @@ class RecordsImportDialog(QDialog):
         for n, value in enumerate((plan.total_rows, s["added"], s["updated"], s["unchanged"], s["skipped"],
                                    s["activities_created"]), start=1):
             text = text.replace(f"%{n}", str(value))
+        if plan.restored:
+            text += self.tr("%1项活动的名称等将按文件原文恢复（不计为更改）。").replace("%1", str(len(plan.restored)))
         if plan.ignored_columns:
             text += self.tr(" 未导入的列：") + "、".join(plan.ignored_columns)
         if plan.refused:
@@ -190,7 +192,7 @@ class RecordsImportDialog(QDialog):
         for row, p in enumerate(plan.refused):
             for col, value in enumerate((str(p.row), p.column, p.message)):
                 self.problems.setItem(row, col, QTableWidgetItem(value))
-        self.import_button.setEnabled(plan.ok and (s["added"] + s["updated"]) > 0)
+        self.import_button.setEnabled(plan.ok and (s["added"] + s["updated"] + len(plan.restored)) > 0)
 
     def on_import_clicked(self) -> None:
         if self._busy or not self.import_button.isEnabled():  # a second click while the import runs writes nothing twice
@@ -222,7 +224,9 @@ class RecordsImportDialog(QDialog):
                 s = plan.summary()
                 self.summary_label.setText(self.tr("已导入：新增%1条，更新%2条，新建活动%3项。")
                                            .replace("%1", str(s["added"])).replace("%2", str(s["updated"]))
-                                           .replace("%3", str(s["activities_created"])))
+                                           .replace("%3", str(s["activities_created"]))
+                                           + (self.tr("%1项活动的名称等已按文件原文恢复。")
+                                              .replace("%1", str(len(plan.restored))) if plan.restored else ""))
                 self.show_twins(plan, written=True)
                 self.import_button.setEnabled(False)
                 self.imported.emit(plan)

@@ -78,3 +78,25 @@ def test_a_twin_of_another_type_is_created_with_a_warning(made, tmp_path, capsys
     assert err[at + 1] == warning.replace("将新建", "已新建")
     assert run(["--db", location, "import-records", path]) == 0  # the second time: nothing new, nothing said
     assert "注意" not in capsys.readouterr().err
+
+
+def test_a_restore_alone_is_written_and_a_dry_run_says_it_would(made, tmp_path, capsys):
+    """An import whose records were all there already said its activities' texts were restored, writing nothing."""
+    location, _a_id, members, db = made
+    path = _file(tmp_path, [f"{m},{FILE_TITLE},专题培训,2024-05-08,3,局党委(机关党委)" for m in members])
+    assert run(["--db", location, "import-records", path]) == 0
+    with db.session_factory.begin() as s:  # as an older version stored the imported activity's texts: folded
+        a = s.scalars(select(Activity).where(Activity.title == FILE_TITLE)).one()
+        a_id, a.title, a.organiser = a.id, TITLE, "局党委（机关党委）"
+    db.dispose()
+    capsys.readouterr()
+    assert run(["--db", location, "import-records", path, "--dry-run"]) == 0
+    assert "1项活动的名称等将按文件原文恢复（不计为更改）。" in capsys.readouterr().err
+    with db.session_factory() as s:
+        assert s.get(Activity, a_id).title == TITLE
+    db.dispose()
+    assert run(["--db", location, "import-records", path]) == 0
+    assert "1项活动的名称等已按文件原文恢复（不计为更改）。" in capsys.readouterr().err
+    with db.session_factory() as s:
+        a = s.get(Activity, a_id)
+        assert (a.title, a.organiser) == (FILE_TITLE, "局党委(机关党委)")

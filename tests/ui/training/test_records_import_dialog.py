@@ -211,3 +211,19 @@ def test_a_twin_of_another_type_is_named_in_the_check_result(qtbot, roll_db, tmp
     dialog.on_check_clicked()
     qtbot.waitUntil(lambda: "missing.csv" in dialog.summary_label.text(), timeout=20000)
     assert dialog.twins_label.isHidden()  # an earlier file's warning is not this one's
+
+
+def test_a_restore_alone_can_be_imported(qtbot, roll_db, tmp_path):
+    """A file whose records were all there already: 导入 stayed off though the check said texts would be restored."""
+    _a_id, path = _typed_in_the_window(roll_db, tmp_path, "专题培训")  # makes an imported 专题培训 twin
+    _import(qtbot, _check(qtbot, roll_db, path))
+    with roll_db.session_factory.begin() as s:  # as an older version stored the imported one's place: folded
+        imported = s.scalars(select(Activity).where(Activity.place == "党员活动室 (三楼)")).one()
+        imported.place, a_id = "党员活动室（三楼）", imported.id
+    dialog = _check(qtbot, roll_db, path)
+    assert "1项活动的名称等将按文件原文恢复" in dialog.summary_label.text()
+    assert dialog.import_button.isEnabled()
+    _import(qtbot, dialog)
+    assert "1项活动的名称等已按文件原文恢复" in dialog.summary_label.text()
+    with roll_db.session_factory() as s:
+        assert s.get(Activity, a_id).place == "党员活动室 (三楼)"

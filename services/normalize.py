@@ -28,6 +28,9 @@ STATUSES = ("在册", "转出", "去世", "出党", "停止党籍")
 LEFT_STATUSES = ("转出", "去世", "出党", "停止党籍")
 # Attendance that counts as a person-time and earns the session's hours (DOMAIN.md).
 ATTENDED_STATUSES = ("出席", "迟到", "早退")
+# An activity in these states takes no more attendance or hours: the attendance grid and the
+# training-record import refuse it (services/training/attendance.py, records_import.py).
+CLOSED_ACTIVITY_STATUSES = ("已取消", "已归档")
 COMMITTEE_POSTS = ("支部书记", "支部副书记", "组织委员", "宣传委员", "纪检委员")
 PARTY_POSTS = (*COMMITTEE_POSTS, "党委书记", "党委副书记", "党委委员", "纪委书记", "纪委委员",
                "青年委员", "保密委员", "群工委员", "党小组长")

@@ -22,7 +22,13 @@ from models import (
 )
 from services import access
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
-from services.normalize import ATTENDED_STATUSES, clean_text, keep_text, parse_full_date
+from services.normalize import (
+    ATTENDED_STATUSES,
+    CLOSED_ACTIVITY_STATUSES,
+    clean_text,
+    keep_text,
+    parse_full_date,
+)
 from services.safety import changelog
 from services.training.enrolment import Participant, participants
 
@@ -205,7 +211,7 @@ def set_attendance(session: Session, session_id: int, member_id: int, status: st
     a = session.get(Activity, s.activity_id)
     assert a is not None
     access.require_members(session, [member_id], "记录")
-    if a.status in ("已取消", "已归档"):
+    if a.status in CLOSED_ACTIVITY_STATUSES:
         raise ConflictError(f"活动“{a.title}”{a.status}，考勤不能再修改")
     enrolled = session.scalar(select(Enrolment.id).where(Enrolment.activity_id == a.id,
                                                          Enrolment.member_id == member_id))
@@ -250,7 +256,7 @@ def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite
     s = _session(session, session_id)
     a = session.get(Activity, s.activity_id)
     assert a is not None
-    if a.status in ("已取消", "已归档"):
+    if a.status in CLOSED_ACTIVITY_STATUSES:
         raise ConflictError(f"活动“{a.title}”{a.status}，考勤不能再修改")
     enrolled = set(session.scalars(access.scope(session, select(Enrolment.member_id).where(
         Enrolment.activity_id == a.id), member=Enrolment.member_id)))  # a branch account: its own members

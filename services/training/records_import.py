@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from models import (
     ActivityType,
     Attendance,
     Certificate,
+    ChangeLog,
     Enrolment,
     Member,
 )
@@ -27,10 +29,11 @@ from services.bulk import insert_rows
 from services.errors import UnreadableFileError, ValidationError
 from services.files.grouped import Grouped, group_rows
 from services.files.spreadsheet import SheetInfo, Table, read_grouped
-from services.normalize import fold_key
+from services.normalize import CLOSED_ACTIVITY_STATUSES, fold_key
 from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
+from services.training import twins
 from services.training.attendance import ATTENDED
 from services.training.records_check import (
     ACTIVITY_FIELDS,
@@ -58,9 +61,15 @@ LABELS = {key: names[0] for key, names in RECORD_HEADERS.items()}
 ON_EXISTING = ("update", "skip", "refuse")
 # The texts of an activity a re-import brings back to the file's exact form.
 RESTORED_FIELDS = ("title", "organiser", "place")
+# How the change log's entries of this import begin: later imports tell by them which activities an import
+# made and which texts a clerk changed since (_clerks_texts). Keep them when rewording the entries.
+IMPORT_CREATED = "导入学时记录时新建活动"
+IMPORT_RESTORED = "导入学时记录时按文件恢复"
 
 # (the title's fold_key, type id, start date): an activity as a file names it.
 ActivityKey = tuple[str, int, dt.date]
+# Of several activities of one key, rows land on the first not cancelled or archived, else the first.
+_OPEN_FIRST = (Activity.status.in_(CLOSED_ACTIVITY_STATUSES), Activity.id)
 
 
 @dataclass
@@ -113,10 +122,20 @@ class RecordsPlan:
     headers: dict[str, str] = field(default_factory=dict)  # field → the header the file used
     form: str = ""  # the form the file was found in, e.g. 网页表格（HTML）另存的 .xls
     sheets: list[SheetInfo] = field(default_factory=list)
+    # New activities with the title and start date of existing ones of another type (twins.py): the
+    # identity is (title, type, start), so they are created, and the clerk is told.
+    twinned: list[tuple[NewActivity, tuple[twins.ActivityTwin, ...]]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.refused
+
+    def warnings(self, written: bool = False) -> list[str]:
+        """One line per new activity that twins an existing one, naming both (将新建, or 已新建 once `written`)."""
+        verb = "已新建" if written else "将新建"
+        return [f"第{new.first_row}行：{verb}“{new.title}”（{new.type_name}），库中已有同名同日的" +
+                "、".join(f"“{t.title}”（{t.type_name}）" for t in others)
+                for new, others in self.twinned]
 
     def summary(self) -> dict[str, Any]:
         """The JSON shape of `import-members`, counting records, plus activities_created."""
@@ -192,13 +211,16 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
     type_names = {t_id: t_name for t_name, t_id in types.items()}
     existing: dict[ActivityKey, tuple[int, int, float]] = {}
     stored_text: dict[int, dict[str, str | None]] = {}
-    for a_id, a_title, a_type, a_start, a_organiser, a_place, s_id, s_hours in session.execute(
+    closed: dict[int, tuple[str, str]] = {}  # activity id → (title, status) of a cancelled or archived one
+    for a_id, a_title, a_type, a_start, a_organiser, a_place, a_status, s_id, s_hours in session.execute(
             select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, Activity.organiser,
-                   Activity.place, ActivitySession.id, ActivitySession.hours)
+                   Activity.place, Activity.status, ActivitySession.id, ActivitySession.hours)
             .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-            .order_by(Activity.id)):
+            .order_by(*_OPEN_FIRST)):
         existing.setdefault((fold_key(a_title), a_type, a_start), (a_id, s_id, s_hours))
         stored_text[a_id] = {"title": a_title, "organiser": a_organiser, "place": a_place}
+        if a_status in CLOSED_ACTIVITY_STATUSES:
+            closed[a_id] = (a_title, a_status)
     # Members holding a valid certificate: an import never changes their attendance (see attendance.py).
     certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
                                     .where(Certificate.status == "有效"))) if on_existing == "update" else set()
@@ -270,9 +292,15 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
             added.append(record)
             continue
         old = records.get((found_activity[1], member_id))
-        if old is None:
+        unchanged = old is not None and (old[1], old[2], old[3]) == (status, reason, earned)
+        if found_activity[0] in closed and (old is None or not (unchanged or on_existing == "skip")):
+            # The grid takes no change to a cancelled or archived activity; neither does an import
+            # (a row that leaves its record as it is passes: the same file imported again changes nothing).
+            title, a_status = closed[found_activity[0]]
+            refused.append(RowProblem(number, col("title"), f"活动“{title}”{a_status}，不能再记录学时"))
+        elif old is None:
             added.append(record)
-        elif (old[1], old[2], old[3]) == (status, reason, earned):
+        elif unchanged:
             plan.unchanged.append(number)
         elif on_existing == "skip":
             plan.skipped.append(number)
@@ -287,6 +315,12 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         else:
             record.attendance_id = old[0]
             plan.updated.append(record)
+    if plan.restored:
+        _keep_the_clerks_texts(session, plan, closed)
+    if plan.new_activities:  # a new activity whose title and date another type already has: said, not refused
+        found = twins.twins_by_key(session, [(key[0], key[2]) for key in plan.new_activities])
+        plan.twinned = [(new, tuple(found[key[0], key[2]])) for key, new in plan.new_activities.items()
+                      if (key[0], key[2]) in found]
     return plan
 
 
@@ -321,6 +355,44 @@ def _restore(plan: RecordsPlan, activity_id: int, stored: dict[str, str | None],
         new, old = given.get(key), stored.get(key)
         if new and old and new != old and fold_key(new) == fold_key(old):
             plan.restored.setdefault(activity_id, {}).setdefault(key, (old, new))
+
+
+def _keep_the_clerks_texts(session: Session, plan: RecordsPlan, closed: dict[int, tuple[str, str]]) -> None:
+    """Restore only what an import wrote: never a cancelled or archived activity, nor a text the clerk
+    typed (an activity made in the window, or a text changed there after an import made it)."""
+    own = _clerks_texts(session, [a_id for a_id in plan.restored if a_id not in closed])
+    for a_id in list(plan.restored):
+        texts = plan.restored[a_id]
+        for key in RESTORED_FIELDS if a_id in closed else own.get(a_id, ()):
+            texts.pop(key, None)
+        if not texts:
+            del plan.restored[a_id]
+
+
+def _clerks_texts(session: Session, ids: list[int]) -> dict[int, set[str]]:
+    """Per activity, its restorable texts that a clerk wrote, as the change log tells: all of them unless
+    the activity's (last) creation entry is an import's, else those an edit changed since.
+
+    The log is the only record of where an activity came from: `activity_identity` cannot tell, its
+    migration (server_0001) gave every activity then existing an identity, those typed in the window too.
+    """
+    by_import: dict[int, bool] = {}
+    edited: dict[int, set[str]] = {}
+    # Read on the connection: a log query through the session would chain this transaction's pending
+    # entries now and hold the server's audit-chain lock for the rest of the import (changelog.py).
+    conn = session.connection()
+    for first in range(0, len(ids), 500):
+        for entity_id, action, summary, changed in conn.execute(
+                select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.summary, ChangeLog.changes)
+                .where(ChangeLog.entity == "activity", ChangeLog.entity_id.in_(ids[first:first + 500]),
+                       ChangeLog.action.in_(("create", "update"))).order_by(ChangeLog.id)):
+            a_id = entity_id or 0  # never None: the query asks for these ids
+            if action == "create":  # a later creation of the same id (a deleted row's id reused) starts afresh
+                by_import[a_id], edited[a_id] = summary.startswith(IMPORT_CREATED), set()
+            elif not summary.startswith(IMPORT_RESTORED):
+                edited.setdefault(a_id, set()).update(json.loads(changed or "{}"))
+    return {a_id: set(RESTORED_FIELDS) if not by_import.get(a_id) else edited.get(a_id, set()) & set(RESTORED_FIELDS)
+            for a_id in ids}
 
 
 # ---------------------------------------------------------------- writing
@@ -358,14 +430,14 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         session_of[key] = (a.id, s.id)
         created.append(a.id)
         changelog.record(session, actor, "create", "activity", a.id,
-                         f"导入学时记录时新建活动“{new.title}”（{new.type_name}，{new.start_date.isoformat()}）",
+                         f"{IMPORT_CREATED}“{new.title}”（{new.type_name}，{new.start_date.isoformat()}）",
                          {"title": (None, new.title), "hours": (None, new.hours)})
     needed = {r.key for r in plan.added} - set(session_of)
     if needed:
         for a_id, title, type_id, start, s_id in session.execute(
                 select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id)
                 .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-                .order_by(Activity.id)):
+                .order_by(*_OPEN_FIRST)):
             key = (fold_key(title), type_id, start)
             if key in needed and key not in session_of:
                 session_of[key] = (a_id, s_id)
@@ -441,7 +513,7 @@ def _apply_restored(session: Session, plan: RecordsPlan, actor: str) -> None:
         for key, (_old, new) in texts.items():
             setattr(a, key, new)
         changelog.record(session, actor, "update", "activity", a.id,
-                         f"导入学时记录时按文件恢复活动“{a.title}”的原文（{'、'.join(LABELS[k] for k in texts)}）",
+                         f"{IMPORT_RESTORED}活动“{a.title}”的原文（{'、'.join(LABELS[k] for k in texts)}）",
                          dict(texts))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -62,23 +62,40 @@ def find_twins(session: Session, title: str, start_date: dt.date, *,
     key = fold_key(title)
     if not key:
         return []
-    stmt = (select(Activity.id, Activity.title, ActivityType.name, Activity.start_date, Activity.organiser,
-                   Activity.status)
-            .join(ActivityType, ActivityType.id == Activity.type_id)
-            .where(Activity.start_date == start_date, Activity.status != CANCELLED).order_by(Activity.id))
-    if other_than is not None:
-        stmt = stmt.where(Activity.id != other_than)
-    found = [row for row in session.execute(access.scope(session, stmt, activity=Activity.id))
-             if fold_key(row[1]) == key]
+    return twins_by_key(session, [(key, start_date)], other_than=other_than).get((key, start_date), [])
+
+
+def twins_by_key(session: Session, keys: Iterable[tuple[str, dt.date]], *,
+                 other_than: int | None = None) -> dict[tuple[str, dt.date], list[ActivityTwin]]:
+    """`find_twins` for many (folded title, start date) at once (an import's new activities): the twins of each."""
+    wanted = {k for k in keys if k[0]}
+    dates = sorted({start for _key, start in wanted})
+    found = []
+    for first in range(0, len(dates), 500):
+        stmt = (select(Activity.id, Activity.title, ActivityType.name, Activity.start_date, Activity.organiser,
+                       Activity.status)
+                .join(ActivityType, ActivityType.id == Activity.type_id)
+                .where(Activity.start_date.in_(dates[first:first + 500]), Activity.status != CANCELLED)
+                .order_by(Activity.id))
+        if other_than is not None:
+            stmt = stmt.where(Activity.id != other_than)
+        found += [row for row in session.execute(access.scope(session, stmt, activity=Activity.id))
+                  if (fold_key(row[1]), row[3]) in wanted]
     if not found:
-        return []
-    counts = dict(session.execute(access.scope(
-        session, select(ActivitySession.activity_id, func.count(Attendance.id))
-        .join(Attendance, Attendance.session_id == ActivitySession.id)
-        .where(ActivitySession.activity_id.in_([row[0] for row in found]))
-        .group_by(ActivitySession.activity_id), member=Attendance.member_id)).all())
-    return [ActivityTwin(a_id, a_title, type_name, start, organiser, status, int(counts.get(a_id, 0)))
-            for a_id, a_title, type_name, start, organiser, status in found]
+        return {}
+    counts: dict[int, int] = {}
+    ids = sorted(row[0] for row in found)
+    for first in range(0, len(ids), 500):
+        counts.update((a_id, n) for a_id, n in session.execute(access.scope(
+            session, select(ActivitySession.activity_id, func.count(Attendance.id))
+            .join(Attendance, Attendance.session_id == ActivitySession.id)
+            .where(ActivitySession.activity_id.in_(ids[first:first + 500]))
+            .group_by(ActivitySession.activity_id), member=Attendance.member_id)))
+    twins: dict[tuple[str, dt.date], list[ActivityTwin]] = {}
+    for a_id, a_title, type_name, start, organiser, status in sorted(found, key=lambda row: row[0]):
+        twins.setdefault((fold_key(a_title), start), []).append(
+            ActivityTwin(a_id, a_title, type_name, start, organiser, status, int(counts.get(a_id, 0))))
+    return twins
 
 
 def refuse_twins(session: Session, title: str, start_date: dt.date, *, other_than: int | None = None) -> None:

@@ -179,7 +179,7 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
         for attempt in range(3):
             with ws.read() as session:
                 plan = records_import.plan_records(session, path, args.on_existing)
-            if not (plan.ok and not args.dry_run and (plan.added or plan.updated)):
+            if not (plan.ok and not args.dry_run and (plan.added or plan.updated or plan.restored)):
                 break
             try:
                 with ws.write("import-records", needs=EDITOR, backup=ahead or reason) as uow:
@@ -204,14 +204,28 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     if plan.form:
         print(f"读取的文件：{plan.form}，工作表“{plan.sheet}”，表头在第{plan.header_row}行。", file=sys.stderr)
     if not plan.ok:
+        _print_twins(plan, False, "如是同一活动，请一并改正文件中的“培训类别”。")
         print(f"有{len(plan.refused)}处错误，未导入任何记录。请改正后重新导入。", file=sys.stderr)
         return 1
     verb = "检查通过（未写入）" if args.dry_run else "已导入"
     print(f"{verb}：新增{summary['added']}条，更新{summary['updated']}条，未变{summary['unchanged']}条，"
           f"跳过{summary['skipped']}条，新建活动{summary['activities_created']}项。", file=sys.stderr)
+    written = not args.dry_run and bool(plan.added or plan.updated)
+    _print_twins(plan, written, "请核对是否为同一活动，以免学时重复计入。" if written
+                 else "如是同一活动，请改正文件中的“培训类别”后再导入。")
     if plan.restored:
-        print(f"{len(plan.restored)}项活动的名称等按文件原文恢复（不计为更改）。", file=sys.stderr)
+        print(f"{len(plan.restored)}项活动的名称等{'将' if args.dry_run else '已'}按文件原文恢复（不计为更改）。",
+              file=sys.stderr)
     return 0
+
+
+def _print_twins(plan: records_import.RecordsPlan, written: bool, advice: str) -> None:
+    """New activities that twin existing ones of another type (same title and start date): a warning."""
+    lines = plan.warnings(written)
+    for line in lines:
+        print(f"注意：{line}", file=sys.stderr)
+    if lines:
+        print(advice, file=sys.stderr)
 
 
 def cmd_activities_list(args: argparse.Namespace, ctx: CliContext) -> int:

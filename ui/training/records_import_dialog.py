@@ -30,6 +30,7 @@ from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import run_with_progress
 from ui.widgets.typed_text import plain
 
+MAX_TWINS_SHOWN = 10  # lines of twin warnings in the dialog; the rest are counted
 ON_EXISTING_LABELS = (("update", "以文件为准更新已有记录"), ("skip", "跳过已有记录"), ("refuse", "有不同的已有记录时拒绝"))
 
 
@@ -66,6 +67,12 @@ class RecordsImportDialog(QDialog):
         mode.addWidget(check)
         self.summary_label = plain(QLabel(self.tr("先选择文件并检查；有错误的行会列在下面，改正前不会写入任何记录。")))
         self.summary_label.setWordWrap(True)
+        # New activities that twin existing ones of another type: imported all the same, but the clerk is told.
+        self.twins_label = plain(QLabel())
+        self.twins_label.setObjectName("twins_label")
+        self.twins_label.setWordWrap(True)
+        self.twins_label.setStyleSheet("color: #8D5A00")
+        self.twins_label.hide()
         self.source_label = plain(QLabel())
         self.source_label.setObjectName("source_label")
         self.source_label.setWordWrap(True)
@@ -86,6 +93,7 @@ class RecordsImportDialog(QDialog):
         layout.addLayout(mode)
         layout.addWidget(self.source_label)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.twins_label)
         layout.addWidget(self.problems, 1)
         layout.addLayout(bottom)
         self.resize(760, 520)
@@ -144,7 +152,24 @@ class RecordsImportDialog(QDialog):
         self.summary_label.setText(error_text(error))
         self.summary_label.setStyleSheet("color: #B71C1C")
         self.source_label.clear()
+        self.show_twins(None)
         self.problems.setRowCount(0)  # the rows of an earlier check are not this file's
+
+    def show_twins(self, plan: records_import.RecordsPlan | None, written: bool = False) -> None:
+        """Name each new activity that has the title and date of an existing one of another type, and that one."""
+        lines = plan.warnings(written) if plan is not None else []
+        if not lines:
+            self.twins_label.clear()
+            self.twins_label.hide()
+            return
+        shown = lines[:MAX_TWINS_SHOWN]
+        if len(lines) > len(shown):
+            shown.append(self.tr("……另有%1项")
+                         .replace("%1", str(len(lines) - len(shown))))
+        advice = (self.tr("请核对是否为同一活动，以免学时重复计入。") if written
+                  else self.tr("如是同一活动，请改正文件中的“培训类别”后再检查。"))
+        self.twins_label.setText(self.tr("注意：") + "\n".join(shown) + "\n" + advice)
+        self.twins_label.show()
 
     def show_plan(self, plan: records_import.RecordsPlan) -> None:
         self.plan = plan
@@ -154,17 +179,20 @@ class RecordsImportDialog(QDialog):
         for n, value in enumerate((plan.total_rows, s["added"], s["updated"], s["unchanged"], s["skipped"],
                                    s["activities_created"]), start=1):
             text = text.replace(f"%{n}", str(value))
+        if plan.restored:
+            text += self.tr("%1项活动的名称等将按文件原文恢复（不计为更改）。").replace("%1", str(len(plan.restored)))
         if plan.ignored_columns:
             text += self.tr(" 未导入的列：") + "、".join(plan.ignored_columns)
         if plan.refused:
             text += self.tr("\n有%1处错误，改正后才能导入：").replace("%1", str(len(plan.refused)))
         self.summary_label.setStyleSheet("color: #B71C1C" if plan.refused else "")
         self.summary_label.setText(text)
+        self.show_twins(plan)
         self.problems.setRowCount(len(plan.refused))
         for row, p in enumerate(plan.refused):
             for col, value in enumerate((str(p.row), p.column, p.message)):
                 self.problems.setItem(row, col, QTableWidgetItem(value))
-        self.import_button.setEnabled(plan.ok and (s["added"] + s["updated"]) > 0)
+        self.import_button.setEnabled(plan.ok and (s["added"] + s["updated"] + len(plan.restored)) > 0)
 
     def on_import_clicked(self) -> None:
         if self._busy or not self.import_button.isEnabled():  # a second click while the import runs writes nothing twice
@@ -196,7 +224,10 @@ class RecordsImportDialog(QDialog):
                 s = plan.summary()
                 self.summary_label.setText(self.tr("已导入：新增%1条，更新%2条，新建活动%3项。")
                                            .replace("%1", str(s["added"])).replace("%2", str(s["updated"]))
-                                           .replace("%3", str(s["activities_created"])))
+                                           .replace("%3", str(s["activities_created"]))
+                                           + (self.tr("%1项活动的名称等已按文件原文恢复。")
+                                              .replace("%1", str(len(plan.restored))) if plan.restored else ""))
+                self.show_twins(plan, written=True)
                 self.import_button.setEnabled(False)
                 self.imported.emit(plan)
 

@@ -137,3 +137,93 @@ def test_another_file_waits_for_a_new_check(qtbot, roll_db, samples, tmp_path):
     dialog.file_edit.clear()
     dialog.on_check_clicked()
     assert "请先" in dialog.summary_label.text() and "选择文件" in dialog.summary_label.text()
+
+
+TITLE = "“学思想、强党性”专题党课（上半年）"
+FILE_TITLE = "“学思想、强党性”专题党课 (上半年)"
+
+
+def _typed_in_the_window(roll_db, tmp_path, file_type: str, status: str | None = None):
+    """An activity the clerk typed (网络培训), and a file naming it as FILE_TITLE of `file_type`."""
+    from models import Member
+    from services.training import activities
+
+    with roll_db.session_factory.begin() as s:
+        a = activities.create_activity(s, {"title": TITLE, "type": "网络培训", "start_date": "2024-05-08",
+                                           "hours": 3, "place": "党员活动室（三楼）"}, "clerk")
+        if status:
+            activities.set_status(s, a.id, status, "clerk")
+        rows = [f"{n},{i},{FILE_TITLE},{file_type},2024-05-08,3,党员活动室 (三楼)" for n, i in s.execute(
+            select(Member.name, Member.id_number).order_by(Member.id).limit(2))]
+    path = tmp_path / "records.csv"
+    path.write_text("\n".join(["姓名,身份证号码,培训名称,培训类别,开始日期,学时,地点", *rows]) + "\n", encoding="utf-8")
+    return a.id, path
+
+
+def _check(qtbot, roll_db, path):
+    dialog = RecordsImportDialog(workspace(roll_db, "tester"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.file_edit.setText(str(path))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=20000)
+    return dialog
+
+
+def _import(qtbot, dialog):
+    with qtbot.waitSignal(dialog.imported, timeout=20000):
+        dialog.on_import_clicked()
+    default_runner().wait_for_done(10000)
+
+
+@pytest.mark.parametrize("status", ["已取消", "已归档"])
+def test_rows_of_a_closed_activity_are_listed_under_the_title(qtbot, roll_db, tmp_path, status):
+    _a_id, path = _typed_in_the_window(roll_db, tmp_path, "网络培训", status)
+    dialog = _check(qtbot, roll_db, path)
+    cells = [[dialog.problems.item(r, c).text() for c in range(3)] for r in range(dialog.problems.rowCount())]
+    assert cells == [[str(row), "培训名称", f"活动“{TITLE}”{status}，不能再记录学时"] for row in (2, 3)]
+    assert not dialog.import_button.isEnabled() and "有2处错误" in dialog.summary_label.text()
+
+
+def test_an_activity_typed_in_the_window_keeps_its_place_and_title(qtbot, roll_db, tmp_path):
+    a_id, path = _typed_in_the_window(roll_db, tmp_path, "网络培训")
+    dialog = _check(qtbot, roll_db, path)
+    assert dialog.plan.restored == {} and dialog.twins_label.isHidden()
+    _import(qtbot, dialog)
+    with roll_db.session_factory() as s:
+        a = s.get(Activity, a_id)
+        assert (a.title, a.place) == (TITLE, "党员活动室（三楼）")
+        assert s.scalar(select(func.count(Attendance.id))) == 2
+
+
+def test_a_twin_of_another_type_is_named_in_the_check_result(qtbot, roll_db, tmp_path):
+    _a_id, path = _typed_in_the_window(roll_db, tmp_path, "专题培训")
+    dialog = _check(qtbot, roll_db, path)
+    assert dialog.plan.ok and dialog.import_button.isEnabled() and not dialog.twins_label.isHidden()
+    assert dialog.twins_label.text().splitlines() == [
+        f"注意：第2行：将新建“{FILE_TITLE}”（专题培训），库中已有同名同日的“{TITLE}”（网络培训）",
+        "如是同一活动，请改正文件中的“培训类别”后再检查。"]
+    _import(qtbot, dialog)
+    assert dialog.twins_label.text().startswith("注意：第2行：已新建")
+    with roll_db.session_factory() as s:
+        assert s.scalar(select(func.count(Activity.id))) == 2
+    dialog.file_edit.setText(str(tmp_path / "missing.csv"))
+    dialog.on_check_clicked()
+    qtbot.waitUntil(lambda: "missing.csv" in dialog.summary_label.text(), timeout=20000)
+    assert dialog.twins_label.isHidden()  # an earlier file's warning is not this one's
+
+
+def test_a_restore_alone_can_be_imported(qtbot, roll_db, tmp_path):
+    """A file whose records were all there already: 导入 stayed off though the check said texts would be restored."""
+    _a_id, path = _typed_in_the_window(roll_db, tmp_path, "专题培训")  # makes an imported 专题培训 twin
+    _import(qtbot, _check(qtbot, roll_db, path))
+    with roll_db.session_factory.begin() as s:  # as an older version stored the imported one's place: folded
+        imported = s.scalars(select(Activity).where(Activity.place == "党员活动室 (三楼)")).one()
+        imported.place, a_id = "党员活动室（三楼）", imported.id
+    dialog = _check(qtbot, roll_db, path)
+    assert "1项活动的名称等将按文件原文恢复" in dialog.summary_label.text()
+    assert dialog.import_button.isEnabled()
+    _import(qtbot, dialog)
+    assert "1项活动的名称等已按文件原文恢复" in dialog.summary_label.text()
+    with roll_db.session_factory() as s:
+        assert s.get(Activity, a_id).place == "党员活动室 (三楼)"

@@ -194,7 +194,7 @@ class ExamsPage(QWidget):
         if index < 0:
             return False
         self.activity.setCurrentIndex(index)
-        return True
+        return self.shown_activity == activity_id  # False: 取消 kept the scores typed for another
 
     def load_scores(self) -> None:
         activity_id = self.activity.currentData()

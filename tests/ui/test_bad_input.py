@@ -111,7 +111,7 @@ def test_refused_exam_scores_name_the_file_row_and_column(qtbot: Any, trained: W
     page = ExamsPage(trained)
     qtbot.addWidget(page)
     page.classes_only.setChecked(False)
-    page.year.setValue(2023)
+    page.year.set_year(2023)
     assert page.activity.currentData() is not None
     bad = _sheet(tmp_path / "成绩.xlsx", ["姓名", "考试成绩"], ["谢艳凤", "九十"], ["合计", 90])
     before = _state(trained)
@@ -127,7 +127,7 @@ def test_refused_grades_name_the_column(qtbot: Any, trained: Workspace, tmp_path
 
     page = GradesPage(trained)
     qtbot.addWidget(page)
-    page.year.setValue(2023)
+    page.year.set_year(2023)
     bad = _sheet(tmp_path / "评议.xlsx", ["身份证号", "评议结果"], ["130102197412238832", "很好"],
                  ["130102197412238831", "优秀"])
     before = _state(trained)

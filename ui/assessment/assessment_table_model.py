@@ -33,6 +33,10 @@ class GradeTableModel(QAbstractTableModel):
         self._pending = {}
         self.endResetModel()
 
+    def discard_pending(self) -> None:
+        """Forget the edits not saved: the cells show again what was read."""
+        self.set_rows(self.rows)
+
     def pending_entries(self) -> list[tuple[int, str | None, str | None]]:
         return [(mid, grade, remarks or None) for mid, (grade, remarks) in self._pending.items()]
 

@@ -33,6 +33,10 @@ class ExamScoreTableModel(QAbstractTableModel):
         self._pending = {}
         self.endResetModel()
 
+    def discard_pending(self) -> None:
+        """Forget the edits not saved: the cells show again what was read."""
+        self.set_rows(self.rows)
+
     def has_pending(self) -> bool:
         return bool(self._pending)
 

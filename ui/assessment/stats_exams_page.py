@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -16,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSpinBox,
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
@@ -26,11 +26,14 @@ from PySide6.QtWidgets import (
 from services.access import EDITOR
 from services.assessment import assessments
 from services.errors import DangxunError
+from services.training.activities import activity_years
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN, ExamScoreTableModel
 from ui.assessment.stats_grades_pages import import_failure_text
+from ui.assessment.stats_widgets import CANCEL, DISCARD, SAVE, ask_unsaved
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.typed_text import plain
+from ui.widgets.year_picker import YearPicker
 
 ACCENT = "#B71C1C"
 SCORE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -38,7 +41,9 @@ SCORE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractIt
 
 
 class ExamsPage(QWidget):
-    """Scores per activity; typing a digit on a score cell starts entry, Enter moves to the next member."""
+    """Scores per activity; typing a digit on a score cell starts entry, Enter moves to the next member.
+
+    `shown_activity` is the activity whose scores the grid holds: the one a save writes, whatever the combo says."""
 
     saved = Signal()
 
@@ -46,25 +51,28 @@ class ExamsPage(QWidget):
         super().__init__(parent)
         self.ws = ws
         self._importing = False
+        self.shown_activity: int | None = None
+        self._titles: dict[int, str] = {}  # the activities listed, by id: their titles as typed
+        self._shown_year: int | None = None
+        self._shown_classes_only = True
 
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 4, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("年度")))
-        self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
-        self.year.setValue(dt.date.today().year)
-        self.year.valueChanged.connect(lambda _v: self.load_activities())
+        self.year = YearPicker()
+        self.year.year_changed.connect(lambda y: self._on_list_changed(self.tr("换到%1年之前，先保存吗？")
+                                                                       .replace("%1", str(y))))
         row.addWidget(self.year)
         self.classes_only = QCheckBox(self.tr("只列培训班"))
         self.classes_only.setChecked(True)
-        self.classes_only.toggled.connect(lambda _c: self.load_activities())
+        self.classes_only.toggled.connect(lambda _c: self._on_list_changed(self.tr("重新列出活动之前，先保存吗？")))
         row.addWidget(self.classes_only)
         row.addWidget(QLabel(self.tr("活动")))
         self.activity = QComboBox()
         self.activity.setMinimumContentsLength(24)
         self.activity.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.activity.currentIndexChanged.connect(lambda _i: self.load_scores())
+        self.activity.currentIndexChanged.connect(lambda _i: self._on_activity_picked())
         row.addWidget(self.activity, 1)
         self.btn_save = QPushButton(self.tr("保存"))
         self.btn_save.setEnabled(False)
@@ -105,12 +113,69 @@ class ExamsPage(QWidget):
     def has_pending(self) -> bool:
         return self.model.has_pending()
 
+    def exam_year(self) -> int:
+        return self.year.year() or dt.date.today().year
+
+    # ------------------------------------------------------------ unsaved scores
+
+    def _ask_unsaved(self, text: str, importing: bool) -> str:
+        """Scores typed and not saved, before a reload: 保存 writes them to their activity (CANCEL if refused:
+        the page says why), 放弃 and 取消 are the caller's to carry out."""
+        if not self.has_pending():
+            return DISCARD
+        count = len(self.model.pending_entries())
+        answer = ask_unsaved(self, self.tr("考试成绩"), self.tr("“%1”有%2名党员的成绩修改后还没有保存。")
+                             .replace("%2", str(count)).replace("%1", self._titles.get(self.shown_activity or 0, "")) + text,
+                             importing=importing)
+        if answer == SAVE and not self.save():
+            return CANCEL
+        return answer
+
+    def _reload(self, answer: str, load: Callable[[], None]) -> None:
+        """`load()` after the question; “已保存…” said again after it when the scores were saved on the way."""
+        saved = self.message.text() if answer == SAVE else ""
+        load()
+        if saved:
+            self.message.setText(saved + self.message.text())
+
+    def _restore_list(self) -> None:
+        """取消: the year, the checkbox and the activity as they were, without reloading."""
+        for widget in (self.year, self.classes_only, self.activity):
+            widget.blockSignals(True)
+        if self._shown_year is not None:
+            self.year.set_year(self._shown_year)
+        self.classes_only.setChecked(self._shown_classes_only)
+        self.activity.setCurrentIndex(self.activity.findData(self.shown_activity))
+        for widget in (self.year, self.classes_only, self.activity):
+            widget.blockSignals(False)
+
+    def _on_list_changed(self, question: str) -> None:
+        """Another year, or 只列培训班: the list of activities is read again (and with it the grid)."""
+        answer = self._ask_unsaved(question, importing=False)
+        if answer == CANCEL:
+            self._restore_list()
+            return
+        self._reload(answer, self.load_activities)
+
+    def _on_activity_picked(self) -> None:
+        if self.activity.currentData() == self.shown_activity:
+            return
+        answer = self._ask_unsaved(self.tr("换到另一个活动之前，先保存吗？"), importing=False)
+        if answer == CANCEL:
+            self._restore_list()
+            return
+        self._reload(answer, self.load_scores)
+
     # ------------------------------------------------------------ data
 
     def load_activities(self) -> None:
         current = self.activity.currentData()
+        year = self.exam_year()
         with self.ws.read() as session:
-            items = assessments.exam_activities(session, self.year.value(), self.classes_only.isChecked())
+            items = assessments.exam_activities(session, year, self.classes_only.isChecked())
+            self.year.set_known_years(activity_years(session))  # the years the office has records of
+        self._shown_year, self._shown_classes_only = year, self.classes_only.isChecked()
+        self._titles = {a.id: a.title for a in items}
         self.activity.blockSignals(True)
         self.activity.clear()
         for a in items:
@@ -121,7 +186,7 @@ class ExamsPage(QWidget):
         self.load_scores()
         if not items:
             self.message.setStyleSheet("")
-            self.message.setText(self.tr("%1年没有可录入成绩的活动。").replace("%1", str(self.year.value()))
+            self.message.setText(self.tr("%1年没有可录入成绩的活动。").replace("%1", str(year))
                                  + (self.tr("可取消“只列培训班”查看全部活动。") if self.classes_only.isChecked() else ""))
 
     def select_activity(self, activity_id: int) -> bool:
@@ -129,10 +194,11 @@ class ExamsPage(QWidget):
         if index < 0:
             return False
         self.activity.setCurrentIndex(index)
-        return True
+        return self.shown_activity == activity_id  # False: 取消 kept the scores typed for another
 
     def load_scores(self) -> None:
         activity_id = self.activity.currentData()
+        self.shown_activity = activity_id
         if activity_id is None:
             self.model.set_rows([])
         else:
@@ -166,7 +232,7 @@ class ExamsPage(QWidget):
             self.view.setCurrentIndex(self.model.index(current.row() + 1, current.column()))
 
     def save(self) -> bool:
-        activity_id = self.activity.currentData()
+        activity_id = self.shown_activity
         entries = self.model.pending_entries()
         if activity_id is None or not entries:
             return True
@@ -193,14 +259,22 @@ class ExamsPage(QWidget):
         """Import the chosen activity's scores from a sheet (asks for it unless given) in the background, with 取消.
 
         Returns the job, or None when nothing was started; its end reloads the grid and says what happened."""
-        activity_id = self.activity.currentData()
-        if activity_id is None or self._importing:
+        if self.activity.currentData() is None or self._importing:
             return None
+        # The end of an import reloads the grid: scores typed and not saved are settled first.
+        answer = self._ask_unsaved(self.tr("导入后本页将重新读取，这些修改会丢失。"), importing=True)
+        if answer == CANCEL:
+            return None
+        activity_id = self.activity.currentData()
         if path is None:
             path, _ = open_file(self, "grades-import", self.tr("导入考试成绩"),
                                                   self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
             if not path:
                 return None
+        if answer == DISCARD and self.has_pending():
+            self.model.discard_pending()
+            self.btn_save.setEnabled(False)
+            self.message.clear()
         ws, file = self.ws, path
 
         def work(progress: ProgressFn, cancel: threading.Event) -> int:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -23,20 +22,32 @@ from PySide6.QtWidgets import (
 from services.access import EDITOR
 from services.assessment import assessments
 from services.errors import CancelledError, DangxunError
+from services.training.activities import activity_years
 from ui.assessment.assessment_table_model import GradeDelegate, GradeTableModel
 from ui.assessment.stats_table_model import RowsTableModel
-from ui.assessment.stats_widgets import ACCENT, fit_columns, make_table
+from ui.assessment.stats_widgets import (
+    ACCENT,
+    CANCEL,
+    DISCARD,
+    SAVE,
+    ask_unsaved,
+    fit_columns,
+    make_table,
+)
 from ui.widgets.errors import error_text, report_unexpected
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.typed_text import plain
+from ui.widgets.year_picker import YearPicker
 
 GRADE_EDIT_TRIGGERS = (QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.SelectedClicked
                        | QAbstractItemView.EditTrigger.EditKeyPressed)
 
 
 class GradesPage(QWidget):
-    """民主评议 of a year; its year is the year of every assessment page."""
+    """民主评议 of a year; its year is the year of every assessment page.
+
+    `shown_year` is the year whose grades the grid holds: the one a save writes, whatever the picker says."""
 
     year_changed = Signal(int)
 
@@ -45,14 +56,13 @@ class GradesPage(QWidget):
         self.ws = ws
         self.read_only = False
         self._importing = False
+        self.shown_year: int | None = None
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 4, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("评议年度")))
-        self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
-        self.year.setValue(dt.date.today().year)
-        self.year.valueChanged.connect(self.year_changed.emit)
+        self.year = YearPicker()
+        self.year.year_changed.connect(self._on_year_picked)
         row.addWidget(self.year)
         self.btn_save = QPushButton(self.tr("保存"))
         self.btn_save.setEnabled(False)
@@ -83,6 +93,42 @@ class GradesPage(QWidget):
     def has_pending(self) -> bool:
         return self.model.has_pending()
 
+    def assessment_year(self) -> int:
+        """The year chosen: the year of every assessment page."""
+        return self.year.year() or dt.date.today().year
+
+    def _ask_unsaved(self, text: str, importing: bool) -> str:
+        """Grades typed and not saved, before a reload: 保存 writes them (CANCEL if refused: the page says why),
+        放弃 and 取消 are the caller's to carry out."""
+        if not self.has_pending():
+            return DISCARD
+        count = len(self.model.pending_entries())
+        answer = ask_unsaved(self, self.tr("民主评议"), self.tr("%1年度有%2名党员的评议等次或备注修改后还没有保存。")
+                             .replace("%1", str(self.shown_year)).replace("%2", str(count)) + text,
+                             importing=importing)
+        if answer == SAVE and not self.save():
+            return CANCEL
+        return answer
+
+    def _drop_pending(self) -> None:
+        self.model.discard_pending()
+        self.btn_save.setEnabled(False)
+
+    def _on_year_picked(self, year: int | None) -> None:
+        """Another year: the grid's unsaved grades are saved (to their own year), dropped, or the year stays."""
+        if year is None:
+            return
+        if year != self.shown_year:
+            answer = self._ask_unsaved(self.tr("换到%1年度之前，先保存吗？").replace("%1", str(year)), importing=False)
+            if answer == CANCEL:
+                blocked = self.year.blockSignals(True)
+                self.year.set_year(self.shown_year)
+                self.year.blockSignals(blocked)
+                return
+            if answer == DISCARD:
+                self._drop_pending()
+        self.year_changed.emit(year)
+
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only
         self.hint.setVisible(not read_only)  # a 查阅 account cannot grade: nothing to tell it
@@ -91,8 +137,11 @@ class GradesPage(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers if read_only else GRADE_EDIT_TRIGGERS)
 
     def load(self) -> None:
+        year = self.assessment_year()
         with self.ws.read() as session:
-            rows = assessments.list_grades(session, self.year.value())
+            rows = assessments.list_grades(session, year)
+            self.year.set_known_years(activity_years(session))  # the years the office has records of
+        self.shown_year = year
         self.model.set_rows(rows)
         fit_columns(self.view)
         self.btn_save.setEnabled(False)
@@ -102,9 +151,9 @@ class GradesPage(QWidget):
 
     def save(self) -> bool:
         entries = self.model.pending_entries()
-        if not entries:
+        year = self.shown_year
+        if not entries or year is None:
             return True
-        year = self.year.value()
         try:
             with self.ws.write("save-grades", needs=EDITOR) as uow:
                 result = assessments.save_grades(uow.session, uow.actor, year, entries)
@@ -112,7 +161,7 @@ class GradesPage(QWidget):
             self.message.setText(self.tr("未保存：") + exc.message)
             return False
         self.load()
-        message = self.tr("已保存%1条。").replace("%1", str(result.saved))
+        message = self.tr("已保存%1年度%2条。").replace("%1", str(year)).replace("%2", str(result.saved))
         self.message.setText(message + ("提醒：" + "；".join(result.warnings) if result.warnings else ""))
         return True
 
@@ -131,12 +180,18 @@ class GradesPage(QWidget):
         Returns the job, or None when nothing was started; its end reloads the page and says what happened."""
         if self._importing:
             return None
+        # The end of an import reloads the grid: grades typed and not saved are settled first.
+        answer = self._ask_unsaved(self.tr("导入后本页将重新读取，这些修改会丢失。"), importing=True)
+        if answer == CANCEL:
+            return None
         if path is None:
             path, _ = open_file(self, "grades-import", self.tr("导入民主评议等次"),
                                                   self.tr("表格 (*.xlsx *.xlsm *.xls *.ods *.csv)"))
             if not path:
                 return None
-        year, ws, file = self.year.value(), self.ws, path
+        if answer == DISCARD:
+            self._drop_pending()
+        year, ws, file = self.assessment_year(), self.ws, path
 
         def work(progress: ProgressFn, cancel: threading.Event) -> assessments.SaveResult:
             with ws.write("import-grades", needs=EDITOR, backup=f"导入{year}年度民主评议等次之前") as uow:

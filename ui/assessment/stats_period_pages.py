@@ -7,7 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +25,7 @@ from ui.assessment.stats_presenter import (
 )
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import fit_columns, make_table
+from ui.widgets.year_picker import YearPicker
 
 # Where a drill-down goes: the tab opens a dialog for records, or switches to a page.
 Opener = Callable[[DrillDown | Page | None], Any]
@@ -123,8 +123,8 @@ class BelowPage(QWidget):
         v.setContentsMargins(0, 4, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("年度")))
-        self.year = QComboBox()
-        self.year.currentIndexChanged.connect(lambda _i: self.fill())
+        self.year = YearPicker(exact=True)  # the years of the statistics period, no others
+        self.year.year_changed.connect(lambda _y: self.fill())
         row.addWidget(self.year)
         row.addWidget(QLabel(self.tr("左侧选一个党支部只看该支部；双击党员查看学时明细。")), 1)
         v.addLayout(row)
@@ -145,14 +145,7 @@ class BelowPage(QWidget):
         v.addWidget(split, 1)
 
     def show_stats(self) -> None:
-        self.year.blockSignals(True)
-        current = self.year.currentData()
-        self.year.clear()
-        for y in self.presenter.below_years():
-            self.year.addItem(str(y), y)
-        index = self.year.findData(current) if current is not None else -1
-        self.year.setCurrentIndex(max(index, 0) if self.year.count() else -1)
-        self.year.blockSignals(False)
+        self.year.set_known_years(self.presenter.below_years())  # the year kept if still in the period
         self.fill()
 
     def fill(self) -> None:

@@ -77,10 +77,10 @@ class StatsTab(QWidget):
         self.below_page = BelowPage(self.presenter, opener)
         self.grades_page = GradesPage(ws)
         self.grades_page.year_changed.connect(lambda _y: self._year_changed())
-        year = self.grades_page.year.value
-        self.awards_page = AwardsPage(ws, lambda: year())
+        year = self.grades_page.assessment_year
+        self.awards_page = AwardsPage(ws, year)
         self.awards_page.loaded.connect(self.awards_loaded.emit)
-        self.branch_page = BranchPage(ws, lambda: year())
+        self.branch_page = BranchPage(ws, year)
         self.spending_page = SpendingPage(ws, self.period)
         self.exams_page = ExamsPage(ws)
         self.targets_page = TargetsPage(ws)
@@ -195,15 +195,15 @@ class StatsTab(QWidget):
         if page is None or page not in self._stale_pages or self._has_pending(page):
             return
         self._stale_pages.discard(page)
-        year = self.grades_page.year.value()
+        year = self.grades_page.assessment_year()
         if page is Page.EXAMS:
             self.exams_page.year.blockSignals(True)
-            self.exams_page.year.setValue(year)
+            self.exams_page.year.set_year(year)
             self.exams_page.year.blockSignals(False)
             self.exams_page.load_activities()
         elif page is Page.TARGETS:
             self.targets_page.year.blockSignals(True)
-            self.targets_page.year.setValue(year)
+            self.targets_page.year.set_year(year)
             self.targets_page.year.blockSignals(False)
             self.targets_page.load()
         else:
@@ -213,6 +213,8 @@ class StatsTab(QWidget):
 
     def _year_changed(self) -> None:
         self._stale_pages |= YEAR_PAGES
+        if self.grades_page.shown_year == self.grades_page.assessment_year():
+            self._stale_pages.discard(Page.GRADES)  # its grades were saved before the change and the year read
         self._load_page(self.current_page())
 
     def set_read_only(self, read_only: bool) -> None:
@@ -241,9 +243,10 @@ class StatsTab(QWidget):
         if date_from > date_to:
             self.status.setText(self.tr("开始日期晚于结束日期"))
             return
-        self.grades_page.year.blockSignals(True)
-        self.grades_page.year.setValue(date_to.year)
-        self.grades_page.year.blockSignals(False)
+        if not self.grades_page.has_pending():  # grades typed and not saved keep their year (and their grid)
+            self.grades_page.year.blockSignals(True)
+            self.grades_page.year.set_year(date_to.year)
+            self.grades_page.year.blockSignals(False)
         self.recompute()
         self._stale_pages |= LAZY_PAGES
         self._load_page(self.current_page())

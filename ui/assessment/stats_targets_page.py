@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,8 +24,11 @@ from PySide6.QtWidgets import (
 from services.access import EDITOR
 from services.assessment import targets
 from services.errors import DangxunError
+from services.training.activities import activity_years
 from ui.assessment.stats_targets_table_model import TargetRuleTableModel
+from ui.assessment.stats_widgets import CANCEL, DISCARD, SAVE, ask_unsaved
 from ui.widgets.typed_text import plain
+from ui.widgets.year_picker import YearPicker
 
 ACCENT = "#B71C1C"
 
@@ -45,10 +47,8 @@ class TargetsPage(QWidget):
         v.setContentsMargins(0, 4, 0, 0)
         row = QHBoxLayout()
         row.addWidget(QLabel(self.tr("目标年度")))
-        self.year = QSpinBox()
-        self.year.setRange(1990, 2100)
-        self.year.setValue(dt.date.today().year)
-        self.year.valueChanged.connect(lambda _v: self.load())
+        self.year = YearPicker()
+        self.year.year_changed.connect(self._on_year_picked)
         row.addWidget(self.year)
         self.btn_save = QPushButton(self.tr("保存"))
         self.btn_save.setStyleSheet(f"QPushButton:enabled {{ background: {ACCENT}; color: white; padding: 3px 14px; }}")
@@ -116,10 +116,30 @@ class TargetsPage(QWidget):
 
     # ------------------------------------------------------------ data
 
+    def _on_year_picked(self, year: int | None) -> None:
+        """Another year: the targets changed and not saved are saved (to their own year), dropped, or the year
+        stays."""
+        shown = self.settings.year if self.settings is not None else None
+        if year is None or year == shown:
+            return
+        answer = DISCARD
+        if self.has_pending():
+            answer = ask_unsaved(self, self.tr("学时目标"), self.tr("%1年度的学时目标修改后还没有保存。换到%2年度之前，先保存吗？")
+                                 .replace("%1", str(shown)).replace("%2", str(year)), importing=False)
+        if answer == CANCEL or (answer == SAVE and not self.save()):
+            blocked = self.year.blockSignals(True)
+            self.year.set_year(shown)
+            self.year.blockSignals(blocked)
+            return
+        saved = self.message.text() if answer == SAVE else ""
+        self.load()
+        self.message.setText(saved)
+
     def load(self) -> None:
-        year = self.year.value()
+        year = self.year.year() or dt.date.today().year
         with self.ws.read() as session:
             self.settings = targets.target_settings(session, year)
+            self.year.set_known_years(activity_years(session))  # the years the office has records of
         self._show(self.settings)
         self.message.clear()
 
@@ -170,7 +190,7 @@ class TargetsPage(QWidget):
     def save(self) -> bool:
         if self.settings is None or not self.has_pending():
             return True
-        year = self.year.value()
+        year = self.settings.year  # the year shown, whatever the picker says
         try:
             with self.ws.write("save-targets", needs=EDITOR) as uow:
                 settings = targets.save_target_settings(uow.session, uow.actor, year, self.model.pending_rules(),

@@ -49,7 +49,7 @@ def _sheet(path: Path, *rows: list[Any]) -> Path:
 def _grades_page(qtbot: Any, ws: Workspace) -> GradesPage:
     page = GradesPage(ws)
     qtbot.addWidget(page)
-    page.year.setValue(2024)
+    page.year.set_year(2024)
     page.load()
     return page
 
@@ -84,7 +84,7 @@ def _exams_page(qtbot: Any, ws: Workspace, ds: Dataset) -> ExamsPage:
     page = ExamsPage(ws)
     qtbot.addWidget(page)
     page.classes_only.setChecked(False)
-    page.year.setValue(2023)
+    page.year.set_year(2023)
     assert page.select_activity(ds.activities["a2"])
     return page
 

@@ -81,7 +81,7 @@ def test_target_edit_through_widget_changes_below_target(tab: StatsTab, data: tu
     assert _below_2024(db) == 3  # 甲一 44/56, 丙三 10/32, 戊五 0/26.67
     tab.show_page(Page.TARGETS)
     page = tab.targets_page
-    assert page.year.value() == 2024
+    assert page.year.year() == 2024
     model = page.model
     qtmodeltester.check(model)
     assert [model.index(r, 0).data() for r in range(3)] == ["全体党员", "支部书记和支委委员", "本局自定目标"]
@@ -154,7 +154,7 @@ def test_excluded_types_and_extra_posts(tab: StatsTab, data: tuple[Database, Dat
     assert page.types.item(names.index("自学")).checkState() == Qt.CheckState.Checked
     assert page.extra_posts.text() == "青年委员、保密委员"
     # Other years keep their own exclusions.
-    page.year.setValue(2023)
+    page.year.set_year(2023)
     assert page.types.item(names.index("自学")).checkState() == Qt.CheckState.Unchecked
 
 
@@ -162,10 +162,10 @@ def test_excluded_types_and_extra_posts(tab: StatsTab, data: tuple[Database, Dat
 
 
 def _exam_page(tab: StatsTab, ds: Dataset) -> Any:
-    tab.grades_page.year.setValue(2023)
+    tab.grades_page.year.set_year(2023)
     tab.show_page(Page.EXAMS)
     page = tab.exams_page
-    assert page.year.value() == 2023
+    assert page.year.year() == 2023
     assert page.select_activity(ds.activities["a2"])
     return page
 

@@ -60,3 +60,24 @@ def test_the_tabs_pick_years_alike(qtbot: Any, demo_db: Database) -> None:
     assert training.year_combo.currentText() == "全部年度"
     plan.study_year.set_year(2025)
     assert "2025" in plan.study_title.text()
+
+
+def test_an_exact_picker_offers_only_its_years(qtbot: Any) -> None:
+    # The years of a result (a statistics period): a year outside it would show an empty list reading “nobody”.
+    picker = YearPicker(exact=True)
+    qtbot.addWidget(picker)
+    assert picker.count() == 0 and picker.year() is None
+    seen: list[Any] = []
+    picker.year_changed.connect(seen.append)
+    picker.set_known_years([2023, 2024])
+    assert [picker.itemText(i) for i in range(picker.count())] == ["2024年", "2023年"] and picker.year() == 2024
+    picker.set_year(2023)
+    picker.set_year(2026)  # not among its years: the choice stays
+    assert picker.year() == 2023 and picker.count() == 2 and seen == [2023]
+    picker.set_known_years([2022, 2023])  # the year kept while still offered
+    assert picker.year() == 2023
+    picker.set_known_years([2025])  # else the latest
+    assert picker.year() == 2025 and picker.count() == 1 and seen == [2023]
+    plain = YearPicker()
+    qtbot.addWidget(plain)
+    assert picker.sizeHint().width() == plain.sizeHint().width()

@@ -568,9 +568,25 @@ class MainWindow(QMainWindow):
                 save(settings)
         settings.sync()
 
+    def _settle_unsaved(self) -> bool:
+        """Grades, scores or targets typed and not saved: saved, dropped, or the window stays open (取消)."""
+        from ui.widgets.edit_guard import CANCEL, DISCARD, ask_unsaved
+
+        tabs = [w for w in (slot.widget for slot in self.slots) if callable(getattr(w, "unsaved_edits", None))]
+        pending = [(tab, tab.unsaved_edits()) for tab in tabs]  # type: ignore[union-attr]
+        names = "、".join(name for _tab, found in pending for name in found)
+        if not names:
+            return True
+        answer = ask_unsaved(self, self.tr("关闭"), self.tr("%1修改后还没有保存。关闭之前，先保存吗？").replace("%1", names),
+                             importing=False)
+        return answer == DISCARD or (answer != CANCEL and all(tab.save_unsaved() for tab, found in pending if found))
+
     def closeEvent(self, event: QCloseEvent) -> None:
         from ui.widgets.jobs import default_runner
 
+        if not self._settle_unsaved():
+            event.ignore()
+            return
         # Writes in flight finish first: a half-done import must not be cut off by closing.
         default_runner().wait_for_done()
         if self.settings is not None:

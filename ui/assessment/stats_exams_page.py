@@ -29,7 +29,7 @@ from services.errors import DangxunError
 from services.training.activities import activity_years
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN, ExamScoreTableModel
 from ui.assessment.stats_grades_pages import import_failure_text
-from ui.assessment.stats_widgets import CANCEL, DISCARD, SAVE, ask_unsaved
+from ui.widgets.edit_guard import CANCEL, DISCARD, SAVE, ask_unsaved
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.typed_text import plain

@@ -25,15 +25,8 @@ from services.errors import CancelledError, DangxunError
 from services.training.activities import activity_years
 from ui.assessment.assessment_table_model import GradeDelegate, GradeTableModel
 from ui.assessment.stats_table_model import RowsTableModel
-from ui.assessment.stats_widgets import (
-    ACCENT,
-    CANCEL,
-    DISCARD,
-    SAVE,
-    ask_unsaved,
-    fit_columns,
-    make_table,
-)
+from ui.assessment.stats_widgets import ACCENT, fit_columns, make_table
+from ui.widgets.edit_guard import CANCEL, DISCARD, SAVE, ask_unsaved
 from ui.widgets.errors import error_text, report_unexpected
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
@@ -285,7 +278,7 @@ class AwardsPage(QWidget):
             message = error.message if isinstance(error, DangxunError) else str(error)
             self.summary.setText(self.tr("未能核对：") + message)
 
-        default_runner().submit(work, write=False, on_finished=finished, on_failed=failed)
+        default_runner().submit(work, write=False, on_finished=finished, on_failed=failed, owner=self)
 
 
 class BranchPage(QWidget):

@@ -251,6 +251,18 @@ class StatsTab(QWidget):
         self._stale_pages |= LAZY_PAGES
         self._load_page(self.current_page())
 
+    def unsaved_edits(self) -> list[str]:
+        """What was typed on these pages and not saved (the window asks about it before it closes)."""
+        return [name for page, name in self._editing_pages() if page.has_pending()]
+
+    def save_unsaved(self) -> bool:
+        """Save what `unsaved_edits` names; False when a page refused (its message says why)."""
+        return all(page.save() for page, _name in self._editing_pages() if page.has_pending())
+
+    def _editing_pages(self) -> list[tuple[Any, str]]:
+        return [(self.grades_page, self.tr("民主评议等次")), (self.exams_page, self.tr("考试成绩")),
+                (self.targets_page, self.tr("学时目标"))]
+
     def recompute(self) -> None:
         """Recompute the statistics of the period in a pool thread; the window stays responsive."""
         from ui.widgets.jobs import default_runner

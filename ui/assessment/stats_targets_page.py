@@ -26,7 +26,7 @@ from services.assessment import targets
 from services.errors import DangxunError
 from services.training.activities import activity_years
 from ui.assessment.stats_targets_table_model import TargetRuleTableModel
-from ui.assessment.stats_widgets import CANCEL, DISCARD, SAVE, ask_unsaved
+from ui.widgets.edit_guard import CANCEL, DISCARD, SAVE, ask_unsaved
 from ui.widgets.typed_text import plain
 from ui.widgets.year_picker import YearPicker
 

@@ -1,5 +1,4 @@
-"""Small widgets the 考核与统计 pages share: a read-only table, the drill-down dialog, an eliding message line,
-the question asked before a reload would throw away what was typed."""
+"""Small widgets the 考核与统计 pages share: a read-only table, the drill-down dialog, an eliding message line."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QSizePolicy,
     QTableView,
     QVBoxLayout,
@@ -26,7 +24,6 @@ from ui.assessment.stats_table_model import RowsTableModel
 from ui.widgets.typed_text import as_typed, plain, window_title
 
 ACCENT = "#B71C1C"
-SAVE, DISCARD, CANCEL = "save", "discard", "cancel"  # the answers of ask_unsaved
 
 
 def qdate(day: dt.date) -> QDate:
@@ -71,26 +68,6 @@ def fit_columns(view: QTableView, most: int = 28) -> None:
     for column in range(columns):
         if view.columnWidth(column) > limit:
             view.setColumnWidth(column, limit)
-
-
-def ask_unsaved(parent: QWidget, title: str, text: str, *, importing: bool) -> str:
-    """Edits not saved, before what would reload them away (another year or activity, an import): SAVE, DISCARD
-    or CANCEL. 取消 is the default, so Enter or Esc changes nothing; the buttons say what follows
-    (保存后导入 / 放弃修改并导入 before an import, 保存 / 放弃 otherwise)."""
-    def tr(source: str) -> str:
-        return QCoreApplication.translate("unsaved", source)
-
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("confirm_unsaved")
-    box.setTextFormat(Qt.TextFormat.PlainText)  # it may name an activity as typed
-    save = box.addButton(tr("保存后导入") if importing else tr("保存"), QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton(tr("放弃修改并导入") if importing else tr("放弃"), QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(cancel)
-    box.setEscapeButton(cancel)
-    box.exec()
-    clicked = box.clickedButton()
-    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL
 
 
 class MessageLine(QLabel):

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from services.normalize import CLOSED_ACTIVITY_STATUSES
 from services.training.activities import ActivityInfo
 from ui.widgets.typed_text import as_typed
 
@@ -59,7 +60,7 @@ class ActivityTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (0, 1, 2):
             # The columns beside the title are narrow: the whole date range, title and type on hover.
             return as_typed(COLUMNS[index.column()][1](a))
-        if role == Qt.ItemDataRole.ForegroundRole and a.status in ("已取消", "已归档"):
+        if role == Qt.ItemDataRole.ForegroundRole and a.status in CLOSED_ACTIVITY_STATUSES:
             return QBrush(_GREY)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 3:
             return int(Qt.AlignmentFlag.AlignCenter)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.access import EDITOR
+from services.normalize import CLOSED_ACTIVITY_STATUSES
 from services.training import activities, attendance
 from ui.training.activity_table_model import ActivityTableModel
 from ui.training.attendance_grid import AttendanceGridView
@@ -431,7 +432,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
                                        sess.topic or "")):
                 self.sessions_table.setItem(r, c, QTableWidgetItem(value))
         self._fill_participants(activity_id, grid)
-        read_only = a.status in ("已取消", "已归档") or self._read_only
+        read_only = a.status in CLOSED_ACTIVITY_STATUSES or self._read_only
         self.attendance_model.set_grid(grid, self._write_cell, read_only=read_only)
         self.all_present_button.setEnabled(not read_only and bool(grid.members))
         self.grid_view.resizeColumnToContents(0)

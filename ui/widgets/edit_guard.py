@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
+
+SAVE, DISCARD, CANCEL = "save", "discard", "cancel"  # the answers of ask_unsaved
 
 
 def confirm_irreversible(parent: QWidget | None, title: str, text: str, do_text: str, keep_text: str) -> bool:
@@ -58,3 +60,23 @@ class DiscardGuard:
             if box.clickedButton() is not discard:
                 return
         QDialog.reject(dialog)
+
+
+def ask_unsaved(parent: QWidget, title: str, text: str, *, importing: bool) -> str:
+    """Edits not saved, before what would reload them away (another year or activity, an import): SAVE, DISCARD
+    or CANCEL. 取消 is the default, so Enter or Esc changes nothing; the buttons say what follows
+    (保存后导入 / 放弃修改并导入 before an import, 保存 / 放弃 otherwise)."""
+    def tr(source: str) -> str:
+        return QCoreApplication.translate("unsaved", source)
+
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("confirm_unsaved")
+    box.setTextFormat(Qt.TextFormat.PlainText)  # it may name an activity as typed
+    save = box.addButton(tr("保存后导入") if importing else tr("保存"), QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton(tr("放弃修改并导入") if importing else tr("放弃"), QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(tr("取消"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    return SAVE if clicked is save else DISCARD if clicked is discard else CANCEL

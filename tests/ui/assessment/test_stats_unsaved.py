@@ -305,3 +305,37 @@ def test_another_target_year_asks_about_unsaved_targets(tab: StatsTab, office: t
         return
     assert page.year.year() == 2025 == page.settings.year and not page.has_pending()  # type: ignore[union-attr]
     assert (hours.get((2024, "all")) == 40) == (choice == "保存") and (2025, "all") not in hours
+
+
+# ---------------------------------------------------------------- closing the window
+
+
+@pytest.mark.parametrize("choice", ["取消", "保存", "放弃"])
+def test_closing_the_window_asks_about_unsaved_grades(qtbot: Any, office: tuple[Database, Dataset, Workspace],
+                                                      choice: str) -> None:
+    from ui.main_window import MainWindow
+
+    db, ds, ws = office
+    window = MainWindow(ws, settings=None, db_label="unsaved.sqlite3")
+    qtbot.addWidget(window)
+    window.show()
+    window.load_current()
+    assert window.select_tab("考核与统计")
+    tab = window.tab("考核与统计")
+    assert isinstance(tab, StatsTab)
+    with qtbot.waitSignal(tab.stats_finished, timeout=10000):
+        tab.set_period(D(2024, 1, 1), D(2024, 12, 31))
+    tab.show_page(Page.GRADES)
+    _type_grade(tab, "乙二", "不合格")
+    asked: list[dict[str, Any]] = []
+    answer(choice, asked)
+    closed = window.close()
+    assert asked and asked[0]["text"] == "民主评议等次修改后还没有保存。关闭之前，先保存吗？"
+    assert asked[0]["buttons"] == {"保存", "放弃", "取消"} and asked[0]["default"] == "取消"
+    assert closed == (choice != "取消")
+    saved = _grades(db).get((ds.members["m2"], 2024))
+    assert saved == ("不合格" if choice == "保存" else None)
+    if choice == "取消":
+        assert tab.grades_page.model.has_pending()  # still there to save
+        tab.grades_page.load()  # dropped here, so that the test's own closing asks nothing
+        assert not tab.grades_page.model.has_pending()

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from services.pdf.pdf_fit import MAX_LINES, fit_lines
+
 ACCENT = "#B71C1C"
 GRID = "#9E9E9E"
 MM = 72 / 25.4
@@ -111,15 +113,34 @@ def row_heights(rows: list[list[Any]], widths: list[float], height: float) -> li
     return heights
 
 
-def fit_cell(text: str | None, style: Any, width: float, min_size: float = 6) -> Any:
-    """A one-line cell: the plain text when it fits `width` in `style` (the table's own font and size),
-    else a Paragraph set smaller (`fit_paragraph`); plain text keeps a long table fast."""
+def fit_cell(text: str | None, style: Any, width: float, min_size: float = 6, *, height: float | None = None,
+             max_lines: int = MAX_LINES) -> Any:
+    """A cell's text: the plain text when it fits `width` in `style` (the table's own font and size: plain text
+    keeps a long table fast), else a Paragraph that fits (`fit_text`). A code or a figure (a certificate number,
+    a masked ID, a date: no space, nothing beyond ASCII) and any text given `max_lines=1` stay on one line,
+    set smaller (`fit_paragraph`)."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     text = text or ""
     if stringWidth(text, style.fontName, style.fontSize) <= width:
         return text
-    return fit_paragraph(text, style, width, min_size=min_size)
+    if max_lines <= 1 or (text.isascii() and not any(ch.isspace() for ch in text)):
+        return fit_paragraph(text, style, width, min_size=min_size)
+    return fit_text(text, style, width, height, max_lines=max_lines, min_size=min_size)
+
+
+def fit_text(text: str | None, style: Any, width: float, height: float | None = None, *,
+             max_lines: int = MAX_LINES, min_size: float = 6) -> Any:
+    """A Paragraph of `text` (a name, a branch, a title) that fits a cell `width` wide (and `height` high when
+    the row's height is fixed) at a readable size, wrapped first, set smaller last (`pdf_fit.fit_lines`)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from services.pdf.pdf_text import para
+
+    fitted = fit_lines(text, style, width, height, max_lines=max_lines, min_size=min_size)
+    sized = style if fitted.size == style.fontSize else ParagraphStyle(
+        f"{style.name}_{fitted.size:g}", parent=style, fontSize=fitted.size, leading=fitted.leading)
+    return para("\n".join(fitted.lines), sized, breaks=True)
 
 
 def base_styles(fonts: Any) -> dict[str, Any]:

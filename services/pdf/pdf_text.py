@@ -29,6 +29,9 @@ SPACES = " \u3000"
 _NO_START = frozenset(CANNOT_START)
 _NO_END = frozenset(CANNOT_END)
 _SPACES = frozenset(SPACES)
+# The dot between the parts of a transliterated name (阿依古丽·买买提), and the look-alikes typed for it.
+NAME_DOTS = "·•・･‧∙"
+_DOTS = frozenset(NAME_DOTS)
 _PAIRED = frozenset("—…")  # written in pairs (——, ……) that one line holds whole
 _FUZZ = 1e-6
 
@@ -36,6 +39,11 @@ _FUZZ = 1e-6
 def _latin(ch: str) -> bool:
     """A letter, digit or sign of a Latin word or figure (2023-01, 12.25, lǚ), not a Chinese mark."""
     return bool(ch) and ((ch.isascii() and not ch.isspace()) or (ch.isalpha() and ord(ch) < 0x3000))
+
+
+def splits_word(chars: Sequence[str], lines: Sequence[tuple[int, int]]) -> bool:
+    """Some line of `lines` ends inside a word of Latin letters or digits (Muhamma / d, 12.2 / 5)."""
+    return any(0 < end < len(chars) and _latin(chars[end - 1]) and _latin(chars[end]) for _start, end in lines)
 
 
 def _break_at(chars: Sequence[str], start: int, over: int) -> int:
@@ -90,6 +98,25 @@ def break_lines(chars: Sequence[str], widths: Sequence[float], room: Sequence[fl
     if start < n or not lines:
         lines.append((start, n))
     return lines
+
+
+def break_at_dots(chars: Sequence[str], widths: Sequence[float], room: float) -> list[tuple[int, int]]:
+    """`break_lines` with one preference more: a line that has a middle dot in it ends after its last dot, so
+    that a transliterated name breaks between its parts (阿依古丽· / 买买提, not 阿依古丽·买买 / 提). A part
+    wider than the room is still broken by the rules."""
+    lines: list[tuple[int, int]] = []
+    start, n = 0, len(chars)
+    while start < n:
+        end = start + break_lines(chars[start:], widths[start:], [room])[0][1]
+        if end < n and chars[end - 1] != "\n":
+            dots = [i for i in range(start + 1, end - 1) if chars[i] in _DOTS and chars[i + 1] not in _NO_START]
+            if dots:
+                end = dots[-1] + 1
+                while end < n and chars[end] in _SPACES:
+                    end += 1
+        lines.append((start, end))
+        start = end
+    return lines or [(0, 0)]
 
 
 def visible_width(chars: Sequence[str], widths: Sequence[float], start: int, end: int) -> float:

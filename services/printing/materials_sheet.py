@@ -12,7 +12,7 @@ from services.pdf.pdf_layout import (
     base_styles,
     cn_date,
     fit_cell,
-    fit_paragraph,
+    fit_text,
     header_table_style,
     numbered_canvas,
     page_count,
@@ -43,8 +43,8 @@ def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], 
     # Inside the cell's padding (6 pt a side, 3 pt above and below) of a 9 mm row.
     name_style = ParagraphStyle("sheet_name", parent=cell, fontSize=10.5, leading=12.6)
     for n, r in enumerate(rows, start=1):
-        data.append([str(n), fit_cell(r.name, name_style, col_widths[1] - 12),
-                     fit_paragraph(r.branch, cell, col_widths[2] - 12, 9 * mm - 6), cn_date(r.date), str(r.copies), ""])
+        data.append([str(n), fit_cell(r.name, name_style, col_widths[1] - 12, height=9 * mm - 6),
+                     fit_text(r.branch, cell, col_widths[2] - 12, 9 * mm - 6), cn_date(r.date), str(r.copies), ""])
     for n in range(len(rows) + 1, len(rows) + blank_rows + 1):
         data.append([str(n), "", "", "", "", ""])
     table = Table(data, colWidths=col_widths, repeatRows=1,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services import access
 from services.files.safe_write import build_pdf
 from services.normalize import format_partial, mask_id_number
+from services.pdf.pdf_fit import MAX_LINES, fitting_width, widen_columns
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import (
     base_styles,
@@ -48,6 +49,8 @@ _COLUMNS: tuple[tuple[str, str, float, float], ...] = (
 # Columns whose text may be long enough to wrap inside its cell.
 _WRAPPED = {"branch", "party_post", "job", "education", "id_number", "phone"}
 _MARGIN_MM = 12
+# Columns of one word each (维吾尔族), set smaller on one line rather than broken.
+_ONE_LINE = {"ethnicity": 1, "membership": 1, "sex": 1}
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,22 @@ def _cell_text(record: MemberRecord, key: str, seq: int, full_ids: bool) -> str:
     if key == "phone":
         return (record.phone or "") if full_ids else mask_phone(record.phone)
     return str(getattr(record, key) or "")
+
+
+def _spare(columns: list[tuple[str, str, float]], widths: list[float], records: list[MemberRecord], full_ids: bool,
+           style: Any, head: Any) -> dict[int, float]:
+    """The room the one-line columns (性别, 学历, 入党时间 …) leave empty beside their widest text and a heading
+    of two characters a line."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    spare = {}
+    for i, (header, key, _width) in enumerate(columns):
+        if key in _WRAPPED or key in ("seq", "name"):
+            continue
+        widest = max([stringWidth(_cell_text(r, key, 0, full_ids), style.fontName, style.fontSize) for r in records]
+                     + [stringWidth(header[:2], head.fontName, head.fontSize)])
+        spare[i] = widths[i] - widest - 4
+    return spare
 
 
 def print_roll(session: Session, out_path: Path | str, *, records: list[MemberRecord] | None = None,
@@ -141,13 +160,20 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
                         para(f"共{len(records)}人　　制表日期：{cn_date(today)}", date_style),
                         Spacer(1, 2 * mm)]
     table_rows: list[list[Any]] = [[para(c[0], head) for c in columns]]
-    # A name or 民族 wider than its column is set smaller on one line, never over its neighbours.
+    # A long name wraps at a readable size (after the dots of a transliterated name), 民族 stays on one line:
+    # their columns widen as much as that needs, taking room from the columns of wrapping text.
     centred = ParagraphStyle("roll_centred", parent=cell, alignment=TA_CENTER)
+    wants = {i: fitting_width([_cell_text(r, key, 0, full_ids) for r in records], centred, widths[i],
+                              widths[i] * 1.6, padding=4, max_lines=_ONE_LINE.get(key, MAX_LINES))
+             for i, (_header, key, _width) in enumerate(columns) if key in ("name", "ethnicity")}
+    widths = widen_columns(widths, wants, [i for i, c in enumerate(columns) if c[1] in ("branch", "party_post", "job")],
+                           spare=_spare(columns, widths, records, full_ids, centred, head))
     for seq, record in enumerate(records, start=1):
         row: list[Any] = []
         for (_header, key, _width), width in zip(columns, widths, strict=True):
             text = _cell_text(record, key, seq, full_ids)
-            row.append(para(text, cell) if key in _WRAPPED else fit_cell(text, centred, width - 4))
+            row.append(para(text, cell) if key in _WRAPPED
+                       else fit_cell(text, centred, width - 4, max_lines=_ONE_LINE.get(key, MAX_LINES)))
         table_rows.append(row)
     table = Table(table_rows, colWidths=widths, repeatRows=1)
     style = header_table_style(fonts, body_size=body_size, head_size=body_size + 0.5)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf
 from services.normalize import mask_id_number
+from services.pdf.pdf_fit import fitting_width
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import (
     ACCENT,
@@ -19,6 +20,7 @@ from services.pdf.pdf_layout import (
     cn_date,
     fit_cell,
     fit_paragraph,
+    fit_text,
     header_table_style,
     numbered_canvas,
     page_count,
@@ -103,9 +105,9 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     box = 9 * mm - 6
     at = 1 if show_id else 0  # columns after 身份证号码 move one to the right
     for n, p in enumerate(people, start=1):
-        row: list[Any] = [str(n), fit_cell(p.name, name_style, room[1]),
-                          fit_paragraph(p.branch, cell, room[2 + at], box),
-                          fit_paragraph(_duty(p), cell, room[3 + at], box), "", ""]
+        row: list[Any] = [str(n), fit_cell(p.name, name_style, room[1], height=box),
+                          fit_text(p.branch, cell, room[2 + at], box),
+                          fit_text(_duty(p), cell, room[3 + at], box), "", ""]
         if show_id:
             row.insert(2, fit_cell(mask_id_number(p.id_number), name_style, room[2]))
         rows.append(row)
@@ -148,8 +150,12 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     n_sessions = len(g.sessions)
     small = n_sessions > 10
     usable = pagesize[0] - 24 * mm
-    fixed = [10 * mm, 20 * mm, 42 * mm]
-    tail = [14 * mm, 30 * mm]
+    name_style = ParagraphStyle("register_name", parent=st["cell"], fontSize=8 if small else 10,
+                                leading=10 if small else 12, alignment=TA_CENTER)
+    # 姓名 widens (up to 30 mm, from 备注) as much as a long name needs to wrap at a readable size.
+    name_width = fitting_width([p.name for p in g.members], name_style, 20 * mm, 30 * mm)
+    fixed = [10 * mm, name_width, 42 * mm]
+    tail = [14 * mm, 30 * mm - (name_width - 20 * mm)]
     per = max(9 * mm, (usable - sum(fixed) - sum(tail)) / max(1, n_sessions))
     if per * n_sessions > usable - sum(fixed) - sum(tail):
         per = (usable - sum(fixed) - sum(tail)) / max(1, n_sessions)
@@ -166,15 +172,13 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
     header += ["学时", "备注"]
     rows: list[list[Any]] = [header]
     counts = g.counts()
-    name_style = ParagraphStyle("register_name", parent=st["cell"], fontSize=8 if small else 10,
-                                leading=10 if small else 12, alignment=TA_CENTER)
     for n, p in enumerate(g.members, start=1):
         row: list[Any] = [str(n), fit_cell(p.name, name_style, fixed[1] - 12),
                           para(p.branch, st["small" if small else "cell"])]
         notes = []
         for sid, seq, *_ in g.sessions:
             c = g.cells.get((p.member_id, sid))
-            row.append(fit_cell(c.status, status_style, room, min_size=5) if c else "")
+            row.append(fit_cell(c.status, status_style, room, min_size=5, max_lines=1) if c else "")
             if c and c.reason:
                 notes.append(f"{seq}:{c.reason}")
         row.append(f"{g.member_hours(p.member_id):g}")

@@ -21,6 +21,7 @@ from services.printing import materials_sheet, print_roll, print_signin
 from services.roll import branches, members
 from services.safety.storage import Database
 from services.training import activities, attendance, certificates, enrolment
+from tests.helpers.pdf_reading import pdf_text
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="需要 poppler-utils（pdftotext）")
 
@@ -107,8 +108,10 @@ def test_signin_sheet_nothing_overprints(hard: tuple[Database, int, list[str]], 
     with db.session_factory() as s:
         result = print_signin.signin_sheet(s, activity_id, tmp_path / "s.pdf", landscape=landscape, show_id=show_id)
     assert _faults(result.path) == []
-    words = {w[-1] for w in _words(result.path)}
-    assert set(NAMES) <= words
+    text = pdf_text(result.path, flat=True)
+    assert all(name in text for name in NAMES)
+    # Too long for one line at a readable size in portrait, a name breaks after its middle dot.
+    assert {"阿依古丽·", "买买提"} <= {w[-1] for w in _words(result.path)} or landscape
 
 
 def test_register_nothing_overprints(hard: tuple[Database, int, list[str]], tmp_path: Path) -> None:
@@ -116,7 +119,8 @@ def test_register_nothing_overprints(hard: tuple[Database, int, list[str]], tmp_
     with db.session_factory() as s:
         result = print_signin.attendance_register(s, activity_id, tmp_path / "r.pdf")
     assert _faults(result.path) == []
-    assert set(NAMES) <= {w[-1] for w in _words(result.path)}
+    text = pdf_text(result.path, flat=True)
+    assert all(name in text for name in NAMES)
 
 
 @pytest.mark.parametrize("landscape", [True, False])
@@ -178,7 +182,7 @@ def test_rules_printout_nothing_overprints(demo_db: Database, tmp_path: Path) ->
     out = tmp_path / "rules.pdf"
     with demo_db.session_factory() as s:
         rule_lists.write_rules_pdf(s, joined - dt.timedelta(days=30), today, out)
-    assert "阿依古丽·买买提" in {w[-1] for w in _words(out)}
+    assert "阿依古丽·买买提" in pdf_text(out, flat=True)
     assert _faults(out) == []
 
 
@@ -288,3 +292,36 @@ def test_certificate_keeps_closing_quotes_off_a_line_start(hard: tuple[Database,
     assert [line for line in lines if line[0] in CANNOT_START] == []
     assert any(re.search("决定性意义 +专题研讨班", line) for line in lines)
     assert _faults(pdf.path) == []
+
+
+LONG_NAME = "阿卜杜热合曼·买买提托合提·艾则孜"  # 17 characters, three parts
+
+
+def test_a_long_name_prints_whole_and_readable_in_every_list(hard: tuple[Database, int, list[str]],
+                                                              tmp_path: Path) -> None:
+    db, activity_id, _ = hard
+    body = "11010519700105051"
+    with db.session_factory.begin() as s:
+        member = members.create_member(s, {"name": LONG_NAME, "id_number": body + id_check_digit(body), "sex": "男",
+                                           "branch": LONG_BRANCH, "ethnicity": "维吾尔族"}, "t")
+        enrolment.enrol(s, activity_id, [member.id], "t")
+        for sess in activities.get_activity(s, activity_id).sessions:
+            attendance.mark_all_present(s, sess.id, "t")
+        certificates.issue_certificates(s, activity_id, "t")
+    with db.session_factory() as s:
+        pdfs = [print_signin.signin_sheet(s, activity_id, tmp_path / "s.pdf").path,
+                print_signin.signin_sheet(s, activity_id, tmp_path / "si.pdf", show_id=True).path,
+                print_signin.attendance_register(s, activity_id, tmp_path / "r.pdf").path,
+                certificates.register_pdf(s, tmp_path / "c.pdf", activity_id=activity_id).path]
+        for landscape in (True, False):
+            pdfs.append(print_roll.print_roll(s, tmp_path / f"roll{landscape}.pdf", branch=LONG_BRANCH,
+                                              landscape=landscape).path)
+    for pdf in pdfs:
+        assert LONG_NAME in pdf_text(pdf, flat=True), pdf.name
+        assert _faults(pdf) == [], pdf.name
+    # Broken after its dots, each part at 8 pt or more, or the portrait roll's 7 pt (a word's box is as tall as
+    # its font is large). The certificate register (20 mm at 9 pt) breaks it where it must, at 8 pt.
+    for pdf, size in zip(pdfs[:3] + pdfs[4:], [8, 8, 8, 8, 7], strict=True):
+        parts = {w[-1]: w[5] - w[3] for w in _words(pdf) if w[-1] in ("阿卜杜热合曼·", "买买提托合提·", "艾则孜")}
+        assert len(parts) == 3 and min(parts.values()) >= size, (pdf.name, parts)
+    assert min(w[5] - w[3] for w in _words(pdfs[3]) if w[-1][0] in LONG_NAME) >= 8

@@ -8,14 +8,19 @@ column that has one.
 
 Rows go in several to a statement (a multi-row VALUES, standard SQL): one statement run per
 row costs SQLite more than the row itself (an import of 200 000 records, bench_records.py).
+
+Python lists in a statement (`column.in_(ids)`) go in runs of at most IN_LIST_SIZE values (`chunked`):
+each value of an IN list is a bound value, and a statement may bind at most 999 on SQLite before 3.32
+(UOS 20's system SQLite is 3.27) and 65 535 through psycopg. One rule for every list whose length
+follows the data (members, activities, rows of a file): a list that may pass a few hundred is chunked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Table, bindparam, insert
 
@@ -26,6 +31,25 @@ REBUILD_AT_LEAST = 5000
 # Bound values in one statement: SQLite before 3.32 allows 999.
 MAX_BOUND_VALUES = 999
 MAX_ROWS_PER_STATEMENT = 200
+# Values of one IN list: with the statement's few other values, under SQLite's 999 (see the docstring).
+IN_LIST_SIZE = 500
+
+T = TypeVar("T")
+
+
+def chunked(values: Iterable[T], size: int = IN_LIST_SIZE) -> Iterator[list[T]]:
+    """`values` in runs of at most `size`, in order, for statements that bind them (`column.in_(run)`).
+
+    Nothing is yielded for no values: a caller's loop then runs no query at all.
+    """
+    run: list[T] = []
+    for value in values:
+        run.append(value)
+        if len(run) == size:
+            yield run
+            run = []
+    if run:
+        yield run
 
 
 def insert_rows(connection: Connection, table: Table, keys: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

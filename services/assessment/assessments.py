@@ -31,6 +31,7 @@ from models import (
     Member,
 )
 from services import access
+from services.assessment.exam_writes import write_exam_scores
 from services.assessment.ledger import MET, NO_TARGET, year_ledger
 from services.assessment.stats import ATTENDED
 from services.assessment.targets import roll_span
@@ -376,7 +377,8 @@ def save_exam_scores(session: Session, actor: str, activity_id: int,
     """Save (member id, score or None) entries of one activity, all or nothing; returns how many changed.
 
     With `cancel` set it raises CancelledError (while writing, the caller's transaction rolls back)."""
-    if session.get(Activity, activity_id) is None:
+    activity = session.get(Activity, activity_id)
+    if activity is None:
         raise NotFoundError("找不到该活动")
     problems: list[FieldProblem] = []
     clean: list[tuple[int, float | None]] = []
@@ -391,16 +393,9 @@ def save_exam_scores(session: Session, actor: str, activity_id: int,
         raise ValidationError(problems)
     tick(cancel)
     current = {r.member_id: r.score for r in list_exam_scores(session, activity_id)}
-    saved = 0
-    for n, (member_id, score) in enumerate(clean):
-        if n % TICK_ROWS == 0:
-            _report(progress, 50 + 50 * n // len(clean), f"正在写入考试成绩（{n}/{len(clean)}）……")
-            tick(cancel)
-        if member_id in current and current[member_id] == score:
-            continue
-        set_exam_score(session, actor, activity_id, member_id, score)
-        saved += 1
-    return saved
+    changed = [(m, score) for m, score in clean if not (m in current and current[m] == score)]
+    write_exam_scores(session, actor, activity, changed, progress=progress, cancel=cancel)
+    return len(changed)
 
 
 def import_exam_scores(session: Session, actor: str, activity_id: int, path: Path | str, *,

@@ -22,6 +22,7 @@ from models import (
 )
 from services import access
 from services.assessment.stats_sums import attended_counts
+from services.bulk import chunked
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -209,13 +210,16 @@ def _session_info(s: ActivitySession) -> SessionInfo:
 
 def _counts(session: Session, activity_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
     """Enrolled and attended members of each activity (a branch account: of its branches only)."""
-    if not activity_ids:
-        return {}, {}
-    enrolled = dict(session.execute(access.scope(
-        session, select(Enrolment.activity_id, func.count(Enrolment.id))
-        .where(Enrolment.activity_id.in_(activity_ids)).group_by(Enrolment.activity_id),
-        member=Enrolment.member_id)).all())
-    return enrolled, attended_counts(session, activity_ids, functools.partial(access.scope, session))
+    enrolled: dict[int, int] = {}
+    attended: dict[int, int] = {}
+    scope = functools.partial(access.scope, session)
+    for run in chunked(activity_ids):  # every activity of the list: in runs (services/bulk.py)
+        enrolled.update(session.execute(scope(
+            select(Enrolment.activity_id, func.count(Enrolment.id))
+            .where(Enrolment.activity_id.in_(run)).group_by(Enrolment.activity_id),
+            member=Enrolment.member_id)).all())
+        attended.update(attended_counts(session, run, scope))
+    return enrolled, attended
 
 
 def _info(a: Activity, t: ActivityType, sessions: Iterable[ActivitySession] = (), enrolled: int = 0,

@@ -7,12 +7,14 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
-from services import access
+from services import access, changes
+from services.bulk import chunked, insert_rows
 from services.errors import (
     ConflictError,
     FieldProblem,
@@ -139,14 +141,20 @@ def enrol(session: Session, activity_id: int, member_ids: Iterable[int], actor: 
     result = EnrolResult()
     if not ids:
         return result
-    members = {m_id: (name, status) for m_id, name, status in session.execute(
-        select(Member.id, Member.name, Member.status).where(Member.id.in_(ids)))}
+    # Lists of members go in runs (services/bulk.py: a statement binds at most 999 values on old SQLite).
+    members: dict[int, tuple[str, str]] = {}
+    existing: set[int] = set()
+    for run in chunked(ids):
+        members.update((m_id, (name, status)) for m_id, name, status in session.execute(
+            select(Member.id, Member.name, Member.status).where(Member.id.in_(run))))
     missing = [i for i in ids if i not in members]
     if missing:
         raise NotFoundError(f"党员编号{missing}不存在")
-    access.require_members(session, ids, "报名")
-    existing = set(session.scalars(select(Enrolment.member_id).where(
-        Enrolment.activity_id == activity_id, Enrolment.member_id.in_(ids))))
+    for run in chunked(ids):
+        access.require_members(session, run, "报名")
+    for run in chunked(ids):
+        existing.update(session.scalars(select(Enrolment.member_id).where(
+            Enrolment.activity_id == activity_id, Enrolment.member_id.in_(run))))
     for member_id in ids:
         name, status = members[member_id]
         if member_id in existing:
@@ -154,8 +162,12 @@ def enrol(session: Session, activity_id: int, member_ids: Iterable[int], actor: 
         elif status != "在册":
             result.not_on_roll.append(f"{name}（{status}）")
         else:
-            session.add(Enrolment(activity_id=activity_id, member_id=member_id))
             result.added.append(member_id)
+    # Core through the driver's executemany (services/bulk.py); announced through changes.note.
+    insert_rows(session.connection(), cast(Table, Enrolment.__table__), ("activity_id", "member_id"),
+                [(activity_id, member_id) for member_id in result.added])
+    if result.added:
+        changes.note(session, "enrolment")
     session.flush()
     if result.added:
         names = [members[i][0] for i in result.added]
@@ -300,16 +312,21 @@ def unenrol(session: Session, activity_id: int, member_ids: Iterable[int], actor
     ids = list(member_ids)
     if not ids:
         return 0
-    access.require_members(session, ids, "取消报名")
-    taken = session.execute(
-        select(Member.name).join(Attendance, Attendance.member_id == Member.id)
-        .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-        .where(ActivitySession.activity_id == activity_id, Attendance.member_id.in_(ids))
-        .group_by(Member.id)).scalars().all()
+    for run in chunked(ids):
+        access.require_members(session, run, "取消报名")
+    taken: list[str] = []
+    for run in chunked(ids):
+        taken += session.execute(
+            select(Member.name).join(Attendance, Attendance.member_id == Member.id)
+            .join(ActivitySession, ActivitySession.id == Attendance.session_id)
+            .where(ActivitySession.activity_id == activity_id, Attendance.member_id.in_(run))
+            .group_by(Member.id)).scalars().all()
     if taken:
         raise ConflictError(f"{'、'.join(taken)}已有考勤记录，不能取消报名；可把考勤改为请假或缺席")
-    removed = session.execute(delete(Enrolment).where(  # type: ignore[attr-defined]
-        Enrolment.activity_id == activity_id, Enrolment.member_id.in_(ids))).rowcount
+    removed = 0
+    for run in chunked(ids):
+        removed += session.execute(delete(Enrolment).where(  # type: ignore[attr-defined]
+            Enrolment.activity_id == activity_id, Enrolment.member_id.in_(run))).rowcount or 0
     if removed:
         changelog.record(session, actor, "unenrol", "activity", activity_id,
                          f"活动“{a.title}”取消报名{removed}人", {"enrolled": (removed, None)})

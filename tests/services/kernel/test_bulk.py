@@ -166,3 +166,11 @@ def test_dates_and_times_are_stored_as_an_ordinary_insert_stores_them(db) -> Non
         assert len(found) == 2  # the bulk row is found by the same comparison as the ordinary one
     finally:
         meta.drop_all(db.engine)
+
+
+def test_lists_go_in_runs_a_statement_may_bind() -> None:
+    assert list(bulk.chunked([])) == []
+    assert list(bulk.chunked(iter(range(5)), 2)) == [[0, 1], [2, 3], [4]]
+    runs = list(bulk.chunked(range(70_000)))
+    assert [n for run in runs for n in run] == list(range(70_000))
+    assert max(map(len, runs)) == bulk.IN_LIST_SIZE < bulk.MAX_BOUND_VALUES

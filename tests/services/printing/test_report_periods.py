@@ -108,11 +108,13 @@ def test_coverage_cell_is_a_percentage(db: Database, tmp_path: Path) -> None:
 def test_names_in_the_text_by_surname_strokes(db: Database, tmp_path: Path) -> None:
     """高 (10 strokes) before 廖 (14), though 廖 comes first in code-point order."""
     from models import Member
+    from services.naming import stroke_sort_key
 
     with db.session_factory.begin() as s:
         data = build_dataset(s)
-        s.get(Member, data.members["m3"]).name = "廖三"  # 第二支部, 10 hours in 2024
-        s.get(Member, data.members["m5"]).name = "高五"  # 第二支部, 0 hours in 2024
+        for key, name in (("m3", "廖三"), ("m5", "高五")):  # 第二支部, 10 and 0 hours in 2024
+            member = s.get(Member, data.members[key])
+            member.name, member.sort_key = name, stroke_sort_key(name)  # renamed as the roll renames
     with db.session_factory() as s:
         content = report.build_report(s, D(2024, 1, 1), D(2024, 12, 31))
     paragraphs, _tables = _docx(content, tmp_path / "n.docx")

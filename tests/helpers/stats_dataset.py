@@ -19,8 +19,10 @@ Adjustments: m4 +30 on 2023-12-31 (no activity); m3 +10 on 2024-02-01; m2 +2 on 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +37,9 @@ from models import (
     Member,
 )
 from services.normalize import id_check_digit
+
+if TYPE_CHECKING:
+    from services.safety.storage import Database
 
 D = dt.date
 
@@ -141,3 +146,14 @@ def dataset_file(path: Path) -> Path:
     finally:
         db.dispose()
     return path
+
+
+def open_dataset(path: Path) -> Iterator[tuple[Database, Dataset]]:
+    """A fixture's body: a database at `path` holding the dataset, disposed of after the test."""
+    from services.safety.storage import open_database
+
+    db = open_database(path)
+    with db.session_factory.begin() as s:
+        ds = build_dataset(s)
+    yield db, ds
+    db.dispose()

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from services.safety.storage import Database
 from services.workspace import Workspace
 from tests.helpers.db_dump import dump_tables
 from tests.helpers.paths import SAMPLES
+from tests.helpers.sheets import write_sheet
 from tests.helpers.ui_jobs import wait_job
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -31,12 +31,7 @@ def _state(ws: Workspace) -> tuple[dict[str, Any], list[str]]:
     return dump_tables(ws.db), files
 
 
-def _sheet(path: Path, *rows: list[Any]) -> Path:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
+_sheet = write_sheet
 
 
 def test_a_refused_grades_import_leaves_no_backup_and_no_log_entry(qtbot: Any, office: Workspace,

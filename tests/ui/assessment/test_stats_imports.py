@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from services.files import spreadsheet
 from services.safety.storage import Database
 from services.workspace import Workspace
 from tests.helpers.db_dump import dump_tables
+from tests.helpers.sheets import write_sheet
 from tests.helpers.stats_dataset import Dataset, build_dataset
 from tests.helpers.ui_jobs import cancel_before_reading, wait_job
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN
@@ -38,12 +38,7 @@ def _state(ws: Workspace) -> tuple[dict[str, Any], list[str]]:
     return dump_tables(ws.db), sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def _sheet(path: Path, *rows: list[Any]) -> Path:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
+_sheet = write_sheet
 
 
 def _grades_page(qtbot: Any, ws: Workspace) -> GradesPage:

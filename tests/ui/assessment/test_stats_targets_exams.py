@@ -16,9 +16,9 @@ from sqlalchemy import select
 from models import ChangeLog, ExamScore, Spending, TargetExcludedType, TargetRule
 from services.assessment import stats as stats_service
 from services.assessment import targets
-from services.safety.storage import Database, open_database
+from services.safety.storage import Database
 from services.workspace import Workspace
-from tests.helpers.stats_dataset import Dataset, build_dataset
+from tests.helpers.stats_dataset import Dataset, open_dataset
 from ui.assessment.stats_exam_table_model import SCORE_COLUMN
 from ui.assessment.stats_presenter import Page
 from ui.assessment.stats_tab import StatsTab
@@ -30,11 +30,7 @@ D = dt.date
 
 @pytest.fixture
 def data(tmp_path: Path) -> Iterator[tuple[Database, Dataset]]:
-    db = open_database(tmp_path / "targets.sqlite3")
-    with db.session_factory.begin() as s:
-        ds = build_dataset(s)
-    yield db, ds
-    db.dispose()
+    yield from open_dataset(tmp_path / "targets.sqlite3")
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 from PySide6.QtWidgets import QMessageBox, QWidget
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from services.safety.storage import Database, open_database
 from services.workspace import Workspace
 from tests.helpers.db_dump import dump_tables
 from tests.helpers.members_support import on_next_dialog
+from tests.helpers.sheets import write_sheet
 from tests.helpers.stats_dataset import Dataset, build_dataset
 from tests.helpers.ui_jobs import wait_job
 from ui.assessment import stats_exams_page, stats_grades_pages
@@ -53,11 +53,7 @@ def tab(qtbot: Any, office: tuple[Database, Dataset, Workspace]) -> StatsTab:
 
 
 def _sheet(path: Path, *rows: list[Any]) -> str:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return str(path)
+    return str(write_sheet(path, *rows))
 
 
 def answer(button: str, asked: list[dict[str, Any]]) -> None:

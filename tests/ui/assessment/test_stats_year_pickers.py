@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from services.safety.storage import Database, open_database
+from services.safety.storage import Database
 from services.workspace import Workspace
-from tests.helpers.stats_dataset import Dataset, build_dataset
+from tests.helpers.stats_dataset import Dataset, open_dataset
 from ui.assessment.stats_presenter import Page
 from ui.assessment.stats_tab import StatsTab
 from ui.widgets.year_picker import YearPicker, offered_years
@@ -25,11 +25,7 @@ D = dt.date
 
 @pytest.fixture
 def data(tmp_path: Path) -> Iterator[tuple[Database, Dataset]]:
-    db = open_database(tmp_path / "years.sqlite3")
-    with db.session_factory.begin() as s:
-        ds = build_dataset(s)
-    yield db, ds
-    db.dispose()
+    yield from open_dataset(tmp_path / "years.sqlite3")
 
 
 @pytest.fixture

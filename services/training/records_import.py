@@ -25,7 +25,7 @@ from models import (
     Member,
 )
 from services import access, changes
-from services.bulk import insert_rows
+from services.bulk import chunked, insert_rows
 from services.errors import UnreadableFileError, ValidationError
 from services.files.grouped import Grouped, group_rows
 from services.files.spreadsheet import SheetInfo, Table, read_grouped
@@ -381,10 +381,10 @@ def _clerks_texts(session: Session, ids: list[int]) -> dict[int, set[str]]:
     # Read on the connection: a log query through the session would chain this transaction's pending
     # entries now and hold the server's audit-chain lock for the rest of the import (changelog.py).
     conn = session.connection()
-    for first in range(0, len(ids), 500):
+    for run in chunked(ids):
         for entity_id, action, summary, changed in conn.execute(
                 select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.summary, ChangeLog.changes)
-                .where(ChangeLog.entity == "activity", ChangeLog.entity_id.in_(ids[first:first + 500]),
+                .where(ChangeLog.entity == "activity", ChangeLog.entity_id.in_(run),
                        ChangeLog.action.in_(("create", "update"))).order_by(ChangeLog.id)):
             a_id = entity_id or 0  # never None: the query asks for these ids
             if action == "create":  # a later creation of the same id (a deleted row's id reused) starts afresh
@@ -443,8 +443,10 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
                 session_of[key] = (a_id, s_id)
     _apply_restored(session, plan, actor)
     tick(cancel)
-    enrolled = {(a, m) for a, m in session.execute(select(Enrolment.activity_id, Enrolment.member_id).where(
-        Enrolment.activity_id.in_({a for a, _ in session_of.values()})))} if session_of else set()
+    enrolled: set[tuple[int, int]] = set()
+    for run in chunked(sorted({a for a, _ in session_of.values()})):  # the file's activities: in runs (bulk.py)
+        enrolled.update((a, m) for a, m in session.execute(
+            select(Enrolment.activity_id, Enrolment.member_id).where(Enrolment.activity_id.in_(run))))
     # Core inserts through the driver's executemany (services/bulk.py), as tuples: no ORM bookkeeping
     # and no per-row parameter handling (a Core write announces itself through changes.note).
     conn = session.connection()

@@ -34,6 +34,7 @@ from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
 from services.training import twins
+from services.training.activities import OPEN_FIRST
 from services.training.attendance import ATTENDED
 from services.training.records_check import (
     ACTIVITY_FIELDS,
@@ -68,8 +69,6 @@ IMPORT_RESTORED = "导入学时记录时按文件恢复"
 
 # (the title's fold_key, type id, start date): an activity as a file names it.
 ActivityKey = tuple[str, int, dt.date]
-# Of several activities of one key, rows land on the first not cancelled or archived, else the first.
-_OPEN_FIRST = (Activity.status.in_(CLOSED_ACTIVITY_STATUSES), Activity.id)
 
 
 @dataclass
@@ -216,7 +215,7 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
             select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, Activity.organiser,
                    Activity.place, Activity.status, ActivitySession.id, ActivitySession.hours)
             .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-            .order_by(*_OPEN_FIRST)):
+            .order_by(*OPEN_FIRST)):  # of several of one key: the open one
         existing.setdefault((fold_key(a_title), a_type, a_start), (a_id, s_id, s_hours))
         stored_text[a_id] = {"title": a_title, "organiser": a_organiser, "place": a_place}
         if a_status in CLOSED_ACTIVITY_STATUSES:
@@ -437,7 +436,7 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         for a_id, title, type_id, start, s_id in session.execute(
                 select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id)
                 .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-                .order_by(*_OPEN_FIRST)):
+                .order_by(*OPEN_FIRST)):  # of several of one key: the open one
             key = (fold_key(title), type_id, start)
             if key in needed and key not in session_of:
                 session_of[key] = (a_id, s_id)

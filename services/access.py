@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, CompoundSelect, Select, or_, select
 from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
+from services.bulk import chunked
 from services.errors import PermissionDeniedError
 from services.roles import ADMIN, EDITOR, ROLE_RANK, ROLES, VIEWER  # noqa: F401  (the roles' home: services/roles.py)
 
@@ -170,13 +171,11 @@ def require_members(session: Session, member_ids: Iterable[int], what: str = "ä¿
     ids = current_branches(session)
     if ids is None:
         return
-    wanted = set(member_ids)
-    if not wanted:
-        return
-    inside = set(session.scalars(select(Member.id).where(Member.id.in_(sorted(wanted)),
-                                                          Member.branch_id.in_(sorted(ids)))))
-    if wanted - inside:
-        raise _outside(what)
+    # Any number of members: in runs (services/bulk.py), each run checked against the account's branches.
+    for run in chunked(sorted(set(member_ids))):
+        inside = set(session.scalars(select(Member.id).where(Member.id.in_(run), Member.branch_id.in_(sorted(ids)))))
+        if len(inside) < len(run):
+            raise _outside(what)
 
 
 def _participants(activity_id: int) -> CompoundSelect[Any]:

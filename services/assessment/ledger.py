@@ -28,8 +28,10 @@ from models import (
     Member,
 )
 from services import access
+from services.assessment.drilldown import ADJUSTMENT_COLUMN, HoursRow, hours_detail  # noqa: F401  (ledger.hours_detail)
 from services.assessment.stats import ATTENDED, CANCELLED_STATUS, hours_round
 from services.assessment.targets import load_year_targets, roll_span
+from services.bulk import IN_LIST_SIZE, chunked
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf, save_workbook
 from services.normalize import fold_key, format_partial, mask_id_number
@@ -37,7 +39,6 @@ from services.pdf.pdf_layout import cn_date, numbered_canvas
 from services.plan import rule_lists
 
 MET, NOT_MET, NO_TARGET = "达标", "未达标", "无目标"
-ADJUSTMENT_COLUMN = "调整"
 
 
 @dataclass
@@ -88,13 +89,14 @@ def year_ledger(session: Session, year: int, branch_id: int | None = None,
              .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
     if branch_id is not None:
         query = query.where(Member.branch_id == branch_id)
-    if member_ids is not None:
-        query = query.where(Member.id.in_(member_ids))
+    wanted = None if member_ids is None else set(member_ids)
+    if wanted is not None and len(wanted) <= IN_LIST_SIZE:  # a longer list is kept below (services/bulk.py)
+        query = query.where(Member.id.in_(sorted(wanted)))
     query = access.scope(session, query, branch=Member.branch_id)  # a branch account: its members only
     rows: dict[int, LedgerRow] = {}
     for mid, name, bid, branch_name, post, membership, joined, joined_org, left, status in session.execute(query):
         span = roll_span(joined, joined_org, left, status)
-        if not span.on_roll_in_year(year):
+        if not span.on_roll_in_year(year) or (wanted is not None and mid not in wanted):
             continue
         months = span.months_in_year(year)
         target = yt.target_for(post, months)
@@ -160,85 +162,6 @@ def year_ledger(session: Session, year: int, branch_id: int | None = None,
             row.verdict, row.gap = MET, 0.0
     columns = [t for t in type_order if t in used] + ([ADJUSTMENT_COLUMN] if ADJUSTMENT_COLUMN in used else [])
     return YearLedger(year, columns, list(rows.values()))
-
-
-# ---------------------------------------------------------------- drill-down
-
-
-@dataclass(frozen=True)
-class HoursRow:
-    """One record behind a number: an attendance or an adjustment."""
-
-    date: dt.date
-    member_id: int
-    member: str
-    activity_id: int | None
-    activity: str
-    type: str
-    session: str
-    status: str
-    hours: float
-    note: str
-
-
-def hours_detail(session: Session, year: int | None = None, member_id: int | None = None,
-                 type_name: str | None = None, activity_ids: list[int] | None = None,
-                 date_from: dt.date | None = None, date_to: dt.date | None = None,
-                 limit: int = 5000) -> list[HoursRow]:
-    """The attendance rows and adjustments behind a figure, newest first.
-
-    `type_name` 调整 lists only adjustments. Dates filter the session date (adjustment date).
-    """
-    if year is not None:
-        date_from, date_to = _year_bounds(year)
-    out: list[HoursRow] = []
-    if type_name != ADJUSTMENT_COLUMN:
-        q = (
-            select(ActivitySession.date, Member.id, Member.name, Activity.id, Activity.title, ActivityType.name,
-                   ActivitySession.seq, ActivitySession.topic, Attendance.status, Attendance.hours, Attendance.reason)
-            .join(ActivitySession, ActivitySession.id == Attendance.session_id)
-            .join(Activity, Activity.id == ActivitySession.activity_id)
-            .join(ActivityType, ActivityType.id == Activity.type_id)
-            .join(Member, Member.id == Attendance.member_id)
-        )
-        if member_id is not None:
-            q = q.where(Attendance.member_id == member_id)
-        if type_name is not None:
-            q = q.where(ActivityType.name == type_name)
-        if activity_ids is not None:
-            q = q.where(Activity.id.in_(activity_ids))
-        if date_from is not None:
-            q = q.where(ActivitySession.date >= date_from)
-        if date_to is not None:
-            q = q.where(ActivitySession.date <= date_to)
-        q = access.scope(session, q, branch=Member.branch_id)
-        q = q.order_by(ActivitySession.date.desc(), Activity.id, Member.sort_key).limit(limit)
-        for day, mid, mname, aid, title, tname, seq, topic, status, hours, reason in session.execute(q):
-            out.append(HoursRow(day, mid, mname, aid, title, tname, f"第{seq}次" + (f" {topic}" if topic else ""),
-                                status, hours or 0.0, reason or ""))
-    if type_name is None or type_name == ADJUSTMENT_COLUMN or activity_ids is not None:
-        q2 = (
-            select(HoursAdjustment.date, Member.id, Member.name, Activity.id, Activity.title, ActivityType.name,
-                   HoursAdjustment.hours, HoursAdjustment.reason, HoursAdjustment.author)
-            .join(Member, Member.id == HoursAdjustment.member_id)
-            .outerjoin(Activity, Activity.id == HoursAdjustment.activity_id)
-            .outerjoin(ActivityType, ActivityType.id == Activity.type_id)
-        )
-        if member_id is not None:
-            q2 = q2.where(HoursAdjustment.member_id == member_id)
-        if activity_ids is not None:
-            q2 = q2.where(HoursAdjustment.activity_id.in_(activity_ids))
-        if date_from is not None:
-            q2 = q2.where(HoursAdjustment.date >= date_from)
-        if date_to is not None:
-            q2 = q2.where(HoursAdjustment.date <= date_to)
-        q2 = access.scope(session, q2, branch=Member.branch_id)
-        q2 = q2.order_by(HoursAdjustment.date.desc()).limit(limit)
-        for day, mid, mname, aid, title, tname, hours, reason, author in session.execute(q2):
-            out.append(HoursRow(day, mid, mname, aid, title or "", tname or "", "", ADJUSTMENT_COLUMN,
-                                hours or 0.0, f"{reason}（{author}）"))
-    out.sort(key=lambda r: r.date, reverse=True)
-    return out
 
 
 # ---------------------------------------------------------------- shortfalls and notices
@@ -452,16 +375,16 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
     ).all()
     ids = [a[0] for a in acts]
     per: dict[int, tuple[int, int, float]] = {}
-    if ids:
-        # A branch account counts its own members' attendance (every session still counts as one).
-        att = access.scope(session, select(Attendance), member=Attendance.member_id).subquery()
+    # A branch account counts its own members' attendance (every session still counts as one).
+    att = access.scope(session, select(Attendance), member=Attendance.member_id).subquery()
+    for run in chunked(ids):  # the year's activities: in runs (services/bulk.py)
         q = (select(ActivitySession.activity_id, func.count(func.distinct(ActivitySession.id)),
                     func.count(func.distinct(case((att.c.status.in_(ATTENDED), att.c.member_id)))),
                     func.coalesce(func.sum(att.c.hours), 0.0))
              .outerjoin(att, att.c.session_id == ActivitySession.id)
-             .where(ActivitySession.activity_id.in_(ids))
+             .where(ActivitySession.activity_id.in_(run))
              .group_by(ActivitySession.activity_id))
-        per = {aid: (n, pt, h) for aid, n, pt, h in session.execute(q)}
+        per.update((aid, (n, pt, h)) for aid, n, pt, h in session.execute(q))
     for n, (aid, start, title, tname, organiser, place) in enumerate(acts, start=3):
         sessions, pt, hours = per.get(aid, (0, 0, 0.0))
         for col, value in enumerate([start, title, tname, organiser or "", place or "", sessions, pt,

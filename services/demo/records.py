@@ -30,6 +30,7 @@ from models import (
     Setting,
     Spending,
 )
+from services.bulk import chunked
 from services.errors import ConflictError
 from services.safety import changelog
 
@@ -39,6 +40,13 @@ KINDS = ("branch", "member", "activity")
 # set up its branch list first; the demo then reuses a branch of the same name and leaves it at removal.
 _CONTENTS = ((Member, "党员{}名"), (Activity, "培训活动{}项"), (EvaluationGrade, "评议等次{}条"),
              (Spending, "经费开支{}笔"))
+
+
+# What hangs on a demo member, and on a demo activity (deleted before the member or activity itself).
+_BY_MEMBER = (Attendance.member_id, Enrolment.member_id, Certificate.member_id, HoursAdjustment.member_id,
+              ExamScore.member_id, EvaluationGrade.member_id)
+_BY_ACTIVITY = (Enrolment.activity_id, Certificate.activity_id, HoursAdjustment.activity_id, ExamScore.activity_id,
+                ActivitySession.activity_id, Activity.id)
 
 
 @dataclass(frozen=True)
@@ -99,32 +107,34 @@ def mark_demo(session: Session, kind: str, ids: Iterable[int]) -> None:
 def remove_demo(session: Session, actor: str = "系统") -> DemoRemoval:
     """Delete exactly the demo's records and what hangs on them; refused when there is no demo data."""
     records = demo_records(session)
-    members = sorted(set(session.scalars(select(Member.id).where(Member.id.in_(records["member"])))))
-    acts = sorted(set(session.scalars(select(Activity.id).where(Activity.id.in_(records["activity"])))))
+    # Any number of records: each list in runs (services/bulk.py).
+    members = [i for run in chunked(sorted(records["member"]))
+               for i in session.scalars(select(Member.id).where(Member.id.in_(run)).order_by(Member.id))]
+    acts = [i for run in chunked(sorted(records["activity"]))
+            for i in session.scalars(select(Activity.id).where(Activity.id.in_(run)).order_by(Activity.id))]
     if not (members or acts or records["branch"]):
         raise ConflictError("数据库中没有示例数据可删除；数据库未作改动。")
-    sessions = select(ActivitySession.id).where(ActivitySession.activity_id.in_(acts))
-    for stmt in (
-        delete(Attendance).where(Attendance.member_id.in_(members) | Attendance.session_id.in_(sessions)),
-        delete(Enrolment).where(Enrolment.member_id.in_(members) | Enrolment.activity_id.in_(acts)),
-        delete(Certificate).where(Certificate.member_id.in_(members) | Certificate.activity_id.in_(acts)),
-        delete(HoursAdjustment).where(HoursAdjustment.member_id.in_(members) | HoursAdjustment.activity_id.in_(acts)),
-        delete(ExamScore).where(ExamScore.member_id.in_(members) | ExamScore.activity_id.in_(acts)),
-        delete(EvaluationGrade).where(EvaluationGrade.member_id.in_(members)),
-        delete(ActivitySession).where(ActivitySession.activity_id.in_(acts)),
-        delete(Activity).where(Activity.id.in_(acts)),
-        delete(Member).where(Member.id.in_(members)),
-    ):
-        session.execute(stmt)
+    for run in chunked(members):
+        for member_column in _BY_MEMBER:
+            session.execute(delete(member_column.class_).where(member_column.in_(run)))
+    for run in chunked(acts):
+        session.execute(delete(Attendance).where(Attendance.session_id.in_(
+            select(ActivitySession.id).where(ActivitySession.activity_id.in_(run)))))
+        for activity_column in _BY_ACTIVITY:
+            session.execute(delete(activity_column.class_).where(activity_column.in_(run)))
+    for run in chunked(members):
+        session.execute(delete(Member).where(Member.id.in_(run)))
     kept: list[str] = []
     removed_branches: list[int] = []
-    for branch in session.scalars(select(Branch).where(Branch.id.in_(records["branch"])).order_by(Branch.id)):
-        if session.scalar(select(func.count(Member.id)).where(Member.branch_id == branch.id)):
-            kept.append(branch.name)
-            continue
-        removed_branches.append(branch.id)
-    session.execute(delete(BranchAssessment).where(BranchAssessment.branch_id.in_(removed_branches)))
-    session.execute(delete(Branch).where(Branch.id.in_(removed_branches)))
+    for run in chunked(sorted(records["branch"])):
+        for branch in session.scalars(select(Branch).where(Branch.id.in_(run)).order_by(Branch.id)):
+            if session.scalar(select(func.count(Member.id)).where(Member.branch_id == branch.id)):
+                kept.append(branch.name)
+                continue
+            removed_branches.append(branch.id)
+    for run in chunked(removed_branches):
+        session.execute(delete(BranchAssessment).where(BranchAssessment.branch_id.in_(run)))
+        session.execute(delete(Branch).where(Branch.id.in_(run)))
     row = session.get(Setting, DEMO_KEY)
     if row is not None:
         session.delete(row)

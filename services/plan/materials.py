@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import Branch, Material, MaterialIssue, Member, Spending
 from services import access
+from services.bulk import chunked
 from services.errors import NormalizeError, NotFoundError, ValidationError
 from services.normalize import fold_key, normalize_id_number, parse_full_date
 from services.safety import changelog
@@ -123,7 +124,9 @@ def issue_material(session: Session, actor: str, title: str, date: object, id_nu
         raise ValidationError("身份证号码有误：" + "；".join(bad), "member")
     if not wanted:
         raise ValidationError("请至少指定一名党员（--member 身份证号码）", "member")
-    found = {n: i for n, i in session.execute(select(Member.id_number, Member.id).where(Member.id_number.in_(wanted)))}
+    found: dict[str, int] = {}
+    for run in chunked(dict.fromkeys(wanted)):  # any number of members: in runs (services/bulk.py)
+        found.update((n, i) for n, i in session.execute(select(Member.id_number, Member.id).where(Member.id_number.in_(run))))
     missing = [n for n in wanted if n not in found]
     if missing:
         raise NotFoundError("名册中没有这些身份证号码的党员：" + "、".join(missing))

@@ -32,6 +32,7 @@ from services.errors import (
 )
 from services.normalize import (
     ATTENDED_STATUSES,
+    CLOSED_ACTIVITY_STATUSES,
     clean_text,
     fold_key,
     normalize_optional_text,
@@ -45,6 +46,9 @@ from services.training.twins import refuse_twins
 
 STATUSES = ("计划", "进行中", "已结束", "已取消", "已归档")
 PAID_BY = ("党费", "行政经费")
+# Of several activities of one (title, type, start date), the one meant: the first not cancelled or archived, else
+# the first (ORDER BY these; find_activity and the records import).
+OPEN_FIRST = (Activity.status.in_(CLOSED_ACTIVITY_STATUSES), Activity.id)
 MAX_COST = 1e9  # yuan: as for a spending (services/assessment/spending.py)
 # What completing a class takes (for certificates): every session, a number of hours, a share of sessions.
 COMPLETION_RULES = {"all_sessions": "全部课次出勤", "hours": "学时达到", "share": "出勤课次比例达到"}
@@ -274,10 +278,11 @@ def activity_years(session: Session) -> list[int]:
 
 
 def find_activity(session: Session, title: str, type_id: int, start_date: dt.date) -> int | None:
-    """The activity (title, type, start date), its title matched through `fold_key`."""
+    """The activity (title, type, start date), its title matched through `fold_key`: of several, the first open
+    one (OPEN_FIRST), as the records import picks it."""
     key = fold_key(title)
     for a_id, a_title in session.execute(select(Activity.id, Activity.title).where(
-            Activity.type_id == type_id, Activity.start_date == start_date).order_by(Activity.id)):
+            Activity.type_id == type_id, Activity.start_date == start_date).order_by(*OPEN_FIRST)):
         if fold_key(a_title) == key:
             return int(a_id)
     return None

@@ -21,6 +21,7 @@ from models import (
     Member,
 )
 from services import access
+from services.bulk import chunked
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
 from services.normalize import (
     ATTENDED_STATUSES,
@@ -158,22 +159,24 @@ def certificates_at_stake(session: Session, session_id: int, member_ids: Iterabl
     ids = set(member_ids)
     if not ids:
         return []
-    current = {m: (st, r, h) for m, st, r, h in session.execute(
-        select(Attendance.member_id, Attendance.status, Attendance.reason, Attendance.hours)
-        .where(Attendance.session_id == session_id, Attendance.member_id.in_(ids)))}
+    current: dict[int, tuple[str, str | None, float]] = {}
+    for run in chunked(sorted(ids)):  # any number of members: in runs (services/bulk.py)
+        current.update((m, (st, r, h)) for m, st, r, h in session.execute(
+            select(Attendance.member_id, Attendance.status, Attendance.reason, Attendance.hours)
+            .where(Attendance.session_id == session_id, Attendance.member_id.in_(run))))
     changing = {m for m in ids if current.get(m) != wanted}
     return _valid_certificates(session, s.activity_id, changing)
 
 
 def _valid_certificates(session: Session, activity_id: int, member_ids: set[int]) -> list[CertificateAtStake]:
-    if not member_ids:
-        return []
-    rows = session.execute(
-        select(Certificate.id, Certificate.number, Certificate.member_id, Member.name, Activity.title)
-        .join(Member, Member.id == Certificate.member_id).join(Activity, Activity.id == Certificate.activity_id)
-        .where(Certificate.activity_id == activity_id, Certificate.status == "有效",
-               Certificate.member_id.in_(member_ids)).order_by(Certificate.number))
-    return [CertificateAtStake(*row) for row in rows]
+    found: list[CertificateAtStake] = []
+    for run in chunked(sorted(member_ids)):
+        found.extend(CertificateAtStake(*row) for row in session.execute(
+            select(Certificate.id, Certificate.number, Certificate.member_id, Member.name, Activity.title)
+            .join(Member, Member.id == Certificate.member_id).join(Activity, Activity.id == Certificate.activity_id)
+            .where(Certificate.activity_id == activity_id, Certificate.status == "有效",
+                   Certificate.member_id.in_(run))))
+    return sorted(found, key=lambda c: c.number)
 
 
 def revoke_certificates(session: Session, certificate_ids: Iterable[int], reason: str, actor: str,
@@ -181,8 +184,9 @@ def revoke_certificates(session: Session, certificate_ids: Iterable[int], reason
     """Mark certificates 已作废 with the date, the reason and who did it; returns their numbers."""
     numbers: list[str] = []
     why = keep_text(reason) or "作废"
-    for cert in session.scalars(select(Certificate).where(Certificate.id.in_(set(certificate_ids)),
-                                                         Certificate.status == "有效")):
+    certificates = [cert for run in chunked(sorted(set(certificate_ids))) for cert in session.scalars(
+        select(Certificate).where(Certificate.id.in_(run), Certificate.status == "有效"))]
+    for cert in certificates:
         cert.status, cert.revoked_on, cert.revoked_reason, cert.revoked_by = REVOKED, on or dt.date.today(), why, actor
         numbers.append(cert.number)
         changelog.record(session, actor, "revoke", "certificate", cert.id, f"作废结业证书{cert.number}（{why}）",
@@ -288,9 +292,11 @@ def clear_session(session: Session, session_id: int, actor: str, *, revoke: bool
         Attendance.session_id == session_id), member=Attendance.member_id)))  # a branch account: its own
     _guard(session, certificates_at_stake(session, session_id, marked, None), revoke,
            f"考勤更改：清除第{s.seq}课次的考勤", actor)
-    removed = session.execute(  # type: ignore[attr-defined]
-        delete(Attendance).where(Attendance.session_id == session_id,
-                                 Attendance.member_id.in_(sorted(marked)))).rowcount or 0
+    removed = 0
+    for run in chunked(sorted(marked)):  # any number of members: in runs (services/bulk.py)
+        removed += session.execute(  # type: ignore[attr-defined]
+            delete(Attendance).where(Attendance.session_id == session_id,
+                                     Attendance.member_id.in_(run))).rowcount or 0
     if removed:
         changelog.record(session, actor, "attendance", "activity_session", s.id,
                          f"清除第{s.seq}课次的{removed}条考勤", {"records": (removed, 0)})

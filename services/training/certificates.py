@@ -436,6 +436,7 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
+    from services.pdf.pdf_fit import fitting_width, widen_columns
     from services.pdf.pdf_layout import base_styles, fit_cell
     from services.pdf.pdf_text import para
 
@@ -448,16 +449,20 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
                             topMargin=14 * mm, bottomMargin=16 * mm, title="结业证书发证登记册",
                             creator="党员教育培训管理系统")
     rows: list[list[Any]] = [["序号", "证书编号", "姓名", "所在党支部", "身份证号码", "培训名称", "发证日期", "状态", "备注"]]
-    widths = [10, 32, 20, 40, 38, 60, 24, 16, 29]
     # One-line cells at the table's 9 pt inside its padding (6 pt a side).
     one_line = ParagraphStyle("register_line", parent=st["cell"], fontSize=9, leading=11)
+    widths = [w * mm for w in (10, 32, 20, 40, 38, 60, 24, 16, 29)]
+    # 姓名 widens (up to 30 mm, from 所在党支部 and 培训名称) as a long name needs to wrap at a readable size,
+    # broken after its middle dots, as in the 考勤表 (services/printing/print_signin.py).
+    name_width = fitting_width([c.name for c in certs], one_line, widths[2], 30 * mm)
+    widths = widen_columns(widths, {2: name_width}, donors=[3, 5])
     for n, cert in enumerate(certs, start=1):
         note = cert.note()
-        rows.append([str(n), fit_cell(cert.number, one_line, widths[1] * mm - 12),
-                     fit_cell(cert.name, one_line, widths[2] * mm - 12), para(cert.branch, st["small"]),
+        rows.append([str(n), fit_cell(cert.number, one_line, widths[1] - 12),
+                     fit_cell(cert.name, one_line, widths[2] - 12), para(cert.branch, st["small"]),
                      mask_id_number(cert.id_number), para(cert.activity_title, st["small"]),
                      cert.issued_on.isoformat(), cert.status, para(note, st["small"], breaks=True)])
-    table = Table(rows, colWidths=[w * mm for w in widths], repeatRows=1)
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), fonts.body, 9),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ACCENT)),

@@ -23,6 +23,7 @@ from services.errors import (
     ValidationError,
 )
 from services.normalize import (
+    CLOSED_ACTIVITY_STATUSES,
     COMMITTEE_POSTS,
     clean_text,
     fold_key,
@@ -135,7 +136,7 @@ def _activity(session: Session, activity_id: int) -> Activity:
 def enrol(session: Session, activity_id: int, member_ids: Iterable[int], actor: str) -> EnrolResult:
     """Enrol members on the roll; already enrolled ones are left as they are, others refused by name."""
     a = _activity(session, activity_id)
-    if a.status in ("已取消", "已归档"):
+    if a.status in CLOSED_ACTIVITY_STATUSES:
         raise ConflictError(f"活动“{a.title}”{a.status}，不能再报名")
     ids = list(dict.fromkeys(member_ids))
     result = EnrolResult()
@@ -150,8 +151,7 @@ def enrol(session: Session, activity_id: int, member_ids: Iterable[int], actor: 
     missing = [i for i in ids if i not in members]
     if missing:
         raise NotFoundError(f"党员编号{missing}不存在")
-    for run in chunked(ids):
-        access.require_members(session, run, "报名")
+    access.require_members(session, ids, "报名")  # in runs itself
     for run in chunked(ids):
         existing.update(session.scalars(select(Enrolment.member_id).where(
             Enrolment.activity_id == activity_id, Enrolment.member_id.in_(run))))
@@ -312,8 +312,7 @@ def unenrol(session: Session, activity_id: int, member_ids: Iterable[int], actor
     ids = list(member_ids)
     if not ids:
         return 0
-    for run in chunked(ids):
-        access.require_members(session, run, "取消报名")
+    access.require_members(session, ids, "取消报名")  # in runs itself
     taken: list[str] = []
     for run in chunked(ids):
         taken += session.execute(

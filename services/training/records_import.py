@@ -25,7 +25,7 @@ from models import (
     Member,
 )
 from services import access, changes
-from services.bulk import insert_rows
+from services.bulk import chunked, insert_rows
 from services.errors import UnreadableFileError, ValidationError
 from services.files.grouped import Grouped, group_rows
 from services.files.spreadsheet import SheetInfo, Table, read_grouped
@@ -34,6 +34,7 @@ from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
 from services.training import twins
+from services.training.activities import OPEN_FIRST
 from services.training.attendance import ATTENDED
 from services.training.records_check import (
     ACTIVITY_FIELDS,
@@ -68,8 +69,6 @@ IMPORT_RESTORED = "导入学时记录时按文件恢复"
 
 # (the title's fold_key, type id, start date): an activity as a file names it.
 ActivityKey = tuple[str, int, dt.date]
-# Of several activities of one key, rows land on the first not cancelled or archived, else the first.
-_OPEN_FIRST = (Activity.status.in_(CLOSED_ACTIVITY_STATUSES), Activity.id)
 
 
 @dataclass
@@ -216,7 +215,7 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
             select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, Activity.organiser,
                    Activity.place, Activity.status, ActivitySession.id, ActivitySession.hours)
             .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-            .order_by(*_OPEN_FIRST)):
+            .order_by(*OPEN_FIRST)):  # of several of one key: the open one
         existing.setdefault((fold_key(a_title), a_type, a_start), (a_id, s_id, s_hours))
         stored_text[a_id] = {"title": a_title, "organiser": a_organiser, "place": a_place}
         if a_status in CLOSED_ACTIVITY_STATUSES:
@@ -381,10 +380,10 @@ def _clerks_texts(session: Session, ids: list[int]) -> dict[int, set[str]]:
     # Read on the connection: a log query through the session would chain this transaction's pending
     # entries now and hold the server's audit-chain lock for the rest of the import (changelog.py).
     conn = session.connection()
-    for first in range(0, len(ids), 500):
+    for run in chunked(ids):
         for entity_id, action, summary, changed in conn.execute(
                 select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.summary, ChangeLog.changes)
-                .where(ChangeLog.entity == "activity", ChangeLog.entity_id.in_(ids[first:first + 500]),
+                .where(ChangeLog.entity == "activity", ChangeLog.entity_id.in_(run),
                        ChangeLog.action.in_(("create", "update"))).order_by(ChangeLog.id)):
             a_id = entity_id or 0  # never None: the query asks for these ids
             if action == "create":  # a later creation of the same id (a deleted row's id reused) starts afresh
@@ -437,14 +436,16 @@ def apply_records(session: Session, plan: RecordsPlan, actor: str, *, progress: 
         for a_id, title, type_id, start, s_id in session.execute(
                 select(Activity.id, Activity.title, Activity.type_id, Activity.start_date, ActivitySession.id)
                 .join(ActivitySession, ActivitySession.activity_id == Activity.id).where(ActivitySession.seq == 1)
-                .order_by(*_OPEN_FIRST)):
+                .order_by(*OPEN_FIRST)):  # of several of one key: the open one
             key = (fold_key(title), type_id, start)
             if key in needed and key not in session_of:
                 session_of[key] = (a_id, s_id)
     _apply_restored(session, plan, actor)
     tick(cancel)
-    enrolled = {(a, m) for a, m in session.execute(select(Enrolment.activity_id, Enrolment.member_id).where(
-        Enrolment.activity_id.in_({a for a, _ in session_of.values()})))} if session_of else set()
+    enrolled: set[tuple[int, int]] = set()
+    for run in chunked(sorted({a for a, _ in session_of.values()})):  # the file's activities: in runs (bulk.py)
+        enrolled.update((a, m) for a, m in session.execute(
+            select(Enrolment.activity_id, Enrolment.member_id).where(Enrolment.activity_id.in_(run))))
     # Core inserts through the driver's executemany (services/bulk.py), as tuples: no ORM bookkeeping
     # and no per-row parameter handling (a Core write announces itself through changes.note).
     conn = session.connection()

@@ -8,8 +8,11 @@ before → after the bulk writes (each file 20 000 rows; the survey has 10 quest
   survey_20000                SQLite 19.4 s → 0.7 s             server → 2.8 s
   exam_scores_20000 new       SQLite 62.5 s → 4.3 s             server → 10.4 s
   exam_scores_20000 changed   SQLite 33.4 s → 2.4 s             server → 5.3 s
-Of an exam import's figure now, about two thirds is the commit writing its 20 000 log entries one
-INSERT each (services/safety/changelog.py flush_pending), which this benchmark leaves as it is.
+Of an exam import's figure then, about two thirds was the commit writing its 20 000 log entries one
+INSERT each; services/safety/changelog.py flush_pending now writes them in one executemany (same
+entries, ids and hashes). Before → after on this machine:
+  exam_scores_20000 new       SQLite 4.84 s → 1.24 s            server 7.49 s → 2.08 s
+  exam_scores_20000 changed   SQLite 2.64 s → 1.09 s            server 4.05 s → 1.64 s
 """
 
 from __future__ import annotations

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from models import Activity, Attendance, Branch, Certificate, Member
+from models import Activity, ActivitySession, Attendance, Branch, Certificate, Enrolment, Member
 from services.demo import records
 from services.demo.demo import seed_demo, seed_demo_bureau
 from services.errors import ConflictError
 from services.roll import branches, members
 from services.training import activities, attendance, enrolment
 from tests.helpers.free_text import full_id
+from tests.helpers.many_rows import add_activities, add_members, old_sqlite_limit
 
 
 def _count(s, model) -> int:
@@ -78,3 +79,21 @@ def test_roll_only_demo_is_removed_too(db) -> None:
     assert (removed.members, removed.branches, removed.activities) == (12, 2, 0)
     with db.session_factory() as s:
         assert records.contents(s) == []
+
+
+def test_a_demo_larger_than_a_statement_binds_is_removed(db) -> None:
+    with db.session_factory.begin() as s:
+        ids = add_members(s, 1200)  # more than old SQLite's 999 values
+        acts, sessions = add_activities(s, 1200)
+        enrolment.enrol(s, acts[-1], ids[-2:], "t")
+        attendance.set_attendance(s, sessions[-1], ids[-1], "出席", None, "t")
+        records.mark_demo(s, "member", ids)
+        records.mark_demo(s, "activity", acts)
+        records.mark_demo(s, "branch", [s.scalar(select(Member.branch_id).where(Member.id == ids[0]))])
+        kept = add_members(s, 1, prefix="留")  # the office's own
+    with old_sqlite_limit(db), db.session_factory.begin() as s:
+        removed = records.remove_demo(s, "t")
+    assert (removed.branches, removed.members, removed.activities) == (1, 1200, 1200)
+    with db.session_factory() as s:
+        assert s.scalars(select(Member.id)).all() == kept
+        assert _count(s, Activity) == _count(s, ActivitySession) == _count(s, Attendance) == _count(s, Enrolment) == 0

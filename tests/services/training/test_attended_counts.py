@@ -13,6 +13,7 @@ from services import access
 from services.assessment.stats_sums import attended_counts
 from services.normalize import ATTENDED_STATUSES
 from services.training import activities, attendance, enrolment
+from tests.helpers.many_rows import add_activities, add_members, old_sqlite_limit
 
 STATUSES = ("出席", "迟到", "早退", "请假", "缺席")
 
@@ -54,3 +55,17 @@ def test_single_and_multi_session_activities_counted_as_distinct_attenders(demo_
         # The list shows the same numbers.
         listed = {a.id: a.attended for a in activities.list_activities(s)}
         assert [listed[i] for i in ids] == [expected.get(i, 0) for i in ids]
+
+
+def test_more_activities_than_a_statement_binds(db):
+    with db.session_factory.begin() as s:
+        acts, sessions = add_activities(s, 1200)  # more than old SQLite's 999 values
+        people = add_members(s, 2)
+        for act in (acts[0], acts[-1]):
+            enrolment.enrol(s, act, people, "t")
+        for session_id in (sessions[0], sessions[-1]):
+            for mid in people:
+                attendance.set_attendance(s, session_id, mid, "出席", None, "t")
+    with old_sqlite_limit(db), db.session_factory() as s:
+        got = attended_counts(s, acts, functools.partial(access.scope, s))
+    assert got == {acts[0]: 2, acts[-1]: 2}

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Member
 from services.errors import ConflictError, ValidationError
-from services.normalize import COMMITTEE_POSTS, partial_end, partial_start
+from services.normalize import CLOSED_ACTIVITY_STATUSES, COMMITTEE_POSTS, partial_end, partial_start
 from services.roll import members
 from services.training import activities, enrolment
 
@@ -108,9 +108,10 @@ def test_a_list_cancelled_while_matched_enrols_no_one(demo_db, act, tmp_path):
         assert len(enrolment.enrol_from_file(s, act, path, "t", cancel=threading.Event()).added) == len(roll)
 
 
-def test_cancelled_activity_refuses_enrolment(demo_db, act):
+@pytest.mark.parametrize("status", CLOSED_ACTIVITY_STATUSES)
+def test_a_closed_activity_refuses_enrolment(demo_db, act, status):
     with demo_db.session_factory.begin() as s:
-        activities.set_status(s, act, "已取消", "t")
+        activities.set_status(s, act, status, "t")
         with pytest.raises(ConflictError):
             enrolment.enrol(s, act, enrolment.select_members(s)[:1], "t")
 

@@ -111,3 +111,16 @@ def test_rows_land_on_the_open_activity_of_a_key_a_cancelled_one_shares(roll_db,
         on = s.scalars(select(ActivitySession.activity_id).join(
             Attendance, Attendance.session_id == ActivitySession.id)).all()
     assert on == [second.id]
+    with roll_db.session_factory() as s:  # one rule: the activity of a key is the one the import writes to
+        assert activities.find_activity(s, TITLE, second.type_id, second.start_date) == second.id
+
+
+def test_of_a_key_whose_activities_are_all_closed_the_first_is_found(roll_db):
+    with roll_db.session_factory.begin() as s:
+        made = [activities.create_activity(s, {"title": TITLE, "type": "专题党课", "start_date": "2024-05-08",
+                                               "hours": 3}, "clerk") for _ in range(3)]
+        activities.set_status(s, made[0].id, "已归档", "clerk")
+        activities.set_status(s, made[1].id, "已取消", "clerk")
+        assert activities.find_activity(s, TITLE, made[0].type_id, made[0].start_date) == made[2].id
+        activities.set_status(s, made[2].id, "已取消", "clerk")
+        assert activities.find_activity(s, TITLE, made[0].type_id, made[0].start_date) == made[0].id

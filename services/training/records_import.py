@@ -130,11 +130,20 @@ class RecordsPlan:
         return not self.refused
 
     def warnings(self, written: bool = False) -> list[str]:
-        """One line per new activity that twins an existing one, naming both (将新建, or 已新建 once `written`)."""
+        """One line per new activity that twins an existing one, naming both, and per new one alike but for its
+        type to a new one of an earlier row (将新建, or 已新建 once `written`)."""
         verb = "已新建" if written else "将新建"
-        return [f"第{new.first_row}行：{verb}“{new.title}”（{new.type_name}），库中已有同名同日的" +
-                "、".join(f"“{t.title}”（{t.type_name}）" for t in others)
-                for new, others in self.twinned]
+        lines = [f"第{new.first_row}行：{verb}“{new.title}”（{new.type_name}），库中已有同名同日的" +
+                 "、".join(f"“{t.title}”（{t.type_name}）" for t in others)
+                 for new, others in self.twinned]
+        # Two new ones of one file, alike but for their type: the second names the first.
+        first_of: dict[tuple[str, dt.date], NewActivity] = {}
+        for key, new in sorted(self.new_activities.items(), key=lambda item: item[1].first_row):
+            first = first_of.setdefault((key[0], key[2]), new)
+            if first is not new:
+                lines.append(f"第{new.first_row}行：{verb}“{new.title}”（{new.type_name}），与第{first.first_row}行"
+                             f"{verb}的“{first.title}”（{first.type_name}）同名同日，类别不同")
+        return lines
 
     def summary(self) -> dict[str, Any]:
         """The JSON shape of `import-members`, counting records, plus activities_created."""

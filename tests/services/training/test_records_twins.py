@@ -72,3 +72,22 @@ def test_twins_by_key_finds_each_keys_twins_at_once(db):
         assert {k: [t.id for t in v] for k, v in found.items()} == {
             (fold_key(TITLE), a.start_date): [a.id], (fold_key("警示教育大会"), b.start_date): [b.id]}
         assert twins.find_twins(s, "警示教育大会", b.start_date) == found[(fold_key("警示教育大会"), b.start_date)]
+
+
+def test_two_new_activities_of_one_file_alike_but_for_their_type_are_named(db, samples, tmp_path):
+    with db.session_factory.begin() as s:
+        load_roll(s, samples / "roll_clean.xlsx")
+        names = list(s.scalars(select(Member.name).order_by(Member.id).limit(2)))
+    rows = ["姓名,培训名称,培训类别,开始日期,学时",
+            f"{names[0]},{TITLE},网络培训,2024-05-08,3",
+            f"{names[1]},{TITLE},网络培训,2024-05-08,3",  # the same new activity: no word
+            f"{names[0]},“学思想、强党性”专题党课 (上半年),专题培训,2024-05-08,3",  # its type twin, another width
+            f"{names[0]},{TITLE},专题培训,2024-05-09,3"]  # another day: no twin
+    path = tmp_path / "records.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with db.session_factory.begin() as s:
+        plan = records_import.import_records(s, path, "tester")
+    assert plan.ok and plan.summary()["activities_created"] == 3 and plan.twinned == []
+    assert plan.warnings() == [f"第4行：将新建““学思想、强党性”专题党课 (上半年)”（专题培训），与第2行将新建的“{TITLE}”"
+                               "（网络培训）同名同日，类别不同"]
+    assert plan.warnings(written=True)[0].startswith("第4行：已新建")

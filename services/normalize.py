@@ -30,7 +30,9 @@ LEFT_STATUSES = ("转出", "去世", "出党", "停止党籍")
 ATTENDED_STATUSES = ("出席", "迟到", "早退")
 # An activity in these states takes no more attendance or hours: the attendance grid and the
 # training-record import refuse it (services/training/attendance.py, records_import.py).
-CLOSED_ACTIVITY_STATUSES = ("已取消", "已归档")
+# A cancelled activity credits nobody and counts in no figure (an archived one still does).
+CANCELLED_ACTIVITY = "已取消"
+CLOSED_ACTIVITY_STATUSES = (CANCELLED_ACTIVITY, "已归档")
 COMMITTEE_POSTS = ("支部书记", "支部副书记", "组织委员", "宣传委员", "纪检委员")
 PARTY_POSTS = (*COMMITTEE_POSTS, "党委书记", "党委副书记", "党委委员", "纪委书记", "纪委委员",
                "青年委员", "保密委员", "群工委员", "党小组长")

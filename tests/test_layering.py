@@ -174,3 +174,19 @@ def cross_feature_private_imports() -> list[str]:
 def test_features_meet_only_at_their_public_surface() -> None:
     """A feature uses another through its public modules and names; `_private` ones stay inside."""
     assert cross_feature_private_imports() == []
+
+
+def status_literals(word: str) -> list[str]:
+    """The modules under services/ that write an activity status as a literal of their own."""
+    found = []
+    for f in sorted((REPO / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value == word:
+                found.append(str(f.relative_to(REPO)))
+    return found
+
+
+def test_a_cancelled_activity_is_named_in_one_place() -> None:
+    """What "cancelled" means for figures and twins lives in services/normalize.py (CANCELLED_ACTIVITY); the
+    list of statuses a clerk picks from (services/training/activities.py STATUSES) is the only other spelling."""
+    assert status_literals("已取消") == ["services/normalize.py", "services/training/activities.py"]

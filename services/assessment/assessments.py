@@ -36,7 +36,7 @@ from services.assessment.ledger import MET, NO_TARGET, year_ledger
 from services.assessment.stats import ATTENDED
 from services.assessment.targets import roll_span
 from services.errors import DangxunError, FieldProblem, NotFoundError, ValidationError
-from services.normalize import clean_text, normalize_id_number, normalize_name
+from services.normalize import CANCELLED_ACTIVITY, clean_text, normalize_id_number, normalize_name
 from services.progress import Progress, tick
 from services.safety import changelog
 
@@ -362,7 +362,7 @@ def exam_activities(session: Session, year: int | None = None, classes_only: boo
     """Activities that may hold an exam (not cancelled), newest first; classes only if asked."""
     q = (select(Activity.id, Activity.title, Activity.start_date, ActivityType.name, ActivityType.is_class)
          .join(ActivityType, ActivityType.id == Activity.type_id)
-         .where(Activity.status != "已取消")
+         .where(Activity.status != CANCELLED_ACTIVITY)
          .order_by(Activity.start_date.desc(), Activity.id.desc()))
     if year is not None:
         q = q.where(Activity.start_date >= dt.date(year, 1, 1), Activity.start_date <= dt.date(year, 12, 31))

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from models import Activity, ActivitySession, Attendance, HoursAdjustment
 from services.assessment.targets import YearTargets
 from services.bulk import chunked
-from services.normalize import ATTENDED_STATUSES
+from services.normalize import ATTENDED_STATUSES, CANCELLED_ACTIVITY
 
-CANCELLED_STATUS = "已取消"
+CANCELLED_STATUS = CANCELLED_ACTIVITY
 _ACT = Activity.__table__.c
 _SES = ActivitySession.__table__.c
 _ATT = Attendance.__table__.c

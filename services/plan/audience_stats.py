@@ -28,10 +28,9 @@ from models import (
 )
 from services import access
 from services.errors import ValidationError
-from services.normalize import ATTENDED_STATUSES, partial_end, partial_start
+from services.normalize import ATTENDED_STATUSES, CANCELLED_ACTIVITY, partial_end, partial_start
 from services.plan import audience as aud
 
-CANCELLED = "已取消"
 SECRETARY_AUDIENCE = "基层党组织书记和党务干部"
 DISCIPLINE_AUDIENCE = "纪检干部"
 NEW_MEMBERS = "新党员"
@@ -68,7 +67,7 @@ def audience_figures(session: Session, date_from: dt.date, date_to: dt.date) -> 
     if date_from > date_to:
         raise ValidationError("开始日期晚于结束日期", "date_from")
     query = access.scope(session, select(Activity.id, Activity.target_group).where(
-        Activity.start_date >= date_from, Activity.start_date <= date_to, Activity.status != CANCELLED)
+        Activity.start_date >= date_from, Activity.start_date <= date_to, Activity.status != CANCELLED_ACTIVITY)
         .order_by(Activity.start_date, Activity.id), activity=Activity.id)
     audience_of = {aid: aud.audience_of(group) for aid, group in session.execute(query)}
     people: dict[int, set[int]] = {}

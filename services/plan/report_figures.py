@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from models import Activity, ActivitySession, ActivityType, Attendance, Branch, Member
 from services import access
-from services.normalize import ATTENDED_STATUSES, partial_start
+from services.normalize import ATTENDED_STATUSES, CANCELLED_ACTIVITY, partial_start
 from services.plan import audience as aud
 from services.plan.materials import PARTY_TEXTBOOK, members_given
 
-CANCELLED = "已取消"
 CENTRAL_GROUP_TYPE = "中心组学习"
 CENTRAL_GROUP_AUDIENCE = "党委理论学习中心组成员"
 SECRETARY_AUDIENCE = "基层党组织书记和党务干部"
@@ -90,7 +89,7 @@ class _Row:
 def _activities(session: Session, date_from: dt.date, date_to: dt.date) -> list[_Row]:
     query = (select(Activity.id, ActivityType.name, Activity.organiser, Activity.place, Activity.target_group)
              .join(ActivityType, ActivityType.id == Activity.type_id)
-             .where(Activity.start_date >= date_from, Activity.start_date <= date_to, Activity.status != CANCELLED)
+             .where(Activity.start_date >= date_from, Activity.start_date <= date_to, Activity.status != CANCELLED_ACTIVITY)
              .order_by(Activity.start_date, Activity.id))
     query = access.scope(session, query, activity=Activity.id)  # a branch account: its branches' figures
     return [_Row(i, t, o or "", p or "", aud.audience_of(g)) for i, t, o, p, g in session.execute(query)]

@@ -34,6 +34,7 @@ from services import access
 from services.errors import NormalizeError, NotFoundError, ValidationError
 from services.normalize import (
     ATTENDED_STATUSES,
+    CANCELLED_ACTIVITY,
     normalize_id_number,
     parse_partial_date,
     partial_end,
@@ -194,7 +195,7 @@ def _attended(session: Session, member_ids: set[int]) -> dict[int, list[tuple[dt
                  .join(Activity, Activity.id == ActivitySession.activity_id)
                  .join(ActivityType, ActivityType.id == Activity.type_id)
                  .where(Attendance.member_id.in_(ids[start:start + 500]),
-                        Attendance.status.in_(ATTENDED_STATUSES), Activity.status != "已取消"))
+                        Attendance.status.in_(ATTENDED_STATUSES), Activity.status != CANCELLED_ACTIVITY))
         for mid, day, title, organiser, group, is_class in session.execute(query):
             out.setdefault(mid, []).append((day, title, organiser or "", aud.audience_of(group), bool(is_class)))
     return out

@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 from models import Activity, ActivitySession, ActivityType, Attendance
 from services import access
 from services.errors import ConflictError
-from services.normalize import fold_key
-
-CANCELLED = "已取消"  # a cancelled activity credits nobody: typing it again makes no twin
+from services.normalize import CANCELLED_ACTIVITY, fold_key
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,7 @@ def twins_by_key(session: Session, keys: Iterable[tuple[str, dt.date]], *,
         stmt = (select(Activity.id, Activity.title, ActivityType.name, Activity.start_date, Activity.organiser,
                        Activity.status)
                 .join(ActivityType, ActivityType.id == Activity.type_id)
-                .where(Activity.start_date.in_(dates[first:first + 500]), Activity.status != CANCELLED)
+                .where(Activity.start_date.in_(dates[first:first + 500]), Activity.status != CANCELLED_ACTIVITY)
                 .order_by(Activity.id))
         if other_than is not None:
             stmt = stmt.where(Activity.id != other_than)

@@ -9,28 +9,40 @@ branches) sees and edits only its branches: the services pass their queries thro
 (one place for the rule), and refuse a write outside them with `require_member`/`require_branch`.
 An office account (no branch) sees everything.
 
-Which activities a branch account sees: those organised by one of its branches (the organiser
-written exactly as the branch's name on the roll), and those with one of its branches' members
-enrolled or on an attendance sheet (a bureau class its members attend). Inside such an activity it
-sees, takes and counts only its own members' enrolment and attendance.
+Which activities a branch account sees: those organised by one of its branches, and those with one
+of its branches' members enrolled or on an attendance sheet (a bureau class its members attend).
+Inside such an activity it sees, takes and counts only its own members' enrolment and attendance.
+
+An organiser (主办单位) is free text, stored as the clerk typed it; it names a branch when its
+`fold_key` is the key of a name the branch answers to (`BranchOrganisers`): its present name, or a
+name it had before a rename, or the name of a branch merged into it (both read from the change log).
+So `第一党支部（机关）`, `第一党支部(机关)`, `第一党支部（机关） ` and `ＤＹ支部`/`DY支部` are one organiser,
+and an activity organised before a rename stays the renamed branch's. A present name wins over a
+former one (a new branch may take an old name). A text that only contains a branch's name
+(`局党委、第一党支部联合举办`) names no branch: such an activity is seen through its participants.
+There is no activity-to-branch column: the organiser is what the clerk fills in, and the participants
+say the rest.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, CompoundSelect, Select, or_, select
 from sqlalchemy.orm import Session
 
-from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
+from models import Activity, ActivitySession, Attendance, Branch, ChangeLog, Enrolment, Member
 from services.bulk import chunked
 from services.errors import PermissionDeniedError
+from services.normalize import fold_key
 from services.roles import ADMIN, EDITOR, ROLE_RANK, ROLES, VIEWER  # noqa: F401  (the roles' home: services/roles.py)
 
 _ROLE = "dangxun.role"
 _ACTOR = "dangxun.actor"
 _BRANCHES = "dangxun.branches"
+_ORGANISERS = "dangxun.branch_organisers"
 
 R = TypeVar("R")
 S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
@@ -92,12 +104,88 @@ def scoped_member_ids(branch_ids: Iterable[int]) -> Select[Any]:
     return select(Member.id).where(Member.branch_id.in_(sorted(branch_ids)))
 
 
-def scoped_activity_ids(branch_ids: Iterable[int]) -> Select[Any]:
+class BranchOrganisers:
+    """Which branch an organiser (主办单位) names: the one rule (see the module docstring).
+
+    Built from the branch table and the change log's branch entries (a few hundred rows at most).
+    """
+
+    def __init__(self, current: Iterable[tuple[int, str]], history: Iterable[tuple[int | None, str, str]] = ()) -> None:
+        current = list(current)
+        live = {id_ for id_, _ in current}
+        former = self._former(history)
+        self.keys: dict[str, int] = {k: id_ for k, id_ in former.items() if id_ in live}
+        self.keys.update({fold_key(name): id_ for id_, name in reversed(current)})  # the first in order wins
+
+    @staticmethod
+    def _former(history: Iterable[tuple[int | None, str, str]]) -> dict[str, int]:
+        """Former names' keys → the branch that answers to them now, walking the log in order."""
+        former: dict[str, int] = {}
+        holder: dict[str, int] = {}  # a name's key → the branch that had it at that point of the log
+        for entity_id, action, changes_json in history:
+            try:
+                changes = json.loads(changes_json or "{}")
+            except ValueError:
+                continue
+            old, new = (list(changes.get("name") or (None, None)) + [None, None])[:2]
+            if entity_id is None:
+                continue
+            if action == "create" and new:
+                holder[fold_key(new)] = entity_id
+            elif action == "update" and old and new:
+                holder.pop(fold_key(old), None)
+                holder[fold_key(new)] = entity_id
+                former[fold_key(old)] = entity_id
+            elif action == "merge" and (changes.get("merged_from") or [None])[0]:
+                key = fold_key(changes["merged_from"][0])
+                source = holder.pop(key, None)
+                former = {k: (entity_id if v == source else v) for k, v in former.items()}
+                former[key] = entity_id
+            elif action == "delete":
+                former = {k: v for k, v in former.items() if v != entity_id}
+                if old:
+                    holder.pop(fold_key(old), None)
+        return former
+
+    @classmethod
+    def load(cls, session: Session) -> BranchOrganisers:
+        current = session.execute(select(Branch.id, Branch.name).order_by(Branch.sort_order, Branch.id))
+        history = session.execute(select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.changes)
+                                  .where(ChangeLog.entity == "branch",
+                                         ChangeLog.action.in_(("create", "update", "merge", "delete")))
+                                  .order_by(ChangeLog.id))
+        return cls([(i, n) for i, n in current], [(i, a, c) for i, a, c in history])
+
+    def branch_of(self, organiser: str | None) -> int | None:
+        """The id of the branch `organiser` names, or None (another body, or nobody)."""
+        return self.keys.get(fold_key(organiser)) if organiser else None
+
+
+def branch_organisers(session: Session) -> BranchOrganisers:
+    """The organiser rule for `session`; a branch account's session reads it once (only the office renames,
+    merges or deletes branches, so it cannot change under that session)."""
+    found = session.info.get(_ORGANISERS)
+    if found is None:
+        found = BranchOrganisers.load(session)
+        if is_limited(session):
+            session.info[_ORGANISERS] = found
+    return found
+
+
+def organisers_of(session: Session, branch_ids: Iterable[int]) -> list[str]:
+    """The organiser texts, as stored on activities, that name one of `branch_ids`."""
+    ids = set(branch_ids)
+    rule = branch_organisers(session)
+    texts = session.scalars(select(Activity.organiser).distinct().where(Activity.organiser.is_not(None)))
+    return sorted(t for t in texts if t is not None and rule.branch_of(t) in ids)
+
+
+def scoped_activity_ids(session: Session, branch_ids: Iterable[int]) -> Select[Any]:
     """The ids of the activities a branch account sees (see the module docstring for the rule)."""
     ids = sorted(branch_ids)
     members = scoped_member_ids(ids)
     return select(Activity.id).where(or_(
-        Activity.organiser.in_(select(Branch.name).where(Branch.id.in_(ids))),
+        Activity.organiser.in_(organisers_of(session, ids)),
         Activity.id.in_(select(Enrolment.activity_id).where(Enrolment.member_id.in_(members))),
         Activity.id.in_(select(ActivitySession.activity_id)
                         .join(Attendance, Attendance.session_id == ActivitySession.id)
@@ -114,19 +202,20 @@ def scope(session: Session, stmt: S, *, branch: Any = None, member: Any = None, 
     ids = current_branches(session)
     if ids is None:
         return stmt
-    for condition in _conditions(ids, branch, member, activity):
+    for condition in _conditions(session, ids, branch, member, activity):
         stmt = stmt.where(condition)
     return stmt
 
 
-def _conditions(ids: frozenset[int], branch: Any, member: Any, activity: Any) -> list[ColumnElement[bool]]:
+def _conditions(session: Session, ids: frozenset[int], branch: Any, member: Any,
+                activity: Any) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     if branch is not None:
         out.append(branch.in_(sorted(ids)))
     if member is not None:
         out.append(member.in_(scoped_member_ids(ids)))
     if activity is not None:
-        out.append(activity.in_(scoped_activity_ids(ids)))
+        out.append(activity.in_(scoped_activity_ids(session, ids)))
     return out
 
 
@@ -196,7 +285,7 @@ def require_activity(session: Session, activity_id: int) -> None:
     An activity nobody has joined yet may be opened by id (one a branch account has just created).
     """
     ids = current_branches(session)
-    if ids is None or session.scalar(scoped_activity_ids(ids).where(Activity.id == activity_id)) is not None:
+    if ids is None or session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None:
         return
     if _others_take_part(session, ids, activity_id):
         raise PermissionDeniedError("当前账号只能查看本支部的活动：该活动属于其他党支部，没有本支部的党员参加。")

@@ -7,7 +7,8 @@ without any view having to remember it.
 It binds the account's branches too. A branch account (支部账号: 录入员 or 查阅 limited to some
 branches) sees and edits only its branches: the services pass their queries through `scope`
 (one place for the rule), and refuse a write outside them with `require_member`/`require_branch`.
-An office account (no branch) sees everything.
+What holds for the whole bureau (`OFFICE_TABLES`: activity types, targets, spending, surveys …) a branch
+account's session refuses at flush, whichever service tries. An office account (no branch) sees everything.
 
 Which activities a branch account sees: those organised by one of its branches, and those with one
 of its branches' members enrolled or on an attendance sheet (a bureau class its members attend).
@@ -30,8 +31,8 @@ import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, CompoundSelect, Select, event, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from models import Activity, ActivitySession, Attendance, Branch, ChangeLog, Enrolment, Member
 from services.bulk import chunked
@@ -75,6 +76,9 @@ def bind(session: Session, role: str | None, actor: str,
     session.info[_ACTOR] = actor
     ids = frozenset(branch_ids or ())
     session.info[_BRANCHES] = ids or None
+    if ids and not event.contains(session, "before_flush", _refuse_office_rows):
+        event.listen(session, "before_flush", _refuse_office_rows)
+        event.listen(session, "do_orm_execute", _refuse_office_statements)
     return session
 
 
@@ -303,6 +307,41 @@ def require_activity_editable(session: Session, activity_id: int, what: str = "�
 
 
 SNAPSHOT_REASON = "数据库的副本含全局所有党员的个人信息"
+
+# What holds for the whole bureau, and so only the office writes (the tables' names → what a clerk calls
+# them). A branch account's session refuses any change to them at flush, whichever service tries.
+OFFICE_TABLES = {
+    "branch": "党支部", "branch_assessment": "支部考核", "activity_type": "活动类别",
+    "target_rule": "年度学时目标", "target_excluded_type": "不计入学时目标的活动类别",
+    "plan_period": "教育培训规划", "plan_target": "规划的学时目标", "spending": "党费和经费开支",
+    "study_plan": "年度学习计划", "study_item": "学习计划的书目和专题", "submitted_report": "上报数",
+    "survey": "问卷调查", "survey_question": "问卷调查", "survey_response": "问卷调查", "survey_answer": "问卷调查",
+    "setting": "全局设置",
+}
+# Settings any account may write: the certificates' key, made on first use (services/training/certificates.py).
+SETTINGS_ANY_ACCOUNT = frozenset({"certificate.secret"})
+
+
+def _office_table(obj: Any) -> str | None:
+    table = getattr(obj, "__tablename__", None)
+    if table == "setting" and getattr(obj, "key", None) in SETTINGS_ANY_ACCOUNT:
+        return None
+    return OFFICE_TABLES.get(table) if table else None
+
+
+def _refuse_office_rows(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        label = _office_table(obj)
+        if label is not None and (obj not in session.dirty or session.is_modified(obj, include_collections=False)):
+            require_office(session, f"修改{label}", "这是全局的设置或记录")
+
+
+def _refuse_office_statements(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        label = OFFICE_TABLES.get(getattr(table, "name", ""))
+        if label is not None:
+            require_office(state.session, f"修改{label}", "这是全局的设置或记录")
 
 
 def require_office(session_or_branches: Session | Iterable[int] | None, what: str, why: str = "") -> None:

@@ -31,10 +31,20 @@ import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, event, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, event, inspect, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from models import Activity, ActivitySession, Attendance, Branch, ChangeLog, Enrolment, Member
+from models import (
+    Account,
+    AccountBranch,
+    Activity,
+    ActivitySession,
+    Attendance,
+    Branch,
+    ChangeLog,
+    Enrolment,
+    Member,
+)
 from services.bulk import chunked
 from services.errors import PermissionDeniedError
 from services.normalize import fold_key
@@ -296,14 +306,32 @@ def require_activity(session: Session, activity_id: int) -> None:
 
 
 def require_activity_editable(session: Session, activity_id: int, what: str = "修改") -> None:
-    """Refuse a branch account a change to an activity other branches' members take part in.
+    """Refuse a branch account a change to an activity that is not its branches' own.
 
-    Its dates, sessions and hours are theirs too: the office changes such an activity.
+    Other branches' members take part: its dates, sessions and hours are theirs too, the office changes it.
+    It does not see it (organised by another branch, or by the office with nobody of its own on it) and no
+    account of its branches created it: it is someone else's plan.
     """
     ids = current_branches(session)
-    if ids is not None and _others_take_part(session, ids, activity_id):
+    if ids is None or session.get(Activity, activity_id) is None:  # not found: the caller says so
+        return
+    if _others_take_part(session, ids, activity_id):
         raise PermissionDeniedError(f"支部账号不能{what}该活动：有其他党支部的党员参加，请由党委办公室的账号操作；"
                                     "数据库未作改动。")
+    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None:
+        return
+    if not _created_by_branch(session, ids, activity_id):
+        raise PermissionDeniedError(f"支部账号不能{what}该活动：它不是本支部的活动（主办单位不是本支部，也没有本支部的党员"
+                                    "参加），请由党委办公室的账号操作；数据库未作改动。")
+
+
+def _created_by_branch(session: Session, ids: frozenset[int], activity_id: int) -> bool:
+    """Whether an account of `ids` created the activity (the change log's entry; this transaction's own too)."""
+    accounts = (select(Account.username).join(AccountBranch, AccountBranch.account_id == Account.id)
+                .where(AccountBranch.branch_id.in_(sorted(ids))))
+    entry = select(ChangeLog.id).where(ChangeLog.entity == "activity", ChangeLog.entity_id == activity_id,
+                                       ChangeLog.action == "create", ChangeLog.actor.in_(accounts))
+    return session.scalar(entry.limit(1)) is not None
 
 
 SNAPSHOT_REASON = "数据库的副本含全局所有党员的个人信息"
@@ -334,6 +362,23 @@ def _refuse_office_rows(session: Session, _context: Any, _instances: Any) -> Non
         label = _office_table(obj)
         if label is not None and (obj not in session.dirty or session.is_modified(obj, include_collections=False)):
             require_office(session, f"修改{label}", "这是全局的设置或记录")
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Activity) and (obj in session.new or inspect(obj).attrs.organiser.history.has_changes()):
+            require_organiser(session, obj.organiser)
+
+
+def require_organiser(session: Session, organiser: str | None) -> None:
+    """Refuse a branch account an activity organised by another branch (it would be that branch's activity).
+
+    Its own branches, a body that is no branch (局党委, 市委组织部) or none: allowed.
+    """
+    ids = current_branches(session)
+    if ids is None:
+        return
+    other = branch_organisers(session).branch_of(organiser)
+    if other is not None and other not in ids:
+        raise PermissionDeniedError(f"支部账号不能以其他党支部的名义新建或修改活动：主办单位“{organiser}”是其他党支部，"
+                                    "请填写本支部或上级组织；数据库未作改动。")
 
 
 def _refuse_office_statements(state: ORMExecuteState) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from models import Activity
 from services import access
 from services.access import ADMIN, EDITOR
+from services.errors import PermissionDeniedError
 from services.roll import branches as branch_service
 from services.safety import accounts
 from services.safety.storage import Database
@@ -83,3 +85,53 @@ def test_a_deleted_branchs_names_name_nobody() -> None:
     rule = access.BranchOrganisers([(8, "丙支部")], history)
     assert rule.branch_of("甲支部") is None and rule.branch_of("乙支部") is None
     assert rule.branch_of(" 丙支部") == 8
+
+
+def _two_branches(db: Database) -> tuple[Workspace, Workspace]:
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "boss", ADMIN, PASSWORD, "测试")
+        branch_service.create_branch(s, "第一党支部（机关）", "boss")
+        branch_service.create_branch(s, "第二党支部", "boss")
+        accounts.create_account(s, "one", EDITOR, PASSWORD, "boss", branches=["第一党支部（机关）"])
+    one, office = Workspace.over(db), Workspace.over(db)
+    one.login("one", PASSWORD)
+    office.login("boss", PASSWORD)
+    return one, office
+
+
+def _raw(organiser: str) -> dict[str, object]:
+    return {"title": f"{organiser}的活动", "type": "专题党课", "start_date": "2026-12-20", "hours": 2,
+            "organiser": organiser}
+
+
+def test_a_branch_account_does_not_write_in_another_branchs_name(db: Database) -> None:
+    one, _ = _two_branches(db)
+    for other in ("第二党支部", "第二党支部 ", "第二　党支部"):
+        with pytest.raises(PermissionDeniedError, match="其他党支部"), one.write("activities-create") as uow:
+            activities.create_activity(uow.session, _raw(other), uow.actor)
+    with one.write("activities-create") as uow:
+        own = activities.create_activity(uow.session, _raw("第一党支部(机关)"), uow.actor).id
+        city = activities.create_activity(uow.session, _raw("市委组织部"), uow.actor).id
+    with pytest.raises(PermissionDeniedError, match="其他党支部"), one.write("activities-update") as uow:
+        activities.update_activity(uow.session, own, {"organiser": "第二党支部"}, uow.actor)
+    with db.session_factory() as s:
+        assert {a.organiser for a in s.scalars(select(Activity))} == {"第一党支部(机关)", "市委组织部"}
+    with one.write("activities-update") as uow:  # its own, and the one it made for a class of the city
+        activities.update_activity(uow.session, own, {"place": "会议室"}, uow.actor)
+        activities.set_status(uow.session, city, "已取消", uow.actor)
+
+
+def test_a_branch_account_leaves_other_plans_alone(db: Database) -> None:
+    one, office = _two_branches(db)
+    with office.write("activities-create") as uow:
+        theirs = activities.create_activity(uow.session, _raw("第二党支部"), uow.actor).id
+        bureau = activities.create_activity(uow.session, _raw("局党委"), uow.actor).id
+    for activity_id in (theirs, bureau):
+        with pytest.raises(PermissionDeniedError, match="不是本支部的活动"), one.write("activities-status") as uow:
+            activities.set_status(uow.session, activity_id, "已取消", uow.actor)
+        with pytest.raises(PermissionDeniedError, match="不是本支部的活动"), one.write("activities-delete") as uow:
+            activities.delete_activity(uow.session, activity_id, uow.actor)
+        with pytest.raises(PermissionDeniedError, match="不是本支部的活动"), one.write("activities-update") as uow:
+            activities.update_activity(uow.session, activity_id, {"place": "别处"}, uow.actor)
+    with db.session_factory() as s:
+        assert [(a.status, a.place) for a in s.scalars(select(Activity))] == [("计划", None), ("计划", None)]

@@ -269,6 +269,15 @@ def require_branch(session: Session, branch_id: int | None, what: str = "修改"
         raise _outside(what)
 
 
+def sees_members(session: Session, member_ids: Iterable[int]) -> bool:
+    """Whether the account sees every one of `member_ids` (an office account: always)."""
+    try:
+        require_members(session, member_ids, "查看")
+    except PermissionDeniedError:
+        return False
+    return True
+
+
 def require_members(session: Session, member_ids: Iterable[int], what: str = "修改") -> None:
     """Refuse a write that touches a member outside the account's branches (nothing is written)."""
     ids = current_branches(session)

@@ -227,3 +227,20 @@ def test_records_handed_in_are_kept_to_the_branch(demo_db: Database, tmp_path: P
         mine = len(member_service.list_members(s))
         assert roll_export.export_members(s, tmp_path / "x.xlsx", records=everyone).count == mine
         assert print_roll(s, tmp_path / "x.pdf", records=everyone, actor="sec").members == mine
+
+
+def test_verifying_another_branchs_certificate_does_not_name_its_holder(demo_db: Database) -> None:
+    branch = _branch(demo_db)
+    ws = _login(demo_db, "sec", VIEWER, [branch.name])
+    with _office(demo_db).read() as s:
+        every = certificates.list_certificates(s)
+        theirs = next(c for c in every if c.branch != branch.name)
+        own = next(c for c in every if c.branch == branch.name)
+        assert theirs.name in certificates.verify_certificate(s, theirs.number).message
+    with ws.read() as s:
+        result = certificates.verify_certificate(s, theirs.number)
+        assert result.genuine and result.certificate is None
+        assert theirs.name not in result.message and theirs.activity_title not in result.message
+        assert "其他党支部" in result.message
+        mine = certificates.verify_certificate(s, own.number)
+        assert mine.genuine and own.name in mine.message

@@ -314,6 +314,24 @@ def require_activity(session: Session, activity_id: int) -> None:
         raise PermissionDeniedError("当前账号只能查看本支部的活动：该活动属于其他党支部，没有本支部的党员参加。")
 
 
+def require_activity_joinable(session: Session, activity_id: int) -> None:
+    """Refuse a branch account to put its members on another branch's activity it is not yet part of.
+
+    That branch's plan is that branch's to fill (and once others take part, it could no longer change it).
+    A bureau or higher body's activity (局党委, 市委组织部) its members may join: that is how they attend.
+    """
+    ids = current_branches(session)
+    activity = session.get(Activity, activity_id) if ids is not None else None
+    if ids is None or activity is None:
+        return
+    owner = branch_organisers(session).branch_of(activity.organiser)
+    if owner is None or owner in ids:
+        return
+    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is None:
+        raise PermissionDeniedError(f"该活动由其他党支部（{activity.organiser}）主办，支部账号不能为它报名或记录考勤；"
+                                    "请由主办支部或党委办公室的账号操作；数据库未作改动。")
+
+
 def require_activity_editable(session: Session, activity_id: int, what: str = "修改") -> None:
     """Refuse a branch account a change to an activity that is not its branches' own.
 

@@ -7,30 +7,53 @@ without any view having to remember it.
 It binds the account's branches too. A branch account (支部账号: 录入员 or 查阅 limited to some
 branches) sees and edits only its branches: the services pass their queries through `scope`
 (one place for the rule), and refuse a write outside them with `require_member`/`require_branch`.
-An office account (no branch) sees everything.
+What holds for the whole bureau (`OFFICE_TABLES`: activity types, targets, spending, surveys …) a branch
+account's session refuses at flush, whichever service tries. An office account (no branch) sees everything.
 
-Which activities a branch account sees: those organised by one of its branches (the organiser
-written exactly as the branch's name on the roll), and those with one of its branches' members
-enrolled or on an attendance sheet (a bureau class its members attend). Inside such an activity it
-sees, takes and counts only its own members' enrolment and attendance.
+Which activities a branch account sees: those organised by one of its branches, and those with one
+of its branches' members enrolled or on an attendance sheet (a bureau class its members attend).
+Inside such an activity it sees, takes and counts only its own members' enrolment and attendance.
+
+An organiser (主办单位) is free text, stored as the clerk typed it; it names a branch when its
+`fold_key` is the key of a name the branch answers to (`BranchOrganisers`): its present name, or a
+name it had before a rename, or the name of a branch merged into it (both read from the change log).
+So `第一党支部（机关）`, `第一党支部(机关)`, `第一党支部（机关） ` and `ＤＹ支部`/`DY支部` are one organiser,
+and an activity organised before a rename stays the renamed branch's. A present name wins over a
+former one (a new branch may take an old name). A text that only contains a branch's name
+(`局党委、第一党支部联合举办`) names no branch: such an activity is seen through its participants.
+There is no activity-to-branch column: the organiser is what the clerk fills in, and the participants
+say the rest.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, CompoundSelect, Select, event, inspect, or_, select
+from sqlalchemy.orm import ORMExecuteState, Session
 
-from models import Activity, ActivitySession, Attendance, Branch, Enrolment, Member
+from models import (
+    Account,
+    AccountBranch,
+    Activity,
+    ActivitySession,
+    Attendance,
+    Branch,
+    ChangeLog,
+    Enrolment,
+    Member,
+)
 from services.bulk import chunked
 from services.errors import PermissionDeniedError
+from services.normalize import fold_key
 from services.roles import ADMIN, EDITOR, ROLE_RANK, ROLES, VIEWER  # noqa: F401  (the roles' home: services/roles.py)
 
 _ROLE = "dangxun.role"
 _ACTOR = "dangxun.actor"
 _BRANCHES = "dangxun.branches"
+_ORGANISERS = "dangxun.branch_organisers"
 
 R = TypeVar("R")
 S = TypeVar("S", bound=Select)  # type: ignore[type-arg]
@@ -63,6 +86,9 @@ def bind(session: Session, role: str | None, actor: str,
     session.info[_ACTOR] = actor
     ids = frozenset(branch_ids or ())
     session.info[_BRANCHES] = ids or None
+    if ids and not event.contains(session, "before_flush", _refuse_office_rows):
+        event.listen(session, "before_flush", _refuse_office_rows)
+        event.listen(session, "do_orm_execute", _refuse_office_statements)
     return session
 
 
@@ -92,12 +118,88 @@ def scoped_member_ids(branch_ids: Iterable[int]) -> Select[Any]:
     return select(Member.id).where(Member.branch_id.in_(sorted(branch_ids)))
 
 
-def scoped_activity_ids(branch_ids: Iterable[int]) -> Select[Any]:
+class BranchOrganisers:
+    """Which branch an organiser (主办单位) names: the one rule (see the module docstring).
+
+    Built from the branch table and the change log's branch entries (a few hundred rows at most).
+    """
+
+    def __init__(self, current: Iterable[tuple[int, str]], history: Iterable[tuple[int | None, str, str]] = ()) -> None:
+        current = list(current)
+        live = {id_ for id_, _ in current}
+        former = self._former(history)
+        self.keys: dict[str, int] = {k: id_ for k, id_ in former.items() if id_ in live}
+        self.keys.update({fold_key(name): id_ for id_, name in reversed(current)})  # the first in order wins
+
+    @staticmethod
+    def _former(history: Iterable[tuple[int | None, str, str]]) -> dict[str, int]:
+        """Former names' keys → the branch that answers to them now, walking the log in order."""
+        former: dict[str, int] = {}
+        holder: dict[str, int] = {}  # a name's key → the branch that had it at that point of the log
+        for entity_id, action, changes_json in history:
+            try:
+                changes = json.loads(changes_json or "{}")
+            except ValueError:
+                continue
+            old, new = (list(changes.get("name") or (None, None)) + [None, None])[:2]
+            if entity_id is None:
+                continue
+            if action == "create" and new:
+                holder[fold_key(new)] = entity_id
+            elif action == "update" and old and new:
+                holder.pop(fold_key(old), None)
+                holder[fold_key(new)] = entity_id
+                former[fold_key(old)] = entity_id
+            elif action == "merge" and (changes.get("merged_from") or [None])[0]:
+                key = fold_key(changes["merged_from"][0])
+                source = holder.pop(key, None)
+                former = {k: (entity_id if v == source else v) for k, v in former.items()}
+                former[key] = entity_id
+            elif action == "delete":
+                former = {k: v for k, v in former.items() if v != entity_id}
+                if old:
+                    holder.pop(fold_key(old), None)
+        return former
+
+    @classmethod
+    def load(cls, session: Session) -> BranchOrganisers:
+        current = session.execute(select(Branch.id, Branch.name).order_by(Branch.sort_order, Branch.id))
+        history = session.execute(select(ChangeLog.entity_id, ChangeLog.action, ChangeLog.changes)
+                                  .where(ChangeLog.entity == "branch",
+                                         ChangeLog.action.in_(("create", "update", "merge", "delete")))
+                                  .order_by(ChangeLog.id))
+        return cls([(i, n) for i, n in current], [(i, a, c) for i, a, c in history])
+
+    def branch_of(self, organiser: str | None) -> int | None:
+        """The id of the branch `organiser` names, or None (another body, or nobody)."""
+        return self.keys.get(fold_key(organiser)) if organiser else None
+
+
+def branch_organisers(session: Session) -> BranchOrganisers:
+    """The organiser rule for `session`; a branch account's session reads it once (only the office renames,
+    merges or deletes branches, so it cannot change under that session)."""
+    found = session.info.get(_ORGANISERS)
+    if found is None:
+        found = BranchOrganisers.load(session)
+        if is_limited(session):
+            session.info[_ORGANISERS] = found
+    return found
+
+
+def organisers_of(session: Session, branch_ids: Iterable[int]) -> list[str]:
+    """The organiser texts, as stored on activities, that name one of `branch_ids`."""
+    ids = set(branch_ids)
+    rule = branch_organisers(session)
+    texts = session.scalars(select(Activity.organiser).distinct().where(Activity.organiser.is_not(None)))
+    return sorted(t for t in texts if t is not None and rule.branch_of(t) in ids)
+
+
+def scoped_activity_ids(session: Session, branch_ids: Iterable[int]) -> Select[Any]:
     """The ids of the activities a branch account sees (see the module docstring for the rule)."""
     ids = sorted(branch_ids)
     members = scoped_member_ids(ids)
     return select(Activity.id).where(or_(
-        Activity.organiser.in_(select(Branch.name).where(Branch.id.in_(ids))),
+        Activity.organiser.in_(organisers_of(session, ids)),
         Activity.id.in_(select(Enrolment.activity_id).where(Enrolment.member_id.in_(members))),
         Activity.id.in_(select(ActivitySession.activity_id)
                         .join(Attendance, Attendance.session_id == ActivitySession.id)
@@ -114,19 +216,20 @@ def scope(session: Session, stmt: S, *, branch: Any = None, member: Any = None, 
     ids = current_branches(session)
     if ids is None:
         return stmt
-    for condition in _conditions(ids, branch, member, activity):
+    for condition in _conditions(session, ids, branch, member, activity):
         stmt = stmt.where(condition)
     return stmt
 
 
-def _conditions(ids: frozenset[int], branch: Any, member: Any, activity: Any) -> list[ColumnElement[bool]]:
+def _conditions(session: Session, ids: frozenset[int], branch: Any, member: Any,
+                activity: Any) -> list[ColumnElement[bool]]:
     out: list[ColumnElement[bool]] = []
     if branch is not None:
         out.append(branch.in_(sorted(ids)))
     if member is not None:
         out.append(member.in_(scoped_member_ids(ids)))
     if activity is not None:
-        out.append(activity.in_(scoped_activity_ids(ids)))
+        out.append(activity.in_(scoped_activity_ids(session, ids)))
     return out
 
 
@@ -166,6 +269,15 @@ def require_branch(session: Session, branch_id: int | None, what: str = "修改"
         raise _outside(what)
 
 
+def sees_members(session: Session, member_ids: Iterable[int]) -> bool:
+    """Whether the account sees every one of `member_ids` (an office account: always)."""
+    try:
+        require_members(session, member_ids, "查看")
+    except PermissionDeniedError:
+        return False
+    return True
+
+
 def require_members(session: Session, member_ids: Iterable[int], what: str = "修改") -> None:
     """Refuse a write that touches a member outside the account's branches (nothing is written)."""
     ids = current_branches(session)
@@ -196,24 +308,112 @@ def require_activity(session: Session, activity_id: int) -> None:
     An activity nobody has joined yet may be opened by id (one a branch account has just created).
     """
     ids = current_branches(session)
-    if ids is None or session.scalar(scoped_activity_ids(ids).where(Activity.id == activity_id)) is not None:
+    if ids is None or session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None:
         return
     if _others_take_part(session, ids, activity_id):
         raise PermissionDeniedError("当前账号只能查看本支部的活动：该活动属于其他党支部，没有本支部的党员参加。")
 
 
-def require_activity_editable(session: Session, activity_id: int, what: str = "修改") -> None:
-    """Refuse a branch account a change to an activity other branches' members take part in.
+def require_activity_joinable(session: Session, activity_id: int) -> None:
+    """Refuse a branch account to put its members on another branch's activity it is not yet part of.
 
-    Its dates, sessions and hours are theirs too: the office changes such an activity.
+    That branch's plan is that branch's to fill (and once others take part, it could no longer change it).
+    A bureau or higher body's activity (局党委, 市委组织部) its members may join: that is how they attend.
     """
     ids = current_branches(session)
-    if ids is not None and _others_take_part(session, ids, activity_id):
+    activity = session.get(Activity, activity_id) if ids is not None else None
+    if ids is None or activity is None:
+        return
+    owner = branch_organisers(session).branch_of(activity.organiser)
+    if owner is None or owner in ids:
+        return
+    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is None:
+        raise PermissionDeniedError(f"该活动由其他党支部（{activity.organiser}）主办，支部账号不能为它报名或记录考勤；"
+                                    "请由主办支部或党委办公室的账号操作；数据库未作改动。")
+
+
+def require_activity_editable(session: Session, activity_id: int, what: str = "修改") -> None:
+    """Refuse a branch account a change to an activity that is not its branches' own.
+
+    Other branches' members take part: its dates, sessions and hours are theirs too, the office changes it.
+    It does not see it (organised by another branch, or by the office with nobody of its own on it) and no
+    account of its branches created it: it is someone else's plan.
+    """
+    ids = current_branches(session)
+    if ids is None or session.get(Activity, activity_id) is None:  # not found: the caller says so
+        return
+    if _others_take_part(session, ids, activity_id):
         raise PermissionDeniedError(f"支部账号不能{what}该活动：有其他党支部的党员参加，请由党委办公室的账号操作；"
                                     "数据库未作改动。")
+    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None:
+        return
+    if not _created_by_branch(session, ids, activity_id):
+        raise PermissionDeniedError(f"支部账号不能{what}该活动：它不是本支部的活动（主办单位不是本支部，也没有本支部的党员"
+                                    "参加），请由党委办公室的账号操作；数据库未作改动。")
+
+
+def _created_by_branch(session: Session, ids: frozenset[int], activity_id: int) -> bool:
+    """Whether an account of `ids` created the activity (the change log's entry; this transaction's own too)."""
+    accounts = (select(Account.username).join(AccountBranch, AccountBranch.account_id == Account.id)
+                .where(AccountBranch.branch_id.in_(sorted(ids))))
+    entry = select(ChangeLog.id).where(ChangeLog.entity == "activity", ChangeLog.entity_id == activity_id,
+                                       ChangeLog.action == "create", ChangeLog.actor.in_(accounts))
+    return session.scalar(entry.limit(1)) is not None
 
 
 SNAPSHOT_REASON = "数据库的副本含全局所有党员的个人信息"
+
+# What holds for the whole bureau, and so only the office writes (the tables' names → what a clerk calls
+# them). A branch account's session refuses any change to them at flush, whichever service tries.
+OFFICE_TABLES = {
+    "branch": "党支部", "branch_assessment": "支部考核", "activity_type": "活动类别",
+    "target_rule": "年度学时目标", "target_excluded_type": "不计入学时目标的活动类别",
+    "plan_period": "教育培训规划", "plan_target": "规划的学时目标", "spending": "党费和经费开支",
+    "study_plan": "年度学习计划", "study_item": "学习计划的书目和专题", "submitted_report": "上报数",
+    "survey": "问卷调查", "survey_question": "问卷调查", "survey_response": "问卷调查", "survey_answer": "问卷调查",
+    "setting": "全局设置",
+}
+# Settings any account may write: the certificates' key, made on first use (services/training/certificates.py).
+SETTINGS_ANY_ACCOUNT = frozenset({"certificate.secret"})
+
+
+def _office_table(obj: Any) -> str | None:
+    table = getattr(obj, "__tablename__", None)
+    if table == "setting" and getattr(obj, "key", None) in SETTINGS_ANY_ACCOUNT:
+        return None
+    return OFFICE_TABLES.get(table) if table else None
+
+
+def _refuse_office_rows(session: Session, _context: Any, _instances: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        label = _office_table(obj)
+        if label is not None and (obj not in session.dirty or session.is_modified(obj, include_collections=False)):
+            require_office(session, f"修改{label}", "这是全局的设置或记录")
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Activity) and (obj in session.new or inspect(obj).attrs.organiser.history.has_changes()):
+            require_organiser(session, obj.organiser)
+
+
+def require_organiser(session: Session, organiser: str | None) -> None:
+    """Refuse a branch account an activity organised by another branch (it would be that branch's activity).
+
+    Its own branches, a body that is no branch (局党委, 市委组织部) or none: allowed.
+    """
+    ids = current_branches(session)
+    if ids is None:
+        return
+    other = branch_organisers(session).branch_of(organiser)
+    if other is not None and other not in ids:
+        raise PermissionDeniedError(f"支部账号不能以其他党支部的名义新建或修改活动：主办单位“{organiser}”是其他党支部，"
+                                    "请填写本支部或上级组织；数据库未作改动。")
+
+
+def _refuse_office_statements(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        label = OFFICE_TABLES.get(getattr(table, "name", ""))
+        if label is not None:
+            require_office(state.session, f"修改{label}", "这是全局的设置或记录")
 
 
 def require_office(session_or_branches: Session | Iterable[int] | None, what: str, why: str = "") -> None:

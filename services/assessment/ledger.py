@@ -34,7 +34,7 @@ from services.assessment.targets import load_year_targets, roll_span
 from services.bulk import IN_LIST_SIZE, chunked
 from services.errors import NotFoundError
 from services.files.safe_write import build_pdf, save_workbook
-from services.normalize import fold_key, format_partial, mask_id_number
+from services.normalize import format_partial, mask_id_number
 from services.pdf.pdf_layout import cn_date, numbered_canvas
 from services.plan import rule_lists
 
@@ -194,7 +194,7 @@ def shortfalls(session: Session, year: int, today: dt.date | None = None) -> lis
     """
     today = today or dt.date.today()
     ledger = year_ledger(session, year)
-    branch_keys = {fold_key(name) for name in session.scalars(select(Branch.name))}
+    organisers = access.branch_organisers(session)
     acts = session.execute(
         select(Activity.id, Activity.title, ActivityType.name, Activity.start_date, Activity.organiser,
                Activity.place, Activity.hours)
@@ -208,9 +208,8 @@ def shortfalls(session: Session, year: int, today: dt.date | None = None) -> lis
         if row.verdict != NOT_MET:
             continue
         if row.branch_id not in out:
-            # An organiser is a branch when it names one, in any spelling (第十二党支部(临时) is 第十二党支部（临时）).
-            own = fold_key(row.branch)
-            mine = [u for u in upcoming if fold_key(u.organiser) not in branch_keys or fold_key(u.organiser) == own]
+            # An organiser names a branch by services/access.py's rule (any spelling, a former name).
+            mine = [u for u in upcoming if organisers.branch_of(u.organiser) in (None, row.branch_id)]
             out[row.branch_id] = BranchShortfall(row.branch_id, row.branch, [], mine)
         out[row.branch_id].rows.append(row)
     return list(out.values())

@@ -30,6 +30,7 @@ from models import (
     Setting,
     Spending,
 )
+from services import access
 from services.bulk import chunked
 from services.errors import ConflictError
 from services.safety import changelog
@@ -106,6 +107,7 @@ def mark_demo(session: Session, kind: str, ids: Iterable[int]) -> None:
 
 def remove_demo(session: Session, actor: str = "系统") -> DemoRemoval:
     """Delete exactly the demo's records and what hangs on them; refused when there is no demo data."""
+    access.require_office(session, "删除示例数据", "示例数据遍及各党支部")
     records = demo_records(session)
     # Any number of records: each list in runs (services/bulk.py).
     members = [i for run in chunked(sorted(records["member"]))

@@ -108,6 +108,7 @@ def _session(session: Session, session_id: int) -> ActivitySession:
     s = session.get(ActivitySession, session_id)
     if s is None:
         raise NotFoundError(f"编号为{session_id}的课次不存在")
+    access.require_activity_joinable(session, s.activity_id)
     return s
 
 

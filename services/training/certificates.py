@@ -266,7 +266,20 @@ def reissue_certificate(session: Session, number: str, actor: str, reason: str =
 
 
 def verify_certificate(session: Session, text: str) -> Verification:
-    """Check a number typed in, or the text of a scanned QR code, against the records, offline."""
+    """Check a number typed in, or the text of a scanned QR code, against the records, offline.
+
+    A branch account checking another branch's member's certificate learns whether it holds, not whose it is.
+    """
+    found = _verify(session, text)
+    cert = found.certificate
+    if cert is None or access.sees_members(session, [cert.member_id]):
+        return found
+    message = (f"证书{cert.number}真实有效（持证人属于其他党支部，其姓名和培训班不向支部账号显示）"
+               if found.genuine else found.message.replace(cert.name, "持证人"))
+    return Verification(found.genuine, message)
+
+
+def _verify(session: Session, text: str) -> Verification:
     raw = clean_text(text).replace(" ", "")
     given_check = None
     if raw.upper().startswith(QR_PREFIX + "|"):

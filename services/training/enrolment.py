@@ -130,6 +130,7 @@ def _activity(session: Session, activity_id: int) -> Activity:
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    access.require_activity_joinable(session, activity_id)
     return a
 
 

@@ -48,16 +48,6 @@ TEXT_SHOWN = 30  # free-text answers listed in the window (the report lists them
 ACTIVITY_COLUMN = 5  # 评估活动 in SurveyTableModel.COLUMNS
 
 
-def workspace_over(session_factory: Any, actor: str) -> Any:
-    """A workspace over the window's session factory, while the window hands tabs a factory (not a workspace)."""
-    from services.safety.storage import Database
-    from services.workspace import Workspace
-
-    engine = session_factory.kw["bind"]
-    path = Path(engine.url.database) if engine.url.database else None
-    return Workspace.over(Database(str(engine.url), path, engine, session_factory), actor)
-
-
 class SurveyTab(QWidget):
     counts_changed = Signal(str)
     actions_changed = Signal()

@@ -227,3 +227,40 @@ def test_records_handed_in_are_kept_to_the_branch(demo_db: Database, tmp_path: P
         mine = len(member_service.list_members(s))
         assert roll_export.export_members(s, tmp_path / "x.xlsx", records=everyone).count == mine
         assert print_roll(s, tmp_path / "x.pdf", records=everyone, actor="sec").members == mine
+
+
+def test_verifying_another_branchs_certificate_does_not_name_its_holder(demo_db: Database) -> None:
+    branch = _branch(demo_db)
+    ws = _login(demo_db, "sec", VIEWER, [branch.name])
+    with _office(demo_db).read() as s:
+        every = certificates.list_certificates(s)
+        theirs = next(c for c in every if c.branch != branch.name)
+        own = next(c for c in every if c.branch == branch.name)
+        assert theirs.name in certificates.verify_certificate(s, theirs.number).message
+    with ws.read() as s:
+        result = certificates.verify_certificate(s, theirs.number)
+        assert result.genuine and result.certificate is None
+        assert theirs.name not in result.message and theirs.activity_title not in result.message
+        assert "其他党支部" in result.message
+        mine = certificates.verify_certificate(s, own.number)
+        assert mine.genuine and own.name in mine.message
+
+
+def test_a_branch_account_does_not_fill_another_branchs_activity(demo_db: Database) -> None:
+    branch, other = _branch(demo_db), _branch(demo_db, 5)
+    ws = _login(demo_db, "sec", EDITOR, [branch.name])
+    raw = {"type": "专题党课", "start_date": "2026-12-20", "hours": 2}
+    with _office(demo_db).write("activities-create") as uow:
+        theirs = activities.create_activity(uow.session, raw | {"title": "他支部党课", "organiser": other.name}, uow.actor)
+        bureau = activities.create_activity(uow.session, raw | {"title": "局党课", "organiser": "局党委"}, uow.actor)
+    with demo_db.session_factory() as s:
+        own = s.scalar(select(Member.id).where(Member.branch_id == branch.id, Member.status == "在册"))
+        assert own is not None
+    with pytest.raises(PermissionDeniedError, match="其他党支部"), ws.write("enrol") as uow:
+        enrolment.enrol(uow.session, theirs.id, [own], uow.actor)
+    with pytest.raises(PermissionDeniedError, match="其他党支部"), ws.write("attendance-set") as uow:
+        attendance.set_attendance(uow.session, theirs.sessions[0].id, own, "出席", None, uow.actor)
+    with ws.write("enrol") as uow:  # a bureau class: its members join it
+        assert enrolment.enrol(uow.session, bureau.id, [own], uow.actor).added == [own]
+    with demo_db.session_factory() as s:
+        assert s.scalar(select(Enrolment.id).where(Enrolment.activity_id == theirs.id)) is None

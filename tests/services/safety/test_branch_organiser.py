@@ -1,0 +1,137 @@
+"""Which branch an activity's organiser (主办单位) names: one rule, through fold_key and the branches' former names."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from models import Activity
+from services import access
+from services.access import ADMIN, EDITOR
+from services.errors import PermissionDeniedError
+from services.roll import branches as branch_service
+from services.safety import accounts
+from services.safety.storage import Database
+from services.training import activities
+from services.workspace import Workspace
+
+PASSWORD = "branch-secret-1"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 10)
+
+
+def _activity(session: object, title: str, organiser: str) -> int:
+    # Stored as given (older data, another program's import): the rule must not depend on how it was typed.
+    a = Activity(title=title, type_id=1, organiser=organiser, start_date=dt.date(2025, 3, 1), hours=2)
+    session.add(a)  # type: ignore[attr-defined]
+    session.flush()  # type: ignore[attr-defined]
+    return a.id
+
+
+def _titles(db: Database, username: str) -> set[str]:
+    ws = Workspace.over(db)
+    ws.login(username, PASSWORD)
+    with ws.read() as s:
+        return {a.title for a in activities.list_activities(s)}
+
+
+def test_an_organiser_names_its_branch_in_any_spelling_and_by_a_former_name(db: Database) -> None:
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "boss", ADMIN, PASSWORD, "测试")
+        first = branch_service.create_branch(s, "第一党支部（机关）", "boss")
+        second = branch_service.create_branch(s, "第２党支部", "boss")
+        gone = branch_service.create_branch(s, "后勤党支部", "boss")
+        _activity(s, "exact", "第一党支部（机关）")
+        _activity(s, "spaces", "第一党支部（机关） ")
+        _activity(s, "half-width", "第一党支部(机关)")
+        _activity(s, "digits", "第2党支部")
+        _activity(s, "old name", "老一支部")
+        _activity(s, "merged", "后勤党支部")
+        _activity(s, "bureau", "局党委")
+        _activity(s, "joint", "局党委、第一党支部（机关）联合举办")
+        branch_service.rename_branch(s, first.id, "老一支部", "boss")
+        branch_service.rename_branch(s, first.id, "第一党支部（机关）", "boss")  # back again, 老一支部 is former
+        branch_service.merge_branches(s, gone.id, first.id, "boss")
+        accounts.create_account(s, "one", EDITOR, PASSWORD, "boss", branches=["第一党支部（机关）"])
+        accounts.create_account(s, "two", EDITOR, PASSWORD, "boss", branches=[second.name])
+    assert _titles(db, "one") == {"exact", "spaces", "half-width", "old name", "merged"}
+    assert _titles(db, "two") == {"digits"}
+
+
+def test_a_present_name_wins_over_a_former_one(db: Database) -> None:
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "boss", ADMIN, PASSWORD, "测试")
+        old = branch_service.create_branch(s, "第三党支部", "boss")
+        branch_service.rename_branch(s, old.id, "综合党支部", "boss")
+        new = branch_service.create_branch(s, "第三党支部", "boss")
+        _activity(s, "third", "第三党支部")
+        accounts.create_account(s, "old", EDITOR, PASSWORD, "boss", branches=["综合党支部"])
+        accounts.create_account(s, "new", EDITOR, PASSWORD, "boss", branches=[new.name])
+        rule = access.BranchOrganisers.load(s)
+        assert rule.branch_of("第三党支部") == new.id and rule.branch_of("局党委") is None
+    assert _titles(db, "old") == set()
+    assert _titles(db, "new") == {"third"}
+
+
+def test_a_deleted_branchs_names_name_nobody() -> None:
+    history = [(7, "create", '{"name": [null, "甲支部"]}'), (7, "update", '{"name": ["甲支部", "乙支部"]}'),
+               (7, "delete", '{"name": ["乙支部", null]}'), (8, "create", '{"name": [null, "丙支部"]}'),
+               (8, "update", "not json")]
+    rule = access.BranchOrganisers([(8, "丙支部")], history)
+    assert rule.branch_of("甲支部") is None and rule.branch_of("乙支部") is None
+    assert rule.branch_of(" 丙支部") == 8
+
+
+def _two_branches(db: Database) -> tuple[Workspace, Workspace]:
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "boss", ADMIN, PASSWORD, "测试")
+        branch_service.create_branch(s, "第一党支部（机关）", "boss")
+        branch_service.create_branch(s, "第二党支部", "boss")
+        accounts.create_account(s, "one", EDITOR, PASSWORD, "boss", branches=["第一党支部（机关）"])
+    one, office = Workspace.over(db), Workspace.over(db)
+    one.login("one", PASSWORD)
+    office.login("boss", PASSWORD)
+    return one, office
+
+
+def _raw(organiser: str) -> dict[str, object]:
+    return {"title": f"{organiser}的活动", "type": "专题党课", "start_date": "2026-12-20", "hours": 2,
+            "organiser": organiser}
+
+
+def test_a_branch_account_does_not_write_in_another_branchs_name(db: Database) -> None:
+    one, _ = _two_branches(db)
+    for other in ("第二党支部", "第二党支部 ", "第二　党支部"):
+        with pytest.raises(PermissionDeniedError, match="其他党支部"), one.write("activities-create") as uow:
+            activities.create_activity(uow.session, _raw(other), uow.actor)
+    with one.write("activities-create") as uow:
+        own = activities.create_activity(uow.session, _raw("第一党支部(机关)"), uow.actor).id
+        city = activities.create_activity(uow.session, _raw("市委组织部"), uow.actor).id
+    with pytest.raises(PermissionDeniedError, match="其他党支部"), one.write("activities-update") as uow:
+        activities.update_activity(uow.session, own, {"organiser": "第二党支部"}, uow.actor)
+    with db.session_factory() as s:
+        assert {a.organiser for a in s.scalars(select(Activity))} == {"第一党支部(机关)", "市委组织部"}
+    with one.write("activities-update") as uow:  # its own, and the one it made for a class of the city
+        activities.update_activity(uow.session, own, {"place": "会议室"}, uow.actor)
+        activities.set_status(uow.session, city, "已取消", uow.actor)
+
+
+def test_a_branch_account_leaves_other_plans_alone(db: Database) -> None:
+    one, office = _two_branches(db)
+    with office.write("activities-create") as uow:
+        theirs = activities.create_activity(uow.session, _raw("第二党支部"), uow.actor).id
+        bureau = activities.create_activity(uow.session, _raw("局党委"), uow.actor).id
+    for activity_id in (theirs, bureau):
+        with pytest.raises(PermissionDeniedError, match="不是本支部的活动"), one.write("activities-status") as uow:
+            activities.set_status(uow.session, activity_id, "已取消", uow.actor)
+        with pytest.raises(PermissionDeniedError, match="不是本支部的活动"), one.write("activities-delete") as uow:
+            activities.delete_activity(uow.session, activity_id, uow.actor)
+        with pytest.raises(PermissionDeniedError, match="不是本支部的活动"), one.write("activities-update") as uow:
+            activities.update_activity(uow.session, activity_id, {"place": "别处"}, uow.actor)
+    with db.session_factory() as s:
+        assert [(a.status, a.place) for a in s.scalars(select(Activity))] == [("计划", None), ("计划", None)]

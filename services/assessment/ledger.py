@@ -237,22 +237,27 @@ def _pdf_styles() -> tuple[object, dict[str, object]]:
 
 def _table(data: list[list[object]], widths: list[float], styles: dict[str, object],
            header: bool = True) -> object:
+    """A table of `data`, its first row the header repeated on each page (`header`), laid out a page at a
+    time (a branch's list of members short of hours may be long)."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import Table, TableStyle
 
+    from services.pdf.pdf_pages import paged_table
     from services.pdf.pdf_text import para
 
-    # Text, not markup: a title with < or & prints as typed.
-    cells = [[para(str(v), styles["head" if r == 0 and header else "cell"]) for v in row]
-             for r, row in enumerate(data)]
-    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, HexColor("#888888")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("FONTNAME", (0, 0), (-1, -1), styles["cell"].fontName),  # type: ignore[attr-defined]  # no Helvetica
     ]
+
+    def row(values: list[object], style: str = "cell") -> list[object]:
+        return [para(str(v), styles[style]) for v in values]  # text, not markup: a title with < or & as typed
+
     if header:
         commands.insert(0, ("BACKGROUND", (0, 0), (-1, 0), HexColor("#B71C1C")))
+        return paged_table(row(data[0], "head"), len(data) - 1, lambda i: row(data[i + 1]), widths, commands)
+    table = Table([row(values) for values in data], colWidths=widths)
     table.setStyle(TableStyle(commands))
     return table
 

@@ -99,20 +99,6 @@ def fit_paragraph(text: str | None, style: Any, width: float, height: float | No
         size = max(min_size, size - 0.5)
 
 
-def row_heights(rows: list[list[Any]], widths: list[float], height: float) -> list[float]:
-    """`height` for each row (room to sign in), or more for a row whose text needs it even when set
-    smallest: a taller row rather than text printed over the next one. Cells have ReportLab's
-    default padding (6 pt a side, 3 pt above and below)."""
-    heights = []
-    for row in rows:
-        need = height
-        for cell, width in zip(row, widths, strict=False):
-            if hasattr(cell, "wrap"):
-                need = max(need, cell.wrap(width - 12, 10_000)[1] + 6)
-        heights.append(need)
-    return heights
-
-
 def fit_cell(text: str | None, style: Any, width: float, min_size: float = 6, *, height: float | None = None,
              max_lines: int = MAX_LINES) -> Any:
     """A cell's text: the plain text when it fits `width` in `style` (the table's own font and size: plain text

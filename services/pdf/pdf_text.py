@@ -172,6 +172,16 @@ def _paragraph_class() -> Any:
             # to one space and drop those at the ends; `escape` has made the text one line already.
             super()._setup(text, style, bulletText, frags, str)
 
+        def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+            # A table wraps each cell once to measure its row and again to draw it, at the same width: the
+            # lines broken the first time serve the second (a long table's paragraphs took half its time).
+            key = (availWidth, id(self.style))
+            if getattr(self, "_wrapped_at", None) == key and hasattr(self, "blPara"):  # split may drop blPara
+                return self.width, self.height
+            size = super().wrap(availWidth, availHeight)
+            self._wrapped_at = key
+            return size  # type: ignore[no-any-return]
+
         def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab's name
             return self.breakLinesCJK(width)
 

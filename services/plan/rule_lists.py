@@ -72,7 +72,7 @@ def write_rules_pdf(session: Session, date_from: dt.date, date_to: dt.date, path
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer
 
     from services.files.safe_write import build_pdf
     from services.pdf.pdf_fonts import register_fonts
@@ -82,6 +82,7 @@ def write_rules_pdf(session: Session, date_from: dt.date, date_to: dt.date, path
         header_table_style,
         numbered_canvas,
     )
+    from services.pdf.pdf_pages import paged_table
     from services.pdf.pdf_text import para
 
     found = rule_lists(session, date_from, date_to)
@@ -103,14 +104,15 @@ def write_rules_pdf(session: Session, date_from: dt.date, date_to: dt.date, path
     for key, cases in found.items():
         story.append(Spacer(1, 4 * mm))
         story.append(para(f"{RULE_TITLES[key]}（{len(cases)}人）", st["info"]))
-        data: list[list[Any]] = [list(RULE_HEADERS)]
-        for row in rule_rows(cases):
-            data.append([str(row[0]), para(str(row[1]), st["cell"]), fit_cell(str(row[2]), name, name_room),
-                         str(row[3]), para(str(row[4]), st["cell"])])
-        if not cases:
-            data.append(["", NONE_YET, "", "", ""])
-        table = Table(data, colWidths=[w * usable / sum(widths) * mm for w in widths], repeatRows=1)
-        table.setStyle(TableStyle(header_table_style(fonts, body_size=10)))
-        story.append(table)
+        texts = [list(map(str, row)) for row in rule_rows(cases)] or [["", NONE_YET, "", "", ""]]
+
+        def row(i: int, texts: list[list[str]] = texts) -> list[Any]:
+            seq, branch, member, met, detail = texts[i]
+            if not seq:  # （本期无此类党员）
+                return texts[i]
+            return [seq, para(branch, st["cell"]), fit_cell(member, name, name_room), met, para(detail, st["cell"])]
+
+        story.append(paged_table(list(RULE_HEADERS), len(texts), row, [w * usable / sum(widths) * mm for w in widths],
+                                 header_table_style(fonts, body_size=10)))
     build_pdf(doc, path, story, canvasmaker=numbered_canvas(fonts.body, f"{title}　　"))
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from services.pdf.pdf_layout import (
     page_count,
 )
 from services.pdf.pdf_text import para
+from services.progress import Progress
 from services.roll import branches, members
 from services.roll.members import MemberRecord
 from services.safety import audit, privacy
@@ -103,8 +105,11 @@ def _spare(columns: list[tuple[str, str, float]], widths: list[float], records: 
 def print_roll(session: Session, out_path: Path | str, *, records: list[MemberRecord] | None = None,
                branch: str | None = None, status: str | None = "在册", landscape: bool = True,
                full_ids: bool = False, title: str | None = None, actor: str = "unknown",
-               today: dt.date | None = None) -> PrintResult:
+               today: dt.date | None = None, progress: Progress | None = None,
+               cancel: threading.Event | None = None) -> PrintResult:
     """Write the roll of `records` (default: the members of `branch`, or all, with `status`) to a PDF.
+
+    `progress` is told as pages are laid out; `cancel` stops the print (CancelledError) and leaves no file.
 
     Full numbers (`full_ids`) are refused to a 查阅 account (PermissionDeniedError, nothing written);
     the print is logged with that choice.
@@ -123,19 +128,23 @@ def print_roll(session: Session, out_path: Path | str, *, records: list[MemberRe
     title = title or roll_title(one_branch)
     out = Path(out_path)
     pages = _render(out, rows_data, title=title, landscape=landscape, full_ids=full_ids,
-                    show_branch=len(branch_names) > 1, today=today or dt.date.today())
+                    show_branch=len(branch_names) > 1, today=today or dt.date.today(), progress=progress,
+                    cancel=cancel)
     audit.log_print(session, actor, title, pages=pages, full_ids=full_ids)
     return PrintResult(out, pages, len(rows_data))
 
 
 def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bool, full_ids: bool,
-            show_branch: bool, today: dt.date) -> int:
+            show_branch: bool, today: dt.date, progress: Progress | None = None,
+            cancel: threading.Event | None = None) -> int:
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as to_landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from services.pdf.pdf_pages import paged_table
 
     fonts = register_fonts()
     st = base_styles(fonts)
@@ -159,7 +168,6 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
     story: list[Any] = [para(title, st["title"]),
                         para(f"共{len(records)}人　　制表日期：{cn_date(today)}", date_style),
                         Spacer(1, 2 * mm)]
-    table_rows: list[list[Any]] = [[para(c[0], head) for c in columns]]
     # A long name wraps at a readable size (after the dots of a transliterated name), 民族 stays on one line:
     # their columns widen as much as that needs, taking room from the columns of wrapping text.
     centred = ParagraphStyle("roll_centred", parent=cell, alignment=TA_CENTER)
@@ -168,19 +176,19 @@ def _render(out: Path, records: list[MemberRecord], *, title: str, landscape: bo
              for i, (_header, key, _width) in enumerate(columns) if key in ("name", "ethnicity")}
     widths = widen_columns(widths, wants, [i for i, c in enumerate(columns) if c[1] in ("branch", "party_post", "job")],
                            spare=_spare(columns, widths, records, full_ids, centred, head))
-    for seq, record in enumerate(records, start=1):
-        row: list[Any] = []
+    def row(i: int) -> list[Any]:
+        cells: list[Any] = []
         for (_header, key, _width), width in zip(columns, widths, strict=True):
-            text = _cell_text(record, key, seq, full_ids)
-            row.append(para(text, cell) if key in _WRAPPED
-                       else fit_cell(text, centred, width - 4, max_lines=_ONE_LINE.get(key, MAX_LINES)))
-        table_rows.append(row)
-    table = Table(table_rows, colWidths=widths, repeatRows=1)
+            text = _cell_text(records[i], key, i + 1, full_ids)
+            cells.append(para(text, cell) if key in _WRAPPED
+                         else fit_cell(text, centred, width - 4, max_lines=_ONE_LINE.get(key, MAX_LINES)))
+        return cells
+
     style = header_table_style(fonts, body_size=body_size, head_size=body_size + 0.5)
     style += [("ALIGN", (1, 1), (-1, -1), "CENTER"), ("LEFTPADDING", (0, 0), (-1, -1), 2),
               ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
-    table.setStyle(TableStyle(style))
-    story.append(table)
+    story.append(paged_table([para(c[0], head) for c in columns], len(records), row, widths, style,
+                             progress=progress, cancel=cancel, message="正在排版花名册：{done}/{count}人……"))
     story.append(Spacer(1, 6 * mm))
     sign = ParagraphStyle("roll_sign", parent=st["info"], alignment=0, fontSize=11, leading=16)
     story.append(para("制表人：＿＿＿＿＿＿＿＿　　　　审核人：＿＿＿＿＿＿＿＿　　　　"

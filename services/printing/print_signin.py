@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,9 +25,9 @@ from services.pdf.pdf_layout import (
     header_table_style,
     numbered_canvas,
     page_count,
-    row_heights,
 )
 from services.pdf.pdf_text import para
+from services.progress import Progress
 from services.training import activities, attendance
 from services.training.enrolment import Participant, participants
 
@@ -47,8 +48,10 @@ def _duty(p: Participant) -> str:
 
 
 def signin_sheet(session: Session, activity_id: int, out: Path | str, *, session_seq: int | None = None,
-                 blank_rows: int = 5, landscape: bool = False, show_id: bool = False) -> PdfResult:
-    """One sign-in sheet for one session (the first when `session_seq` is None)."""
+                 blank_rows: int = 5, landscape: bool = False, show_id: bool = False,
+                 progress: Progress | None = None, cancel: threading.Event | None = None) -> PdfResult:
+    """One sign-in sheet for one session (the first when `session_seq` is None). `progress` is told as pages
+    are laid out; `cancel` stops the print (CancelledError) and leaves no file."""
     info = activities.get_activity(session, activity_id)
     if not info.sessions:
         raise NotFoundError(f"活动“{info.title}”没有课次")
@@ -60,17 +63,21 @@ def signin_sheet(session: Session, activity_id: int, out: Path | str, *, session
             raise NotFoundError(f"活动“{info.title}”没有第{session_seq}课次（共{len(info.sessions)}个课次）")
         sess = found[0]
     people = participants(session, activity_id)  # ID numbers masked for 查阅 by the service
-    return render_signin(info, sess, people, out, blank_rows=blank_rows, landscape=landscape, show_id=show_id)
+    return render_signin(info, sess, people, out, blank_rows=blank_rows, landscape=landscape, show_id=show_id,
+                         progress=progress, cancel=cancel)
 
 
 def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, people: list[Participant],
                   out: Path | str, *, blank_rows: int = 5, landscape: bool = False,
-                  show_id: bool = False) -> PdfResult:
+                  show_id: bool = False, progress: Progress | None = None,
+                  cancel: threading.Event | None = None) -> PdfResult:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as to_landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from services.pdf.pdf_pages import paged_table
 
     fonts = register_fonts()
     st = base_styles(fonts)
@@ -97,26 +104,28 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     usable = (pagesize[0] - 30 * mm) / mm
     scale = usable / sum(widths)
     col_widths = [w * scale * mm for w in widths]
-    rows: list[list[Any]] = [header]
     cell = st["cell"]
     name_style = ParagraphStyle("signin_name", parent=cell, fontSize=10.5, leading=12.6)
     # Inside the cell's padding (6 pt a side, 3 pt above and below) of a 9 mm row.
     room = [w - 12 for w in col_widths]
     box = 9 * mm - 6
     at = 1 if show_id else 0  # columns after 身份证号码 move one to the right
-    for n, p in enumerate(people, start=1):
-        row: list[Any] = [str(n), fit_cell(p.name, name_style, room[1], height=box),
-                          fit_text(p.branch, cell, room[2 + at], box),
-                          fit_text(_duty(p), cell, room[3 + at], box), "", ""]
+
+    def row(i: int) -> list[Any]:
+        if i >= len(people):  # blank rows for walk-ins
+            return [str(i + 1)] + [""] * (len(header) - 1)
+        p = people[i]
+        cells: list[Any] = [str(i + 1), fit_cell(p.name, name_style, room[1], height=box),
+                            fit_text(p.branch, cell, room[2 + at], box), fit_text(_duty(p), cell, room[3 + at], box),
+                            "", ""]
         if show_id:
-            row.insert(2, fit_cell(mask_id_number(p.id_number), name_style, room[2]))
-        rows.append(row)
-    for n in range(len(people) + 1, len(people) + blank_rows + 1):
-        rows.append([str(n)] + [""] * (len(header) - 1))
-    table = Table(rows, colWidths=col_widths, repeatRows=1,
-                  rowHeights=[8 * mm] + row_heights(rows[1:], col_widths, 9 * mm))
-    table.setStyle(TableStyle(header_table_style(fonts)))
-    story.append(table)
+            cells.insert(2, fit_cell(mask_id_number(p.id_number), name_style, room[2]))
+        return cells
+
+    # Rows 9 mm high (room to sign), taller where a name or a branch needs it even set smallest.
+    story.append(paged_table(header, len(people) + blank_rows, row, col_widths, header_table_style(fonts),
+                             min_heights=(8 * mm, 9 * mm), progress=progress, cancel=cancel,
+                             message="正在排版签到表：{done}/{count}行……"))
     story.append(Spacer(1, 3 * mm))
     story.append(para(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿",
                            st["info"]))
@@ -125,14 +134,18 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     return PdfResult(out, page_count(out), len(people))
 
 
-def attendance_register(session: Session, activity_id: int, out: Path | str) -> PdfResult:
-    """考勤表: enrolled members × sessions with their statuses, and each member's credited hours."""
+def attendance_register(session: Session, activity_id: int, out: Path | str, *, progress: Progress | None = None,
+                        cancel: threading.Event | None = None) -> PdfResult:
+    """考勤表: enrolled members × sessions with their statuses, and each member's credited hours. `progress` and
+    `cancel` as for `signin_sheet`."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from services.pdf.pdf_pages import paged_table
 
     info = activities.get_activity(session, activity_id)
     g = attendance.grid(session, activity_id)
@@ -170,23 +183,24 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
                  else f"第{seq}课次\n{day.month}月{day.day}日\n{hours:g}学时")
         header.append(fit_paragraph(words, st["head"], room, min_size=4))
     header += ["学时", "备注"]
-    rows: list[list[Any]] = [header]
     counts = g.counts()
-    for n, p in enumerate(g.members, start=1):
-        row: list[Any] = [str(n), fit_cell(p.name, name_style, fixed[1] - 12),
-                          para(p.branch, st["small" if small else "cell"])]
+
+    def row(i: int) -> list[Any]:
+        p = g.members[i]
+        cells: list[Any] = [str(i + 1), fit_cell(p.name, name_style, fixed[1] - 12),
+                            para(p.branch, st["small" if small else "cell"])]
         notes = []
         for sid, seq, *_ in g.sessions:
             c = g.cells.get((p.member_id, sid))
-            row.append(fit_cell(c.status, status_style, room, min_size=5, max_lines=1) if c else "")
+            cells.append(fit_cell(c.status, status_style, room, min_size=5, max_lines=1) if c else "")
             if c and c.reason:
                 notes.append(f"{seq}:{c.reason}")
-        row.append(f"{g.member_hours(p.member_id):g}")
-        row.append(para("；".join(notes), st["small"], breaks=True))
-        rows.append(row)
+        cells.append(f"{g.member_hours(p.member_id):g}")
+        cells.append(para("；".join(notes), st["small"], breaks=True))
+        return cells
+
     widths = fixed + [per] * n_sessions + tail
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
+    story.append(paged_table(header, len(g.members), row, widths, [
         ("FONT", (0, 0), (-1, -1), fonts.body, 8 if small else 10),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F5E6E6")),
         ("LINEBELOW", (0, 0), (-1, 0), 1.2, colors.HexColor(ACCENT)),
@@ -196,8 +210,7 @@ def attendance_register(session: Session, activity_id: int, out: Path | str) -> 
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor(GRID)),
         ("LEFTPADDING", (3, 0), (2 + n_sessions, -1), 1.5),
         ("RIGHTPADDING", (3, 0), (2 + n_sessions, -1), 1.5),
-    ]))
-    story.append(table)
+    ], progress=progress, cancel=cancel, message="正在排版考勤表：{done}/{count}人……"))
     story.append(Spacer(1, 3 * mm))
     story.append(para("各状态合计（人·课次）：" + "　".join(f"{k}{v}" for k, v in counts.items()), st["info"]))
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{info.title} 考勤表　　"))

@@ -440,17 +440,19 @@ def print_certificates(session: Session, activity_id: int, out: Path | str, acto
     return render_certificates(session, certs, out, progress=progress, cancel=cancel), certs
 
 
-def register_pdf(session: Session, out: Path | str, *, activity_id: int | None = None,
-                 year: int | None = None) -> PdfResult:
-    """发证登记册 as PDF: number, name, branch, ID (masked), class, date, status."""
+def register_pdf(session: Session, out: Path | str, *, activity_id: int | None = None, year: int | None = None,
+                 progress: Progress | None = None, cancel: threading.Event | None = None) -> PdfResult:
+    """发证登记册 as PDF: number, name, branch, ID (masked), class, date, status; `progress` told as pages are
+    laid out, `cancel` stops it (CancelledError) and leaves no file."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import SimpleDocTemplate, Spacer
 
     from services.pdf.pdf_fit import fitting_width, widen_columns
     from services.pdf.pdf_layout import base_styles, fit_cell
+    from services.pdf.pdf_pages import paged_table
     from services.pdf.pdf_text import para
 
     certs = list_certificates(session, activity_id=activity_id, year=year)
@@ -461,7 +463,7 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     doc = SimpleDocTemplate(str(out), pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm,
                             topMargin=14 * mm, bottomMargin=16 * mm, title="结业证书发证登记册",
                             creator="党员教育培训管理系统")
-    rows: list[list[Any]] = [["序号", "证书编号", "姓名", "所在党支部", "身份证号码", "培训名称", "发证日期", "状态", "备注"]]
+    header = ["序号", "证书编号", "姓名", "所在党支部", "身份证号码", "培训名称", "发证日期", "状态", "备注"]
     # One-line cells at the table's 9 pt inside its padding (6 pt a side).
     one_line = ParagraphStyle("register_line", parent=st["cell"], fontSize=9, leading=11)
     widths = [w * mm for w in (10, 32, 20, 40, 38, 60, 24, 16, 29)]
@@ -469,21 +471,22 @@ def register_pdf(session: Session, out: Path | str, *, activity_id: int | None =
     # broken after its middle dots, as in the 考勤表 (services/printing/print_signin.py).
     name_width = fitting_width([c.name for c in certs], one_line, widths[2], 30 * mm)
     widths = widen_columns(widths, {2: name_width}, donors=[3, 5])
-    for n, cert in enumerate(certs, start=1):
-        note = cert.note()
-        rows.append([str(n), fit_cell(cert.number, one_line, widths[1] - 12),
-                     fit_cell(cert.name, one_line, widths[2] - 12), para(cert.branch, st["small"]),
-                     mask_id_number(cert.id_number), para(cert.activity_title, st["small"]),
-                     cert.issued_on.isoformat(), cert.status, para(note, st["small"], breaks=True)])
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
+
+    def row(i: int) -> list[Any]:
+        cert = certs[i]
+        return [str(i + 1), fit_cell(cert.number, one_line, widths[1] - 12),
+                fit_cell(cert.name, one_line, widths[2] - 12), para(cert.branch, st["small"]),
+                mask_id_number(cert.id_number), para(cert.activity_title, st["small"]),
+                cert.issued_on.isoformat(), cert.status, para(cert.note(), st["small"], breaks=True)]
+
+    table = paged_table(header, len(certs), row, widths, [
         ("FONT", (0, 0), (-1, -1), fonts.body, 9),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(ACCENT)),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
         ("ALIGN", (0, 0), (-1, 0), "CENTER"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9E9E9E")),
-    ]))
+    ], progress=progress, cancel=cancel, message="正在排版发证登记册：{done}/{count}份……")
     story = [para(f"{scope}结业证书发证登记册", st["title"]),
              para(f"共{len(certs)}份" if certs else f"{scope or '本期'}未颁发结业证书。", st["info"]), Spacer(1, 3 * mm)]
     story += [table] if certs else []  # no empty table

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QTableView, QWidget
 
-from services.errors import DangxunError
+from services.errors import CancelledError, DangxunError
 from services.roles import EDITOR, VIEWER
 from ui.widgets import typed_text
 from ui.widgets.errors import show_error
@@ -35,6 +36,7 @@ class MemberActions:
     act_transfer: QAction
     act_reinstate: QAction
     _out_dir: Path | None
+    _printing = False  # a roll print is running: Ctrl+P again starts no second one
     selected_record: Callable[[], MemberRecord | None]
     select_member: Callable[[int], bool]
     visible_records: Callable[[], list[MemberRecord]]
@@ -114,33 +116,43 @@ class MemberActions:
                         member_id=record.id)
 
     def print_current(self) -> None:
-        """Ctrl+P: the rows the table shows, as the roll printout (ID numbers masked), in the preview."""
+        """Ctrl+P: the rows the table shows, as the roll printout (ID numbers masked), in the preview. The print
+        runs in the background (a whole bureau's roll is hundreds of pages) with its progress and 取消; a
+        cancelled print leaves no file and no entry in the log."""
         import tempfile
 
         from services.printing import print_roll
+        from ui.widgets.jobs import run_with_progress
         from ui.widgets.pdf_preview import PdfPreviewDialog
 
         records = self.visible_records()
-        if not records:
+        if not records or self._printing:
             return
         tr = self._parent().tr
         branch = self._current_branch()
+        branch_name = branch.name if branch is not None else None
         if self._out_dir is None:
             self._out_dir = Path(tempfile.mkdtemp(prefix="dangxun-print-"))
         out = self._out_dir / "党员花名册.pdf"
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            with self.ws.write("print", needs=VIEWER) as uow:  # the print is logged
-                result = print_roll.print_roll(uow.session, out, records=records,
-                                               branch=branch.name if branch is not None else None,
-                                               actor=uow.actor)
-        except (DangxunError, OSError) as exc:
-            QApplication.restoreOverrideCursor()
-            show_error(self._parent(), tr("打印花名册"), exc)
-            return
-        QApplication.restoreOverrideCursor()
-        title = tr("党员花名册（{0}名，共{1}页）").format(result.members, result.pages)
-        PdfPreviewDialog(result.path, title, self._parent()).exec()
+        ws = self.ws
+
+        def work(progress: Callable[[int, str], None], cancel: threading.Event) -> print_roll.PrintResult:
+            with ws.write("print", needs=VIEWER) as uow:  # the print is logged
+                return print_roll.print_roll(uow.session, out, records=records, branch=branch_name,
+                                             actor=uow.actor, progress=progress, cancel=cancel)
+
+        def done(result: print_roll.PrintResult) -> None:
+            self._printing = False
+            title = tr("党员花名册（{0}名，共{1}页）").format(result.members, result.pages)
+            PdfPreviewDialog(result.path, title, self._parent()).exec()
+
+        def failed(error: BaseException) -> None:
+            self._printing = False
+            if not isinstance(error, CancelledError):
+                show_error(self._parent(), tr("打印花名册"), error)
+
+        self._printing = True
+        run_with_progress(self._parent(), tr("正在打印花名册……"), work, on_finished=done, on_failed=failed)
 
     # ------------------------------------------------------------ the demo bureau
 

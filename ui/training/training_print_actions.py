@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QComboBox, QMessageBox, QWidget
 
 from services.access import EDITOR
-from services.errors import DangxunError
+from services.errors import CancelledError
 from services.printing import print_signin
 from services.training import activities, certificates
 from ui.training.attendance_grid import AttendanceGridView
@@ -20,7 +20,7 @@ from ui.widgets import typed_text
 from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
-from ui.widgets.jobs import run_with_progress
+from ui.widgets.jobs import ProgressFn, run_with_progress
 from ui.widgets.pdf_preview import PdfPreviewDialog
 
 if TYPE_CHECKING:
@@ -43,15 +43,23 @@ class TrainingPrintActions:
     def _preview(self, path: Path, title: str) -> None:
         PdfPreviewDialog(path, title, self._widget()).exec()
 
-    def _print(self, title: str, fn: Callable[[Any], Any], out: Path) -> bool:
-        """Make a printout in a read session; a failure is shown, and nothing is previewed."""
-        try:
-            with self.ws.read() as s:
-                fn(s)
-        except (DangxunError, OSError) as exc:
-            show_error(self._widget(), title, exc)
-            return False
-        return True
+    def _print(self, title: str, fn: Callable[[Any, ProgressFn, threading.Event], Any],
+               on_done: Callable[[], None] = lambda: None) -> None:
+        """Make a printout `fn(session, progress, cancel)` in a read session, in the background with its progress
+        and 取消 (a class of thousands is hundreds of pages), then `on_done()`. A failure is shown; a cancelled
+        print leaves no file; neither is previewed."""
+        ws = self.ws
+
+        def work(progress: ProgressFn, cancel: threading.Event) -> None:
+            with ws.read() as s:
+                fn(s, progress, cancel)
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, CancelledError):
+                show_error(self._widget(), title, error)
+
+        run_with_progress(self._widget(), title, work, on_finished=lambda _result: on_done(), on_failed=failed,
+                          write=False)
 
     def _current_session_seq(self) -> int | None:
         sid = self.attendance_model.session_id_of_column(self.grid_view.currentIndex().column())
@@ -68,8 +76,8 @@ class TrainingPrintActions:
         tr = self._widget().tr
         activity_id, seq = self._current.id, self._current_session_seq()
         out = self._out_dir / f"签到表-{activity_id}.pdf"
-        if self._print(tr("签到表"), lambda s: print_signin.signin_sheet(s, activity_id, out, session_seq=seq), out):
-            self._preview(out, tr("签到表"))
+        self._print(tr("签到表"), lambda s, progress, cancel: print_signin.signin_sheet(
+            s, activity_id, out, session_seq=seq, progress=progress, cancel=cancel), lambda: self._preview(out, tr("签到表")))
 
     def on_register_action_triggered(self) -> None:
         if self._current is None:
@@ -77,8 +85,8 @@ class TrainingPrintActions:
         tr = self._widget().tr
         activity_id = self._current.id
         out = self._out_dir / f"考勤表-{activity_id}.pdf"
-        if self._print(tr("考勤表"), lambda s: print_signin.attendance_register(s, activity_id, out), out):
-            self._preview(out, tr("考勤表"))
+        self._print(tr("考勤表"), lambda s, progress, cancel: print_signin.attendance_register(
+            s, activity_id, out, progress=progress, cancel=cancel), lambda: self._preview(out, tr("考勤表")))
 
     def on_certificates_action_triggered(self) -> None:
         if self._current is None:
@@ -122,8 +130,8 @@ class TrainingPrintActions:
         tr = self._widget().tr
         out = self._out_dir / "发证登记册.pdf"
         year = self.year_combo.currentData()
-        if self._print(tr("发证登记册"), lambda s: certificates.register_pdf(s, out, year=year), out):
-            self._preview(out, tr("发证登记册"))
+        self._print(tr("发证登记册"), lambda s, progress, cancel: certificates.register_pdf(
+            s, out, year=year, progress=progress, cancel=cancel), lambda: self._preview(out, tr("发证登记册")))
 
     def on_cert_register_xlsx_action_triggered(self) -> None:
         tr = self._widget().tr
@@ -132,8 +140,8 @@ class TrainingPrintActions:
         if not target:
             return
         year = self.year_combo.currentData()
-        self._print(tr("导出发证登记册"), lambda s: certificates.register_xlsx(s, Path(target), year=year),
-                    Path(target))
+        self._print(tr("导出发证登记册"), lambda s, _progress, _cancel: certificates.register_xlsx(
+            s, Path(target), year=year))
 
     def on_verify_action_triggered(self) -> None:
         CertificateVerifyDialog(self.ws, self._widget()).exec()

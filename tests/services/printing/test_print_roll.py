@@ -115,3 +115,88 @@ def test_unknown_branch(demo_db: Database, tmp_path: Path) -> None:
     with demo_db.session_factory() as s, pytest.raises(NotFoundError):
         print_roll.print_roll(s, tmp_path / "x.pdf", branch="没有这个支部")
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.fixture
+def big_db(tmp_path: Path) -> Database:
+    database = open_database(tmp_path / "big.sqlite3")
+    with database.session_factory.begin() as s:
+        seed_demo(s, members=700, branches=3, seed=5)
+    yield database
+    database.dispose()
+
+
+def test_a_long_roll_has_the_header_on_each_page_and_every_member_once(big_db: Database, tmp_path: Path) -> None:
+    with big_db.session_factory.begin() as s:
+        records = members.list_members(s, status="在册")
+        result = print_roll.print_roll(s, tmp_path / "big.pdf")
+    pages = _pages(_text(result.path))
+    assert result.members == len(records) >= 600 and len(pages) == result.pages >= 20
+    assert "党员花名册" in pages[0] and f"共{len(records)}人" in pages[0]
+    seqs: list[int] = []
+    for n, page in enumerate(pages, start=1):
+        assert f"第{n}页 共{result.pages}页" in page
+        assert "序号" in page and "公民身份号码" in page and "所在党支部" in page
+        seqs += [int(line.split()[0]) for line in page.splitlines() if re.match(r"\s*\d+\s+\S", line)
+                 and not line.strip().startswith(("第", "党员花名册"))]
+    assert seqs == list(range(1, len(records) + 1))  # every member once, in order, none lost at a page break
+    assert not any("制表日期" in page for page in pages[1:])  # the title and its date on the first page only
+    assert "制表人" in pages[-1]
+
+
+def test_a_long_roll_takes_work_linear_in_its_rows(big_db: Database, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A split Table made a table of all the remaining rows, and measured them again, at each page break
+    (20 000 members: 107 s); now each row goes into a table twice (measured, then laid out on its page) and each
+    cell is broken into lines once."""
+    from reportlab.platypus import tables
+
+    from services.pdf.pdf_text import para
+
+    cls = type(para("", None))
+    breaks, init, table_init = cls.breakLinesCJK, cls.__init__, tables.Table.__init__
+    counts = {"paragraphs": 0, "breaks": 0, "table rows": 0}
+
+    def counted(self: object, widths: object) -> object:
+        counts["breaks"] += 1
+        return breaks(self, widths)
+
+    def making(self: object, *args: object, **kwargs: object) -> None:
+        counts["paragraphs"] += 1
+        init(self, *args, **kwargs)
+
+    def table(self: object, data: list[object], *args: object, **kwargs: object) -> None:
+        counts["table rows"] += len(data)
+        table_init(self, data, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "breakLinesCJK", counted)
+    monkeypatch.setattr(cls, "__init__", making)
+    monkeypatch.setattr(tables.Table, "__init__", table)
+    with big_db.session_factory.begin() as s:
+        result = print_roll.print_roll(s, tmp_path / "big.pdf")
+    assert result.pages >= 20
+    assert counts["table rows"] <= 3 * result.members
+    assert counts["breaks"] <= counts["paragraphs"] + 50  # (a few more for fitting long names)
+
+
+def test_cancelling_a_roll_print_leaves_no_file_and_no_log_entry(big_db: Database, tmp_path: Path) -> None:
+    import threading
+
+    from services.errors import CancelledError
+
+    cancel = threading.Event()
+    told: list[tuple[int, str]] = []
+
+    def progress(percent: int, text: str) -> None:
+        told.append((percent, text))
+        if len(told) == 3:
+            cancel.set()
+
+    out = tmp_path / "out" / "roll.pdf"
+    out.parent.mkdir()
+    with pytest.raises(CancelledError), big_db.session_factory.begin() as s:
+        print_roll.print_roll(s, out, progress=progress, cancel=cancel, actor="tester")
+    assert told[0][0] < told[-1][0] < 50 and "花名册" in told[0][1]
+    assert list(out.parent.iterdir()) == []
+    with big_db.session_factory() as s:
+        assert not s.scalars(select(ChangeLog).where(ChangeLog.action == "print")).all()

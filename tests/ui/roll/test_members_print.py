@@ -55,7 +55,7 @@ def test_ctrl_p_opens_the_preview_of_the_roll(qtbot: Any, db: Database, previews
     qtbot.waitUntil(window.isActiveWindow)
     tab.table.setFocus()
     qtbot.keyClick(tab.table, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
-    assert len(previews) == 1
+    qtbot.waitUntil(lambda: len(previews) == 1, timeout=20000)  # printed in the background
     dialog = previews[0]
     assert dialog.pdf.exists() and dialog.total_pages >= 1
     assert "党员花名册" in dialog.windowTitle()
@@ -75,7 +75,7 @@ def test_prints_what_the_table_shows(qtbot: Any, db: Database, previews: list[An
     branch = tab.tree_model.branches()[0].name
     assert shown and {r.branch for r in shown} == {branch}
     tab.act_print.trigger()
-    assert len(previews) == 1
+    qtbot.waitUntil(lambda: len(previews) == 1, timeout=20000)
     if shutil.which("pdftotext"):
         text = _text(previews[0].pdf)
         assert f"{branch}党员花名册" in text and f"共{len(shown)}人" in text
@@ -83,4 +83,39 @@ def test_prints_what_the_table_shows(qtbot: Any, db: Database, previews: list[An
     assert not tab.act_print.isEnabled() and not window.act_print.isEnabled()
     tab.search.setText("")
     assert window.act_print.isEnabled()
+    window.close()
+
+
+def test_the_roll_prints_in_the_background_and_cancel_leaves_nothing(qtbot: Any, db: Database, previews: list[Any],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from models import ChangeLog
+    from services.printing import print_roll
+    from ui.widgets import typed_text
+
+    real = print_roll.print_roll
+    calls: list[dict[str, Any]] = []
+
+    def pressed_cancel(session: Any, out: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        kwargs["cancel"].set()  # 取消 in the progress dialog
+        return real(session, out, **kwargs)
+
+    warnings: list[Any] = []
+    monkeypatch.setattr(print_roll, "print_roll", pressed_cancel)
+    monkeypatch.setattr(typed_text, "warning", lambda *args: warnings.append(args))
+    window = make_window(qtbot, db)
+    tab = window.current_tab()
+    assert isinstance(tab, MembersTab)
+    tab.act_print.trigger()
+    qtbot.waitUntil(lambda: bool(calls) and not tab._printing, timeout=20000)
+    assert callable(calls[0]["progress"])
+    assert previews == [] and warnings == []  # cancelled: nothing to show, nothing to complain about
+    assert tab._out_dir is not None and list(tab._out_dir.iterdir()) == []
+    with db.session_factory() as s:
+        assert not s.scalars(select(ChangeLog).where(ChangeLog.action == "print")).all()
+    monkeypatch.setattr(print_roll, "print_roll", real)
+    tab.act_print.trigger()  # the next print goes through
+    qtbot.waitUntil(lambda: len(previews) == 1, timeout=20000)
     window.close()

@@ -112,7 +112,9 @@ def test_all_present_then_certificates(qtbot, demo_db, tab, klass, monkeypatch):
     shown = []
     monkeypatch.setattr(tab, "_preview", lambda path, title: shown.append((path, title)))
     tab.on_signin_action_triggered()
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=20000)  # printed in the background
     tab.on_register_action_triggered()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=20000)
     assert [p.read_bytes()[:4] for p, _ in shown] == [b"%PDF", b"%PDF"]
     on_next_dialog(lambda box: box.button(QMessageBox.StandardButton.Yes).click())  # 颁发结业证书？
     tab.on_certificates_action_triggered()

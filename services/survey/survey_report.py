@@ -111,34 +111,35 @@ def _docx(result: SurveyResult, out: Path) -> None:
     from docx import Document
     from docx.shared import Mm, Pt
 
+    from services.files.xlsx_util import document_text as text
     from services.pdf.pdf_fonts import register_fonts
 
     doc = Document()
     doc.styles["Normal"].font.size = Pt(11)
-    doc.add_heading(f"{result.info.title}统计报告", level=0)
-    doc.add_paragraph(subtitle(result))
+    doc.add_heading(text(f"{result.info.title}统计报告"), level=0)
+    doc.add_paragraph(text(subtitle(result)))
     font = register_fonts().sans
     for x in result.tallies:
-        doc.add_heading(t.heading(x), level=2)
+        doc.add_heading(text(t.heading(x)), level=2)
         if x.kind == t.TEXT:
             if not x.answers:
                 doc.add_paragraph("（无人作答）")
             for answer, n in Counter(x.answers).items():
-                doc.add_paragraph(answer + (f"（{n}人）" if n > 1 else ""), style="List Bullet")
+                doc.add_paragraph(text(answer + (f"（{n}人）" if n > 1 else "")), style="List Bullet")
             continue
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("选项", "人数", "比例"), strict=True):
-            cell.text = text
+        for cell, head in zip(table.rows[0].cells, ("选项", "人数", "比例"), strict=True):
+            cell.text = head
         for option, n in x.counts.items():
             cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = option, str(n), percent(n, x.answered)
+            cells[0].text, cells[1].text, cells[2].text = text(option), str(n), percent(n, x.answered)
         png = png_bytes(bar_chart(x, 420, font)) if x.answered else None
         if png is not None:
             doc.add_picture(io.BytesIO(png), width=Mm(150))
         for option in x.others:
-            doc.add_paragraph(f"选择“{option}”时填写的内容：")
+            doc.add_paragraph(text(f"选择“{option}”时填写的内容："))
             for line in other_lines(x, option):
-                doc.add_paragraph(line, style="List Bullet")
+                doc.add_paragraph(text(line), style="List Bullet")
     with safe_target(out) as tmp:
         doc.save(str(tmp))

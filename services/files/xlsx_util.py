@@ -107,6 +107,14 @@ def out_cell(ws: Any, value: Any, number_format: str | None = None, **style: Any
     return cell
 
 
+def header_cells(ws: Any, headers: list[str], color: str = "B71C1C") -> list[Any]:
+    """A header row for `ws.append` in write-only mode: bold white on the accent red, as `write_cell` headers."""
+    from openpyxl.styles import Font, PatternFill
+
+    font, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=color)
+    return [out_cell(ws, h, font=font, fill=fill) for h in headers]
+
+
 def xml_cell_text(text: str) -> str:
     """`cell_text` escaped for a hand-written <t> element (the roll's direct writer)."""
     return escape(cell_text(text))

@@ -71,3 +71,25 @@ def test_cell_text_leaves_plain_text_alone() -> None:
 def test_document_text_drops_only_what_xml_cannot_hold() -> None:
     assert document_text(CONTROL) == "甲乙丙"
     assert document_text(RARE + "\t\n" + LOOKS_ESCAPED) == RARE + "\t\n" + LOOKS_ESCAPED
+
+
+def test_direct_sheet_keeps_types_and_text(tmp_path: Path) -> None:
+    """The direct writer (roll, refused rows): dates as dates, numbers as numbers, IDs and leading zeros as text,
+    hostile text as written; openpyxl opens the file too."""
+    import datetime as dt
+
+    from services.files.xlsx_direct import SheetLayout, write_sheet
+
+    rows = [[1, "110101199003071233", "0311", dt.date(2005, 7, 1), dt.datetime(2024, 3, 1, 8, 30), 3.5, True, None,
+             *KEPT[:11]]]
+    out = tmp_path / "direct.xlsx"
+    layout = SheetLayout("表'一", [6.0] * 4, headers=["序号", "身份证", "区号", "日期"], title="=标题" + CONTROL, freeze="B3")
+    assert write_sheet(out, layout, iter(rows), count=1) == 1
+    got = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    assert got[0][0] == "=标题" + CONTROL and got[1][:4] == ["序号", "身份证", "区号", "日期"]
+    assert got[2][:8] == [1, "110101199003071233", "0311", dt.date(2005, 7, 1), dt.datetime(2024, 3, 1, 8, 30),
+                          3.5, True, ""]
+    assert got[2][8:] == KEPT[:11]
+    ws = load_workbook(out)["表'一"]
+    assert ws.freeze_panes == "B3" and ws.print_title_rows == "$1:$2" and ws["A1"].font.b
+    assert ws["I3"].quotePrefix and ws["I3"].data_type == "s" and ws["D3"].number_format == "yyyy-mm-dd"

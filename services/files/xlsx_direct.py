@@ -52,20 +52,21 @@ _WORKBOOK_RELS = (
     '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
     'Target="styles.xml"/></Relationships>')
 # Cell styles: 0 plain, 1 text with Excel's quote prefix, 2 title, 3 header (white on the accent red),
-# 4 text with line breaks (wrapped), 5 both 1 and 4, 6 a date, 7 a date and time, 8 a time of day.
+# 4 text with line breaks (wrapped), 5 both 1 and 4, 6 a date, 7 a date and time, 8 a time of day, 9 bold.
 _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
     '<numFmt numFmtId="165" formatCode="yyyy-mm-dd h:mm:ss"/><numFmt numFmtId="166" formatCode="h:mm:ss"/></numFmts>'
-    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<fonts count="4"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="16"/><name val="Calibri"/></font>'
-    '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font></fonts>'
+    '<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
     f'<fill><patternFill patternType="solid"><fgColor rgb="FF{ACCENT}"/><bgColor indexed="64"/></patternFill></fill>'
     '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="9"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="10"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
     '<alignment horizontal="center" vertical="center"/></xf>'
@@ -77,7 +78,8 @@ _STYLES = (
     '<alignment vertical="top" wrapText="1"/></xf>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
+    '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 _STYLE_OF = {(False, False): "", (True, False): ' s="1"', (False, True): ' s="4"', (True, True): ' s="5"'}
 
@@ -85,12 +87,14 @@ _STYLE_OF = {(False, False): "", (True, False): ' s="1"', (False, True): ' s="4"
 @dataclass(frozen=True)
 class SheetLayout:
     """The sheet's name, its columns' widths, an optional title row (merged across) and header row, the cell the
-    panes freeze at (e.g. "B3"); the title and header rows repeat on every printed page."""
+    panes freeze at (e.g. "B3"); the title and header rows repeat on every printed page. `header`: "accent"
+    (white on the accent red) or "bold"."""
     name: str
     widths: Sequence[float]
     headers: Sequence[str] = ()
     title: str | None = None
     freeze: str | None = None
+    header: str = "accent"
 
 
 def cell_xml(ref: str, value: Any) -> str:
@@ -154,8 +158,10 @@ def write_sheet(out: Path, layout: SheetLayout, rows: Iterable[Sequence[Any]], c
                     f'{xml_cell_text(layout.title)}</t></is></c></row>')
     if layout.headers:
         r += 1
-        head.append(f'<row r="{r}">' + "".join(f'<c r="{letters[i]}{r}" s="3" t="inlineStr"><is><t>{xml_cell_text(h)}'
-                                                 "</t></is></c>" for i, h in enumerate(layout.headers)) + "</row>")
+        style = 9 if layout.header == "bold" else 3
+        head.append(f'<row r="{r}">' + "".join(f'<c r="{letters[i]}{r}" s="{style}" t="inlineStr"><is><t>'
+                                                 f"{xml_cell_text(h)}</t></is></c>" for i, h in enumerate(layout.headers))
+                    + "</row>")
     tail = "</sheetData>" + (f'<mergeCells count="1"><mergeCell ref="A1:{letters[ncols - 1]}1"/></mergeCells>'
                              if layout.title is not None and ncols > 1 else "") + "</worksheet>"
     sheet = escape(layout.name, {"'": "&apos;"})

@@ -248,3 +248,7 @@ def test_report_docx_with_old_control_characters_in_answers(db: Database, tmp_pa
     out = tmp_path / "r.docx"
     survey_report.write_report(result, out)
     assert "=甲乙丙" + RARE in docx_text(out)
+    import docx
+
+    bullets = [p for p in docx.Document(str(out)).paragraphs if p.style is not None and p.style.name == "List Bullet"]
+    assert [p.text for p in bullets] == ["=甲乙丙" + RARE]

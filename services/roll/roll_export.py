@@ -96,11 +96,9 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
     ws.print_title_rows = "1:2"  # the title and the header on every printed page
     ncols = len(EXPORT_HEADERS)
     ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=ncols, max_row=1))
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = Font(bold=True, size=16)
-    title_cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append([title_cell])
+    ws.append([out_cell(ws, title, font=Font(bold=True, size=16),
+                        alignment=Alignment(horizontal="center", vertical="center"))])
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=ACCENT)
     header_cells = []

@@ -214,3 +214,18 @@ def test_template_with_an_old_branch_name_holding_a_control_character(tmp_path: 
         write_members_template(s, tmp_path / "t.xlsx")
     assert sheet_texts(tmp_path / "t.xlsx")["选项"][1][3] == "@机关　第一党支部\x01"
     db.dispose()
+
+
+@pytest.mark.parametrize("mode", ["direct", "write_only", "normal"])
+def test_branch_export_title_with_an_old_control_character(tmp_path: Path, mode: str) -> None:
+    """The title names the branch: a name stored with a control character is written, as stored."""
+    db = open_database(tmp_path / "old.sqlite3")
+    with db.session_factory.begin() as s:
+        branch = create_branch(s, "机关第一党支部", "tester")
+        create_member(s, {"name": "张三", "id_number": "110101199003071233", "branch": "机关第一党支部"}, "tester")
+    store_raw(db, "branch", "name", branch.id, "=机关第一党支部\x01")
+    with db.session_factory() as s:
+        export_members(s, tmp_path / "b.xlsx", branch="=机关第一党支部\x01", mode=mode)
+    rows = sheet_texts(tmp_path / "b.xlsx")["党员花名册"]
+    assert rows[0][0].startswith("=机关第一党支部\x01党员花名册") and rows[2][10] == "=机关第一党支部\x01"
+    db.dispose()

@@ -326,48 +326,49 @@ def _header(ws: object, row: int, values: list[str]) -> None:
 
 
 def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
-    """The yearly branch ledger (台账): 学时台账 (one row per member), 支部汇总, 活动明细, a sheet per rule."""
+    """The yearly branch ledger (台账): 学时台账 (one row per member), 支部汇总, 活动明细, a sheet per rule.
+
+    Written in openpyxl's write-only mode, row after row: a bureau's 20 000 members are not held as cells.
+    """
     from openpyxl import Workbook
 
-    from services.files.xlsx_util import write_cell
+    from services.files.xlsx_util import header_cells, out_cell
 
     ledger = year_ledger(session, year)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "学时台账"
-    write_cell(ws, 1, 1, f"{year}年度党员教育培训学时台账")
-    head = ["序号", "党支部", "姓名", "党内职务", "党员类别", "在册月数", *ledger.type_columns,
-            "合计学时", "计入目标学时", "目标学时", "尚差学时", "是否达标", "集中培训"]
-    _header(ws, 2, head)
-    for n, r in enumerate(ledger.rows, start=1):
-        values: list[object] = [n, r.branch, r.name, r.party_post or "", r.membership, r.months,
-                                *[r.by_type.get(c, 0.0) for c in ledger.type_columns],
-                                r.total, r.countable, r.target if r.target is not None else "",
-                                r.gap, r.verdict, r.class_note]
-        for col, value in enumerate(values, start=1):
-            write_cell(ws, n + 2, col, value)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("学时台账")
     ws.freeze_panes = "D3"
     for letter, width in zip("ABCDE", (6, 22, 10, 12, 10), strict=True):
         ws.column_dimensions[letter].width = width
+    ws.append([out_cell(ws, f"{year}年度党员教育培训学时台账")])
+    ws.append(header_cells(ws, ["序号", "党支部", "姓名", "党内职务", "党员类别", "在册月数", *ledger.type_columns,
+                                "合计学时", "计入目标学时", "目标学时", "尚差学时", "是否达标", "集中培训"]))
+    for n, r in enumerate(ledger.rows, start=1):
+        ws.append([n, out_cell(ws, r.branch), out_cell(ws, r.name), out_cell(ws, r.party_post or ""),
+                   out_cell(ws, r.membership), r.months, *[r.by_type.get(c, 0.0) for c in ledger.type_columns],
+                   r.total, r.countable, r.target if r.target is not None else "", r.gap, r.verdict,
+                   out_cell(ws, r.class_note)])
 
     ws2 = wb.create_sheet("支部汇总")
-    write_cell(ws2, 1, 1, f"{year}年度各党支部学时汇总")
-    _header(ws2, 2, ["党支部", "在册党员", "合计学时", "人均学时", "达标人数", "未达标人数", "达标率"])
+    ws2.column_dimensions["A"].width = 22
+    ws2.append([out_cell(ws2, f"{year}年度各党支部学时汇总")])
+    ws2.append(header_cells(ws2, ["党支部", "在册党员", "合计学时", "人均学时", "达标人数", "未达标人数", "达标率"]))
     summary: dict[str, list[LedgerRow]] = {}
     for r in ledger.rows:
         summary.setdefault(r.branch, []).append(r)
-    for n, (branch, rows) in enumerate(summary.items(), start=3):
+    for branch, rows in summary.items():
         total = sum(r.total for r in rows)
         met = sum(1 for r in rows if r.verdict == MET)
         judged = sum(1 for r in rows if r.verdict != NO_TARGET)
-        for col, value in enumerate([branch, len(rows), hours_round(total), hours_round(total / len(rows)),
-                                     met, judged - met, round(met / judged, 4) if judged else "—"], start=1):
-            write_cell(ws2, n, col, value).number_format = "0.00%" if col == 7 else "General"  # 达标率 as 90.00%
-    ws2.column_dimensions["A"].width = 22
+        ws2.append([out_cell(ws2, branch), len(rows), hours_round(total), hours_round(total / len(rows)), met,
+                    judged - met, out_cell(ws2, round(met / judged, 4) if judged else "—",
+                                           number_format="0.00%")])  # 达标率 as 90.00%
 
     ws3 = wb.create_sheet("活动明细")
-    write_cell(ws3, 1, 1, f"{year}年度培训学习活动")
-    _header(ws3, 2, ["开始日期", "活动名称", "类型", "主办单位", "地点", "课次", "参加人次", "计入学时"])
+    ws3.column_dimensions["A"].width = 12
+    ws3.column_dimensions["B"].width = 36
+    ws3.append([out_cell(ws3, f"{year}年度培训学习活动")])
+    ws3.append(header_cells(ws3, ["开始日期", "活动名称", "类型", "主办单位", "地点", "课次", "参加人次", "计入学时"]))
     lo, hi = _year_bounds(year)
     acts = session.execute(access.scope(
         session,
@@ -389,15 +390,12 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
              .where(ActivitySession.activity_id.in_(run))
              .group_by(ActivitySession.activity_id))
         per.update((aid, (n, pt, h)) for aid, n, pt, h in session.execute(q))
-    for n, (aid, start, title, tname, organiser, place) in enumerate(acts, start=3):
+    for aid, start, title, tname, organiser, place in acts:
         sessions, pt, hours = per.get(aid, (0, 0, 0.0))
-        for col, value in enumerate([start, title, tname, organiser or "", place or "", sessions, pt,
-                                     hours_round(hours)], start=1):
-            write_cell(ws3, n, col, value).number_format = "yyyy-mm-dd" if col == 1 else "General"
+        ws3.append([out_cell(ws3, start, number_format="yyyy-mm-dd"), out_cell(ws3, title), out_cell(ws3, tname),
+                    out_cell(ws3, organiser or ""), out_cell(ws3, place or ""), sessions, pt, hours_round(hours)])
     if not acts:
-        write_cell(ws3, 3, 1, f"（{year}年度未登记培训学习活动）")
-    ws3.column_dimensions["A"].width = 12
-    ws3.column_dimensions["B"].width = 36
+        ws3.append([out_cell(ws3, f"（{year}年度未登记培训学习活动）")])
     rule_lists.add_rule_sheets(wb, rule_lists.rule_lists(session, lo, hi), f"{year}年度")  # a sheet per rule
     for sheet in wb.worksheets:  # each sheet: a title row and a header, repeated on every printed page
         sheet.print_title_rows = "1:2"

@@ -28,25 +28,19 @@ def rule_lists(session: Session, date_from: dt.date, date_to: dt.date) -> dict[s
 
 
 def add_rule_sheets(wb: Any, found: dict[str, list[rules.RuleCase]], period: str) -> None:
-    """One sheet per rule (named by its title) in an openpyxl workbook."""
-    from openpyxl.styles import Font, PatternFill
-
-    from services.files.xlsx_util import write_cell
+    """One sheet per rule (named by its title) in an openpyxl workbook opened in write-only mode."""
+    from services.files.xlsx_util import header_cells, out_cell
 
     for key, cases in found.items():
         ws = wb.create_sheet(RULE_TITLES[key])
-        write_cell(ws, 1, 1, f"{period}{RULE_TITLES[key]}：{len(cases)}人")
-        for col, header in enumerate(RULE_HEADERS, start=1):
-            cell = write_cell(ws, 2, col, header)
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="B71C1C")
-        for n, row in enumerate(rule_rows(cases), start=3):
-            for col, value in enumerate(row, start=1):
-                write_cell(ws, n, col, value)
-        if not cases:
-            write_cell(ws, 3, 1, NONE_YET)
         for letter, width in zip("ABCDE", (6, 22, 10, 10, 60), strict=True):
             ws.column_dimensions[letter].width = width
+        ws.append([out_cell(ws, f"{period}{RULE_TITLES[key]}：{len(cases)}人")])
+        ws.append(header_cells(ws, list(RULE_HEADERS)))
+        for row in rule_rows(cases):
+            ws.append([out_cell(ws, value) for value in row])
+        if not cases:
+            ws.append([out_cell(ws, NONE_YET)])
 
 
 def period_words(date_from: dt.date, date_to: dt.date) -> str:
@@ -58,8 +52,7 @@ def write_rules_xlsx(session: Session, date_from: dt.date, date_to: dt.date, pat
 
     from services.files.safe_write import save_workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     add_rule_sheets(wb, rule_lists(session, date_from, date_to), period_words(date_from, date_to))
     path = Path(path)
     save_workbook(wb, path)

@@ -213,6 +213,8 @@ def write_report_docx(content: ReportContent, path: Path | str) -> Path:
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
+    from services.files.xlsx_util import document_text
+
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -225,23 +227,23 @@ def write_report_docx(content: ReportContent, path: Path | str) -> Path:
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _east_asian(title.add_run(content.title), TITLE_FONT, 22)
+    _east_asian(title.add_run(document_text(content.title)), TITLE_FONT, 22)
     for heading, paragraphs in content.sections:
         h = doc.add_paragraph()
         h.paragraph_format.first_line_indent = Pt(32)
-        _east_asian(h.add_run(heading), HEADING_FONT, 16)
+        _east_asian(h.add_run(document_text(heading)), HEADING_FONT, 16)
         for text in paragraphs:
             p = doc.add_paragraph()
             p.paragraph_format.first_line_indent = Pt(32)
             p.paragraph_format.line_spacing = Pt(28)
-            _east_asian(p.add_run(text), BODY_FONT, 16)
+            _east_asian(p.add_run(document_text(text)), BODY_FONT, 16)
     h = doc.add_paragraph()
     h.paragraph_format.first_line_indent = Pt(32)
     _east_asian(h.add_run("附表"), HEADING_FONT, 16)
     for table in content.tables:
         cap = doc.add_paragraph()
         cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _east_asian(cap.add_run(table.title), HEADING_FONT, 14)
+        _east_asian(cap.add_run(document_text(table.title)), HEADING_FONT, 14)
         grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
         grid.style = "Table Grid"
         for r, values in enumerate([table.header, *table.rows]):
@@ -249,9 +251,9 @@ def write_report_docx(content: ReportContent, path: Path | str) -> Path:
                 cell = grid.cell(r, c)
                 cell.text = ""
                 text = fmt(value) if isinstance(value, float) else str(value)
-                _east_asian(cell.paragraphs[0].add_run(text), HEADING_FONT if r == 0 else BODY_FONT, 12, bold=False)
+                _east_asian(cell.paragraphs[0].add_run(document_text(text)), HEADING_FONT if r == 0 else BODY_FONT, 12, bold=False)
         if table.note:
-            _east_asian(doc.add_paragraph().add_run(table.note), BODY_FONT, 12)
+            _east_asian(doc.add_paragraph().add_run(document_text(table.note)), BODY_FONT, 12)
     path = Path(path)
     with safe_target(path) as tmp:
         doc.save(str(tmp))

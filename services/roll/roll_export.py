@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 import threading
-import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,8 +21,9 @@ from sqlalchemy.orm import Session
 from models import Branch
 from services import access
 from services.errors import CancelledError
-from services.files.safe_write import safe_target, save_workbook
-from services.files.xlsx_util import needs_escape, write_cell
+from services.files.safe_write import save_workbook
+from services.files.xlsx_direct import SheetLayout, write_sheet
+from services.files.xlsx_util import out_cell, write_cell
 from services.normalize import (
     EDUCATIONS,
     MEMBERSHIPS,
@@ -99,11 +96,9 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
     ws.print_title_rows = "1:2"  # the title and the header on every printed page
     ncols = len(EXPORT_HEADERS)
     ws.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=ncols, max_row=1))
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = Font(bold=True, size=16)
-    title_cell.alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 30
-    ws.append([title_cell])
+    ws.append([out_cell(ws, title, font=Font(bold=True, size=16),
+                        alignment=Alignment(horizontal="center", vertical="center"))])
     header_font = Font(bold=True, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=ACCENT)
     header_cells = []
@@ -115,7 +110,6 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
         header_cells.append(cell)
     ws.append(header_cells)
     total = max(1, len(records))
-    wrapped = Alignment(wrap_text=True, vertical="top")
     for index, record in enumerate(records, start=1):
         if index % 2000 == 0:
             if cancel is not None and cancel.is_set():
@@ -125,19 +119,7 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
         row: list[Any] = [index]
         for key in EXPORT_KEYS:
             text = cell_text(record, key)
-            if not text:
-                row.append(None)
-            elif needs_escape(text) or "\n" in text:
-                # Write-only cells take the same quote prefix and wrapping write_cell sets in normal mode.
-                cell = WriteOnlyCell(ws, value=text)
-                if needs_escape(text):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-                if "\n" in text:
-                    cell.alignment = wrapped
-                row.append(cell)
-            else:
-                row.append(text)
+            row.append(out_cell(ws, text) if text else None)
         ws.append(row)
     _save(wb, out)
     return ExportResult(out, len(records))
@@ -145,131 +127,24 @@ def export_records(records: Sequence[MemberRecord], out: Path | str, title: str 
 
 # ---------------------------------------------------------------- direct writer
 
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '</Types>')
-_ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="xl/workbook.xml"/></Relationships>')
-_WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="党员花名册" sheetId="1" r:id="rId1"/></sheets>'
-    # The title and the header on every printed page.
-    '<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">&apos;党员花名册&apos;!$1:$2</definedName>'
-    '</definedNames></workbook>')
-_WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-    'Target="styles.xml"/></Relationships>')
-# Cell styles: 0 plain, 1 text with Excel's quote prefix, 2 title, 3 header (white on the accent red),
-# 4 text with line breaks (wrapped), 5 both 1 and 4.
-_STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<fonts count="3"><font><sz val="11"/><name val="Calibri"/></font>'
-    '<font><b/><sz val="16"/><name val="Calibri"/></font>'
-    f'<font><b/><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font></fonts>'
-    '<fills count="3"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
-    f'<fill><patternFill patternType="solid"><fgColor rgb="FF{ACCENT}"/><bgColor indexed="64"/></patternFill></fill>'
-    '</fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
-    '<alignment horizontal="center" vertical="center"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
-    '<alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyAlignment="1">'
-    '<alignment vertical="top" wrapText="1"/></xf></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
-
-
-_STYLE_OF = {(False, False): "", (True, False): ' s="1"', (False, True): ' s="4"', (True, True): ' s="5"'}
-
-
-def _xml_text(text: str) -> str:
-    text = escape(text)
-    if _XML_ILLEGAL.search(text):
-        text = _XML_ILLEGAL.sub("", text)
-    return text
-
 
 def _export_direct(records: Sequence[MemberRecord], out: Path, title: str, progress: Progress | None,
                    cancel: threading.Event | None) -> ExportResult:
-    """The sheet XML written straight into the zip: several times faster than openpyxl for big rolls.
-
-    Text goes in as inline strings; a value that starts like a formula gets style 1 (quotePrefix),
-    exactly what xlsx_util.write_cell produces with openpyxl.
-    """
-    letters = [get_column_letter(i) for i in range(1, len(EXPORT_HEADERS) + 1)]
-    last_row = len(records) + 2
-    cols = "".join(f'<col min="{i}" max="{i}" width="{w:g}" customWidth="1"/>'
-                   for i, w in enumerate(_widths(records), start=1))
-    head = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<dimension ref="A1:{letters[-1]}{last_row}"/>'
-        '<sheetViews><sheetView workbookViewId="0"><pane xSplit="1" ySplit="2" topLeftCell="B3" '
-        'activePane="bottomRight" state="frozen"/><selection pane="bottomRight" activeCell="B3" sqref="B3"/>'
-        '</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-        f'<cols>{cols}</cols><sheetData>'
-        f'<row r="1" ht="30" customHeight="1"><c r="A1" s="2" t="inlineStr"><is><t>{_xml_text(title)}</t></is></c></row>'
-        '<row r="2">' + "".join(f'<c r="{letters[i]}2" s="3" t="inlineStr"><is><t>{_xml_text(h)}</t></is></c>'
-                                 for i, h in enumerate(EXPORT_HEADERS)) + "</row>")
-    tail = f'</sheetData><mergeCells count="1"><mergeCell ref="A1:{letters[-1]}1"/></mergeCells></worksheet>'
-    key_columns = list(enumerate(EXPORT_KEYS, start=1))
+    """The sheet XML written straight into the zip (services/files/xlsx_direct.py): several times faster than
+    openpyxl for big rolls, with the same cells, looks and escapes."""
+    layout = SheetLayout("党员花名册", _widths(records), EXPORT_HEADERS, title=title, freeze="B3")
     total = max(1, len(records))
-    with safe_target(out) as tmp, \
-            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        zf.writestr("_rels/.rels", _ROOT_RELS)
-        zf.writestr("xl/workbook.xml", _WORKBOOK)
-        zf.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        zf.writestr("xl/styles.xml", _STYLES)
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw, \
-                io.TextIOWrapper(raw, encoding="utf-8", newline="") as fh:
-            fh.write(head)
-            chunk: list[str] = []
-            for index, record in enumerate(records, start=1):
-                r = index + 2
-                cells = [f'<row r="{r}"><c r="A{r}"><v>{index}</v></c>']
-                for col, key in key_columns:
-                    text = cell_text(record, key)
-                    if text:
-                        style = _STYLE_OF[(needs_escape(text), "\n" in text)]
-                        cells.append(f'<c r="{letters[col]}{r}"{style} t="inlineStr"><is><t xml:space="preserve">'
-                                     f'{_xml_text(text)}</t></is></c>')
-                cells.append("</row>")
-                chunk.append("".join(cells))
-                if index % 2000 == 0:
-                    fh.write("".join(chunk))
-                    chunk.clear()
-                    if cancel is not None and cancel.is_set():
-                        raise CancelledError("导出已取消。")
-                    if progress is not None:
-                        progress(int(100 * index / total), f"已写出{index}名……")
-            fh.write("".join(chunk))
-            fh.write(tail)
+
+    def rows() -> Iterator[list[Any]]:
+        for index, record in enumerate(records, start=1):
+            if index % 2000 == 0:
+                if cancel is not None and cancel.is_set():
+                    raise CancelledError("导出已取消。")
+                if progress is not None:
+                    progress(int(100 * index / total), f"已写出{index}名……")
+            yield [index, *(cell_text(record, key) for key in EXPORT_KEYS)]
+
+    write_sheet(out, layout, rows(), count=len(records))
     return ExportResult(out, len(records))
 
 

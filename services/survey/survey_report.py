@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -105,40 +106,61 @@ def _pdf(result: SurveyResult, out: Path) -> int:
     return page_count(out)
 
 
+def _bullets(doc: Any, lines: Iterable[str]) -> None:
+    """Bullet paragraphs at the end of the document, in one pass. python-docx's add_paragraph looks for the end of
+    the body and looks the style up by name anew for every paragraph: 20 000 written answers took over two minutes.
+    The paragraphs are the same: style List Bullet, one run of the text (line breaks as breaks)."""
+    from docx.oxml import OxmlElement
+    from docx.text.paragraph import Paragraph
+
+    from services.files.xlsx_util import document_text
+
+    body = doc.element.body
+    end = body.sectPr
+    style_id = doc.styles["List Bullet"].style_id
+    for line in lines:
+        p = OxmlElement("w:p")
+        if end is not None:
+            end.addprevious(p)
+        else:
+            body.append(p)
+        p.style = style_id
+        Paragraph(p, doc).add_run(document_text(line))
+
+
 def _docx(result: SurveyResult, out: Path) -> None:
     import io
 
     from docx import Document
     from docx.shared import Mm, Pt
 
+    from services.files.xlsx_util import document_text as text
     from services.pdf.pdf_fonts import register_fonts
 
     doc = Document()
     doc.styles["Normal"].font.size = Pt(11)
-    doc.add_heading(f"{result.info.title}统计报告", level=0)
-    doc.add_paragraph(subtitle(result))
+    doc.add_heading(text(f"{result.info.title}统计报告"), level=0)
+    doc.add_paragraph(text(subtitle(result)))
     font = register_fonts().sans
     for x in result.tallies:
-        doc.add_heading(t.heading(x), level=2)
+        doc.add_heading(text(t.heading(x)), level=2)
         if x.kind == t.TEXT:
             if not x.answers:
                 doc.add_paragraph("（无人作答）")
-            for answer, n in Counter(x.answers).items():
-                doc.add_paragraph(answer + (f"（{n}人）" if n > 1 else ""), style="List Bullet")
+            _bullets(doc, (answer + (f"（{n}人）" if n > 1 else "") for answer, n in Counter(x.answers).items()))
             continue
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ("选项", "人数", "比例"), strict=True):
-            cell.text = text
+        for cell, head in zip(table.rows[0].cells, ("选项", "人数", "比例"), strict=True):
+            cell.text = head
         for option, n in x.counts.items():
             cells = table.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = option, str(n), percent(n, x.answered)
+            cells[0].text, cells[1].text, cells[2].text = text(option), str(n), percent(n, x.answered)
         png = png_bytes(bar_chart(x, 420, font)) if x.answered else None
         if png is not None:
             doc.add_picture(io.BytesIO(png), width=Mm(150))
         for option in x.others:
-            doc.add_paragraph(f"选择“{option}”时填写的内容：")
-            for line in other_lines(x, option):
-                doc.add_paragraph(line, style="List Bullet")
+            doc.add_paragraph(text(f"选择“{option}”时填写的内容："))
+            _bullets(doc, other_lines(x, option))
     with safe_target(out) as tmp:
         doc.save(str(tmp))

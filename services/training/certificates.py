@@ -498,35 +498,27 @@ def register_xlsx(session: Session, out: Path | str, *, activity_id: int | None 
                   year: int | None = None) -> Path:
     """发证登记册 as Excel (full ID numbers: the office's own ledger); text that looks like a formula stays text."""
     import openpyxl
-    from openpyxl.styles import Font, PatternFill
 
-    from services.files.xlsx_util import write_cell
+    from services.files.xlsx_util import header_cells, out_cell
 
     # The office's ledger has full numbers; a 查阅 account gets them masked.
     certs = privacy.for_session(session, list_certificates(session, activity_id=activity_id, year=year))
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "发证登记册"
-    headers = ["序号", "证书编号", "姓名", "所在党支部", "公民身份号码", "培训名称", "发证日期", "状态", "原证书编号", "备注"]
-    for col, h in enumerate(headers, start=1):
-        cell = write_cell(ws, 1, col, h)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor=ACCENT.lstrip("#"))
-    for r, cert in enumerate(certs, start=2):
-        values = [r - 1, cert.number, cert.name, cert.branch, cert.id_number, cert.activity_title,
-                  cert.issued_on, cert.status, cert.reissue_of or "", cert.note() if cert.status == REVOKED else cert.remarks or ""]
-        for col, value in enumerate(values, start=1):
-            cell = write_cell(ws, r, col, value)
-            if col == 7:
-                cell.number_format = "yyyy-mm-dd"
-            if col == 5:
-                cell.number_format = "@"
-    if not certs:
-        write_cell(ws, 2, 1, f"（{f'{year}年' if year else '本期'}未颁发结业证书）")
+    wb = openpyxl.Workbook(write_only=True)  # row after row: a bureau-wide class's certificates are not held as cells
+    ws = wb.create_sheet("发证登记册")
     for letter, width in zip("ABCDEFGHIJ", (6, 16, 10, 22, 21, 36, 12, 8, 16, 20), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"  # the header on every printed page
+    ws.append(header_cells(ws, ["序号", "证书编号", "姓名", "所在党支部", "公民身份号码", "培训名称", "发证日期", "状态",
+                                "原证书编号", "备注"], color=ACCENT.lstrip("#")))
+    for n, cert in enumerate(certs, start=1):
+        ws.append([n, out_cell(ws, cert.number), out_cell(ws, cert.name), out_cell(ws, cert.branch),
+                   out_cell(ws, cert.id_number, number_format="@"), out_cell(ws, cert.activity_title),
+                   out_cell(ws, cert.issued_on, number_format="yyyy-mm-dd"), out_cell(ws, cert.status),
+                   out_cell(ws, cert.reissue_of or ""),
+                   out_cell(ws, cert.note() if cert.status == REVOKED else cert.remarks or "")])
+    if not certs:
+        ws.append([out_cell(ws, f"（{f'{year}年' if year else '本期'}未颁发结业证书）")])
     out = Path(out)
     save_workbook(wb, out)
     return out

@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 from python_calamine import CalamineWorkbook
+from sqlalchemy import select
 
+from models import Activity, Branch
 from services.assessment import ledger
 from services.assessment.stats import compute_stats_detail
 from services.safety.storage import Database
+from tests.helpers.hostile_text import CONTROL, LOOKS_ESCAPED, RARE, sheet_texts, store_raw
 from tests.helpers.pdf_reading import pdf_text
 from tests.helpers.stats_dataset import Dataset, build_dataset
 
@@ -147,3 +150,32 @@ def test_notice_and_card_print_text_as_written(data: tuple[Database, Dataset], t
     text = pdf_text(out, flat=True)
     assert title in text
     assert organiser in text
+
+
+def test_ledger_and_card_with_hostile_text(data: tuple[Database, Dataset], tmp_path: Path) -> None:
+    """Old text with control characters (entry cleans them now) and text that looks like a formula: the ledger is
+    written, every text reads back as stored, stays text, and dates stay dates."""
+    db, ds = data
+    with db.session_factory() as s:
+        branch_id = s.scalar(select(Branch.id).where(Branch.name == "第一支部"))
+        activity_id = s.scalar(select(Activity.id).where(Activity.title == "活动a3"))
+    store_raw(db, "branch", "name", branch_id, "=第一支部" + CONTROL)
+    store_raw(db, "activity", "title", activity_id, "-活动a3" + CONTROL + RARE + LOOKS_ESCAPED)
+    with db.session_factory() as s:
+        path = ledger.write_ledger_xlsx(s, 2024, tmp_path / "ledger.xlsx")
+        card = ledger.training_card(s, ds.members["m1"])
+    sheets = sheet_texts(path)
+    assert {r[1] for r in sheets["学时台账"][2:]} >= {"=第一支部" + CONTROL}
+    assert sheets["支部汇总"][2][0] == "=第一支部" + CONTROL
+    acts = sheets["活动明细"]
+    assert acts[2][1] == "-活动a3" + CONTROL + RARE + LOOKS_ESCAPED
+    assert all(isinstance(r[0], dt.date) for r in acts[2:])
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    assert book["支部汇总"]["A3"].quotePrefix and book["支部汇总"]["G3"].number_format == "0.00%"
+    assert book["活动明细"]["B3"].data_type == "s" and book["活动明细"]["A3"].number_format == "yyyy-mm-dd"
+    xlsx = ledger.write_card_xlsx(card, tmp_path / "card.xlsx")
+    rows = sheet_texts(xlsx)["学时登记卡"]
+    assert rows[1][3] == "=第一支部" + CONTROL
+    assert any(r[2] == "-活动a3" + CONTROL + RARE + LOOKS_ESCAPED and isinstance(r[1], dt.date) for r in rows)

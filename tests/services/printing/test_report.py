@@ -9,11 +9,14 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from python_calamine import CalamineWorkbook
+from sqlalchemy import select
 
+from models import Member
 from services.assessment import spending
 from services.assessment.stats import compute_stats
 from services.printing import report
 from services.safety.storage import Database
+from tests.helpers.hostile_text import CONTROL, RARE, all_cells, docx_text, store_raw
 from tests.helpers.stats_dataset import build_dataset
 
 D = dt.date
@@ -95,3 +98,20 @@ def test_full_coverage_wording(db: Database) -> None:
     assert content.figures["coverage"] == 1.0
     assert any("实现了全体党员教育培训全覆盖" in p for _h, ps in content.sections for p in ps)
     assert content.title == "《2019—2023年全国党员教育培训工作规划》贯彻落实情况报告"
+
+
+def test_report_with_old_control_characters_is_written_docx_and_xlsx(data_db: Database, tmp_path: Path) -> None:
+    """Text stored before entry cleaned control characters (here a member's name): Word cannot hold them, so the
+    .docx leaves them out; the .xlsx keeps them (its own escape) and the formula-like text stays text."""
+    with data_db.session_factory() as s:
+        member_id = s.scalar(select(Member.id).where(Member.name == "甲一"))
+    store_raw(data_db, "member", "name", member_id, "=" + CONTROL + RARE)
+    lo, hi = D(2023, 1, 1), D(2024, 12, 31)
+    with data_db.session_factory() as s:
+        content = report.build_report(s, lo, hi, organisation="@我局\x07党委")
+    docx = report.write_report_docx(content, tmp_path / "report.docx")
+    words = docx_text(docx)
+    assert "=甲乙丙" + RARE in words and "@我局党委" in words
+    xlsx = report.write_report_xlsx(content, tmp_path / "report.xlsx")
+    cells = [v for v in all_cells(xlsx) if isinstance(v, str)]
+    assert any("=" + CONTROL + RARE in v for v in cells) and any(v.startswith("@我局\x07党委") for v in cells)

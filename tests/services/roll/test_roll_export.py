@@ -20,6 +20,7 @@ from services.roll.roll_export import (
 )
 from services.roll.roll_import import apply_import, plan_import
 from services.safety.storage import Database, open_database
+from tests.helpers.hostile_text import CONTROL, LOOKS_ESCAPED, RARE, sheet_texts, store_raw
 
 
 @pytest.fixture
@@ -173,4 +174,58 @@ def test_line_breaks_wrap_and_header_repeats_in_print(tmp_path: Path, mode: str)
     assert cells["=1+1\n兼职"].quotePrefix and cells["=1+1\n兼职"].data_type == "s"
     values = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
     assert remarks in values[2] and "=1+1\n兼职" in values[2]
+    db.dispose()
+
+
+@pytest.mark.parametrize("mode", ["direct", "write_only", "normal"])
+def test_old_control_characters_and_escape_lookalikes_come_back_exactly(tmp_path: Path, mode: str) -> None:
+    """A database written before entry cleaned control characters: the export neither fails nor drops them,
+    and text that reads like a workbook escape (_x0041_) is not turned into another character."""
+    db = open_database(tmp_path / "old.sqlite3")
+    with db.session_factory.begin() as s:
+        create_branch(s, "机关第一党支部", "tester")
+        first = create_member(s, {"name": "张三", "id_number": "110101199003071233", "branch": "机关第一党支部"},
+                              "tester")
+        create_member(s, {"name": "王𠇔", "id_number": "110101198501020020", "branch": "机关第一党支部",
+                          "remarks": RARE, "job": LOOKS_ESCAPED}, "tester")
+    store_raw(db, "member", "remarks", first.id, CONTROL)
+    store_raw(db, "member", "job", first.id, "=" + CONTROL)
+    out = tmp_path / f"old-{mode}.xlsx"
+    with db.session_factory() as s:
+        before = roll_json(db)
+        export_records(list_members(s), out, mode=mode)
+    rows = {r[1]: r for r in sheet_texts(out)["党员花名册"][2:]}
+    assert rows["张三"][18] == CONTROL and rows["张三"][12] == "=" + CONTROL
+    assert rows["王𠇔"][12] == LOOKS_ESCAPED and rows["王𠇔"][18] == RARE
+    fresh = import_into_fresh(tmp_path, out)
+    again = {r["name"]: r for r in roll_json(fresh)}
+    assert again["王𠇔"] == next(r for r in before if r["name"] == "王𠇔")  # the round trip, exactly
+    assert again["张三"]["remarks"] == "甲乙丙"  # entry (keep_text) drops what cannot be seen; the rest is kept
+    fresh.dispose()
+    db.dispose()
+
+
+def test_template_with_an_old_branch_name_holding_a_control_character(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "old.sqlite3")
+    with db.session_factory.begin() as s:
+        branch = create_branch(s, "机关第一党支部", "tester")
+    store_raw(db, "branch", "name", branch.id, "@机关　第一党支部\x01")
+    with db.session_factory() as s:
+        write_members_template(s, tmp_path / "t.xlsx")
+    assert sheet_texts(tmp_path / "t.xlsx")["选项"][1][3] == "@机关　第一党支部\x01"
+    db.dispose()
+
+
+@pytest.mark.parametrize("mode", ["direct", "write_only", "normal"])
+def test_branch_export_title_with_an_old_control_character(tmp_path: Path, mode: str) -> None:
+    """The title names the branch: a name stored with a control character is written, as stored."""
+    db = open_database(tmp_path / "old.sqlite3")
+    with db.session_factory.begin() as s:
+        branch = create_branch(s, "机关第一党支部", "tester")
+        create_member(s, {"name": "张三", "id_number": "110101199003071233", "branch": "机关第一党支部"}, "tester")
+    store_raw(db, "branch", "name", branch.id, "=机关第一党支部\x01")
+    with db.session_factory() as s:
+        export_members(s, tmp_path / "b.xlsx", branch="=机关第一党支部\x01", mode=mode)
+    rows = sheet_texts(tmp_path / "b.xlsx")["党员花名册"]
+    assert rows[0][0].startswith("=机关第一党支部\x01党员花名册") and rows[2][10] == "=机关第一党支部\x01"
     db.dispose()

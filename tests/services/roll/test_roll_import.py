@@ -29,6 +29,7 @@ from services.roll.roll_import import (
 )
 from services.safety import changelog
 from services.safety.storage import Database, integrity_check, open_database
+from tests.helpers.hostile_text import sheet_texts
 from tests.helpers.paths import REPO, SAMPLES
 from ui.cli.main import run
 
@@ -481,3 +482,17 @@ def test_unreadable_files_exit_two_database_untouched(tmp_path: Path, kind: str,
     db = open_database(tmp_path / "cli.sqlite3")
     assert count(db) == 1
     db.dispose()
+
+
+def test_errors_file_keeps_hostile_cells_of_a_csv(db: Database, tmp_path: Path) -> None:
+    """A CSV can carry control characters and formulas: the errors file is written, its cells read back as the CSV
+    had them, the ID with its leading digits as text."""
+    roll = tmp_path / "roll.csv"
+    roll.write_text("姓名,公民身份号码,所在党支部,备注\n"
+                    "张三,011010199003071233,机关第一党支部,\"=1+1\x07说明\"\n", encoding="utf-8")
+    with db.session_factory() as s:
+        plan = plan_import(s, roll)
+    assert plan.refused
+    rows = sheet_texts(write_refused_rows(plan, tmp_path / "errors.xlsx"))
+    row = next(iter(rows.values()))[1]
+    assert row[:4] == ["张三", "011010199003071233", "机关第一党支部", "=1+1\x07说明"]

@@ -14,6 +14,7 @@ from models import ChangeLog
 from services.safety import audit
 from services.safety.storage import Database
 from tests.helpers.backend import sqlite_only
+from tests.helpers.hostile_text import CONTROL, LONG, sheet_texts
 
 
 def _events(db: Database) -> None:
@@ -171,3 +172,17 @@ def test_text_search_finds_the_characters_typed_wildcards_included(db: Database)
         assert [r.summary for r in audit.query_log(s, audit.LogFilter(text="50%"))] == ["打印完成率50%的名单"]
         assert [r.summary for r in audit.query_log(s, audit.LogFilter(text="a_b"))] == ["导出 a_b.xlsx"]
         assert audit.count_log(s, audit.LogFilter(text="50")) == 2
+
+
+def test_excel_export_of_hostile_entries(demo_db: Database, tmp_path: Path) -> None:
+    """A file name may hold control characters, a summary may be longer than a cell: the export is written, the
+    control characters come back as written, the long text is cut and says so."""
+    with demo_db.session_factory.begin() as s:
+        audit.record_event(s, "录入员甲", "import", "导入花名册 " + CONTROL + ".xlsx")
+        audit.record_event(s, "录入员甲", "import", "-" + LONG)
+    out = tmp_path / "日志.xlsx"
+    with demo_db.session_factory() as s:
+        assert audit.export_log_xlsx(s, out, audit.LogFilter(entity="event")) == 2
+    rows = sheet_texts(out)["操作日志"]
+    assert rows[1][6] == "导入花名册 " + CONTROL + ".xlsx。"  # the sentence the 日志 tab shows
+    assert rows[2][6].startswith("-长长") and "超出 Excel 单元格" in rows[2][6]

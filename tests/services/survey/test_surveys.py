@@ -16,6 +16,7 @@ from services.safety.storage import Database
 from services.survey import survey_form, survey_report, surveys
 from services.survey import tally as t
 from services.survey.wjx_import import read_export
+from tests.helpers.hostile_text import CONTROL, RARE, docx_text, store_raw
 from tests.helpers.pdf_reading import pdf_text
 
 
@@ -232,3 +233,22 @@ def test_report_heading_says_the_kind_once(db: Database, samples: Path, tmp_path
     pdf = tmp_path / "r.pdf"
     survey_report.write_report(result, pdf)
     assert "（多选）（多选" not in pdf_text(pdf)
+
+
+def test_report_docx_with_old_control_characters_in_answers(db: Database, tmp_path: Path) -> None:
+    """Answers stored before entry cleaned control characters: Word cannot hold them, the report is still
+    written, with the rest of the text as it was."""
+    with db.session_factory.begin() as s:
+        sid = _paper(s)
+        surveys.add_responses(s, sid, [["A", "A", "A", "多组织现场教学"]])
+        answer_id = s.scalar(select(func.max(SurveyAnswer.id)))
+    store_raw(db, "survey_answer", "value", answer_id, "=" + CONTROL + RARE)
+    with db.session_factory() as s:
+        result = surveys.get_survey(s, sid)
+    out = tmp_path / "r.docx"
+    survey_report.write_report(result, out)
+    assert "=甲乙丙" + RARE in docx_text(out)
+    import docx
+
+    bullets = [p for p in docx.Document(str(out)).paragraphs if p.style is not None and p.style.name == "List Bullet"]
+    assert [p.text for p in bullets] == ["=甲乙丙" + RARE]

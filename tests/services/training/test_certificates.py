@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
 from services.training import activities, attendance, certificates, enrolment
+from tests.helpers.hostile_text import CONTROL, LOOKS_ESCAPED, RARE, sheet_texts, store_raw
 from tests.helpers.pdf_reading import pdf_text
 
 
@@ -114,3 +117,20 @@ def test_a_register_with_no_certificates_says_so(db, tmp_path):
     assert "2027年未颁发结业证书。" in text and "证书编号" not in text
     rows = CalamineWorkbook.from_path(str(xlsx)).get_sheet_by_name("发证登记册").to_python()
     assert rows[1][0] == "（2027年未颁发结业证书）"
+
+
+def test_register_xlsx_with_hostile_text(demo_db, finished_class, tmp_path):
+    """An old title with control characters, remarks that look like a formula: the register is written, reads back
+    as stored, the 18-digit ID stays text and the date a date."""
+    info, _ = finished_class
+    with demo_db.session_factory.begin() as s:
+        certs = certificates.issue_certificates(s, info.id, "t")
+    store_raw(demo_db, "activity", "title", info.id, "=党性教育" + CONTROL + RARE)
+    store_raw(demo_db, "certificate", "remarks", certs[0].id, "@" + LOOKS_ESCAPED)
+    with demo_db.session_factory() as s:
+        path = certificates.register_xlsx(s, tmp_path / "reg.xlsx", activity_id=info.id)
+    rows = sheet_texts(path)["发证登记册"]
+    assert {r[5] for r in rows[1:]} == {"=党性教育" + CONTROL + RARE}
+    assert "@" + LOOKS_ESCAPED in [r[9] for r in rows[1:]]
+    assert all(isinstance(r[4], str) and len(r[4]) == 18 for r in rows[1:])
+    assert all(isinstance(r[6], dt.date) for r in rows[1:])

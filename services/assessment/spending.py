@@ -14,7 +14,8 @@ from services.errors import FieldProblem, NormalizeError, NotFoundError, Validat
 from services.normalize import clean_text, parse_full_date
 from services.safety import changelog
 
-PURPOSES = ("书籍", "订阅", "培训班", "下拨支部经费", "其他")
+OTHER_PURPOSE = "其他"
+PURPOSES = ("书籍", "订阅", "培训班", "下拨支部经费", OTHER_PURPOSE)
 SOURCES = ("党费", "行政经费")
 
 
@@ -122,7 +123,10 @@ def spending_totals(session: Session, date_from: dt.date, date_to: dt.date) -> S
     total = 0.0
     for row in list_spending(session, date_from, date_to):
         year = by_year.setdefault(row.date.year, {})
-        year[row.purpose] = round(year.get(row.purpose, 0.0) + row.amount, 2)
+        # A purpose outside the list (a record from an older version or written outside the program) is
+        # 其他: the columns of 表3 then add up to its total.
+        purpose = row.purpose if row.purpose in PURPOSES else OTHER_PURPOSE
+        year[purpose] = round(year.get(purpose, 0.0) + row.amount, 2)
         by_source[row.source] = round(by_source.get(row.source, 0.0) + row.amount, 2)
         total += row.amount
     ordered = {y: {p: by_year[y][p] for p in PURPOSES if p in by_year[y]} for y in sorted(by_year)}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import text
 
 from services.assessment import assessments, spending
 from services.errors import ValidationError
@@ -149,6 +150,21 @@ def test_spending_totals(db: Database) -> None:
     assert totals.by_year == {2023: {"书籍": 2000.5}, 2024: {"培训班": 30000.0}}
     assert totals.by_source == {"党费": 2000.5, "行政经费": 30000.0}
     assert totals.total == 32000.5
+
+
+def test_spending_of_a_purpose_outside_the_list_counts_as_other(db: Database) -> None:
+    """A record written outside the program (or by an older version) with a purpose not in the list: its
+    amount goes under 其他, so that the report's 表3 columns add up to its total."""
+    with db.session_factory.begin() as s:
+        spending.add_spending(s, "t", "2024-03-01", 100, "书籍", "党费")
+        spending.add_spending(s, "t", "2024-04-01", 50, "其他", "党费")
+        odd = spending.add_spending(s, "t", "2024-05-01", 25, "书籍", "党费")
+    with db.session_factory.begin() as s:
+        s.execute(text("UPDATE spending SET purpose = '慰问' WHERE id = :id"), {"id": odd.id})
+    with db.session_factory() as s:
+        totals = spending.spending_totals(s, D(2024, 1, 1), D(2024, 12, 31))
+    assert totals.by_year == {2024: {"书籍": 100.0, "其他": 75.0}}
+    assert sum(totals.by_year[2024].values()) == totals.total == 175.0
 
 
 def _grades_sheet(path: Path) -> Path:

@@ -374,7 +374,7 @@ def test_print_and_certificate_check_from_the_menus(qtbot: Any, tmp_path: Path,
         qtbot.waitUntil(lambda: window.tabs.currentWidget().loaded)
         assert window.act_print.isEnabled()
         window.act_print.trigger()  # Ctrl+P: the sign-in sheet of the selected activity's session
-        assert len(previews) == 1
+        qtbot.waitUntil(lambda: len(previews) == 1, timeout=20000)  # printed in the background
         window.act_verify.trigger()
         assert len(verified) == 1
         window.close()

@@ -204,7 +204,17 @@ def scoped_activity_ids(session: Session, branch_ids: Iterable[int]) -> Select[A
         Activity.id.in_(select(ActivitySession.activity_id)
                         .join(Attendance, Attendance.session_id == ActivitySession.id)
                         .where(Attendance.member_id.in_(members))),
+        Activity.id.in_(_created_by_accounts_of(ids)),
     ))
+
+
+def _created_by_accounts_of(ids: Iterable[int]) -> Select[Any]:
+    """The ids of the activities an account of these branches created (the change log's entries): a class
+    of a higher body (市委组织部) a branch clerk has just entered is theirs before anyone is enrolled."""
+    accounts = (select(Account.username).join(AccountBranch, AccountBranch.account_id == Account.id)
+                .where(AccountBranch.branch_id.in_(sorted(ids))))
+    return select(ChangeLog.entity_id).where(ChangeLog.entity == "activity", ChangeLog.action == "create",
+                                             ChangeLog.actor.in_(accounts))
 
 
 def scope(session: Session, stmt: S, *, branch: Any = None, member: Any = None, activity: Any = None) -> S:
@@ -336,8 +346,8 @@ def require_activity_editable(session: Session, activity_id: int, what: str = "�
     """Refuse a branch account a change to an activity that is not its branches' own.
 
     Other branches' members take part: its dates, sessions and hours are theirs too, the office changes it.
-    It does not see it (organised by another branch, or by the office with nobody of its own on it) and no
-    account of its branches created it: it is someone else's plan.
+    It does not see it (organised by another branch, or by the office with nobody of its own on it, and no
+    account of its branches created it): it is someone else's plan.
     """
     ids = current_branches(session)
     if ids is None or session.get(Activity, activity_id) is None:  # not found: the caller says so
@@ -345,20 +355,9 @@ def require_activity_editable(session: Session, activity_id: int, what: str = "�
     if _others_take_part(session, ids, activity_id):
         raise PermissionDeniedError(f"支部账号不能{what}该活动：有其他党支部的党员参加，请由党委办公室的账号操作；"
                                     "数据库未作改动。")
-    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None:
-        return
-    if not _created_by_branch(session, ids, activity_id):
+    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is None:
         raise PermissionDeniedError(f"支部账号不能{what}该活动：它不是本支部的活动（主办单位不是本支部，也没有本支部的党员"
                                     "参加），请由党委办公室的账号操作；数据库未作改动。")
-
-
-def _created_by_branch(session: Session, ids: frozenset[int], activity_id: int) -> bool:
-    """Whether an account of `ids` created the activity (the change log's entry; this transaction's own too)."""
-    accounts = (select(Account.username).join(AccountBranch, AccountBranch.account_id == Account.id)
-                .where(AccountBranch.branch_id.in_(sorted(ids))))
-    entry = select(ChangeLog.id).where(ChangeLog.entity == "activity", ChangeLog.entity_id == activity_id,
-                                       ChangeLog.action == "create", ChangeLog.actor.in_(accounts))
-    return session.scalar(entry.limit(1)) is not None
 
 
 SNAPSHOT_REASON = "数据库的副本含全局所有党员的个人信息"

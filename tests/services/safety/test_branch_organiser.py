@@ -135,3 +135,21 @@ def test_a_branch_account_leaves_other_plans_alone(db: Database) -> None:
             activities.update_activity(uow.session, activity_id, {"place": "别处"}, uow.actor)
     with db.session_factory() as s:
         assert [(a.status, a.place) for a in s.scalars(select(Activity))] == [("计划", None), ("计划", None)]
+
+
+def test_an_activity_a_branch_account_entered_for_a_higher_body_is_in_its_list(db: Database) -> None:
+    """A class of 市委组织部 a branch clerk has just entered, nobody enrolled yet, stays in its list (and only
+    in the lists of its branches' accounts), where before it vanished until someone was enrolled."""
+    one, office = _two_branches(db)
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "two", EDITOR, PASSWORD, "boss", branches=["第二党支部"])
+    two = Workspace.over(db)
+    two.login("two", PASSWORD)
+    with one.write("activities-create") as uow:
+        activities.create_activity(uow.session, _raw("市委组织部"), uow.actor)
+    with office.write("activities-create") as uow:
+        activities.create_activity(uow.session, _raw("市直机关工委"), uow.actor)
+    with one.read() as s:
+        assert {a.title for a in activities.list_activities(s)} == {"市委组织部的活动"}
+    with two.read() as s:
+        assert activities.list_activities(s) == []

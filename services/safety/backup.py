@@ -29,7 +29,7 @@ from services.files import safe_write
 from services.files.safe_write import write_error
 from services.paths import data_dir
 from services.safety import audit
-from services.safety.recognise import DamagedDatabaseError, connect_readonly
+from services.safety.recognise import DamagedDatabaseError, connect_readonly, file_origin
 from services.safety.storage import (
     Database,
     copy_database,
@@ -61,6 +61,9 @@ class BackupInfo:
     members: int | None
     data_version: int | None
     schema: tuple[str, ...]
+    # The entry hash of the database's first change-log entry: which database this is a backup of (two
+    # databases may share a file name); None when its log was empty or it cannot be read.
+    origin: str | None = None
 
     @property
     def reason_label(self) -> str:
@@ -159,6 +162,19 @@ def parse_backup_name(name: str) -> tuple[str, dt.datetime, str] | None:
     return m["stem"], when, reason
 
 
+def database_origin(session: Session) -> str | None:
+    """The origin of the database `session` is on (any backend)."""
+    value = session.scalar(select(ChangeLog.entry_hash).order_by(ChangeLog.id).limit(1))
+    return str(value) if value else None
+
+
+def same_database(origin: str | None, live: str | None) -> bool:
+    """Whether a backup of `origin` may be one of the database of origin `live`: two databases of one file
+    name (a copy kept in another folder, last year's archive) each keep their own backups apart. Unknown on
+    either side: the file name alone decides, as before origins were kept."""
+    return origin is None or live is None or origin == live
+
+
 def _sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
@@ -177,6 +193,7 @@ def read_backup_info(path: Path) -> BackupInfo:
     else:
         created, reason = dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0), ""
     members = meta.get("members")
+    origin = meta.get("origin") if "origin" in meta else file_origin(path)
     raw_schema = meta.get("schema")
     schema: tuple[str, ...] = tuple(str(v) for v in raw_schema) if isinstance(raw_schema, list) else ()
     data_version = meta.get("data_version")
@@ -186,7 +203,7 @@ def read_backup_info(path: Path) -> BackupInfo:
     return BackupInfo(path=path, created=created, reason=reason, size=path.stat().st_size,
                       members=members if isinstance(members, int) else None,
                       data_version=data_version if isinstance(data_version, int) else None,
-                      schema=schema)
+                      schema=schema, origin=origin if isinstance(origin, str) and origin else None)
 
 
 def _peek(path: Path) -> tuple[int | None, tuple[str, ...], int | None]:
@@ -211,19 +228,23 @@ def _peek(path: Path) -> tuple[int | None, tuple[str, ...], int | None]:
 
 
 def list_backups(folder: Path | None = None, db_path: Path | None = None) -> list[BackupInfo]:
-    """The backups in `folder`, newest first; with `db_path`, only those of that database."""
+    """The backups in `folder`, newest first; with `db_path`, only those of that database (its file name,
+    and its origin when both are known: `same_database`)."""
     folder = folder or default_backups_dir()
     if not folder.is_dir():
         return []
+    live = file_origin(Path(db_path)) if db_path is not None and Path(db_path).is_file() else None
     found = []
     for path in folder.glob("*.sqlite3"):
         parsed = parse_backup_name(path.name)
         if parsed is None or (db_path is not None and parsed[0] != Path(db_path).stem):
             continue
         try:
-            found.append(read_backup_info(path))
+            info = read_backup_info(path)
         except OSError:
             continue
+        if db_path is None or same_database(info.origin, live):
+            found.append(info)
     found.sort(key=lambda b: (b.created, b.path.name), reverse=True)
     return found
 
@@ -330,6 +351,7 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
     with db.session_factory() as s:
         version = data_version(s)
         members = member_count(s)
+        origin = database_origin(s)
         extra = second_folder(s) if target is None else None
     schema = tuple(sorted(current_revisions(db.engine)))
     explicit = target
@@ -367,11 +389,12 @@ def backup_now(db: Database, actor: str, reason: str = "manual", folder: Path | 
         raise DangxunError(f"备份文件 {target} 写入后检查未通过（{'；'.join(problems[:3])}），已改名为 {bad.name}。"
                            "请检查磁盘后重试。")
     meta = {"created": now.isoformat(), "reason": reason, "note": note, "data_version": version, "members": members,
-            "schema": list(schema), "database": str(db.path) if db.path is not None else db.where}
+            "schema": list(schema), "database": str(db.path) if db.path is not None else db.where,
+            "origin": origin}
     if explicit is None:  # a file the user named gets no companion; its facts are read from it
         safe_write.write_text(_sidecar(target), json.dumps(meta, ensure_ascii=False, indent=1))
     info = BackupInfo(path=target, created=now, reason=reason, size=target.stat().st_size,
-                      members=members, data_version=version, schema=schema)
+                      members=members, data_version=version, schema=schema, origin=origin)
     second_copy: Path | None = None
     second_error: str | None = None
     if extra is not None:
@@ -418,9 +441,10 @@ def prune_after(db: Database, result: BackupResult, folder: Path | None = None) 
     pruned: list[Path] = []
     if folder is not None and target.parent == folder:
         now = result.info.created
-        pruned += prune_backups(folder, named, now)
+        origin = result.info.origin
+        pruned += prune_backups(folder, named, now, origin)
         if result.second_copy is not None:
-            pruned += prune_backups(result.second_copy.parent, named, now)
+            pruned += prune_backups(result.second_copy.parent, named, now, origin)
     return BackupResult(result.info, result.second_copy, result.second_error, tuple(pruned))
 
 
@@ -434,13 +458,17 @@ def discard_backup(result: BackupResult) -> None:
                 victim.unlink()
 
 
-def prune_backups(folder: Path, db_path: Path, now: dt.datetime | None = None) -> list[Path]:
-    """Delete the backups of `db_path` in `folder` that `choose_kept` does not keep."""
+def prune_backups(folder: Path, db_path: Path, now: dt.datetime | None = None,
+                  origin: str | None = None) -> list[Path]:
+    """Delete the backups of `db_path` in `folder` that `choose_kept` does not keep; with `origin`, only that
+    database's (another database of the same file name keeps its own: `same_database`)."""
     now = now or dt.datetime.now()
     by_stamp: dict[dt.datetime, list[Path]] = {}
     for path in folder.glob("*.sqlite3"):
         parsed = parse_backup_name(path.name)
         if parsed and parsed[0] == db_path.stem:
+            if origin is not None and not same_database(read_backup_info(path).origin, origin):
+                continue
             by_stamp.setdefault(parsed[1], []).append(path)
     kept = choose_kept(by_stamp, now)
     removed = []

@@ -152,6 +152,26 @@ def connect_readonly(path: Path, immutable: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, timeout=5.0)
 
 
+ORIGIN_SQL = "SELECT entry_hash FROM change_log ORDER BY id LIMIT 1"
+
+
+def file_origin(path: Path) -> str | None:
+    """Which database a file is, as far as its log tells: the entry hash of its first change-log entry (two
+    databases of one file name, each with its own backups: services/safety/backup.py `same_database`);
+    None when its log is empty or the file cannot be read. Read-only."""
+    try:
+        conn = connect_readonly(Path(path))
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    try:
+        row = conn.execute(ORIGIN_SQL).fetchone()
+        return str(row[0]) if row and row[0] else None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
 def _connect_for_reading(path: Path, pending: bool) -> sqlite3.Connection:
     """Read-write when the file may be written (after a crash only such a connection can replay the WAL),
     without creating anything; read-only otherwise."""

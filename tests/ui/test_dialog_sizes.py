@@ -27,6 +27,21 @@ def test_the_guide_opens_at_the_size_it_was_closed_at(qtbot):
     assert again.size() == QSize(default.width() + 90, default.height() - 70)
 
 
+def test_the_material_issue_list_keeps_the_height_it_was_given(qtbot):
+    from ui.plan.plan_tab import IssueDialog
+
+    people = [(f"1101011990010{i:05d}", f"党员{i}（第一党支部）") for i in range(200)]
+    first = IssueDialog(people)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(first.width() + 40, first.height() + 200)
+    wanted = first.size()
+    first.reject()
+    again = IssueDialog(people)
+    qtbot.addWidget(again)
+    assert again.size() == wanted
+
+
 def test_the_activity_dialog_keeps_its_size_within_the_screen(qtbot, demo_db):
     with demo_db.session_factory.begin() as s:
         types = activities.list_types(s)

@@ -35,6 +35,7 @@ from services.access import ADMIN, EDITOR
 from services.errors import DangxunError
 from services.plan import materials, periods, rules, study_plan
 from services.training.activities import activity_years
+from ui.dialog_sizes import keep_size
 from ui.plan.plan_pages import (
     MaterialsTableModel,
     PlansTableModel,
@@ -438,6 +439,7 @@ class IssueDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        keep_size(self, "material-issue")  # a bureau's whole roll to tick: a clerk makes it taller
 
     def _filter(self, text: str) -> None:
         for i in range(self.people.count()):

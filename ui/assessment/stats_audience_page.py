@@ -88,6 +88,7 @@ class RulesPage(QWidget):
         bar.insertWidget(1, self.message, 1)
         v.addLayout(bar)
         split = QSplitter(Qt.Orientation.Horizontal)
+        split.setObjectName("rules_split")
         split.setChildrenCollapsible(False)
         self.rule_model = RowsTableModel((self.tr("要求"), self.tr("人数"), self.tr("未达到")), self)
         self.rule_view = make_table()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -216,6 +217,18 @@ class StatsTab(QWidget):
         if self.grades_page.shown_year == self.grades_page.assessment_year():
             self._stale_pages.discard(Page.GRADES)  # its grades were saved before the change and the year read
         self._load_page(self.current_page())
+
+    def save_settings(self, settings: Any) -> None:
+        """The pages' splitters (figures beside the charts, branches beside the members) as the clerk left them."""
+        for split in self.findChildren(QSplitter):
+            if split.objectName():
+                settings.setValue(f"stats/{split.objectName()}", split.saveState())
+
+    def restore_settings(self, settings: Any) -> None:
+        for split in self.findChildren(QSplitter):
+            state = settings.value(f"stats/{split.objectName()}") if split.objectName() else None
+            if state:
+                split.restoreState(state)
 
     def set_read_only(self, read_only: bool) -> None:
         """A 查阅 account: grades, branch assessments, spending, scores and targets are shown, not entered."""

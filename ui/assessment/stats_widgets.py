@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.assessment.stats_table_model import RowsTableModel
+from ui.dialog_sizes import keep_size
 from ui.widgets.typed_text import as_typed, plain, window_title
 
 ACCENT = "#B71C1C"
@@ -124,3 +125,4 @@ class DrillDownDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(900, 500)  # fits a 1024×768 screen
+        keep_size(self, "drill-down")

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +35,7 @@ from services.access import ADMIN, EDITOR
 from services.errors import DangxunError
 from services.plan import materials, periods, rules, study_plan
 from services.training.activities import activity_years
+from ui.dialog_sizes import keep_size
 from ui.plan.plan_pages import (
     MaterialsTableModel,
     PlansTableModel,
@@ -78,6 +79,7 @@ class PlanTab(QWidget):
     """The tab (built as PlanTab(ws, parent)); `refresh()` reloads every page."""
 
     loads_when_built = True  # its constructor reads the database: the main window does not read it again
+    actions_changed = Signal()  # 新增 (Ctrl+N) and 打印 (Ctrl+P) follow the page shown
 
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,6 +95,7 @@ class PlanTab(QWidget):
         self._build_rules()
         self._build_materials()
         self._build_study()
+        self.pages.currentChanged.connect(lambda _i: self.actions_changed.emit())
         follow(ws, self, WATCHED, self.refresh)
         self.refresh()
 
@@ -104,6 +107,7 @@ class PlanTab(QWidget):
         self.set_target_button = QPushButton(icon("edit", self.palette()), self.tr("设置目标…"))
         self.set_target_button.clicked.connect(self.on_set_target_clicked)
         self.plans_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.plans_view.doubleClicked.connect(self.on_plans_view_double_clicked)
         note = QLabel(self.tr("规划中的目标是规划期内各年度的默认目标；“考核与统计 → 学时目标”中为某一年度所设的目标优先。"
                               "“沿用”表示沿用上一规划的数字，直至本单位另行设置。"))
         note.setWordWrap(True)
@@ -217,6 +221,33 @@ class PlanTab(QWidget):
         """The buttons acting on a selected row are off without one."""
         self.set_target_button.setEnabled(self.ws.can(ADMIN) and self.plans_view.selectionModel().hasSelection())
         self.sheet_button.setEnabled(self.materials_view.selectionModel().hasSelection())
+        self.actions_changed.emit()
+
+    # ------------------------------------------------------------ the window's 新增 (Ctrl+N) and 打印 (Ctrl+P)
+    def _page_buttons(self) -> tuple[QPushButton | None, QPushButton | None]:
+        """The page's own 新增 and 打印 buttons: 资料发放's 登记发放…/打印签收表…, 学习计划's 新增条目…/打印…."""
+        page = self.pages.currentIndex()
+        if page == self.pages.indexOf(self.materials_view.parentWidget()):
+            return self.issue_button, self.sheet_button
+        if page == self.pages.indexOf(self.study_view.parentWidget()):
+            return self.add_item_button, self.print_study_button
+        return None, None
+
+    def can_add(self) -> bool:
+        button = self._page_buttons()[0]
+        return button is not None and button.isEnabled()
+
+    def add_new(self) -> None:
+        if self.can_add():
+            self._page_buttons()[0].click()  # type: ignore[union-attr]
+
+    def can_print(self) -> bool:
+        button = self._page_buttons()[1]
+        return button is not None and button.isEnabled()
+
+    def print_current(self) -> None:
+        if self.can_print():
+            self._page_buttons()[1].click()  # type: ignore[union-attr]
 
     def load_rules(self) -> None:
         lo, hi = _pydate(self.rules_from), _pydate(self.rules_to)
@@ -244,11 +275,13 @@ class PlanTab(QWidget):
             self.study_title.setText(self.tr("还没有{0}年度学习计划：点“新增条目…”开始填写。").format(year))
             self.study_model.set_rows([])
             self.print_study_button.setEnabled(False)
+            self.actions_changed.emit()
             return
         self.study_title.setText(plan.title)
         self.study_model.set_rows(list(plan.items))
         self.study_view.resizeColumnsToContents()
         self.print_study_button.setEnabled(True)
+        self.actions_changed.emit()
 
     # ------------------------------------------------------------ actions
     def _run(self, title: str, action: str, fn: Any, needs: str = EDITOR) -> bool:
@@ -271,6 +304,11 @@ class PlanTab(QWidget):
         group, hours, cls = dialog.values()
         self._run(self.tr("设置目标"), "plan-target",
                   lambda uow: periods.set_plan_target(uow.session, uow.actor, plan.name, group, hours, cls), ADMIN)
+
+    def on_plans_view_double_clicked(self, _index: Any) -> None:
+        """A plan double-clicked is edited, as a member or an activity is: its 设置目标… (for an administrator)."""
+        if self.set_target_button.isEnabled():
+            self.on_set_target_clicked()
 
     def on_issue_clicked(self) -> None:
         from services.roll.members import list_members
@@ -401,6 +439,7 @@ class IssueDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        keep_size(self, "material-issue")  # a bureau's whole roll to tick: a clerk makes it taller
 
     def _filter(self, text: str) -> None:
         for i in range(self.people.count()):

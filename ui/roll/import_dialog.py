@@ -37,6 +37,7 @@ from services.roll.roll_import import (
     write_refused_rows,
 )
 from services.workspace import EDITOR, Workspace
+from ui.dialog_sizes import keep_size
 from ui.roll.import_preview_table_model import ImportPreviewTableModel
 from ui.widgets.errors import error_text, log_error, show_error
 from ui.widgets.file_dialogs import open_file, save_file
@@ -75,6 +76,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.tr("导入花名册"))
         self.resize(860, 600)
         self._build()
+        keep_size(self, "roll-import")
         self._load_sheets()
         self.replan()
 

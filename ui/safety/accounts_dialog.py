@@ -31,6 +31,7 @@ from services.errors import DangxunError
 from services.roll.branches import list_branches
 from services.safety import accounts, recovery
 from services.workspace import Workspace
+from ui.dialog_sizes import keep_size
 from ui.safety.accounts_table_model import AccountsTableModel
 from ui.safety.recovery_dialogs import show_recovery_code
 from ui.widgets.live import follow
@@ -268,6 +269,7 @@ class AccountsDialog(QDialog):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         follow(ws, self, ("account",), self.refresh)
         self.refresh()
+        keep_size(self, "accounts")
 
     # ------------------------------------------------------------ state
 

@@ -25,6 +25,7 @@ from services.errors import DangxunError
 from services.safety import backup as backup_service
 from services.safety import restore as restore_service
 from services.workspace import Workspace
+from ui.dialog_sizes import keep_size
 from ui.safety.backups_table_model import BackupsTableModel
 from ui.widgets.edit_guard import confirm_irreversible
 from ui.widgets.live import ALL_KINDS
@@ -95,6 +96,7 @@ class BackupDialog(QDialog):
         self.second_button.clicked.connect(self.on_second_button_clicked)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
+        keep_size(self, "backups")
 
     def refresh(self) -> None:
         self.model.set_rows(backup_service.list_backups(self.folder, self.db.path))

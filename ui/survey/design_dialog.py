@@ -27,6 +27,7 @@ from services.access import EDITOR
 from services.errors import DangxunError
 from services.survey import surveys
 from services.survey import tally as t
+from ui.dialog_sizes import keep_size
 from ui.widgets.edit_guard import DiscardGuard
 from ui.widgets.typed_text import plain
 
@@ -86,6 +87,7 @@ class DesignDialog(DiscardGuard, QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.resize(720, 460)
+        keep_size(self, "survey-design")
         self.add_question()
         self.mark_clean()
 

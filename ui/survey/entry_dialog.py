@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from services.access import EDITOR
 from services.errors import DangxunError
 from services.survey import surveys
+from ui.dialog_sizes import keep_size
 from ui.survey.entry_table_model import EntryTableModel
 from ui.widgets.edit_guard import DiscardGuard
 from ui.widgets.typed_text import plain, window_title
@@ -90,6 +91,7 @@ class EntryDialog(DiscardGuard, QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.resize(760, 460)
+        keep_size(self, "survey-entry")
         self.model.dataChanged.connect(self.on_model_data_changed)
         self.mark_clean()
 

@@ -116,7 +116,7 @@ class SurveyTab(QWidget):
         self.detail_scroll = QScrollArea()
         self.detail_scroll.setWidgetResizable(True)
         self.detail_scroll.setWidget(self.detail)
-        splitter = QSplitter()
+        self.splitter = splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.detail_scroll)
         splitter.setStretchFactor(1, 2)
@@ -259,6 +259,14 @@ class SurveyTab(QWidget):
 
     def status_text(self) -> str:
         return f"共{len(self._all)}份问卷"
+
+    def save_settings(self, settings: Any) -> None:
+        settings.setValue("survey/splitter", self.splitter.saveState())
+
+    def restore_settings(self, settings: Any) -> None:
+        state = settings.value("survey/splitter")
+        if state:
+            self.splitter.restoreState(state)
 
     def set_read_only(self, read_only: bool) -> None:
         self._read_only = read_only

@@ -33,6 +33,7 @@ from services.errors import DangxunError, ValidationError
 from services.plan.audience import AUDIENCES
 from services.training.activities import COMPLETION_RULES, PAID_BY, ActivityInfo, ActivityTypeInfo
 from services.training.twins import TwinActivityError
+from ui.dialog_sizes import keep_size
 from ui.widgets.edit_guard import DiscardGuard
 from ui.widgets.typed_text import plain
 
@@ -171,6 +172,7 @@ class ActivityDialog(DiscardGuard, QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(720, 680)
+        keep_size(self, "activity")
         if activity is not None:
             self._fill(activity)
         else:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from services.errors import DangxunError
 from services.training import certificates
 from services.workspace import Workspace
+from ui.dialog_sizes import keep_size
 from ui.widgets.errors import show_error
 from ui.widgets.typed_text import plain
 
@@ -42,6 +43,7 @@ class CertificateVerifyDialog(QDialog):
         layout.addWidget(self.result_label)
         layout.addWidget(close)
         self.resize(520, 160)
+        keep_size(self, "certificate-verify")
         self.genuine: bool | None = None
 
     def on_verify_clicked(self) -> None:

@@ -33,6 +33,7 @@ from services.plan.audience import audience_of
 from services.roll import branches, members
 from services.training import activities, enrolment
 from services.workspace import EDITOR, Workspace
+from ui.dialog_sizes import keep_size
 from ui.widgets.errors import error_text, report_unexpected
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
@@ -156,6 +157,7 @@ class EnrolDialog(QDialog):
         self.tabs.setUsesScrollButtons(False)
         self.tabs.setElideMode(Qt.TextElideMode.ElideNone)
         self.resize(max(520, self.tabs.tabBar().sizeHint().width() + 40), 520)
+        keep_size(self, "enrol")
         self.update_count()
 
     def on_search_edit_text_changed(self, text: str) -> None:

@@ -25,6 +25,7 @@ from services.errors import DangxunError, ValidationError
 from services.files.spreadsheet import describe_source
 from services.training import records_import
 from services.workspace import EDITOR, Workspace
+from ui.dialog_sizes import keep_size
 from ui.widgets.errors import error_text, log_error
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import run_with_progress
@@ -97,6 +98,7 @@ class RecordsImportDialog(QDialog):
         layout.addWidget(self.problems, 1)
         layout.addLayout(bottom)
         self.resize(760, 520)
+        keep_size(self, "records-import")
 
     def _set_busy(self, busy: bool) -> None:
         """While a check or an import runs nothing starts another (the progress shows only after half a second)."""

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.dialog_sizes import keep_size
+
 COMMON = "common.md"  # the shortcuts and account notes every page ends with
 # A shortcut a page names: written as code, `Ctrl+N`, `F5`, `Delete`.
 KEY = re.compile(r"`((?:(?:Ctrl|Shift|Alt)\+)*(?:F\d{1,2}|Delete|[A-Z0-9]))`")
@@ -75,6 +77,7 @@ class GuideDialog(QDialog):
         layout.addWidget(buttons)
         self.list.currentTextChanged.connect(self.show_page)
         self.resize(em * 52, em * 38)
+        keep_size(self, "guide")
 
     def show_page(self, title: str) -> None:
         text = self.pages.get(title)

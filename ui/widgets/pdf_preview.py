@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from services.errors import DangxunError
 from services.pdf import pdf_render
+from ui.dialog_sizes import keep_size
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
@@ -262,6 +263,7 @@ class PdfPreviewDialog(QDialog):
         screen = self.screen().availableGeometry() if self.screen() is not None else None
         self.resize(min(820, screen.width() - 40) if screen is not None else 820,
                     min(900, screen.height() - 60) if screen is not None else 860)
+        keep_size(self, "pdf-preview")
         # The cursor starts on the pages (PgDn, arrows and Home scroll them) and Enter prints, rather than
         # on 适合宽度, the first button made, where Enter or Space only toggled the zoom.
         self.print_button.setDefault(True)

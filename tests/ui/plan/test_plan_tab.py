@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 from sqlalchemy import select
 
 from models import Member
@@ -171,3 +171,41 @@ def test_sign_off_sheet_waits_for_a_material(qtbot: Any, ws: Workspace) -> None:
         materials.issue_material(uow.session, uow.actor, "入党教材", "2024-07-01", [number])
     tab.refresh()
     assert tab.materials_view.selectionModel().hasSelection() and tab.sheet_button.isEnabled()
+
+
+def test_window_new_and_print_act_on_the_page_shown(qtbot: Any, ws: Workspace,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """编辑 › 新增 (Ctrl+N) and 文件 › 打印 (Ctrl+P) were grey on every page of 规划与资料; they now do the page's
+    登记发放… / 新增条目… and 打印签收表… / 打印…; a plan double-clicked opens its 设置目标…."""
+    from ui.main_window import MainWindow
+
+    opened: list[str] = []
+    monkeypatch.setattr(plan_tab.IssueDialog, "exec", lambda d: opened.append("issue") or 0)
+    monkeypatch.setattr(plan_tab.StudyItemDialog, "exec", lambda d: opened.append("item") or 0)
+    monkeypatch.setattr(plan_tab.TargetDialog, "exec", lambda d: opened.append("target") or 0)
+    monkeypatch.setattr(plan_tab.PlanTab, "on_sheet_clicked", lambda self: opened.append("sheet"))
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_tab("规划与资料")
+    window.load_current()
+    tab = window.current_tab()
+    assert isinstance(tab, PlanTab)
+    assert not window.act_new.isEnabled()  # 规划: nothing to add there
+    tab.pages.setCurrentIndex(2)  # 资料发放
+    assert window.act_new.isEnabled() and not window.act_print.isEnabled()  # no material yet
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    tab.materials_view.setFocus()
+    qtbot.keyClick(tab.materials_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    with ws.read() as s:
+        number = s.scalar(select(Member.id_number).order_by(Member.id))
+    with ws.write("material-issue") as uow:
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2024-07-01", [number])
+    qtbot.waitUntil(lambda: window.act_print.isEnabled(), timeout=2000)
+    window.act_print.trigger()
+    tab.pages.setCurrentIndex(3)  # 学习计划
+    window.act_new.trigger()
+    tab.pages.setCurrentIndex(0)
+    tab.plans_view.doubleClicked.emit(tab.plans_model.index(0, 0))
+    assert opened == ["issue", "sheet", "item", "target"]

@@ -477,7 +477,8 @@ def cmd_certificate_register(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_verify_certificate(args: argparse.Namespace, ctx: CliContext) -> int:
     from services.training import certificates
 
-    with ctx.workspace().write("verify-certificate", needs=EDITOR) as uow:
-        result = certificates.verify_certificate(uow.session, args.text)
+    # A check, as in the window (核验证书): any account, a 查阅 one too; nothing is written.
+    with ctx.workspace().read() as session:
+        result = certificates.verify_certificate(session, args.text)
     print(result.message, file=sys.stderr if not result.genuine else sys.stdout)
     return 0 if result.genuine else 1

@@ -46,3 +46,35 @@ def test_certificate_guards(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert revoked.returncode == 0, revoked.stderr
     checked = run("--db", db, "verify-certificate", number)
     assert checked.returncode == 1 and "作废" in checked.stderr and f"{today.year}年" in checked.stderr
+
+
+def test_a_viewer_account_verifies_a_certificate(cli: Callable[..., Any], tmp_path: Path, monkeypatch: Any) -> None:
+    """核验证书 is a check: a 查阅 account (an inspector's) may run it on the command line, as in the window,
+    and it writes nothing (no log entry)."""
+    run = cli
+    db = str(tmp_path / "cli.sqlite3")
+    assert run("--db", db, "demo", "--members", "10", "--branches", "2", "--no-activities").returncode == 0
+    today = dt.date.today()
+    past = str(_class(run, db, today - dt.timedelta(days=3), today))
+    issued = run("--db", db, "print-certificates", past, str(tmp_path / "c.pdf"), "--json")
+    assert issued.returncode == 0, issued.stderr
+    number = sorted(c["number"] for c in json.loads(issued.stdout)["certificates"])[0]
+    from services.safety import accounts
+    from services.safety.storage import open_database
+
+    database = open_database(db)
+    with database.session_factory.begin() as s:
+        accounts.create_account(s, "boss", accounts.ADMIN, "secret-1", "t")
+        accounts.create_account(s, "reader", accounts.VIEWER, "secret-3", "boss")
+    database.dispose()
+    monkeypatch.setenv("DANGXUN_PASSWORD", "secret-3")
+    before = run("--db", db, "--user", "reader", "log", "--json")
+    checked = run("--db", db, "--user", "reader", "verify-certificate", number)
+    assert checked.returncode == 0, checked.stderr
+    assert "证书真实有效" in checked.stdout and "Traceback" not in checked.stderr
+    after = run("--db", db, "--user", "reader", "log", "--json")
+
+    def entries(done: Any) -> list[Any]:  # each command's own login is logged: the rest must be as it was
+        return [e for e in json.loads(done.stdout) if e["action"] != "login"]
+
+    assert entries(after) == entries(before) != []

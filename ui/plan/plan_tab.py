@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -35,7 +33,7 @@ from services.access import ADMIN, EDITOR
 from services.errors import DangxunError
 from services.plan import materials, periods, rules, study_plan
 from services.training.activities import activity_years
-from ui.dialog_sizes import keep_size
+from ui.plan.issue_dialog import IssueDialog
 from ui.plan.plan_pages import (
     MaterialsTableModel,
     PlansTableModel,
@@ -314,7 +312,7 @@ class PlanTab(QWidget):
         from services.roll.members import list_members
 
         with self.ws.read() as session:
-            people = [(m.id_number, f"{m.name}（{m.branch}）") for m in list_members(session)]
+            people = [(m.id_number, m.name, m.branch) for m in list_members(session)]
         dialog = IssueDialog(people, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -401,68 +399,6 @@ class TargetDialog(QDialog):
     def values(self) -> tuple[str, float | None, bool]:
         hours = None if self.none.isChecked() else self.hours.value()
         return self.group.currentData(), hours, self.class_required.isChecked()
-
-
-class IssueDialog(QDialog):
-    """登记发放: the material, the day, and the members who received it (tick them, filter by typing)."""
-
-    def __init__(self, people: list[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("登记资料发放"))
-        self.title = QLineEdit()
-        self.title.setPlaceholderText(self.tr("如 入党教材（可带或不带《》）"))
-        self.day = QDateEdit(QDate.currentDate())
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(self.tr("输入姓名或支部筛选"))
-        self.filter.setClearButtonEnabled(True)
-        self.people = QListWidget()
-        for number, label in people:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, number)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.people.addItem(item)
-        self.filter.textChanged.connect(self._filter)
-        form = QFormLayout(self)
-        form.addRow(self.tr("资料名称"), self.title)
-        form.addRow(self.tr("发放日期"), self.day)
-        form.addRow(self.tr("领取党员"), self.filter)
-        form.addRow(self.people)
-        # Wide enough for its hint and a book's title, tall enough to tick names: Qt made it 280 × 320 pixels,
-        # the hint cut off and a dozen names in view.
-        metrics = self.fontMetrics()
-        self.title.setMinimumWidth(metrics.horizontalAdvance(self.title.placeholderText()) + metrics.height() * 2)
-        self.people.setMinimumHeight(metrics.height() * 16)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        keep_size(self, "material-issue")  # a bureau's whole roll to tick: a clerk makes it taller
-
-    def _filter(self, text: str) -> None:
-        for i in range(self.people.count()):
-            item = self.people.item(i)
-            item.setHidden(bool(text) and text not in item.text())
-
-    def checked(self) -> list[str]:
-        return [self.people.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.people.count())
-                if self.people.item(i).checkState() == Qt.CheckState.Checked]
-
-    def _accept(self) -> None:
-        if not materials.bare_title(self.title.text()):
-            QMessageBox.information(self, self.windowTitle(), self.tr("请填写资料名称。"))
-            self.title.setFocus()
-            return
-        if not self.checked():
-            QMessageBox.information(self, self.windowTitle(), self.tr("请勾选至少一名领取党员。"))
-            self.people.setFocus()
-            return
-        self.accept()
-
-    def values(self) -> tuple[str, str, list[str]]:
-        return self.title.text(), _pydate(self.day).isoformat(), self.checked()
 
 
 class StudyItemDialog(QDialog):

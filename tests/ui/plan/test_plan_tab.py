@@ -54,7 +54,7 @@ def test_issue_dialog_records_the_ticked_members(qtbot: Any, ws: Workspace, monk
     def fake_exec(dialog: IssueDialog) -> int:
         dialog.title.setText("《入党教材》")
         for i in range(2):
-            dialog.people.item(i).setCheckState(Qt.CheckState.Checked)
+            dialog.model.setData(dialog.model.index(i), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(IssueDialog, "exec", fake_exec)
@@ -129,7 +129,7 @@ def test_the_small_dialogs_fit_what_is_typed_in_them(qtbot: Any) -> None:
     study.show()
     # The 名称 field was 140 pixels: a book's title showed its first ten characters.
     assert study.title.width() >= study.title.fontMetrics().horizontalAdvance(book)
-    issue = IssueDialog([(str(n), f"党员{n}（办公室党支部）") for n in range(40)])
+    issue = IssueDialog([(str(n), f"党员{n}", "办公室党支部") for n in range(40)])
     qtbot.addWidget(issue)
     issue.show()
     hint = issue.title.placeholderText()

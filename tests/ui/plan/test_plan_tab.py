@@ -209,3 +209,19 @@ def test_window_new_and_print_act_on_the_page_shown(qtbot: Any, ws: Workspace,
     tab.pages.setCurrentIndex(0)
     tab.plans_view.doubleClicked.emit(tab.plans_model.index(0, 0))
     assert opened == ["issue", "sheet", "item", "target"]
+
+
+def test_a_material_issued_again_shows_at_once(qtbot: Any, ws: Workspace) -> None:
+    """Issued again to more members (no new material), the list follows: the issue is announced though its rows
+    are written in bulk."""
+    with ws.read() as s:
+        first, second = s.scalars(select(Member.id_number).order_by(Member.id).limit(2)).all()
+    with ws.write("material-issue") as uow:
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2024-07-01", [first])
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.materials_model.item_at(0).members == 1
+    with ws.write("material-issue") as uow:
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2024-09-01", [second])
+    qtbot.waitUntil(lambda: tab.materials_model.item_at(0).members == 2, timeout=2000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.access import ADMIN, EDITOR
-from services.errors import DangxunError
+from services.errors import CancelledError, DangxunError
 from services.plan import materials, periods, rules, study_plan
 from services.training.activities import activity_years
 from ui.plan.issue_dialog import IssueDialog
@@ -41,8 +42,10 @@ from ui.plan.plan_pages import (
     StudyItemsTableModel,
 )
 from ui.widgets import typed_text
+from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
+from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.live import follow
 from ui.widgets.typed_text import plain
 from ui.widgets.year_picker import YearPicker
@@ -82,6 +85,7 @@ class PlanTab(QWidget):
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.sheet_job: Job | None = None  # the last sign-off sheet made in the background
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.status = plain(QLabel())
@@ -320,24 +324,37 @@ class PlanTab(QWidget):
         self._run(self.tr("登记发放"), "material-issue",
                   lambda uow: materials.issue_material(uow.session, uow.actor, title, day, numbers))
 
-    def on_sheet_clicked(self) -> None:
+    def on_sheet_clicked(self) -> Job | None:
+        """The sheet is made in the background, with its progress and 取消 (a whole bureau is 700 pages, 8 s); a
+        cancelled or failed print leaves no file and no log entry. Returns the job (None when nothing started)."""
         index = self.materials_view.currentIndex()
         row = self.materials_model.item_at(index.row()) if index.isValid() else None
         if row is None:
             QMessageBox.information(self, self.tr("打印签收表"), self.tr("请先在表中选择一种资料。"))
-            return
+            return None
         path, _ = save_file(self, "pdf", self.tr("保存签收表"), f"{row.title}签收表.pdf", "PDF (*.pdf)")
         if not path:
-            return
+            return None
         from services.printing.materials_sheet import write_sign_off_sheet
 
-        def work(uow: Any) -> None:
-            issued = materials.issues_of(uow.session, row.title)
-            pages = write_sign_off_sheet(Path(path), materials.book(row.title), issued)
-            uow.log(f"打印{materials.book(row.title)}签收表：{len(issued)}人，{pages}页", {"path": path}, "print")
+        ws, title = self.ws, self.tr("打印签收表")
 
-        if self._run(self.tr("打印签收表"), "print", work):
-            self.status.setText(self.tr("已生成签收表：{0}").format(path))
+        def work(progress: ProgressFn, cancel: threading.Event) -> int:
+            with ws.write("print", needs=EDITOR) as uow:
+                issued = materials.issues_of(uow.session, row.title)
+                pages = write_sign_off_sheet(Path(path), materials.book(row.title), issued,
+                                             progress=progress, cancel=cancel)
+                uow.log(f"打印{materials.book(row.title)}签收表：{len(issued)}人，{pages}页", {"path": path}, "print")
+            return pages
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, CancelledError):  # cancelled: nothing to say, nothing was made
+                show_error(self, title, error)
+
+        self.sheet_job = run_with_progress(
+            self, title, work, on_finished=lambda _pages: self.status.setText(self.tr("已生成签收表：{0}").format(path)),
+            on_failed=failed)
+        return self.sheet_job
 
     def on_add_item_clicked(self) -> None:
         dialog = StudyItemDialog(self)

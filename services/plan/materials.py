@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from models import Branch, Material, MaterialIssue, Member, Spending
-from services import access
-from services.bulk import chunked
+from services import access, changes
+from services.bulk import chunked, insert_rows
 from services.errors import NormalizeError, NotFoundError, ValidationError
 from services.normalize import fold_key, normalize_id_number, parse_full_date
 from services.safety import changelog
@@ -140,9 +141,13 @@ def issue_material(session: Session, actor: str, title: str, date: object, id_nu
     have = set(session.scalars(select(MaterialIssue.member_id).where(
         MaterialIssue.material_id == material.id, MaterialIssue.date == day)))
     new_ids = [found[n] for n in dict.fromkeys(wanted) if found[n] not in have]
-    for member_id in new_ids:
-        session.add(MaterialIssue(material_id=material.id, member_id=member_id, date=day, copies=copies))
+    # A whole bureau (20 000 members) at once: Core through the driver's executemany, not an ORM object a member
+    # (2 s of the window's time); announced through changes.note as the ORM's flush would.
     session.flush()
+    insert_rows(session.connection(), cast(Table, MaterialIssue.__table__), ("material_id", "member_id", "date", "copies"),
+                [(material.id, member_id, day, copies) for member_id in new_ids])
+    if new_ids:
+        changes.note(session, "material_issue")
     if new_ids:
         changelog.record(session, actor, "create", "material_issue", material.id,
                          f"发放{book(material.title)}：{len(new_ids)}人（{day.year}年{day.month}月{day.day}日）",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,13 @@ from services.pdf.pdf_layout import (
 )
 from services.pdf.pdf_text import para
 from services.plan.materials import IssueRow
+from services.progress import Progress
 
 
-def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], blank_rows: int = 3) -> int:
-    """Write the sheet for `title` (printed with its 《》) and return its page count."""
+def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], blank_rows: int = 3, *,
+                        progress: Progress | None = None, cancel: threading.Event | None = None) -> int:
+    """Write the sheet for `title` (printed with its 《》) and return its page count. `progress` is told as pages
+    are laid out (a whole bureau is 700 pages); `cancel` stops the print (CancelledError) and leaves no file."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
@@ -53,7 +57,8 @@ def write_sign_off_sheet(out: Path | str, title: str, rows: Sequence[IssueRow], 
 
     # Rows 9 mm high (room to sign), taller where a name or a branch needs it even set smallest.
     story.append(paged_table(header, len(rows) + blank_rows, row, col_widths, header_table_style(fonts),
-                             min_heights=(8 * mm, 9 * mm)))
+                             min_heights=(8 * mm, 9 * mm), progress=progress, cancel=cancel,
+                             message="正在排版签收表：{done}/{count}行……"))
     story.append(Spacer(1, 3 * mm))
     story.append(para(f"共{len(rows)}人　　经办人：＿＿＿＿＿＿　　日期：＿＿＿＿＿＿", st["info"]))
     build_pdf(doc, out, story, canvasmaker=numbered_canvas(fonts.body, f"{title}签收表　　"))

@@ -30,7 +30,7 @@ def test_the_guide_opens_at_the_size_it_was_closed_at(qtbot):
 def test_the_material_issue_list_keeps_the_height_it_was_given(qtbot):
     from ui.plan.plan_tab import IssueDialog
 
-    people = [(f"1101011990010{i:05d}", f"党员{i}（第一党支部）") for i in range(200)]
+    people = [(f"1101011990010{i:05d}", f"党员{i}", "第一党支部") for i in range(200)]
     first = IssueDialog(people)
     qtbot.addWidget(first)
     first.show()

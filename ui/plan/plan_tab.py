@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,8 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSpinBox,
@@ -32,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from services.access import ADMIN, EDITOR
-from services.errors import DangxunError
+from services.errors import CancelledError, DangxunError
 from services.plan import materials, periods, rules, study_plan
 from services.training.activities import activity_years
-from ui.dialog_sizes import keep_size
+from ui.plan.issue_dialog import IssueDialog
 from ui.plan.plan_pages import (
     MaterialsTableModel,
     PlansTableModel,
@@ -43,8 +42,10 @@ from ui.plan.plan_pages import (
     StudyItemsTableModel,
 )
 from ui.widgets import typed_text
+from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
+from ui.widgets.jobs import Job, ProgressFn, run_with_progress
 from ui.widgets.live import follow
 from ui.widgets.typed_text import plain
 from ui.widgets.year_picker import YearPicker
@@ -84,6 +85,7 @@ class PlanTab(QWidget):
     def __init__(self, ws: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
+        self.sheet_job: Job | None = None  # the last sign-off sheet made in the background
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.status = plain(QLabel())
@@ -314,7 +316,7 @@ class PlanTab(QWidget):
         from services.roll.members import list_members
 
         with self.ws.read() as session:
-            people = [(m.id_number, f"{m.name}（{m.branch}）") for m in list_members(session)]
+            people = [(m.id_number, m.name, m.branch) for m in list_members(session)]
         dialog = IssueDialog(people, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -322,24 +324,37 @@ class PlanTab(QWidget):
         self._run(self.tr("登记发放"), "material-issue",
                   lambda uow: materials.issue_material(uow.session, uow.actor, title, day, numbers))
 
-    def on_sheet_clicked(self) -> None:
+    def on_sheet_clicked(self) -> Job | None:
+        """The sheet is made in the background, with its progress and 取消 (a whole bureau is 700 pages, 8 s); a
+        cancelled or failed print leaves no file and no log entry. Returns the job (None when nothing started)."""
         index = self.materials_view.currentIndex()
         row = self.materials_model.item_at(index.row()) if index.isValid() else None
         if row is None:
             QMessageBox.information(self, self.tr("打印签收表"), self.tr("请先在表中选择一种资料。"))
-            return
+            return None
         path, _ = save_file(self, "pdf", self.tr("保存签收表"), f"{row.title}签收表.pdf", "PDF (*.pdf)")
         if not path:
-            return
+            return None
         from services.printing.materials_sheet import write_sign_off_sheet
 
-        def work(uow: Any) -> None:
-            issued = materials.issues_of(uow.session, row.title)
-            pages = write_sign_off_sheet(Path(path), materials.book(row.title), issued)
-            uow.log(f"打印{materials.book(row.title)}签收表：{len(issued)}人，{pages}页", {"path": path}, "print")
+        ws, title = self.ws, self.tr("打印签收表")
 
-        if self._run(self.tr("打印签收表"), "print", work):
-            self.status.setText(self.tr("已生成签收表：{0}").format(path))
+        def work(progress: ProgressFn, cancel: threading.Event) -> int:
+            with ws.write("print", needs=EDITOR) as uow:
+                issued = materials.issues_of(uow.session, row.title)
+                pages = write_sign_off_sheet(Path(path), materials.book(row.title), issued,
+                                             progress=progress, cancel=cancel)
+                uow.log(f"打印{materials.book(row.title)}签收表：{len(issued)}人，{pages}页", {"path": path}, "print")
+            return pages
+
+        def failed(error: BaseException) -> None:
+            if not isinstance(error, CancelledError):  # cancelled: nothing to say, nothing was made
+                show_error(self, title, error)
+
+        self.sheet_job = run_with_progress(
+            self, title, work, on_finished=lambda _pages: self.status.setText(self.tr("已生成签收表：{0}").format(path)),
+            on_failed=failed)
+        return self.sheet_job
 
     def on_add_item_clicked(self) -> None:
         dialog = StudyItemDialog(self)
@@ -401,68 +416,6 @@ class TargetDialog(QDialog):
     def values(self) -> tuple[str, float | None, bool]:
         hours = None if self.none.isChecked() else self.hours.value()
         return self.group.currentData(), hours, self.class_required.isChecked()
-
-
-class IssueDialog(QDialog):
-    """登记发放: the material, the day, and the members who received it (tick them, filter by typing)."""
-
-    def __init__(self, people: list[tuple[str, str]], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("登记资料发放"))
-        self.title = QLineEdit()
-        self.title.setPlaceholderText(self.tr("如 入党教材（可带或不带《》）"))
-        self.day = QDateEdit(QDate.currentDate())
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(self.tr("输入姓名或支部筛选"))
-        self.filter.setClearButtonEnabled(True)
-        self.people = QListWidget()
-        for number, label in people:
-            item = QListWidgetItem(label)
-            item.setData(Qt.ItemDataRole.UserRole, number)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-            self.people.addItem(item)
-        self.filter.textChanged.connect(self._filter)
-        form = QFormLayout(self)
-        form.addRow(self.tr("资料名称"), self.title)
-        form.addRow(self.tr("发放日期"), self.day)
-        form.addRow(self.tr("领取党员"), self.filter)
-        form.addRow(self.people)
-        # Wide enough for its hint and a book's title, tall enough to tick names: Qt made it 280 × 320 pixels,
-        # the hint cut off and a dozen names in view.
-        metrics = self.fontMetrics()
-        self.title.setMinimumWidth(metrics.horizontalAdvance(self.title.placeholderText()) + metrics.height() * 2)
-        self.people.setMinimumHeight(metrics.height() * 16)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._accept)
-        self.buttons.rejected.connect(self.reject)
-        form.addRow(self.buttons)
-        keep_size(self, "material-issue")  # a bureau's whole roll to tick: a clerk makes it taller
-
-    def _filter(self, text: str) -> None:
-        for i in range(self.people.count()):
-            item = self.people.item(i)
-            item.setHidden(bool(text) and text not in item.text())
-
-    def checked(self) -> list[str]:
-        return [self.people.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.people.count())
-                if self.people.item(i).checkState() == Qt.CheckState.Checked]
-
-    def _accept(self) -> None:
-        if not materials.bare_title(self.title.text()):
-            QMessageBox.information(self, self.windowTitle(), self.tr("请填写资料名称。"))
-            self.title.setFocus()
-            return
-        if not self.checked():
-            QMessageBox.information(self, self.windowTitle(), self.tr("请勾选至少一名领取党员。"))
-            self.people.setFocus()
-            return
-        self.accept()
-
-    def values(self) -> tuple[str, str, list[str]]:
-        return self.title.text(), _pydate(self.day).isoformat(), self.checked()
 
 
 class StudyItemDialog(QDialog):

@@ -31,3 +31,36 @@ def test_a_material_issued_to_many_members(db) -> None:
     assert result.issued == COUNT
     with db.session_factory() as s:
         assert s.scalar(select(func.count()).select_from(MaterialIssue)) == COUNT
+
+
+def test_a_whole_roll_is_written_in_one_go_with_its_dates_and_copies(db) -> None:
+    """Issued to a bureau's whole roll, a material is written without an ORM object a member (20 000 of them took
+    the window 2 s), each row with its day and copies; a second issue that day adds nobody twice."""
+    from sqlalchemy import event
+
+    with db.session_factory.begin() as s:
+        ids = add_members(s, COUNT)
+        numbers = [full_id("110101" + (dt.date(1970, 1, 1) + dt.timedelta(days=i)).strftime("%Y%m%d") + "011")
+                   for i in range(COUNT)]
+        for member_id, number in zip(ids, numbers, strict=True):
+            s.execute(update(Member).where(Member.id == member_id).values(id_number=number))
+    built: list[object] = []
+
+    def count_built(target: object, _args: object, _kwargs: object) -> None:
+        built.append(target)
+
+    event.listen(MaterialIssue, "init", count_built)
+    try:
+        with db.session_factory.begin() as s:
+            first = materials.issue_material(s, "t", "《党章》", "2024-07-01", numbers[:1000], copies=2)
+        with db.session_factory.begin() as s:
+            again = materials.issue_material(s, "t", "党章", "2024-07-01", numbers)
+    finally:
+        event.remove(MaterialIssue, "init", count_built)
+    assert built == []
+    assert (first.issued, again.issued, again.already) == (1000, COUNT - 1000, 1000)
+    with db.session_factory() as s:
+        rows = s.execute(select(MaterialIssue.member_id, MaterialIssue.date, MaterialIssue.copies)).all()
+    assert len(rows) == COUNT and {r.member_id for r in rows} == set(ids)
+    assert {r.date for r in rows} == {dt.date(2024, 7, 1)}
+    assert sorted(r.copies for r in rows) == [1] * (COUNT - 1000) + [2] * 1000

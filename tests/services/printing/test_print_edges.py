@@ -324,3 +324,25 @@ def test_a_long_name_prints_whole_and_readable_in_every_list(hard: tuple[Databas
     for pdf, size in zip(pdfs, [8, 8, 8, 8, 8, 7], strict=True):
         parts = {w[-1]: w[5] - w[3] for w in _words(pdf) if w[-1] in ("阿卜杜热合曼·", "买买提托合提·", "艾则孜")}
         assert len(parts) == 3 and min(parts.values()) >= size, (pdf.name, parts)
+
+
+def test_sign_off_sheet_reports_progress_and_can_be_cancelled(tmp_path) -> None:
+    import datetime as dt
+    import threading
+
+    from services.errors import CancelledError
+    from services.plan.materials import IssueRow
+    from services.printing import materials_sheet
+
+    rows = [IssueRow(i, f"党员{i}", "机关第一党支部", dt.date(2026, 7, 1), 1) for i in range(120)]
+    told: list[tuple[int, str]] = []
+    out = tmp_path / "sheet.pdf"
+    pages = materials_sheet.write_sign_off_sheet(out, "《入党教材》", rows, progress=lambda p, t: told.append((p, t)))
+    assert pages > 1 and out.exists()
+    assert told and told[-1][0] == 100 and "签收表" in told[0][1]
+    stop = threading.Event()
+    stop.set()
+    again = tmp_path / "cancelled.pdf"
+    with pytest.raises(CancelledError):
+        materials_sheet.write_sign_off_sheet(again, "《入党教材》", rows, cancel=stop)
+    assert list(tmp_path.iterdir()) == [out]

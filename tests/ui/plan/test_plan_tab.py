@@ -54,7 +54,7 @@ def test_issue_dialog_records_the_ticked_members(qtbot: Any, ws: Workspace, monk
     def fake_exec(dialog: IssueDialog) -> int:
         dialog.title.setText("《入党教材》")
         for i in range(2):
-            dialog.people.item(i).setCheckState(Qt.CheckState.Checked)
+            dialog.model.setData(dialog.model.index(i), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(IssueDialog, "exec", fake_exec)
@@ -129,7 +129,7 @@ def test_the_small_dialogs_fit_what_is_typed_in_them(qtbot: Any) -> None:
     study.show()
     # The 名称 field was 140 pixels: a book's title showed its first ten characters.
     assert study.title.width() >= study.title.fontMetrics().horizontalAdvance(book)
-    issue = IssueDialog([(str(n), f"党员{n}（办公室党支部）") for n in range(40)])
+    issue = IssueDialog([(str(n), f"党员{n}", "办公室党支部") for n in range(40)])
     qtbot.addWidget(issue)
     issue.show()
     hint = issue.title.placeholderText()
@@ -209,3 +209,19 @@ def test_window_new_and_print_act_on_the_page_shown(qtbot: Any, ws: Workspace,
     tab.pages.setCurrentIndex(0)
     tab.plans_view.doubleClicked.emit(tab.plans_model.index(0, 0))
     assert opened == ["issue", "sheet", "item", "target"]
+
+
+def test_a_material_issued_again_shows_at_once(qtbot: Any, ws: Workspace) -> None:
+    """Issued again to more members (no new material), the list follows: the issue is announced though its rows
+    are written in bulk."""
+    with ws.read() as s:
+        first, second = s.scalars(select(Member.id_number).order_by(Member.id).limit(2)).all()
+    with ws.write("material-issue") as uow:
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2024-07-01", [first])
+    tab = PlanTab(ws)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.materials_model.item_at(0).members == 1
+    with ws.write("material-issue") as uow:
+        materials.issue_material(uow.session, uow.actor, "入党教材", "2024-09-01", [second])
+    qtbot.waitUntil(lambda: tab.materials_model.item_at(0).members == 2, timeout=2000)

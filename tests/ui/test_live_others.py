@@ -68,3 +68,29 @@ def test_a_write_by_another_process_right_after_the_window_opens_is_not_missed(q
     count = members.model.total_count()
     _add_elsewhere(db, "命令行党员")
     qtbot.waitUntil(lambda: members.model.total_count() == count + 1, timeout=6000)
+
+
+def test_a_restore_in_a_window_that_watches_the_file_for_others(qtbot: Any, db: Database, tmp_path: Path) -> None:
+    """The watch on other processes' writes keeps a connection to the file: a restore from 备份与恢复 (which needs
+    the file to itself) still replaces it, and the window then hears of writes by others to the restored file."""
+    from services.roll.branches import create_branch
+    from services.safety import backup as backup_service
+    from ui.safety.backup_dialog import BackupDialog
+
+    folder = tmp_path / "backups"
+    saved = backup_service.backup_now(db, "测试员", folder=folder)
+    ws = workspace(db)
+    window = _window(qtbot, ws)
+    members = window.current_tab()
+    assert isinstance(members, MembersTab)
+    with ws.write("branch-create", needs=EDITOR) as uow:
+        create_branch(uow.session, "恢复后消失的支部", uow.actor)
+    qtbot.wait(2500)  # the window's timer has looked at the file at least once
+    dialog = BackupDialog(ws, window, folder=folder)
+    qtbot.addWidget(dialog)
+    dialog.confirm_restore = lambda _source: True  # type: ignore[method-assign]
+    assert dialog.restore_from(saved.info.path), dialog.message_label.text()
+    qtbot.waitUntil(lambda: "恢复后消失的支部" not in [b.name for b in members.tree_model.branches()], timeout=3000)
+    count = members.model.total_count()
+    _add_elsewhere(db, "恢复后命令行党员")
+    qtbot.waitUntil(lambda: members.model.total_count() == count + 1, timeout=6000)

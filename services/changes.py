@@ -1,7 +1,9 @@
 """What a write changed: kinds of records (table names) and their ids, announced after the commit.
 
-The unit of work collects ORM changes itself (a flush listener); a service that writes with Core
-(bulk inserts) says what it wrote with `note`. Views listen and refresh what they show.
+The unit of work collects ORM changes itself (a flush listener) and the tables of the INSERT, UPDATE and
+DELETE statements run through its session (`session.execute(update(Member), rows)`: no ids, any row may
+have changed); a service that writes past the session (the driver's executemany, services/bulk.py) says
+what it wrote with `note`. Views listen and refresh what they show.
 """
 
 from __future__ import annotations
@@ -67,7 +69,19 @@ def track(session: Session, action: str = "") -> Changes:
     if not event.contains(session, "before_flush", _before_flush):
         event.listen(session, "before_flush", _before_flush)
         event.listen(session, "after_flush", _record_flush)
+        event.listen(session, "do_orm_execute", _record_statement)
     return changes
+
+
+def _record_statement(state: Any) -> None:
+    """A Core INSERT, UPDATE or DELETE run through the session: its table changed (which rows, unsaid)."""
+    changes = state.session.info.get(_KEY)
+    if changes is None or not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name:
+        changes.add(name)
 
 
 def _before_flush(session: Session, context: Any, _instances: Any) -> None:

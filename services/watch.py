@@ -18,9 +18,14 @@ from pathlib import Path
 from typing import Any
 
 CHANNEL = "dangxun_changes"
-EVERYTHING = ("member", "branch", "activity", "activity_session", "enrolment", "attendance", "certificate",
-              "hours_adjustment", "change_log", "account", "setting", "spending", "evaluation_grade",
-              "survey", "material_issue", "plan_period", "study_plan")
+# Every kind of record (table name) a view may follow: what a file changed by another process, or restored from a
+# backup, may have changed (tests/services/kernel/test_watch_others.py holds it to the models' tables).
+EVERYTHING = ("member", "branch", "member_post", "mobile_member", "exemption", "activity_type", "activity",
+              "activity_identity", "activity_session", "enrolment", "attendance", "certificate", "hours_adjustment",
+              "target_rule", "target_excluded_type", "evaluation_grade", "branch_assessment", "exam_score", "spending",
+              "change_log", "account", "account_branch", "setting", "plan_period", "plan_target", "material",
+              "material_issue", "study_plan", "study_item", "submitted_report", "survey", "survey_question",
+              "survey_response", "survey_answer")
 
 
 def new_instance() -> str:

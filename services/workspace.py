@@ -379,6 +379,19 @@ class Workspace:
             self._announce(changes.Changes({k: set() for k in kinds}, "others"))
         return bool(kinds)
 
+    @contextmanager
+    def file_replaced(self) -> Iterator[None]:
+        """Around a restore: the watch on other processes' writes lets go of the file (swapping it in needs it
+        alone: `journal_mode=DELETE`), then looks at the new file at once, so that no later write is missed."""
+        watcher = self._watcher
+        if watcher is not None:
+            watcher.close()
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                watcher.poll()  # opens on the file now in place: the point from which others' writes are told
+
     def _translate(self, exc: SQLAlchemyError) -> DangxunError:
         """A database error in Chinese; a damaged file names its newest good backup."""
         error = translate_db_error(exc, self.db.path)

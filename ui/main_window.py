@@ -198,11 +198,11 @@ class MainWindow(QMainWindow):
         self.guard.attach()
         self._show_user()
         self.update_actions()
-        # Other windows, commands and clerks (a server): their changes reach the tabs within seconds.
+        # Other windows, commands, clerks: first looked at now, before any tab reads (no write missed), then every 2 s.
+        self._poll_others()
         self._others_timer = QTimer(self)
-        self._others_timer.setInterval(2000)
         self._others_timer.timeout.connect(self._poll_others)
-        self._others_timer.start()
+        self._others_timer.start(2000)
 
     def _say_missing_characters(self) -> None:
         """A PDF just made lacks characters its font has no glyph for (a rare character of a name)."""

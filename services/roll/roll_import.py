@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from models import Branch, Member
 from services import access, naming
 from services.bulk import indexes_built_after, insert_rows
+from services.changes import note as note_changed
 from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import FileWriteError
 from services.files.spreadsheet import ReadAhead, SheetInfo, Table, read_table
@@ -374,9 +375,11 @@ def _member_row(clean: dict[str, Any], branch_id: int) -> tuple[Any, ...]:
 
 
 def _bulk_insert(session: Session, rows: list[tuple[Any, ...]]) -> None:
-    """INSERT many members at once through the driver's executemany (services/bulk.py)."""
+    """INSERT many members at once through the driver's executemany (services/bulk.py), past the session:
+    announced through `note`."""
     if rows:
         insert_rows(session.connection(), cast(SqlTable, Member.__table__), _INSERT_KEYS, rows)
+        note_changed(session, "member")
 
 
 @bulk_work

@@ -56,7 +56,8 @@ LAZY_PAGES = frozenset(set(Page) - STATS_PAGES)
 # touches any of them makes that part reload (the statistics recompute in the background).
 ROLL_KINDS = ("member", "branch")
 HOURS_KINDS = (*ROLL_KINDS, "activity", "activity_type", "activity_session", "attendance", "hours_adjustment")
-TARGET_KINDS = ("target_rule", "target_excluded_type", "setting")
+# A year without its own rule follows the plan that contains it (services/assessment/targets.py).
+TARGET_KINDS = ("target_rule", "target_excluded_type", "setting", "plan_period", "plan_target")
 STATS_KINDS = (*HOURS_KINDS, *TARGET_KINDS)
 PAGE_KINDS: dict[Page, tuple[str, ...]] = {
     Page.GRADES: (*ROLL_KINDS, "evaluation_grade"),

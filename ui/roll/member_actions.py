@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPoint
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QTableView, QWidget
 
@@ -63,6 +63,8 @@ class MemberActions:
             self.refresh()  # a hidden tab's follower only marks it stale; the caller wants it now
         if member_id is not None and not self.select_member(member_id):
             self.table.clearSelection()
+        # The keys go on in the list, at the row just saved (not back in the search box the clerk left).
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def add_new(self) -> None:
         from ui.roll.member_dialog import MemberDialog

@@ -160,7 +160,7 @@ class BackupDialog(QDialog):
                 return False
             # The restore backs up the current database itself first (its "safety backup"), so the
             # unit of work takes none; every kind of record changed for the views.
-            with waiting(), self.ws.write("restore", needs=ADMIN, what="恢复数据库") as uow:
+            with waiting(), self.ws.file_replaced(), self.ws.write("restore", needs=ADMIN, what="恢复数据库") as uow:
                 result = restore_service.restore_backup(self.db, source, uow.actor, self.folder)
                 for kind in ALL_KINDS:
                     uow.note(kind)

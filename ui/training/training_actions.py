@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QTableView, QWidget
 
 from services.access import EDITOR
 from services.errors import DangxunError
@@ -35,6 +35,7 @@ class TrainingActions:
 
     ws: Workspace
     _current: activities.ActivityInfo | None
+    activity_view: QTableView
     attendance_model: AttendanceTableModel
     grid_view: AttendanceGridView
     participants_table: ParticipantsView
@@ -54,6 +55,10 @@ class TrainingActions:
             show_error(self._widget(), title, exc)
             return False
         return True
+
+    def _back_to_list(self) -> None:
+        """After a save or a delete the keys go on in the activity list, at the row it selected."""
+        self.activity_view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -------------------------------------------------------------- attendance
 
@@ -141,6 +146,7 @@ class TrainingActions:
         if dialog.exec():
             self.refresh()
             self.reload_activities(dialog.result_value.id)
+            self._back_to_list()
 
     def on_edit_action_triggered(self) -> None:
         if self._current is None:
@@ -158,6 +164,7 @@ class TrainingActions:
         dialog = ActivityDialog(self._types(), save, self._current, self._widget())
         if dialog.exec():
             self.refresh()
+            self._back_to_list()
 
     def on_delete_action_triggered(self) -> None:
         if self._current is None:
@@ -176,6 +183,7 @@ class TrainingActions:
         if self._write("activity-delete", tr("删除活动"), lambda s, actor: activities.delete_activity(s, a.id, actor)):
             self._current = None
             self.refresh()
+            self._back_to_list()
 
     def change_status(self, status: str) -> None:
         if self._current is None:

@@ -14,11 +14,10 @@ from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from services.changes import Changes
+from services.watch import EVERYTHING
 
 # Every kind of record (table name) the views show: what a restore changes.
-ALL_KINDS = ("member", "branch", "activity_type", "activity", "activity_session", "enrolment", "attendance",
-             "hours_adjustment", "certificate", "target_rule", "target_excluded_type", "evaluation_grade",
-             "branch_assessment", "exam_score", "spending", "change_log", "account", "setting")
+ALL_KINDS = EVERYTHING
 
 
 class ChangeFollower(QObject):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from models import ChangeLog, ExamScore, Spending, TargetExcludedType, TargetRule
 from services.assessment import stats as stats_service
 from services.assessment import targets
+from services.plan import periods
 from services.safety.storage import Database
 from services.workspace import Workspace
 from tests.helpers.stats_dataset import Dataset, open_dataset
@@ -108,6 +109,22 @@ def test_target_edit_through_widget_changes_below_target(tab: StatsTab, data: tu
     assert page.save()
     assert _below_2024(db) == 0
     qtmodeltester.check(model)
+
+
+def test_a_plan_target_set_elsewhere_moves_the_figures_and_the_targets_page(
+        tab: StatsTab, data: tuple[Database, Dataset], qtbot: Any) -> None:
+    """规划与资料's 设置目标 (the plan's yearly target, which a year without its own rule follows) shows
+    in 考核与统计 at once: its figures recompute and its 学时目标 page reloads, without F5."""
+    db, _ds = data
+    _show(qtbot, tab)
+    tab.show_page(Page.TARGETS)
+    assert tab.years_page.years_model.index(0, 6).data() == "3"
+    assert tab.targets_page.model.index(0, HOURS_COLUMN).data() == "32"
+    with qtbot.waitSignal(tab.stats_finished, timeout=10000), tab.ws.write("plan-target") as uow:
+        periods.set_plan_target(uow.session, uow.actor, "2024—2028年全国党员教育培训工作规划", "all", 50, None)
+    assert _below_2024(db) == 4
+    assert tab.years_page.years_model.index(0, 6).data() == "4"
+    qtbot.waitUntil(lambda: tab.targets_page.model.index(0, HOURS_COLUMN).data() == "50", timeout=3000)
 
 
 def test_target_hours_refused_with_message(tab: StatsTab, data: tuple[Database, Dataset], qtbot: Any) -> None:

@@ -314,3 +314,39 @@ def test_confirm_off_for_a_file_with_problems_says_so(qtbot: Any, db: Database) 
     dialog = open_dialog(qtbot, db, SAMPLES / "roll_bad.xlsx")
     assert not dialog.confirm_button.isEnabled()
     assert "有7行有问题" in dialog.reason_label.text() and "保存有问题的行" in dialog.confirm_button.toolTip()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_an_import_shows_in_the_members_tab_without_f5(qtbot: Any, db: Database, tmp_path: Path) -> None:
+    """New members into branches the roll already has, and changed fields of members it has: the 党员 tab
+    (following the workspace) shows both once the import commits; nobody calls refresh()."""
+    from openpyxl import load_workbook as load
+
+    from tests.helpers.roll_factory import write_roll_xlsx
+    from ui.roll.members_tab import MembersTab
+
+    ws = workspace(db, "tester")
+    tab = MembersTab(ws)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.refresh()
+
+    def run(path: Path, on_duplicate: str = "refuse") -> None:
+        dialog = ImportDialog(ws, path, runner=SyncRunner())
+        qtbot.addWidget(dialog)
+        if on_duplicate != "refuse":
+            dialog.duplicate_buttons[on_duplicate].click()
+        dialog.create_branches_check.setChecked(True)
+        dialog.confirm_button.click()
+        assert dialog.import_result is not None
+
+    first = write_roll_xlsx(tmp_path / "first.xlsx", 5, seed=1)
+    run(first)
+    assert tab.model.total_count() == 5
+    run(write_roll_xlsx(tmp_path / "second.xlsx", 5, seed=2))  # the same five branches: no new branch
+    assert tab.model.total_count() == 10
+    book = load(first)
+    book.active["M2"] = "处长"  # 工作岗位 of the first member
+    book.save(tmp_path / "changed.xlsx")
+    run(tmp_path / "changed.xlsx", "update")
+    assert "处长" in [tab.model.record_at(r).job for r in range(tab.model.rowCount())]

@@ -296,3 +296,25 @@ def test_empty_database_offers_demo_data(qtbot: Any, tmp_path: Path) -> None:
             qtbot.mouseClick(widget.import_roll_button, Qt.MouseButton.LeftButton)
     finally:
         gen.close()
+
+
+def test_after_a_save_the_focus_is_back_on_the_list_at_the_row_saved(qtbot: Any, tab: MembersTab) -> None:
+    """Ctrl+N pressed in the search box, the member saved: the keys go on in the list, on the new member's row
+    (↑↓ and Enter work at once), not back in the search box."""
+    tab.activateWindow()
+    qtbot.waitActive(tab)
+    tab.search.setFocus()
+    qtbot.waitUntil(tab.search.hasFocus)
+
+    def fill(dialog: QWidget) -> None:
+        type_text(find(dialog, QLineEdit, "field_name"), "欧阳玥")
+        type_text(find(dialog, QLineEdit, "field_id_number"), valid_id("11010519900307123"))
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    on_next_dialog(fill)
+    tab.add_new()
+    # The widget that takes the keys when the window is active again (the dialog gone).
+    assert tab.window().focusWidget() is tab.table
+    record = tab.selected_record()
+    assert record is not None and record.name == "欧阳玥"
+    assert tab.model.record_at(tab.table.currentIndex().row()).name == "欧阳玥"  # the keyboard's row too

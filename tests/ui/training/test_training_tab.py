@@ -194,3 +194,37 @@ def test_details_keep_each_label_whole_and_typed_text_as_typed(qtbot, demo_db):
             for label in ("地点：", "主办：", "学时：", "状态：", "结业条件："):
                 for cut in range(1, len(label) + 1):  # 主 | 办：… or 主办： | 机…
                     assert not end.endswith(label[:cut]), (width, end)
+
+
+def test_after_a_save_or_delete_the_focus_is_back_on_the_activity_list(qtbot, tab, klass):
+    """新增活动 from the search box, then 修改 and 删除: each time the keys go on in the activity list, on the row
+    saved (or the one that took the deleted one's place)."""
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    def save(dialog):
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    def new(dialog):
+        dialog.title_edit.setText("新时代党的建设专题")
+        dialog.start_edit.setDate(QDate(2024, 3, 1))
+        save(dialog)
+
+    tab.search_edit.setFocus()
+    on_next_dialog(new)
+    tab.on_new_action_triggered()
+    assert tab.window().focusWidget() is tab.activity_view
+    assert tab._current is not None and tab._current.title == "新时代党的建设专题"
+    row = tab.activity_view.currentIndex().row()
+    assert tab.activity_model.activity_at(row).id == tab._current.id
+
+    tab.search_edit.setFocus()
+    on_next_dialog(save)
+    tab.on_edit_action_triggered()
+    assert tab.window().focusWidget() is tab.activity_view
+
+    tab.search_edit.setFocus()
+    on_next_dialog(lambda box: [b for b in box.buttons() if b.text() == "删除活动"][0].click())
+    tab.on_delete_action_triggered()
+    assert tab.window().focusWidget() is tab.activity_view
+    assert tab.activity_view.selectionModel().selectedRows()  # a row stays selected for the keys

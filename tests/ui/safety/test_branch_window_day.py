@@ -1,0 +1,226 @@
+"""A branch secretary's ordinary day in the window, with a branch account (支部账号).
+
+Each step goes through the window's own actions and dialogs. Each either works or is refused up front
+(a disabled action, or a Chinese message before any work), never after the clerk filled a dialog; no
+tab refreshes in a loop after a write; a 查阅 branch account writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from models import Branch, ChangeLog
+from services.access import ADMIN, EDITOR, VIEWER
+from services.safety import accounts
+from services.safety.storage import Database
+from services.workspace import Workspace
+from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture
+from ui.main_window import TAB_SPECS, MainWindow
+from ui.widgets.jobs import default_runner
+
+pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
+PASSWORD = "branch-secret-1"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 10)
+    gen = db_fixture(tmp_path, members=None)
+    bureau = next(gen)
+    from services.demo.demo import seed_demo
+
+    with bureau.session_factory.begin() as s:
+        seed_demo(s, members=40, branches=4)
+        names = list(s.scalars(select(Branch.name).order_by(Branch.sort_order, Branch.id)))
+        accounts.create_account(s, "boss", ADMIN, PASSWORD, "测试")
+        accounts.create_account(s, "sec", EDITOR, PASSWORD, "boss", branches=[names[0]])
+        accounts.create_account(s, "look", VIEWER, PASSWORD, "boss", branches=[names[0]])
+    yield bureau
+    gen.close()
+
+
+class Told:
+    """Every message box the window shows (none is modal in a test)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.said: list[tuple[str, str, str]] = []
+        for kind in ("warning", "critical", "information"):
+            monkeypatch.setattr(QMessageBox, kind, self._box(kind))
+        monkeypatch.setattr(QMessageBox, "question", self._question)
+
+    def _box(self, kind: str) -> Any:
+        def box(_parent: Any, title: str, text: str, *a: Any, **k: Any) -> Any:
+            self.said.append((kind, title, text))
+            return QMessageBox.StandardButton.Ok
+        return box
+
+    def _question(self, _parent: Any, title: str, text: str, *a: Any, **k: Any) -> Any:
+        self.said.append(("question", title, text))
+        return QMessageBox.StandardButton.Yes
+
+    def problems(self) -> list[tuple[str, str, str]]:
+        return [s for s in self.said if s[0] in ("warning", "critical")]
+
+
+def settle(qtbot: Any) -> None:
+    qtbot.waitUntil(lambda: default_runner().active_jobs() == 0, timeout=30_000)
+
+
+def window_for(qtbot: Any, db: Database, login: str) -> MainWindow:
+    ws = Workspace.over(db)
+    ws.login(login, PASSWORD)
+    window = MainWindow(ws, db_label="test.sqlite3")
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    window.load_current()
+    return window
+
+
+def show(qtbot: Any, window: MainWindow, title: str) -> Any:
+    assert window.select_tab(title)
+    qtbot.waitUntil(lambda: window.tabs.currentWidget().loaded, timeout=20_000)
+    settle(qtbot)
+    return window.current_tab()
+
+
+def test_a_branch_editor_opens_every_tab(qtbot: Any, db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    told = Told(monkeypatch)
+    window = window_for(qtbot, db, "sec")
+    for title, _ in TAB_SPECS:
+        show(qtbot, window, title)
+    assert told.problems() == []
+
+
+class Statements:
+    """Counts the SQL statements the window runs: a tab refreshing in a loop keeps reading."""
+
+    def __init__(self, db: Database) -> None:
+        from sqlalchemy import event
+
+        self.count = 0
+        self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_a: Any) -> None:
+        self.count += 1
+
+    def over_a_second(self, qtbot: Any) -> int:
+        settle(qtbot)
+        before = self.count
+        qtbot.wait(1100)
+        return self.count - before
+
+    def close(self) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def own_branch(db: Database) -> str:
+    with db.session_factory() as s:
+        name = s.scalars(select(Branch.name).order_by(Branch.sort_order, Branch.id)).first()
+    assert name is not None
+    return name
+
+
+def log_ids(db: Database) -> list[tuple[str, str]]:
+    with db.session_factory() as s:
+        return [(e, a) for e, a in s.execute(select(ChangeLog.entity, ChangeLog.action).order_by(ChangeLog.id))]
+
+
+def test_members_day(qtbot: Any, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QWidget
+
+    from models import Member
+    from services.roll.roll_export import write_members_template
+    from tests.helpers.members_support import find, on_next_dialog, type_text, valid_id
+    from ui.roll import import_dialog
+
+    told = Told(monkeypatch)
+    branch = own_branch(db)
+    window = window_for(qtbot, db, "sec")
+    reads = Statements(db)
+    tab = show(qtbot, window, "党员")
+    assert window.act_new.isEnabled() and tab.act_add.isEnabled()
+    number = valid_id("11010519900307123")
+
+    def fill(dialog: QWidget) -> None:
+        type_text(find(dialog, QLineEdit, "field_name"), "欧阳玥")
+        type_text(find(dialog, QLineEdit, "field_id_number"), number)
+        type_text(find(dialog, QLineEdit, "field_joined_party"), "2015-07")
+        combo = find(dialog, QComboBox, "field_branch")
+        assert [combo.itemText(i) for i in range(combo.count()) if combo.itemText(i)] == [branch]
+        combo.setCurrentIndex(combo.findText(branch))
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(fill)
+    window.act_new.trigger()
+    with db.session_factory() as s:
+        added = s.scalar(select(Member).where(Member.id_number == number))
+        assert added is not None and added.name == "欧阳玥"
+    assert told.problems() == []
+    assert reads.over_a_second(qtbot) < 5
+
+    assert tab.select_member(added.id)
+
+    def edit(dialog: QWidget) -> None:
+        phone = find(dialog, QLineEdit, "field_phone")
+        phone.clear()
+        type_text(phone, "13800001234")
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(edit)
+    tab.act_edit.trigger()
+    with db.session_factory() as s:
+        assert s.get(Member, added.id).phone == "13800001234"
+    assert told.problems() == []
+    assert reads.over_a_second(qtbot) < 5
+
+    # A roll of its branch's members: the template, with two new members of its branch.
+    roll = tmp_path / "支部花名册.xlsx"
+    with db.session_factory() as s:
+        write_members_template(s, roll)
+    from openpyxl import load_workbook
+
+    wb = load_workbook(roll)
+    sheet = wb.active
+    headers = [c.value for c in sheet[1]]
+    example = [c.value for c in sheet[2]]
+    for row, (name, body) in enumerate((("李新一", "11010519900307201"), ("王新二", "11010519900307301")), start=2):
+        values = dict(zip(headers, example, strict=False))
+        values.update({"姓名": name, "公民身份号码": valid_id(body), "所在党支部": branch, "备注": None,
+                       "出生日期": None, "性别": None})
+        for col, header in enumerate(headers, start=1):
+            sheet.cell(row=row, column=col, value=values.get(header))
+    wb.save(roll)
+    monkeypatch.setattr(import_dialog, "open_file", lambda *a, **k: (str(roll), ""))
+    results: list[Any] = []
+
+    def confirm(dialog: import_dialog.ImportDialog) -> int:
+        qtbot.waitUntil(lambda: dialog.plan is not None or dialog.error is not None, timeout=20_000)
+        assert dialog.error is None, dialog.error
+        assert dialog.plan is not None and not dialog.plan.refused, dialog.plan.refused if dialog.plan else None
+        assert dialog.confirm_button.isEnabled(), dialog.confirm_button.toolTip()
+        dialog.confirm()
+        qtbot.waitUntil(lambda: dialog.import_result is not None or bool(told.problems()), timeout=20_000)
+        results.append(dialog.import_result)
+        return 1
+
+    monkeypatch.setattr(import_dialog.ImportDialog, "exec", confirm)
+    window.act_import.trigger()
+    assert told.problems() == []
+    assert results and results[0] is not None
+    with db.session_factory() as s:
+        assert s.scalar(select(Member).where(Member.name == "王新二")) is not None
+    assert reads.over_a_second(qtbot) < 5
+    reads.close()

@@ -376,7 +376,9 @@ class MainWindow(QMainWindow):
         self._wire(tab)
         set_read_only = getattr(tab, "set_read_only", None)
         if callable(set_read_only):
-            set_read_only(self.read_only)
+            # A tab whose every write is the office's (问卷调查) is read-only for a branch account: offered nothing
+            # it would be refused after filling a dialog (services.access.OFFICE_TABLES).
+            set_read_only(self.read_only or (getattr(tab, "office_only", False) and bool(self.ws.branch_ids)))
         set_full_numbers = getattr(tab, "set_full_numbers", None)
         if callable(set_full_numbers):
             set_full_numbers(self._may_export_full_ids())

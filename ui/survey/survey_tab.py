@@ -272,6 +272,12 @@ class SurveyTab(QWidget):
         self._read_only = read_only
         self._update_actions()
 
+    # Surveys hold for the whole bureau: only the office designs, imports or enters them (services.access).
+    office_only = True
+
+    def can_add(self) -> bool:
+        return not self._read_only
+
     def can_import(self) -> bool:
         return not self._read_only and not self._importing
 

@@ -334,3 +334,57 @@ def test_training_day(qtbot: Any, db: Database, tmp_path: Path, monkeypatch: pyt
         assert s.scalar(select(Activity.id).where(Activity.title == "支部集中学习")) is not None
     assert reads.over_a_second(qtbot) < 5
     reads.close()
+
+
+def test_surveys_are_off_up_front_for_a_branch_editor(qtbot: Any, db: Database,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    told = Told(monkeypatch)
+    window = window_for(qtbot, db, "sec")
+    offered: list[str] = []
+    survey = show(qtbot, window, "问卷调查")
+    for action in (survey.new_action, survey.import_action, window.act_new, window.act_import):
+        if action.isEnabled():
+            offered.append(f"问卷调查: {action.text()}")
+    plan = show(qtbot, window, "规划与资料")
+    assert plan.issue_button.isEnabled()  # a material issued to its members is the branch's to record
+    assert offered == []
+    assert told.problems() == []
+
+
+def test_backup_is_refused_up_front_and_a_branch_reader_writes_nothing(
+        qtbot: Any, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from ui.safety.backup_dialog import BackupDialog
+    from ui.training import training_print_actions
+
+    told = Told(monkeypatch)
+    seen: list[bool] = []
+
+    def look(dialog: BackupDialog) -> int:
+        seen.append(dialog.backup_button.isEnabled())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(BackupDialog, "exec", look)
+    window = window_for(qtbot, db, "sec")
+    window.act_backup.trigger()
+    assert seen == [False] and told.problems() == []
+
+    monkeypatch.setattr(training_print_actions.PdfPreviewDialog, "exec", lambda d: 0)
+    before = [e for e in log_ids(db) if e[0] != "account"]
+    reader = window_for(qtbot, db, "look")
+    reads = Statements(db)
+    for title, _ in TAB_SPECS:
+        show(qtbot, reader, title)
+        if reader.act_print.isEnabled():
+            reader.act_print.trigger()
+            settle(qtbot)
+    stats = show(qtbot, reader, "考核与统计")
+    stats.export_ledger(str(tmp_path / "台账.xlsx"))
+    settle(qtbot)
+    assert (tmp_path / "台账.xlsx").exists()
+    assert reads.over_a_second(qtbot) < 5
+    reads.close()
+    assert told.problems() == []
+    after = [e for e in log_ids(db) if e[0] != "account"]
+    assert [e for e in after[len(before):] if e[1] not in ("print", "export")] == []

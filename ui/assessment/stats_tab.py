@@ -231,13 +231,16 @@ class StatsTab(QWidget):
                 split.restoreState(state)
 
     def set_read_only(self, read_only: bool) -> None:
-        """A 查阅 account: grades, branch assessments, spending, scores and targets are shown, not entered."""
+        """A 查阅 account: grades, branch assessments, spending, scores and targets are shown, not entered. A branch
+        account enters its members' grades and scores; branch assessments, spending and targets hold for the
+        whole bureau (services.access.OFFICE_TABLES): shown, not offered to be refused after the typing."""
         self._read_only = read_only
+        office = read_only or bool(getattr(self.ws, "branch_ids", ()))
         self.grades_page.set_read_only(read_only)
-        self.branch_page.set_read_only(read_only)
-        self.spending_page.set_read_only(read_only)
-        for widget in (self.exams_page, self.targets_page):
-            widget.setEnabled(not read_only)
+        self.exams_page.setEnabled(not read_only)
+        self.branch_page.set_read_only(office)
+        self.spending_page.set_read_only(office)
+        self.targets_page.setEnabled(not office)
 
     # ------------------------------------------------------------ computing
 

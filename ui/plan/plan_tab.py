@@ -215,8 +215,9 @@ class PlanTab(QWidget):
         for view, row in ((self.plans_view, plan_row), (self.materials_view, max(material_row, 0))):
             if 0 <= row < view.model().rowCount():
                 view.selectRow(row)
-        for button in (self.issue_button, self.add_item_button):
-            button.setEnabled(self.ws.can(EDITOR))
+        self.issue_button.setEnabled(self.ws.can(EDITOR))  # a branch account records what its members received
+        # The study plan holds for the whole bureau (services.access.OFFICE_TABLES): not a branch account's.
+        self.add_item_button.setEnabled(self.ws.can(EDITOR) and not self.ws.branch_ids)
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -351,6 +351,26 @@ def test_surveys_are_off_up_front_for_a_branch_editor(qtbot: Any, db: Database,
     assert told.problems() == []
 
 
+def test_the_offices_pages_are_shown_not_offered_to_a_branch_editor(qtbot: Any, db: Database,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Study plan, spending, targets and branch assessments hold for the whole bureau: a branch 录入员 sees
+    them but is not offered to type what would be refused on saving; its members' grades and scores it enters."""
+    told = Told(monkeypatch)
+    window = window_for(qtbot, db, "sec")
+    plan = show(qtbot, window, "规划与资料")
+    assert not plan.add_item_button.isEnabled() and plan.issue_button.isEnabled()
+    stats = show(qtbot, window, "考核与统计")
+    assert not stats.spending_page.btn_add.isEnabled() and not stats.targets_page.isEnabled()
+    assert stats.branch_page.read_only
+    assert stats.grades_page.btn_import.isEnabled() and stats.exams_page.isEnabled()
+    office = window_for(qtbot, db, "boss")
+    plan = show(qtbot, office, "规划与资料")
+    assert plan.add_item_button.isEnabled()
+    stats = show(qtbot, office, "考核与统计")
+    assert stats.spending_page.btn_add.isEnabled() and stats.targets_page.isEnabled() and not stats.branch_page.read_only
+    assert told.problems() == []
+
+
 def test_backup_is_refused_up_front_and_a_branch_reader_writes_nothing(
         qtbot: Any, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QDialog

@@ -329,7 +329,20 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         found = twins.twins_by_key(session, [(key[0], key[2]) for key in plan.new_activities])
         plan.twinned = [(new, tuple(found[key[0], key[2]])) for key, new in plan.new_activities.items()
                       if (key[0], key[2]) in found]
+        refused.extend(_in_another_branchs_name(session, plan, col("organiser")))
     return plan
+
+
+def _in_another_branchs_name(session: Session, plan: RecordsPlan, column: str) -> list[RowProblem]:
+    """A branch account's new activities organised by another branch: refused at the check, row and column
+    named (the write would refuse them anyway: services/access.py `require_organiser`)."""
+    ids = access.current_branches(session)
+    if ids is None:
+        return []
+    rule = access.branch_organisers(session)
+    return [RowProblem(new.first_row, column, f"主办单位“{new.organiser}”是其他党支部：支部账号不能以其他党支部的名义"
+                                              "新建活动；请填写本支部或上级组织，或由党委办公室的账号导入")
+            for new in plan.new_activities.values() if rule.branch_of(new.organiser) not in (None, *ids)]
 
 
 def _activity_context(plan: RecordsPlan, a_values: tuple[Any, ...], existing: dict[ActivityKey, tuple[int, int, float]],

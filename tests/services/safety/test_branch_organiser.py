@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from models import Activity
+from models import Activity, Branch
 from services import access
 from services.access import ADMIN, EDITOR
 from services.errors import PermissionDeniedError
@@ -153,3 +154,28 @@ def test_an_activity_a_branch_account_entered_for_a_higher_body_is_in_its_list(d
         assert {a.title for a in activities.list_activities(s)} == {"市委组织部的活动"}
     with two.read() as s:
         assert activities.list_activities(s) == []
+
+
+def test_a_branch_accounts_records_import_refuses_another_branchs_new_activity_at_the_check(
+        db: Database, tmp_path: Path) -> None:
+    """导入学时记录 by a branch account: a new activity organised by another branch is a refused row, named by
+    row and column at the check; nothing is written (before, the whole import failed only on writing)."""
+    from services.roll import members as member_service
+    from services.training import records_import
+
+    one, _office = _two_branches(db)
+    with db.session_factory.begin() as s:
+        branch = s.scalar(select(Branch).where(Branch.name == "第一党支部（机关）"))
+        assert branch is not None
+        member_service.create_member(s, {"name": "张三", "id_number": "110105199003071239", "sex": "男",
+                                         "birth_date": "1990-03-07", "branch": branch.name}, "boss")
+    path = tmp_path / "records.csv"
+    path.write_text("姓名,培训名称,培训类别,开始日期,学时,主办单位\n"
+                    "张三,支部书记轮训,专题培训,2025-03-01,4,市委组织部\n"
+                    "张三,党课,专题党课,2025-04-01,2,第二党支部 \n", encoding="utf-8")
+    with one.write("import-records") as uow:
+        plan = records_import.import_records(uow.session, path, uow.actor)
+    assert [(p.row, p.column) for p in plan.refused] == [(3, "主办单位")]
+    assert "其他党支部" in plan.refused[0].message
+    with db.session_factory() as s:
+        assert s.scalars(select(Activity.title)).all() == []

@@ -109,8 +109,10 @@ def member_checker(by_number: dict[str, tuple[int, str]],
     return check
 
 
-def activity_checker(types: dict[str, int]) -> Callable[..., ActivityCheck]:
-    """A row's activity and attendance cells, checked (once per distinct cells by the caller)."""
+def activity_checker(types: dict[str, int], office: bool = True) -> Callable[..., ActivityCheck]:
+    """A row's activity and attendance cells, checked (once per distinct cells by the caller). `office`: the
+    account may add a type to the list (a branch account asks the office)."""
+    add_type = "可先在类别表中新增" if office else "请改用表中的类别，或请党委办公室在类别表中新增"
     n_date, n_status, n_hours = memo(parse_full_date), memo(normalize_status), memo(parse_hours)
     n_text = memo(clean_text)
     n_title = memo(lambda v: normalize_optional_text(v, 200))
@@ -132,7 +134,7 @@ def activity_checker(types: dict[str, int]) -> Callable[..., ActivityCheck]:
         if not type_text:
             problems.append(("type", "培训类别不能为空"))
         elif type_id is None:
-            problems.append(("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；可先在类别表中新增"))
+            problems.append(("type", f"培训类别“{type_text}”不在类别表中（{'、'.join(types)}）；{add_type}"))
         start: dt.date | None = None
         end: dt.date | None = None
         try:

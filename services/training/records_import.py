@@ -233,7 +233,7 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
     certified = set(session.execute(select(Certificate.activity_id, Certificate.member_id)
                                     .where(Certificate.status == "有效"))) if on_existing == "update" else set()
     check_member = member_checker(by_number, by_name, own, names_by_id)
-    check_activity = activity_checker(types)
+    check_activity = activity_checker(types, office=access.current_branches(session) is None)
     # Each distinct (name, number) and each distinct activity cells checked once (a file repeats both a lot).
     m_checked: list[MemberCheck] = []
     for index, cells in enumerate(grouped.distinct[0]):

@@ -179,3 +179,20 @@ def test_a_branch_accounts_records_import_refuses_another_branchs_new_activity_a
     assert "其他党支部" in plan.refused[0].message
     with db.session_factory() as s:
         assert s.scalars(select(Activity.title)).all() == []
+
+
+def test_a_branch_account_is_not_told_to_add_a_type_it_may_not_add(db: Database, tmp_path: Path) -> None:
+    """An unknown 培训类别: the office is told to add it to the list; a branch account, which may not, is told to
+    use a listed one or ask the office."""
+    from services.training import records_import
+
+    one, office = _two_branches(db)
+    path = tmp_path / "records.csv"
+    path.write_text("姓名,培训名称,培训类别,开始日期,学时\n张三,党课,读书分享,2025-03-01,2\n", encoding="utf-8")
+    said = {}
+    for who, ws in (("office", office), ("branch", one)):
+        with ws.read() as s:
+            plan = records_import.plan_records(s, path)
+        said[who] = " ".join(p.message for p in plan.refused if p.column == "培训类别")
+    assert "可先在类别表中新增" in said["office"]
+    assert "请党委办公室在类别表中新增" in said["branch"] and "可先在类别表中新增" not in said["branch"]

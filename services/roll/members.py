@@ -44,7 +44,7 @@ from services.normalize import (
 from services.roll.branches import BranchNames, find_branch
 
 # The plain records live in services/roll/records.py (no database import); imported from here too.
-from services.roll.records import RECORD_FIELDS, MemberRecord, RollCounts  # noqa: F401
+from services.roll.records import RECORD_FIELDS, MemberPick, MemberRecord, RollCounts  # noqa: F401
 from services.safety import changelog, privacy
 from services.safety.versions import claim_version
 
@@ -216,8 +216,14 @@ def _recent(joined: str, today: dt.date) -> bool:
 # ---------------------------------------------------------------- reading
 
 
+def _in_roll_order(stmt: Any) -> Any:
+    """`stmt` over members joined to their branch, in the roll's order: by branch, then 按姓氏笔画."""
+    return (stmt.join(Branch, Branch.id == Member.branch_id)
+            .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
+
+
 def _record_query() -> Any:
-    return (
+    return _in_roll_order(
         select(
             Member.id, Member.name, Member.id_number, Member.sex, Member.birth_date, Member.ethnicity,
             Member.education, Member.joined_party, Member.full_member_since, Member.membership,
@@ -225,8 +231,6 @@ def _record_query() -> Any:
             Member.joined_org, Member.left_date, Member.status, Member.remarks, Member.branch_id,
             Member.left_reason, Member.name_initials, Member.sort_key, Branch.sort_order, Member.version,
         )
-        .join(Branch, Branch.id == Member.branch_id)
-        .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id)
     )
 
 
@@ -273,6 +277,17 @@ def list_members(
     if limit is not None:
         stmt = stmt.limit(limit)
     return privacy.for_session(session, (MemberRecord(*row) for row in session.execute(stmt)))
+
+
+def list_for_picking(session: Session, *, status: str | Iterable[str] | None = None) -> list[MemberPick]:
+    """The roll as the member pickers show it (id, name, branch, ID number, initials, phone), in list_members'
+    order, scoped and masked as list_members is: one query of six columns, not every column of every member."""
+    stmt = _in_roll_order(select(Member.id, Member.name, Branch.name, Member.id_number, Member.name_initials,
+                                 Member.phone))
+    stmt = access.scope(session, stmt, branch=Member.branch_id)
+    if status:
+        stmt = stmt.where(Member.status.in_([status] if isinstance(status, str) else list(status)))
+    return privacy.for_session(session, (MemberPick(*row) for row in session.execute(stmt)))
 
 
 def roll_counts(session: Session, *, branch_id: int | None = None, membership: str | None = None,

@@ -58,6 +58,19 @@ class MemberRecord:
 RECORD_FIELDS = tuple(f.name for f in fields(MemberRecord))
 
 
+@dataclass(frozen=True, slots=True)
+class MemberPick:
+    """One member as a list to tick shows it (报名 › 手工选择, 登记资料发放): a few of MemberRecord's fields, named
+    alike, so the privacy rule masks `id_number` and `phone` as it masks a full record."""
+
+    id: int
+    name: str
+    branch: str
+    id_number: str
+    name_initials: str
+    phone: str | None
+
+
 @dataclass(frozen=True)
 class BranchInfo:
     id: int

@@ -314,10 +314,10 @@ class PlanTab(QWidget):
             self.on_set_target_clicked()
 
     def on_issue_clicked(self) -> None:
-        from services.roll.members import list_members
+        from services.roll.members import list_for_picking
 
         with self.ws.read() as session:
-            people = [(m.id_number, m.name, m.branch) for m in list_members(session)]
+            people = [(m.id_number, m.name, m.branch) for m in list_for_picking(session)]
         dialog = IssueDialog(people, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

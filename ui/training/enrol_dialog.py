@@ -72,7 +72,7 @@ class EnrolDialog(QDialog):
         self.setWindowTitle(self.tr("报名"))
         with ws.read() as s:
             branch_list = branches.list_branches(s)
-            self._roll = members.list_members(s, status="在册")
+            self._roll = members.list_for_picking(s, status="在册")  # six columns, not the full listing's 25
             try:
                 info: activities.ActivityInfo | None = activities.get_activity(s, activity_id)
             except NotFoundError:  # gone meanwhile: enrolling will say so

@@ -56,7 +56,7 @@ def test_a_roll_of_20000_is_one_model_not_an_item_per_member(qtbot: Any, demo_db
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     roll = [SimpleNamespace(id=i + 1, name=f"党员{i}", branch=f"第{i % 40 + 1}党支部", id_number=f"110101199001{i:06d}",
                             name_initials="dy", phone=None) for i in range(COUNT)]
-    monkeypatch.setattr(enrol_dialog.members, "list_members", lambda *_a, **_k: roll)
+    monkeypatch.setattr(enrol_dialog.members, "list_for_picking", lambda *_a, **_k: roll)
     dialog = _open(qtbot, workspace(demo_db), _activity(demo_db))
     assert dialog.tabs.currentWidget() is dialog.picker
     assert all(w.count() < 100 for w in dialog.findChildren(QListWidget))  # branches and posts only

@@ -15,6 +15,7 @@ all for opening marks (`ALL_CANNOT_END` is not used). Its pieces that do the job
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -156,13 +157,67 @@ def _paragraph_class() -> Any:
     """`TextParagraph`, made on first use so that importing this module does not load ReportLab."""
     if _CLASS:
         return _CLASS[0]
+    from reportlab.lib.rl_accel import sameFrag
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
     from reportlab.platypus.paragraph import (
+        FragLine,
         Paragraph,
         ParaLines,
         _handleBulletWidth,
         cjkU,
         makeCJKParaLine,
     )
+
+    def _measured(frags: Sequence[Any]) -> tuple[list[tuple[int, int, str, Any]], list[str], list[float]]:
+        """The characters of `frags` ("\\n" for a line break, "" for an empty fragment), their widths, and the
+        spans (first, end, text, fragment) of each fragment. ReportLab makes an object per character and
+        measures it anew (a long survey report spent a third of its time there); a font's characters are
+        measured once per size here, on the font itself (the same width: ReportLab's stringWidth of it)."""
+        spans: list[tuple[int, int, str, Any]] = []
+        chars: list[str] = []
+        widths: list[float] = []
+        for frag in frags:
+            text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
+            first = len(chars)
+            if not text:
+                chars.append("\n" if hasattr(frag, "lineBreak") else "")
+                widths.append(0.0)
+            else:
+                font = getFont(frag.fontName)
+                known = font.__dict__.setdefault("_char_widths", {}).setdefault(frag.fontSize, {})
+                for ch in text:
+                    width = known.get(ch)
+                    if width is None:
+                        width = known[ch] = font.stringWidth(ch, frag.fontSize, "utf8")
+                    widths.append(width)
+                chars.extend(text)
+            spans.append((first, len(chars), text or "", frag))
+        return spans, chars, widths
+
+    def _frag_line(spans: Sequence[tuple[int, int, str, Any]], ends: Sequence[int], start: int, end: int,
+                   room: float, used: float, hard: bool) -> Any:
+        """The line of characters start..end-1: what `makeCJKParaLine` makes of their `cjkU`s (runs of the same
+        style as one word each), a fragment at a time instead of a character at a time."""
+        words: list[Any] = []
+        run: list[str] = []
+        f0: Any = None
+        size = ascent = descent = 0.0
+        at = bisect_right(ends, start)  # the first fragment with a character on the line
+        while start < end and at < len(spans) and spans[at][0] < end:
+            first, last, text, frag = spans[at]
+            at += 1
+            size = max(size, frag.fontSize)
+            up, down = getAscentDescent(frag.fontName, frag.fontSize)
+            ascent, descent = max(ascent, up), min(descent, down)
+            if f0 is None or not sameFrag(f0, frag):
+                if f0 is not None:
+                    words.append(f0.clone(text="".join(run)))
+                f0, run = frag, []
+            run.append(text[max(start, first) - first:min(end, last) - first])
+        if f0 is not None:
+            words.append(f0.clone(text="".join(run)))
+        return FragLine(kind=1, extraSpace=room - used, wordCount=1, words=words, fontSize=size, ascent=ascent,
+                        descent=descent, maxWidth=room, currentWidth=used, lineBreak=hard)
 
     class TextParagraph(Paragraph):  # type: ignore[misc]
         """A Paragraph broken by `break_lines`, whatever the style's wordWrap, keeping every space."""
@@ -193,20 +248,34 @@ def _paragraph_class() -> Any:
             if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
                 return self.blPara  # the rest of a paragraph split across pages: already broken
             _handleBulletWidth(self.bulletText, style, maxWidths)
+            auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+            bounds = auto not in ("", "off")
+            if any(hasattr(frag, "cbDefn") or (hasattr(frag, "lineBreak") and frag.text) for frag in self.frags):
+                return self._unit_lines(list(maxWidths), bounds)  # an inline image: never in plain text
+            spans, chars, widths = _measured(self.frags)
+            if not chars:
+                return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
+                                 textColor=style.textColor, lines=[], ascent=style.fontSize,
+                                 descent=-0.2 * style.fontSize)
+            ends = [last for _first, last, _text, _frag in spans]
+            lines: list[Any] = []
+            for start, end in break_lines(chars, widths, list(maxWidths)):
+                room = maxWidths[min(len(lines), len(maxWidths) - 1)]
+                used = visible_width(chars, widths, start, end)
+                hard = end > start and chars[end - 1] == "\n"
+                lines.append(_frag_line(spans, ends, start, end, room, used, hard))
+            return ParaLines(kind=1, lines=lines)
+
+        def _unit_lines(self, maxWidths: list[Any], bounds: bool) -> Any:  # noqa: N803
+            """The lines as ReportLab makes them, a `cjkU` per character (a paragraph with an inline image)."""
             units = []
             for frag in self.frags:
                 text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
                 units.extend([cjkU(ch, frag, "utf8") for ch in text] if text else [cjkU(text, frag, "utf8")])
-            if not units:
-                return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName,
-                                 textColor=style.textColor, lines=[], ascent=style.fontSize,
-                                 descent=-0.2 * style.fontSize)
             chars = ["\n" if hasattr(u.frag, "lineBreak") else str(u) for u in units]
             widths = [0.0 if ch == "\n" else u.width for ch, u in zip(chars, units, strict=True)]
-            auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
-            bounds = auto not in ("", "off")
             lines: list[Any] = []
-            for start, end in break_lines(chars, widths, list(maxWidths)):
+            for start, end in break_lines(chars, widths, maxWidths):
                 room = maxWidths[min(len(lines), len(maxWidths) - 1)]
                 used = visible_width(chars, widths, start, end)
                 hard = end > start and chars[end - 1] == "\n"

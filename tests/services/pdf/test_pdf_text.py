@@ -96,3 +96,28 @@ def test_a_paragraph_prints_its_full_width_spaces_and_its_indent(tmp_path: Path)
     zhang = next(w for t, w in words.items() if t.endswith("张"))
     san = next(w for t, w in words.items() if t.startswith("三"))
     assert san[2] - zhang[4] == pytest.approx(10, abs=0.5)
+
+
+def _flat(lines: object) -> list[object]:
+    """ReportLab's lines of a paragraph as plain values: each line's attributes, each word's attributes."""
+    return [({k: v for k, v in vars(line).items() if k != "words"}, [vars(w) for w in line.words])
+            for line in lines.lines]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("markup", [
+    "“学习强国”积分与学时挂钩，" * 12 + "……完！",
+    "第一行：少开会<br/>第二行，<font size=14 color=red>加大字号的　一段文字</font>接着<br/><br/>空行之后&lt;&amp;" * 3,
+    "<font color=blue>一</font><font color=blue>二</font>三" * 40,  # runs of the same style are one word
+])
+def test_lines_are_those_reportlab_makes_a_character_at_a_time(markup: str) -> None:
+    """The lines are made a fragment at a time, each character measured once per font and size: the same
+    lines (words, styles, widths) as ReportLab's `makeCJKParaLine` makes of an object per character."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from services.pdf.pdf_text import _paragraph_class
+
+    style = ParagraphStyle("t", fontName=register_fonts().body, fontSize=10, leading=14)
+    paragraph = _paragraph_class()(markup, style)
+    fast = paragraph.breakLinesCJK([150.0, 200.0])
+    slow = paragraph._unit_lines([150.0, 200.0], False)
+    assert len(fast.lines) > 3 and _flat(fast) == _flat(slow)

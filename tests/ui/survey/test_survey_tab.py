@@ -120,6 +120,47 @@ def test_cancel_while_writing_writes_nothing(qtbot, ws: Workspace, samples: Path
     assert tab.model.rowCount() == 0 and dump_tables(ws.db) == before
 
 
+def test_report_is_made_in_the_background_then_previewed_or_saved(  # type: ignore[no-untyped-def]
+        qtbot, ws: Workspace, samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A report of 20 000 written answers is some 900 pages: made as a job, with its progress and 取消."""
+    import ui.survey.survey_tab as survey_tab
+
+    tab = SurveyTab(ws)
+    qtbot.addWidget(tab)
+    wait_job(qtbot, tab.import_data(str(samples / "survey_wjx.xlsx")), tab.import_action.isEnabled)
+    previewed: list[tuple[Path, str]] = []
+    monkeypatch.setattr(tab, "_preview", lambda path, title: previewed.append((path, title)))
+    job = tab.print_current()
+    wait_job(qtbot, job, lambda: bool(previewed))
+    assert job is not None and job.result >= 1  # the page count
+    path, title = previewed[0]
+    assert path.read_bytes().startswith(b"%PDF") and title == "survey_wjx统计报告"
+    out = tmp_path / "报告.docx"
+    monkeypatch.setattr(survey_tab, "save_file", lambda *_a: (str(out), ""))
+    job = tab.on_export_action_triggered()
+    wait_job(qtbot, job, lambda: out.exists())
+    assert job is not None and job.error is None
+
+
+def test_cancelled_report_leaves_no_file(qtbot, ws: Workspace, samples: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.survey.survey_tab as survey_tab
+    from services.survey import survey_report
+
+    tab = SurveyTab(ws)
+    qtbot.addWidget(tab)
+    wait_job(qtbot, tab.import_data(str(samples / "survey_wjx.xlsx")), tab.import_action.isEnabled)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(survey_tab, "save_file", lambda *_a: (str(out / "报告.pdf"), ""))
+    job = cancel_before_reading(monkeypatch, survey_report, "write_report", tab.on_export_action_triggered)
+    wait_job(qtbot, job, lambda: True)
+    assert isinstance(job.error, CancelledError) and shown == []  # 取消 said nothing more
+    assert list(out.iterdir()) == []
+
+
 def test_read_only_account(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
     tab = SurveyTab(Workspace.over(db, "查阅员", role=VIEWER))
     qtbot.addWidget(tab)

@@ -100,3 +100,15 @@ def check_esc_asks_before_discarding(qtbot: Any, dialog: QDialog, type_something
     dialog.reject()
     assert not dialog.isVisible()
 
+
+
+def open_window(qtbot: Any, ws: Any) -> Any:
+    """The main window over the workspace `ws`, shown at 1200×760 with its current tab loaded, as a clerk opens it."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ws, db_label="test.sqlite3")
+    qtbot.addWidget(window)
+    window.resize(1200, 760)
+    window.show()
+    window.load_current()
+    return window

@@ -13,9 +13,8 @@ from services.roll import members as member_service
 from services.safety.storage import Database, open_database
 from services.workspace import EDITOR, Workspace
 from tests.helpers.backend import sqlite_only
-from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture, valid_id
+from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture, open_window, valid_id
 from tests.helpers.ui_workspace import workspace
-from ui.main_window import MainWindow
 from ui.roll.members_tab import MembersTab
 
 pytestmark = [pytest.mark.qt_log_ignore(OFFSCREEN_NOISE), sqlite_only]
@@ -24,15 +23,6 @@ pytestmark = [pytest.mark.qt_log_ignore(OFFSCREEN_NOISE), sqlite_only]
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
     yield from db_fixture(tmp_path, members=30)
-
-
-def _window(qtbot: Any, ws: Workspace) -> MainWindow:
-    window = MainWindow(ws, db_label="test.sqlite3")
-    qtbot.addWidget(window)
-    window.resize(1200, 760)
-    window.show()
-    window.load_current()
-    return window
 
 
 def _add_elsewhere(db: Database, name: str) -> None:
@@ -51,7 +41,7 @@ def _add_elsewhere(db: Database, name: str) -> None:
 
 
 def test_a_member_added_by_another_process_shows_in_the_window(qtbot: Any, db: Database) -> None:
-    window = _window(qtbot, workspace(db))
+    window = open_window(qtbot, workspace(db))
     members = window.current_tab()
     assert isinstance(members, MembersTab)
     count = members.model.total_count()
@@ -62,7 +52,7 @@ def test_a_member_added_by_another_process_shows_in_the_window(qtbot: Any, db: D
 
 def test_a_write_by_another_process_right_after_the_window_opens_is_not_missed(qtbot: Any, db: Database) -> None:
     """The window's first look at the file is when it opens, not two seconds later: a write in between is seen."""
-    window = _window(qtbot, workspace(db))
+    window = open_window(qtbot, workspace(db))
     members = window.current_tab()
     assert isinstance(members, MembersTab)
     count = members.model.total_count()
@@ -80,7 +70,7 @@ def test_a_restore_in_a_window_that_watches_the_file_for_others(qtbot: Any, db: 
     folder = tmp_path / "backups"
     saved = backup_service.backup_now(db, "测试员", folder=folder)
     ws = workspace(db)
-    window = _window(qtbot, ws)
+    window = open_window(qtbot, ws)
     members = window.current_tab()
     assert isinstance(members, MembersTab)
     with ws.write("branch-create", needs=EDITOR) as uow:

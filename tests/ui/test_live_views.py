@@ -14,10 +14,9 @@ from PySide6.QtWidgets import QInputDialog
 from services.roll import members as member_service
 from services.safety.storage import Database
 from services.training import activities, enrolment
-from services.workspace import EDITOR, Workspace
-from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture, valid_id
+from services.workspace import EDITOR
+from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture, open_window, valid_id
 from tests.helpers.ui_workspace import workspace
-from ui.main_window import MainWindow
 from ui.roll.members_tab import MembersTab
 from ui.safety.log_tab import LogTab
 from ui.training.training_tab import TrainingTab
@@ -43,15 +42,6 @@ def klass(db: Database) -> tuple[int, list[int]]:
     return info.id, ids
 
 
-def make_window(qtbot: Any, ws: Workspace) -> MainWindow:
-    window = MainWindow(ws, db_label="test.sqlite3")
-    qtbot.addWidget(window)
-    window.resize(1200, 760)
-    window.show()
-    window.load_current()
-    return window
-
-
 def participant_hours(tab: TrainingTab) -> list[str]:
     table = tab.participants_table
     return [table.text(r, 3) for r in range(table.rowCount())]
@@ -60,7 +50,7 @@ def participant_hours(tab: TrainingTab) -> list[str]:
 def test_keyboard_attendance_updates_participants_and_the_log(qtbot: Any, db: Database,
                                                               klass: tuple[int, list[int]]) -> None:
     ws = workspace(db, "录入员甲")
-    window = make_window(qtbot, ws)
+    window = open_window(qtbot, ws)
     log = window.tab("日志")
     assert isinstance(log, LogTab)
     before = log.total
@@ -94,7 +84,7 @@ def test_keyboard_attendance_updates_participants_and_the_log(qtbot: Any, db: Da
 def test_a_branch_renamed_in_members_shows_in_training(qtbot: Any, db: Database, klass: tuple[int, list[int]],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     ws = workspace(db)
-    window = make_window(qtbot, ws)
+    window = open_window(qtbot, ws)
     members = window.current_tab()
     assert isinstance(members, MembersTab)
     training = window.tab("培训")
@@ -180,7 +170,7 @@ def test_a_print_that_lacks_a_character_is_said_in_the_window(qtbot: Any, db: Da
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *_a: said.append(text))
     ws = workspace(db)
-    window = make_window(qtbot, ws)
+    window = open_window(qtbot, ws)
     pdf_fonts.take_missing()
     with ws.write("print") as uow:  # as the window prints: the service logs the print
         records = member_service.list_members(uow.session)[:3]

@@ -20,7 +20,7 @@ from services.access import ADMIN, EDITOR, VIEWER
 from services.safety import accounts
 from services.safety.storage import Database
 from services.workspace import Workspace
-from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture
+from tests.helpers.members_support import OFFSCREEN_NOISE, db_fixture, open_window
 from ui.main_window import TAB_SPECS, MainWindow
 from ui.widgets.jobs import default_runner
 
@@ -75,11 +75,7 @@ def settle(qtbot: Any) -> None:
 def window_for(qtbot: Any, db: Database, login: str) -> MainWindow:
     ws = Workspace.over(db)
     ws.login(login, PASSWORD)
-    window = MainWindow(ws, db_label="test.sqlite3")
-    qtbot.addWidget(window)
-    window.resize(1200, 760)
-    window.show()
-    window.load_current()
+    window: MainWindow = open_window(qtbot, ws)
     return window
 
 

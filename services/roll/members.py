@@ -279,14 +279,16 @@ def list_members(
     return privacy.for_session(session, (MemberRecord(*row) for row in session.execute(stmt)))
 
 
-def list_for_picking(session: Session, *, status: str | Iterable[str] | None = None) -> list[MemberPick]:
-    """The roll as the member pickers show it (id, name, branch, ID number, initials, phone), in list_members'
-    order, scoped and masked as list_members is: one query of six columns, not every column of every member."""
+def list_for_picking(session: Session, *, include_left: bool = False) -> list[MemberPick]:
+    """The roll as the member pickers show it (id, name, branch, ID number, initials, phone, status), in
+    list_members' order, scoped and masked as list_members is: one query of seven columns, not every column of
+    every member. The members on the roll (在册) only, unless `include_left`: then also those who left (转出,
+    去世, 出党, 停止党籍), who stay in the history and may have to be picked for it."""
     stmt = _in_roll_order(select(Member.id, Member.name, Branch.name, Member.id_number, Member.name_initials,
-                                 Member.phone))
+                                 Member.phone, Member.status))
     stmt = access.scope(session, stmt, branch=Member.branch_id)
-    if status:
-        stmt = stmt.where(Member.status.in_([status] if isinstance(status, str) else list(status)))
+    if not include_left:
+        stmt = stmt.where(Member.status == "在册")
     return privacy.for_session(session, (MemberPick(*row) for row in session.execute(stmt)))
 
 

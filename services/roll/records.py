@@ -69,6 +69,7 @@ class MemberPick:
     id_number: str
     name_initials: str
     phone: str | None
+    status: str = "在册"  # 在册, or how the member left (转出, 去世, 出党, 停止党籍)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """登记资料发放: the material, the day, and the members who received it, ticked in a list of the whole roll.
 
 The list is ui.roll.member_picker's (shared with 报名 › 手工选择): a model over the whole roll, filtered by
-name, branch or ID number, the ticks outlasting the filter.
+name, branch or ID number, the ticks outlasting the filter. Materials go to members on the roll; one who left
+can still be ticked, with 含已离册党员, to record a book handed out before leaving.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from ui.roll.member_picker import MemberPicker, PickPerson
 class IssueDialog(QDialog):
     """登记发放: the material, the day, and the members who received it (tick them, filter by typing)."""
 
-    def __init__(self, people: Sequence[tuple[str, str, str]], parent: QWidget | None = None) -> None:
-        """`people`: (ID number, name, branch) of each member, in the roll's order."""
+    def __init__(self, people: Sequence[tuple[str, ...]], parent: QWidget | None = None) -> None:
+        """`people`: (ID number, name, branch[, status]) of each member, in the roll's order; a member whose status
+        is not 在册 is listed (greyed) only with 含已离册党员."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("登记资料发放"))
         self.title = QLineEdit()
@@ -37,7 +39,8 @@ class IssueDialog(QDialog):
         self.day = QDateEdit(QDate.currentDate())
         self.day.setCalendarPopup(True)
         self.day.setDisplayFormat("yyyy-MM-dd")
-        self.picker = MemberPicker([PickPerson(number, name, branch, number) for number, name, branch in people])
+        self.picker = MemberPicker([PickPerson(number, name, branch, number, status=status[0] if status else "在册")
+                                    for number, name, branch, *status in people])
         self.picker.filter.setPlaceholderText(self.tr("输入姓名、支部或身份证号筛选"))  # no initials given here
         # The parts, by the names the tab and the tests know them.
         self.model, self.people, self.filter = self.picker.model, self.picker.view, self.picker.filter

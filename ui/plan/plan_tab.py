@@ -317,7 +317,7 @@ class PlanTab(QWidget):
         from services.roll.members import list_for_picking
 
         with self.ws.read() as session:
-            people = [(m.id_number, m.name, m.branch) for m in list_for_picking(session)]
+            people = [(m.id_number, m.name, m.branch, m.status) for m in list_for_picking(session, include_left=True)]
         dialog = IssueDialog(people, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHeaderView, QInputDialog, QMenu, QTreeView
 
@@ -74,12 +74,36 @@ class BranchTreePane:
     def _current_branch(self) -> Any:
         return self.tree_model.branch_at(self.tree.currentIndex())
 
+    def _branch_write(self, key: str, fn: Callable[[Any, str], Any], shows: int | None, *,
+                      backup: bool = False) -> bool:
+        """A branch action as one unit of work (`_write`). After it the tree's current item is branch `shows`
+        (None: 全部党支部) and the tree takes the keys, as the member list does after a member is saved."""
+        previous, self._branch_id = self._branch_id, shows  # the refresh that follows the write shows it
+        if not self._write(key, fn, backup=backup, keys_to=self.tree):
+            self._branch_id = previous
+            return False
+        self._show_branch(shows)
+        return True
+
+    def _show_branch(self, branch_id: int | None) -> None:
+        """Make `branch_id` (None: 全部党支部) the tree's current item; the member list follows it."""
+        index = self.tree_model.branch_index(branch_id) if branch_id is not None else QModelIndex()
+        self.tree.setCurrentIndex(index if index.isValid() else self.tree_model.top_index())
+        self.tree.scrollTo(self.tree.currentIndex())
+
     def new_branch(self) -> None:
         from services.roll import branches as branch_service
 
         name, ok = QInputDialog.getText(self, self.tr("新建党支部"), self.tr("党支部名称："))  # type: ignore[arg-type, attr-defined]
-        if ok and name.strip():
-            self._write("branch-create", lambda s, actor: branch_service.create_branch(s, name, actor))
+        if not (ok and name.strip()):
+            return
+        created: list[int] = []
+
+        def create(session: Any, actor: str) -> None:
+            created.append(branch_service.create_branch(session, name, actor).id)
+
+        if self._branch_write("branch-create", create, self._branch_id):
+            self._show_branch(created[0])
 
     def rename_branch(self) -> None:
         from services.roll import branches as branch_service
@@ -90,7 +114,8 @@ class BranchTreePane:
         name, ok = QInputDialog.getText(self, self.tr("重命名党支部"), self.tr("新的名称："),  # type: ignore[arg-type, attr-defined]
                                         text=branch.name)
         if ok and name.strip():
-            self._write("branch-rename", lambda s, actor: branch_service.rename_branch(s, branch.id, name, actor))
+            self._branch_write("branch-rename", lambda s, actor: branch_service.rename_branch(s, branch.id, name, actor),
+                               branch.id)
 
     def move_branch(self, step: int) -> None:
         from services.roll import branches as branch_service
@@ -101,7 +126,7 @@ class BranchTreePane:
             return
         i = ids.index(branch.id)
         ids[i], ids[i + step] = ids[i + step], ids[i]
-        self._write("branch-order", lambda s, actor: branch_service.reorder_branches(s, ids, actor))
+        self._branch_write("branch-order", lambda s, actor: branch_service.reorder_branches(s, ids, actor), branch.id)
 
     def merge_branch(self) -> None:
         from services.roll import branches as branch_service
@@ -124,10 +149,8 @@ class BranchTreePane:
                     branch.name, branch.all_members, target.name),
                 self.tr("合并"), self.tr("不合并")):  # type: ignore[attr-defined]
             return
-        previous, self._branch_id = self._branch_id, target.id  # the tree shows the merged branch after
-        if not self._write("branch-merge", lambda s, actor: branch_service.merge_branches(s, branch.id, target.id,
-                                                                                        actor), backup=True):
-            self._branch_id = previous
+        self._branch_write("branch-merge", lambda s, actor: branch_service.merge_branches(s, branch.id, target.id, actor),
+                           target.id, backup=True)
 
     def delete_branch(self) -> None:
         from services.roll import branches as branch_service
@@ -144,7 +167,7 @@ class BranchTreePane:
             return
         if confirm_irreversible(self, tr("删除党支部"), tr("删除党支部“{0}”？").format(branch.name),  # type: ignore[arg-type]
                                 tr("删除党支部"), tr("不删除")):
-            self._write("branch-delete", lambda s, actor: branch_service.delete_branch(s, branch.id, actor))
+            self._branch_write("branch-delete", lambda s, actor: branch_service.delete_branch(s, branch.id, actor), None)
 
     def on_tree_context_menu(self, pos: QPoint) -> None:
         index = self.tree.indexAt(pos)

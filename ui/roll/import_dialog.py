@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QTableView,
@@ -127,7 +128,7 @@ class ImportDialog(QDialog):
         self.refused_view = self._table(self.refused_model)
         self.added_view = self._table(self.added_model)
         self.updated_view = self._table(self.updated_model)
-        self.tabs.addTab(self.refused_view, self.tr("有问题的行"))
+        self.tabs.addTab(self._refused_page(), self.tr("有问题的行"))
         self.tabs.addTab(self.added_view, self.tr("将新增的党员"))
         self.tabs.addTab(self.updated_view, self.tr("将更新的内容"))
         layout.addWidget(self.tabs, 1)
@@ -165,6 +166,36 @@ class ImportDialog(QDialog):
         self.create_branches_check.toggled.connect(lambda _checked: self._update_buttons())
         self.save_errors_button.clicked.connect(self.save_refused_rows)
         self.confirm_button.clicked.connect(self.confirm)
+
+    def _refused_page(self) -> QWidget:
+        """The refused rows, and under them the selected row's whole reason (a long one is cut in its cell).
+
+        A field under the list rather than wrapped rows: rows of one height stay fast at 50 000 problems."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.refused_view, 1)
+        self.refused_detail = QPlainTextEdit()
+        self.refused_detail.setObjectName("refused_detail")
+        self.refused_detail.setReadOnly(True)
+        self.refused_detail.setPlaceholderText(self.tr("选中一行，在此查看完整的原因"))
+        self.refused_detail.setTabChangesFocus(True)
+        metrics = self.refused_detail.fontMetrics()
+        frame = 2 * (self.refused_detail.frameWidth() + int(self.refused_detail.document().documentMargin()))
+        self.refused_detail.setFixedHeight(metrics.lineSpacing() * 3 + frame)
+        layout.addWidget(self.refused_detail)
+        self.refused_view.selectionModel().currentRowChanged.connect(self.on_refused_row_changed)
+        self.refused_model.modelReset.connect(self.refused_detail.clear)  # another sheet, or the file unreadable
+        return page
+
+    def on_refused_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.refused_detail.clear()
+            return
+        row, column, reason = self.refused_model.row_values(current.row())
+        # The reason as the check wrote it (plain text: a typed value in it is shown, never read as markup).
+        self.refused_detail.setPlainText(self.tr("第{0}行，{1}：{2}").format(row, column, reason))
 
     def _table(self, model: ImportPreviewTableModel) -> QTableView:
         view = QTableView()
@@ -249,6 +280,8 @@ class ImportDialog(QDialog):
         self.branches_label.setVisible(bool(plan.new_branches))
         self.create_branches_check.setVisible(bool(plan.new_branches))
         self.tabs.setCurrentIndex(0 if plan.refused else 1 if plan.added or not plan.updated else 2)
+        if plan.refused:  # the first problem's whole reason is in view at once
+            self.refused_view.setCurrentIndex(self.refused_model.index(0, 0))
         self._update_buttons()
 
     def _title_tabs(self, plan: ImportPlan | None) -> None:

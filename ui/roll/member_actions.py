@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
 
 from services.errors import CancelledError, DangxunError
 from services.roles import EDITOR, VIEWER
@@ -47,24 +54,26 @@ class MemberActions:
         return self  # type: ignore[return-value]
 
     def _write(self, key: str, fn: Callable[[Any, str], Any], *, backup: bool = False,
-               member_id: int | None = None) -> bool:
-        """Run `fn(session, actor)` as one unit of work; a refusal is shown and nothing is written."""
+               member_id: int | None = None, keys_to: QAbstractItemView | None = None) -> bool:
+        """Run `fn(session, actor)` as one unit of work; a refusal is shown and nothing is written.
+
+        After it the keys go on in `keys_to` (the member list unless told: the branch tree's actions say so)."""
         try:
             with self.ws.write(key, needs=EDITOR, backup=backup) as uow:
                 fn(uow.session, uow.actor)
         except DangxunError as exc:
             show_error(self._parent(), self._parent().tr("未能完成"), exc)
             return False
-        self._after_write(member_id)
+        self._after_write(member_id, keys_to)
         return True
 
-    def _after_write(self, member_id: int | None = None) -> None:
+    def _after_write(self, member_id: int | None = None, keys_to: QAbstractItemView | None = None) -> None:
         if not self._parent().isVisible():
             self.refresh()  # a hidden tab's follower only marks it stale; the caller wants it now
         if member_id is not None and not self.select_member(member_id):
             self.table.clearSelection()
         # The keys go on in the list, at the row just saved (not back in the search box the clerk left).
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        (keys_to or self.table).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def add_new(self) -> None:
         from ui.roll.member_dialog import MemberDialog

@@ -3,6 +3,8 @@
 A view over a model (not a list of items): a bureau of 20 000 members opens at once, its rows drawn as
 they scroll into view; typing filters by name, pinyin initials, branch or ID number, and the ticks outlast
 the filter. 全选/全不选 act on the members filtered; the line below says 已勾选N人 and how many are shown.
+Members who left the roll (转出, 去世, 出党, 停止党籍) are left out until 含已离册党员 is ticked; then they are
+listed greyed, with their status.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,6 +41,7 @@ class PickPerson(NamedTuple):
     number: str  # the ID number as this account is shown it
     initials: str = ""  # pinyin initials of the name
     phone: str = ""
+    status: str = "在册"  # or how the member left: 转出, 去世, 出党, 停止党籍
 
 
 def _is_checked(value: Any) -> bool:
@@ -53,14 +58,29 @@ class MemberPickModel(QAbstractListModel):
 
     ticked_changed = Signal()
 
-    def __init__(self, people: Sequence[PickPerson], parent: Any = None) -> None:
+    def __init__(self, people: Sequence[PickPerson], parent: Any = None, *, left_tickable: bool = True) -> None:
+        """`left_tickable` False: members who left are listed (when shown) but cannot be ticked (报名 refuses them)."""
         super().__init__(parent)
         self._people = list(people)
-        self._labels = [f"{p.name}（{p.branch}）" for p in self._people]
+        self._labels = [f"{p.name}（{p.branch}）" if p.status == "在册" else f"{p.name}（{p.branch}）　{p.status}"
+                        for p in self._people]
         self._search = [f"{_bare(p.name)}\n{_bare(p.branch)}\n{_bare(p.number)}" for p in self._people]
-        self._shown: list[int] = list(range(len(self._people)))
+        self._left = {i for i, p in enumerate(self._people) if p.status != "在册"}
+        self._left_tickable = left_tickable
+        self.show_left = False
+        self._pool: list[int] = self._listed()
+        self._shown: list[int] = list(self._pool)
         self._ticked: set[int] = set()
         self.filter_text = ""
+
+    def _listed(self) -> list[int]:
+        """The members listed before any filter: those on the roll, or everyone when those who left are shown."""
+        if self.show_left or not self._left:
+            return list(range(len(self._people)))
+        return [i for i in range(len(self._people)) if i not in self._left]
+
+    def _tickable(self, person: int) -> bool:
+        return self._left_tickable or person not in self._left
 
     # ------------------------------------------------------------ Qt
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
@@ -76,6 +96,12 @@ class MemberPickModel(QAbstractListModel):
             return Qt.CheckState.Checked if person in self._ticked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.UserRole:
             return self._people[person].key
+        if person in self._left:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (self.tr("已离册（%1）").replace("%1", self._people[person].status) if self._left_tickable
+                        else self.tr("已离册（%1），不能报名").replace("%1", self._people[person].status))
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
@@ -85,8 +111,10 @@ class MemberPickModel(QAbstractListModel):
         return True
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
+        if not index.isValid() or not 0 <= index.row() < len(self._shown):
             return Qt.ItemFlag.NoItemFlags
+        if not self._tickable(self._shown[index.row()]):
+            return Qt.ItemFlag.NoItemFlags  # drawn greyed, and no tick
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable
 
     # ------------------------------------------------------------ the dialogs'
@@ -97,18 +125,35 @@ class MemberPickModel(QAbstractListModel):
         needle = _bare(text)
         self.beginResetModel()
         if not needle:
-            self._shown = list(range(len(self._people)))
+            self._shown = list(self._pool)
         else:
             digits = needle.isdigit()
-            people = self._people
-            self._shown = [i for i, hay in enumerate(self._search)
-                           if needle in hay or people[i].initials.startswith(needle)
+            people, search = self._people, self._search
+            self._shown = [i for i in self._pool
+                           if needle in search[i] or people[i].initials.startswith(needle)
                            or (digits and needle in people[i].phone)]
         self.endResetModel()
 
+    def set_show_left(self, on: bool) -> None:
+        """List the members who left too (greyed, with their status), or not: hidden, their ticks go."""
+        if on == self.show_left:
+            return
+        self.show_left = on
+        self._pool = self._listed()
+        untick = not on and bool(self._ticked & self._left)
+        if untick:
+            self._ticked -= self._left
+        self.set_filter(self.filter_text)
+        if untick:
+            self.ticked_changed.emit()
+
+    def left_count(self) -> int:
+        """How many of the people given left the roll (listed only with 含已离册党员)."""
+        return len(self._left)
+
     def tick_rows(self, rows: Iterable[int], on: bool) -> None:
         """Tick (or untick) the rows shown at `rows`."""
-        rows = [r for r in rows if 0 <= r < len(self._shown)]
+        rows = [r for r in rows if 0 <= r < len(self._shown) and self._tickable(self._shown[r])]
         if not rows:
             return
         people = [self._shown[r] for r in rows]
@@ -135,7 +180,8 @@ class MemberPickModel(QAbstractListModel):
         return len(self._ticked)
 
     def total(self) -> int:
-        return len(self._people)
+        """The members listed when no filter is typed (those who left only while shown)."""
+        return len(self._pool)
 
 
 class MemberPickView(QListView):
@@ -187,13 +233,22 @@ class MemberFilterEdit(QLineEdit):
 class MemberPicker(QWidget):
     """The filter, the list, 全选/全不选 and the count line, one under the other."""
 
-    def __init__(self, people: Sequence[PickPerson], parent: QWidget | None = None) -> None:
+    def __init__(self, people: Sequence[PickPerson], parent: QWidget | None = None, *,
+                 left_tickable: bool = True) -> None:
         super().__init__(parent)
-        self.model = MemberPickModel(people, self)
+        self.model = MemberPickModel(people, self, left_tickable=left_tickable)
         self.view = MemberPickView(self.model)
         self.filter = MemberFilterEdit(self.view)
         self.filter.setPlaceholderText(self.tr("输入姓名、拼音首字母、支部或身份证号筛选"))
         self.filter.textChanged.connect(self.model.set_filter)
+        left = self.model.left_count()
+        self.show_left_check = QCheckBox(self.tr("含已离册党员（%1人）").replace("%1", str(left)))
+        self.show_left_check.setObjectName("show_left_check")
+        self.show_left_check.setToolTip(self.tr("同时列出已转出、去世、出党或停止党籍的党员（灰色，注明状态）")
+                                        if left_tickable else
+                                        self.tr("同时列出已转出、去世、出党或停止党籍的党员（灰色，注明状态；不能报名）"))
+        self.show_left_check.setEnabled(left > 0)
+        self.show_left_check.toggled.connect(self.model.set_show_left)
         self.tick_all_button = QPushButton(self.tr("全选"))
         self.tick_all_button.setToolTip(self.tr("勾选列出的全部党员（筛选时只勾选筛选出的党员）"))
         self.tick_all_button.clicked.connect(lambda: self.model.tick_shown(True))
@@ -209,7 +264,10 @@ class MemberPicker(QWidget):
         self.notice.setParent(self)  # hidden until it has something to say; it goes when the list goes
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.filter)
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.show_left_check)
+        layout.addLayout(top)
         layout.addWidget(self.view, 1)
         row = QHBoxLayout()
         row.addWidget(self.tick_all_button)

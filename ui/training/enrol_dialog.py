@@ -72,7 +72,8 @@ class EnrolDialog(QDialog):
         self.setWindowTitle(self.tr("报名"))
         with ws.read() as s:
             branch_list = branches.list_branches(s)
-            self._roll = members.list_for_picking(s, status="在册")  # six columns, not the full listing's 25
+            # Seven columns, not the full listing's 25; those who left are listed (greyed) only when asked for.
+            self._roll = members.list_for_picking(s, include_left=True)
             try:
                 info: activities.ActivityInfo | None = activities.get_activity(s, activity_id)
             except NotFoundError:  # gone meanwhile: enrolling will say so
@@ -99,8 +100,9 @@ class EnrolDialog(QDialog):
         date_form.addRow(self.tr("至"), self.joined_to)
         self.tabs.addTab(date_page, self.tr("按入党日期"))
         # The whole roll as one model (20 000 members: no widget item each), shared with 登记资料发放.
-        self.picker = MemberPicker([PickPerson(m.id, m.name, m.branch, m.id_number, m.name_initials, m.phone or "")
-                                    for m in self._roll])
+        self.picker = MemberPicker([PickPerson(m.id, m.name, m.branch, m.id_number, m.name_initials, m.phone or "",
+                                               m.status) for m in self._roll],
+                                   left_tickable=False)  # enrolment takes members on the roll only
         self.tabs.addTab(self.picker, self.tr("手工选择"))
         file_page = QWidget()
         self.file_edit = QLineEdit()

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDialog, QListWidget
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Branch, Member
 from services.plan import materials
@@ -124,3 +125,78 @@ def test_a_branch_selected_all_is_issued_exactly(qtbot: Any, demo_ws: Workspace,
     with demo_ws.read() as s:
         issued = {row.member_id for row in materials.issues_of(s, "党章")}
     assert issued == wanted and len(wanted) > 1
+
+
+def _two_left(ws: Workspace) -> dict[str, str]:
+    """Two members of the demo bureau leave the roll (转出, 去世); their ID numbers → what the list says of them."""
+    from services.roll import members
+
+    with ws.write("test-leave") as uow:
+        rows = uow.session.execute(select(Member.id, Member.id_number, Member.name, Branch.name)
+                                   .join(Branch, Branch.id == Member.branch_id).where(Member.status == "在册")
+                                   .order_by(Member.id).limit(2)).all()
+        for (member_id, *_rest), status in zip(rows, ("转出", "去世"), strict=True):
+            members.mark_left(uow.session, member_id, status, "2024-04-01", "", uow.actor)
+    return {number: f"{name}（{branch}）　{status}"
+            for (_id, number, name, branch), status in zip(rows, ("转出", "去世"), strict=True)}
+
+
+def test_members_who_left_are_left_out_unless_asked_for_then_greyed_with_their_status(
+        qtbot: Any, demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Materials go to members on the roll: 转出 / 去世 members are not offered; 含已离册党员 lists them greyed, with
+    their status, to record a book handed out before they left; unticking the box takes their ticks away."""
+    left = _two_left(demo_ws)
+    with demo_ws.read() as s:
+        on_roll = s.scalar(select(func.count()).select_from(Member).where(Member.status == "在册"))
+        gone = s.scalar(select(func.count()).select_from(Member).where(Member.status != "在册"))
+    tab = PlanTab(demo_ws)
+    qtbot.addWidget(tab)
+    seen: list[Any] = []
+
+    def fake_exec(dialog: IssueDialog) -> int:
+        model, check = dialog.model, dialog.picker.show_left_check
+        keys = [model.data(model.index(r), Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
+        seen.append((len(keys), set(keys) & set(left), check.isChecked(), check.text(), dialog.count_label.text()))
+        check.setChecked(True)
+        rows = {model.data(model.index(r), Qt.ItemDataRole.UserRole): r for r in range(model.rowCount())}
+        assert model.rowCount() == on_roll + gone and set(left) <= set(rows)
+        for number, label in left.items():
+            index = model.index(rows[number])
+            assert model.data(index) == label
+            assert model.data(index, Qt.ItemDataRole.ForegroundRole).color() == dialog.palette().color(
+                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            assert model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
+        first = next(iter(left))
+        model.tick_rows([rows[first], 0], True)
+        check.setChecked(False)  # hidden again: the tick of the one who left goes, the other stays
+        assert model.rowCount() == on_roll and dialog.checked() == [model.data(model.index(0), Qt.ItemDataRole.UserRole)]
+        check.setChecked(True)
+        model.tick_rows([rows[first]], True)
+        dialog.title.setText("《离册前领取的读本》")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(IssueDialog, "exec", fake_exec)
+    tab.on_issue_clicked()
+    count, offered_left, checked, text, line = seen[0]
+    assert (count, offered_left, checked) == (on_roll, set(), False)
+    assert text == f"含已离册党员（{gone}人）" and line == f"已勾选0人　共{on_roll}人"
+    with demo_ws.read() as s:
+        issued = {row.member_id for row in materials.issues_of(s, "离册前领取的读本")}
+        numbers = set(s.scalars(select(Member.id_number).where(Member.id.in_(issued))))
+    assert len(issued) == 2 and next(iter(left)) in numbers
+
+
+def test_without_anyone_who_left_the_box_is_off(dialog: IssueDialog) -> None:
+    assert not dialog.picker.show_left_check.isEnabled() and dialog.model.left_count() == 0
+
+
+def test_the_model_with_members_who_left_passes_the_model_tester(qtbot: Any, qtmodeltester: Any) -> None:
+    people = [(*p, "转出" if i % 7 == 0 else "在册") for i, p in enumerate(roll(60))]
+    small = IssueDialog(people)
+    qtbot.addWidget(small)
+    assert small.model.rowCount() == 51 and small.model.left_count() == 9
+    qtmodeltester.check(small.model)
+    small.picker.show_left_check.setChecked(True)
+    small.filter.setText("第1党支部")
+    assert small.model.rowCount() == 2  # 党员0 (转出) and 党员40
+    qtmodeltester.check(small.model)

@@ -350,3 +350,40 @@ def test_an_import_shows_in_the_members_tab_without_f5(qtbot: Any, db: Database,
     book.save(tmp_path / "changed.xlsx")
     run(tmp_path / "changed.xlsx", "update")
     assert "处长" in [tab.model.record_at(r).job for r in range(tab.model.rowCount())]
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_a_long_reason_is_read_whole_under_the_list(qtbot: Any, db: Database, tmp_path: Path) -> None:
+    """有问题的行: a reason longer than its cell (cut with “…”) is shown whole under the list for the selected row,
+    the first row's at once, the next one's as the clerk moves down; another check clears it."""
+    import csv
+
+    from PySide6.QtCore import Qt
+
+    from tests.helpers.roll_factory import HEADERS, roll_rows, write_roll_csv
+
+    first = open_dialog(qtbot, db, write_roll_csv(tmp_path / "roll.csv", 3))
+    first.create_branches_check.setChecked(True)
+    first.confirm_button.click()
+    assert members(db) == 3
+    rows = roll_rows(3)
+    for row in rows:  # the same members, many fields changed: refused, naming every field that differs
+        row[3], row[6], row[12], row[13], row[14], row[18] = "回族", "研究生", "处长（借调）", "离退休", "13900000000", "２０２１年起"
+    changed = tmp_path / "changed.csv"
+    with changed.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([HEADERS, *rows])
+
+    dialog = open_dialog(qtbot, db, changed)
+    dialog.resize(900, 620)
+    dialog.show()
+    model, view, detail = dialog.refused_model, dialog.refused_view, dialog.refused_detail
+    assert model.rowCount() == 3
+    reasons = [model.row_values(r)[2] for r in range(3)]
+    assert "已在库中" in reasons[0] and "或选择“跳过”" in reasons[0]
+    assert detail.isReadOnly() and detail.isVisible()
+    assert detail.toPlainText() == f"第2行，公民身份号码：{reasons[0]}"
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert detail.toPlainText() == f"第3行，公民身份号码：{reasons[1]}"
+    model.set_plan(None)
+    assert detail.toPlainText() == ""

@@ -29,6 +29,7 @@ from tests.helpers.members_support import (
     db_fixture,
     find,
     on_next_dialog,
+    open_window,
     type_text,
     valid_id,
 )
@@ -318,3 +319,63 @@ def test_after_a_save_the_focus_is_back_on_the_list_at_the_row_saved(qtbot: Any,
     record = tab.selected_record()
     assert record is not None and record.name == "欧阳玥"
     assert tab.model.record_at(tab.table.currentIndex().row()).name == "欧阳玥"  # the keyboard's row too
+
+
+def _members_tab_in_window(qtbot: Any, db: Database) -> MembersTab:
+    window = open_window(qtbot, workspace(db, "测试员"))
+    window.activateWindow()
+    qtbot.waitActive(window)
+    tab = window.current_tab()
+    assert isinstance(tab, MembersTab)
+    return tab
+
+
+def _start_in_the_tree(qtbot: Any, tab: MembersTab, row: int) -> Any:
+    """The clerk clicks a branch in the tree (the keys are in the tree) and returns it."""
+    tab.tree.setCurrentIndex(tab.tree_model.index(row, 0, tab.tree_model.top_index()))
+    tab.tree.setFocus()
+    qtbot.waitUntil(tab.tree.hasFocus)
+    return tab.current_branch()
+
+
+def test_after_a_rename_the_tree_has_the_keys_at_the_renamed_branch(qtbot: Any, db: Database) -> None:
+    """党支部改名 from the tree: ↑↓ go on in the tree, from the branch just renamed (not in the member list)."""
+    tab = _members_tab_in_window(qtbot, db)
+    branch = _start_in_the_tree(qtbot, tab, 2)
+
+    def rename(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("改名后的党支部")
+        dialog.accept()
+
+    on_next_dialog(rename)
+    tab.act_branch_rename.trigger()
+    assert tab.window().focusWidget() is tab.tree
+    current = tab.current_branch()
+    assert current is not None and (current.id, current.name) == (branch.id, "改名后的党支部")
+    assert {r.branch for r in visible(tab)} == {"改名后的党支部"}  # the list follows the tree
+
+
+def test_after_a_merge_the_tree_has_the_keys_at_the_branch_merged_into(qtbot: Any, db: Database) -> None:
+    """合并党支部: the branch merged away is gone; the tree's current item is the branch it went into, with the keys."""
+    tab = _members_tab_in_window(qtbot, db)
+    source = _start_in_the_tree(qtbot, tab, 4)
+    target = tab.tree_model.branches()[0]
+
+    def confirm(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        [b for b in box.buttons() if b.text() == "合并"][0].click()
+
+    def choose(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue(target.name)
+        on_next_dialog(confirm)  # the question comes once the choice is made
+        dialog.accept()
+
+    on_next_dialog(choose)
+    tab.act_branch_merge.trigger()
+    assert source.id not in [b.id for b in tab.tree_model.branches()]
+    assert tab.window().focusWidget() is tab.tree
+    current = tab.current_branch()
+    assert current is not None and current.id == target.id
+    assert current.all_members == target.all_members + source.all_members

@@ -55,7 +55,7 @@ def _shown(picker: MemberPicker) -> list[Any]:
 def test_a_roll_of_20000_is_one_model_not_an_item_per_member(qtbot: Any, demo_db: Database,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     roll = [SimpleNamespace(id=i + 1, name=f"党员{i}", branch=f"第{i % 40 + 1}党支部", id_number=f"110101199001{i:06d}",
-                            name_initials="dy", phone=None) for i in range(COUNT)]
+                            name_initials="dy", phone=None, status="在册") for i in range(COUNT)]
     monkeypatch.setattr(enrol_dialog.members, "list_for_picking", lambda *_a, **_k: roll)
     dialog = _open(qtbot, workspace(demo_db), _activity(demo_db))
     assert dialog.tabs.currentWidget() is dialog.picker
@@ -128,3 +128,34 @@ def test_a_branch_account_picks_from_its_branch_only(qtbot: Any, demo_db: Databa
     assert mine and picker.model.total() == len(mine)
     picker.tick_all_button.click()
     assert set(picker.ticked()) == mine
+
+
+def test_members_who_left_are_left_out_and_shown_on_request_greyed_and_not_tickable(qtbot: Any,
+                                                                                   demo_db: Database) -> None:
+    """报名 takes members on the roll: one who left (转出) is not listed; 含已离册党员 lists them greyed with their
+    status, and neither a click, Space nor 全选 ticks them (the enrolment would refuse them)."""
+    from services.roll import members
+
+    with demo_db.session_factory.begin() as s:
+        gone_id, branch_id = s.execute(select(Member.id, Member.branch_id).where(Member.status == "在册")
+                                       .order_by(Member.id).limit(1)).one()
+        members.mark_left(s, gone_id, "转出", "2024-04-01", "调往外单位", "测试")
+        on_roll = set(s.scalars(select(Member.id).where(Member.branch_id == branch_id, Member.status == "在册")))
+        branch = s.get(Branch, branch_id).name
+    aid = _activity(demo_db)
+    dialog = _open(qtbot, workspace(demo_db), aid)
+    picker = dialog.picker
+    picker.filter.setText(branch)
+    assert gone_id not in _shown(picker) and set(_shown(picker)) == on_roll
+    assert picker.show_left_check.isEnabled() and not picker.show_left_check.isChecked()
+    picker.show_left_check.setChecked(True)
+    row = _shown(picker).index(gone_id)
+    index = picker.model.index(row)
+    assert picker.model.data(index).endswith("　转出") and "不能报名" in picker.model.data(index, Qt.ItemDataRole.ToolTipRole)
+    assert not picker.model.flags(index) & (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+    picker.model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert not picker.model.is_ticked(row)
+    picker.tick_all_button.click()
+    assert set(picker.ticked()) == on_roll and dialog.count_label.text() == f"符合条件的在册党员：{len(on_roll)}人"
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert _enrolled(demo_db, aid) == on_roll

@@ -92,6 +92,7 @@ class Grid:
 
 
 def grid(session: Session, activity_id: int) -> Grid:
+    access.require_activity(session, activity_id)  # its sessions are its details: the list's rule
     sessions: Any = tuple(tuple(row) for row in session.execute(
         select(ActivitySession.id, ActivitySession.seq, ActivitySession.date, ActivitySession.hours)
         .where(ActivitySession.activity_id == activity_id).order_by(ActivitySession.seq)))

@@ -329,7 +329,7 @@ def sees_activity(session: Session, activity_id: int) -> bool:
     return ids is None or session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None
 
 
-def require_activity(session: Session, activity_id: int) -> None:
+def require_activity(session: Session, activity_id: int, what: str = "查看") -> None:
     """Refuse a branch account one activity read by its number (its details, sessions, sheets, certificates)
     unless its activity list shows it: the list's rule (`scoped_activity_ids`), whatever path reads it.
 
@@ -339,8 +339,8 @@ def require_activity(session: Session, activity_id: int) -> None:
     if sees_activity(session, activity_id) or session.get(Activity, activity_id) is None:
         return
     raise PermissionDeniedError(f"编号为{activity_id}的活动不属于本支部（不是本支部主办，也没有本支部的党员报名或参加），"
-                                "支部账号不能查看，请由党委办公室的账号查看。本支部党员参加局党委或上级组织举办的活动，"
-                                "为他们报名后即可查看。")
+                                f"支部账号不能{what}，请由党委办公室的账号办理。本支部党员参加局党委或上级组织举办的活动，"
+                                f"为他们报名后即可{what}。")
 
 
 def require_activity_joinable(session: Session, activity_id: int) -> None:

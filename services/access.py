@@ -13,6 +13,8 @@ account's session refuses at flush, whichever service tries. An office account (
 Which activities a branch account sees: those organised by one of its branches, and those with one
 of its branches' members enrolled or on an attendance sheet (a bureau class its members attend).
 Inside such an activity it sees, takes and counts only its own members' enrolment and attendance.
+One activity read by its number (its details, attendance sheet, prints, certificates) follows the same rule
+(`require_activity`): what the list does not show, no path opens.
 
 An organiser (主办单位) is free text, stored as the clerk typed it; it names a branch when its
 `fold_key` is the key of a name the branch answers to (`BranchOrganisers`): its present name, or a
@@ -49,6 +51,7 @@ from services.bulk import chunked
 from services.errors import PermissionDeniedError
 from services.normalize import fold_key
 from services.roles import ADMIN, EDITOR, ROLE_RANK, ROLES, VIEWER  # noqa: F401  (the roles' home: services/roles.py)
+from services.safety import changelog
 
 _ROLE = "dangxun.role"
 _ACTOR = "dangxun.actor"
@@ -205,6 +208,7 @@ def scoped_activity_ids(session: Session, branch_ids: Iterable[int]) -> Select[A
                         .join(Attendance, Attendance.session_id == ActivitySession.id)
                         .where(Attendance.member_id.in_(members))),
         Activity.id.in_(_created_by_accounts_of(ids)),
+        Activity.id.in_(_created_here(session)),
     ))
 
 
@@ -215,6 +219,13 @@ def _created_by_accounts_of(ids: Iterable[int]) -> Select[Any]:
                 .where(AccountBranch.branch_id.in_(sorted(ids))))
     return select(ChangeLog.entity_id).where(ChangeLog.entity == "activity", ChangeLog.action == "create",
                                              ChangeLog.actor.in_(accounts))
+
+
+def _created_here(session: Session) -> list[int]:
+    """The activities this session has created and not yet committed: their change-log entries are written at
+    commit (services/safety/changelog.py), and a new activity is read back in the transaction that made it."""
+    return sorted({e.entity_id for e in session.info.get(changelog.PENDING, ())
+                   if e.entity == "activity" and e.action == "create" and e.entity_id is not None})
 
 
 def scope(session: Session, stmt: S, *, branch: Any = None, member: Any = None, activity: Any = None) -> S:
@@ -312,16 +323,24 @@ def _others_take_part(session: Session, ids: frozenset[int], activity_id: int) -
     return session.scalar(others.limit(1)) is not None
 
 
-def require_activity(session: Session, activity_id: int) -> None:
-    """Refuse to show a branch account another branch's activity (one it does not see, with others on it).
-
-    An activity nobody has joined yet may be opened by id (one a branch account has just created).
-    """
+def sees_activity(session: Session, activity_id: int) -> bool:
+    """Whether the account's activity list shows this activity (`scoped_activity_ids`); an office account: always."""
     ids = current_branches(session)
-    if ids is None or session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None:
+    return ids is None or session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is not None
+
+
+def require_activity(session: Session, activity_id: int, what: str = "查看") -> None:
+    """Refuse a branch account one activity read by its number (its details, sessions, sheets, certificates)
+    unless its activity list shows it: the list's rule (`scoped_activity_ids`), whatever path reads it.
+
+    An activity that does not exist passes: the caller says it does not exist. An activity a branch account
+    has just created is its own (the change log says who created it), before anyone is enrolled.
+    """
+    if sees_activity(session, activity_id) or session.get(Activity, activity_id) is None:
         return
-    if _others_take_part(session, ids, activity_id):
-        raise PermissionDeniedError("当前账号只能查看本支部的活动：该活动属于其他党支部，没有本支部的党员参加。")
+    raise PermissionDeniedError(f"编号为{activity_id}的活动不属于本支部（不是本支部主办，也没有本支部的党员报名或参加），"
+                                f"支部账号不能{what}，请由党委办公室的账号办理。本支部党员参加局党委或上级组织举办的活动，"
+                                f"为他们报名后即可{what}。")
 
 
 def require_activity_joinable(session: Session, activity_id: int) -> None:
@@ -337,7 +356,7 @@ def require_activity_joinable(session: Session, activity_id: int) -> None:
     owner = branch_organisers(session).branch_of(activity.organiser)
     if owner is None or owner in ids:
         return
-    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is None:
+    if not sees_activity(session, activity_id):
         raise PermissionDeniedError(f"该活动由其他党支部（{activity.organiser}）主办，支部账号不能为它报名或记录考勤；"
                                     "请由主办支部或党委办公室的账号操作；数据库未作改动。")
 
@@ -355,7 +374,7 @@ def require_activity_editable(session: Session, activity_id: int, what: str = "�
     if _others_take_part(session, ids, activity_id):
         raise PermissionDeniedError(f"支部账号不能{what}该活动：有其他党支部的党员参加，请由党委办公室的账号操作；"
                                     "数据库未作改动。")
-    if session.scalar(scoped_activity_ids(session, ids).where(Activity.id == activity_id)) is None:
+    if not sees_activity(session, activity_id):
         raise PermissionDeniedError(f"支部账号不能{what}该活动：它不是本支部的活动（主办单位不是本支部，也没有本支部的党员"
                                     "参加），请由党委办公室的账号操作；数据库未作改动。")
 

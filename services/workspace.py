@@ -343,10 +343,13 @@ class Workspace:
 
     def keep(self, work: Callable[[Session], None]) -> bool:
         """Store what the program worked out and can always work out again (figures kept with the stamp
-        of their data): no role, audit entry, backup or announcement, and any database error dropped.
+        of their data): no audit entry, backup or announcement, and any database error dropped.
         Only on a database file this workspace may write (a server's several writers cannot stamp
-        their data cheaply; another window's lock or a read-only file keeps it unwritten). True: kept."""
-        if self.db.is_server or self.db.read_only or self.shared_reason or not self.has_figures_table():
+        their data cheaply; another window's lock or a read-only file keeps it unwritten), by an account
+        that may write (`access.can_write`: a 查阅 account writes nothing, and reads what others kept).
+        True: kept."""
+        if (self.db.is_server or self.db.read_only or self.shared_reason or not access.can_write(self.role)
+                or not self.has_figures_table()):
             return False
         session = self.db.session_factory()
         try:

@@ -6,7 +6,8 @@ unchanged, reads them back. "Unchanged" is the stamp, read in one statement befo
 worked out: the program's version, FIGURES_FORMAT, the change log's data version, and each source
 table's row count and greatest id (rows added or removed behind the workspace's back). Every write
 through the workspace also empties the table (Workspace.write), so an edit in place, which leaves
-counts and ids as they were, is covered too. Only a database file keeps figures (Workspace.keep).
+counts and ids as they were, is covered too. Only a database file keeps figures, and only for an
+account that may write (Workspace.keep): a 查阅 account reads them and keeps none.
 
 No SQLAlchemy import here: the command line answers a kept period straight from the file with plain
 sqlite3 when opening it has nothing to do (recognise.ready_as_is), the way the window shows its

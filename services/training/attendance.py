@@ -92,6 +92,7 @@ class Grid:
 
 
 def grid(session: Session, activity_id: int) -> Grid:
+    access.require_activity(session, activity_id)  # its sessions are its details: the list's rule
     sessions: Any = tuple(tuple(row) for row in session.execute(
         select(ActivitySession.id, ActivitySession.seq, ActivitySession.date, ActivitySession.hours)
         .where(ActivitySession.activity_id == activity_id).order_by(ActivitySession.seq)))
@@ -348,6 +349,10 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
     if member is None:
         raise NotFoundError(f"编号为{member_id}的党员不存在")
     access.require_branch(session, member.branch_id, "调整")
+    if activity_id is not None:
+        if session.get(Activity, activity_id) is None:
+            raise NotFoundError(f"编号为{activity_id}的活动不存在")
+        access.require_activity(session, activity_id, "为它调整学时")  # the activities its list shows
     reason = keep_text(reason)
     if not reason:
         raise ValidationError("调整学时须写明原因", field="reason")

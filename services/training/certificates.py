@@ -118,6 +118,7 @@ def list_certificates(session: Session, *, activity_id: int | None = None, year:
     """The register (发证登记册): by number (a branch account: its members' certificates)."""
     stmt = access.scope(session, _query().order_by(Certificate.number), branch=Member.branch_id)
     if activity_id is not None:
+        access.require_activity(session, activity_id)  # one activity's register: the list's rule
         stmt = stmt.where(Certificate.activity_id == activity_id)
     if year is not None:
         stmt = stmt.where(Certificate.number.like(f"{year:04d}-%"))
@@ -147,6 +148,7 @@ def class_ends_at(session: Session, activity_id: int) -> dt.datetime:
     a = session.get(Activity, activity_id)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    access.require_activity(session, activity_id)  # its title and last session: the list's rule
     ends = [dt.datetime.combine(s.date, _end_time(s.end_time)) for s in a.sessions]
     if not ends:
         ends = [dt.datetime.combine(a.end_date or a.start_date, dt.time.max)]

@@ -219,3 +219,87 @@ def test_a_database_without_the_table_works_them_out_and_writes_as_before(db_pat
     finally:
         ws.close()
     assert stats_json(db_path, capsys) == fresh(db_path) != first
+
+
+
+def test_a_read_only_account_keeps_nothing_and_reads_what_others_kept(db_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 查阅 account's `stats` wrote the figures it worked out into the database (figures_cache), where it may write
+    nothing; it now keeps none, answers as an office account does, and reads the figures an office account kept."""
+    from services.access import ADMIN, VIEWER
+    from services.safety import accounts
+    from ui.cli.stats_cmd import _figures
+
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 10)
+    passwords = {"boss": "secret-boss-1", "reader": "secret-reader-3"}
+    db = open_database(db_path)
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "boss", ADMIN, passwords["boss"], "测试")
+        accounts.create_account(s, "reader", VIEWER, passwords["reader"], "boss")
+    db.dispose()
+
+    def stats_as(user: str) -> dict[str, object]:
+        monkeypatch.setenv("DANGXUN_PASSWORD", passwords[user])
+        capsys.readouterr()
+        assert run(["--db", str(db_path), "--user", user, *STATS]) == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    def cache() -> list[tuple[object, ...]]:
+        db = open_database(db_path)
+        try:
+            with db.session_factory() as s:
+                return [tuple(r) for r in s.execute(text("SELECT key, stamp, figures, made FROM figures_cache"))]
+        finally:
+            db.dispose()
+
+    read = [stats_as("reader") for _ in range(2)]
+    assert cache() == []
+    office = stats_as("boss")
+    assert read == [office, office] and office == fresh(db_path)
+    kept = cache()
+    assert [row[0] for row in kept] == [figures_key(FROM, TO, None)]
+    assert [stats_as("reader") for _ in range(2)] == [office, office] and cache() == kept
+
+    # Figures the office keeps while a 查阅 account is logged in (a login is logged, and so changes the stamp):
+    # the 查阅 account reads them, and still keeps nothing.
+    db = open_database(db_path)
+    try:
+        reader, boss = Workspace.over(db), Workspace.over(db)
+        reader.login("reader", passwords["reader"])
+        boss.login("boss", passwords["boss"])
+        fresh_figures = _figures(boss, FROM, TO, fresh=True)
+        kept = cache()
+
+        def no_working_out(*_a: object, **_k: object) -> object:
+            raise AssertionError("worked out again")
+
+        monkeypatch.setattr("services.assessment.stats.compute_stats_detail", no_working_out)
+        assert _figures(reader, FROM, TO) == fresh_figures
+        assert cache() == kept
+    finally:
+        db.dispose()
+
+
+def test_a_read_only_accounts_stats_leave_the_kept_figures_on_either_backend(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same on a database file and on a server (DANGXUN_TEST_SERVER), where a 查阅 account's role may be read-only."""
+    from sqlalchemy import create_engine
+
+    from tests.helpers.cli_support import Cli
+
+    cli = Cli(tmp_path, monkeypatch, capsys).with_accounts(members=12)
+    engine = create_engine(cli.db if "://" in cli.db else f"sqlite:///{cli.db}")
+
+    def cache() -> list[tuple[object, ...]]:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text("SELECT key, stamp, made FROM figures_cache ORDER BY key"))]
+
+    try:
+        period = ("stats", "--from", "2020-01-01", "--to", "2026-12-31")
+        read = [cli.json(*period, user="reader") for _ in range(2)]
+        assert cache() == []
+        assert read == [cli.json(*period, user="clerk")] * 2
+        kept = cache()  # the clerk's, on a file; none on a server
+        assert cli.json(*period, user="reader") == read[0] and cache() == kept
+    finally:
+        engine.dispose()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Activity, Branch
 from services import access
-from services.access import ADMIN, EDITOR
+from services.access import ADMIN, EDITOR, VIEWER
 from services.errors import PermissionDeniedError
 from services.roll import branches as branch_service
 from services.safety import accounts
@@ -196,3 +196,59 @@ def test_a_branch_account_is_not_told_to_add_a_type_it_may_not_add(db: Database,
         said[who] = " ".join(p.message for p in plan.refused if p.column == "培训类别")
     assert "可先在类别表中新增" in said["office"]
     assert "请党委办公室在类别表中新增" in said["branch"] and "可先在类别表中新增" not in said["branch"]
+
+
+def test_one_activity_opened_by_its_number_follows_the_lists_rule(db: Database, tmp_path: Path) -> None:
+    """Another branch's activity, or a bureau one, that none of the branch's members joined: absent from its list,
+    and refused by every read of one activity (details, attendance sheet, prints, certificates), where before
+    any activity nobody had joined opened by its number. Office accounts, a 查阅 one too, open everything."""
+    from services.errors import NotFoundError
+    from services.printing import print_signin
+    from services.roll import members as member_service
+    from services.training import attendance, certificates, enrolment
+
+    one, office = _two_branches(db)
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "reader", VIEWER, PASSWORD, "boss")
+        branch = s.scalar(select(Branch).where(Branch.name == "第一党支部（机关）"))
+        assert branch is not None
+        own_member = member_service.create_member(s, {"name": "张三", "id_number": "110105199003071239", "sex": "男",
+                                                      "birth_date": "1990-03-07", "branch": branch.name}, "boss").id
+    reader = Workspace.over(db)
+    reader.login("reader", PASSWORD)
+    with office.write("activities-create") as uow:
+        theirs = activities.create_activity(uow.session, _raw("第二党支部"), uow.actor).id
+        bureau = activities.create_activity(uow.session, _raw("局党委"), uow.actor).id
+    with one.write("activities-create") as uow:  # its own, read back in the transaction that made it
+        own = activities.create_activity(uow.session, _raw("市委组织部"), uow.actor).id
+
+    reads = {
+        "details": lambda s, a: activities.get_activity(s, a),
+        "grid": lambda s, a: attendance.grid(s, a),
+        "completion": lambda s, a: attendance.completion(s, a),
+        "certificates due": lambda s, a: certificates.issuing_refusal(s, a),
+        "register": lambda s, a: certificates.list_certificates(s, activity_id=a),
+        "sign-in sheet": lambda s, a: print_signin.signin_sheet(s, a, tmp_path / f"signin{a}.pdf"),
+        "register sheet": lambda s, a: print_signin.attendance_register(s, a, tmp_path / f"register{a}.pdf"),
+    }
+    with one.read() as s:
+        assert {a.id for a in activities.list_activities(s)} == {own}
+        for what, read in reads.items():
+            read(s, own)
+            for activity_id in (theirs, bureau):
+                with pytest.raises(PermissionDeniedError, match="不属于本支部"):
+                    read(s, activity_id)
+                    pytest.fail(f"{what} of activity {activity_id} was not refused")
+        with pytest.raises(NotFoundError, match="不存在"):  # no such number: said so, as before
+            activities.get_activity(s, 999)
+    assert not list(tmp_path.glob("signin[12].pdf")) and not list(tmp_path.glob("register[12].pdf"))
+    for ws in (office, reader):
+        with ws.read() as s:
+            assert {activities.get_activity(s, a).id for a in (theirs, bureau, own)} == {theirs, bureau, own}
+            attendance.grid(s, theirs)
+    # Its members join the bureau's class: then it is in its list, and opens.
+    with one.write("enrol") as uow:
+        enrolment.enrol(uow.session, bureau, [own_member], uow.actor)
+    with one.read() as s:
+        assert {a.id for a in activities.list_activities(s)} == {own, bureau}
+        assert activities.get_activity(s, bureau).title == "局党委的活动"

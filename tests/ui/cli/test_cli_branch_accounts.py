@@ -89,3 +89,42 @@ def test_a_branch_account_cannot_edit_another_branchs_member_nor_back_up(cli: Cl
     office = "boss" if "://" in cli.db else "clerk"  # a server's snapshot: office 管理员 only
     cli.ok("backup", str(tmp_path / "office.sqlite3"), user=office)  # an office account backs up
     assert (tmp_path / "office.sqlite3").exists()
+
+
+def test_a_branch_account_does_not_open_an_activity_its_list_does_not_show(cli: Cli, tmp_path: Path) -> None:
+    """Another branch's activity and a bureau one, none of the branch's members on them: absent from its list, and
+    every command that reads one activity by its number refuses it (exit 1), where before `attendance show`,
+    the prints and `attendance set` opened it (a sheet, or its title and dates in the message), and `adjust-hours
+    --activity` tied its member's hours to it."""
+    own_branch, other_branch = _branches(cli)[1], _branches(cli)[0]
+    _make_sec(cli, own_branch)
+    made = {}
+    for key, organiser in (("theirs", other_branch), ("bureau", "局党委")):
+        made[key] = cli.json("activities", "create", "--title", f"{key}课", "--type", "专题党课", "--start", "2026-12-20",
+                             "--hours", "2", "--organiser", organiser, user="clerk")["id"]
+    listed = {a["id"] for a in cli.json("activities", "list", user="sec")}
+    assert not set(made.values()) & listed
+    own_member = cli.json("members", "list", user="sec")[0]["id_number"]
+
+    for activity_id in map(str, made.values()):
+        for args in (("attendance", "show", activity_id, "--json"),
+                     ("attendance", "set", activity_id, "--all-present"),
+                     ("print-signin", activity_id, str(tmp_path / "signin.pdf")),
+                     ("print-register", activity_id, str(tmp_path / "register.pdf")),
+                     ("print-certificates", activity_id, str(tmp_path / "certificates.pdf")),
+                     ("certificate-register", str(tmp_path / "certs.pdf"), "--activity", activity_id),
+                     ("adjust-hours", own_member, "1", "--reason", "补录", "--activity", activity_id)):
+            code, out, err = cli(*args, user="sec")
+            assert code == 1 and "不属于本支部" in err and not out, (args, code, err)
+            assert "课" not in err  # neither its title nor its dates
+    assert not list(tmp_path.glob("*.pdf")) and "补录" not in cli.ok("log", "--by", "sec", user="boss")
+    for args in (("attendance", "show", "99999"), ("adjust-hours", own_member, "1", "--reason", "补录", "--activity", "99999")):
+        code, _, err = cli(*args, user="sec")
+        assert code == 1 and "编号为99999的活动不存在" in err, err
+
+    # Office accounts, the 查阅 one too, open them as before; the branch's own members joining one opens it.
+    for user in ("clerk", "reader"):
+        assert cli.json("attendance", "show", str(made["bureau"]), user=user)["members"] == []
+    cli.ok("enrol", str(made["bureau"]), "--all", user="sec")
+    shown = cli.json("attendance", "show", str(made["bureau"]), user="sec")["members"]
+    assert shown and {m["branch"] for m in shown} == {own_branch}

@@ -3,7 +3,8 @@
 `stats` of a period (the figures of `stats --json`, services/assessment/stats.py) is worked out once
 and kept in the table `figures_cache`; a repeated `stats` of the same period, while the data are
 unchanged, reads them back. "Unchanged" is the stamp, read in one statement before the figures are
-worked out: the program's version, FIGURES_FORMAT, the change log's data version, and each source
+worked out: the program's version, FIGURES_FORMAT, the change log's data version (its latest entry of
+a data change: a login, backup, export or print leaves the figures as they were), and each source
 table's row count and greatest id (rows added or removed behind the workspace's back). Every write
 through the workspace also empties the table (Workspace.write), so an edit in place, which leaves
 counts and ids as they were, is covered too. Only a database file keeps figures, and only for an
@@ -36,7 +37,6 @@ SOURCES: tuple[tuple[str, bool], ...] = (
     ("member", True), ("branch", True), ("activity_type", True), ("activity", True),
     ("activity_session", True), ("attendance", True), ("hours_adjustment", True), ("target_rule", True),
     ("target_excluded_type", True), ("exemption", True), ("plan_period", True), ("setting", False),
-    ("change_log", True),
 )
 
 _READ = "SELECT stamp, figures FROM figures_cache WHERE key = :key"

@@ -303,3 +303,42 @@ def test_a_read_only_accounts_stats_leave_the_kept_figures_on_either_backend(
         assert cli.json(*period, user="reader") == read[0] and cache() == kept
     finally:
         engine.dispose()
+
+
+def test_a_login_leaves_the_kept_figures_as_they_were(db_path: Path, capsys: pytest.CaptureFixture[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a database had accounts, every `stats --user …` worked its figures out again: each login's log entry
+    moved the stamp. A login (like a backup, export or print) is no change of data: the figures still hold."""
+    from services.access import ADMIN
+    from services.safety import accounts
+
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 10)
+    db = open_database(db_path)
+    with db.session_factory.begin() as s:
+        accounts.create_account(s, "boss", ADMIN, "secret-boss-1", "测试")
+    db.dispose()
+    monkeypatch.setenv("DANGXUN_PASSWORD", "secret-boss-1")
+
+    def stats_as_boss() -> dict[str, object]:
+        capsys.readouterr()
+        assert run(["--db", str(db_path), "--user", "boss", *STATS]) == 0
+        return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
+
+    first = stats_as_boss()
+    assert first == fresh(db_path)
+
+    def no_working_out(*_a: object, **_k: object) -> object:
+        raise AssertionError("worked out again")
+
+    with monkeypatch.context() as m:
+        m.setattr("services.assessment.stats.compute_stats_detail", no_working_out)
+        assert stats_as_boss() == first  # a second login, the same kept figures
+    ws = Workspace.open(db_path, actor="boss")
+    try:
+        ws.login("boss", "secret-boss-1")
+        with ws.write("adjust") as uow:  # a change of data: worked out again
+            uow.session.execute(update(HoursAdjustment).values(hours=HoursAdjustment.hours + 1))
+    finally:
+        ws.close()
+    again = stats_as_boss()
+    assert again == fresh(db_path) and again["total_hours"] != first["total_hours"]

@@ -32,7 +32,7 @@ from models import (
 )
 from services import access
 from services.assessment.exam_writes import write_exam_scores
-from services.assessment.ledger import MET, NO_TARGET, year_ledger
+from services.assessment.ledger import EXEMPT, MET, NO_TARGET, year_ledger
 from services.assessment.stats import ATTENDED
 from services.assessment.targets import roll_span
 from services.errors import DangxunError, FieldProblem, NotFoundError, ValidationError
@@ -511,6 +511,8 @@ def award_eligibility(session: Session, year: int, rule: AwardRule | None = None
                 reasons.append(f"学时达标（{led.countable:g}/{led.target:g}学时）")
             elif led.verdict == NO_TARGET:
                 reasons.append(f"本年度无学时目标（{led.countable:g}学时）")
+            elif led.verdict == EXEMPT:
+                reasons.append(f"本年度免予学时考核（{led.countable:g}学时）")
             else:
                 ok = False
                 reasons.append(f"学时未达标（{led.countable:g}/{led.target:g}学时，差{led.gap:g}学时）")

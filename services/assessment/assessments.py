@@ -32,11 +32,17 @@ from models import (
 )
 from services import access
 from services.assessment.exam_writes import write_exam_scores
-from services.assessment.ledger import MET, NO_TARGET, year_ledger
+from services.assessment.ledger import EXEMPT, MET, NO_TARGET, year_ledger
 from services.assessment.stats import ATTENDED
 from services.assessment.targets import roll_span
 from services.errors import DangxunError, FieldProblem, NotFoundError, ValidationError
-from services.normalize import CANCELLED_ACTIVITY, clean_text, normalize_id_number, normalize_name
+from services.normalize import (
+    CANCELLED_ACTIVITY,
+    clean_text,
+    keep_text,
+    normalize_id_number,
+    normalize_name,
+)
 from services.progress import Progress, tick
 from services.safety import changelog
 
@@ -218,7 +224,7 @@ def import_grades(session: Session, actor: str, year: int, path: Path | str, *,
             problems.append(FieldProblem("row", f"与第{seen[member_id]}行是同一名党员", trow.number))
             continue
         seen[member_id] = trow.number
-        entries.append((member_id, grade, clean_text(values.get("remarks")) or None))
+        entries.append((member_id, grade, keep_text(values.get("remarks")) or None))
     if problems:
         raise ValidationError(problems, file=file)
     try:
@@ -505,6 +511,8 @@ def award_eligibility(session: Session, year: int, rule: AwardRule | None = None
                 reasons.append(f"学时达标（{led.countable:g}/{led.target:g}学时）")
             elif led.verdict == NO_TARGET:
                 reasons.append(f"本年度无学时目标（{led.countable:g}学时）")
+            elif led.verdict == EXEMPT:
+                reasons.append(f"本年度免予学时考核（{led.countable:g}学时）")
             else:
                 ok = False
                 reasons.append(f"学时未达标（{led.countable:g}/{led.target:g}学时，差{led.gap:g}学时）")

@@ -6,7 +6,9 @@ Hours toward the target leave out the types excluded for Y (services/assessment/
 shows every type, the total, the hours toward the target, the pro-rated target, the gap and the
 verdict, and beside them the "one concentrated class" condition (attended at least one session
 of an activity whose type is a class), which never changes the verdict on hours.
-Members listed for Y are those on the roll in Y; the Party post of today decides the group.
+Members listed for Y are those on the roll in Y; the Party post of today decides the group. A member
+exempted for Y (services/plan/rules.py) stays listed with their hours but is 免予考核, never 未达标, as in the
+statistics' ``below_target``.
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ from services.files.safe_write import build_pdf, save_workbook
 from services.normalize import format_partial, mask_id_number
 from services.pdf.pdf_layout import cn_date, numbered_canvas
 from services.plan import rule_lists
+from services.plan.rules import exempt_ids
 
 MET, NOT_MET, NO_TARGET = "达标", "未达标", "无目标"
+EXEMPT = "免予考核"  # exempted for the year (年老体弱、长期病休, 条例 art. 23): never short of hours
 
 
 @dataclass
@@ -150,11 +154,14 @@ def year_ledger(session: Session, year: int, branch_id: int | None = None,
     for (member_id,) in session.execute(cls):
         if member_id in rows:
             rows[member_id].class_attended = True
+    exempt = exempt_ids(session, year)
     for row in rows.values():
         row.total = hours_round(row.total)
         row.countable = hours_round(row.countable)
         row.by_type = {k: hours_round(v) for k, v in row.by_type.items()}
-        if row.target is None:
+        if row.member_id in exempt:
+            row.verdict, row.gap = EXEMPT, 0.0
+        elif row.target is None:
             row.verdict, row.gap = NO_TARGET, 0.0
         elif row.countable < row.target:
             row.verdict, row.gap = NOT_MET, hours_round(row.target - row.countable)
@@ -359,7 +366,7 @@ def write_ledger_xlsx(session: Session, year: int, path: Path | str) -> Path:
     for branch, rows in summary.items():
         total = sum(r.total for r in rows)
         met = sum(1 for r in rows if r.verdict == MET)
-        judged = sum(1 for r in rows if r.verdict != NO_TARGET)
+        judged = sum(1 for r in rows if r.verdict not in (NO_TARGET, EXEMPT))
         ws2.append([out_cell(ws2, branch), len(rows), hours_round(total), hours_round(total / len(rows)), met,
                     judged - met, out_cell(ws2, round(met / judged, 4) if judged else "—",
                                            number_format="0.00%")])  # 达标率 as 90.00%

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import Spending
 from services.errors import FieldProblem, NormalizeError, NotFoundError, ValidationError
-from services.normalize import clean_text, parse_full_date
+from services.normalize import clean_text, keep_text, parse_full_date
 from services.safety import changelog
 
 OTHER_PURPOSE = "其他"
@@ -62,7 +62,7 @@ def _row(record: Spending) -> SpendingRow:
 def add_spending(session: Session, actor: str, date: Any, amount: Any, purpose: str, source: str,
                  remarks: str | None = None) -> SpendingRow:
     day, value, purpose, source = _clean(date, amount, purpose, source)
-    record = Spending(date=day, amount=value, purpose=purpose, source=source, remarks=clean_text(remarks) or None)
+    record = Spending(date=day, amount=value, purpose=purpose, source=source, remarks=keep_text(remarks) or None)
     session.add(record)
     session.flush()
     changelog.record(session, actor, "create", "spending", record.id,
@@ -78,7 +78,7 @@ def update_spending(session: Session, actor: str, spending_id: int, date: Any, a
     if record is None:
         raise NotFoundError("找不到该笔经费开支（可能已被删除）")
     day, value, purpose, source = _clean(date, amount, purpose, source)
-    new_remarks = clean_text(remarks) or None
+    new_remarks = keep_text(remarks) or None
     changes = {k: (old, new) for k, old, new in (
         ("date", record.date.isoformat(), day.isoformat()), ("amount", record.amount, value),
         ("purpose", record.purpose, purpose), ("source", record.source, source),

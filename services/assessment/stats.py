@@ -406,9 +406,10 @@ class MemberFigure:
     branch: str
     party_post: str
     membership: str
-    hours: float | None
+    hours: float | None  # every hour credited in the year
     target: float | None  # pro-rated; None: no target (or no year)
     target_basis: str = ""  # which rule gave the target, e.g. “全体党员32学时，在册7个月折算”
+    countable: float | None = None  # the hours toward the target (types excluded for the year left out)
 
 
 def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
@@ -420,11 +421,13 @@ def member_figures(detail: StatsDetail, ids: list[int], year: int | None = None,
     for mid in ids:
         m = detail.members[mid]
         rule = y.target_rule(mid) if y else None
+        hours = hours_round(y.hours.get(mid, 0.0)) if y else None
+        countable = hours_round(y.countable.get(mid, 0.0)) if y else None
+        basis = rule.basis if rule is not None else ""
+        if basis and countable != hours:  # a type excluded from the target: say what the target is held to
+            basis += f"；计入目标{countable:g}学时"
         out.append(MemberFigure(mid, m.name, detail.branch_names.get(m.branch_id, ""), m.party_post or "",
-                                m.membership,
-                                hours_round(y.hours.get(mid, 0.0)) if y else None,
-                                y.targets.get(mid) if y else None,
-                                rule.basis if rule is not None else ""))
+                                m.membership, hours, y.targets.get(mid) if y else None, basis, countable))
     members = detail.members
     out.sort(key=lambda f: (order.get(members[f.id].branch_id, 0), members[f.id].sort_key))
     if by_hours:

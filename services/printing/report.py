@@ -122,6 +122,7 @@ def build_year_return(session: Session, year: int, organisation: str = "我局�
                                   _surveys(session, date_from, date_to))
     content.sections = [(heading, paragraphs) for heading, paragraphs in sections]
     _append_tables(content)
+    _append_changes_since_submitted(session, content)  # `report --year Y --submit` keeps the year's figures too
     return content
 
 

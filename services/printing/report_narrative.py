@@ -200,7 +200,8 @@ def _gaps(detail: StatsDetail) -> list[str]:
     last = max(recorded) if recorded else None
     if last is not None and detail.years[last].below_ids:
         below = member_figures(detail, sorted(detail.years[last].below_ids), last)
-        listed = names([f"{p.name}（{fmt(p.hours or 0)}学时）" for p in below])
+        # The hours toward the target (a type excluded for the year left out), as the ledger's 计入目标学时.
+        listed = names([f"{p.name}（{fmt(p.countable or 0)}学时）" for p in below])
         who = listed if len(below) == 1 else f"{listed}共{len(below)}名党员"
         end = detail.date_to
         # A year the period stops in before its end is not over: those members may still reach the target.

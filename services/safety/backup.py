@@ -64,6 +64,7 @@ class BackupInfo:
     # The entry hash of the database's first change-log entry: which database this is a backup of (two
     # databases may share a file name); None when its log was empty or it cannot be read.
     origin: str | None = None
+    database: str | None = None  # the file (or server) it was taken of, as its companion .json records it
 
     @property
     def reason_label(self) -> str:
@@ -203,7 +204,8 @@ def read_backup_info(path: Path) -> BackupInfo:
     return BackupInfo(path=path, created=created, reason=reason, size=path.stat().st_size,
                       members=members if isinstance(members, int) else None,
                       data_version=data_version if isinstance(data_version, int) else None,
-                      schema=schema, origin=origin if isinstance(origin, str) and origin else None)
+                      schema=schema, origin=origin if isinstance(origin, str) and origin else None,
+                      database=str(meta["database"]) if meta.get("database") else None)
 
 
 def _peek(path: Path) -> tuple[int | None, tuple[str, ...], int | None]:
@@ -243,7 +245,9 @@ def list_backups(folder: Path | None = None, db_path: Path | None = None) -> lis
             info = read_backup_info(path)
         except OSError:
             continue
-        if db_path is None or same_database(info.origin, live):
+        # Taken of this very file: its own, even of the database it held before a restore from another's backup.
+        if db_path is None or same_database(info.origin, live) or (
+                info.database is not None and Path(info.database).resolve() == Path(db_path).resolve()):
             found.append(info)
     found.sort(key=lambda b: (b.created, b.path.name), reverse=True)
     return found

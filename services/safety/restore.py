@@ -25,6 +25,7 @@ from services.safety.backup import (
     default_backups_dir,
     list_backups,
     member_count,
+    read_backup_info,
 )
 from services.safety.storage import (
     Database,
@@ -121,6 +122,23 @@ def check_backup_file(source: Path) -> None:
     problems = integrity_check(source)
     if problems:
         raise DangxunError(f"备份文件 {source} 已损坏（{'；'.join(problems[:3])}），不能恢复；当前数据库未改动。")
+
+
+def foreign_backup(source: Path, live: Path | None) -> str | None:
+    """A sentence saying that `source` is a backup of another database than the file `live` (their logs began
+    apart, and it was not taken of this very file), or None. A restore then replaces this database by that one."""
+    if live is None or not live.is_file():
+        return None
+    theirs, ours = recognition.file_origin(source), recognition.file_origin(live)
+    if theirs is None or ours is None or theirs == ours:
+        return None
+    info = read_backup_info(source)
+    if info.database is not None and Path(info.database).resolve() == live.resolve():
+        return None
+    what = "，".join(([info.database] if info.database else [])
+                     + ([f"{info.members}名党员"] if info.members is not None else []))
+    return (f"备份 {source.name} 不是本数据库的备份，而是另一个数据库的{f'（{what}）' if what else ''}："
+            "恢复会用那个数据库整个替换当前数据库。")
 
 
 def _check_source(source: Path, live: Path) -> None:

@@ -364,6 +364,11 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
         raise ValidationError("调整的学时应为非零数字，且不超过1000", field="hours")
     when = parse_full_date(date) if date is not None and not isinstance(date, dt.date) else date
     when = when or dt.date.today()
+    if hours < 0:  # a deduction takes back hours credited in its year: the year's hours never go below 0
+        have = _year_hours(session, member_id, when.year)
+        if have + hours < -0.005:
+            raise ValidationError(f"“{member.name}”{when.year}年已计{round(have, 2):g}学时，扣减{-hours:g}学时后将为负数；"
+                                  "请核对调整的学时和日期（计入哪一年）", field="hours")
     adj = HoursAdjustment(member_id=member_id, activity_id=activity_id, date=when, hours=round(hours, 2),
                           reason=reason, author=actor)
     session.add(adj)
@@ -371,6 +376,17 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
     changelog.record(session, actor, "adjust", "hours_adjustment", adj.id,
                      f"调整“{member.name}”学时{hours:+g}（{reason}）", {"hours": (None, hours), "reason": (None, reason)})
     return AdjustmentInfo(adj.id, member_id, activity_id, when, adj.hours, reason, actor)
+
+
+def _year_hours(session: Session, member_id: int, year: int) -> float:
+    """The hours credited to a member in `year`: attendance at sessions dated in it and adjustments dated in it."""
+    lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    earned = session.scalar(select(func.sum(Attendance.hours)).join(
+        ActivitySession, ActivitySession.id == Attendance.session_id).where(
+        Attendance.member_id == member_id, ActivitySession.date >= lo, ActivitySession.date <= hi))
+    adjusted = session.scalar(select(func.sum(HoursAdjustment.hours)).where(
+        HoursAdjustment.member_id == member_id, HoursAdjustment.date >= lo, HoursAdjustment.date <= hi))
+    return float(earned or 0.0) + float(adjusted or 0.0)
 
 
 def adjustments(session: Session, member_id: int | None = None, activity_id: int | None = None) -> list[AdjustmentInfo]:

@@ -174,6 +174,7 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
         return 0
     ws = ctx.workspace()
     ws.require(ADMIN, "恢复数据库")
+    foreign = restore_service.foreign_backup(source, ws.db.path)
     # The restore replaces the database file, so it cannot be one transaction: it takes its own
     # backup of the current database first (exactly one) and logs itself in the restored file.
     result = restore_service.restore_backup(ws.db, source, ws.actor)
@@ -182,6 +183,8 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> int:
     if result.upgraded_from is not None:
         old = "、".join(result.upgraded_from) or "无"
         print(f"该备份来自旧版本（结构版本 {old}），已升级。", file=sys.stderr)
+    if foreign:
+        print(f"注意：{foreign}", file=sys.stderr)
     print(f"已从 {source} 恢复数据库（{result.members}名党员）。", file=sys.stderr)
     return 0
 

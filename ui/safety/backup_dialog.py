@@ -146,9 +146,11 @@ class BackupDialog(QDialog):
 
     def confirm_restore(self, source: Path) -> bool:
         """Asks before replacing the data; tests replace this method."""
+        foreign = restore_service.foreign_backup(source, self.db.path)
         return confirm_irreversible(
             self, self.tr("恢复数据库"),
-            self.tr("用备份 {0} 替换当前数据库？\n当前数据库会先备份一份，恢复后可以再恢复回来。").format(source.name),
+            (self.tr("注意：{0}").format(foreign) + "\n" if foreign else "")
+            + self.tr("用备份 {0} 替换当前数据库？\n当前数据库会先备份一份，恢复后可以再恢复回来。").format(source.name),
             self.tr("恢复"), self.tr("不恢复"))
 
     def restore_from(self, source: Path) -> bool:

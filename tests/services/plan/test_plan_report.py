@@ -131,6 +131,30 @@ def test_yearly_return_for_one_year(db: Database) -> None:
     assert "2024年，我局党委认真贯彻落实《2024—2028年全国党员教育培训工作规划》" in text
 
 
+def test_yearly_return_tells_what_moved_since_it_was_submitted(db: Database) -> None:
+    """`report --year Y --submit` keeps the year's figures; a later return of Y tells what moved them, as a report
+    of the same period by --from/--to does."""
+    import datetime as dt
+
+    from services.plan import submitted
+    from services.printing import report
+    from services.training.attendance import add_adjustment
+    from tests.helpers.stats_dataset import build_dataset
+
+    with db.session_factory.begin() as s:
+        data = build_dataset(s)
+        first = report.build_year_return(s, 2024)
+        submitted.submit(s, "测试", first.date_from, first.date_to, first.title, first.figures)
+        assert not any("数据变动说明" in h for h, _ in report.build_year_return(s, 2024).sections)  # nothing moved
+        add_adjustment(s, data.members["m2"], 3, "补登学时", "测试", dt.date(2024, 9, 1))
+        later = report.build_year_return(s, 2024)
+    table = next(t for t in later.tables if t.title.endswith("上报数的比较"))
+    assert ["2024年累计学时", first.figures["years"]["2024"]["total_hours"],
+            first.figures["years"]["2024"]["total_hours"] + 3] in table.rows
+    why = dict(later.sections)["附：数据变动说明"][0]
+    assert "补登学时" in why and "项数据有变动" in why
+
+
 def test_cli_yearly_return_and_submitted_figures(tmp_path: Path) -> None:
     from docx import Document
 

@@ -60,3 +60,25 @@ def test_a_backup_without_its_origin_on_record_is_read_from_the_file(tmp_path: P
     assert [b.path for b in backup.list_backups(backups, archive.path)] == [old.info.path]
     mine.dispose()
     archive.dispose()
+
+
+def test_a_restore_from_another_databases_backup_is_said_and_can_be_undone(tmp_path: Path) -> None:
+    """Restoring the archive's backup over `mine` says that it is another database's; afterwards the backup
+    taken of `mine` just before (and its older ones) are still listed as this file's, to restore back."""
+    backups = tmp_path / "backups"
+    mine, archive = _database(tmp_path / "now", "第一党支部"), _database(tmp_path / "archive", "旧支部")
+    own = backup.backup_now(mine, "t", "manual", backups, now=DAY)
+    theirs = backup.backup_now(archive, "t", "manual", backups, now=DAY + dt.timedelta(hours=1))
+    assert restore.foreign_backup(own.info.path, mine.path) is None
+    said = restore.foreign_backup(theirs.info.path, mine.path)
+    assert said is not None and "不是本数据库的备份" in said and str(archive.path) in said
+    result = restore.restore_backup(mine, theirs.info.path, "t", backups)
+    assert result.safety_backup is not None
+    listed = [b.path for b in backup.list_backups(backups, mine.path)]
+    assert result.safety_backup.path in listed and own.info.path in listed
+    # Going back to the backup taken of this very file is no foreign restore.
+    assert restore.foreign_backup(result.safety_backup.path, mine.path) is None
+    # The archive still lists only its own.
+    assert [b.path for b in backup.list_backups(backups, archive.path)] == [theirs.info.path]
+    mine.dispose()
+    archive.dispose()

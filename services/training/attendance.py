@@ -29,6 +29,7 @@ from services.normalize import (
     clean_text,
     keep_text,
     parse_full_date,
+    round_hours,
 )
 from services.safety import changelog
 from services.training.enrolment import Participant, participants
@@ -357,9 +358,12 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
         raise ValidationError("调整的学时应为数字（可为负数）", field="hours") from None
     if not 0 < abs(hours) <= 1000:  # also refuses nan and inf, which no comparison holds for
         raise ValidationError("调整的学时应为非零数字，且不超过1000", field="hours")
+    hours = round_hours(hours)  # what is kept, and so what the log says
+    if not hours:
+        raise ValidationError("调整的学时按两位小数四舍五入后为0，请核对", field="hours")
     when = parse_full_date(date) if date is not None and not isinstance(date, dt.date) else date
     when = when or dt.date.today()
-    adj = HoursAdjustment(member_id=member_id, activity_id=activity_id, date=when, hours=round(hours, 2),
+    adj = HoursAdjustment(member_id=member_id, activity_id=activity_id, date=when, hours=hours,
                           reason=reason, author=actor)
     session.add(adj)
     session.flush()

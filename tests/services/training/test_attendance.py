@@ -81,6 +81,23 @@ def test_adjustment_kept_apart(demo_db, klass):
             attendance.add_adjustment(s, ids[0], 2, " ", "张三")
 
 
+def test_adjustment_of_three_decimals_kept_and_logged_as_rounded(demo_db, klass):
+    from sqlalchemy import select
+
+    from models import ChangeLog
+
+    info, ids = klass
+    with demo_db.session_factory.begin() as s:
+        adj = attendance.add_adjustment(s, ids[0], 1.125, "网上补学", "张三", date="2023-06-03")
+        assert adj.hours == 1.13
+        assert [a.hours for a in attendance.adjustments(s, member_id=ids[0])] == [1.13]
+        summary = s.scalars(select(ChangeLog.summary).order_by(ChangeLog.id.desc())).first()
+        assert "+1.13" in summary and "1.125" not in summary
+        with pytest.raises(ValidationError, match="四舍五入后为0"):
+            attendance.add_adjustment(s, ids[0], 0.004, "网上补学", "张三")
+        assert len(attendance.adjustments(s, member_id=ids[0])) == 1
+
+
 def test_completion_rules(demo_db, klass):
     info, ids = klass
     s1, s2 = (x.id for x in info.sessions)

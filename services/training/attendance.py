@@ -29,6 +29,7 @@ from services.normalize import (
     clean_text,
     keep_text,
     parse_full_date,
+    partial_end,
     round_hours,
 )
 from services.safety import changelog
@@ -363,6 +364,9 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
         raise ValidationError("调整的学时按两位小数四舍五入后为0，请核对", field="hours")
     when = parse_full_date(date) if date is not None and not isinstance(date, dt.date) else date
     when = when or dt.date.today()
+    if member.status != "在册" and member.left_date and when > partial_end(member.left_date):
+        raise ValidationError(f"“{member.name}”已于{partial_end(member.left_date).isoformat()}{member.status}，"
+                              f"学时不能计入其后的{when.isoformat()}；请核对计入日期", field="date")
     adj = HoursAdjustment(member_id=member_id, activity_id=activity_id, date=when, hours=hours,
                           reason=reason, author=actor)
     session.add(adj)

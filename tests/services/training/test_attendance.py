@@ -98,6 +98,21 @@ def test_adjustment_of_three_decimals_kept_and_logged_as_rounded(demo_db, klass)
         assert len(attendance.adjustments(s, member_id=ids[0])) == 1
 
 
+def test_no_adjustment_after_a_member_left(demo_db, klass):
+    from models import Member
+
+    _info, ids = klass
+    with demo_db.session_factory.begin() as s:
+        member = s.get(Member, ids[0])
+        member.status, member.left_date = "转出", "2023-06-30"
+        with pytest.raises(ValidationError, match="已于2023-06-30转出"):
+            attendance.add_adjustment(s, ids[0], 2, "补学", "张三", date="2023-07-01")
+        with pytest.raises(ValidationError, match="已于2023-06-30转出"):
+            attendance.add_adjustment(s, ids[0], 2, "补学", "张三")  # today
+        assert attendance.add_adjustment(s, ids[0], 2, "补学", "张三", date="2023-06-30").hours == 2
+        assert len(attendance.adjustments(s, member_id=ids[0])) == 1
+
+
 def test_completion_rules(demo_db, klass):
     info, ids = klass
     s1, s2 = (x.id for x in info.sessions)

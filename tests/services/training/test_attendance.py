@@ -113,6 +113,23 @@ def test_no_adjustment_after_a_member_left(demo_db, klass):
         assert len(attendance.adjustments(s, member_id=ids[0])) == 1
 
 
+def test_no_attendance_credited_after_a_member_left(demo_db, klass):
+    """Enrolled before leaving (转出 on the class's first day): 出席 on the first day, not on the second."""
+    from models import Member
+
+    info, ids = klass
+    s1, s2 = info.sessions
+    with demo_db.session_factory.begin() as s:
+        member = s.get(Member, ids[0])
+        member.status, member.left_date = "转出", "2023-06-01"
+        assert attendance.mark_all_present(s, s1.id, "t") == 4
+        assert attendance.mark_all_present(s, s2.id, "t") == 3
+        with pytest.raises(ConflictError, match="已于2023-06-01转出，不能记为迟到"):
+            attendance.set_attendance(s, s2.id, ids[0], "迟到", None, "t")
+        assert attendance.set_attendance(s, s2.id, ids[0], "缺席", None, "t").hours == 0
+        assert attendance.earned_hours(s, info.id)[ids[0]] == 4
+
+
 def test_completion_rules(demo_db, klass):
     info, ids = klass
     s1, s2 = (x.id for x in info.sessions)

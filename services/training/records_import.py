@@ -326,7 +326,7 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         elif on_existing == "refuse":
             refused.append(RowProblem(number, col("hours"),
                                       f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
-                                      "如需以本文件为准，请选择“更新已有记录”"))
+                                      "如需以本文件为准，请选择“以文件为准更新已有记录”（命令行加 --on-existing update）"))
         elif (found_activity[0], member_id) in certified:
             refused.append(RowProblem(number, col("attendance"),
                                       f"“{record.name}”已获该培训的结业证书，导入不能更改其考勤；"

@@ -119,7 +119,8 @@ def test_changed_records_refused_unless_told(roll_path, tmp_path, capsys):
     assert run(base + [write(5), "--json"]) == 0
     assert _json(capsys)["unchanged"] == 1
     assert run(base + [write(6), "--json"]) == 1
-    assert len(_json(capsys)["refused"]) == 1
+    refused = _json(capsys)["refused"]
+    assert len(refused) == 1 and "--on-existing update" in refused[0]["message"]  # the option, on a command line
     assert run(base + [write(6), "--json", "--on-existing", "update"]) == 0
     assert _json(capsys)["updated"] == 1
 
@@ -148,3 +149,22 @@ def test_signin_without_session_prints_every_session(roll_path, tmp_path, capsys
     assert run(db + ["print-signin", str(act), str(one), "--session", "2"]) == 0
     text = subprocess.run(["pdftotext", str(one), "-"], capture_output=True, text=True, check=True).stdout
     assert "第2课次" in text and "第1课次" not in text and "第3课次" not in text
+
+
+def test_changed_member_refused_with_the_option_that_takes_it(roll_path, samples, tmp_path, capsys):
+    """A member already on the roll with other values: the refusal names the command line's option (it said only
+    请选择“更新”, a choice of the window)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(samples / "roll_clean.xlsx")
+    ws = wb.active
+    ws.cell(2, 15).value = "13900000000"  # 联系电话 of the first member
+    changed = tmp_path / "changed.xlsx"
+    wb.save(changed)
+    db = ["--db", str(roll_path)]
+    assert run(db + ["import-members", str(changed), "--json"]) == 1
+    refused = _json(capsys)["refused"]
+    assert [(r["row"], r["column"]) for r in refused] == [(2, "公民身份号码")]
+    assert "--on-duplicate update" in refused[0]["message"] and "--on-duplicate skip" in refused[0]["message"]
+    assert run(db + ["import-members", str(changed), "--on-duplicate", "update", "--json"]) == 0
+    assert _json(capsys)["updated"] == 1

@@ -12,6 +12,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache, wraps
 from typing import Any, TypeVar
 
@@ -449,6 +450,12 @@ def normalize_optional_text(value: Any, limit: int = 200) -> str | None:
 # ---------------------------------------------------------------- numbers
 
 
+def round_hours(number: float) -> float:
+    """Hours to two decimals as the office rounds (四舍五入) what it reads: 2.125 is 2.13 and 1.005 is 1.01,
+    where round() gives 2.12 and 1.0 (binary floats, halves to even)."""
+    return float(Decimal(repr(number)).quantize(Decimal("0.01"), ROUND_HALF_UP)) + 0.0
+
+
 def parse_hours(value: Any) -> float | None:
     """Credit hours: 3, 3.5, '3学时', '3.5 学时'. Empty gives None."""
     if value is None:
@@ -469,4 +476,4 @@ def parse_hours(value: Any) -> float | None:
         number = float(m.group(1))
     if math.isinf(number) or number < 0 or number > 1000:
         raise NormalizeError(f"学时“{value}”不在合理范围（0～1000）")
-    return round(number, 2) + 0.0  # -0.0 (typed "-0") is 0, not shown as "-0学时"
+    return round_hours(number)  # + 0.0 there: -0.0 (typed "-0") is 0, not shown as "-0学时"

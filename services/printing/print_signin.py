@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,13 +49,18 @@ def _duty(p: Participant) -> str:
 
 
 def signin_sheet(session: Session, activity_id: int, out: Path | str, *, session_seq: int | None = None,
-                 blank_rows: int = 5, landscape: bool = False, show_id: bool = False,
+                 blank_rows: int = 5, landscape: bool = False, show_id: bool = False, every_session: bool = False,
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> PdfResult:
-    """One sign-in sheet for one session (the first when `session_seq` is None). `progress` is told as pages
-    are laid out; `cancel` stops the print (CancelledError) and leaves no file."""
+    """One sign-in sheet for one session (the first when `session_seq` is None), or with `every_session` a sheet
+    for each session, each starting a page. `progress` is told as pages are laid out; `cancel` stops the print
+    (CancelledError) and leaves no file."""
     info = activities.get_activity(session, activity_id)
     if not info.sessions:
         raise NotFoundError(f"活动“{info.title}”没有课次")
+    if every_session and session_seq is None:
+        people = participants(session, activity_id)  # ID numbers masked for 查阅 by the service
+        return render_signin(info, info.sessions, people, out, blank_rows=blank_rows, landscape=landscape,
+                             show_id=show_id, progress=progress, cancel=cancel)
     if session_seq is None:
         sess = info.sessions[0]
     else:
@@ -67,15 +73,17 @@ def signin_sheet(session: Session, activity_id: int, out: Path | str, *, session
                          progress=progress, cancel=cancel)
 
 
-def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, people: list[Participant],
+def render_signin(info: activities.ActivityInfo,
+                  sess: activities.SessionInfo | Sequence[activities.SessionInfo], people: list[Participant],
                   out: Path | str, *, blank_rows: int = 5, landscape: bool = False,
                   show_id: bool = False, progress: Progress | None = None,
                   cancel: threading.Event | None = None) -> PdfResult:
+    """The sign-in sheet of `sess`, or of each of several sessions, each starting a page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.pagesizes import landscape as to_landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer
 
     from services.pdf.pdf_pages import paged_table
 
@@ -86,16 +94,6 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
     doc = SimpleDocTemplate(str(out), pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=16 * mm, title=f"{info.title} 签到表",
                             author=info.organiser or "", creator="党员教育培训管理系统")
-    title = info.title + (f"（第{sess.seq}课次）" if len(info.sessions) > 1 else "")
-    when = cn_date(sess.date) + (f" {sess.time_text()}" if sess.time_text() else "")
-    parts = [f"时间：{when}", f"地点：{sess.place or info.place or '　'}", f"主办：{info.organiser or '　'}"]
-    story: list[Any] = [para(title, st["title"]),
-                        para("签　到　表", st["title"]),
-                        para("　　".join(parts), st["info"])]
-    if sess.topic:
-        story.append(para(f"主题：{sess.topic}", st["info"]))
-    story.append(Spacer(1, 4 * mm))
-
     header = ["序号", "姓名", "所在党支部", "职务", "签到", "备注"]
     widths = [12, 24, 48, 32, 36, 28]
     if show_id:
@@ -122,13 +120,24 @@ def render_signin(info: activities.ActivityInfo, sess: activities.SessionInfo, p
             cells.insert(2, fit_cell(mask_id_number(p.id_number), name_style, room[2]))
         return cells
 
-    # Rows 9 mm high (room to sign), taller where a name or a branch needs it even set smallest.
-    story.append(paged_table(header, len(people) + blank_rows, row, col_widths, header_table_style(fonts),
-                             min_heights=(8 * mm, 9 * mm), progress=progress, cancel=cancel,
-                             message="正在排版签到表：{done}/{count}行……"))
-    story.append(Spacer(1, 3 * mm))
-    story.append(para(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿",
-                           st["info"]))
+    story: list[Any] = []
+    for one in [sess] if isinstance(sess, activities.SessionInfo) else sess:
+        if story:
+            story.append(PageBreak())
+        title = info.title + (f"（第{one.seq}课次）" if len(info.sessions) > 1 else "")
+        when = cn_date(one.date) + (f" {one.time_text()}" if one.time_text() else "")
+        parts = [f"时间：{when}", f"地点：{one.place or info.place or '　'}", f"主办：{info.organiser or '　'}"]
+        story += [para(title, st["title"]), para("签　到　表", st["title"]), para("　　".join(parts), st["info"])]
+        if one.topic:
+            story.append(para(f"主题：{one.topic}", st["info"]))
+        story.append(Spacer(1, 4 * mm))
+        # Rows 9 mm high (room to sign), taller where a name or a branch needs it even set smallest.
+        story.append(paged_table(header, len(people) + blank_rows, row, col_widths, header_table_style(fonts),
+                                 min_heights=(8 * mm, 9 * mm), progress=progress, cancel=cancel,
+                                 message="正在排版签到表：{done}/{count}行……"))
+        story.append(Spacer(1, 3 * mm))
+        story.append(para(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿",
+                          st["info"]))
     canvas_cls = numbered_canvas(fonts.body, f"{info.title} 签到表　　")
     build_pdf(doc, out, story, canvasmaker=canvas_cls)
     return PdfResult(out, page_count(out), len(people))

@@ -276,7 +276,7 @@ def plan_from_table(session: Session, table: Table, on_duplicate: str = "refuse"
             plan.refused.append(RowProblem(
                 trow.number, header_for["id_number"],
                 f"党员“{old.values['name']}”（{id_number}）已在库中，且{fields_text}不同；"
-                "如需以本表为准请选择“更新”，或选择“跳过”"))
+                "如需以本表为准请选择“更新”（命令行加 --on-duplicate update），或选择“跳过”（--on-duplicate skip）"))
             plan.refused_cells[trow.number] = trow.cells
     if progress is not None:
         progress(100, "检查完毕")

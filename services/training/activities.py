@@ -432,8 +432,20 @@ def create_activity(session: Session, raw: dict[str, Any], actor: str,
     assert t is not None
     changelog.record(session, actor, "create", "activity", a.id,
                      f"新建活动“{a.title}”（{t.name}，{a.start_date.isoformat()}，{len(items)}个课次）",
-                     {k: (None, v) for k, v in clean.items() if v is not None})
+                     _worded(session, {k: (None, v) for k, v in clean.items() if v is not None}))
     return get_activity(session, a.id)
+
+
+def _worded(session: Session, changes: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
+    """Changes as the log shows them: the type by its name, the completion rule in words (not type_id, all_sessions)."""
+    names = {i: n for i, n in session.execute(select(ActivityType.id, ActivityType.name))} if "type_id" in changes else {}
+
+    def word(key: str, value: Any) -> Any:
+        if key == "type_id":
+            return names.get(value, value)
+        return COMPLETION_RULES.get(value, value) if key == "completion_rule" and value else value
+
+    return {("type" if k == "type_id" else k): (word(k, old), word(k, new)) for k, (old, new) in changes.items()}
 
 
 def _check_session_dates(start: dt.date, end: dt.date | None, items: list[dict[str, Any]]) -> None:
@@ -501,7 +513,7 @@ def update_activity(session: Session, activity_id: int, raw: dict[str, Any], act
             if taken:
                 raise ConflictError(f"第{s.seq}课次（{s.date.isoformat()}）已有{taken}条考勤记录，不能删除")
             session.delete(s)
-            changes[f"session_{s.seq}"] = (s.date.isoformat(), None)
+            changes[f"第{s.seq}课次"] = (s.date.isoformat(), None)
         session.flush()
         # Renumber in two steps so the (activity, seq) uniqueness never trips half-way.
         for s in session.scalars(select(ActivitySession).where(ActivitySession.activity_id == a.id)):
@@ -514,19 +526,20 @@ def update_activity(session: Session, activity_id: int, raw: dict[str, Any], act
             if found is None:
                 s = ActivitySession(activity_id=a.id, seq=seq, **{k: item.get(k) for k in SESSION_LABELS})
                 session.add(s)
-                changes[f"session_{seq}"] = (None, item["date"].isoformat())
+                changes[f"第{seq}课次"] = (None, item["date"].isoformat())
             else:
                 found.seq = seq
                 for key in SESSION_LABELS:
                     setattr(found, key, item.get(key))
                 if diff:
-                    changes[f"session_{seq}"] = ("", "、".join(SESSION_LABELS[k] for k in diff))
+                    changes[f"第{seq}课次"] = (None, "改" + "、".join(SESSION_LABELS[k] for k in diff))
                     if "hours" in diff:
                         _recredit_session(session, found.id, item["hours"])
         session.flush()
     if changes:
         if expected_version is None:
             claim_version(session, Activity, activity_id, None, f"活动“{a.title}”", "activity")
+        changes = _worded(session, changes)
         changelog.record(session, actor, "update", "activity", a.id,
                          f"修改活动“{a.title}”：" + "、".join(FIELD_LABELS.get(k, k) for k in changes), changes)
     session.flush()

@@ -29,6 +29,8 @@ from services.normalize import (
     clean_text,
     keep_text,
     parse_full_date,
+    partial_end,
+    round_hours,
 )
 from services.safety import changelog
 from services.training.enrolment import Participant, participants
@@ -206,6 +208,15 @@ def _guard(session: Session, at_stake: list[CertificateAtStake], revoke: bool, w
     revoke_certificates(session, [c.certificate_id for c in at_stake], why, actor)
 
 
+def _gone_before(session: Session, member_ids: Iterable[int], day: dt.date) -> dict[int, str]:
+    """Of these members, those who left (转出, 去世 …) before `day`: how to say so (已于2024-09-30转出)."""
+    ids = set(member_ids)
+    return {m_id: f"已于{partial_end(left).isoformat()}{status}" for m_id, left, status in session.execute(
+        select(Member.id, Member.left_date, Member.status).where(Member.status != "在册",
+                                                                 Member.left_date.is_not(None)))
+        if m_id in ids and partial_end(left) < day}
+
+
 def set_attendance(session: Session, session_id: int, member_id: int, status: str | None,
                    reason: str | None, actor: str, *, revoke: bool = False) -> Cell | None:
     """Record one member at one session (credited by the rule); `status=None` clears the cell.
@@ -224,6 +235,9 @@ def set_attendance(session: Session, session_id: int, member_id: int, status: st
     if enrolled is None:
         raise ConflictError("该党员没有报名这项活动，请先报名")
     status, reason = _cleaned(status, reason)
+    if status in ATTENDED and (gone := _gone_before(session, [member_id], s.date)):
+        name = session.scalar(select(Member.name).where(Member.id == member_id))
+        raise ConflictError(f"“{name}”{gone[member_id]}，不能记为{status}（第{s.seq}课次在{s.date.isoformat()}）")
     _guard(session, certificates_at_stake(session, session_id, [member_id], status, reason), revoke,
            f"考勤更改：第{s.seq}课次改为{status or '未记录'}", actor)
     att = session.scalar(select(Attendance).where(Attendance.session_id == session_id,
@@ -256,6 +270,7 @@ def set_attendance(session: Session, session_id: int, member_id: int, status: st
 def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite: bool = False,
                      revoke: bool = False) -> int:
     """Every enrolled member not yet marked becomes 出席 (with `overwrite`, everyone); returns the count.
+    A member who left before the session's day is left as they are: no hours after leaving.
 
     Certificates of members whose record would change: refused unless `revoke` (see set_attendance).
     """
@@ -266,6 +281,7 @@ def mark_all_present(session: Session, session_id: int, actor: str, *, overwrite
         raise ConflictError(f"活动“{a.title}”{a.status}，考勤不能再修改")
     enrolled = set(session.scalars(access.scope(session, select(Enrolment.member_id).where(
         Enrolment.activity_id == a.id), member=Enrolment.member_id)))  # a branch account: its own members
+    enrolled -= set(_gone_before(session, enrolled, s.date))
     existing = {att.member_id: att for att in session.scalars(
         select(Attendance).where(Attendance.session_id == session_id))}
     touched = enrolled if overwrite else enrolled - set(existing)
@@ -362,14 +378,20 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
         raise ValidationError("调整的学时应为数字（可为负数）", field="hours") from None
     if not 0 < abs(hours) <= 1000:  # also refuses nan and inf, which no comparison holds for
         raise ValidationError("调整的学时应为非零数字，且不超过1000", field="hours")
+    hours = round_hours(hours)  # what is kept, and so what the log says
+    if not hours:
+        raise ValidationError("调整的学时按两位小数四舍五入后为0，请核对", field="hours")
     when = parse_full_date(date) if date is not None and not isinstance(date, dt.date) else date
     when = when or dt.date.today()
+    if member.status != "在册" and member.left_date and when > partial_end(member.left_date):
+        raise ValidationError(f"“{member.name}”已于{partial_end(member.left_date).isoformat()}{member.status}，"
+                              f"学时不能计入其后的{when.isoformat()}；请核对计入日期", field="date")
     if hours < 0:  # a deduction takes back hours credited in its year: the year's hours never go below 0
         have = _year_hours(session, member_id, when.year)
         if have + hours < -0.005:
             raise ValidationError(f"“{member.name}”{when.year}年已计{round(have, 2):g}学时，扣减{-hours:g}学时后将为负数；"
                                   "请核对调整的学时和日期（计入哪一年）", field="hours")
-    adj = HoursAdjustment(member_id=member_id, activity_id=activity_id, date=when, hours=round(hours, 2),
+    adj = HoursAdjustment(member_id=member_id, activity_id=activity_id, date=when, hours=hours,
                           reason=reason, author=actor)
     session.add(adj)
     session.flush()

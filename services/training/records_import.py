@@ -29,7 +29,7 @@ from services.bulk import chunked, insert_rows
 from services.errors import UnreadableFileError, ValidationError
 from services.files.grouped import Grouped, group_rows
 from services.files.spreadsheet import SheetInfo, Table, read_grouped
-from services.normalize import CLOSED_ACTIVITY_STATUSES, fold_key
+from services.normalize import CLOSED_ACTIVITY_STATUSES, fold_key, partial_end
 from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
@@ -207,6 +207,11 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         m_number: (m_id, m_name)
         for m_id, m_name, m_number in session.execute(select(Member.id, Member.name, Member.id_number))}
     names_by_id = dict(by_number.values())
+    # Members who left (转出, 去世 …): the last day they were on the roll; no record of a later activity.
+    gone: dict[int, tuple[dt.date, str]] = {
+        m_id: (partial_end(m_left), m_status) for m_id, m_left, m_status in session.execute(
+            select(Member.id, Member.left_date, Member.status).where(Member.status != "在册",
+                                                                     Member.left_date.is_not(None)))}
 
     def by_name() -> dict[str, list[int]]:  # made only if a row gives a name without a number
         folded: dict[str, list[int]] = {}
@@ -295,6 +300,12 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
             context = contexts[ai] = (a_values[0], *_activity_context(plan, a_values, existing, stored_text,
                                                                       type_names, number))
         key, status, reason, earned, found_activity = context
+        if gone and member_id in gone and key[2] > gone[member_id][0]:
+            left, left_status = gone[member_id]
+            refused.append(RowProblem(number, col("start_date"),
+                                      f"“{names_by_id[member_id]}”已于{left.isoformat()}{left_status}，"
+                                      f"不能记录其后（{key[2].isoformat()}）的培训学时；请核对日期或党员"))
+            continue
         record = RecordRow(number, member_id, names_by_id[member_id], key, status, reason, earned)
         if found_activity is None:
             added.append(record)
@@ -315,7 +326,7 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
         elif on_existing == "refuse":
             refused.append(RowProblem(number, col("hours"),
                                       f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
-                                      "如需以本文件为准，请选择“更新已有记录”"))
+                                      "如需以本文件为准，请选择“以文件为准更新已有记录”（命令行加 --on-existing update）"))
         elif (found_activity[0], member_id) in certified:
             refused.append(RowProblem(number, col("attendance"),
                                       f"“{record.name}”已获该培训的结业证书，导入不能更改其考勤；"

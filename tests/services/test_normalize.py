@@ -126,6 +126,13 @@ def test_hours(raw: object, expected: float | None) -> None:
     assert parse_hours(raw) == expected
 
 
+@pytest.mark.parametrize(("raw", "expected"), [("2.125", 2.13), (2.125, 2.13), ("1.005学时", 1.01), (1.005, 1.01),
+                                                (2.675, 2.68), ("1.333", 1.33), (0.125, 0.13)])
+def test_hours_of_three_decimals_round_half_up(raw: object, expected: float) -> None:
+    """四舍五入 as the office reckons, not round()'s binary halves to even (2.125 -> 2.12, 1.005 -> 1.0)."""
+    assert parse_hours(raw) == expected
+
+
 def test_minus_zero_hours_are_zero_not_shown_as_minus_zero() -> None:
     value = parse_hours(-0.0)  # `--hours -0` on the command line
     assert value == 0 and str(value) == "0.0"

@@ -430,7 +430,7 @@ def cmd_print_signin(args: argparse.Namespace, ctx: CliContext) -> int:
     with ctx.workspace().read() as session:
         result = print_signin.signin_sheet(session, args.activity_id, args.out, session_seq=args.session,
                                            blank_rows=args.blank_rows, landscape=args.landscape,
-                                           show_id=args.show_id)
+                                           show_id=args.show_id, every_session=True)
     print(f"已生成签到表 {result.path}（{result.rows}人，{result.pages}页）。", file=sys.stderr)
     return 0
 

@@ -97,3 +97,26 @@ def test_activity_with_attendance_is_never_deleted(demo_db):
         listed = activities.list_activities(s, year=2023)
         assert listed[0].enrolled == 3 and listed[0].attended == 3
         assert activities.list_activities(s, type_name="党性教育培训班", query="培训班")[0].id == info.id
+
+
+def test_log_of_a_new_and_a_changed_activity_reads_in_chinese(db):
+    """新建/修改活动 in the log named the type by its id (其他：2) and the rule by its code (all_sessions), and a
+    changed session as session_2."""
+    import re
+
+    from services.safety import audit
+
+    with db.session_factory.begin() as s:
+        info = _class(s)
+        items = [{"id": x.id, "date": x.date, "hours": x.hours} for x in info.sessions]
+        items[1]["hours"] = 5
+        activities.update_activity(s, info.id, {"type": "专题党课", "completion_rule": "hours",
+                                                "completion_value": "5"}, "t", sessions=items)
+    with db.session_factory() as s:
+        updated, created = audit.query_log(s, limit=2)
+    assert "新建活动" in created.text and "结业条件：全部课次出勤" in created.text
+    assert "类别由“党性教育培训班”改为“专题党课”" in updated.text and "第2课次：改学时" in updated.text
+    assert "结业条件由“全部课次出勤”改为“学时达到”" in updated.text
+    for row in (created, updated):
+        assert not audit.missing_labels(row), row.changes
+        assert "其他" not in row.text and not re.search(r"[A-Za-z_]{2,}", row.text), row.text

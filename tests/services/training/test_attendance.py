@@ -81,6 +81,55 @@ def test_adjustment_kept_apart(demo_db, klass):
             attendance.add_adjustment(s, ids[0], 2, " ", "张三")
 
 
+def test_adjustment_of_three_decimals_kept_and_logged_as_rounded(demo_db, klass):
+    from sqlalchemy import select
+
+    from models import ChangeLog
+
+    info, ids = klass
+    with demo_db.session_factory.begin() as s:
+        adj = attendance.add_adjustment(s, ids[0], 1.125, "网上补学", "张三", date="2023-06-03")
+        assert adj.hours == 1.13
+        assert [a.hours for a in attendance.adjustments(s, member_id=ids[0])] == [1.13]
+        summary = s.scalars(select(ChangeLog.summary).order_by(ChangeLog.id.desc())).first()
+        assert "+1.13" in summary and "1.125" not in summary
+        with pytest.raises(ValidationError, match="四舍五入后为0"):
+            attendance.add_adjustment(s, ids[0], 0.004, "网上补学", "张三")
+        assert len(attendance.adjustments(s, member_id=ids[0])) == 1
+
+
+def test_no_adjustment_after_a_member_left(demo_db, klass):
+    from models import Member
+
+    _info, ids = klass
+    with demo_db.session_factory.begin() as s:
+        member = s.get(Member, ids[0])
+        member.status, member.left_date = "转出", "2023-06-30"
+        with pytest.raises(ValidationError, match="已于2023-06-30转出"):
+            attendance.add_adjustment(s, ids[0], 2, "补学", "张三", date="2023-07-01")
+        with pytest.raises(ValidationError, match="已于2023-06-30转出"):
+            attendance.add_adjustment(s, ids[0], 2, "补学", "张三")  # today
+        assert attendance.add_adjustment(s, ids[0], 2, "补学", "张三", date="2023-06-30").hours == 2
+        assert len(attendance.adjustments(s, member_id=ids[0])) == 1
+
+
+def test_no_attendance_credited_after_a_member_left(demo_db, klass):
+    """Enrolled before leaving (转出 on the class's first day): 出席 on the first day, not on the second."""
+    from models import Member
+
+    info, ids = klass
+    s1, s2 = info.sessions
+    with demo_db.session_factory.begin() as s:
+        member = s.get(Member, ids[0])
+        member.status, member.left_date = "转出", "2023-06-01"
+        assert attendance.mark_all_present(s, s1.id, "t") == 4
+        assert attendance.mark_all_present(s, s2.id, "t") == 3
+        with pytest.raises(ConflictError, match="已于2023-06-01转出，不能记为迟到"):
+            attendance.set_attendance(s, s2.id, ids[0], "迟到", None, "t")
+        assert attendance.set_attendance(s, s2.id, ids[0], "缺席", None, "t").hours == 0
+        assert attendance.earned_hours(s, info.id)[ids[0]] == 4
+
+
 def test_completion_rules(demo_db, klass):
     info, ids = klass
     s1, s2 = (x.id for x in info.sessions)

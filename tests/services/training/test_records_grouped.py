@@ -92,7 +92,7 @@ def reference_plan(session, path: Path, on_existing: str) -> RecordsPlan:
         elif on_existing == "refuse":
             plan.refused.append(RowProblem(row.number, col("hours"),
                                            f"“{record.name}”在该培训已有记录（{old[1]}，{old[3]:g}学时），与本行不同；"
-                                           "如需以本文件为准，请选择“更新已有记录”"))
+                                           "如需以本文件为准，请选择“以文件为准更新已有记录”（命令行加 --on-existing update）"))
         elif (found[0], member_id) in certified:
             plan.refused.append(RowProblem(row.number, col("attendance"),
                                            f"“{record.name}”已获该培训的结业证书，导入不能更改其考勤；"

@@ -112,3 +112,27 @@ def test_unreadable(roll_db, tmp_path):
     bad.write_bytes(b"not a zip")
     with roll_db.session_factory() as s, pytest.raises(UnreadableFileError):
         records_import.plan_records(s, bad)
+
+
+def test_no_hours_after_a_member_left(roll_db, tmp_path):
+    """A member who left (转出 on 2024-06-30, or 去世 in 2024-06, a month) keeps the hours of before, not after."""
+    with roll_db.session_factory.begin() as s:
+        moved, died = s.scalars(select(Member).order_by(Member.id).limit(2)).all()
+        moved.status, moved.left_date = "转出", "2024-06-30"
+        died.status, died.left_date = "去世", "2024-06"
+        people = [(moved.name, moved.id_number), (died.name, died.id_number)]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "身份证号码", "培训名称", "培训类别", "开始日期", "学时"])
+    for name, number in people:
+        ws.append([name, number, "上半年专题党课", "专题党课", "2024-06-30", 2])
+        ws.append([name, number, "下半年专题党课", "专题党课", "2024-07-01", 2])
+    path = tmp_path / "left.xlsx"
+    wb.save(path)
+    with roll_db.session_factory.begin() as s:
+        plan = records_import.import_records(s, path, "tester")
+        assert [(p.row, p.column) for p in plan.refused] == [(3, "开始日期"), (5, "开始日期")]
+        assert "已于2024-06-30转出" in plan.refused[0].message and "2024-07-01" in plan.refused[0].message
+        assert "已于2024-06-30去世" in plan.refused[1].message
+    with roll_db.session_factory() as s:
+        assert s.scalar(select(func.count(Attendance.id))) == 0

@@ -119,6 +119,52 @@ def test_changed_records_refused_unless_told(roll_path, tmp_path, capsys):
     assert run(base + [write(5), "--json"]) == 0
     assert _json(capsys)["unchanged"] == 1
     assert run(base + [write(6), "--json"]) == 1
-    assert len(_json(capsys)["refused"]) == 1
+    refused = _json(capsys)["refused"]
+    assert len(refused) == 1 and "--on-existing update" in refused[0]["message"]  # the option, on a command line
     assert run(base + [write(6), "--json", "--on-existing", "update"]) == 0
+    assert _json(capsys)["updated"] == 1
+
+
+def test_signin_without_session_prints_every_session(roll_path, tmp_path, capsys):
+    """`print-signin` says 默认每个课次一页: a three-day class gets three sheets, not the first day's alone."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("需要 poppler-utils（pdftotext）")
+    db = ["--db", str(roll_path)]
+    assert run(db + ["activities", "create", "--title", "三天的班", "--type", "党性教育培训班", "--start", "2024-05-06",
+                     "--session", "2024-05-06,6", "--session", "2024-05-07,6", "--session", "2024-05-08,4",
+                     "--json"]) == 0
+    act = _json(capsys)["id"]
+    assert run(db + ["enrol", str(act), "--all"]) == 0
+    every, one = tmp_path / "every.pdf", tmp_path / "one.pdf"
+    assert run(db + ["print-signin", str(act), str(every)]) == 0
+    assert "（30人，6页）" in capsys.readouterr().err  # 30 names and 5 blank rows: two pages a session
+    text = subprocess.run(["pdftotext", "-layout", str(every), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")[:6]
+    assert [[n for n in (1, 2, 3) if f"第{n}课次" in page] for page in pages] == [[1], [], [2], [], [3], []]
+    assert "2024年5月8日" in pages[4] and "第6页 共6页" in pages[5]
+    assert run(db + ["print-signin", str(act), str(one), "--session", "2"]) == 0
+    text = subprocess.run(["pdftotext", str(one), "-"], capture_output=True, text=True, check=True).stdout
+    assert "第2课次" in text and "第1课次" not in text and "第3课次" not in text
+
+
+def test_changed_member_refused_with_the_option_that_takes_it(roll_path, samples, tmp_path, capsys):
+    """A member already on the roll with other values: the refusal names the command line's option (it said only
+    请选择“更新”, a choice of the window)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(samples / "roll_clean.xlsx")
+    ws = wb.active
+    ws.cell(2, 15).value = "13900000000"  # 联系电话 of the first member
+    changed = tmp_path / "changed.xlsx"
+    wb.save(changed)
+    db = ["--db", str(roll_path)]
+    assert run(db + ["import-members", str(changed), "--json"]) == 1
+    refused = _json(capsys)["refused"]
+    assert [(r["row"], r["column"]) for r in refused] == [(2, "公民身份号码")]
+    assert "--on-duplicate update" in refused[0]["message"] and "--on-duplicate skip" in refused[0]["message"]
+    assert run(db + ["import-members", str(changed), "--on-duplicate", "update", "--json"]) == 0
     assert _json(capsys)["updated"] == 1

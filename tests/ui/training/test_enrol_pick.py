@@ -122,9 +122,12 @@ def test_a_branch_account_picks_from_its_branch_only(qtbot: Any, demo_db: Databa
         mine = set(s.scalars(select(Member.id).where(Member.branch_id == branch.id, Member.status == "在册")))
         accounts.create_account(s, "boss", ADMIN, "branch-secret-1", "测试")
         accounts.create_account(s, "sec", EDITOR, "branch-secret-1", "boss", branches=[name])
+        # The branch's own class: a branch account opens only the activities its list shows (services/access.py).
+        own = activities.create_activity(s, {"title": "支部手工报名培训", "type": "专题培训", "organiser": name,
+                                             "start_date": "2025-03-01"}, "t").id
     ws = Workspace.over(demo_db)
     ws.login("sec", "branch-secret-1")
-    picker = _open(qtbot, ws, _activity(demo_db)).picker
+    picker = _open(qtbot, ws, own).picker
     assert mine and picker.model.total() == len(mine)
     picker.tick_all_button.click()
     assert set(picker.ticked()) == mine

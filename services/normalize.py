@@ -120,6 +120,15 @@ def clean_text(value: Any) -> str:
     return text
 
 
+def in_quotes(text: str) -> str:
+    """`text` set in Chinese double quotes for a printed sentence, its own double quotes turned single (a quote
+    inside a quote, GB/T 15834): “‘学思想、强党性’专题党课” rather than ““学思想、强党性”专题党课”.
+
+    For print only: the stored text stays exactly as written.
+    """
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
 def keep_text(value: Any) -> str:
     """Free text exactly as written (full-width punctuation, digits and spaces kept), trimmed at the ends.
 

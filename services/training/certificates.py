@@ -19,7 +19,7 @@ from models import Activity, ActivityType, Branch, Certificate, Member, Setting
 from services import access
 from services.errors import CancelledError, ConflictError, NotFoundError
 from services.files.safe_write import build_pdf, save_canvas, save_workbook
-from services.normalize import clean_text, keep_text, mask_id_number
+from services.normalize import clean_text, in_quotes, keep_text, mask_id_number
 from services.pdf.pdf_fonts import register_fonts
 from services.pdf.pdf_layout import ACCENT, cn_date, numbered_canvas, page_count
 from services.pdf.pdf_text import wrap_text
@@ -324,7 +324,7 @@ _BODY_SIZES = ((20, 2.0), (20, 1.6), (18, 1.6), (16, 1.6), (14, 1.6), (12, 1.5))
 def _body_text(name: str, act: activities.ActivityInfo) -> str:
     host = f"{act.organiser}举办的" if act.organiser else ""
     rule = "完成全部课程" if act.completion_rule == "all_sessions" else "完成规定的学习任务"
-    return f"于{act.date_text()}参加{host}“{act.title}”，{rule}，准予结业。"
+    return f"于{act.date_text()}参加{host}{in_quotes(act.title)}，{rule}，准予结业。"
 
 
 def render_certificates(session: Session, certs: list[CertificateInfo], out: Path | str, *,

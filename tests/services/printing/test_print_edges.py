@@ -346,3 +346,18 @@ def test_sign_off_sheet_reports_progress_and_can_be_cancelled(tmp_path) -> None:
     with pytest.raises(CancelledError):
         materials_sheet.write_sign_off_sheet(again, "《入党教材》", rows, cancel=stop)
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_a_quoted_title_is_nested_on_the_certificate(hard: tuple[Database, int, list[str]], tmp_path: Path) -> None:
+    """A title that holds its own double quotes printed ““学思想、强党性”专题党课（下半年）” on the certificate: a quote
+    inside a quote is single (GB/T 15834); the title itself stays stored as written."""
+    db, activity_id, _ = hard
+    title = "“学思想、强党性”专题党课（下半年）"
+    with db.session_factory.begin() as s:
+        act = activities.update_activity(s, activity_id, {"title": title}, "t")
+        assert act.title == title
+        body = certificates._body_text(NAMES[3], act)
+        assert "“‘学思想、强党性’专题党课（下半年）”，" in body and "““" not in body
+        certs = [c for c in certificates.issue_certificates(s, activity_id, "t") if c.name == NAMES[3]]
+        pdf = certificates.render_certificates(s, certs, tmp_path / "c.pdf")
+    assert "‘学思想、强党性’" in re.sub(r"\s+", "", _layout(pdf.path))

@@ -42,6 +42,7 @@ from services.normalize import (
     keep_text,
     normalize_id_number,
     normalize_name,
+    partial_start,
 )
 from services.progress import Progress, tick
 from services.safety import changelog
@@ -95,8 +96,9 @@ class SaveResult:
 
 def list_grades(session: Session, year: int, branch_id: int | None = None) -> list[GradeRow]:
     """Every member on the roll in `year` with their grade (None when not yet graded or probationary)."""
-    q = (select(Member.id, Member.name, Member.branch_id, Branch.name, Member.membership, Member.joined_party,
-                Member.joined_org, Member.left_date, Member.status, EvaluationGrade.grade, EvaluationGrade.remarks)
+    q = (select(Member.id, Member.name, Member.branch_id, Branch.name, Member.membership, Member.full_member_since,
+                Member.joined_party, Member.joined_org, Member.left_date, Member.status, EvaluationGrade.grade,
+                EvaluationGrade.remarks)
          .join(Branch, Branch.id == Member.branch_id)
          .outerjoin(EvaluationGrade, (EvaluationGrade.member_id == Member.id) & (EvaluationGrade.year == year))
          .order_by(Branch.sort_order, Branch.id, Member.sort_key, Member.id))
@@ -104,10 +106,25 @@ def list_grades(session: Session, year: int, branch_id: int | None = None) -> li
         q = q.where(Member.branch_id == branch_id)
     q = access.scope(session, q, branch=Member.branch_id)  # a branch account grades its own members only
     out = []
-    for mid, name, bid, branch, membership, joined, joined_org, left, status, grade, remarks in session.execute(q):
+    for mid, name, bid, branch, membership, full_since, joined, joined_org, left, status, grade, remarks \
+            in session.execute(q):
         if roll_span(joined, joined_org, left, status).on_roll_in_year(year):
-            out.append(GradeRow(mid, name, bid, branch, membership, grade, remarks or ""))
+            out.append(GradeRow(mid, name, bid, branch, membership_in_year(membership, full_since, year), grade,
+                                remarks or ""))
     return out
+
+
+def membership_in_year(membership: str, full_member_since: str | None, year: int) -> str:
+    """The member's 党员类别 at the end of `year`, when 民主评议 grades it: 预备党员 when 转正 came after that year
+    (a member who became 正式 in May 2025 took part in 2024's 评议 without a grade), 正式党员 when it came
+    before; without a 转正 date, as the roll says today."""
+    if not full_member_since:
+        return membership
+    try:
+        since = partial_start(full_member_since)
+    except ValueError:  # not a date the roll could hold: as the roll says
+        return membership
+    return PROBATIONARY if since > dt.date(year, 12, 31) else "正式党员"
 
 
 def excellent_warnings(rows: Sequence[GradeRow]) -> list[str]:

@@ -248,3 +248,26 @@ def test_a_cancelled_exam_import_writes_nothing(data: tuple[Database, Dataset], 
         assert assessments.import_exam_scores(s, "t", ds.activities["a2"], path,
                                               progress=lambda _p, text: said.append(text)) == 1
     assert any(t.startswith("正在写入考试成绩") for t in said)
+
+
+def test_a_member_probationary_in_the_year_gets_no_grade_for_it(data: tuple[Database, Dataset]) -> None:
+    """Grades judged 预备党员 by today's 党员类别: a member who became 正式 in May 2025 was graded 优秀 for 2024, the
+    whole of which they spent on probation. The 评议 of a year looks at the end of that year."""
+    from models import Member
+
+    db, ds = data
+    m = ds.members["m1"]
+    with db.session_factory.begin() as s:
+        member = s.get(Member, m)
+        member.membership, member.joined_party, member.full_member_since = "正式党员", "2024-05-01", "2025-05-01"
+    with db.session_factory.begin() as s:
+        row = {r.member_id: r for r in assessments.list_grades(s, 2024)}[m]
+        assert row.probationary
+        with pytest.raises(ValidationError, match="预备党员"):
+            assessments.save_grades(s, "t", 2024, [(m, "优秀", None)])
+    with db.session_factory.begin() as s:
+        assert not {r.member_id: r for r in assessments.list_grades(s, 2025)}[m].probationary
+        assert assessments.save_grades(s, "t", 2025, [(m, "优秀", None)]).saved == 1
+    assert assessments.membership_in_year("预备党员", None, 2024) == "预备党员"  # no 转正 date: as the roll says
+    assert assessments.membership_in_year("预备党员", "2024-12", 2024) == "正式党员"
+    assert assessments.membership_in_year("正式党员", "2025-01", 2024) == "预备党员"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from services import changes
 from services.safety.storage import Database, open_database
@@ -83,3 +84,30 @@ def test_writes_made_while_the_watch_was_cut_off_are_not_missed(db: Database) ->
     finally:
         other.close()
         watching.close()
+
+
+@server_only
+def test_a_restore_from_the_command_line_is_heard_by_the_other_clerks_windows(db: Database, tmp_path: Path) -> None:
+    """`restore FILE` on a server replaced every row but told no one: the other clerks' windows went on showing the
+    data from before the restore (a branch the restore removed, say) until F5."""
+    from services.roll import branches
+    from services.safety import backup, restore
+
+    saved = backup.backup_now(db, "管理员", "manual", target=tmp_path / "备份.sqlite3").info.path
+    watching = Workspace.over(db)
+    heard: list[changes.Changes] = []
+    watching.subscribe(heard.append)
+    with watching.write("branch-create", needs=EDITOR) as uow:
+        branches.create_branch(uow.session, "恢复后消失的支部", uow.actor)
+    assert watching.poll_others() is False  # listening
+    restoring_db = _second(db)
+    try:
+        restore.restore_backup(restoring_db, saved, "管理员")  # as `main.py --db URL restore FILE` does
+    finally:
+        restoring_db.dispose()
+    for _ in range(50):
+        if watching.poll_others():
+            break
+        time.sleep(0.05)
+    assert heard and heard[-1].action == "others" and heard[-1].touches("branch") and heard[-1].touches("member")
+    watching.close()

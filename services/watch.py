@@ -48,6 +48,7 @@ class Watcher:
         self.path = path
         self._conn: Any = None
         self._version: int | None = None
+        self._lost = False  # the connection broke: what others wrote meanwhile was not heard
 
     def _open(self) -> None:
         if self.path is not None:
@@ -73,6 +74,9 @@ class Watcher:
         try:
             if self._conn is None:
                 self._open()
+                if self._lost:  # back after a dropped connection: writes made meanwhile were missed, look again
+                    self._lost = False
+                    return set(EVERYTHING)
                 return set()
             if self.path is not None:
                 version = self._data_version()
@@ -91,6 +95,7 @@ class Watcher:
             return kinds
         except Exception:  # a dropped connection: try again on the next poll, never fail a view
             self.close()
+            self._lost = True
             return set()
 
     def close(self) -> None:

@@ -58,6 +58,13 @@ class WriteConflictError(DangxunError):
     exit_code = 1
 
 
+# What a server's driver says when the connection is lost or the server cannot be reached (psycopg, libpq).
+CONNECTION_LOST = ("terminating connection", "server closed the connection", "connection refused",
+                   "could not connect", "connection failed", "connection is closed", "connection is lost",
+                   "the database system is shutting down", "the database system is starting up",
+                   "consuming input failed", "no route to host", "timeout expired")
+
+
 def translate_db_error(exc: BaseException, path: Path | str | None = None) -> DangxunError:
     """A database error as a Chinese domain error a clerk can act on (a damaged file: exit code 2).
 
@@ -69,6 +76,9 @@ def translate_db_error(exc: BaseException, path: Path | str | None = None) -> Da
         return WriteConflictError("保存没有成功：数据与已有记录冲突（重复或被其他记录引用），数据库未作改动。")
     if "deadlock detected" in text or "could not serialize" in text:
         return WriteConflictError("保存没有成功：另一位同事正在同时修改相同的数据，数据库未作改动。请稍后再试。")
+    if any(words in text for words in CONNECTION_LOST):
+        return DangxunError("与数据库服务器的连接中断了（服务器重启、网络故障或连接被断开），这次操作没有完成，数据库未作改动。"
+                            "请稍后再试一次：程序会重新连接。")
     if "locked" in text or "busy" in text:
         return DatabaseLockedError(f"{name}正被另一个程序写入，请稍后再试；数据库未作改动。")
     if "readonly" in text or "read-only" in text or "read only" in text:

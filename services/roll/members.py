@@ -483,6 +483,7 @@ def mark_left(session: Session, member_id: int, status: str, left_date: Any, rea
     changes = {"status": (member.status, status), "left_date": (member.left_date, date),
                "left_reason": (member.left_reason, why)}
     member.status, member.left_date, member.left_reason = status, date, why
+    claim_version(session, Member, member.id, None, f"党员“{member.name}”", "member")  # an open edit is now stale
     changelog.record(session, actor, "status", "member", member.id,
                      f"党员“{member.name}”{status}（{date}）", changes)
     session.flush()
@@ -497,6 +498,7 @@ def reinstate(session: Session, member_id: int, actor: str) -> MemberRecord:
     changes = {"status": (member.status, "在册"), "left_date": (member.left_date, None),
                "left_reason": (member.left_reason, None)}
     member.status, member.left_date, member.left_reason = "在册", None, None
+    claim_version(session, Member, member.id, None, f"党员“{member.name}”", "member")
     changelog.record(session, actor, "status", "member", member.id, f"党员“{member.name}”恢复在册", changes)
     session.flush()
     return get_member(session, member.id)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import Branch, Member
 from services import access, naming
-from services.bulk import indexes_built_after, insert_rows
+from services.bulk import chunked, indexes_built_after, insert_rows
 from services.changes import note as note_changed
 from services.errors import ConflictError, FieldProblem, ValidationError
 from services.files.safe_write import FileWriteError
@@ -446,6 +446,8 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
                              f"{what}“{item.name}”：" + "、".join(LABELS.get(k, k) for k in item.changes),
                              item.changes)
         session.execute(update(Member), rows)
+        for run in chunked([row["id"] for row in rows]):  # an edit opened before the import is now stale
+            session.execute(update(Member).where(Member.id.in_(run)).values(version=Member.version + 1))
         done += len(rows)
         if progress is not None:
             progress(int(100 * done / total), f"已写入{done}名（共{total}名）……")

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, delete, func, insert, or_, select
+from sqlalchemy import Engine, String, delete, func, insert, or_, select, text
 
 import models  # noqa: F401  (every table on the metadata)
 from models.base import Base
+from services import watch
 from services.errors import ConflictError
 from services.progress import Progress, tick
 from services.safety import server
@@ -109,6 +110,9 @@ def copy_rows(source: Engine, target: Engine, *, where: str, replace: bool = Fal
                     progress(min(99, copied * 100 // total), f"正在复制 {table.name}……")
         server.sync_sequences(dst)
         members = int(dst.scalar(select(func.count()).select_from(Base.metadata.tables["member"])) or 0)
+        if dst.dialect.name == "postgresql":  # a restore replaced everything: the clerks' windows look again
+            sql, params = watch.notify_sql(watch.new_instance(), set(watch.EVERYTHING))
+            dst.execute(text(sql), params)
     return CopyResult(where, len(tables), copied, members)
 
 

@@ -577,9 +577,12 @@ def attendance_count(session: Session, activity_id: int) -> int:
 
 def delete_activity(session: Session, activity_id: int, actor: str) -> None:
     """Delete an activity that has no attendance yet; one with attendance is cancelled or archived."""
-    a = session.get(Activity, activity_id)
+    # On a server the activity and its sessions are locked first: attendance, an adjustment or a certificate
+    # another clerk is saving meanwhile is waited for and counted below, never deleted with the activity.
+    a = session.get(Activity, activity_id, with_for_update=True)
     if a is None:
         raise NotFoundError(f"编号为{activity_id}的活动不存在")
+    session.execute(select(ActivitySession.id).where(ActivitySession.activity_id == a.id).with_for_update())
     access.require_activity_editable(session, activity_id, "删除")
     taken = attendance_count(session, activity_id)
     if taken:

@@ -15,7 +15,7 @@ from services.safety import accounts
 from services.safety import backup as backup_service
 from services.safety.storage import Database
 from services.workspace import Workspace, translate_db_error
-from tests.helpers.backend import sqlite_only
+from tests.helpers.backend import server_only, sqlite_only
 
 
 @pytest.fixture
@@ -136,3 +136,33 @@ def test_uow_log_writes_an_audit_entry_in_the_same_transaction(ws: Workspace) ->
     with ws.read() as session:
         entry = session.scalars(select(ChangeLog).order_by(ChangeLog.id.desc())).first()
         assert entry is not None and entry.action == "export" and entry.actor == "测试员"
+
+
+def test_a_dropped_server_connection_is_said_in_chinese() -> None:
+    """The server dropped the connection mid-write (or could not be reached): the clerk read only
+    “数据库操作没有成功，数据库未作改动（AdminShutdown）”, nothing about what happened or what to do."""
+    from sqlalchemy.exc import OperationalError
+
+    for said in ("terminating connection due to administrator command",
+                 'connection failed: connection to server at "10.0.0.5", port 5432 failed: Connection refused',
+                 "consuming input failed: server closed the connection unexpectedly"):
+        error = translate_db_error(OperationalError("SELECT 1", {}, Exception(said)))
+        assert "与数据库服务器的连接中断了" in error.message and "请稍后再试一次" in error.message, said
+
+
+@server_only
+def test_a_write_whose_connection_is_dropped_says_so_and_the_next_one_works(ws: Workspace, db: Database) -> None:
+    from tests.helpers import backend
+
+    name = backend.location(db).rsplit("/", 1)[1]
+    with pytest.raises(DangxunError) as dropped, ws.write("branch-create") as uow:
+        create_branch(uow.session, "第一党支部", uow.actor)
+        with backend._admin().connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+                          {"d": name})
+        create_branch(uow.session, "第二党支部", uow.actor)
+    assert "与数据库服务器的连接中断了" in dropped.value.message and "数据库未作改动" in dropped.value.message
+    with ws.write("branch-create") as uow:  # the clerk tries again: a new connection
+        create_branch(uow.session, "第一党支部", uow.actor)
+    with ws.read() as session:
+        assert session.scalars(select(Branch.name)).all() == ["第一党支部"]

@@ -122,3 +122,30 @@ def test_lists_are_ordered_by_branch_then_surname_strokes(demo_db: Database) -> 
 def test_missing_member(db: Database) -> None:
     with pytest.raises(NotFoundError), db.session_factory() as s:
         members.get_member(s, 999)
+
+
+@pytest.mark.parametrize("elsewhere", ["mark_left", "reinstate"])
+def test_an_edit_opened_before_a_leaving_or_reinstating_is_refused_not_saved_over_it(office: Database,
+                                                                                      elsewhere: str) -> None:
+    """Another clerk marked the member 转出 (or back 在册) while this one had the edit dialog open: saving the
+    dialog's fields used to put the old status back without a word."""
+    from services.errors import ConflictError
+
+    with office.session_factory.begin() as s:
+        rec = members.create_member(s, _raw(), "测试")
+        if elsewhere == "reinstate":
+            members.mark_left(s, rec.id, "转出", "2024.3.5", "调往市财政局", "测试")
+    with office.session_factory() as s:
+        opened = members.get_member(s, rec.id)
+    with office.session_factory.begin() as s:
+        if elsewhere == "mark_left":
+            members.mark_left(s, rec.id, "转出", "2024.3.5", "调往市财政局", "王五")
+        else:
+            members.reinstate(s, rec.id, "王五")
+    with pytest.raises(ConflictError) as refused, office.session_factory.begin() as s:
+        members.update_member(s, rec.id, {**members.record_as_raw(opened), "phone": "13800000009"}, "李四",
+                              expected_version=opened.version)
+    assert "已被其他人修改" in refused.value.message and "王五" in refused.value.message
+    with office.session_factory() as s:
+        now = members.get_member(s, rec.id)
+    assert now.status == ("转出" if elsewhere == "mark_left" else "在册") and now.phone != "13800000009"

@@ -496,3 +496,20 @@ def test_errors_file_keeps_hostile_cells_of_a_csv(db: Database, tmp_path: Path) 
     rows = sheet_texts(write_refused_rows(plan, tmp_path / "errors.xlsx"))
     row = next(iter(rows.values()))[1]
     assert row[:4] == ["张三", "011010199003071233", "机关第一党支部", "=1+1\x07说明"]
+
+
+def test_an_edit_opened_before_an_import_updated_the_member_is_refused(db: Database, tmp_path: Path) -> None:
+    """A clerk's edit dialog, opened before another clerk's import changed the member, used to save the old phone
+    back over the imported one without a word."""
+    from services.roll import members as member_service
+
+    do_import(db, xlsx(tmp_path / "a.xlsx", [ZHANG]))
+    with db.session_factory() as s:
+        opened = list_members(s)[0]
+    do_import(db, xlsx(tmp_path / "b.xlsx", [ZHANG[:8] + ["13811112222"]]), on_duplicate="update")
+    with pytest.raises(ConflictError) as refused, db.session_factory.begin() as s:
+        member_service.update_member(s, opened.id, {**member_service.record_as_raw(opened), "remarks": "借调"},
+                                     "李四", expected_version=opened.version)
+    assert "已被其他人修改" in refused.value.message and "13811112222" in refused.value.message
+    with db.session_factory() as s:
+        assert list_members(s)[0].phone == "13811112222"

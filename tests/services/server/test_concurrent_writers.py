@@ -169,3 +169,58 @@ def test_the_second_of_two_saves_of_one_member_is_refused_saying_what_changed(bu
     with ws.read() as s:
         now = member_service.get_member(s, opened.id)
     assert now.phone == "13800000001" and now.remarks != "另一位同事的修改"
+
+
+def _waiting_on_a_lock(db: Database, timeout: float = 20.0) -> bool:
+    """Whether a connection to the test database waits on a row lock (within `timeout` seconds)."""
+    import time
+
+    from sqlalchemy import text
+
+    name = backend.location(db).rsplit("/", 1)[1]
+    ends = time.monotonic() + timeout
+    while time.monotonic() < ends:
+        with backend._admin().connect() as conn:
+            if conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d AND wait_event_type = "
+                                 "'Lock'"), {"d": name}).scalar():
+                return True
+        time.sleep(0.1)
+    return False
+
+
+def test_an_activity_deleted_while_another_clerk_takes_its_attendance_is_refused(demo_db: Database) -> None:
+    """The delete counted no attendance (the other clerk's was not saved yet), then deleted the activity and, with its
+    sessions, the attendance the other clerk had just saved, which that clerk had been told was saved."""
+    from services.errors import ConflictError
+    from services.roll import members as member_service
+    from services.training import activities, attendance, enrolment
+
+    ws = Workspace.over(demo_db)
+    with ws.write("activity-create") as uow:
+        kind = activities.list_types(uow.session)[0].name
+        made = activities.create_activity(uow.session, {"title": "同时删除的活动", "type": kind,
+                                                         "start_date": "2025-03-01", "hours": 2}, uow.actor)
+        member = member_service.list_members(uow.session)[0].id
+        enrolment.enrol(uow.session, made.id, [member], uow.actor)
+    with ws.read() as s:
+        session_id = activities.get_activity(s, made.id).sessions[0].id
+
+    taking = ws.write("attendance-set")
+    uow = taking.__enter__()  # the first clerk's attendance, not yet committed
+    attendance.set_attendance(uow.session, session_id, member, "出席", None, uow.actor)
+
+    def delete() -> None:
+        with ws.write("activity-delete") as other:
+            activities.delete_activity(other.session, made.id, other.actor)
+
+    refused: list[BaseException] = []
+    deleting = threading.Thread(target=lambda: refused.extend(at_once([delete])))
+    deleting.start()
+    assert _waiting_on_a_lock(demo_db)
+    taking.__exit__(None, None, None)
+    deleting.join(60)
+    assert len(refused) == 1 and isinstance(refused[0], ConflictError), refused
+    assert "已有1条考勤记录，不能删除" in refused[0].message
+    with demo_db.session_factory() as s:
+        assert s.scalar(select(func.count(Attendance.id)).where(Attendance.session_id == session_id)) == 1
+        assert changelog.verify_chain(s) == []

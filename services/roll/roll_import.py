@@ -405,6 +405,7 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
         taken = session.scalars(select(Member.id_number).where(Member.id_number.in_(ids))).first() if ids else None
     if taken:
         raise ConflictError(f"身份证号码{taken}已在库中（预览之后有人新增了该党员）；请重新预览后再导入。")
+    _refuse_changed_since_preview(session, [*plan.updated, *plan.restored])
     tick(cancel, CANCELLED)
     created: list[str] = []
     for name in missing:
@@ -463,6 +464,28 @@ def apply_import(session: Session, plan: ImportPlan, actor: str, create_branches
     )
     session.flush()
     return ImportResult(len(plan.added), len(plan.updated), len(plan.unchanged), len(plan.skipped), created)
+
+
+def _refuse_changed_since_preview(session: Session, items: list[MemberUpdate]) -> None:
+    """Refuse (ConflictError, nothing written) when a member the import would change is no longer as the preview
+    found it: another clerk edited or removed them meanwhile, and the import would write over that unseen."""
+    by_id = {item.member_id: item for item in items}
+    columns = [getattr(Member, key) for key in MEMBER_KEYS]
+    seen: set[int] = set()
+    for run in chunked(list(by_id)):
+        stmt = select(Member.id, Branch.name, *columns).join(Branch, Branch.id == Member.branch_id).where(
+            Member.id.in_(run))
+        for row in session.execute(stmt):
+            seen.add(row[0])
+            item = by_id[row[0]]
+            now = dict(zip(MEMBER_KEYS, row[2:], strict=True)) | {"branch": row[1]}
+            moved = [key for key, (old, _new) in item.changes.items() if now.get(key) != old]
+            if moved:
+                raise ConflictError(f"党员“{item.name}”（第{item.row}行）的" + "、".join(LABELS.get(k, k) for k in moved)
+                                    + "在预览之后已被其他人修改；请重新预览后再导入，数据库未作改动。")
+    gone = next((item for member_id, item in by_id.items() if member_id not in seen), None)
+    if gone is not None:
+        raise ConflictError(f"党员“{gone.name}”（第{gone.row}行）在预览之后已被其他人删除；请重新预览后再导入，数据库未作改动。")
 
 
 def _branch_ids(names: BranchNames, plan: ImportPlan) -> dict[str, int]:

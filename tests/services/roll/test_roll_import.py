@@ -513,3 +513,30 @@ def test_an_edit_opened_before_an_import_updated_the_member_is_refused(db: Datab
     assert "已被其他人修改" in refused.value.message and "13811112222" in refused.value.message
     with db.session_factory() as s:
         assert list_members(s)[0].phone == "13811112222"
+
+
+def test_an_import_previewed_before_another_clerks_edit_is_refused_not_written_over_it(db: Database,
+                                                                                       tmp_path: Path) -> None:
+    """Clerk A previews a roll that changes 张伟's phone; clerk B saves 张伟's new phone and job meanwhile; A's 导入
+    wrote the preview's values over B's edit without a word. It is now refused, and nothing is written."""
+    from services.roll import members as member_service
+
+    do_import(db, xlsx(tmp_path / "a.xlsx", [ZHANG, LI]))
+    with db.session_factory() as s:
+        plan = plan_import(s, xlsx(tmp_path / "b.xlsx", [ZHANG[:8] + ["13811112222"], LI[:8] + ["13922223333"]]),
+                           on_duplicate="update")
+    assert len(plan.updated) == 2
+    with db.session_factory.begin() as s:
+        zhang = next(m for m in list_members(s) if m.id_number == ZHANG[4])
+        member_service.update_member(s, zhang.id, {**member_service.record_as_raw(zhang), "phone": "13700001111"},
+                                     "B", expected_version=zhang.version)
+    with pytest.raises(ConflictError) as refused, db.session_factory.begin() as s:
+        apply_import(s, plan, "A")
+    assert "张伟" in refused.value.message and "联系电话" in refused.value.message and "重新预览" in refused.value.message
+    with db.session_factory() as s:
+        phones = {m.id_number: m.phone for m in list_members(s)}
+    assert phones == {ZHANG[4]: "13700001111", LI[4]: LI[8]}  # B's edit stands, nothing of the import went in
+    with db.session_factory.begin() as s:  # previewed again, the import goes in
+        apply_import(s, plan_import(s, tmp_path / "b.xlsx", on_duplicate="update"), "A")
+    with db.session_factory() as s:
+        assert {m.id_number: m.phone for m in list_members(s)} == {ZHANG[4]: "13811112222", LI[4]: "13922223333"}

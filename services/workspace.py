@@ -14,6 +14,7 @@ changed to every listener (the window's tabs) once the commit is done.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,6 +66,29 @@ CONNECTION_LOST = ("terminating connection", "server closed the connection", "co
                    "consuming input failed", "no route to host", "timeout expired")
 
 
+# What a unique key of each table says is already there, when a write meets it (two clerks saving the same
+# thing at once: the program's own check before the write saw neither).
+_UNIQUE_MEANS = {
+    "account": "同名的账号", "activity_type": "同名的培训类别", "branch": "同名的党支部",
+    "plan_period": "同名的规划期", "study_plan": "该年度的学习计划", "target_rule": "该年度的学时目标",
+    "branch_assessment": "该党支部这一年度的考核", "member": "身份证号码相同的党员", "plan_target": "该规划的目标",
+    "target_excluded_type": "该年度的这一不计入类别", "activity_session": "同一序号的课次", "certificate": "同一编号的证书",
+    "enrolment": "该党员的报名", "evaluation_grade": "该党员这一年度的评议等次", "exam_score": "该党员的考试成绩",
+    "exemption": "该党员这一年度的免训", "material_issue": "同日发给该党员的这份资料", "attendance": "该党员这一课次的考勤",
+    "survey_question": "同一题号的题目", "survey_response": "同一序号的答卷", "survey_answer": "该答卷这一题的答案",
+}
+
+
+def _duplicate_of(text: str) -> str | None:
+    """What a unique-key violation says is already there: SQLite names "table.column", PostgreSQL the key uq_table_…."""
+    found = re.search(r"unique constraint failed: (\w+)\.", text) or re.search(r'unique constraint "uq_(\w+)"', text)
+    if not found:
+        return None
+    name = found.group(1)
+    table = max((t for t in _UNIQUE_MEANS if name == t or name.startswith(t + "_")), key=len, default=None)
+    return _UNIQUE_MEANS.get(table) if table else None
+
+
 def translate_db_error(exc: BaseException, path: Path | str | None = None) -> DangxunError:
     """A database error as a Chinese domain error a clerk can act on (a damaged file: exit code 2).
 
@@ -73,6 +97,10 @@ def translate_db_error(exc: BaseException, path: Path | str | None = None) -> Da
     text = str(getattr(exc, "orig", exc) or exc).lower()
     name = f"数据库 {path} " if path else "数据库"
     if isinstance(exc, IntegrityError):
+        what = _duplicate_of(text)
+        if what:
+            return WriteConflictError(f"保存没有成功：{what}已经存在（可能是另一位同事刚刚保存的），数据库未作改动。"
+                                      "请刷新（F5）后再看。")
         return WriteConflictError("保存没有成功：数据与已有记录冲突（重复或被其他记录引用），数据库未作改动。")
     if "deadlock detected" in text or "could not serialize" in text:
         return WriteConflictError("保存没有成功：另一位同事正在同时修改相同的数据，数据库未作改动。请稍后再试。")

@@ -166,3 +166,23 @@ def test_a_write_whose_connection_is_dropped_says_so_and_the_next_one_works(ws: 
         create_branch(uow.session, "第一党支部", uow.actor)
     with ws.read() as session:
         assert session.scalars(select(Branch.name)).all() == ["第一党支部"]
+
+
+@pytest.mark.parametrize(("said", "what"), [
+    ("UNIQUE constraint failed: branch.name", "同名的党支部"),
+    ('duplicate key value violates unique constraint "uq_branch_name"\nDETAIL:  Key (name)=(同名支部) already exists.',
+     "同名的党支部"),
+    ("UNIQUE constraint failed: activity_type.name", "同名的培训类别"),
+    ('duplicate key value violates unique constraint "uq_activity_type_name"', "同名的培训类别"),
+    ("UNIQUE constraint failed: enrolment.activity_id, enrolment.member_id", "该党员的报名"),
+    ('duplicate key value violates unique constraint "uq_member_id_number"', "身份证号码相同的党员"),
+])
+def test_a_duplicate_saved_at_once_by_two_clerks_says_what_is_already_there(said: str, what: str) -> None:
+    """Two clerks creating the same branch at once: the one who lost was told only “数据与已有记录冲突（重复或被其他记录
+    引用）”. A unique key met at the write now says what is already there, on SQLite and on a server."""
+    from sqlalchemy.exc import IntegrityError
+
+    error = translate_db_error(IntegrityError("INSERT", {}, Exception(said)))
+    assert f"{what}已经存在" in error.message and "数据库未作改动" in error.message
+    other = translate_db_error(IntegrityError("INSERT", {}, Exception("FOREIGN KEY constraint failed")))
+    assert "冲突" in other.message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,7 +109,10 @@ def render_signin(info: activities.ActivityInfo,
     box = 9 * mm - 6
     at = 1 if show_id else 0  # columns after 身份证号码 move one to the right
 
-    def row(i: int) -> list[Any]:
+    def rows_of(people: list[Participant]) -> Callable[[int], list[Any]]:
+        return lambda i: row(people, i)
+
+    def row(people: list[Participant], i: int) -> list[Any]:
         if i >= len(people):  # blank rows for walk-ins
             return [str(i + 1)] + [""] * (len(header) - 1)
         p = people[i]
@@ -121,9 +124,12 @@ def render_signin(info: activities.ActivityInfo,
         return cells
 
     story: list[Any] = []
+    listed = 0
     for one in [sess] if isinstance(sess, activities.SessionInfo) else sess:
         if story:
             story.append(PageBreak())
+        expected = [p for p in people if p.there_on(one.date)]  # not one who left before the session
+        listed = max(listed, len(expected))
         title = info.title + (f"（第{one.seq}课次）" if len(info.sessions) > 1 else "")
         when = cn_date(one.date) + (f" {one.time_text()}" if one.time_text() else "")
         parts = [f"时间：{when}", f"地点：{one.place or info.place or '　'}", f"主办：{info.organiser or '　'}"]
@@ -132,15 +138,16 @@ def render_signin(info: activities.ActivityInfo,
             story.append(para(f"主题：{one.topic}", st["info"]))
         story.append(Spacer(1, 4 * mm))
         # Rows 9 mm high (room to sign), taller where a name or a branch needs it even set smallest.
-        story.append(paged_table(header, len(people) + blank_rows, row, col_widths, header_table_style(fonts),
+        story.append(paged_table(header, len(expected) + blank_rows, rows_of(expected), col_widths,
+                                 header_table_style(fonts),
                                  min_heights=(8 * mm, 9 * mm), progress=progress, cancel=cancel,
                                  message="正在排版签到表：{done}/{count}行……"))
         story.append(Spacer(1, 3 * mm))
-        story.append(para(f"应到{len(people)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿",
+        story.append(para(f"应到{len(expected)}人　　实到＿＿＿人　　请假＿＿＿人　　记录人：＿＿＿＿＿＿",
                           st["info"]))
     canvas_cls = numbered_canvas(fonts.body, f"{info.title} 签到表　　")
     build_pdf(doc, out, story, canvasmaker=canvas_cls)
-    return PdfResult(out, page_count(out), len(people))
+    return PdfResult(out, page_count(out), listed)
 
 
 def attendance_register(session: Session, activity_id: int, out: Path | str, *, progress: Progress | None = None,

@@ -52,6 +52,11 @@ class Participant:
     job: str | None
     membership: str
     status: str
+    left_date: str | None = None  # the day (or month) a member who left left
+
+    def there_on(self, day: dt.date) -> bool:
+        """Whether the member was still on the roll on `day` (one who left is not expected after it)."""
+        return self.status == "在册" or not self.left_date or partial_end(self.left_date) >= day
 
 
 @dataclass
@@ -65,7 +70,7 @@ class EnrolResult:
 def participants(session: Session, activity_id: int) -> list[Participant]:
     stmt = (
         select(Member.id, Member.name, Member.id_number, Branch.name, Member.party_post, Member.job,
-               Member.membership, Member.status)
+               Member.membership, Member.status, Member.left_date)
         .join(Enrolment, Enrolment.member_id == Member.id)
         .join(Branch, Branch.id == Member.branch_id)
         .where(Enrolment.activity_id == activity_id)

@@ -80,6 +80,27 @@ def test_signin_landscape_masks_ids(demo_db, klass, tmp_path):
     assert "841.89 x 595.276" in info_out
 
 
+
+def test_signin_sheet_leaves_out_who_left_before_the_session(demo_db, klass, tmp_path):
+    """A member enrolled in a three-day class who 转出 after its first day was still on the sign-in sheets of days 2
+    and 3, and counted in 应到: the clerk had to cross them out. Each day's sheet lists who is on the roll that day."""
+    from services.roll import members
+
+    info, ids = klass
+    with demo_db.session_factory.begin() as s:
+        gone = enrolment.participants(s, info.id)[0]
+        members.mark_left(s, gone.member_id, "转出", "2023-09-04", "调往外单位", "t")
+        people = enrolment.participants(s, info.id)
+    every = print_signin.signin_sheet(demo_db.session_factory(), info.id, tmp_path / "e.pdf", every_session=True)
+    first, second = (re.sub(r"\s+", "", _text(print_signin.signin_sheet(
+        demo_db.session_factory(), info.id, tmp_path / f"{n}.pdf", session_seq=n).path)) for n in (1, 2))
+    assert gone.name in first and f"应到{len(people)}人" in first
+    assert gone.name not in second and f"应到{len(people) - 1}人" in second
+    whole = re.sub(r"\s+", "", _text(every.path))  # three sheets: the first lists them, the others not
+    assert whole.count(gone.name) == first.count(gone.name) and whole.count(f"应到{len(people) - 1}人") == 2
+    assert every.rows == len(people)
+
+
 def test_register(demo_db, klass, tmp_path):
     info, _ = klass
     with demo_db.session_factory() as s:

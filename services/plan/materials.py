@@ -14,7 +14,7 @@ from models import Branch, Material, MaterialIssue, Member, Spending
 from services import access, changes
 from services.bulk import chunked, insert_rows
 from services.errors import NormalizeError, NotFoundError, ValidationError
-from services.normalize import fold_key, normalize_id_number, parse_full_date
+from services.normalize import fold_key, normalize_id_number, parse_full_date, partial_end
 from services.safety import changelog
 
 PARTY_TEXTBOOK = "入党教材"
@@ -126,11 +126,20 @@ def issue_material(session: Session, actor: str, title: str, date: object, id_nu
     if not wanted:
         raise ValidationError("请至少指定一名党员（--member 身份证号码）", "member")
     found: dict[str, int] = {}
+    gone: list[str] = []
     for run in chunked(dict.fromkeys(wanted)):  # any number of members: in runs (services/bulk.py)
-        found.update((n, i) for n, i in session.execute(select(Member.id_number, Member.id).where(Member.id_number.in_(run))))
+        for number, member_id, name, status, left in session.execute(
+                select(Member.id_number, Member.id, Member.name, Member.status, Member.left_date)
+                .where(Member.id_number.in_(run))):
+            found[number] = member_id
+            if status != "在册" and left and partial_end(left) < day:  # handed a book after they left?
+                gone.append(f"{name}（{left}{status}）")
     missing = [n for n in wanted if n not in found]
     if missing:
         raise NotFoundError("名册中没有这些身份证号码的党员：" + "、".join(missing))
+    if gone:
+        raise ValidationError(f"以下党员在发放日期{day.isoformat()}之前已离册，不能登记为当日领取：" + "、".join(gone)
+                              + "；请核对发放日期，数据库未作改动", "date")
     access.require_members(session, found.values(), "发放")
     if spending_id is not None and session.get(Spending, spending_id) is None:
         raise NotFoundError(f"没有编号为{spending_id}的经费开支")

@@ -64,3 +64,25 @@ def test_a_whole_roll_is_written_in_one_go_with_its_dates_and_copies(db) -> None
     assert len(rows) == COUNT and {r.member_id for r in rows} == set(ids)
     assert {r.date for r in rows} == {dt.date(2024, 7, 1)}
     assert sorted(r.copies for r in rows) == [1] * (COUNT - 1000) + [2] * 1000
+
+
+def test_a_material_is_not_recorded_as_handed_to_a_member_after_they_left(db) -> None:
+    """赵四 left on 2024-06-30; a book recorded as handed to them on 2024-07-01 went in without a word. It is refused,
+    naming them and the day they left, and nothing is written; a day up to their leaving still goes in."""
+    from services.errors import ValidationError
+    from services.roll import members
+
+    with db.session_factory.begin() as s:
+        gone, stays = add_members(s, 2)
+        numbers = [full_id("11010119800101001"), full_id("11010119800102002")]
+        for member_id, number in zip((gone, stays), numbers, strict=True):
+            s.execute(update(Member).where(Member.id == member_id).values(id_number=number))
+        members.mark_left(s, gone, "转出", "2024-06-30", "调往外单位", "t")
+        name = s.get(Member, gone).name
+    with pytest.raises(ValidationError) as refused, db.session_factory.begin() as s:
+        materials.issue_material(s, "t", "《入党教材》", "2024-07-01", numbers)
+    assert name in refused.value.message and "2024-06-30转出" in refused.value.message
+    with db.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(MaterialIssue)) == 0
+    with db.session_factory.begin() as s:
+        assert materials.issue_material(s, "t", "《入党教材》", "2024-06-30", numbers).issued == 2

@@ -42,6 +42,7 @@ from ui.plan.plan_pages import (
     StudyItemsTableModel,
 )
 from ui.widgets import typed_text
+from ui.widgets.edit_guard import DiscardGuard
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
@@ -419,7 +420,7 @@ class TargetDialog(QDialog):
         return self.group.currentData(), hours, self.class_required.isChecked()
 
 
-class StudyItemDialog(QDialog):
+class StudyItemDialog(DiscardGuard, QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("新增学习计划条目"))
@@ -439,6 +440,10 @@ class StudyItemDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.mark_clean()
+
+    def edit_snapshot(self) -> object:
+        return self.values()
 
     def _accept(self) -> None:
         # Refused here, the dialog stays open with what was typed (the service would refuse after it closed).

@@ -560,10 +560,13 @@ class MainWindow(QMainWindow):
         state = settings.value("main/state")
         if state:
             self.restoreState(state)
+        if settings.value("main/tab"):  # the tab the clerk left open (a --tab on the command line still wins)
+            self.select_tab(str(settings.value("main/tab")))
 
     def save_settings(self, settings: QSettings) -> None:
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
+        settings.setValue("main/tab", self.slots[self.tabs.currentIndex()].title if self.slots else "")
         for slot in self.slots:
             save = getattr(slot.widget, "save_settings", None)
             if callable(save):

@@ -60,6 +60,13 @@ def on_next_dialog(handler: Callable[[QWidget], None]) -> None:
     QTimer.singleShot(0, poll)
 
 
+def close_without_asking(dialog: QWidget) -> None:
+    """For qtbot.addWidget(dialog, before_close_func=...): an edit dialog left with ticks or typing closes at the
+    end of the test without its question (which would wait for an answer)."""
+    if isinstance(dialog, QDialog) and dialog.isVisible():
+        QDialog.done(dialog, QDialog.DialogCode.Rejected)
+
+
 def type_text(widget: QWidget, text: str) -> None:
     """Type `text` key by key (QTest.keyClicks only knows ASCII; Chinese goes in as key events with text)."""
     for ch in text:

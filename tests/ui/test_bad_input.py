@@ -11,6 +11,7 @@ import pytest
 from services.safety.storage import Database
 from services.workspace import Workspace
 from tests.helpers.db_dump import dump_tables
+from tests.helpers.members_support import close_without_asking
 from tests.helpers.paths import SAMPLES
 from tests.helpers.sheets import write_sheet
 from tests.helpers.ui_jobs import wait_job
@@ -164,7 +165,7 @@ def test_an_enrolment_list_without_anyone_on_the_roll_says_so_and_stays_open(
     with trained.read() as s:
         activity_id = s.scalars(select(Activity.id)).first()
     dialog = EnrolDialog(trained, activity_id)
-    qtbot.addWidget(dialog)
+    qtbot.addWidget(dialog, before_close_func=close_without_asking)
     dialog.show()
     dialog.tabs.setCurrentIndex(5)
     dialog.file_edit.setText(str(_sheet(tmp_path / "名单.xlsx", *rows)))

@@ -94,6 +94,20 @@ def test_geometry_and_column_widths_are_remembered(qtbot: Any, db: Database, tmp
     assert settings.value("main/geometry")
 
 
+def test_the_tab_left_open_is_the_tab_shown_on_restart(qtbot: Any, db: Database, tmp_path: Path) -> None:
+    """Before, the window always came back on 党员, whatever tab the clerk had been working in."""
+    path = str(tmp_path / "settings.ini")
+    window = make_window(qtbot, db, QSettings(path, QSettings.Format.IniFormat))
+    assert window.select_tab("培训")
+    window.close()
+
+    again = make_window(qtbot, db, QSettings(path, QSettings.Format.IniFormat))
+    assert again.tabs.tabText(again.tabs.currentIndex()) == "培训"
+    shown, roll = again.slot_of("培训"), again.slot_of("党员")
+    assert shown is not None and shown.loaded and roll is not None
+    assert roll.widget is None  # the roll is not read for a tab not shown
+
+
 def test_screenshot_command_writes_a_png(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "shot.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

@@ -70,3 +70,25 @@ def test_ctrl_n_in_the_survey_tab_opens_a_new_questionnaire(qtbot: Any, demo_db:
     window.act_find.trigger()
     assert window.focusWidget() is tab.search  # type: ignore[attr-defined]
     assert QKeySequence("Ctrl+N") == window.act_new.shortcut()
+
+
+def test_enter_on_an_activity_or_a_plan_opens_it_as_a_double_click_does(qtbot: Any, demo_db: Database,
+                                                                        tmp_path: Path) -> None:
+    """The member list edits the row on Enter; the activity list and the plans did nothing (mouse only)."""
+    from services.training import activities
+
+    with demo_db.session_factory.begin() as s:
+        activities.create_activity(s, {"title": "专题培训班", "type": "专题培训", "start_date": "2025-03-01"}, "t")
+    window = _window(qtbot, demo_db, tmp_path)
+    opened: list[tuple[str, str]] = []
+    for tab_name, view_name in (("培训", "activity_view"), ("规划与资料", "plans_view")):
+        assert window.select_tab(tab_name)
+        window.load_current()
+        view = getattr(window.current_tab(), view_name)
+        view.setFocus()
+        view.setCurrentIndex(view.model().index(0, 0))
+        before = len(opened)
+        on_next_dialog(lambda dialog: opened.append((type(dialog).__name__, dialog.windowTitle())))
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda before=before: len(opened) > before, timeout=3000)
+    assert opened == [("ActivityDialog", "编辑活动"), ("TargetDialog", "设置规划目标")]

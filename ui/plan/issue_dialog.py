@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
 from services.plan import materials
 from ui.dialog_sizes import keep_size
 from ui.roll.member_picker import MemberPicker, PickPerson
+from ui.widgets.edit_guard import DiscardGuard
 
 
-class IssueDialog(QDialog):
-    """登记发放: the material, the day, and the members who received it (tick them, filter by typing)."""
+class IssueDialog(DiscardGuard, QDialog):
+    """登记发放: the material, the day, and the members who received it (tick them, filter by typing); Esc after
+    typing or ticking asks before throwing it away."""
 
     def __init__(self, people: Sequence[tuple[str, ...]], parent: QWidget | None = None) -> None:
         """`people`: (ID number, name, branch[, status]) of each member, in the roll's order; a member whose status
@@ -60,6 +62,10 @@ class IssueDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
         keep_size(self, "material-issue")  # a bureau's whole roll to tick: a clerk makes it taller
+        self.mark_clean()
+
+    def edit_snapshot(self) -> object:
+        return self.title.text(), self.day.date(), self.model.ticked_keys()
 
     def checked(self) -> list[str]:
         return self.picker.ticked()

@@ -42,10 +42,12 @@ from ui.plan.plan_pages import (
     StudyItemsTableModel,
 )
 from ui.widgets import typed_text
+from ui.widgets.edit_guard import DiscardGuard
 from ui.widgets.errors import show_error
 from ui.widgets.file_dialogs import save_file
 from ui.widgets.icons import icon
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
+from ui.widgets.list_helpers import open_on_enter
 from ui.widgets.live import follow
 from ui.widgets.typed_text import plain
 from ui.widgets.year_picker import YearPicker
@@ -110,6 +112,7 @@ class PlanTab(QWidget):
         self.set_target_button.clicked.connect(self.on_set_target_clicked)
         self.plans_view.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.plans_view.doubleClicked.connect(self.on_plans_view_double_clicked)
+        open_on_enter(self.plans_view, lambda: self.on_plans_view_double_clicked(None))
         note = QLabel(self.tr("规划中的目标是规划期内各年度的默认目标；“考核与统计 → 学时目标”中为某一年度所设的目标优先。"
                               "“沿用”表示沿用上一规划的数字，直至本单位另行设置。"))
         note.setWordWrap(True)
@@ -419,7 +422,7 @@ class TargetDialog(QDialog):
         return self.group.currentData(), hours, self.class_required.isChecked()
 
 
-class StudyItemDialog(QDialog):
+class StudyItemDialog(DiscardGuard, QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("新增学习计划条目"))
@@ -439,6 +442,10 @@ class StudyItemDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.mark_clean()
+
+    def edit_snapshot(self) -> object:
+        return self.values()
 
     def _accept(self) -> None:
         # Refused here, the dialog stays open with what was typed (the service would refuse after it closed).

@@ -212,7 +212,10 @@ class MemberPickView(QListView):
 
 
 class MemberFilterEdit(QLineEdit):
-    """↓ (or Page Down) goes from the filter to the list, onto its first row; Esc empties it."""
+    """↓ (or Page Down, or Enter) goes from the filter to the list, onto its first row; Esc empties it.
+
+    Enter never reaches the dialog: a name typed and Enter (as in any search box) took the dialog's 确定 or 报名,
+    registering or enrolling the members ticked so far."""
 
     def __init__(self, view: MemberPickView) -> None:
         super().__init__()
@@ -221,10 +224,14 @@ class MemberFilterEdit(QLineEdit):
         clear_on_escape(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown) and self.view.model().rowCount():
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if (enter or event.key() in (Qt.Key.Key_Down, Qt.Key.Key_PageDown)) and self.view.model().rowCount():
             self.view.setFocus()
             if not self.view.currentIndex().isValid():
                 self.view.setCurrentIndex(self.view.model().index(0, 0))
+            event.accept()
+            return
+        if enter:  # nothing found: Enter stays in the filter
             event.accept()
             return
         super().keyPressEvent(event)

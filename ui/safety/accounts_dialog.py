@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -237,6 +237,7 @@ class AccountsDialog(QDialog):
         self.idle_spin.setToolTip(self.tr("登录后，窗口闲置这么久就锁定，需输入密码才能继续；0 表示不锁定"))
         self.idle_button = QPushButton(self.tr("保存"))
         self.idle_button.clicked.connect(self.on_idle_button_clicked)
+        self.idle_spin.installEventFilter(self)  # Enter in the minutes saves them (it took 新建账号)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))
         close.rejected.connect(self.reject)
@@ -409,6 +410,13 @@ class AccountsDialog(QDialog):
         error = self._run("account-active", toggle)
         if error:
             self.show_message(error, error=True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        if (watched is self.idle_spin and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self.idle_button.click()
+            return True
+        return super().eventFilter(watched, event)
 
     def on_idle_button_clicked(self) -> None:
         minutes = self.idle_spin.value()

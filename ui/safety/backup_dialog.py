@@ -27,7 +27,9 @@ from services.safety import restore as restore_service
 from services.workspace import Workspace
 from ui.dialog_sizes import keep_size
 from ui.safety.backups_table_model import BackupsTableModel
+from ui.widgets import file_dialogs
 from ui.widgets.edit_guard import confirm_irreversible
+from ui.widgets.file_dialogs import first_folder, last_folder, open_file
 from ui.widgets.live import ALL_KINDS
 from ui.widgets.typed_text import plain
 from ui.widgets.wait_cursor import waiting
@@ -185,13 +187,27 @@ class BackupDialog(QDialog):
             self.restore_from(chosen.path)
 
     def on_restore_file_button_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择备份文件"), str(self.folder),
-                                              self.tr("数据库备份 (*.sqlite3 *.db);;所有文件 (*)"))
+        # Where a backup was last restored from (a USB stick), else the backups folder.
+        path, _ = open_file(self, "restore", self.tr("选择备份文件"),
+                            self.tr("数据库备份 (*.sqlite3 *.db);;所有文件 (*)"), str(self.folder))
         if path:
             self.restore_from(Path(path))
 
     def on_second_button_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择第二备份文件夹（如U盘）"))
+        with self.ws.read() as session:
+            second = backup_service.second_folder(session)
+        start = str(second) if second and second.is_dir() else last_folder("second-backup") or first_folder()
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择第二备份文件夹（如U盘）"), start)
+        if folder:
+            store = file_dialogs.settings()
+            store.setValue("folders/second-backup", folder)
+            store.sync()
+        # Esc in the chooser keeps the folder set; it is given up only when the clerk says so.
+        elif second is None or not confirm_irreversible(
+                self, self.tr("第二备份文件夹"),
+                self.tr("没有选择文件夹。不再把备份另存一份到 {0} 吗？").format(second),
+                self.tr("不再另存"), self.tr("继续另存")):
+            return
         self.set_second_folder(Path(folder) if folder else None)
 
     def set_second_folder(self, folder: Path | None) -> None:

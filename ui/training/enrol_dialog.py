@@ -35,6 +35,7 @@ from services.training import activities, enrolment
 from services.workspace import EDITOR, Workspace
 from ui.dialog_sizes import keep_size
 from ui.roll.member_picker import MemberPicker, PickPerson
+from ui.widgets.edit_guard import DiscardGuard
 from ui.widgets.errors import error_text, report_unexpected
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
@@ -61,7 +62,7 @@ def _checked(widget: QListWidget) -> list[Any]:
             if widget.item(i).checkState() == Qt.CheckState.Checked]
 
 
-class EnrolDialog(QDialog):
+class EnrolDialog(DiscardGuard, QDialog):
     def __init__(self, ws: Workspace, activity_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = ws
@@ -157,6 +158,12 @@ class EnrolDialog(QDialog):
         self.resize(max(520, self.tabs.tabBar().sizeHint().width() + 40), 520)
         keep_size(self, "enrol")
         self.update_count()
+        self.mark_clean()
+
+    def edit_snapshot(self) -> object:
+        """What Esc or 取消 would throw away: the boxes ticked, the dates typed, the names ticked by hand, the list chosen."""
+        return (_checked(self.branch_list), _checked(self.post_list), self.membership_combo.currentIndex(),
+                self.joined_from.text(), self.joined_to.text(), self.picker.ticked(), self.file_edit.text())
 
     def on_browse_clicked(self) -> None:
         path, _ = open_file(self, "enrol-list", self.tr("选择名单"),

@@ -40,7 +40,7 @@ from ui.training.participants_view import ParticipantRow, ParticipantsView
 from ui.training.training_actions import TrainingActions
 from ui.training.training_print_actions import TrainingPrintActions
 from ui.widgets.icons import icon
-from ui.widgets.list_helpers import clear_on_escape
+from ui.widgets.list_helpers import clear_on_escape, open_on_enter
 from ui.widgets.live import follow
 from ui.widgets.table_headers import ColumnFitter
 from ui.widgets.year_picker import YearPicker
@@ -177,6 +177,7 @@ class TrainingTab(TrainingActions, TrainingPrintActions, QWidget):
         self.activity_view.verticalHeader().hide()
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_activity_view_current_changed)
         self.activity_view.doubleClicked.connect(lambda _i: self.on_edit_action_triggered())
+        open_on_enter(self.activity_view, self.on_edit_action_triggered)
         self.empty_label = QLabel(self.tr("还没有培训或学习活动：点“新增活动”，或“导入学时记录”。"))
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setStyleSheet("color: #616161; padding: 24px")

@@ -1,4 +1,4 @@
-"""Small behaviours every list shares: Esc clears a search box; an empty list says why in its own area."""
+"""Small behaviours every list shares: Esc clears a search box; Enter opens a row; an empty list says why in its own area."""
 
 from __future__ import annotations
 
@@ -24,6 +24,26 @@ def clear_on_escape(edit: QLineEdit) -> None:
     """Esc empties the search box (and only that: an empty box lets Esc through, e.g. to close a dialog)."""
     keeper = _EscapeClears(edit)
     edit.installEventFilter(keeper)
+
+
+class _EnterOpens(QObject):
+    def __init__(self, view: QAbstractItemView, open_row: Callable[[], object]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.open_row = open_row
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and self.view.state() != QAbstractItemView.State.EditingState and self.view.currentIndex().isValid()):
+            self.open_row()
+            return True
+        return False
+
+
+def open_on_enter(view: QAbstractItemView, open_row: Callable[[], object]) -> None:
+    """Enter on the list's current row does what a double-click does (as in the member list: Enter edits)."""
+    view.installEventFilter(_EnterOpens(view, open_row))
 
 
 class EmptyNotice(QLabel):

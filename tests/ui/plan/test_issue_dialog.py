@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from models import Branch, Member
 from services.plan import materials
 from services.workspace import Workspace
-from tests.helpers.members_support import OFFSCREEN_NOISE
+from tests.helpers.members_support import OFFSCREEN_NOISE, close_without_asking
 from ui.plan.plan_tab import IssueDialog, PlanTab
 
 pytestmark = pytest.mark.qt_log_ignore(OFFSCREEN_NOISE)
@@ -29,7 +29,7 @@ def roll(count: int = COUNT) -> list[tuple[str, str, str]]:
 @pytest.fixture
 def dialog(qtbot: Any) -> IssueDialog:
     opened = IssueDialog(roll())
-    qtbot.addWidget(opened)
+    qtbot.addWidget(opened, before_close_func=close_without_asking)
     opened.show()
     return opened
 
@@ -90,6 +90,23 @@ def test_the_keyboard_filters_goes_down_to_the_list_and_ticks(qtbot: Any, dialog
     assert dialog.checked() == []
     qtbot.keyClick(dialog.filter, Qt.Key.Key_Escape)  # Esc empties the filter (and leaves the dialog open)
     assert dialog.filter.text() == "" and dialog.isVisible() and dialog.model.rowCount() == COUNT
+
+
+def test_enter_in_the_filter_goes_to_the_list_and_never_takes_the_dialogs_ok(qtbot: Any,
+                                                                             dialog: IssueDialog) -> None:
+    """A name typed and Enter, as in any search box, registered the material for the members ticked so far."""
+    dialog.title.setText("入党教材")
+    dialog.model.tick_rows([0], True)
+    dialog.activateWindow()
+    dialog.filter.setFocus()
+    dialog.filter.setText("党员7")
+    qtbot.keyClick(dialog.filter, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.result() == QDialog.DialogCode.Rejected
+    assert dialog.people.hasFocus() and dialog.people.currentIndex().row() == 0
+    dialog.filter.setFocus()
+    dialog.filter.setText("没有这个人")
+    qtbot.keyClick(dialog.filter, Qt.Key.Key_Enter)
+    assert dialog.isVisible() and dialog.filter.hasFocus()
 
 
 def test_the_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from models import Account
@@ -89,6 +90,15 @@ def test_admin_sets_the_idle_lock_and_issues_a_new_code(db: Database, qtbot: Any
     assert "5分钟" in dialog.message_label.text()
     with db.session_factory() as s:
         assert recovery.idle_lock_minutes(s) == 5
+    # At the keyboard: the minutes typed and Enter save them (Enter took 新建账号 and opened its form).
+    dialog.show()
+    dialog.idle_spin.setFocus()
+    dialog.idle_spin.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.idle_spin, "30")
+    qtbot.keyClick(dialog.idle_spin, Qt.Key.Key_Return)
+    assert dialog.child_dialog is None and "30分钟" in dialog.message_label.text()
+    with db.session_factory() as s:
+        assert recovery.idle_lock_minutes(s) == 30
     dialog.own_code_button.click()
     assert isinstance(dialog.code_dialog, RecoveryCodeDialog)
     with db.session_factory() as s:

@@ -14,6 +14,7 @@ from services.safety.storage import Database
 from services.training import activities, enrolment
 from services.workspace import Workspace
 from tests.helpers.db_dump import dump_tables
+from tests.helpers.members_support import close_without_asking
 from tests.helpers.ui_jobs import cancel_before_reading, wait_job
 from ui.training.enrol_dialog import FILE_PAGE, EnrolDialog
 
@@ -37,7 +38,7 @@ def _dialog(qtbot: Any, ws: Workspace, tmp_path: Path) -> tuple[EnrolDialog, int
     path = tmp_path / "名单.csv"
     path.write_text("身份证号\n" + "".join(f"{m.id_number}\n" for m in chosen), encoding="utf-8")
     dialog = EnrolDialog(ws, activity_id)
-    qtbot.addWidget(dialog)
+    qtbot.addWidget(dialog, before_close_func=close_without_asking)
     dialog.show()
     dialog.tabs.setCurrentIndex(FILE_PAGE)
     dialog.file_edit.setText(str(path))

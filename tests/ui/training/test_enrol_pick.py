@@ -17,7 +17,7 @@ from services.safety import accounts
 from services.safety.storage import Database
 from services.training import activities
 from services.workspace import Workspace
-from tests.helpers.members_support import OFFSCREEN_NOISE
+from tests.helpers.members_support import OFFSCREEN_NOISE, close_without_asking
 from tests.helpers.ui_workspace import workspace
 from ui.roll.member_picker import MemberPicker
 from ui.training import enrol_dialog
@@ -35,7 +35,7 @@ def _activity(db: Database) -> int:
 
 def _open(qtbot: Any, ws: Workspace, activity_id: int) -> EnrolDialog:
     dialog = EnrolDialog(ws, activity_id)
-    qtbot.addWidget(dialog)
+    qtbot.addWidget(dialog, before_close_func=close_without_asking)
     dialog.show()
     dialog.tabs.setCurrentIndex(HAND_PAGE)
     return dialog

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from services.errors import CancelledError, DangxunError, NotFoundError, ValidationError
+from services.errors import (
+    CancelledError,
+    DangxunError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from services.normalize import COMMITTEE_POSTS, PARTY_POSTS
 from services.plan import audience_stats
 from services.plan.audience import audience_of
@@ -77,7 +83,7 @@ class EnrolDialog(DiscardGuard, QDialog):
             self._roll = members.list_for_picking(s, include_left=True)
             try:
                 info: activities.ActivityInfo | None = activities.get_activity(s, activity_id)
-            except NotFoundError:  # gone meanwhile: enrolling will say so
+            except (NotFoundError, PermissionDeniedError):  # gone meanwhile, or not this account's: enrolling says so
                 info = None
         self._target_group = info.target_group if info else None
         self._start = info.start_date if info else dt.date.today()

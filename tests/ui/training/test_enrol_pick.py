@@ -162,3 +162,19 @@ def test_members_who_left_are_left_out_and_shown_on_request_greyed_and_not_ticka
     assert set(picker.ticked()) == on_roll and dialog.count_label.text() == f"符合条件的在册党员：{len(on_roll)}人"
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert _enrolled(demo_db, aid) == on_roll
+
+
+def test_a_branch_account_on_an_activity_it_may_not_open_gets_the_dialog_not_a_crash(
+        qtbot: Any, demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """报名 opened on an activity a branch account's list no longer shows (another clerk's change meanwhile) raised
+    PermissionDeniedError out of the dialog's constructor; it opens (enrolling is refused by the service)."""
+    monkeypatch.setattr(accounts, "SCRYPT_N", 2 ** 10)
+    with demo_db.session_factory.begin() as s:
+        name = s.scalars(select(Branch.name).order_by(Branch.sort_order, Branch.id)).all()[2]
+        accounts.create_account(s, "boss", ADMIN, "branch-secret-1", "测试")
+        accounts.create_account(s, "sec", EDITOR, "branch-secret-1", "boss", branches=[name])
+    other = _activity(demo_db)  # created by the office, nobody of the branch on it
+    ws = Workspace.over(demo_db)
+    ws.login("sec", "branch-secret-1")
+    dialog = _open(qtbot, ws, other)
+    assert dialog.picker.model.total() > 0

@@ -244,3 +244,16 @@ def input_file(text: str, what: str = "文件", error: type[DangxunError] | None
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+# Problems of a refused file listed on the terminal: the first ones, then how many more (a 48 000-row file of bad
+# names printed 48 000 lines). `--json` and the --errors workbook carry every one.
+PROBLEMS_SHOWN = 50
+
+
+def print_problems(lines: list[str], more: str = "加 --json 可得到全部") -> None:
+    """Each problem on its own line on stderr, at most PROBLEMS_SHOWN, then how many were left out and where to find them."""
+    for line in lines[:PROBLEMS_SHOWN]:
+        print(line, file=sys.stderr)
+    if len(lines) > PROBLEMS_SHOWN:
+        print(f"……另有{len(lines) - PROBLEMS_SHOWN}处问题未列出（{more}）。", file=sys.stderr)

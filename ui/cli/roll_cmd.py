@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from services.files.spreadsheet import ReadAhead
 from services.progress import RowProblem
 from services.roles import EDITOR, VIEWER, can_see_full_ids
-from ui.cli.base import CliContext, named_file, output_file_of, print_json
+from ui.cli.base import CliContext, named_file, output_file_of, print_json, print_problems
 
 if TYPE_CHECKING:
     from services.roll import roll_import
@@ -88,8 +88,8 @@ def _report_refusal(plan: roll_import.ImportPlan, branch_refusals: list[RowProbl
     if plan.refused:
         print(f"导入被拒绝，数据库未作改动：{len(plan.refused_rows)}行有问题（共{plan.total_rows}行）。",
               file=sys.stderr)
-        for problem in plan.refused:
-            print(f"  {problem.describe()}", file=sys.stderr)
+        print_problems([f"  {problem.describe()}" for problem in plan.refused],
+                       "加 --errors 有问题的行.xlsx 另存全部有问题的行及原因，或加 --json")
     if branch_refusals:
         print(f"以下党支部尚不存在：{'、'.join(plan.new_branches)}。确认新建请加 --create-branches；"
               "数据库未作改动。", file=sys.stderr)

@@ -15,7 +15,15 @@ from services.errors import ValidationError
 from services.roll import members
 from services.training import activities, attendance, enrolment, records_import
 from services.workspace import WriteConflictError
-from ui.cli.base import CliContext, input_file, integer, number, output_file_of, print_json
+from ui.cli.base import (
+    CliContext,
+    input_file,
+    integer,
+    number,
+    output_file_of,
+    print_json,
+    print_problems,
+)
 
 # A member named on the command line (adjust-hours, enrol --member, attendance set --member).
 MEMBER_HELP = "党员：身份证号码，或党员编号（attendance show --json 中的 member_id）"
@@ -197,8 +205,7 @@ def cmd_import_records(args: argparse.Namespace, ctx: CliContext) -> int:
     summary = plan.summary()
     if args.json:
         print_json(summary)
-    for p in plan.refused:
-        print(p.describe(), file=sys.stderr)
+    print_problems([p.describe() for p in plan.refused])
     if plan.ignored_columns:
         print(f"未导入的列：{'、'.join(plan.ignored_columns)}", file=sys.stderr)
     if plan.form:

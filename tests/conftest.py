@@ -3,6 +3,7 @@ sample files of shared/."""
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,17 @@ os.environ.setdefault("DANGXUN_BUNDLED_FONTS_ONLY", "1")
 from services.safety.storage import Database, open_database  # noqa: E402
 from tests.helpers import backend  # noqa: E402
 from tests.helpers.paths import SAMPLES  # noqa: E402
+
+# A test that waits on something that never comes (a modal message box nobody answers, a lock never let go) ends the
+# run with every thread's traceback after this long, instead of holding CI until its time limit.
+HANG_S = 900
+
+
+@pytest.fixture(autouse=True)
+def _no_test_hangs() -> Iterator[None]:
+    faulthandler.dump_traceback_later(HANG_S, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 def samples_dir() -> Path:

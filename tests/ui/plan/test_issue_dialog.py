@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDialog, QListWidget
 from sqlalchemy import func, select
@@ -190,6 +190,7 @@ def test_members_who_left_are_left_out_unless_asked_for_then_greyed_with_their_s
         check.setChecked(True)
         model.tick_rows([rows[first]], True)
         dialog.title.setText("《离册前领取的读本》")
+        dialog.day.setDate(QDate(2024, 3, 1))  # before they left (2024-04-01): a later day is refused
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(IssueDialog, "exec", fake_exec)

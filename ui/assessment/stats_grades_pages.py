@@ -30,6 +30,7 @@ from ui.widgets.edit_guard import CANCEL, DISCARD, SAVE, ask_unsaved
 from ui.widgets.errors import error_text, report_unexpected
 from ui.widgets.file_dialogs import open_file
 from ui.widgets.jobs import Job, ProgressFn, run_with_progress
+from ui.widgets.list_helpers import activate_on_enter
 from ui.widgets.typed_text import plain
 from ui.widgets.year_picker import YearPicker
 
@@ -299,6 +300,7 @@ class BranchPage(QWidget):
         self.view = make_table()
         self.view.setModel(self.model)
         self.view.doubleClicked.connect(self._on_activated)
+        activate_on_enter(self.view)
         v.addWidget(self.view)
         self.message = plain(QLabel())
         self.message.setWordWrap(True)

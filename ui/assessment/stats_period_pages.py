@@ -25,6 +25,7 @@ from ui.assessment.stats_presenter import (
 )
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import fit_columns, make_table
+from ui.widgets.list_helpers import activate_on_enter
 from ui.widgets.year_picker import YearPicker
 
 # Where a drill-down goes: the tab opens a dialog for records, or switches to a page.
@@ -42,6 +43,7 @@ class OverviewPage(QWidget):
         self.figures_view = make_table()
         self.figures_view.setModel(self.figures_model)
         self.figures_view.doubleClicked.connect(self._on_figure_activated)
+        activate_on_enter(self.figures_view)
         self.figures_view.setToolTip(self.tr("双击一项，查看其背后的记录"))
         # Few rows: the items as wide as they need, the values the rest (right-aligned numbers stay whole).
         header = self.figures_view.horizontalHeader()
@@ -99,6 +101,7 @@ class YearsPage(QWidget):
         self.years_view = make_table()
         self.years_view.setModel(self.years_model)
         self.years_view.doubleClicked.connect(lambda i: self.open_year_cell(i.row(), i.column()))
+        activate_on_enter(self.years_view)
         self.years_view.setToolTip(self.tr("双击一个数字，查看其背后的党员"))
         v = QVBoxLayout(self)
         v.setContentsMargins(0, 0, 0, 0)
@@ -141,6 +144,7 @@ class BelowPage(QWidget):
         self.below_view.setModel(self.below_model)
         self.below_view.doubleClicked.connect(
             lambda index: self.opener(self.presenter.member_hours(self.below_model.payload(index.row()))))
+        activate_on_enter(self.below_view)
         split.addWidget(self.branch_view)
         split.addWidget(self.below_view)
         split.setSizes([300, 620])

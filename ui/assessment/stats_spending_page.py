@@ -26,6 +26,7 @@ from services.assessment import spending
 from services.errors import DangxunError
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.assessment.stats_widgets import fit_columns, make_table, pydate, qdate
+from ui.widgets.list_helpers import activate_on_enter
 from ui.widgets.typed_text import plain
 
 
@@ -71,6 +72,7 @@ class SpendingPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setModel(self.model)
         self.view.doubleClicked.connect(lambda index: self.edit(index.row()))
+        activate_on_enter(self.view)
         self.view.setToolTip(self.tr("双击一笔开支修改"))
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._selection_changed())
         v.addWidget(self.view)

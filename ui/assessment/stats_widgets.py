@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.assessment.stats_table_model import RowsTableModel
 from ui.dialog_sizes import keep_size
+from ui.widgets.list_helpers import activate_on_enter
 from ui.widgets.typed_text import as_typed, plain, window_title
 
 ACCENT = "#B71C1C"
@@ -119,6 +120,7 @@ class DrillDownDialog(QDialog):
         layout.addWidget(self.view)
         if on_open is not None:
             self.view.doubleClicked.connect(lambda index: on_open(self.model.payload(index.row())))
+            activate_on_enter(self.view)
             layout.addWidget(QLabel(self.tr("双击一行查看其学时明细")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("关闭"))

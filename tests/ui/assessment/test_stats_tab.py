@@ -276,3 +276,26 @@ def test_read_only_account_sees_but_does_not_enter(qtbot: Any, data_db: Database
     tab.show_page(Page.GRADES)
     assert tab.grades_page.model.rowCount() == 5  # shown all the same
     _settle(qtbot)
+
+
+def test_enter_on_a_figure_opens_what_a_double_click_opens(tab: StatsTab, qtbot: Any) -> None:
+    """考核与统计's tables opened a figure's records on a double-click only: Enter on the current cell did nothing, and
+    in a records dialog it closed the dialog. Enter now opens what a double-click opens, and the dialog stays."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    tab.show()
+    tab.show_page(Page.YEARS)
+    view = tab.years_page.years_view
+    qtbot.waitUntil(lambda: view.model().rowCount() == 2)
+    view.setCurrentIndex(view.model().index(1, 6))
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    below = tab._open_dialogs[-1]
+    assert [r[0] for r in _cells(below.model)] == ["甲一", "丙三", "戊五"]
+    below.view.setCurrentIndex(below.model.index(0, 0))
+    QTest.keyClick(below.view, Qt.Key.Key_Return)
+    detail = tab._open_dialogs[-1]
+    assert detail is not below and below.isVisible()
+    assert sum(float(r[6]) for r in _cells(detail.model)) == 44.0
+    for dialog in (below, detail):
+        dialog.close()

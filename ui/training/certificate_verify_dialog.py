@@ -27,7 +27,6 @@ class CertificateVerifyDialog(QDialog):
         self.setWindowTitle(self.tr("核验结业证书"))
         self.text_edit = QLineEdit()
         self.text_edit.setPlaceholderText(self.tr("证书编号（如 2023-DX-00017）或扫描二维码得到的文字"))
-        self.text_edit.returnPressed.connect(self.on_verify_clicked)
         verify = QPushButton(self.tr("核验"))
         verify.setDefault(True)
         verify.clicked.connect(self.on_verify_clicked)

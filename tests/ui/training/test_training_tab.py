@@ -124,8 +124,13 @@ def test_all_present_then_certificates(qtbot, demo_db, tab, klass, monkeypatch):
     dialog = CertificateVerifyDialog(workspace(demo_db))
     qtbot.addWidget(dialog)
     dialog.text_edit.setText(number)
+    checked = []
+    real = certificates.verify_certificate
+    monkeypatch.setattr(certificates, "verify_certificate", lambda s, text: checked.append(text) or real(s, text))
+    dialog.show()
     qtbot.keyClick(dialog.text_edit, Qt.Key.Key_Return)
     assert dialog.genuine is True and "真实有效" in dialog.result_label.text()
+    assert checked == [number]  # once: Enter in the box and the default button 核验 each checked it
 
 
 def test_cancelled_activity_grid_is_read_only(qtbot, demo_db, tab, klass):

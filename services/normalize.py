@@ -360,6 +360,15 @@ def partial_end(partial: str) -> dt.date:
     return dt.date.fromisoformat(partial)
 
 
+def last_day_on_roll(status: str | None, left_date: str | None) -> dt.date | None:
+    """The last day a member who left (转出, 去世 …) was on the roll, from their 转出日期; None while they are on it,
+    or when no day is known. Nothing is credited or handed to them after it (hours, attendance, materials, a place
+    on a sign-in sheet). Counting, where an unknown day means "never counted", is targets.roll_span."""
+    if status == "在册" or not left_date:
+        return None
+    return partial_end(left_date)
+
+
 def format_partial(partial: str | None, sep: str = ".") -> str:
     """As offices write it: 2005.07.01, or 2005.07 when known to the month."""
     if not partial:

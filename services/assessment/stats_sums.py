@@ -114,6 +114,17 @@ def member_year_hours(conn: Connection | Session, date_from: dt.date, date_to: d
     return out
 
 
+
+def member_hours_in_year(conn: Connection | Session, member_id: int, year: int) -> float:
+    """One member's hours of `year` as `member_year_hours` counts them: attendance at sessions dated in the year
+    and adjustments dated in it (a deduction must not take them below zero: attendance.add_adjustment)."""
+    lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    earned = conn.scalar(select(func.sum(_ATT.hours)).join_from(ATTENDANCE, ACTIVITY_SESSION, _SES.id == _ATT.session_id)
+                         .where(_ATT.member_id == member_id, _SES.date >= lo, _SES.date <= hi))
+    adjusted = conn.scalar(select(func.sum(_ADJ.hours)).where(_ADJ.member_id == member_id, _ADJ.date >= lo,
+                                                              _ADJ.date <= hi))
+    return float(earned or 0.0) + float(adjusted or 0.0)
+
 @dataclass
 class ActivitySums:
     """The activities of a period (not cancelled; a branch account: its own) with their sums."""

@@ -14,7 +14,7 @@ from models import Branch, Material, MaterialIssue, Member, Spending
 from services import access, changes
 from services.bulk import chunked, insert_rows
 from services.errors import NormalizeError, NotFoundError, ValidationError
-from services.normalize import fold_key, normalize_id_number, parse_full_date, partial_end
+from services.normalize import fold_key, last_day_on_roll, normalize_id_number, parse_full_date
 from services.safety import changelog
 
 PARTY_TEXTBOOK = "入党教材"
@@ -132,7 +132,8 @@ def issue_material(session: Session, actor: str, title: str, date: object, id_nu
                 select(Member.id_number, Member.id, Member.name, Member.status, Member.left_date)
                 .where(Member.id_number.in_(run))):
             found[number] = member_id
-            if status != "在册" and left and partial_end(left) < day:  # handed a book after they left?
+            last = last_day_on_roll(status, left)
+            if last and last < day:  # handed a book after they left?
                 gone.append(f"{name}（{left}{status}）")
     missing = [n for n in wanted if n not in found]
     if missing:

@@ -177,11 +177,15 @@ def _derived(name: str) -> dict[str, Any]:
     return dict(zip(DERIVED_KEYS, _derived_values(name), strict=True))
 
 
-def _existing_members(session: Session) -> dict[str, _Existing]:
+def _stored_values() -> Any:
+    """Each member's id, branch name and the values an import compares (MEMBER_KEYS), as stored."""
     columns = [getattr(Member, key) for key in MEMBER_KEYS]
-    stmt = select(Member.id, Branch.name, *columns).join(Branch, Branch.id == Member.branch_id)
+    return select(Member.id, Branch.name, *columns).join(Branch, Branch.id == Member.branch_id)
+
+
+def _existing_members(session: Session) -> dict[str, _Existing]:
     found: dict[str, _Existing] = {}
-    for row in session.execute(stmt):
+    for row in session.execute(_stored_values()):
         values = dict(zip(MEMBER_KEYS, row[2:], strict=True))
         found[values["id_number"]] = _Existing(row[0], row[1], values)
     return found
@@ -470,12 +474,9 @@ def _refuse_changed_since_preview(session: Session, items: list[MemberUpdate]) -
     """Refuse (ConflictError, nothing written) when a member the import would change is no longer as the preview
     found it: another clerk edited or removed them meanwhile, and the import would write over that unseen."""
     by_id = {item.member_id: item for item in items}
-    columns = [getattr(Member, key) for key in MEMBER_KEYS]
     seen: set[int] = set()
     for run in chunked(list(by_id)):
-        stmt = select(Member.id, Branch.name, *columns).join(Branch, Branch.id == Member.branch_id).where(
-            Member.id.in_(run))
-        for row in session.execute(stmt):
+        for row in session.execute(_stored_values().where(Member.id.in_(run))):
             seen.add(row[0])
             item = by_id[row[0]]
             now = dict(zip(MEMBER_KEYS, row[2:], strict=True)) | {"branch": row[1]}

@@ -21,6 +21,7 @@ from models import (
     Member,
 )
 from services import access
+from services.assessment.stats_sums import member_hours_in_year
 from services.bulk import chunked
 from services.errors import ConflictError, NormalizeError, NotFoundError, ValidationError
 from services.normalize import (
@@ -28,8 +29,8 @@ from services.normalize import (
     CLOSED_ACTIVITY_STATUSES,
     clean_text,
     keep_text,
+    last_day_on_roll,
     parse_full_date,
-    partial_end,
     round_hours,
 )
 from services.safety import changelog
@@ -211,10 +212,10 @@ def _guard(session: Session, at_stake: list[CertificateAtStake], revoke: bool, w
 def _gone_before(session: Session, member_ids: Iterable[int], day: dt.date) -> dict[int, str]:
     """Of these members, those who left (转出, 去世 …) before `day`: how to say so (已于2024-09-30转出)."""
     ids = set(member_ids)
-    return {m_id: f"已于{partial_end(left).isoformat()}{status}" for m_id, left, status in session.execute(
+    gone = {m_id: (last_day_on_roll(status, left), status) for m_id, left, status in session.execute(
         select(Member.id, Member.left_date, Member.status).where(Member.status != "在册",
-                                                                 Member.left_date.is_not(None)))
-        if m_id in ids and partial_end(left) < day}
+                                                                 Member.left_date.is_not(None))) if m_id in ids}
+    return {m_id: f"已于{last.isoformat()}{status}" for m_id, (last, status) in gone.items() if last and last < day}
 
 
 def set_attendance(session: Session, session_id: int, member_id: int, status: str | None,
@@ -383,11 +384,12 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
         raise ValidationError("调整的学时按两位小数四舍五入后为0，请核对", field="hours")
     when = parse_full_date(date) if date is not None and not isinstance(date, dt.date) else date
     when = when or dt.date.today()
-    if member.status != "在册" and member.left_date and when > partial_end(member.left_date):
-        raise ValidationError(f"“{member.name}”已于{partial_end(member.left_date).isoformat()}{member.status}，"
+    last = last_day_on_roll(member.status, member.left_date)
+    if last and when > last:
+        raise ValidationError(f"“{member.name}”已于{last.isoformat()}{member.status}，"
                               f"学时不能计入其后的{when.isoformat()}；请核对计入日期", field="date")
     if hours < 0:  # a deduction takes back hours credited in its year: the year's hours never go below 0
-        have = _year_hours(session, member_id, when.year)
+        have = member_hours_in_year(session, member_id, when.year)
         if have + hours < -0.005:
             raise ValidationError(f"“{member.name}”{when.year}年已计{round(have, 2):g}学时，扣减{-hours:g}学时后将为负数；"
                                   "请核对调整的学时和日期（计入哪一年）", field="hours")
@@ -398,17 +400,6 @@ def add_adjustment(session: Session, member_id: int, hours: float, reason: str, 
     changelog.record(session, actor, "adjust", "hours_adjustment", adj.id,
                      f"调整“{member.name}”学时{hours:+g}（{reason}）", {"hours": (None, hours), "reason": (None, reason)})
     return AdjustmentInfo(adj.id, member_id, activity_id, when, adj.hours, reason, actor)
-
-
-def _year_hours(session: Session, member_id: int, year: int) -> float:
-    """The hours credited to a member in `year`: attendance at sessions dated in it and adjustments dated in it."""
-    lo, hi = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    earned = session.scalar(select(func.sum(Attendance.hours)).join(
-        ActivitySession, ActivitySession.id == Attendance.session_id).where(
-        Attendance.member_id == member_id, ActivitySession.date >= lo, ActivitySession.date <= hi))
-    adjusted = session.scalar(select(func.sum(HoursAdjustment.hours)).where(
-        HoursAdjustment.member_id == member_id, HoursAdjustment.date >= lo, HoursAdjustment.date <= hi))
-    return float(earned or 0.0) + float(adjusted or 0.0)
 
 
 def adjustments(session: Session, member_id: int | None = None, activity_id: int | None = None) -> list[AdjustmentInfo]:

@@ -27,6 +27,7 @@ from services.normalize import (
     COMMITTEE_POSTS,
     clean_text,
     fold_key,
+    last_day_on_roll,
     normalize_id_number,
     normalize_name,
     partial_end,
@@ -56,7 +57,8 @@ class Participant:
 
     def there_on(self, day: dt.date) -> bool:
         """Whether the member was still on the roll on `day` (one who left is not expected after it)."""
-        return self.status == "在册" or not self.left_date or partial_end(self.left_date) >= day
+        last = last_day_on_roll(self.status, self.left_date)
+        return last is None or last >= day
 
 
 @dataclass

@@ -29,7 +29,7 @@ from services.bulk import chunked, insert_rows
 from services.errors import UnreadableFileError, ValidationError
 from services.files.grouped import Grouped, group_rows
 from services.files.spreadsheet import SheetInfo, Table, read_grouped
-from services.normalize import CLOSED_ACTIVITY_STATUSES, fold_key, partial_end
+from services.normalize import CLOSED_ACTIVITY_STATUSES, fold_key, last_day_on_roll
 from services.progress import Progress, RowProblem, bulk_work, tick
 from services.roll.members import FIELD_BY_KEY
 from services.safety import changelog, server
@@ -209,9 +209,10 @@ def plan_from_grouped(session: Session, table: Table, grouped: Grouped, on_exist
     names_by_id = dict(by_number.values())
     # Members who left (转出, 去世 …): the last day they were on the roll; no record of a later activity.
     gone: dict[int, tuple[dt.date, str]] = {
-        m_id: (partial_end(m_left), m_status) for m_id, m_left, m_status in session.execute(
+        m_id: (last, m_status) for m_id, m_left, m_status in session.execute(
             select(Member.id, Member.left_date, Member.status).where(Member.status != "在册",
-                                                                     Member.left_date.is_not(None)))}
+                                                                     Member.left_date.is_not(None)))
+        if (last := last_day_on_roll(m_status, m_left))}
 
     def by_name() -> dict[str, list[int]]:  # made only if a row gives a name without a number
         folded: dict[str, list[int]] = {}
